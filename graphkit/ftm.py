@@ -1,0 +1,237 @@
+"""FollowTheMoney JSON lines (OpenSanctions, Aleph) into the graph model.
+
+FtM is a model of its own, so this is the one layout read by code rather than a YAML mapping.
+Entities are parsed with ``followthemoney`` itself (schema inheritance, property types), then
+mapped: Company/Organization/LegalEntity/PublicBody -> Company, Person -> Person, Address ->
+Address, Directorship -> OFFICER_OF, Ownership -> OWNS, Sanction -> Sanction + SANCTIONED.
+Entities of other schemata (Payment, Family, Passport, ...) are counted and written to the
+rejects file as skipped, never dropped silently.
+
+The file is read twice: once to learn each entity's node id and label (an interval entity such
+as a Directorship may come before the people it links), once to build records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from followthemoney import model as ftm_model
+from followthemoney.exc import InvalidData as FtmInvalidData
+
+from graphkit import normalize as nz
+from graphkit.errors import InvalidData, Problem
+from graphkit.mapping import Mapping, RowResult, _text_lines, complete_entity, sniff_file
+from graphkit.model import Node, Provenance, Rel, address_id
+
+IDENTIFIERS = {"innCode": "ru-inn", "ogrnCode": "ru-ogrn", "leiCode": "lei"}
+
+
+def _label(schema: Any) -> str | None:
+    if schema.is_a("Person"):
+        return "Person"
+    if schema.is_a("Organization") or schema.name == "LegalEntity":
+        return "Company"
+    if schema.is_a("Address"):
+        return "Address"
+    return None
+
+
+def _date(values: list[str]) -> dt.date | None:
+    """A full date only: FtM allows "2019" or "2019-05", which are not days and are not stored
+    as dates (the entity's record keeps them)."""
+    for v in values:
+        if len(v) >= 10:
+            try:
+                return dt.date.fromisoformat(v[:10])
+            except ValueError:
+                continue
+    return None
+
+
+def _entities(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any] | None, Problem | None]]:
+    for line, text in enumerate(_text_lines(path, encoding), start=1):
+        if not text.strip():
+            continue
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield line, None, Problem(path.name, line, None,
+                                      f"not a complete JSON object ({exc.msg} at character {exc.pos + 1})")
+            continue
+        if isinstance(data, dict) and "entity" in data and "op" in data:  # delta form
+            if str(data.get("op")).upper() == "DEL":
+                yield line, {"__skip__": "delta DEL operation (removals are not applied)", **data}, None
+                continue
+            data = data["entity"]
+        if not isinstance(data, dict) or "schema" not in data or "id" not in data:
+            yield line, None, Problem(path.name, line, "schema" if isinstance(data, dict) else None,
+                                      "not a FollowTheMoney entity (needs id and schema)")
+            continue
+        yield line, data, None
+
+
+def read_ftm(path: Path, mapping: Mapping, *, loaded_at: str) -> Iterator[RowResult]:
+    """Stream FtM entities from ``path`` as RowResults (see module docstring)."""
+    sniff_file(path)
+    index: dict[str, tuple[str, str]] = {}
+    for _line, data, _problem in _entities(path, mapping.encoding):
+        if data is None or "__skip__" in data:
+            continue
+        schema = ftm_model.get(data["schema"])
+        label = _label(schema) if schema else None
+        if label:
+            index[data["id"]] = (label, _node_id(label, data))
+    if not index and path.stat().st_size and not any(d for _, d, _ in _entities(path, mapping.encoding)):
+        raise InvalidData.single(path.name, None, None, "no FollowTheMoney entities in the file")
+    for line, data, problem in _entities(path, mapping.encoding):
+        if problem is not None:
+            yield RowResult(line, {}, [], [], [problem])
+            continue
+        assert data is not None
+        if "__skip__" in data:
+            yield RowResult(line, data, [], [], [], skipped=data["__skip__"])
+            continue
+        yield _build(path.name, line, data, index, mapping.dataset, loaded_at)
+
+
+def _node_id(label: str, data: dict[str, Any]) -> str:
+    props = data.get("properties") or {}
+    if label == "Address" and props.get("full"):
+        return address_id(str(props["full"][0]))
+    if label == "Company":
+        for prop, scheme in IDENTIFIERS.items():
+            for v in props.get(prop) or []:
+                if str(v).strip():
+                    return f"{scheme}:{str(v).strip()}"
+    return f"ftm:{data['id']}"
+
+
+def _build(file: str, line: int, data: dict[str, Any], index: dict[str, tuple[str, str]],
+           dataset: str, loaded_at: str) -> RowResult:
+    schema = ftm_model.get(data["schema"])
+    if schema is None:
+        return RowResult(line, data, [], [], [Problem(file, line, "schema",
+                                                      f"unknown FollowTheMoney schema {data['schema']!r}")])
+    try:
+        proxy = ftm_model.get_proxy(data, cleaned=False)
+    except FtmInvalidData as exc:
+        return RowResult(line, data, [], [], [Problem(file, line, "properties", str(exc))])
+    source = Provenance(dataset, file, str(data["id"]))
+    base = {"datasets": [dataset], "records": [source.ref], "first_loaded": loaded_at,
+            "last_loaded": loaded_at}
+    rel_prov = {"dataset": dataset, "source_file": file, "record": source.record, "loaded_at": loaded_at}
+    label = _label(schema)
+    nodes: list[Node] = []
+    rels: list[Rel] = []
+    if label in ("Company", "Person"):
+        assert label is not None
+        props: dict[str, Any] = dict(base)
+        names = proxy.get("name", quiet=True) + [n for n in proxy.get("alias", quiet=True) if n not in proxy.get("name", quiet=True)]
+        if not names:
+            return RowResult(line, data, [], [], [Problem(file, line, "name", "entity has no name")])
+        props["name"] = proxy.caption if proxy.caption in names else names[0]
+        props["names"] = names
+        if proxy.get("previousName", quiet=True):
+            props["previous_names"] = proxy.get("previousName", quiet=True)
+        countries = proxy.get("country", quiet=True) or proxy.get("jurisdiction", quiet=True) or proxy.get("nationality", quiet=True)
+        if countries:
+            props["country"] = countries[0].lower()
+        topics = proxy.get("topics", quiet=True)
+        if topics:
+            props["topics"] = topics
+            props["sanctioned"] = "sanction" in topics
+        identifiers: dict[str, str] = {}
+        if label == "Company":
+            for prop, scheme in IDENTIFIERS.items():
+                if proxy.get(prop, quiet=True):
+                    identifiers[scheme] = proxy.get(prop, quiet=True)[0]
+            if proxy.get("registrationNumber", quiet=True):
+                props["company_number"] = proxy.get("registrationNumber", quiet=True)[0]
+            props["incorporation_date"] = _date(proxy.get("incorporationDate", quiet=True))
+            props["dissolution_date"] = _date(proxy.get("dissolutionDate", quiet=True))
+            if proxy.get("sector", quiet=True):
+                props["sector"] = proxy.get("sector", quiet=True)[0]
+            if proxy.get("legalForm", quiet=True):
+                props["legal_form"] = proxy.get("legalForm", quiet=True)[0]
+        else:
+            props["birth_date"] = _date(proxy.get("birthDate", quiet=True))
+            if proxy.get("nationality", quiet=True):
+                props["nationality"] = proxy.get("nationality", quiet=True)[0].lower()
+            if proxy.get("innCode", quiet=True):
+                props["inn"] = proxy.get("innCode", quiet=True)[0]
+        if proxy.get("address", quiet=True):
+            props["address"] = proxy.get("address", quiet=True)[0]
+        props = {k: v for k, v in props.items() if v is not None}
+        complete_entity(label, props, identifiers)
+        node_id = index.get(proxy.id, (label, _node_id(label, data)))[1]  # type: ignore[arg-type]
+        nodes.append(Node(label, node_id, props, source))
+        for addr_id in proxy.get("addressEntity", quiet=True):
+            target = index.get(addr_id)
+            if target and target[0] == "Address":
+                rels.append(Rel("REGISTERED_AT", label, node_id, "Address", target[1],
+                                {"role": "address", **rel_prov}, source))
+        for text in proxy.get("address", quiet=True):
+            addr = _address_node(text, props.get("country"), base, source)
+            nodes.append(addr)
+            rels.append(Rel("REGISTERED_AT", label, node_id, "Address", addr.id,
+                            {"role": "address", **rel_prov}, source))
+        return RowResult(line, data, nodes, rels, [])
+    if label == "Address":
+        full = (proxy.get("full", quiet=True) or [", ".join(v for p in ("street", "postalCode", "city", "region")
+                                                  for v in proxy.get(p, quiet=True))])[0]
+        if not full:
+            return RowResult(line, data, [], [], [], skipped="Address without text")
+        props = {**base, "full": full, "names": [full]}
+        if proxy.get("country", quiet=True):
+            props["country"] = proxy.get("country", quiet=True)[0].lower()
+        return RowResult(line, data, [Node("Address", index[proxy.id][1], props, source)], [], [])
+    if schema.name in ("Directorship", "Ownership"):
+        start_prop, end_prop, rtype = (("director", "organization", "OFFICER_OF")
+                                       if schema.name == "Directorship" else ("owner", "asset", "OWNS"))
+        start = index.get((proxy.get(start_prop) or [""])[0])
+        end = index.get((proxy.get(end_prop) or [""])[0])
+        if start is None or end is None:
+            return RowResult(line, data, [], [], [], skipped=f"{schema.name} refers to an entity not in this file")
+        if end[0] != "Company" or start[0] not in ("Person", "Company"):
+            return RowResult(line, data, [], [], [], skipped=f"{schema.name} of a {end[0]} is not in the graph model")
+        rprops: dict[str, Any] = {**rel_prov, "role": (proxy.get("role", quiet=True) or [schema.name.lower()])[0],
+                                  "start_date": _date(proxy.get("startDate", quiet=True)),
+                                  "end_date": _date(proxy.get("endDate", quiet=True))}
+        if rtype == "OWNS":
+            pct = proxy.get("percentage", quiet=True)
+            try:
+                rprops["share"] = nz.parse_float(pct[0].rstrip("%")) if pct else None
+            except ValueError:
+                rprops["share"] = None
+        rels.append(Rel(rtype, start[0], start[1], end[0], end[1], rprops, source))
+        return RowResult(line, data, [], rels, [])
+    if schema.name == "Sanction":
+        entity = index.get((proxy.get("entity", quiet=True) or [""])[0])
+        if entity is None or entity[0] not in ("Person", "Company"):
+            return RowResult(line, data, [], [], [], skipped="Sanction of an entity not in this file")
+        props = {**base, "authority": _first(proxy, "authority"), "program": _first(proxy, "program"),
+                 "reason": _first(proxy, "reason"), "country": (_first(proxy, "country") or None),
+                 "listing_date": _date(proxy.get("listingDate", quiet=True)), "start_date": _date(proxy.get("startDate", quiet=True)),
+                 "end_date": _date(proxy.get("endDate", quiet=True)), "source_url": _first(proxy, "sourceUrl")}
+        sanction_id = f"ftm:{proxy.id}"
+        nodes.append(Node("Sanction", sanction_id, {k: v for k, v in props.items() if v is not None}, source))
+        rels.append(Rel("SANCTIONED", entity[0], entity[1], "Sanction", sanction_id,
+                        {"role": "listed", **rel_prov}, source))
+        return RowResult(line, data, nodes, rels, [])
+    return RowResult(line, data, [], [], [], skipped=f"schema {schema.name} is not in the graph model")
+
+
+def _first(proxy: Any, prop: str) -> str | None:
+    values = proxy.get(prop, quiet=True)
+    return values[0] if values else None
+
+
+def _address_node(text: str, country: str | None, base: dict[str, Any], source: Provenance) -> Node:
+    props = {**base, "full": text, "names": [text]}
+    if country:
+        props["country"] = country
+    return Node("Address", address_id(text), props, source)

@@ -1,0 +1,567 @@
+"""Declarative loader mappings: a YAML file in ``loaders/`` turns rows of one source layout into
+model records (nodes and relationships with provenance).
+
+A mapping names the entities each row describes, where their identifiers, keys and properties
+come from, and the relationships between them. The format is documented in the README
+("Mapping format"); ``loaders/registry.yml`` is the worked example. A mapping never holds code:
+the few layouts that need it (FollowTheMoney) name a reader with ``format:``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from graphkit import normalize as nz
+from graphkit.errors import InvalidData, MappingError, Problem
+from graphkit.model import Node, Provenance, Rel, address_id, entity_id, get_model
+
+# Named value transforms a mapping may apply to a column (``transform: country``).
+TRANSFORMS: dict[str, Any] = {
+    "country": nz.country,
+    "strip_glued_ids": lambda v: nz.split_glued_ids(v)[1],
+    "glued_inn": lambda v: nz.split_glued_ids(v)[0].get("ru-inn"),
+    "glued_kpp": lambda v: nz.split_glued_ids(v)[0].get("ru-kpp"),
+    "lower": str.lower,
+    "upper": str.upper,
+}
+
+
+@dataclass
+class ValueSpec:
+    """Where one property value comes from: a column, a constant, or several columns."""
+
+    columns: list[str] = field(default_factory=list)
+    value: Any = None
+    transform: str | None = None
+    split: str | None = None
+
+    @classmethod
+    def parse(cls, raw: Any, where: str) -> ValueSpec:
+        if isinstance(raw, str):
+            return cls(columns=[raw])
+        if isinstance(raw, list):
+            return cls(columns=[str(c) for c in raw])
+        if isinstance(raw, dict):
+            unknown = set(raw) - {"column", "columns", "value", "transform", "split"}
+            if unknown:
+                raise MappingError(f"{where}: unknown key(s) {sorted(unknown)}")
+            cols = raw.get("columns") or ([raw["column"]] if "column" in raw else [])
+            spec = cls(columns=list(cols), value=raw.get("value"), transform=raw.get("transform"),
+                       split=raw.get("split"))
+            if spec.transform and spec.transform not in TRANSFORMS:
+                raise MappingError(f"{where}: unknown transform {spec.transform!r}; "
+                                   f"choose from {', '.join(TRANSFORMS)}")
+            if not spec.columns and spec.value is None:
+                raise MappingError(f"{where}: give a column or a value")
+            return spec
+        raise MappingError(f"{where}: expected a column name, a list of columns or a mapping")
+
+    def values(self, row: dict[str, str | None]) -> list[str]:
+        """Every non-empty value this spec yields for ``row``, transformed, in order."""
+        if not self.columns:
+            return [] if self.value is None else [str(self.value)]
+        out: list[str] = []
+        for col in self.columns:
+            raw = row.get(col)
+            if raw is None:
+                continue
+            parts = raw.split(self.split) if self.split else [raw]
+            for part in parts:
+                text = nz.clean(part)
+                if text is None:
+                    continue
+                if self.transform:
+                    text = TRANSFORMS[self.transform](text)
+                    if text is None:
+                        continue
+                if text not in out:
+                    out.append(text)
+        return out
+
+
+@dataclass
+class EntitySpec:
+    name: str
+    label: str | None
+    label_column: str | None
+    label_map: dict[str, str]
+    identifiers: dict[str, ValueSpec]
+    key: list[str]
+    properties: dict[str, ValueSpec]
+    required: bool
+    scope: str  # "dataset" or "global": whose key-derived ids are shared
+
+    def columns(self) -> set[str]:
+        cols = set(self.key)
+        for spec in [*self.identifiers.values(), *self.properties.values()]:
+            cols.update(spec.columns)
+        if self.label_column:
+            cols.add(self.label_column)
+        return cols
+
+
+@dataclass
+class RelSpec:
+    type: str | None
+    type_column: str | None
+    type_map: dict[str, str]
+    type_default: str | None
+    start: str
+    end: str
+    properties: dict[str, ValueSpec]
+    when_column: str | None
+    when_in: set[str] | None
+    when_not_in: set[str] | None
+
+    def columns(self) -> set[str]:
+        cols = {c for s in self.properties.values() for c in s.columns}
+        for c in (self.type_column, self.when_column):
+            if c:
+                cols.add(c)
+        return cols
+
+
+@dataclass
+class Mapping:
+    name: str
+    path: Path
+    description: str
+    format: str
+    dataset: str
+    record_id: str | None
+    encoding: str
+    delimiter: str
+    date_formats: tuple[str, ...]
+    optional_columns: set[str]
+    entities: dict[str, EntitySpec]
+    relationships: list[RelSpec]
+
+    def required_columns(self) -> list[str]:
+        cols: set[str] = set()
+        for e in self.entities.values():
+            cols |= e.columns()
+        for r in self.relationships:
+            cols |= r.columns()
+        if self.record_id:
+            cols.add(self.record_id)
+        return sorted(cols - self.optional_columns - PSEUDO_COLUMNS)
+
+
+# --------------------------------------------------------------------------------------------
+# Finding and parsing mappings
+
+
+def mappings_dir() -> Path:
+    return Path(str(resources.files("graphkit").joinpath("loaders")))
+
+
+def available_mappings() -> dict[str, Path]:
+    """Built-in mappings by name (the file name without ``.yml``)."""
+    return {p.stem: p for p in sorted(mappings_dir().glob("*.yml"))}
+
+
+def load_mapping(name_or_path: str | Path) -> Mapping:
+    """A mapping by built-in name (``kz-export``) or by path to a YAML file.
+
+    Raises MappingError naming the file and the key at fault.
+    """
+    builtin = available_mappings()
+    path = builtin.get(str(name_or_path)) or Path(name_or_path)
+    if not path.is_file():
+        raise MappingError(f"no mapping {str(name_or_path)!r}: give a path to a .yml file or one of "
+                           f"{', '.join(builtin)}")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise MappingError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise MappingError(f"{path}: a mapping is a YAML mapping with name, entities, relationships")
+    return parse_mapping(raw, path)
+
+
+def parse_mapping(raw: dict[str, Any], path: Path) -> Mapping:
+    model = get_model()
+    where = str(path)
+    fmt = raw.get("format", "csv")
+    if fmt not in ("csv", "ftm"):
+        raise MappingError(f"{where}: format must be csv or ftm, not {fmt!r}")
+    entities: dict[str, EntitySpec] = {}
+    for ename, espec in (raw.get("entities") or {}).items():
+        w = f"{where}: entities.{ename}"
+        if not isinstance(espec, dict):
+            raise MappingError(f"{w}: expected a mapping")
+        label = espec.get("label")
+        label_column, label_map = None, {}
+        if isinstance(label, dict):
+            label_column, label_map = label.get("column"), dict(label.get("map") or {})
+            labels = set(label_map.values())
+            label = None
+        else:
+            labels = {label}
+        for lab in labels:
+            if lab not in model.nodes:
+                raise MappingError(f"{w}.label: {lab!r} is not a node label ({', '.join(model.nodes)})")
+        props: dict[str, ValueSpec] = {}
+        for pname, pspec in (espec.get("properties") or {}).items():
+            if not any(pname in model.node(lab).properties for lab in labels):
+                raise MappingError(f"{w}.properties.{pname}: not a property of {'/'.join(map(str, labels))}")
+            props[pname] = ValueSpec.parse(pspec, f"{w}.properties.{pname}")
+        identifiers = {scheme: ValueSpec.parse(s, f"{w}.identifiers.{scheme}")
+                       for scheme, s in (espec.get("identifiers") or {}).items()}
+        key = espec.get("key") or []
+        if isinstance(key, str):
+            key = [key]
+        if not key and not identifiers:
+            raise MappingError(f"{w}: give key columns or identifiers so the entity has a stable id")
+        scope = espec.get("scope", "global" if labels == {"Address"} else "dataset")
+        entities[ename] = EntitySpec(ename, label, label_column, label_map, identifiers, list(key),
+                                     props, bool(espec.get("required", False)), scope)
+    rels: list[RelSpec] = []
+    for i, rspec in enumerate(raw.get("relationships") or []):
+        w = f"{where}: relationships[{i}]"
+        rtype = rspec.get("type")
+        type_column = type_default = None
+        type_map: dict[str, str] = {}
+        if isinstance(rtype, dict):
+            type_column, type_map, type_default = rtype.get("column"), dict(rtype.get("map") or {}), rtype.get("default")
+            types = set(type_map.values()) | ({type_default} if type_default else set())
+            rtype = None
+        else:
+            types = {rtype}
+        for t in types:
+            if t not in model.relationships:
+                raise MappingError(f"{w}.type: {t!r} is not a relationship type ({', '.join(model.relationships)})")
+        for end in ("from", "to"):
+            if rspec.get(end) not in entities:
+                raise MappingError(f"{w}.{end}: {rspec.get(end)!r} is not one of the entities {sorted(entities)}")
+        when = rspec.get("when") or {}
+        rels.append(RelSpec(
+            rtype, type_column, type_map, type_default, rspec["from"], rspec["to"],
+            {p: ValueSpec.parse(s, f"{w}.properties.{p}") for p, s in (rspec.get("properties") or {}).items()},
+            when.get("column"), set(when["in"]) if "in" in when else None,
+            set(when["not_in"]) if "not_in" in when else None,
+        ))
+    name = raw.get("name") or path.stem
+    return Mapping(
+        name=name, path=path, description=raw.get("description", ""), format=fmt,
+        dataset=raw.get("dataset", name), record_id=raw.get("record_id"),
+        encoding=raw.get("encoding", "utf-8-sig"), delimiter=raw.get("delimiter", ","),
+        date_formats=tuple(raw.get("date_formats") or ()),
+        optional_columns=set(raw.get("optional_columns") or ()),
+        entities=entities, relationships=rels,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Reading rows
+
+
+@dataclass
+class RowResult:
+    """What one input record became: nodes, relationships, and any problems found in it."""
+
+    line: int
+    raw: dict[str, Any]
+    nodes: list[Node]
+    rels: list[Rel]
+    problems: list[Problem]
+    skipped: str | None = None  # a reason, for records that are read but not part of the model
+
+
+def sniff_file(path: Path) -> bytes:
+    """Refuse files that cannot be text: missing, empty, or binary. Returns the first bytes."""
+    name = path.name
+    if not path.is_file():
+        raise InvalidData.single(name, None, None, "no such file")
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+    if not head.strip():
+        raise InvalidData.single(name, None, None, "the file is empty")
+    if b"\x00" in head:
+        raise InvalidData.single(name, 1, None, "this is a binary file, not text (it holds NUL bytes)")
+    return head
+
+
+def _text_lines(path: Path, encoding: str) -> Iterator[str]:
+    """Decode line by line so a wrong encoding is reported with its line number."""
+    decoder_name = "utf-8-sig" if encoding.lower() in ("utf-8", "utf8", "utf-8-sig") else encoding
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            try:
+                text = raw.decode("utf-8" if lineno > 1 and decoder_name == "utf-8-sig" else decoder_name)
+            except UnicodeDecodeError as exc:
+                raise InvalidData.single(
+                    path.name, lineno, None,
+                    f"not {encoding} text (byte 0x{raw[exc.start]:02x} at position {exc.start + 1}); "
+                    "save the file as UTF-8 or set `encoding:` in the mapping") from None
+            except LookupError:
+                raise MappingError(f"unknown encoding {encoding!r} in the mapping") from None
+            yield text.replace("\x1a", "")
+
+
+def read_csv(path: Path, mapping: Mapping, *, loaded_at: str) -> Iterator[RowResult]:
+    """Stream ``path`` through ``mapping``: one RowResult per data row, in file order.
+
+    Raises InvalidData for problems with the whole file (empty, binary, wrong encoding, missing
+    columns); problems with single values are returned in each RowResult instead.
+    """
+    sniff_file(path)
+    lines = _text_lines(path, mapping.encoding)
+    line_box = [0]
+
+    def counted() -> Iterator[str]:
+        for text in lines:
+            line_box[0] += 1
+            yield text
+
+    reader = csv.reader(counted(), delimiter=mapping.delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InvalidData.single(path.name, None, None, "the file is empty") from None
+    except csv.Error as exc:
+        raise InvalidData.single(path.name, 1, None, f"unreadable CSV header: {exc}") from None
+    header = [h.strip() for h in header]
+    missing = [c for c in mapping.required_columns() if c not in header]
+    if missing:
+        raise InvalidData([Problem(path.name, 1, c, f"column missing from the header (mapping {mapping.name} needs it)")
+                           for c in missing])
+    builder = RecordBuilder(mapping, path.name, loaded_at)
+    while True:
+        start = line_box[0] + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            yield RowResult(start, {}, [], [], [Problem(path.name, start, None, f"malformed CSV: {exc}")])
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            yield RowResult(start, dict(zip(header, cells, strict=False)), [], [], [Problem(
+                path.name, start, None,
+                f"{len(cells)} cells where the header has {len(header)} columns")])
+            continue
+        row = dict(zip(header, cells, strict=True))
+        yield builder.build(row, start)
+
+
+PSEUDO_COLUMNS = {"_line"}  # the line a record starts on, for layouts that have no record id
+
+
+class RecordBuilder:
+    """Turns one row (a dict of column -> text) into model records, following a mapping."""
+
+    def __init__(self, mapping: Mapping, file: str, loaded_at: str):
+        self.mapping = mapping
+        self.file = file
+        self.loaded_at = loaded_at
+        self.model = get_model()
+
+    def build(self, row: dict[str, Any], line: int) -> RowResult:
+        problems: list[Problem] = []
+        row = {**row, "_line": str(line)}
+        record = nz.clean(row.get(self.mapping.record_id)) if self.mapping.record_id else None
+        source = Provenance(self.mapping.dataset, self.file, record or f"line {line}")
+        built: dict[str, Node] = {}
+        for ename, spec in self.mapping.entities.items():
+            node = self._entity(spec, row, line, source, problems)
+            if node is not None:
+                built[ename] = node
+        rels = []
+        for rspec in self.mapping.relationships:
+            rel = self._relationship(rspec, row, line, source, built, problems)
+            if rel is not None:
+                rels.append(rel)
+        return RowResult(line, row, list(built.values()), rels, problems)
+
+    def _problem(self, problems: list[Problem], line: int, column: str | None, msg: str) -> None:
+        problems.append(Problem(self.file, line, column, msg))
+
+    def _entity(self, spec: EntitySpec, row: dict[str, Any], line: int, source: Provenance,
+                problems: list[Problem]) -> Node | None:
+        label = spec.label
+        if spec.label_column:
+            raw = nz.clean(row.get(spec.label_column))
+            if raw is None:
+                return None
+            label = spec.label_map.get(raw) or spec.label_map.get(raw.lower())
+            if label is None:
+                self._problem(problems, line, spec.label_column,
+                              f"{raw!r} is not one of {', '.join(spec.label_map)}")
+                return None
+        assert label is not None
+        columns = self.model.node_columns(label)
+        identifiers: dict[str, str] = {}
+        for scheme, vspec in spec.identifiers.items():
+            vals = vspec.values(row)
+            if vals:
+                identifiers[scheme] = vals[0]
+        key_values = [nz.clean(row.get(c)) for c in spec.key]
+        props: dict[str, Any] = {}
+        from_columns = False  # constants alone do not make an entity present in a row
+        for pname, vspec in spec.properties.items():
+            if pname not in columns:
+                continue  # a property of another label this entity may take
+            values = vspec.values(row)
+            if not values:
+                continue
+            from_columns = from_columns or bool(vspec.columns)
+            typ = columns[pname]
+            col = vspec.columns[0] if vspec.columns else None
+            try:
+                props[pname] = self._typed(typ, values, pname)
+            except ValueError as exc:
+                self._problem(problems, line, col, str(exc))
+        if not any(key_values):
+            # The key columns are empty but another spelling of the name is there: use it.
+            key_values = [(props.get("names") or [props.get("name") or props.get("full")])[0]]
+        if not identifiers and not any(key_values) and not from_columns:
+            if spec.required:
+                cols = [*spec.key, *(c for v in spec.identifiers.values() for c in v.columns)]
+                self._problem(problems, line, cols[0] if cols else None,
+                              f"required value missing for {spec.name}")
+            return None
+        if not identifiers and not any(key_values):
+            self._problem(problems, line, spec.key[0] if spec.key else None,
+                          f"{spec.name} has values but no key to identify it")
+            return None
+        try:
+            complete_entity(label, props, identifiers)
+        except ValueError as exc:
+            hs = spec.properties.get("hs_code")
+            self._problem(problems, line, hs.columns[0] if hs and hs.columns else None, str(exc))
+            return None
+        if label == "Address" and props.get("full"):
+            node_id = address_id(props["full"])
+        else:
+            scope = "global" if spec.scope == "global" else self.mapping.dataset
+            key = [nz.latin(v) if v else v for v in key_values] if spec.scope == "global" else key_values
+            node_id = entity_id(label, scope, identifiers, key)
+        props["datasets"] = [source.dataset]
+        props["records"] = [source.ref]
+        props["first_loaded"] = props["last_loaded"] = self.loaded_at
+        return Node(label, node_id, props, source)
+
+    def _typed(self, typ: str, values: list[str], pname: str) -> Any:
+        if typ == "list":
+            return values
+        value = values[0]
+        if typ == "date":
+            return nz.parse_date(value, self.mapping.date_formats)
+        if typ in ("float", "int"):
+            number = nz.parse_float(value)
+            return int(number) if typ == "int" and number is not None else number
+        if typ == "bool":
+            return nz.parse_bool(value)
+        return value
+
+    def _relationship(self, spec: RelSpec, row: dict[str, Any], line: int, source: Provenance,
+                      built: dict[str, Node], problems: list[Problem]) -> Rel | None:
+        start, end = built.get(spec.start), built.get(spec.end)
+        if start is None or end is None:
+            return None
+        if spec.when_column:
+            value = (nz.clean(row.get(spec.when_column)) or "").lower()
+            if spec.when_in is not None and value not in spec.when_in:
+                return None
+            if spec.when_not_in is not None and value in spec.when_not_in:
+                return None
+        rtype = spec.type
+        if spec.type_column:
+            value = (nz.clean(row.get(spec.type_column)) or "").lower()
+            rtype = spec.type_map.get(value, spec.type_default)
+            if rtype is None:
+                self._problem(problems, line, spec.type_column,
+                              f"{value!r} is not one of {', '.join(spec.type_map)}")
+                return None
+        assert rtype is not None
+        rel_type = self.model.rel(rtype)
+        if (start.label, end.label) not in rel_type.between:
+            self._problem(problems, line, None,
+                          f"a {rtype} cannot go from {start.label} to {end.label}")
+            return None
+        columns = self.model.rel_columns(rtype)
+        props: dict[str, Any] = {}
+        for pname, vspec in spec.properties.items():
+            values = vspec.values(row)
+            if not values or pname not in columns:
+                continue
+            try:
+                props[pname] = self._typed(columns[pname], values, pname)
+            except ValueError as exc:
+                self._problem(problems, line, vspec.columns[0] if vspec.columns else None, str(exc))
+        props.update(dataset=source.dataset, source_file=source.file, record=source.record,
+                     loaded_at=self.loaded_at)
+        return Rel(rtype, start.label, start.id, end.label, end.id, props, source)
+
+
+def complete_entity(label: str, props: dict[str, Any], identifiers: dict[str, str]) -> None:
+    """Derive what the model derives, the same way for every source: identifier properties and
+    ``registry_ids``, all names with their look-up keys, the legal form, HS-6 and chapter."""
+    from graphkit.model import SCHEME_PROPERTY
+
+    columns = get_model().node_columns(label)
+    if label in ("Company", "Person"):
+        for scheme, value in identifiers.items():
+            prop = SCHEME_PROPERTY.get(scheme, scheme.split("-")[-1])
+            if prop in columns and not props.get(prop):
+                props[prop] = value
+        reg = list(props.get("registry_ids") or [])
+        reg.extend(f"{s}:{v}" for s, v in identifiers.items() if f"{s}:{v}" not in reg)
+        if reg:
+            props["registry_ids"] = reg
+        names = list(props.get("names") or [])
+        if props.get("name") and props["name"] not in names:
+            names.insert(0, props["name"])
+        if names:
+            props.setdefault("name", names[0])
+            props["names"] = names
+            keys: list[str] = []
+            for n in names + list(props.get("previous_names") or []):
+                k = nz.name_key(n, label)
+                if k and k not in keys:
+                    keys.append(k)
+            props["name_keys"] = keys
+        if label == "Company" and props.get("name") and not props.get("legal_form"):
+            form = nz.split_legal_form(nz.split_glued_ids(props["name"])[1])[0]
+            if form:
+                props["legal_form"] = form
+    elif label == "Shipment" and props.get("hs_code"):
+        parsed = nz.hs_code(props["hs_code"])
+        if parsed:
+            props["hs_code"], props["hs6"], props["hs_chapter"] = parsed
+    elif label == "Address" and props.get("full"):
+        names = list(props.get("names") or [])
+        if props["full"] not in names:
+            names.insert(0, props["full"])
+        props["names"] = names
+
+
+def csv_rows_text(rows: list[dict[str, Any]], header: list[str]) -> str:
+    """Rows as CSV text (used for rejects files); formula-like cells are neutralised."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow([safe_cell(h) for h in header])
+    for r in rows:
+        writer.writerow([safe_cell(r.get(h)) for h in header])
+    return buf.getvalue()
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell a spreadsheet will not run: a leading = + - @ (or tab/CR) gets a quote mark."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text

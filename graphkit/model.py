@@ -1,0 +1,219 @@
+"""The graph model: node and relationship types, ids and provenance.
+
+The model is data (``model.yml`` beside this file), read once here and used by every store,
+loader, query and report. Labels and relationship types that are not in the model never reach
+a store: this module is the allow-list that makes it safe to put a label into query text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from graphkit.errors import GraphkitError
+
+TYPES = ("string", "date", "float", "int", "bool", "list")
+
+
+@dataclass(frozen=True)
+class NodeType:
+    label: str
+    description: str
+    caption: str
+    properties: dict[str, str]  # own properties, without provenance and id
+
+
+@dataclass(frozen=True)
+class RelType:
+    type: str
+    description: str
+    between: tuple[tuple[str, str], ...]
+    properties: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Model:
+    nodes: dict[str, NodeType]
+    relationships: dict[str, RelType]
+    node_provenance: dict[str, str]
+    rel_provenance: dict[str, str]
+
+    def node(self, label: str) -> NodeType:
+        try:
+            return self.nodes[label]
+        except KeyError:
+            raise GraphkitError(
+                f"unknown node label {label!r}; the model has {', '.join(self.nodes)}"
+            ) from None
+
+    def rel(self, type_: str) -> RelType:
+        try:
+            return self.relationships[type_]
+        except KeyError:
+            raise GraphkitError(
+                f"unknown relationship type {type_!r}; the model has {', '.join(self.relationships)}"
+            ) from None
+
+    def node_columns(self, label: str) -> dict[str, str]:
+        """Every stored property of ``label`` with its type: id, own properties, provenance."""
+        return {"id": "string", **self.node(label).properties, **self.node_provenance}
+
+    def rel_columns(self, type_: str) -> dict[str, str]:
+        """Every stored property of relationship ``type_``: id, own properties, provenance."""
+        return {"id": "string", **self.rel(type_).properties, **self.rel_provenance}
+
+
+@cache
+def get_model() -> Model:
+    """The model, parsed once from ``graphkit/model.yml``."""
+    text = resources.files("graphkit").joinpath("model.yml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    nodes = {
+        label: NodeType(label, spec.get("description", ""), spec.get("caption", "name"),
+                        dict(spec.get("properties", {})))
+        for label, spec in raw["nodes"].items()
+    }
+    rels = {
+        name: RelType(name, spec.get("description", ""),
+                      tuple((a, b) for a, b in spec["between"]), dict(spec.get("properties", {})))
+        for name, spec in raw["relationships"].items()
+    }
+    model = Model(nodes, rels, dict(raw["provenance"]["node"]), dict(raw["provenance"]["relationship"]))
+    for label in nodes:
+        for prop, typ in model.node_columns(label).items():
+            assert typ in TYPES, f"model.yml: {label}.{prop} has unknown type {typ}"
+    for rel in rels.values():
+        for a, b in rel.between:
+            assert a in nodes and b in nodes, f"model.yml: {rel.type} names unknown label"
+    return model
+
+
+# --------------------------------------------------------------------------------------------
+# Records
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where one fact came from: dataset, file (base name) and record id or row number."""
+
+    dataset: str
+    file: str
+    record: str
+
+    def __post_init__(self) -> None:
+        if not (self.dataset and self.file and self.record):
+            raise GraphkitError(f"incomplete provenance {self!r}: a fact without a source is not loaded")
+
+    @property
+    def ref(self) -> str:
+        return f"{self.dataset}|{self.file}|{self.record}"
+
+
+@dataclass
+class Node:
+    label: str
+    id: str
+    props: dict[str, Any]
+    source: Provenance
+
+
+@dataclass
+class Rel:
+    type: str
+    start_label: str
+    start: str
+    end_label: str
+    end: str
+    props: dict[str, Any]
+    source: Provenance
+    id: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            # A fact is identified by what it links and the record that asserted it, so loading
+            # the same record twice never creates a second relationship.
+            self.id = "r:" + digest(self.type, self.start, self.end, self.source.dataset,
+                                    self.source.file, self.source.record, self.props.get("role"))
+
+
+def digest(*parts: Any, length: int = 20) -> str:
+    """A short stable hash of ``parts`` (None and '' are distinct from each other)."""
+    h = hashlib.sha1()
+    for p in parts:
+        h.update(b"\x1f" + ("\x00" if p is None else str(p)).encode("utf-8"))
+    return h.hexdigest()[:length]
+
+
+# Registry identifier schemes, in the order they are preferred for a node's id. A node with any
+# of them gets the id "<scheme>:<value>", so the same firm from two sources is one node.
+ID_SCHEMES: dict[str, tuple[str, ...]] = {
+    "Company": ("ru-inn", "kz-bin", "ru-ogrn", "lei", "company-number"),
+    "Person": ("ru-inn", "kz-iin", "passport"),
+}
+SCHEME_PROPERTY = {"ru-inn": "inn", "ru-ogrn": "ogrn", "kz-bin": "bin", "lei": "lei",
+                   "company-number": "company_number", "kz-iin": "inn"}
+
+
+def entity_id(label: str, dataset: str, identifiers: Mapping[str, str | None],
+              key: Iterable[Any]) -> str:
+    """The stable id of an entity.
+
+    The first registry identifier present, in ``ID_SCHEMES`` order, gives ``"ru-inn:7707083893"``;
+    otherwise the id is derived from the dataset and the key values, ``"<dataset>:<label>:<hash>"``,
+    so reloading a record yields the same id and never a second node.
+    """
+    for scheme in ID_SCHEMES.get(label, ()):
+        value = identifiers.get(scheme)
+        if value:
+            return f"{scheme}:{value}"
+    return f"{dataset}:{label.lower()}:{digest(*key)}"
+
+
+def address_id(full: str) -> str:
+    """Addresses are identified by their transliterated, casefolded text, across all sources:
+    two records that write the same address the same way share one Address node."""
+    from graphkit.normalize import latin
+
+    return "address:" + digest(latin(full))
+
+
+# --------------------------------------------------------------------------------------------
+# Merging what two records say about one node
+
+
+def merge_node_props(label: str, old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any]:
+    """Combine a stored node's properties with a new record's.
+
+    Lists are unioned in order (names, registry ids, provenance); a scalar already stored is kept
+    (the first source to state it wins, and the new value stays visible through its record);
+    booleans are or-ed; ``last_loaded`` takes the newest value.
+    """
+    columns = get_model().node_columns(label)
+    if old is None:
+        return {k: v for k, v in new.items() if k in columns}
+    out = dict(old)
+    for key, value in new.items():
+        typ = columns.get(key)
+        if typ is None or value is None:
+            continue
+        current = out.get(key)
+        if typ == "list":
+            merged = list(current or [])
+            merged.extend(v for v in value if v not in merged)
+            out[key] = merged
+        elif typ == "bool":
+            out[key] = bool(current) or bool(value)
+        elif key == "last_loaded" or current is None or current == "":
+            out[key] = value
+    return out
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()

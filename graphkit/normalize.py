@@ -1,0 +1,181 @@
+"""Normalising names, legal forms, countries, identifiers, HS codes, dates and numbers.
+
+Transliteration, legal-form tables and country names come from ``rigour`` (OpenSanctions' name
+library); this module adds only what it lacks for Kazakh and Russian registries and customs
+lines (listed in ``EXTRA_LEGAL_FORMS``) and the parsing of vendor formats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+from rigour.names import org_types
+from rigour.territories import lookup_territory
+from rigour.text import ascii_text
+
+NULLS = frozenset({"", "NULL", "null", "None", "-0-", "N/A", "n/a", "-"})
+
+# Legal forms rigour does not know (checked against rigour 2.6): the Kazakh LLP in Russian and
+# Kazakh, and Russian sole traders. Canonical form -> spellings, matched as whole words on the
+# casefolded ASCII form of the name.
+EXTRA_LEGAL_FORMS: dict[str, tuple[str, ...]] = {
+    "llp": ("too", "tovarishchestvo s ogranichennoi otvetstvennostyu",
+            "tovarishchestvo s ogranichennoi otvetstvennostiu", "zhshs", "llp"),
+    "llc": ("ooo", "obshchestvo s ogranichennoi otvetstvennostyu", "llc", "ltd liability company"),
+    "jsc": ("ao", "aktsionernoe obshchestvo", "jsc", "pao", "zao", "oao"),
+    "sole trader": ("ip", "individualnyi predprinimatel"),
+}
+# rigour's compare forms -> the canonical names above where they are the same kind of entity.
+_RIGOUR_CANON = {"ooo": "llc", "llc": "llc", "ltd": "ltd", "bv": "bv", "gmbh": "gmbh",
+                 "ao": "jsc", "jsc": "jsc", "llp": "llp", "plc": "plc", "ag": "ag", "inc": "inc"}
+
+_EXTRA_RE = re.compile(
+    r"(?:^|\s)(" + "|".join(sorted((re.escape(s) for v in EXTRA_LEGAL_FORMS.values() for s in v),
+                                    key=len, reverse=True)) + r")(?=\s|$)"
+)
+_EXTRA_CANON = {s: k for k, v in EXTRA_LEGAL_FORMS.items() for s in v}
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+_GLUED_IDS = re.compile(r"^\s*(\d{10}|\d{12})(?:\s+(\d{9}))?\s+(.*\S)\s*$")
+
+
+def is_null(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() in NULLS)
+
+
+def clean(value: object) -> str | None:
+    """Strip a cell; placeholders such as ``NULL`` and ``-0-`` become ``None``."""
+    if value is None:
+        return None
+    text = str(value).replace("\ufeff", "").replace("\x1a", "").strip()
+    return None if text in NULLS else text
+
+
+@lru_cache(maxsize=200_000)
+def latin(text: str) -> str:
+    """ASCII transliteration (rigour), casefolded, punctuation to spaces, spaces collapsed.
+
+    Mixed-script homoglyphs (a Cyrillic К inside a Latin word, as in real customs lines) come
+    out as the same letters as their Latin look-alikes.
+    """
+    return " ".join(_NON_WORD.sub(" ", ascii_text(text).casefold()).replace("_", " ").split())
+
+
+def split_legal_form(name: str) -> tuple[str | None, str]:
+    """Split a firm's name into (legal form, name without it), on the transliterated form.
+
+    >>> split_legal_form("ООО «Небесная механика»")
+    ('llc', 'nebesnaya mehanika')
+    """
+    text = latin(name)
+    found = _EXTRA_RE.search(text)
+    if found:
+        form = _EXTRA_CANON[found.group(1)]
+        text = (text[: found.start()] + " " + text[found.end():]).strip()
+        return form, " ".join(text.split())
+    forms = org_types.extract_org_types(text)
+    if forms:
+        form = _RIGOUR_CANON.get(forms[0][1], forms[0][1])
+        return form, " ".join(org_types.remove_org_types(text).split())
+    return None, text
+
+
+def name_key(name: str, label: str = "Company") -> str:
+    """The exact look-up key of a name: transliterated, casefolded, legal form and glued
+    registry numbers removed; for people the words are sorted, so word order does not matter.
+    """
+    _, rest = split_glued_ids(name)
+    if label == "Person":
+        return " ".join(sorted(latin(rest).split()))
+    return split_legal_form(rest)[1]
+
+
+def split_glued_ids(text: str) -> tuple[dict[str, str], str]:
+    """Registry numbers glued in front of a name, as Russian customs lines write them.
+
+    >>> split_glued_ids("7722476458 772201001 OOO YATASH RUS")
+    ({'ru-inn': '7722476458', 'ru-kpp': '772201001'}, 'OOO YATASH RUS')
+    """
+    m = _GLUED_IDS.match(text)
+    if not m:
+        return {}, text
+    ids = {"ru-inn": m.group(1)}
+    if m.group(2):
+        ids["ru-kpp"] = m.group(2)
+    return ids, m.group(3)
+
+
+def country(value: str | None) -> str | None:
+    """ISO 3166-1 alpha-2 in lower case, from a code or a name in any language rigour knows."""
+    if is_null(value):
+        return None
+    assert value is not None
+    territory = lookup_territory(value.strip())
+    return territory.code.split("-")[0] if territory else None
+
+
+def hs_code(value: str | None) -> tuple[str, str | None, str] | None:
+    """An HS code as declared (a string, never a number) with its HS-6 and chapter.
+
+    National codes have 8 or 10 digits; an odd length means a spreadsheet dropped the leading
+    zero, which is put back. Returns None for an empty cell; raises ValueError for anything that
+    is not digits.
+    """
+    if is_null(value):
+        return None
+    assert value is not None
+    code = value.strip().replace(".", "").replace(" ", "")
+    if code.endswith(".0"):
+        code = code[:-2]
+    if not code.isdigit():
+        raise ValueError(f"{value!r} is not an HS code (digits only)")
+    if len(code) % 2 == 1:
+        code = "0" + code
+    if len(code) < 2:
+        raise ValueError(f"{value!r} is too short for an HS code")
+    return code, (code[:6] if len(code) >= 6 else None), code[:2]
+
+
+def parse_date(value: str | None, formats: tuple[str, ...] = ()) -> dt.date | None:
+    """A date from ISO text (``2022-04-15``, also with a time part) or one of ``formats``
+    (strptime patterns such as ``%b %Y`` for ``Mar 2025``). Raises ValueError if none fits."""
+    if is_null(value):
+        return None
+    assert value is not None
+    text = value.strip()
+    for fmt in formats:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date") from None
+
+
+def parse_float(value: str | None) -> float | None:
+    """A number; a comma as the decimal separator is accepted. Raises ValueError otherwise."""
+    if is_null(value):
+        return None
+    assert value is not None
+    text = value.strip().replace("\u00a0", "").replace(" ", "")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a number") from None
+
+
+def parse_bool(value: str | None) -> bool | None:
+    if is_null(value):
+        return None
+    assert value is not None
+    text = value.strip().casefold()
+    if text in {"1", "true", "yes", "y", "t"}:
+        return True
+    if text in {"0", "false", "no", "n", "f"}:
+        return False
+    raise ValueError(f"{value!r} is not true or false")

@@ -1,0 +1,168 @@
+"""The store protocol: what every backend implements, and the logic shared above it.
+
+A backend implements a few primitives (open a transaction, run a query, fetch nodes by id, create
+or update nodes, find existing relationships, create relationships). Everything else - merging
+what records say about a node, making loads idempotent, counting - lives here once, so the
+embedded store and Neo4j behave the same and one conformance suite tests both.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphkit.model import Node, Rel, get_model, merge_node_props
+from graphkit.queries import get_query
+
+
+@dataclass
+class WriteStats:
+    nodes_created: int = 0
+    nodes_updated: int = 0
+    rels_created: int = 0
+    rels_existing: int = 0
+
+    def add(self, other: WriteStats) -> None:
+        self.nodes_created += other.nodes_created
+        self.nodes_updated += other.nodes_updated
+        self.rels_created += other.rels_created
+        self.rels_existing += other.rels_existing
+
+
+@dataclass
+class Counts:
+    """What a store holds: nodes by label, relationships by type, and both by dataset."""
+
+    nodes: dict[str, int] = field(default_factory=dict)
+    relationships: dict[str, int] = field(default_factory=dict)
+    by_dataset: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+class Store(ABC):
+    """A graph store. Use as a context manager, or call ``close()``."""
+
+    dialect: str = "neo4j"
+    name: str = "store"
+
+    # ---- primitives a backend implements -------------------------------------------------
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create tables, constraints and indexes for the model; idempotent."""
+
+    @abstractmethod
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything written inside commits together or not at all."""
+
+    @abstractmethod
+    def execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
+        """Run Cypher text (already in this store's dialect) and return rows as dicts."""
+
+    @abstractmethod
+    def fetch_nodes(self, label: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Stored properties of the nodes among ``ids`` that exist."""
+
+    @abstractmethod
+    def create_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
+        """Create nodes that do not exist yet (bulk path)."""
+
+    @abstractmethod
+    def update_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
+        """Overwrite the properties of existing nodes with ``rows`` (complete property sets)."""
+
+    @abstractmethod
+    def existing_rels(self, type_: str, start_label: str, end_label: str, rels: list[Rel]) -> set[str]:
+        """Ids of those ``rels`` already stored."""
+
+    @abstractmethod
+    def create_rels(self, type_: str, start_label: str, end_label: str, rels: list[Rel]) -> None:
+        """Create relationships whose endpoints exist (bulk path)."""
+
+    @abstractmethod
+    def delete_rels(self, type_: str, where: dict[str, Any]) -> int:
+        """Delete relationships of ``type_`` whose properties equal ``where``; returns how many."""
+
+    def close(self) -> None:  # noqa: B027 - optional for backends
+        """Release the connection."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- shared logic --------------------------------------------------------------------
+
+    def run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a named query from ``cypher/`` with parameters; rows as dicts."""
+        q = get_query(query)
+        return self.execute(q.for_dialect(self.dialect), params, name=query)
+
+    def write(self, nodes: Iterable[Node], rels: Iterable[Rel]) -> WriteStats:
+        """Write records idempotently: nodes are merged with what is stored (see
+        ``model.merge_node_props``), relationships already stored are left as they are.
+        Nodes go first, so every relationship finds its endpoints. Call inside ``transaction()``
+        to make a batch atomic.
+        """
+        stats = WriteStats()
+        by_label: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        for node in nodes:
+            bucket = by_label[node.label]
+            bucket[node.id] = merge_node_props(node.label, bucket.get(node.id), node.props)
+        for label, merged in by_label.items():
+            existing = self.fetch_nodes(label, list(merged))
+            new_rows, updated = [], []
+            for node_id, props in merged.items():
+                old = existing.get(node_id)
+                if old is None:
+                    new_rows.append({"id": node_id, **props})
+                else:
+                    combined = merge_node_props(label, old, props)
+                    combined.setdefault("first_loaded", old.get("first_loaded"))
+                    updated.append({**combined, "id": node_id})
+            if new_rows:
+                self.create_nodes(label, new_rows)
+            if updated:
+                self.update_nodes(label, updated)
+            stats.nodes_created += len(new_rows)
+            stats.nodes_updated += len(updated)
+        groups: dict[tuple[str, str, str], dict[str, Rel]] = defaultdict(dict)
+        for rel in rels:
+            groups[(rel.type, rel.start_label, rel.end_label)][rel.id] = rel
+        model = get_model()
+        for (type_, sl, el), by_id in sorted(groups.items()):
+            if (sl, el) not in model.rel(type_).between:
+                raise ValueError(f"a {type_} cannot go from {sl} to {el}")
+            batch = list(by_id.values())
+            have = self.existing_rels(type_, sl, el, batch)
+            fresh = [r for r in batch if r.id not in have]
+            if fresh:
+                self.create_rels(type_, sl, el, fresh)
+            stats.rels_created += len(fresh)
+            stats.rels_existing += len(batch) - len(fresh)
+        return stats
+
+    def counts(self) -> Counts:
+        """Nodes by label, relationships by type, and both by source dataset."""
+        model = get_model()
+        out = Counts()
+        for label in model.nodes:
+            rows = self.execute(f"MATCH (n:{label}) RETURN count(n) AS n", name=f"count {label}")
+            out.nodes[label] = int(rows[0]["n"])
+            for row in self.execute(
+                f"MATCH (n:{label}) UNWIND n.datasets AS d RETURN d AS dataset, count(*) AS n",
+                name=f"count {label} by dataset",
+            ):
+                out.by_dataset.setdefault(row["dataset"], {})[label] = int(row["n"])
+        for type_ in model.relationships:
+            rows = self.execute(f"MATCH ()-[r:{type_}]->() RETURN r.dataset AS dataset, count(r) AS n",
+                                name=f"count {type_}")
+            out.relationships[type_] = sum(int(r["n"]) for r in rows)
+            for row in rows:
+                out.by_dataset.setdefault(row["dataset"] or "?", {})[type_] = int(row["n"])
+        return out

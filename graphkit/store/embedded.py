@@ -1,0 +1,189 @@
+"""The embedded store: LadybugDB (the maintained successor of Kùzu), on disk, no server.
+
+Tables are created from the model. New nodes and relationships go in through ``COPY ... FROM``
+an Arrow table (the bulk path); updates of existing nodes through one ``LOAD FROM`` statement
+per batch. A load is one transaction: ``transaction()`` rolls everything back on any error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from graphkit.errors import StoreError
+from graphkit.model import Rel, get_model
+from graphkit.store.base import Store
+
+DEFAULT_DB = "graphkit-data"
+DB_FILE = "graph.lbdb"
+
+_LB_TYPES = {"string": "STRING", "date": "DATE", "float": "DOUBLE", "int": "INT64",
+             "bool": "BOOLEAN", "list": "STRING[]"}
+_ARROW_TYPES = {"string": pa.string(), "date": pa.date32(), "float": pa.float64(), "int": pa.int64(),
+                "bool": pa.bool_(), "list": pa.list_(pa.string())}
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("GRAPHKIT_DB") or DEFAULT_DB)
+
+
+def _arrow(columns: dict[str, str], rows: list[dict[str, Any]], prefix: str = "") -> pa.Table:
+    arrays = {}
+    for col, typ in columns.items():
+        values = [r.get(col) for r in rows]
+        if typ == "date":
+            values = [v if (v is None or isinstance(v, dt.date)) else dt.date.fromisoformat(str(v)[:10])
+                      for v in values]
+        arrays[prefix + col] = pa.array(values, type=_ARROW_TYPES[typ])
+    return pa.table(arrays)
+
+
+class EmbeddedStore(Store):
+    """A LadybugDB database in the directory ``path`` (created if missing)."""
+
+    dialect = "ladybug"
+    name = "embedded"
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
+        self.path = Path(path) if path is not None else default_db_path()
+        self.read_only = read_only
+        self._db: Any = None
+        self._conn: Any = None
+        self._in_tx = False
+
+    # ---- connection ----------------------------------------------------------------------
+
+    @property
+    def conn(self) -> Any:
+        if self._conn is None:
+            import ladybug
+
+            if self.path.exists() and not self.path.is_dir():
+                raise StoreError(f"{self.path} is a file; --db takes a directory")
+            if self.read_only and not (self.path / DB_FILE).exists():
+                raise StoreError(f"no graph at {self.path}: load data first (graphkit load ...)")
+            self.path.mkdir(parents=True, exist_ok=True)
+            try:
+                self._db = ladybug.Database(str(self.path / DB_FILE), buffer_pool_size=1 << 30,
+                                            read_only=self.read_only)
+                self._conn = ladybug.Connection(self._db)
+            except RuntimeError as exc:
+                raise StoreError(f"cannot open the graph at {self.path}: {exc}") from None
+            if not self.read_only:
+                self.ensure_schema()
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._db.close()
+            self._conn = self._db = None
+
+    def ensure_schema(self) -> None:
+        model = get_model()
+        conn = self.conn
+        for label in model.nodes:
+            cols = ", ".join(f"{c} {_LB_TYPES[t]}" for c, t in model.node_columns(label).items())
+            conn.execute(f"CREATE NODE TABLE IF NOT EXISTS {label}({cols}, PRIMARY KEY (id))")
+        for rt in model.relationships.values():
+            pairs = ", ".join(f"FROM {a} TO {b}" for a, b in rt.between)
+            cols = ", ".join(f"{c} {_LB_TYPES[t]}" for c, t in model.rel_columns(rt.type).items())
+            conn.execute(f"CREATE REL TABLE IF NOT EXISTS {rt.type}({pairs}, {cols})")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._in_tx:
+            yield
+            return
+        conn = self.conn
+        conn.execute("BEGIN TRANSACTION")
+        self._in_tx = True
+        try:
+            yield
+        except BaseException:
+            self._in_tx = False
+            conn.execute("ROLLBACK")
+            raise
+        self._in_tx = False
+        try:
+            conn.execute("COMMIT")
+        except RuntimeError as exc:
+            raise StoreError(f"commit failed: {exc}") from None
+
+    def execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
+        try:
+            result = self.conn.execute(text, params or {})
+        except RuntimeError as exc:
+            raise StoreError(f"query {name or text[:40]!r} failed: {exc}") from None
+        rows = []
+        columns = result.get_column_names()
+        while result.has_next():
+            rows.append(dict(zip(columns, result.get_next(), strict=True)))
+        return rows
+
+    def _scan(self, text: str, table: pa.Table, name: str) -> list[dict[str, Any]]:
+        """Run ``text`` with the Arrow table bound as ``batch`` (LOAD FROM batch / COPY FROM batch)."""
+        batch = table  # noqa: F841 - LadybugDB finds it by name in this frame
+        try:
+            result = self.conn.execute(text)
+        except RuntimeError as exc:
+            raise StoreError(f"{name} failed: {exc}") from None
+        rows = []
+        columns = result.get_column_names()
+        while result.has_next():
+            rows.append(dict(zip(columns, result.get_next(), strict=True)))
+        return rows
+
+    # ---- primitives ----------------------------------------------------------------------
+
+    def fetch_nodes(self, label: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+        model = get_model()
+        label = model.node(label).label
+        table = pa.table({"k_id": pa.array(ids, pa.string())})
+        rows = self._scan(f"LOAD FROM batch MATCH (n:{label} {{id: k_id}}) RETURN n", table,
+                          f"fetch {label}")
+        out = {}
+        for row in rows:
+            props = {k: v for k, v in row["n"].items() if not k.startswith("_")}
+            out[props["id"]] = props
+        return out
+
+    def create_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
+        columns = get_model().node_columns(label)
+        self._scan(f"COPY {label} FROM batch", _arrow(columns, rows), f"create {label}")
+
+    def update_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
+        columns = get_model().node_columns(label)
+        sets = ", ".join(f"n.{c} = k_{c}" for c in columns if c != "id")
+        self._scan(f"LOAD FROM batch MATCH (n:{label} {{id: k_id}}) SET {sets}",
+                   _arrow(columns, rows, prefix="k_"), f"update {label}")
+
+    def existing_rels(self, type_: str, start_label: str, end_label: str, rels: list[Rel]) -> set[str]:
+        table = pa.table({"k_from": [r.start for r in rels], "k_to": [r.end for r in rels],
+                          "k_rid": [r.id for r in rels]})
+        rows = self._scan(
+            f"LOAD FROM batch MATCH (a:{start_label} {{id: k_from}})-[r:{type_}]->(b:{end_label} {{id: k_to}}) "
+            "WHERE r.id = k_rid RETURN r.id AS id", table, f"find {type_}")
+        return {r["id"] for r in rows}
+
+    def create_rels(self, type_: str, start_label: str, end_label: str, rels: list[Rel]) -> None:
+        columns = get_model().rel_columns(type_)
+        rows = [{**r.props, "id": r.id} for r in rels]
+        table = _arrow(columns, rows)
+        table = table.add_column(0, "from", pa.array([r.start for r in rels], pa.string()))
+        table = table.add_column(1, "to", pa.array([r.end for r in rels], pa.string()))
+        self._scan(f"COPY {type_} FROM batch (from='{start_label}', to='{end_label}')", table,
+                   f"create {type_}")
+
+    def delete_rels(self, type_: str, where: dict[str, Any]) -> int:
+        get_model().rel(type_)
+        cond = " AND ".join(f"r.{k} = ${k}" for k in where) or "true"
+        rows = self.execute(f"MATCH ()-[r:{type_}]->() WHERE {cond} DELETE r RETURN count(*) AS n",
+                            where, name=f"delete {type_}")
+        return int(rows[0]["n"]) if rows else 0
