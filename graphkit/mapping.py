@@ -42,13 +42,17 @@ class ValueSpec:
     value: Any = None
     transform: str | None = None
     split: str | None = None
+    parts: list[ValueSpec] = field(default_factory=list)  # a list mixing plain and detailed specs
 
     @classmethod
     def parse(cls, raw: Any, where: str) -> ValueSpec:
         if isinstance(raw, str):
             return cls(columns=[raw])
         if isinstance(raw, list):
-            return cls(columns=[str(c) for c in raw])
+            if all(isinstance(c, str) for c in raw):
+                return cls(columns=list(raw))
+            parts = [cls.parse(c, f"{where}[{i}]") for i, c in enumerate(raw)]
+            return cls(columns=[c for p in parts for c in p.columns], parts=parts)
         if isinstance(raw, dict):
             unknown = set(raw) - {"column", "columns", "value", "transform", "split"}
             if unknown:
@@ -66,9 +70,14 @@ class ValueSpec:
 
     def values(self, row: dict[str, str | None]) -> list[str]:
         """Every non-empty value this spec yields for ``row``, transformed, in order."""
+        if self.parts:
+            out: list[str] = []
+            for part in self.parts:
+                out.extend(v for v in part.values(row) if v not in out)
+            return out
         if not self.columns:
             return [] if self.value is None else [str(self.value)]
-        out: list[str] = []
+        out = []
         for col in self.columns:
             raw = row.get(col)
             if raw is None:

@@ -137,10 +137,11 @@ class Rel:
 
     def __post_init__(self) -> None:
         if not self.id:
-            # A fact is identified by what it links and the record that asserted it, so loading
-            # the same record twice never creates a second relationship.
+            # A fact is identified by what it links, the dataset that asserts it and its role and
+            # start: loading a record twice, or a long-format extract repeating a firm's address
+            # on every row, never creates a second relationship. The first record is cited.
             self.id = "r:" + digest(self.type, self.start, self.end, self.source.dataset,
-                                    self.source.file, self.source.record, self.props.get("role"))
+                                    self.props.get("role"), self.props.get("start_date"))
 
 
 def digest(*parts: Any, length: int = 20) -> str:

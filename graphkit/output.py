@@ -1,0 +1,122 @@
+"""Formatting results as tables, JSON lines or CSV. Nothing here queries a store.
+
+JSON is one object per line. CSV cells that a spreadsheet would run as a formula (a leading
+``=``, ``+``, ``-`` or ``@``) are prefixed with a quote mark.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from graphkit.links import Link
+from graphkit.load import LoadReport
+from graphkit.mapping import safe_cell
+from graphkit.store.base import Counts
+
+FORMATS = ("table", "json", "csv")
+
+LINK_CSV_COLUMNS = ["a_id", "a_name", "a_registry_ids", "b_id", "b_name", "b_registry_ids", "kind",
+                    "via_id", "via_name", "summary", "sources"]
+
+
+def _json(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, default=str, sort_keys=False)
+
+
+def _csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_cell(row.get(c)) for c in columns])
+    return buf.getvalue()
+
+
+def _src_text(sources: list[dict[str, str]]) -> str:
+    return "; ".join(f"{s['dataset']}:{s['file']}#{s['record']}" for s in sources)
+
+
+def links(links: list[Link], fmt: str) -> str:
+    if fmt == "json":
+        return "".join(_json(link.as_dict()) + "\n" for link in links)
+    if fmt == "csv":
+        rows = []
+        for link in links:
+            for ev in link.evidence:
+                rows.append({
+                    "a_id": link.a.id, "a_name": link.a.name, "a_registry_ids": " ".join(link.a.registry_ids),
+                    "b_id": link.b.id, "b_name": link.b.name, "b_registry_ids": " ".join(link.b.registry_ids),
+                    "kind": ev.kind, "via_id": (ev.via or {}).get("id"), "via_name": (ev.via or {}).get("name"),
+                    "summary": ev.summary, "sources": _src_text(ev.sources)})
+        return _csv(rows, LINK_CSV_COLUMNS)
+    if not links:
+        return "No links found.\n"
+    out = []
+    for link in links:
+        out.append(f"A: {_entity_line(link.a)}")
+        out.append(f"B: {_entity_line(link.b)}")
+        out.append(f"   linked by: {', '.join(link.kinds)} ({len(link.evidence)} pieces of evidence)")
+        for ev in link.evidence:
+            out.append(f"   - [{ev.kind}] {ev.summary}")
+            if ev.via and ev.via.get("resolution"):
+                res = ev.via["resolution"]
+                out.append(f"       resolved as one ({res['method']}, {res['judgement']}, score "
+                           f"{res['score']}): {res['explanation']}")
+            out.append(f"       source: {_src_text(ev.sources)}")
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def _entity_line(e: Any) -> str:
+    ids = f" [{', '.join(e.registry_ids)}]" if e.registry_ids else ""
+    country = f" ({e.country})" if e.country else ""
+    members = f" + {len(e.members) - 1} resolved record(s)" if e.members else ""
+    return f"{e.name}{country}{ids} id={e.id}{members}"
+
+
+def counts(c: Counts, fmt: str) -> str:
+    rows = ([{"kind": "node", "name": k, "dataset": "*", "count": v} for k, v in c.nodes.items()]
+            + [{"kind": "relationship", "name": k, "dataset": "*", "count": v} for k, v in c.relationships.items()]
+            + [{"kind": "node" if name[0].isupper() and not name.isupper() else "relationship",
+                "name": name, "dataset": ds, "count": n}
+               for ds, by in sorted(c.by_dataset.items()) for name, n in sorted(by.items())])
+    if fmt == "json":
+        return "".join(_json(r) + "\n" for r in rows)
+    if fmt == "csv":
+        return _csv(rows, ["kind", "name", "dataset", "count"])
+    out = ["Nodes:"] + [f"  {k:<14}{v:>10,}" for k, v in c.nodes.items()]
+    out += ["Relationships:"] + [f"  {k:<14}{v:>10,}" for k, v in c.relationships.items()]
+    out += ["By dataset:"]
+    for ds, by in sorted(c.by_dataset.items()):
+        out.append(f"  {ds}: " + ", ".join(f"{k} {v:,}" for k, v in sorted(by.items())))
+    return "\n".join(out) + "\n"
+
+
+def load_report(r: LoadReport, fmt: str) -> str:
+    rows = [{"file": f.file, "rows_read": f.rows_read, "rows_loaded": f.rows_loaded,
+             "rows_rejected": f.rows_rejected, "rows_skipped": f.rows_skipped,
+             "skipped_reasons": dict(f.skipped_reasons), "rejects_file": f.rejects_path} for f in r.files]
+    if fmt == "json":
+        return "".join(_json({"mapping": r.mapping, **row}) + "\n" for row in rows) + _json({
+            "mapping": r.mapping, "nodes_created": r.written.nodes_created, "nodes_updated": r.written.nodes_updated,
+            "relationships_created": r.written.rels_created,
+            "relationships_already_present": r.written.rels_existing}) + "\n"
+    if fmt == "csv":
+        return _csv([{**row, "skipped_reasons": _json(row["skipped_reasons"])} for row in rows],
+                    ["file", "rows_read", "rows_loaded", "rows_rejected", "rows_skipped", "skipped_reasons",
+                     "rejects_file"])
+    out = []
+    for row in rows:
+        out.append(f"{row['file']}: {row['rows_read']:,} read, {row['rows_loaded']:,} loaded, "
+                   f"{row['rows_rejected']:,} rejected, {row['rows_skipped']:,} skipped")
+        for reason, n in row["skipped_reasons"].items():
+            out.append(f"  skipped {n:,}: {reason}")
+        if row["rejects_file"]:
+            out.append(f"  rejected and skipped rows written to {row['rejects_file']}")
+    out.append(f"Store: {r.written.nodes_created:,} nodes created, {r.written.nodes_updated:,} updated, "
+               f"{r.written.rels_created:,} relationships created, {r.written.rels_existing:,} already present.")
+    return "\n".join(out) + "\n"

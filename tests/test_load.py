@@ -1,0 +1,184 @@
+"""Loading: idempotence, provenance, strict and skip modes, and every kind of bad input.
+
+Each bad input must give one clear message naming the file, line and column, and leave the
+store exactly as it was."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from graphkit.errors import InvalidData, MappingError
+from graphkit.load import load_files
+
+HEADER = ("record_id,company_name,company_name_en,jurisdiction,inn,ogrn,bin,incorporation_date,address,"
+          "address_country,holder_kind,holder_name,holder_name_en,holder_inn,holder_birth_date,role,"
+          "share_pct,role_start,role_end\n")
+GOOD = HEADER + (
+    "R1,ООО «Ромашка»,OOO Romashka,ru,7701000001,1027700000001,,2015-03-02,\"Москва, ул. Тверская, 1\",ru,"
+    "person,Иванов Иван Иванович,Ivan Ivanov,770100000001,1970-01-01,general director,,2015-03-02,\n"
+    "R2,ООО «Ромашка»,OOO Romashka,ru,7701000001,1027700000001,,2015-03-02,\"Москва, ул. Тверская, 1\",ru,"
+    "person,Петров Пётр,Petr Petrov,,1980-05-05,founder,100,2015-03-02,2021-01-01\n"
+    "R3,ООО «Лютик»,OOO Lyutik,ru,7701000002,,,2018-01-01,\"Москва, ул. Тверская, 1\",ru,"
+    "person,Петров Пётр,Petr Petrov,,1980-05-05,director,,2018-01-01,\n"
+)
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def snapshot(store):
+    c = store.counts()
+    return c.nodes, c.relationships
+
+
+@pytest.fixture
+def loaded(store, tmp_path):
+    load_files(store, [write(tmp_path, "base.csv", GOOD)], "registry")
+    return store
+
+
+def test_a_registry_extract_loads_with_provenance(loaded):
+    nodes, rels = snapshot(loaded)
+    assert nodes["Company"] == 2 and nodes["Person"] == 2 and nodes["Address"] == 1
+    assert rels == {**rels, "OFFICER_OF": 2, "OWNS": 1, "REGISTERED_AT": 2}  # one per firm, however many rows repeat it
+    company = loaded.fetch_nodes("Company", ["ru-inn:7701000001"])["ru-inn:7701000001"]
+    assert company["registry_ids"] == ["ru-inn:7701000001", "ru-ogrn:1027700000001"]
+    assert company["legal_form"] == "llc"
+    assert company["records"] == ["registry|base.csv|R1", "registry|base.csv|R2"]
+    rows = loaded.execute("MATCH (p:Person)-[r:OWNS]->(c:Company) RETURN r.dataset AS d, "
+                          "r.source_file AS f, r.record AS rec, r.end_date AS e")
+    assert rows[0]["d"] == "registry" and rows[0]["f"] == "base.csv" and rows[0]["rec"] == "R2"
+    assert str(rows[0]["e"]) == "2021-01-01"
+
+
+def test_loading_the_same_file_twice_leaves_the_same_counts(loaded, tmp_path):
+    before = snapshot(loaded)
+    report = load_files(loaded, [tmp_path / "base.csv"], "registry")
+    assert snapshot(loaded) == before
+    assert report.written.nodes_created == 0 and report.written.rels_created == 0
+
+
+def test_a_person_without_id_is_one_node_per_source_and_name(loaded):
+    # Петров appears in two rows of the same registry: one node, two roles.
+    rows = loaded.execute("MATCH (p:Person)-[r]->(c:Company) WHERE p.name = 'Петров Пётр' RETURN count(r) AS n")
+    assert rows[0]["n"] == 2
+
+
+BAD_CASES = {
+    "missing required column": (HEADER.replace("company_name,", "") , None, "company_name", 1, "column missing"),
+    "unparseable date": (None, ("2015-03-02,\"Москва", "2015-13-45,\"Москва"), "incorporation_date", 2, "not a date"),
+    "unparseable number": (None, (",founder,100,", ",founder,ten,"), "share_pct", 3, "not a number"),
+    "unknown holder kind": (None, ("person,Петров Пётр,Petr Petrov,,1980-05-05,director", "robot,Петров Пётр,Petr Petrov,,1980-05-05,director"), "holder_kind", 4, "not one of"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CASES))
+def test_bad_csv_rejects_the_whole_load_and_names_file_line_column(loaded, tmp_path, case):
+    header_only, replace, column, line, message = BAD_CASES[case]
+    text = GOOD.replace("R1,", "N1,").replace("R2,", "N2,").replace("R3,", "N3,")
+    if header_only is not None:
+        text = header_only + text.split("\n", 1)[1]
+    if replace:
+        text = text.replace(*replace, 1) if text.count(replace[0]) else pytest.fail("bad fixture")
+    path = write(tmp_path, "bad.csv", text)
+    before = snapshot(loaded)
+    with pytest.raises(InvalidData) as err:
+        load_files(loaded, [path], "registry")
+    problem = err.value.problems[0]
+    assert (problem.file, problem.line, problem.column) == ("bad.csv", line, column)
+    assert message in problem.message
+    assert f"bad.csv, line {line}, column '{column}'" in str(err.value)
+    assert snapshot(loaded) == before
+
+
+@pytest.mark.parametrize("content, line, message", [
+    (b"", None, "the file is empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 1, "binary file"),
+    (HEADER.encode() + "R9,Компания,,ru,,,,,,,,,,,,,,,\n".encode("cp1251"), 2, "not utf-8-sig text"),
+])
+def test_empty_binary_and_wrongly_encoded_files_are_refused(loaded, tmp_path, content, line, message):
+    path = write(tmp_path, "odd.csv", content)
+    before = snapshot(loaded)
+    with pytest.raises(InvalidData) as err:
+        load_files(loaded, [path], "registry")
+    assert err.value.problems[0].file == "odd.csv"
+    assert err.value.problems[0].line == line
+    assert message in str(err.value)
+    assert snapshot(loaded) == before
+
+
+def test_a_truncated_json_line_is_reported_with_its_line(loaded, tmp_path):
+    good = json.dumps({"id": "x1", "schema": "Company", "properties": {"name": ["X Ltd"]}})
+    path = write(tmp_path, "cut.jsonl", good + "\n" + good[:25] + "\n")
+    before = snapshot(loaded)
+    with pytest.raises(InvalidData) as err:
+        load_files(loaded, [path], "ftm")
+    assert "cut.jsonl, line 2" in str(err.value) and "not a complete JSON object" in str(err.value)
+    assert snapshot(loaded) == before
+
+
+def test_a_mapping_naming_a_column_the_file_lacks(loaded, tmp_path):
+    mapping = write(tmp_path, "mine.yml", """
+name: mine
+entities:
+  firm:
+    label: Company
+    key: [firm_name]
+    properties: {name: firm_name, country: {column: firm_country, transform: country}}
+""")
+    path = write(tmp_path, "firms.csv", "firm_name\nAcme\n")
+    before = snapshot(loaded)
+    with pytest.raises(InvalidData) as err:
+        load_files(loaded, [path], str(mapping))
+    assert "firms.csv, line 1, column 'firm_country': column missing from the header" in str(err.value)
+    assert snapshot(loaded) == before
+
+
+def test_a_malformed_mapping_is_a_mapping_error(tmp_path, store):
+    mapping = write(tmp_path, "broken.yml", "name: broken\nentities:\n  firm:\n    label: Firm\n    key: [a]\n")
+    with pytest.raises(MappingError, match="'Firm' is not a node label"):
+        load_files(store, [write(tmp_path, "x.csv", "a\n1\n")], str(mapping))
+
+
+def test_skip_mode_loads_good_rows_and_writes_the_rejects(store, tmp_path):
+    text = GOOD.replace("2015-03-02,\"Москва", "2015-13-45,\"Москва", 1)
+    path = write(tmp_path, "mixed.csv", text)
+    report = load_files(store, [path], "registry", on_error="skip")
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (3, 2, 1)
+    rejects = Path(report.files[0].rejects_path or "")
+    assert rejects == tmp_path / "mixed.csv.rejects.csv"
+    text = rejects.read_text(encoding="utf-8")
+    assert "incorporation_date" in text and "not a date" in text and "R1" in text
+
+
+def test_a_user_mapping_for_a_new_layout_needs_no_python(store, tmp_path):
+    mapping = write(tmp_path, "ua.yml", """
+name: my-ledger
+dataset: my-ledger
+record_id: id
+entities:
+  seller: {label: Company, key: [seller], properties: {name: seller, country: {value: ua}}}
+  buyer: {label: Company, key: [buyer], properties: {name: buyer}}
+  line:
+    label: Shipment
+    key: [id]
+    properties: {hs_code: hs, date: day, value_usd: usd}
+relationships:
+  - {type: SHIPPED, from: seller, to: line, properties: {role: {value: seller}}}
+  - {type: SHIPPED_TO, from: line, to: buyer, properties: {role: {value: buyer}}}
+""")
+    path = write(tmp_path, "ledger.csv", "id,seller,buyer,hs,day,usd\nL1,Acme LLC,Beta GmbH,854231,2023-01-05,100.5\n")
+    load_files(store, [path], str(mapping))
+    rows = store.execute("MATCH (a:Company)-[:SHIPPED]->(s:Shipment)-[:SHIPPED_TO]->(b:Company) "
+                         "RETURN a.name AS a, b.name AS b, s.hs6 AS hs6, s.hs_chapter AS ch, s.records AS rec")
+    assert rows == [{"a": "Acme LLC", "b": "Beta GmbH", "hs6": "854231", "ch": "85",
+                     "rec": ["my-ledger|ledger.csv|L1"]}]

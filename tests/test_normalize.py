@@ -1,0 +1,60 @@
+import datetime as dt
+
+import pytest
+
+from graphkit import normalize as nz
+
+
+@pytest.mark.parametrize("a, b", [
+    ("ООО «Небесная механика»", "OOO NEBESNAYA MEHANIKA"),
+    ("ТОО \"Аспан Арба\"", "ASPAN ARBA LLP"),
+    ("Товарищество с ограниченной ответственностью «Аспан Арба»", "Aspan Arba TOO"),
+    ("LLP WAN SHENG CERAMIC VAN SHEN КERAMIК", "TOO Wan Sheng Ceramic Van Shen Keramik"),  # Cyrillic К homoglyphs
+])
+def test_the_same_firm_written_differently_has_one_key(a, b):
+    assert nz.name_key(a) == nz.name_key(b)
+
+
+def test_similar_firms_keep_different_keys():
+    assert nz.name_key("ООО «Небесная механика»") != nz.name_key("ООО «Небесная механика Плюс»")
+
+
+def test_legal_form_is_kept_as_a_typed_attribute():
+    assert nz.split_legal_form("ООО «Небесная механика»") == ("llc", "nebesnaya mehanika")
+    assert nz.split_legal_form("ТОО Аспан Арба")[0] == "llp"
+    assert nz.split_legal_form("DJI Europe B.V.")[0] == "bv"
+
+
+def test_person_keys_ignore_word_order():
+    assert nz.name_key("Сапожников Михаил", "Person") == nz.name_key("Mikhail Sapozhnikov", "Person") or \
+        nz.name_key("Сапожников Михаил", "Person") == nz.name_key("Mihail Sapozhnikov", "Person")
+
+
+def test_registry_numbers_glued_to_names_are_split_off():
+    ids, rest = nz.split_glued_ids("7722476458 772201001 OOO YATASH RUS")
+    assert ids == {"ru-inn": "7722476458", "ru-kpp": "772201001"}
+    assert rest == "OOO YATASH RUS"
+    assert nz.split_glued_ids("OOO YATASH RUS") == ({}, "OOO YATASH RUS")
+
+
+def test_hs_codes_stay_strings_with_hs6_and_chapter():
+    assert nz.hs_code("8806221000") == ("8806221000", "880622", "88")
+    assert nz.hs_code("101210000") == ("0101210000", "010121", "01")  # spreadsheet lost the 0
+    assert nz.hs_code("NULL") is None
+    with pytest.raises(ValueError):
+        nz.hs_code("88O6")
+
+
+def test_countries_from_names_in_any_script():
+    assert nz.country("RUSSIAN FEDERATION") == "ru"
+    assert nz.country("КАЗАХСТАН") == "kz"
+    assert nz.country("NULL") is None
+
+
+def test_dates_and_numbers():
+    assert nz.parse_date("Mar 2025", ("%b %Y",)) == dt.date(2025, 3, 1)
+    assert nz.parse_date("2022-04-15") == dt.date(2022, 4, 15)
+    with pytest.raises(ValueError):
+        nz.parse_date("15/04/2022x")
+    assert nz.parse_float("1 351,30") == 1351.3
+    assert nz.parse_float("-0-") is None
