@@ -188,7 +188,7 @@ def _build(file: str, line: int, data: dict[str, Any], index: dict[str, tuple[st
         props = {**base, "full": full, "names": [full]}
         if proxy.get("country", quiet=True):
             props["country"] = proxy.get("country", quiet=True)[0].lower()
-        return RowResult(line, data, [Node("Address", index[proxy.id][1], props, source)], [], [])
+        return RowResult(line, data, [Node("Address", index[str(proxy.id)][1], props, source)], [], [])
     if schema.name in ("Directorship", "Ownership"):
         start_prop, end_prop, rtype = (("director", "organization", "OFFICER_OF")
                                        if schema.name == "Directorship" else ("owner", "asset", "OWNS"))

@@ -316,7 +316,7 @@ def _as_date(v: Any) -> dt.date:
     if isinstance(v, dt.date):
         return v
     if hasattr(v, "to_native"):
-        return v.to_native()  # type: ignore[no-any-return]
+        return v.to_native()
     return dt.date.fromisoformat(str(v)[:10])
 
 

@@ -82,9 +82,9 @@ class ValueSpec:
             raw = row.get(col)
             if raw is None:
                 continue
-            parts = raw.split(self.split) if self.split else [raw]
-            for part in parts:
-                text = nz.clean(part)
+            pieces = raw.split(self.split) if self.split else [raw]
+            for piece in pieces:
+                text = nz.clean(piece)
                 if text is None:
                     continue
                 if self.transform:

@@ -97,7 +97,7 @@ def counts(c: Counts, fmt: str) -> str:
 
 
 def load_report(r: LoadReport, fmt: str) -> str:
-    rows = [{"file": f.file, "rows_read": f.rows_read, "rows_loaded": f.rows_loaded,
+    rows: list[dict[str, Any]] = [{"file": f.file, "rows_read": f.rows_read, "rows_loaded": f.rows_loaded,
              "rows_rejected": f.rows_rejected, "rows_skipped": f.rows_skipped,
              "skipped_reasons": dict(f.skipped_reasons), "rejects_file": f.rejects_path} for f in r.files]
     if fmt == "json":

@@ -60,7 +60,12 @@ def library() -> dict[str, Query]:
             m = re.match(r":param\s+(\w+):\s*(.*)", c)
             if m:
                 params[m.group(1)] = m.group(2)
-        summary = next((c for c in comments if c and not c.startswith(":param")), "")
+        lead = []
+        for c in comments:
+            if not c or c.startswith(":param"):
+                break
+            lead.append(c)
+        summary = " ".join(lead)
         out[path.stem] = Query(path.stem, text, summary, params)
     return out
 
