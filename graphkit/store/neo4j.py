@@ -1,0 +1,193 @@
+"""The Neo4j store, on the official ``neo4j`` driver.
+
+Chosen with ``--neo4j URI`` or ``NEO4J_URI`` (with ``NEO4J_USER``, ``NEO4J_PASSWORD``,
+``NEO4J_DATABASE``). Writes are batched ``UNWIND $rows … MERGE`` statements inside one explicit
+transaction per load; schema (a uniqueness constraint on ``id`` per label, indexes on the
+properties look-ups use) is created idempotently. Credentials are never printed or logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from graphkit.errors import StoreError
+from graphkit.model import Rel, get_model
+from graphkit.store.base import Store
+
+BATCH = 5_000
+
+
+def _to_python(value: Any) -> Any:
+    """Neo4j temporal values to Python dates; lists element-wise."""
+    if hasattr(value, "to_native"):
+        native = value.to_native()
+        return native.date() if isinstance(native, dt.datetime) else native
+    if isinstance(value, list):
+        return [_to_python(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _to_python(v) for k, v in value.items()}
+    return value
+
+
+def _node_props(value: Any) -> dict[str, Any]:
+    return {k: _to_python(v) for k, v in dict(value).items()}
+
+
+class Neo4jStore(Store):
+    """A Neo4j database reached over Bolt. ``auth`` defaults to the NEO4J_* environment."""
+
+    dialect = "neo4j"
+    name = "neo4j"
+
+    def __init__(self, uri: str, *, user: str | None = None, password: str | None = None,
+                 database: str | None = None, batch_size: int = BATCH):
+        self.uri = uri
+        self._user = user or os.environ.get("NEO4J_USER", "neo4j")
+        self._password = password if password is not None else os.environ.get("NEO4J_PASSWORD")
+        self.database = database or os.environ.get("NEO4J_DATABASE") or None
+        self.batch_size = batch_size
+        self._driver: Any = None
+        self._tx: Any = None
+        self._session: Any = None
+        self._schema_done = False
+
+    def __repr__(self) -> str:  # never show the password
+        return f"Neo4jStore({self.uri!r}, user={self._user!r}, database={self.database!r})"
+
+    @property
+    def driver(self) -> Any:
+        if self._driver is None:
+            import neo4j
+            from neo4j.exceptions import AuthError, ServiceUnavailable
+
+            if self._password is None:
+                raise StoreError("NEO4J_PASSWORD is not set: export it, or start a local server "
+                                 "with `graphkit neo4j start`")
+            try:
+                driver = neo4j.GraphDatabase.driver(self.uri, auth=(self._user, self._password))
+                driver.verify_connectivity()
+            except AuthError:
+                raise StoreError(f"Neo4j at {self.uri} refused the credentials of user "
+                                 f"{self._user!r}: check NEO4J_USER and NEO4J_PASSWORD") from None
+            except (ServiceUnavailable, OSError, ValueError) as exc:
+                raise StoreError(f"cannot reach Neo4j at {self.uri}: {type(exc).__name__}; is the "
+                                 "server running (graphkit neo4j status)?") from None
+            self._driver = driver
+        return self._driver
+
+    def close(self) -> None:
+        if self._driver is not None:
+            self._driver.close()
+            self._driver = None
+
+    def ensure_schema(self) -> None:
+        if self._schema_done:
+            return
+        model = get_model()
+        statements = []
+        for label in model.nodes:
+            statements.append(f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS "
+                              f"FOR (n:{label}) REQUIRE n.id IS UNIQUE")
+        for rt in model.relationships.values():
+            statements.append(f"CREATE INDEX {rt.type.lower()}_id IF NOT EXISTS FOR ()-[r:{rt.type}]-() ON (r.id)")
+        with self.driver.session(database=self.database) as session:
+            for st in statements:
+                session.run(st).consume()
+        self._schema_done = True
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._tx is not None:
+            yield
+            return
+        self.ensure_schema()
+        self._session = self.driver.session(database=self.database)
+        self._tx = self._session.begin_transaction()
+        try:
+            yield
+        except BaseException:
+            tx, self._tx = self._tx, None
+            try:
+                tx.rollback()
+            finally:
+                self._session.close()
+            raise
+        tx, self._tx = self._tx, None
+        try:
+            tx.commit()
+        except Exception as exc:
+            raise StoreError(f"commit to Neo4j failed: {type(exc).__name__}: {exc}") from None
+        finally:
+            self._session.close()
+
+    def execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
+        from neo4j.exceptions import Neo4jError
+
+        try:
+            if self._tx is not None:
+                result = self._tx.run(text, params or {})
+                return [{k: _to_python(v) for k, v in rec.items()} for rec in result]
+            with self.driver.session(database=self.database) as session:
+                result = session.run(text, params or {})
+                return [{k: _to_python(v) for k, v in rec.items()} for rec in result]
+        except Neo4jError as exc:
+            raise StoreError(f"query {name or text[:40]!r} failed on Neo4j: {exc.code}: {exc.message}") from None
+
+    # ---- primitives ----------------------------------------------------------------------
+
+    def _batches(self, rows: list[Any]) -> Iterator[list[Any]]:
+        for i in range(0, len(rows), self.batch_size):
+            yield rows[i:i + self.batch_size]
+
+    def fetch_nodes(self, label: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+        label = get_model().node(label).label
+        out: dict[str, dict[str, Any]] = {}
+        for chunk in self._batches(ids):
+            for row in self.execute(f"UNWIND $ids AS k MATCH (n:{label} {{id: k}}) RETURN properties(n) AS n",
+                                    {"ids": chunk}, name=f"fetch {label}"):
+                out[row["n"]["id"]] = _node_props(row["n"])
+        return out
+
+    def create_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
+        self.update_nodes(label, rows)
+
+    def update_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
+        label = get_model().node(label).label
+        for chunk in self._batches(rows):
+            clean = [{k: v for k, v in r.items() if v is not None} for r in chunk]
+            self.execute(f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n = row",
+                         {"rows": clean}, name=f"write {label}")
+
+    def existing_rels(self, type_: str, start_label: str, end_label: str, rels: list[Rel]) -> set[str]:
+        get_model().rel(type_)
+        found: set[str] = set()
+        for chunk in self._batches(rels):
+            rows = self.execute(
+                f"UNWIND $ids AS k MATCH ()-[r:{type_} {{id: k}}]->() RETURN r.id AS id",
+                {"ids": [r.id for r in chunk]}, name=f"find {type_}")
+            found.update(r["id"] for r in rows)
+        return found
+
+    def create_rels(self, type_: str, start_label: str, end_label: str, rels: list[Rel]) -> None:
+        model = get_model()
+        if (start_label, end_label) not in model.rel(type_).between:
+            raise StoreError(f"a {type_} cannot go from {start_label} to {end_label}")
+        for chunk in self._batches(rels):
+            rows = [{"from": r.start, "to": r.end,
+                     "props": {k: v for k, v in {**r.props, "id": r.id}.items() if v is not None}}
+                    for r in chunk]
+            self.execute(
+                f"UNWIND $rows AS row MATCH (a:{start_label} {{id: row.from}}) MATCH (b:{end_label} {{id: row.to}}) "
+                f"MERGE (a)-[r:{type_} {{id: row.props.id}}]->(b) SET r = row.props",
+                {"rows": rows}, name=f"create {type_}")
+
+    def delete_rels(self, type_: str, where: dict[str, Any]) -> int:
+        get_model().rel(type_)
+        cond = " AND ".join(f"r.{k} = ${k}" for k in where) or "true"
+        rows = self.execute(f"MATCH ()-[r:{type_}]->() WHERE {cond} WITH r, 1 AS one DELETE r RETURN count(one) AS n",
+                            where, name=f"delete {type_}")
+        return int(rows[0]["n"]) if rows else 0
