@@ -1,8 +1,11 @@
 // Firms with a common owner (a person or firm holding shares in both), directly or through
-// owners resolved as the same (SAME_AS). Each row: both holdings with shares, dates, sources.
+// owners resolved as the same (SAME_AS judged auto or accepted). Each row: both holdings with shares, dates, sources.
 // :param ids: ids of the firms to start from
-MATCH (a:Company)<-[r1:OWNS]-(p1)-[:SAME_AS*0..3]-(p2)-[r2:OWNS]->(b:Company)
+MATCH (a:Company)<-[r1:OWNS]-(p1)
+MATCH same = (p1)-[:SAME_AS*0..3]-(p2)
+MATCH (p2)-[r2:OWNS]->(b:Company)
 WHERE a.id IN $ids AND a.id <> b.id
+  AND all(s IN relationships(same) WHERE s.judgement IN ['auto', 'accepted'])
 RETURN DISTINCT a.id AS a_id, b.id AS b_id,
        p1.id AS via_id, labels(p1)[0] AS via_label, p1.name AS via_name,
        p2.id AS via2_id, p2.name AS via2_name,

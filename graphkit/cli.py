@@ -123,18 +123,77 @@ def stats(db: Path | None, fmt: str) -> None:
         click.echo(output.counts(store.counts(), fmt), nl=False)
 
 
+def judgements_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--judgements", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        envvar="GRAPHKIT_JUDGEMENTS", show_envvar=True,
+                        help="The judgements file (JSON lines; version it with your investigation) "
+                             "[default: ./graphkit-judgements.jsonl].")(fn)
+
+
 @cli.command()
 @store_options
-def resolve(db: Path | None) -> None:
-    """Resolve firms and people that are the same (exact normalised names, guarded by ids,
-    countries and birth dates) and record SAME_AS with explanations."""
-    from graphkit.resolve import resolve_exact
+@judgements_option
+def resolve(db: Path | None, judgements: Path | None) -> None:
+    """Resolve records of the same firm or person across sources, scripts and spellings.
+
+    Writes SAME_AS with score, explanation and judgement: auto above the automatic threshold,
+    pending in the review band (see graphkit review), and every judgement from the file."""
+    from graphkit.resolve import resolve as run_resolve
+    from graphkit.resolve.judgements import Judgements, default_path
 
     with open_store(db) as store:
-        r = resolve_exact(store)
-    click.echo(f"{r.candidates:,} candidate pairs; {r.merged:,} resolved as the same; kept apart: "
-               f"{r.blocked_by_ids:,} by conflicting registry ids, {r.blocked_by_country:,} by country, "
-               f"{r.blocked_by_birth_date:,} people without the same birth date.")
+        r = run_resolve(store, Judgements.load(judgements or default_path()))
+    records = ", ".join(f"{n:,} {label.lower()} records" for label, n in r.records.items())
+    click.echo(f"{records}; {r.pairs_scored:,} candidate pairs scored; {r.auto:,} resolved automatically; "
+               f"{r.pending:,} waiting for review; {r.kept_apart:,} kept apart by judgements; "
+               f"{r.judgements_applied:,} judgements applied.")
+
+
+@cli.command()
+@click.option("--accept", nargs=2, metavar="A B", help="Record that A and B are the same.")
+@click.option("--reject", nargs=2, metavar="A B", help="Record that A and B are different.")
+@click.option("--unsure", nargs=2, metavar="A B", help="Record that you cannot tell.")
+@click.option("--note", default="", help="Why (kept with the judgement).")
+@click.option("--limit", type=int, default=50, show_default=True, help="How many candidates to list.")
+@store_options
+@judgements_option
+@format_option
+def review(accept: tuple[str, str] | None, reject: tuple[str, str] | None, unsure: tuple[str, str] | None,
+           note: str, limit: int, db: Path | None, judgements: Path | None, fmt: str) -> None:
+    """List candidates waiting for review, or record a judgement (then resolution is re-applied)."""
+    from graphkit.resolve import pending
+    from graphkit.resolve import resolve as run_resolve
+    from graphkit.resolve.judgements import Judgement, Judgements, default_path
+
+    chosen = [(j, pair) for j, pair in ((Judgement.POSITIVE, accept), (Judgement.NEGATIVE, reject),
+                                        (Judgement.UNSURE, unsure)) if pair]
+    if len(chosen) > 1:
+        raise click.UsageError("give one of --accept, --reject, --unsure")
+    with open_store(db) as store:
+        if chosen:
+            judgement, (a, b) = chosen[0]
+            found = {r["id"] for r in store.run("clusters", ids=[a, b])}
+            missing = [x for x in (a, b) if x not in found]
+            if missing:
+                raise click.UsageError(f"no record with id {missing[0]!r} in the graph")
+            book = Judgements.load(judgements or default_path())
+            book.record(a, b, judgement, note)
+            run_resolve(store, book)
+            click.echo(f"recorded: {a} {judgement.value} {b} in {book.path}")
+            return
+        rows = pending(store, limit)
+    click.echo(output.review(rows, fmt), nl=False)
+
+
+@cli.command()
+@store_options
+@format_option
+def clusters(db: Path | None, fmt: str) -> None:
+    """Resolved entities: the records joined as one, with names, registry ids and sources."""
+    from graphkit.resolve import clusters as list_clusters
+
+    with open_store(db, read_only=True) as store:
+        click.echo(output.clusters(list_clusters(store), fmt), nl=False)
 
 
 @cli.command()

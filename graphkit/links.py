@@ -33,6 +33,7 @@ from graphkit.store.base import Store
 KINDS = ("shared_officer", "common_owner", "shared_address", "shipment", "direct_control")
 _ID_PREFIXES = ("ru-inn:", "kz-bin:", "ru-ogrn:", "lei:", "company-number:", "kz-iin:")
 CHUNK = 5_000
+JOINING = ("auto", "accepted")  # SAME_AS judgements that make two records one entity
 
 
 @dataclass
@@ -91,7 +92,8 @@ class Clusters:
         self.parent: dict[str, str] = {}
         self.decisions: dict[frozenset[str], dict[str, Any]] = {}
         for p in pairs:
-            self.union(p["a_id"], p["b_id"])
+            if p.get("judgement", "auto") in JOINING:
+                self.union(p["a_id"], p["b_id"])
             self.decisions[frozenset((p["a_id"], p["b_id"]))] = p
 
     @classmethod
@@ -278,7 +280,7 @@ def _links(store: Store, ids: list[str], clusters: Clusters, kinds: set[str], as
                 continue
             seen_direct.add((key, r["record"], r["type"]))
             holder_is_a = (r["direction"] == "holds") == (clusters.find(r["a_id"]) == key[0])
-            status = _status(r["start"], r["end_date"], as_of)
+            status = _status(r["start"], r["end_date"], as_of, r["role"])
             share = f" ({r['share']:g}%)" if r["share"] is not None else ""
             who = "A" if holder_is_a else "B"
             found[key].append(Evidence(
@@ -292,6 +294,7 @@ def _links(store: Store, ids: list[str], clusters: Clusters, kinds: set[str], as
     links = []
     for (a, b), evidence in found.items():
         if a in entities and b in entities:
+            evidence.sort(key=lambda e: (KINDS.index(e.kind), e.detail.get("date") or "", e.summary))
             links.append(Link(entities[a], entities[b], evidence))
     links.sort(key=lambda link: (-len({e.kind for e in link.evidence}), -len(link.evidence),
                                  link.a.name or "", link.b.name or ""))
@@ -324,7 +327,9 @@ def _iso(v: Any) -> str | None:
     return None if v is None else _as_date(v).isoformat()
 
 
-def _status(start: Any, end: Any, as_of: dt.date) -> str:
+def _status(start: Any, end: Any, as_of: dt.date, role: str | None = None) -> str:
+    if role and role.lower().startswith(("former", "ex-", "previous")):
+        return "former"  # the source says so, without dates
     if end is not None and _as_date(end) < as_of:
         return "former"
     if start is not None and _as_date(start) > as_of:
@@ -365,7 +370,8 @@ def _role_evidence(kind: str, r: dict[str, Any], clusters: Clusters, as_of: dt.d
         start, end = r[f"{side}_start"], r[f"{side}_end"]
         sides[side] = {
             "type": r[f"{side}_type"], "role": r[f"{side}_role"], "share": r[f"{side}_share"],
-            "start_date": _iso(start), "end_date": _iso(end), "status": _status(start, end, as_of),
+            "start_date": _iso(start), "end_date": _iso(end),
+            "status": _status(start, end, as_of, r[f"{side}_role"]),
             "at_shipments": _timing(start, end, ship_dates),
         }
     via = {"id": r["via_id"], "label": r["via_label"], "name": r["via_name"]}
@@ -381,7 +387,9 @@ def _role_evidence(kind: str, r: dict[str, Any], clusters: Clusters, as_of: dt.d
         share = f" {s['share']:g}%" if s["share"] is not None else ""
         when = f" ({s['start_date'] or '?'} to {s['end_date'] or 'present'})" if (s["start_date"] or s["end_date"]) else ""
         timing = f", {s['at_shipments']}" if s["at_shipments"] else ""
-        parts.append(f"{s['status']} {s['role'] or s['type'].lower()}{share} of {firm}{when}{timing}")
+        role = s["role"] or s["type"].lower()
+        status = "" if role.lower().startswith(s["status"]) else s["status"] + " "
+        parts.append(f"{status}{role}{share} of {firm}{when}{timing}")
     name = r["via_name"] if r["via2_id"] == r["via_id"] else f"{r['via_name']} = {r['via2_name']}"
     summary = f"{name}: " + "; ".join(parts)
     return Evidence(kind, via, sides, [_src(r, "a_"), _src(r, "b_")], summary)

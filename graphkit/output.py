@@ -120,3 +120,37 @@ def load_report(r: LoadReport, fmt: str) -> str:
     out.append(f"Store: {r.written.nodes_created:,} nodes created, {r.written.nodes_updated:,} updated, "
                f"{r.written.rels_created:,} relationships created, {r.written.rels_existing:,} already present.")
     return "\n".join(out) + "\n"
+
+
+def review(rows: list[dict[str, Any]], fmt: str) -> str:
+    cols = ["a_id", "a_name", "b_id", "b_name", "score", "explanation"]
+    if fmt == "json":
+        return "".join(_json(r) + "\n" for r in rows)
+    if fmt == "csv":
+        return _csv(rows, cols)
+    if not rows:
+        return "Nothing waiting for review.\n"
+    out = []
+    for r in rows:
+        out.append(f"{r['score']:.2f}  {r['a_name']}  ~  {r['b_name']}")
+        out.append(f"      {r['explanation']}")
+        out.append(f"      graphkit review --accept {r['a_id']} {r['b_id']}   (or --reject / --unsure)")
+    return "\n".join(out) + "\n"
+
+
+def clusters(rows: list[dict[str, Any]], fmt: str) -> str:
+    if fmt == "json":
+        return "".join(_json(r) + "\n" for r in rows)
+    if fmt == "csv":
+        flat = [{"cluster_id": c["id"], "label": c["label"], **m, "registry_ids": " ".join(m["registry_ids"]),
+                 "datasets": " ".join(m["datasets"]), "records": " ".join(m["records"])}
+                for c in rows for m in c["members"]]
+        return _csv(flat, ["cluster_id", "label", "id", "name", "country", "registry_ids", "datasets", "records"])
+    if not rows:
+        return "No resolved clusters.\n"
+    out = []
+    for c in rows:
+        out.append(f"{c['label']} {c['id']} ({len(c['members'])} records)")
+        for m in c["members"]:
+            out.append(f"   {m['id']}: {m['name']} [{', '.join(m['registry_ids'])}] from {', '.join(m['datasets'])}")
+    return "\n".join(out) + "\n"

@@ -25,7 +25,7 @@ DIALECTS: dict[str, list[tuple[re.Pattern[str], str]]] = {
     "ladybug": [
         (re.compile(r"\blabels\((\w+)\)\[0\]"), r"label(\1)"),  # a node's one label
         (re.compile(r"\btype\((\w+)\)"), r"label(\1)"),  # a relationship's type
-        (re.compile(r"\bsize\((\w+(?:\.\w+)?)\)"), r"size(\1)"),
+        (re.compile(r"\brelationships\((\w+)\)"), r"rels(\1)"),  # a path's relationships
     ],
 }
 

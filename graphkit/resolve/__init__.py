@@ -1,0 +1,192 @@
+"""Entity resolution across registries, scripts and spellings: explainable and reviewable.
+
+``resolve(store, judgements)`` scores candidate pairs (see ``blocking`` and ``scoring``) and
+records its decisions in the graph as SAME_AS relationships carrying ``score``,
+``explanation``, ``method`` and ``judgement``:
+
+- ``auto``: the score reached ``scoring.AUTO``; the records are one entity;
+- ``accepted`` / ``rejected`` / ``unsure``: a person's judgement from the judgements file;
+- ``pending``: the score is in the review band; ``graphkit review`` lists these.
+
+Only ``auto`` and ``accepted`` join clusters, and every query follows only those. Firms are
+resolved first, so people can be compared by the (resolved) firms they are tied to. Rerunning
+replaces every earlier decision of this module; judgements are re-applied each time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphkit.model import Provenance, Rel, now_iso
+from graphkit.resolve.blocking import candidates
+from graphkit.resolve.judgements import Judgement, Judgements, Partition
+from graphkit.resolve.scoring import AUTO, REVIEW, Record, score
+from graphkit.store.base import Store
+
+METHOD = "graphkit-resolve"
+
+
+@dataclass
+class Candidate:
+    label: str
+    a: Record
+    b: Record
+    score: float
+    explanation: str
+    state: str  # auto | accepted | rejected | unsure | pending | below
+
+
+@dataclass
+class ResolveReport:
+    records: dict[str, int] = field(default_factory=dict)
+    pairs_scored: int = 0
+    auto: int = 0
+    pending: int = 0
+    kept_apart: int = 0  # scored high enough but a rejection or a hard rule keeps them apart
+    judgements_applied: int = 0
+    decisions: list[Candidate] = field(default_factory=list)
+
+
+def _iso(v: Any) -> str | None:
+    if v is None:
+        return None
+    return v.isoformat() if isinstance(v, dt.date) else str(v)[:10]
+
+
+def load_records(store: Store) -> dict[str, list[Record]]:
+    """Firms and people as resolution sees them, with their context."""
+    companies = [Record(r["id"], "Company", list(r["names"] or []) + list(r["previous_names"] or []),
+                        r["country"], None, list(r["registry_ids"] or []), r["legal_form"])
+                 for r in store.run("resolve_companies")]
+    people = [Record(r["id"], "Person", list(r["names"] or []), r["country"], _iso(r["birth_date"]),
+                     list(r["registry_ids"] or []))
+              for r in store.run("resolve_people")]
+    by_id = {r.id: r for r in companies}
+    for row in store.run("company_context"):
+        if row["company_id"] in by_id:
+            by_id[row["company_id"]].context.add(row["other_id"])
+    firms_of: dict[str, set[str]] = defaultdict(set)
+    for row in store.run("person_firms"):
+        firms_of[row["person_id"]].add(row["company_id"])
+    for p in people:
+        p.context = set(firms_of.get(p.id, ()))
+    return {"Company": [r for r in companies if r.names], "Person": [r for r in people if r.names]}
+
+
+def decide(records: list[Record], judgements: Judgements, partition: Partition,
+           report: ResolveReport) -> list[Candidate]:
+    """Score every candidate pair of one label and decide, strongest first."""
+    ids = {r.id for r in records}
+    # people's judgements first: they bind, and they constrain what is merged automatically
+    for d in judgements:
+        if d.a in ids and d.b in ids:
+            report.judgements_applied += 1
+            if d.judgement is Judgement.POSITIVE:
+                partition.union(d.a, d.b)
+            elif d.judgement is Judgement.NEGATIVE:
+                partition.separate(d.a, d.b)
+    scored: list[Candidate] = []
+    for a, b in candidates(records):
+        s = score(a, b)
+        report.pairs_scored += 1
+        if s.value >= REVIEW:
+            scored.append(Candidate(a.label, a, b, s.value, s.explanation, "below"))
+    scored.sort(key=lambda c: (-c.score, c.a.id, c.b.id))
+    out: list[Candidate] = []
+    for c in scored:
+        judged = judgements.get(c.a.id, c.b.id)
+        if judged is not None:
+            c.state = judged.judgement.same_as_state
+            if judged.note:
+                c.explanation += f"; reviewer: {judged.note}"
+        elif partition.kept_apart(c.a.id, c.b.id):
+            report.kept_apart += 1
+            continue
+        elif c.score >= AUTO:
+            if partition.union(c.a.id, c.b.id):
+                c.state = "auto"
+                report.auto += 1
+            else:
+                report.kept_apart += 1
+                continue
+        elif partition.find(c.a.id) == partition.find(c.b.id):
+            continue  # already one entity through other pairs: nothing to ask
+        else:
+            c.state = "pending"
+            report.pending += 1
+        out.append(c)
+    # a pair that later merges joined through others is no longer a question
+    settled = [c for c in out if c.state == "pending" and partition.find(c.a.id) == partition.find(c.b.id)]
+    report.pending -= len(settled)
+    out = [c for c in out if not (c.state == "pending" and partition.find(c.a.id) == partition.find(c.b.id))]
+    # judged pairs that blocking did not propose are decisions too
+    proposed = {(c.a.id, c.b.id) for c in out}
+    recs = {r.id: r for r in records}
+    for d in judgements:
+        if d.a in recs and d.b in recs and d.key() not in proposed:
+            a, b = recs[d.key()[0]], recs[d.key()[1]]
+            s = score(a, b)
+            out.append(Candidate(a.label, a, b, s.value, s.explanation + "; judged by a person",
+                                 d.judgement.same_as_state))
+    return out
+
+
+def resolve(store: Store, judgements: Judgements | None = None) -> ResolveReport:
+    """Resolve firms, then people; write every decision as SAME_AS (replacing earlier ones)."""
+    judgements = judgements or Judgements()
+    report = ResolveReport()
+    records = load_records(store)
+    report.records = {k: len(v) for k, v in records.items()}
+    firms = Partition()
+    decisions = decide(records["Company"], judgements, firms, report)
+    for p in records["Person"]:  # compare people by resolved firms
+        p.context = {firms.find(c) for c in p.context}
+    decisions += decide(records["Person"], judgements, Partition(), report)
+    report.decisions = decisions
+    loaded_at = now_iso()
+    rels = []
+    for c in decisions:
+        src = Provenance(METHOD, "judgements" if c.state in ("accepted", "rejected", "unsure") else "scoring",
+                         f"{c.a.id}={c.b.id}")
+        rels.append(Rel("SAME_AS", c.label, c.a.id, c.label, c.b.id, {
+            "score": round(c.score, 4), "explanation": c.explanation, "method": METHOD, "judgement": c.state,
+            "dataset": src.dataset, "source_file": src.file, "record": src.record, "loaded_at": loaded_at}, src))
+    with store.transaction():
+        store.delete_rels("SAME_AS", {"method": METHOD})
+        store.write([], rels)
+    return report
+
+
+def pending(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
+    """Candidates waiting for review, strongest first."""
+    rows = store.execute(
+        "MATCH (a)-[s:SAME_AS]->(b) WHERE s.judgement = 'pending' "
+        "RETURN a.id AS a_id, a.name AS a_name, b.id AS b_id, b.name AS b_name, s.score AS score, "
+        "s.explanation AS explanation ORDER BY s.score DESC, a.id, b.id", name="pending review")
+    return rows[:limit] if limit else rows
+
+
+def clusters(store: Store) -> list[dict[str, Any]]:
+    """Resolved entities with more than one record: members with names, ids and sources."""
+    from graphkit.links import Clusters
+
+    cl = Clusters.load(store)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for node in list(cl.parent):
+        groups[cl.find(node)].append(node)
+    out = []
+    for rep, members in sorted(groups.items()):
+        if len(members) < 2:
+            continue
+        rows = {r["id"]: r for r in store.run("clusters", ids=members)}
+        out.append({"id": rep, "label": rows.get(rep, {}).get("label"),
+                    "members": [{"id": m, "name": rows.get(m, {}).get("name"),
+                                 "country": rows.get(m, {}).get("country"),
+                                 "registry_ids": rows.get(m, {}).get("registry_ids") or [],
+                                 "datasets": rows.get(m, {}).get("datasets") or [],
+                                 "records": rows.get(m, {}).get("records") or []}
+                                for m in sorted(members)]})
+    return out

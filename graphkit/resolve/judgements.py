@@ -1,0 +1,132 @@
+"""Judgements: what a person decided about a pair, kept in a JSON-lines file that can be
+versioned with the investigation and is re-applied after every reload (node ids are stable).
+
+Judgements combine transitively: accepted pairs join clusters, and a rejection between two
+records keeps their whole clusters apart (A≠B and B=C means A=C is never proposed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from graphkit.errors import InvalidData, ResolutionError
+
+DEFAULT_FILE = "graphkit-judgements.jsonl"
+
+
+class Judgement(StrEnum):
+    POSITIVE = "positive"  # the same entity (SAME_AS judgement "accepted")
+    NEGATIVE = "negative"  # different entities (SAME_AS judgement "rejected")
+    UNSURE = "unsure"  # looked at, undecided: not merged, not asked again
+
+    @property
+    def same_as_state(self) -> str:
+        return {"positive": "accepted", "negative": "rejected", "unsure": "unsure"}[self.value]
+
+
+@dataclass
+class Decision:
+    a: str
+    b: str
+    judgement: Judgement
+    note: str = ""
+    at: str = ""
+
+    def key(self) -> tuple[str, str]:
+        return (self.a, self.b) if self.a < self.b else (self.b, self.a)
+
+
+def default_path() -> Path:
+    return Path(os.environ.get("GRAPHKIT_JUDGEMENTS") or DEFAULT_FILE)
+
+
+class Judgements:
+    """The decisions in one file; the last line about a pair wins."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self.decisions: dict[tuple[str, str], Decision] = {}
+
+    @classmethod
+    def load(cls, path: Path | None) -> Judgements:
+        out = cls(path)
+        if path is None or not path.exists():
+            return out
+        for line, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not text.strip():
+                continue
+            try:
+                raw = json.loads(text)
+                d = Decision(str(raw["a"]), str(raw["b"]), Judgement(raw["judgement"]),
+                             raw.get("note", ""), raw.get("at", ""))
+            except (json.JSONDecodeError, KeyError, ValueError) as exc:
+                raise InvalidData.single(path.name, line, None,
+                                         f"not a judgement ({exc}); expected {{\"a\", \"b\", \"judgement\"}}") from None
+            out.decisions[d.key()] = d
+        return out
+
+    def record(self, a: str, b: str, judgement: Judgement, note: str = "") -> Decision:
+        """Add a decision and append it to the file."""
+        if a == b:
+            raise ResolutionError("a judgement needs two different records")
+        d = Decision(a, b, judgement, note, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
+        self.decisions[d.key()] = d
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps({**asdict(d), "judgement": d.judgement.value}, ensure_ascii=False) + "\n")
+        return d
+
+    def get(self, a: str, b: str) -> Decision | None:
+        return self.decisions.get((a, b) if a < b else (b, a))
+
+    def __iter__(self) -> Iterator[Decision]:
+        return iter(self.decisions.values())
+
+
+class Partition:
+    """Clusters under construction: union-find with 'cannot link' constraints between clusters."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self.apart: dict[str, set[str]] = {}
+
+    def find(self, x: str) -> str:
+        root = x
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while self.parent.get(x, x) != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def kept_apart(self, a: str, b: str) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        return rb in self.apart.get(ra, set())
+
+    def separate(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        self.apart.setdefault(ra, set()).add(rb)
+        self.apart.setdefault(rb, set()).add(ra)
+
+    def union(self, a: str, b: str) -> bool:
+        """Join the clusters of a and b unless a constraint keeps them apart."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        if self.kept_apart(ra, rb):
+            return False
+        keep, drop = sorted((ra, rb))
+        self.parent[drop] = keep
+        self.parent.setdefault(keep, keep)
+        moved = self.apart.pop(drop, set())
+        for other in moved:
+            self.apart.setdefault(other, set()).discard(drop)
+            self.apart[other].add(keep)
+        self.apart.setdefault(keep, set()).update(moved)
+        return True

@@ -1,0 +1,183 @@
+"""Scoring a candidate pair: name similarity (rapidfuzz on folded names) plus evidence, with an
+explanation of every rule that fired.
+
+Hard rules come first and cannot be outweighed: the same registry id means the same entity;
+two different ids of one kind (two INNs), two different birth dates or two different
+patronymics mean never. Then names are compared, and country, legal form, shared addresses and
+shared firms adjust the score. Every score carries the list of reasons that made it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from graphkit.resolve.names import company_name, person_name
+
+AUTO = 0.90  # at or above: SAME_AS, judgement "auto"
+REVIEW = 0.75  # at or above (and below AUTO): a candidate for review
+NEVER = -1.0  # a hard rule says these are different
+
+_NUMBER = re.compile(r"\d+")
+
+
+@dataclass
+class Record:
+    """What resolution knows of one node."""
+
+    id: str
+    label: str
+    names: list[str]
+    country: str | None = None
+    birth_date: str | None = None
+    registry_ids: list[str] = field(default_factory=list)
+    legal_form: str | None = None
+    context: set[str] = field(default_factory=set)  # firms (for people) / people, addresses (for firms)
+
+
+@dataclass
+class Score:
+    value: float
+    reasons: list[str]
+
+    @property
+    def explanation(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def _ids_by_scheme(ids: list[str]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for x in ids:
+        scheme, _, value = x.partition(":")
+        out.setdefault(scheme, set()).add(value)
+    return out
+
+
+def _id_rules(a: Record, b: Record) -> Score | None:
+    ia, ib = _ids_by_scheme(a.registry_ids), _ids_by_scheme(b.registry_ids)
+    shared = sorted(f"{s}:{v}" for s in ia.keys() & ib.keys() for v in ia[s] & ib[s])
+    if shared:
+        return Score(1.0, [f"same registry id {shared[0]}"])
+    for scheme in sorted(ia.keys() & ib.keys()):
+        return Score(NEVER, [f"different {scheme} ({min(ia[scheme])} vs {min(ib[scheme])}): never the same"])
+    return None
+
+
+def _word_sim(x: str, y: str) -> float:
+    return fuzz.ratio(x, y) / 100.0
+
+
+def score_companies(a: Record, b: Record) -> Score:
+    hard = _id_rules(a, b)
+    if hard:
+        return hard
+    best, best_pair = 0.0, ("", "")
+    for na in a.names:
+        fa = company_name(na)[1]
+        for nb in b.names:
+            fb = company_name(nb)[1]
+            if not fa or not fb:
+                continue
+            s = fuzz.token_sort_ratio(fa, fb) / 100.0
+            if s > best:
+                best, best_pair = s, (fa, fb)
+    if best == 0.0:
+        return Score(0.0, ["no comparable names"])
+    fa, fb = best_pair
+    reasons = [f"names {fa!r} ~ {fb!r} {best:.2f}" if best < 1 else f"same folded name {fa!r}"]
+    value = best
+    if _NUMBER.findall(fa) != _NUMBER.findall(fb):
+        return Score(min(value, 0.5), reasons + ["different numbers in the names"])
+    ta, tb = set(fa.split()), set(fb.split())
+    extra = {t for t in ta ^ tb if not any(_word_sim(t, u) >= 0.8 for u in (tb if t in ta else ta))}
+    if extra:
+        value = min(value, 0.7)
+        reasons.append(f"words only one name has: {', '.join(sorted(extra))}")
+    if a.country and b.country and a.country != b.country:
+        return Score(min(value, 0.6), reasons + [f"different countries ({a.country}, {b.country})"])
+    if a.country and b.country:
+        reasons.append(f"same country {a.country}")
+    if a.legal_form and b.legal_form and a.legal_form != b.legal_form:
+        value -= 0.1
+        reasons.append(f"different legal forms ({a.legal_form}, {b.legal_form})")
+    shared = a.context & b.context
+    if shared:
+        value += 0.05
+        reasons.append(f"{len(shared)} shared officer(s) or address(es)")
+    return Score(min(value, 1.0), reasons)
+
+
+def _align(a: Any, b: Any) -> tuple[float, int, list[str], list[str]]:
+    """Match the words (and initials) of two person names. Returns the mean similarity of the
+    matched parts, how many parts matched, and the unmatched words of each side."""
+    sims: list[float] = []
+    left, right = list(a.words), list(b.words)
+    for w in sorted(a.words, key=len, reverse=True):
+        if not right:
+            break
+        cand = max(right, key=lambda u: _word_sim(w, u))
+        s = _word_sim(w, cand)
+        if s >= 0.7:
+            sims.append(s)
+            left.remove(w)
+            right.remove(cand)
+    for ini, words_other in ((a.initials, right), (b.initials, left)):
+        for i in ini:
+            hit = next((w for w in words_other if w.startswith(i)), None)
+            if hit:
+                sims.append(0.9)
+                words_other.remove(hit)
+    return (sum(sims) / len(sims) if sims else 0.0), len(sims), left, right
+
+
+def score_people(a: Record, b: Record) -> Score:
+    hard = _id_rules(a, b)
+    if hard:
+        return hard
+    if a.birth_date and b.birth_date and a.birth_date != b.birth_date:
+        return Score(NEVER, [f"different birth dates ({a.birth_date}, {b.birth_date}): never the same"])
+    best: tuple[float, int, list[str], list[str], Any, Any] | None = None
+    for na in a.names:
+        pa = person_name(na)
+        for nb in b.names:
+            pb = person_name(nb)
+            sim, n, la, lb = _align(pa, pb)
+            if best is None or (sim * min(n, 3)) > (best[0] * min(best[1], 3)):
+                best = (sim, n, la, lb, pa, pb)
+    if best is None or best[1] == 0:
+        return Score(0.0, ["names share no part"])
+    sim, matched, left_a, left_b, pa, pb = best
+    reasons = [f"name parts {' '.join(pa.words + pa.initials)!r} ~ {' '.join(pb.words + pb.initials)!r} "
+               f"{sim:.2f} ({matched} part(s))"]
+    if pa.patronymic and pb.patronymic and _word_sim(pa.patronymic, pb.patronymic) < 0.8:
+        return Score(NEVER, reasons + [f"different patronymics ({pa.patronymic}, {pb.patronymic}): never the same"])
+    value = sim
+    # an unmatched given name on both sides means two different people who share a surname
+    real_left = [w for w in left_a if w != pa.patronymic]
+    real_right = [w for w in left_b if w != pb.patronymic]
+    if real_left and real_right:
+        return Score(min(value, 0.5), reasons + [f"different given names ({real_left[0]}, {real_right[0]})"])
+    if matched < 2:
+        value = min(value, 0.7)
+        reasons.append("only one name part to compare")
+    if a.birth_date and b.birth_date:
+        value += 0.1
+        reasons.append(f"same birth date {a.birth_date}")
+    shared = a.context & b.context
+    if shared:
+        value += 0.1
+        reasons.append(f"both linked to {len(shared)} same firm(s)")
+    if not (a.birth_date and b.birth_date) and not shared:
+        value = min(value, AUTO - 0.05)
+        reasons.append("no birth date or shared firm to confirm")
+    if a.country and b.country and a.country != b.country and not shared:
+        value = min(value, REVIEW)
+        reasons.append(f"different countries ({a.country}, {b.country})")
+    return Score(min(value, 1.0), reasons)
+
+
+def score(a: Record, b: Record) -> Score:
+    return score_people(a, b) if a.label == "Person" else score_companies(a, b)
