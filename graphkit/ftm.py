@@ -198,7 +198,11 @@ def _build(file: str, line: int, data: dict[str, Any], index: dict[str, tuple[st
             return RowResult(line, data, [], [], [], skipped=f"{schema.name} refers to an entity not in this file")
         if end[0] != "Company" or start[0] not in ("Person", "Company"):
             return RowResult(line, data, [], [], [], skipped=f"{schema.name} of a {end[0]} is not in the graph model")
-        rprops: dict[str, Any] = {**rel_prov, "role": (proxy.get("role", quiet=True) or [schema.name.lower()])[0],
+        role = (proxy.get("role", quiet=True) or [schema.name.lower()])[0]
+        status = " ".join(proxy.get("status", quiet=True)).lower()
+        if any(w in status for w in ("former", "ended", "inactive", "resigned")) and "former" not in role.lower():
+            role = f"former {role}"  # the source says the role ended, without a date
+        rprops: dict[str, Any] = {**rel_prov, "role": role,
                                   "start_date": _date(proxy.get("startDate", quiet=True)),
                                   "end_date": _date(proxy.get("endDate", quiet=True))}
         if rtype == "OWNS":

@@ -1,7 +1,7 @@
 """The demo: the Aspan Arba case (reported in 2023), rebuilt from illustrative records.
 
 ``load_demo(store)`` loads the registry extracts, customs lines and press notes in
-``data/`` (see ``README.md`` there for what is reported fact and what is illustrative), then
+``data/`` (see ``graphkit/demo/README.md`` for what is reported fact and what is illustrative), then
 resolves exact name matches, so ``find_links(store, DEMO_QUERY)`` shows the case.
 """
 
