@@ -25,7 +25,7 @@ EXTRA_LEGAL_FORMS: dict[str, tuple[str, ...]] = {
             "tovarishchestvo s ogranichennoi otvetstvennostiu", "zhshs", "llp"),
     "llc": ("ooo", "obshchestvo s ogranichennoi otvetstvennostyu", "llc", "ltd liability company"),
     "jsc": ("ao", "aktsionernoe obshchestvo", "jsc", "pao", "zao", "oao"),
-    "sole trader": ("ip", "individualnyi predprinimatel"),
+    "sole trader": ("ip", "individualnyi predprinimatel", "individualnyy predprinimatel"),
 }
 # rigour's compare forms -> the canonical names above where they are the same kind of entity.
 _RIGOUR_CANON = {"ooo": "llc", "llc": "llc", "ltd": "ltd", "bv": "bv", "gmbh": "gmbh",
@@ -52,6 +52,33 @@ def clean(value: object) -> str | None:
     return None if text in NULLS else text
 
 
+# Letters that look alike in Cyrillic and Latin. Customs clerks mix them ("SHIMКENT" with a
+# Cyrillic К, "ТEXHOPARK" with Latin letters in a Cyrillic word): inside a word written mostly in
+# one script, a look-alike from the other script is read as the letter it looks like.
+_CYR_TO_LAT = dict(zip("АВЕКМНОРСТУХаеорсух", "ABEKMHOPCTYXaeopcyx", strict=True))
+_LAT_TO_CYR = {v: k for k, v in _CYR_TO_LAT.items()}
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+def fix_homoglyphs(text: str) -> str:
+    """Read look-alike letters of the other script as the word's own script (see above)."""
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        cyr = sum(_is_cyrillic(c) for c in word)
+        lat = sum(c.isascii() and c.isalpha() for c in word)
+        if not cyr or not lat:
+            return word
+        table = _CYR_TO_LAT if lat >= cyr else _LAT_TO_CYR
+        return "".join(table.get(c, c) for c in word)
+
+    return _WORD.sub(fix, text)
+
+
 @lru_cache(maxsize=200_000)
 def latin(text: str) -> str:
     """ASCII transliteration (rigour), casefolded, punctuation to spaces, spaces collapsed.
@@ -59,7 +86,9 @@ def latin(text: str) -> str:
     Mixed-script homoglyphs (a Cyrillic К inside a Latin word, as in real customs lines) come
     out as the same letters as their Latin look-alikes.
     """
-    return " ".join(_NON_WORD.sub(" ", ascii_text(text).casefold()).replace("_", " ").split())
+    ascii_form = ascii_text(fix_homoglyphs(text)).casefold()
+    ascii_form = re.sub(r"[ʹʺ'`’]", "", ascii_form)  # soft and hard signs join their word
+    return " ".join(_NON_WORD.sub(" ", ascii_form).replace("_", " ").split())
 
 
 def split_legal_form(name: str) -> tuple[str | None, str]:

@@ -4,7 +4,7 @@ Every record gets a few block keys per name word: a phonetic key (rigour's metap
 folded word) and the word's first three letters. Records sharing a key are candidates. A key
 shared by too many records (a common surname, "trade") is split by the initials of the other
 words, so a million names stay in minutes and memory stays bounded. Legal forms and very short
-words make no keys.
+words make no keys. Blocks still too big after refinement are left out and counted.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from rigour.text import metaphone
 from graphkit.resolve.names import company_name, person_name
 from graphkit.resolve.scoring import Record
 
-MAX_BLOCK = 200
+MAX_BLOCK = 50
 STOP = frozenset({"trade", "group", "grupp", "company", "kompaniya", "service", "servis", "the", "and",
                   "llc", "ltd", "too", "ooo", "plus", "international", "holding", "invest", "kz", "ru"})
 
@@ -31,22 +31,39 @@ def _words(record: Record) -> Iterator[list[str]]:
             yield company_name(name)[1].split()
 
 
-def keys(record: Record) -> set[tuple[str, str]]:
-    """(key, refinement) pairs: the refinement is used only when a key's block is too big."""
-    out: set[tuple[str, str]] = set()
+def keys(record: Record) -> set[tuple[str, frozenset[str]]]:
+    """(key, refinements) pairs. A key is a name word's phonetic form or first three letters,
+    joined with the initial of another part of the same name (so "Ivanov" alone is no block).
+    The refinements (the phonetic forms of the other words; ``*`` for a name that has only an
+    initial there) split a block that is still too big."""
+    out: set[tuple[str, frozenset[str]]] = {(f"id:{x}", frozenset()) for x in record.registry_ids}
     for words in _words(record):
         for w in words:
             if len(w) < 3 or w in STOP:
                 continue
-            others = "".join(sorted({u[0] for u in words if u != w}))
-            out.add(("m:" + metaphone(w), others))
-            out.add(("p:" + w[:3], others))
+            others = [u for u in words if u != w and u not in STOP]
+            for initial in sorted({u[0] for u in others}) or [""]:
+                refine = frozenset(metaphone(u) if len(u) > 1 else "*" for u in others if u[0] == initial)
+                out.add((f"m:{metaphone(w)}|{initial}", refine))
+                out.add((f"p:{w[:3]}|{initial}", refine))
     return out
 
 
-def candidates(records: Iterable[Record]) -> Iterator[tuple[Record, Record]]:
-    """Each candidate pair once (ids in sorted order), of records with the same label."""
-    blocks: dict[str, list[tuple[Record, str]]] = defaultdict(list)
+def _split(members: list[tuple[Record, frozenset[str]]]) -> list[list[Record]]:
+    """Split an oversized block by refinement; initial-only records go into every part."""
+    groups: dict[str, list[Record]] = defaultdict(list)
+    wildcard = [rec for rec, refine in members if "*" in refine]
+    for rec, refine in members:
+        for ref in refine - {"*"}:
+            groups[ref].append(rec)
+    return [g + wildcard for g in groups.values() if 1 < len(g) + len(wildcard)]
+
+
+def candidates(records: Iterable[Record], stats: dict[str, int] | None = None) -> Iterator[tuple[Record, Record]]:
+    """Each candidate pair once (ids in sorted order), of records with the same label.
+
+    ``stats``, if given, receives ``blocks_too_big``: blocks left out even after refinement."""
+    blocks: dict[str, list[tuple[Record, frozenset[str]]]] = defaultdict(list)
     for r in records:
         for key, refine in keys(r):
             blocks[r.label + key].append((r, refine))
@@ -54,15 +71,12 @@ def candidates(records: Iterable[Record]) -> Iterator[tuple[Record, Record]]:
     for members in blocks.values():
         if len(members) < 2:
             continue
-        if len(members) > MAX_BLOCK:
-            groups: dict[str, list[Record]] = defaultdict(list)
-            for rec, refine in members:
-                for ch in refine or "_":
-                    groups[ch].append(rec)
-            parts = [g for g in groups.values() if 1 < len(g) <= MAX_BLOCK]
-        else:
-            parts = [[rec for rec, _ in members]]
+        parts = [[rec for rec, _ in members]] if len(members) <= MAX_BLOCK else _split(members)
         for part in parts:
+            if len(part) > MAX_BLOCK * 4:
+                if stats is not None:
+                    stats["blocks_too_big"] = stats.get("blocks_too_big", 0) + 1
+                continue
             part = sorted({r.id: r for r in part}.values(), key=lambda r: r.id)
             for i, a in enumerate(part):
                 for b in part[i + 1:]:

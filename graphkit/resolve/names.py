@@ -25,12 +25,16 @@ _FOLDS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"\b(y|i)(?=[aeiou])", "y"),  # word-initial Ya/Ia, Yu/Iu
     (r"(?<=[^aeiouy\W])(ya|ia)", "ya"),  # я after a consonant: Nebesnaya / Nebesnaia
     (r"(?<=[^aeiouy\W])(yu|iu)", "yu"),  # ю
+    (r"yo", "e"),  # ё: Pyotr / Petr, Semyonov / Semenov
     (r"ou", "u"),  # French у
     (r"ts|tz", "c"),  # ц
     (r"ck|q", "k"),
     (r"c(?!h)", "k"),  # Mekhanica / Mekhanika
     (r"ks", "x"),  # Aleksandr / Alexandr
     (r"ph", "f"),
+    (r"tre[iy]d|trade", "trad"),  # English trade words written back from Cyrillic
+    (r"servi[ks]e?[sz]?", "servis"),
+    (r"(?<=[aeiou])y(?![aeiou])", "i"),  # -oy- / -oi-: Stroykom / Stroikom
     (r"w", "v"),
     (r"iy\b|yi\b|ii\b|y\b", "i"),  # -ий / -ый endings
     (r"ie|ye", "e"),  # е / ё spellings
@@ -61,14 +65,14 @@ class PersonName:
         return set(self.words)
 
 
-_PATRONYMIC = re.compile(r"(ovich|evich|ich|ovna|evna|ichna|ogly|kyzy|uly|kizi)$")
+_PATRONYMIC = re.compile(r"(ovich|evich|ich|ovna|evna|ichna|ogly|ogli|kyzy|kizi|qyzy|uly|uli|ulu)$")
 
 
 @lru_cache(maxsize=500_000)
 def person_name(name: str) -> PersonName:
     words, initials = [], []
     for w in fold(nz.split_glued_ids(name)[1]).split():
-        if len(w) == 1:
+        if len(w) <= 2:  # "M." and digraph initials such as "Yu." or "Zh."
             initials.append(w)
         else:
             words.append(w)

@@ -173,7 +173,8 @@ def score_people(a: Record, b: Record) -> Score:
     if not (a.birth_date and b.birth_date) and not shared:
         value = min(value, AUTO - 0.05)
         reasons.append("no birth date or shared firm to confirm")
-    if a.country and b.country and a.country != b.country and not shared:
+    same_birth = bool(a.birth_date and b.birth_date)
+    if a.country and b.country and a.country != b.country and not shared and not same_birth:
         value = min(value, REVIEW)
         reasons.append(f"different countries ({a.country}, {b.country})")
     return Score(min(value, 1.0), reasons)
