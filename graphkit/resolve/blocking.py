@@ -17,7 +17,7 @@ from rigour.text import metaphone
 from graphkit.resolve.names import company_name, person_name
 from graphkit.resolve.scoring import Record
 
-MAX_BLOCK = 50
+MAX_BLOCK = 20
 STOP = frozenset({"trade", "group", "grupp", "company", "kompaniya", "service", "servis", "the", "and",
                   "llc", "ltd", "too", "ooo", "plus", "international", "holding", "invest", "kz", "ru"})
 
@@ -64,10 +64,13 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None) -
 
     ``stats``, if given, receives ``blocks_too_big``: blocks left out even after refinement."""
     blocks: dict[str, list[tuple[Record, frozenset[str]]]] = defaultdict(list)
+    index: dict[str, int] = {}
     for r in records:
+        index.setdefault(r.id, len(index))
         for key, refine in keys(r):
             blocks[r.label + key].append((r, refine))
-    seen: set[tuple[str, str]] = set()
+    width = len(index) + 1
+    seen: set[int] = set()  # pairs as one int each: a tenth of the memory of string tuples
     for members in blocks.values():
         if len(members) < 2:
             continue
@@ -80,7 +83,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None) -
             part = sorted({r.id: r for r in part}.values(), key=lambda r: r.id)
             for i, a in enumerate(part):
                 for b in part[i + 1:]:
-                    pair = (a.id, b.id)
+                    pair = index[a.id] * width + index[b.id]
                     if pair not in seen:
                         seen.add(pair)
                         yield a, b
