@@ -1,7 +1,10 @@
-// One hop of a neighbourhood: every relationship of the given types touching the nodes $ids, in
-// either direction, with its properties and source; direction says which end is the neighbour
-// ('out': the end, 'in': the start). Run once per hop (graphkit.report walks the
-// hops in Python, so the same file serves both stores and every hop stays one indexed query).
+// One hop of a neighbourhood: the relationships of the given types touching $ids, either way.
+//
+// `direction` says which end is the neighbour ('out': end_id, 'in': start_id); the neighbour's
+// id is not returned in a column of its own because LadybugDB (0.22) mixes up the columns of a
+// UNION ALL whose branches repeat an expression. graphkit.report runs this once per hop, and per
+// level of its path search, so both stores walk the graph alike. The start nodes carry no label:
+// Neo4j finds them by scanning, which suits reports rather than hot loops.
 // :param ids: ids of the nodes to expand
 // :param types: relationship types to follow, e.g. ['OFFICER_OF', 'OWNS', 'SAME_AS']
 MATCH (n)-[r]->(m)

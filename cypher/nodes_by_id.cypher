@@ -1,5 +1,7 @@
-// Nodes of any label whose id is one of $ids, with what a report shows: caption, country,
-// registry ids, flags, provenance, and the customs line or sanction details (null elsewhere).
+// Nodes of any label whose id is one of $ids, with what a report shows about them.
+//
+// Caption, country, registry ids, sanction flags, provenance, and the customs line or sanction
+// details (null for other labels).
 // :param ids: list of internal ids
 MATCH (n)
 WHERE n.id IN $ids

@@ -4,49 +4,20 @@ formats its result. Errors reach the user as one line and a non-zero exit code (
 
 from __future__ import annotations
 
-import functools
 import shutil
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from graphkit import output
+from graphkit.cli_options import format_option, judgements_option, open_store, store_options
 from graphkit.errors import GraphkitError, InvalidData
 from graphkit.links import KINDS
 from graphkit.mapping import available_mappings
-from graphkit.store.base import Store
+from graphkit.report.commands import path, viz
 
 MAX_PROBLEMS_SHOWN = 50
-
-
-# ---- shared option bundles -----------------------------------------------------------------
-
-def store_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """``--db`` for every command that reads or writes a graph."""
-
-    @click.option("--db", "db", type=click.Path(file_okay=False, path_type=Path), default=None,
-                  envvar="GRAPHKIT_DB", show_envvar=True,
-                  help="Embedded graph directory [default: ./graphkit-data].")
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return fn(*args, **kwargs)
-
-    return wrapper
-
-
-def format_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="table",
-                        show_default=True, help="Output format: table for people, json (one object "
-                        "per line) or csv for programs.")(fn)
-
-
-def open_store(db: Path | None, *, read_only: bool = False) -> Store:
-    from graphkit.store.embedded import EmbeddedStore
-
-    return EmbeddedStore(db, read_only=read_only)
 
 
 # ---- commands ------------------------------------------------------------------------------
@@ -121,13 +92,6 @@ def stats(db: Path | None, fmt: str) -> None:
     """Counts by label and relationship type, and by source dataset."""
     with open_store(db, read_only=True) as store:
         click.echo(output.counts(store.counts(), fmt), nl=False)
-
-
-def judgements_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--judgements", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                        envvar="GRAPHKIT_JUDGEMENTS", show_envvar=True,
-                        help="The judgements file (JSON lines; version it with your investigation) "
-                             "[default: ./graphkit-judgements.jsonl].")(fn)
 
 
 @cli.command()
@@ -238,6 +202,10 @@ def queries() -> None:
     for q in library().values():
         params = ", ".join(f"${p}" for p in q.params)
         click.echo(f"{q.name:<22}{q.summary}" + (f"  [{params}]" if params else ""))
+
+
+cli.add_command(viz)
+cli.add_command(path)
 
 
 # ---- the one error boundary -----------------------------------------------------------------
