@@ -6,12 +6,20 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from graphkit import output
-from graphkit.cli_options import format_option, judgements_option, open_store, store_options
+from graphkit.cli_options import (
+    StoreTarget,
+    format_option,
+    judgements_option,
+    open_store,
+    store_options,
+)
 from graphkit.errors import GraphkitError, InvalidData
 from graphkit.links import KINDS
 from graphkit.mapping import available_mappings
@@ -39,12 +47,12 @@ def cli() -> None:
 @click.option("--dataset", help="Dataset name recorded as each fact's source [default: the mapping's].")
 @store_options
 @format_option
-def load(files: tuple[Path, ...], mapping: str, on_error: str, dataset: str | None, db: Path | None,
+def load(files: tuple[Path, ...], mapping: str, on_error: str, dataset: str | None, target: StoreTarget,
          fmt: str) -> None:
     """Load FILES into the graph through a mapping, as one transaction."""
     from graphkit.load import load_files
 
-    with open_store(db) as store:
+    with open_store(target) as store:
         total = sum(_count_lines(f) for f in files) if sys.stderr.isatty() else 0
         if total > 50_000:
             with click.progressbar(length=total, label="Loading", file=sys.stderr) as bar:
@@ -70,13 +78,13 @@ def _count_lines(path: Path) -> int:
               help="Only these link kinds (repeatable) [default: all].")
 @store_options
 @format_option
-def find_links(query: str | None, screen_all: bool, kinds: tuple[str, ...], db: Path | None, fmt: str) -> None:
+def find_links(query: str | None, screen_all: bool, kinds: tuple[str, ...], target: StoreTarget, fmt: str) -> None:
     """Firms linked to QUERY (a name, a registry number or an internal id), with evidence."""
     from graphkit import links
 
     if bool(query) == screen_all:
         raise click.UsageError("give a QUERY or --all (not both)")
-    with open_store(db, read_only=True) as store:
+    with open_store(target, read_only=True) as store:
         if screen_all:
             found = links.screen(store, kinds=kinds or KINDS)
         else:
@@ -88,16 +96,16 @@ def find_links(query: str | None, screen_all: bool, kinds: tuple[str, ...], db: 
 @cli.command()
 @store_options
 @format_option
-def stats(db: Path | None, fmt: str) -> None:
+def stats(target: StoreTarget, fmt: str) -> None:
     """Counts by label and relationship type, and by source dataset."""
-    with open_store(db, read_only=True) as store:
+    with open_store(target, read_only=True) as store:
         click.echo(output.counts(store.counts(), fmt), nl=False)
 
 
 @cli.command()
 @store_options
 @judgements_option
-def resolve(db: Path | None, judgements: Path | None) -> None:
+def resolve(target: StoreTarget, judgements: Path | None) -> None:
     """Resolve records of the same firm or person across sources, scripts and spellings.
 
     Writes SAME_AS with score, explanation and judgement: auto above the automatic threshold,
@@ -105,7 +113,7 @@ def resolve(db: Path | None, judgements: Path | None) -> None:
     from graphkit.resolve import resolve as run_resolve
     from graphkit.resolve.judgements import Judgements, default_path
 
-    with open_store(db) as store:
+    with open_store(target) as store:
         r = run_resolve(store, Judgements.load(judgements or default_path()))
     records = ", ".join(f"{n:,} {label.lower()} records" for label, n in r.records.items())
     click.echo(f"{records}; {r.pairs_scored:,} candidate pairs scored; {r.auto:,} resolved automatically; "
@@ -123,7 +131,7 @@ def resolve(db: Path | None, judgements: Path | None) -> None:
 @judgements_option
 @format_option
 def review(accept: tuple[str, str] | None, reject: tuple[str, str] | None, unsure: tuple[str, str] | None,
-           note: str, limit: int, db: Path | None, judgements: Path | None, fmt: str) -> None:
+           note: str, limit: int, target: StoreTarget, judgements: Path | None, fmt: str) -> None:
     """List candidates waiting for review, or record a judgement (then resolution is re-applied)."""
     from graphkit.resolve import pending
     from graphkit.resolve import resolve as run_resolve
@@ -133,7 +141,7 @@ def review(accept: tuple[str, str] | None, reject: tuple[str, str] | None, unsur
                                         (Judgement.UNSURE, unsure)) if pair]
     if len(chosen) > 1:
         raise click.UsageError("give one of --accept, --reject, --unsure")
-    with open_store(db) as store:
+    with open_store(target) as store:
         if chosen:
             judgement, (a, b) = chosen[0]
             found = {r["id"] for r in store.run("clusters", ids=[a, b])}
@@ -152,11 +160,11 @@ def review(accept: tuple[str, str] | None, reject: tuple[str, str] | None, unsur
 @cli.command()
 @store_options
 @format_option
-def clusters(db: Path | None, fmt: str) -> None:
+def clusters(target: StoreTarget, fmt: str) -> None:
     """Resolved entities: the records joined as one, with names, registry ids and sources."""
     from graphkit.resolve import clusters as list_clusters
 
-    with open_store(db, read_only=True) as store:
+    with open_store(target, read_only=True) as store:
         click.echo(output.clusters(list_clusters(store), fmt), nl=False)
 
 
@@ -202,6 +210,70 @@ def queries() -> None:
     for q in library().values():
         params = ", ".join(f"${p}" for p in q.params)
         click.echo(f"{q.name:<22}{q.summary}" + (f"  [{params}]" if params else ""))
+
+
+@cli.command()
+@store_options
+def push(target: StoreTarget) -> None:
+    """Copy the embedded graph (--db) into Neo4j (--neo4j URI or NEO4J_URI); idempotent."""
+    from graphkit.store.copy import copy_store
+    from graphkit.store.embedded import EmbeddedStore
+
+    if not target.neo4j:
+        raise click.UsageError("push needs --neo4j URI (or NEO4J_URI): the Neo4j to copy into")
+    with EmbeddedStore(target.db, read_only=True) as source, open_store(target) as dest:
+        stats = copy_store(source, dest)
+    click.echo(f"pushed {target.describe()}: {stats.nodes_created:,} nodes created, {stats.nodes_updated:,} "
+               f"updated, {stats.rels_created:,} relationships created, {stats.rels_existing:,} already there.")
+
+
+@cli.group()
+def neo4j() -> None:
+    """A local Neo4j server (Community 5.26 LTS, fetched from Maven Central) for graphkit."""
+
+
+def _workspace_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--workspace", type=click.Path(file_okay=False, path_type=Path),
+                        default=Path("graphkit-neo4j"), envvar="GRAPHKIT_NEO4J_WORKSPACE", show_default=True,
+                        show_envvar=True, help="Where the server keeps its configuration, data and logs.")(fn)
+
+
+@neo4j.command("start")
+@_workspace_option
+@click.option("--bolt-port", type=int, default=7687, show_default=True)
+@click.option("--http-port", type=int, default=7474, show_default=True)
+def neo4j_start(workspace: Path, bolt_port: int, http_port: int) -> None:
+    """Start it (or find the running one) on 127.0.0.1 and print where to reach it.
+
+    The password comes from NEO4J_PASSWORD, or is generated once and kept in the workspace
+    (mode 0600); it is never printed."""
+    from graphkit import neo4j_server
+
+    info = neo4j_server.start(workspace, bolt_port=bolt_port, http_port=http_port)
+    click.echo(f"Neo4j is running (pid {info.pid}).\n  Bolt:    {info.bolt_uri}\n  Browser: {info.browser_url}\n"
+               f"  user neo4j; password in NEO4J_PASSWORD or {workspace / 'neo4j' / 'password'}")
+
+
+@neo4j.command("stop")
+@_workspace_option
+def neo4j_stop(workspace: Path) -> None:
+    """Stop the local server cleanly."""
+    from graphkit import neo4j_server
+
+    click.echo("stopped" if neo4j_server.stop(workspace) else "not running")
+
+
+@neo4j.command("status")
+@_workspace_option
+def neo4j_status(workspace: Path) -> None:
+    """Say whether the local server runs, and where."""
+    from graphkit import neo4j_server
+
+    info = neo4j_server.status(workspace)
+    if info.running:
+        click.echo(f"running (pid {info.pid}): {info.bolt_uri}  {info.browser_url}")
+    else:
+        click.echo("not running")
 
 
 cli.add_command(viz)

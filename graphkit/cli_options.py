@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,17 +12,33 @@ import click
 
 from graphkit import output
 from graphkit.store.base import Store
+from graphkit.store.embedded import EmbeddedStore, default_db_path
+
+
+@dataclass(frozen=True)
+class StoreTarget:
+    """Which store a command uses: the embedded graph at ``db``, or Neo4j at ``neo4j``."""
+
+    db: Path | None = None
+    neo4j: str | None = None
+
+    def describe(self) -> str:
+        return f"Neo4j at {self.neo4j}" if self.neo4j else f"the embedded graph at {self.db or default_db_path()}"
 
 
 def store_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """``--db`` for every command that reads or writes a graph."""
+    """``--db`` and ``--neo4j`` for every command that reads or writes a graph; the command
+    receives them as one ``target`` argument."""
 
     @click.option("--db", "db", type=click.Path(file_okay=False, path_type=Path), default=None,
                   envvar="GRAPHKIT_DB", show_envvar=True,
                   help="Embedded graph directory [default: ./graphkit-data].")
+    @click.option("--neo4j", "neo4j", metavar="URI", default=None, envvar="NEO4J_URI", show_envvar=True,
+                  help="Use Neo4j at this Bolt URI instead of the embedded graph (credentials from "
+                       "NEO4J_USER and NEO4J_PASSWORD, database from NEO4J_DATABASE).")
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return fn(*args, **kwargs)
+    def wrapper(*args: Any, db: Path | None = None, neo4j: str | None = None, **kwargs: Any) -> Any:
+        return fn(*args, target=StoreTarget(db, neo4j), **kwargs)
 
     return wrapper
 
@@ -32,10 +49,15 @@ def format_option(fn: Callable[..., Any]) -> Callable[..., Any]:
                         "per line) or csv for programs.")(fn)
 
 
-def open_store(db: Path | None, *, read_only: bool = False) -> Store:
-    from graphkit.store.embedded import EmbeddedStore
+def open_store(target: StoreTarget | Path | None, *, read_only: bool = False) -> Store:
+    """The store a command asked for (no connection is made until it is used)."""
+    if not isinstance(target, StoreTarget):
+        target = StoreTarget(target)
+    if target.neo4j:
+        from graphkit.store.neo4j import Neo4jStore
 
-    return EmbeddedStore(db, read_only=read_only)
+        return Neo4jStore(target.neo4j)
+    return EmbeddedStore(target.db, read_only=read_only)
 
 
 def judgements_option(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from graphkit.cli_options import format_option, open_store, store_options
+from graphkit.cli_options import StoreTarget, format_option, open_store, store_options
 from graphkit.links import KINDS
 from graphkit.mapping import safe_cell
 from graphkit.report import (
@@ -55,10 +55,10 @@ _title_option = click.option("--title", help="Title of the report [default: from
 @_png_option
 @store_options
 def viz(query: str, hops: int, kinds: tuple[str, ...], aggregate_above: int, title: str | None,
-        output: Path, png: Path | None, db: Path | None) -> None:
+        output: Path, png: Path | None, target: StoreTarget) -> None:
     """Draw the firms linked to QUERY (as for find-links) with their evidence, and the
     neighbourhood of the firm, as one HTML page."""
-    with open_store(db, read_only=True) as store:
+    with open_store(target, read_only=True) as store:
         report = network_report(store, query, hops=hops, kinds=kinds or KINDS,
                                 aggregate_above=aggregate_above, title=title)
     write(report, output)
@@ -84,10 +84,10 @@ def viz(query: str, hops: int, kinds: tuple[str, ...], aggregate_above: int, tit
 @store_options
 @format_option
 def path(a: str, b: str, max_hops: int, limit: int, title: str | None, output: Path | None,
-         png: Path | None, db: Path | None, fmt: str) -> None:
+         png: Path | None, target: StoreTarget, fmt: str) -> None:
     """Shortest paths between A and B (each a name, registry number or internal id) through
     officers, owners, addresses, shipments and resolved records; optionally drawn."""
-    with open_store(db, read_only=True) as store:
+    with open_store(target, read_only=True) as store:
         report = path_report(store, a, b, max_hops=max_hops, limit=limit, title=title)
     assert report.paths is not None
     click.echo(format_paths(report.paths, fmt), nl=False)
