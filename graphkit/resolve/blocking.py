@@ -4,7 +4,8 @@ Every record gets a few block keys per name word: a phonetic key (rigour's metap
 folded word) and the word's first three letters. Records sharing a key are candidates. A key
 shared by too many records (a common surname, "trade") is split by the initials of the other
 words, so a million names stay in minutes and memory stays bounded. Legal forms and very short
-words make no keys. Blocks still too big after refinement are left out and counted.
+words make no keys. A block still too big after refinement is compared by sorted neighbourhood:
+each record with the next few in the order of folded names.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from graphkit.resolve.names import company_name, person_name
 from graphkit.resolve.scoring import Record
 
 MAX_BLOCK = 20
+WINDOW = 12  # neighbours compared in a block that is still too big after refinement
 STOP = frozenset({"trade", "group", "grupp", "company", "kompaniya", "service", "servis", "the", "and",
                   "llc", "ltd", "too", "ooo", "plus", "international", "holding", "invest", "kz", "ru"})
 
@@ -49,6 +51,14 @@ def keys(record: Record) -> set[tuple[str, frozenset[str]]]:
     return out
 
 
+def _windows(part: list[Record]) -> Iterator[tuple[Record, Record]]:
+    for key in (lambda r: " ".join(next(_words(r), [])), lambda r: " ".join(sorted(next(_words(r), [])))):
+        ordered = sorted(part, key=key)
+        for i in range(len(ordered)):
+            for j in range(i + 1, min(i + 1 + WINDOW, len(ordered))):
+                yield ordered[i], ordered[j]
+
+
 def _split(members: list[tuple[Record, frozenset[str]]]) -> list[list[Record]]:
     """Split an oversized block by refinement; initial-only records go into every part."""
     groups: dict[str, list[Record]] = defaultdict(list)
@@ -62,7 +72,7 @@ def _split(members: list[tuple[Record, frozenset[str]]]) -> list[list[Record]]:
 def candidates(records: Iterable[Record], stats: dict[str, int] | None = None) -> Iterator[tuple[Record, Record]]:
     """Each candidate pair once (ids in sorted order), of records with the same label.
 
-    ``stats``, if given, receives ``blocks_too_big``: blocks left out even after refinement."""
+    ``stats``, if given, counts ``windowed_blocks``: blocks compared by sorted neighbourhood."""
     blocks: dict[str, list[tuple[Record, frozenset[str]]]] = defaultdict(list)
     index: dict[str, int] = {}
     for r in records:
@@ -76,14 +86,20 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None) -
             continue
         parts = [[rec for rec, _ in members]] if len(members) <= MAX_BLOCK else _split(members)
         for part in parts:
-            if len(part) > MAX_BLOCK * 4:
-                if stats is not None:
-                    stats["blocks_too_big"] = stats.get("blocks_too_big", 0) + 1
-                continue
             part = sorted({r.id: r for r in part}.values(), key=lambda r: r.id)
-            for i, a in enumerate(part):
-                for b in part[i + 1:]:
-                    pair = index[a.id] * width + index[b.id]
-                    if pair not in seen:
-                        seen.add(pair)
-                        yield a, b
+            if len(part) > MAX_BLOCK * 4:
+                # still too big (a common name): compare each record only with its neighbours in
+                # two orders of their folded names (as written, and word by word sorted), where
+                # spelling variants sort together
+                if stats is not None:
+                    stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
+                pairs: Iterator[tuple[Record, Record]] = _windows(part)
+            else:
+                pairs = ((part[i], part[j]) for i in range(len(part)) for j in range(i + 1, len(part)))
+            for a, b in pairs:
+                if b.id < a.id:
+                    a, b = b, a
+                pair = index[a.id] * width + index[b.id]
+                if pair not in seen:
+                    seen.add(pair)
+                    yield a, b
