@@ -261,17 +261,28 @@ def _links(store: Store, ids: list[str], clusters: Clusters, kinds: set[str], as
         seen_roles.add(sig)
         found[key].append(_role_evidence(kind, r, clusters, as_of, shipments.get(key)))
     if "shared_address" in kinds:
-        seen_addr: set[tuple[Any, ...]] = set()
+        # one piece of evidence per pair and address, citing every record that places them there
+        addresses: dict[tuple[tuple[str, str], str], dict[str, Any]] = {}
         for r in run("shared_addresses"):
             key = pair(r["a_id"], r["b_id"])
-            if key is None or (key, r["via_id"]) in seen_addr:
+            if key is None:
                 continue
-            seen_addr.add((key, r["via_id"]))
+            if screen and clusters.find(r["a_id"]) != key[0]:
+                r = {**r, **{f"a_{k}": r[f"b_{k}"] for k in ("role", "dataset", "file", "record")},
+                     **{f"b_{k}": r[f"a_{k}"] for k in ("role", "dataset", "file", "record")}}
+            entry = addresses.setdefault((key, r["via_id"]), {"name": r["via_name"], "a_roles": set(),
+                                                              "b_roles": set(), "sources": set()})
+            entry["a_roles"].add(r["a_role"] or "")
+            entry["b_roles"].add(r["b_role"] or "")
+            for prefix in ("a_", "b_"):
+                src = _src(r, prefix)
+                entry["sources"].add((src["dataset"], src["file"], src["record"]))
+        for (key, via_id), entry in sorted(addresses.items()):
             found[key].append(Evidence(
-                "shared_address", {"id": r["via_id"], "label": "Address", "name": r["via_name"]},
-                {"a_role": r["a_role"], "b_role": r["b_role"]},
-                [_src(r, "a_"), _src(r, "b_")],
-                f"both registered at {r['via_name']}"))
+                "shared_address", {"id": via_id, "label": "Address", "name": entry["name"]},
+                {"a_role": ", ".join(sorted(entry["a_roles"])), "b_role": ", ".join(sorted(entry["b_roles"]))},
+                [{"dataset": d, "file": f, "record": rec} for d, f, rec in sorted(entry["sources"])],
+                f"both registered at {entry['name']}"))
     if "direct_control" in kinds:
         seen_direct: set[tuple[Any, ...]] = set()
         for r in run("direct_control"):
@@ -294,7 +305,8 @@ def _links(store: Store, ids: list[str], clusters: Clusters, kinds: set[str], as
     links = []
     for (a, b), evidence in found.items():
         if a in entities and b in entities:
-            evidence.sort(key=lambda e: (KINDS.index(e.kind), e.detail.get("date") or "", e.summary))
+            evidence.sort(key=lambda e: (KINDS.index(e.kind), e.detail.get("date") or "", e.summary,
+                                         str(e.sources)))
             links.append(Link(entities[a], entities[b], evidence))
     links.sort(key=lambda link: (-len({e.kind for e in link.evidence}), -len(link.evidence),
                                  link.a.name or "", link.b.name or ""))

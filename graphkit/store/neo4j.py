@@ -68,7 +68,8 @@ class Neo4jStore(Store):
                 raise StoreError("NEO4J_PASSWORD is not set: export it, or start a local server "
                                  "with `graphkit neo4j start`")
             try:
-                driver = neo4j.GraphDatabase.driver(self.uri, auth=(self._user, self._password))
+                driver = neo4j.GraphDatabase.driver(self.uri, auth=(self._user, self._password),
+                                                    notifications_min_severity="OFF")
                 driver.verify_connectivity()
             except AuthError:
                 raise StoreError(f"Neo4j at {self.uri} refused the credentials of user "

@@ -1,0 +1,116 @@
+"""One contract, both stores: every test here runs on the embedded graph and on a real Neo4j,
+and find-links must give the same answer (links, kinds, evidence, sources) on each."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from graphkit.demo import load_demo
+from graphkit.errors import InvalidData
+from graphkit.links import find_links, screen
+from graphkit.load import load_files
+from graphkit.model import Node, Provenance, Rel
+
+pytestmark = pytest.mark.neo4j
+
+
+def canonical(links) -> list[str]:
+    """Links as comparable text: lists sorted, so only content counts."""
+    out = []
+    for link in links:
+        d = link.as_dict()
+        for side in ("a", "b"):
+            for key in ("registry_ids", "datasets", "members"):
+                d[side][key] = sorted(d[side][key])
+        d["evidence"] = sorted(json.dumps(e, sort_keys=True, ensure_ascii=False, default=str) for e in d["evidence"])
+        out.append(json.dumps(d, sort_keys=True, ensure_ascii=False, default=str))
+    return sorted(out)
+
+
+@pytest.fixture(scope="module")
+def embedded_demo(tmp_path_factory):
+    from graphkit.store.embedded import EmbeddedStore
+
+    with EmbeddedStore(tmp_path_factory.mktemp("ref") / "graph") as s:
+        load_demo(s)
+        yield canonical(find_links(s, "Aspan Arba")), canonical(screen(s))
+
+
+def test_demo_find_links_is_the_same_on_every_store(any_store, embedded_demo):
+    load_demo(any_store)
+    one, everything = embedded_demo
+    assert canonical(find_links(any_store, "Aspan Arba")) == one
+    assert canonical(screen(any_store)) == everything
+
+
+def test_real_samples_screen_the_same_on_every_store(any_store, real, tmp_path):
+    from graphkit.store.embedded import EmbeddedStore
+
+    files = [real / "ftm_kek_media_ownership" / "kek_company_ownership.ftm.jsonl"]
+    customs = real / "customs_trade" / "ru_import_monthly_agg.csv"
+    with EmbeddedStore(tmp_path / "ref") as ref:
+        load_files(ref, files, "ftm", dataset="kek")
+        load_files(ref, [customs], "ru-import-agg")
+        expected = canonical(screen(ref))
+        expected_counts = ref.counts()
+    load_files(any_store, files, "ftm", dataset="kek")
+    load_files(any_store, [customs], "ru-import-agg")
+    assert any_store.counts().nodes == expected_counts.nodes
+    assert any_store.counts().relationships == expected_counts.relationships
+    assert canonical(screen(any_store)) == expected
+
+
+def test_writes_are_idempotent_and_roll_back(any_store):
+    src = Provenance("t", "f.csv", "line 2")
+    nodes = [Node("Company", "ru-inn:1", {"name": "A", "names": ["A"], "datasets": ["t"], "records": [src.ref]}, src),
+             Node("Person", "t:person:1", {"name": "P", "names": ["P"], "datasets": ["t"], "records": [src.ref]}, src)]
+    rels = [Rel("OFFICER_OF", "Person", "t:person:1", "Company", "ru-inn:1",
+                {"role": "director", "dataset": "t", "source_file": "f.csv", "record": "line 2"}, src)]
+    with any_store.transaction():
+        any_store.write(nodes, rels)
+    with any_store.transaction():
+        any_store.write(nodes, rels)
+    before = any_store.counts()
+    assert before.nodes["Company"] == 1 and before.relationships["OFFICER_OF"] == 1
+    with pytest.raises(RuntimeError), any_store.transaction():
+        any_store.write([Node("Company", "ru-inn:2", {"name": "B"}, src)], [])
+        raise RuntimeError("fail in the middle")
+    assert any_store.counts().nodes == before.nodes
+
+
+HOSTILE = [
+    "O'Brien & Sons \"Ltd\"",
+    "`) MATCH (n) DETACH DELETE n //",
+    "Robert'); DROP TABLE firms;--",
+    "x\"}) WITH 1 AS one MATCH (m) SET m.name = 'pwned' //",
+    "<img src=x onerror=alert(1)>",
+]
+
+
+def test_names_with_cypher_syntax_are_stored_verbatim_and_never_run(any_store, tmp_path: Path):
+    rows = "\n".join(f'H{i},"{n.replace(chr(34), chr(34) * 2)}",ru,77000000{i:02d}' for i, n in enumerate(HOSTILE))
+    src = tmp_path / "hostile.csv"
+    src.write_text("record_id,company_name,jurisdiction,inn\n" + rows + "\n", encoding="utf-8")
+    load_files(any_store, [src], "registry")
+    names = sorted(r["name"] for r in any_store.execute("MATCH (c:Company) RETURN c.name AS name"))
+    assert names == sorted(HOSTILE)
+    assert any_store.counts().nodes["Company"] == len(HOSTILE)
+    for name in HOSTILE:
+        assert find_links(any_store, name) == []  # looked up as text, found, and nothing ran
+
+
+def test_a_bad_file_leaves_every_store_unchanged(any_store, tmp_path: Path):
+    good = tmp_path / "good.csv"
+    good.write_text("record_id,company_name,jurisdiction,inn\nG1,ООО Альфа,ru,7700000001\n", encoding="utf-8")
+    load_files(any_store, [good], "registry")
+    before = any_store.counts()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("record_id,company_name,jurisdiction,inn,incorporation_date\n"
+                   "B1,ООО Бета,ru,7700000002,2020-01-01\nB2,ООО Гамма,ru,7700000003,not a date\n", encoding="utf-8")
+    with pytest.raises(InvalidData, match="bad.csv, line 3, column 'incorporation_date'"):
+        load_files(any_store, [bad], "registry", batch_rows=1)  # the first row was already written
+    after = any_store.counts()
+    assert after.nodes == before.nodes and after.relationships == before.relationships
