@@ -111,3 +111,9 @@ def any_store(request, tmp_path):
     with Neo4jStore(uri, password=password) as s:
         _clear(s)
         yield s
+
+
+@pytest.fixture
+def free_port():
+    """A function returning a TCP port free on 127.0.0.1."""
+    return _free_port
