@@ -73,8 +73,8 @@ def _free_port() -> int:
 def neo4j_server(tmp_path_factory):
     """A Bolt URI and password: $NEO4J_URI if set, else a local server started for this session
     (graphkit.neo4j_server, fetched from Maven Central). Outside CI, skipped without Java/Maven."""
-    import shutil
     import secrets
+    import shutil
 
     if os.environ.get("NEO4J_URI"):
         yield os.environ["NEO4J_URI"], os.environ.get("NEO4J_PASSWORD", "")
