@@ -114,3 +114,23 @@ def test_a_bad_file_leaves_every_store_unchanged(any_store, tmp_path: Path):
         load_files(any_store, [bad], "registry", batch_rows=1)  # the first row was already written
     after = any_store.counts()
     assert after.nodes == before.nodes and after.relationships == before.relationships
+
+
+def test_push_then_find_links_on_neo4j_answers_as_the_embedded_store(neo4j_server, cli, tmp_path, monkeypatch):
+    uri, password = neo4j_server[0], neo4j_server[1]
+    monkeypatch.setenv("NEO4J_PASSWORD", password)
+    from graphkit.store.neo4j import Neo4jStore
+
+    with Neo4jStore(uri, password=password) as s:
+        s.execute("MATCH (n) DETACH DELETE n")
+    db = tmp_path / "demo"
+    assert cli("demo", "--db", db).code == 0
+    r = cli("push", "--db", db, "--neo4j", uri)
+    assert r.code == 0 and "nodes created" in r.out and password not in r.out
+    embedded = cli("find-links", "Aspan Arba", "--db", db, "--format", "json").out
+    on_neo4j = cli("find-links", "Aspan Arba", "--neo4j", uri, "--format", "json").out
+    assert on_neo4j == embedded
+    assert cli("push", "--db", db, "--neo4j", uri).out.startswith("pushed Neo4j at")  # idempotent
+    stats_e = cli("stats", "--db", db, "--format", "json").out
+    stats_n = cli("stats", "--neo4j", uri, "--format", "json").out
+    assert sorted(stats_e.splitlines()) == sorted(stats_n.splitlines())
