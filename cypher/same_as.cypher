@@ -1,5 +1,6 @@
 // Resolution decisions touching $ids: the SAME_AS relationships with score, explanation,
-// method and judgement (auto or accepted; rejected pairs are never stored as SAME_AS).
+// method and judgement (auto, accepted, pending, unsure or rejected: only auto and accepted
+// join records into one entity).
 // :param ids: node ids
 MATCH (x)-[s:SAME_AS]-(y)
 WHERE x.id IN $ids

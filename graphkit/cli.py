@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from graphkit import output
+from graphkit.browser_guide import main as guide_command
 from graphkit.cli_options import (
     StoreTarget,
     format_option,
@@ -276,6 +277,7 @@ def neo4j_status(workspace: Path) -> None:
         click.echo("not running")
 
 
+neo4j.add_command(guide_command, "guide")
 cli.add_command(viz)
 cli.add_command(path)
 

@@ -98,7 +98,38 @@ class Clusters:
 
     @classmethod
     def load(cls, store: Store) -> Clusters:
+        """Every SAME_AS in the graph (for screening the whole graph)."""
         return cls(store.run("same_as_all"))
+
+    @classmethod
+    def around(cls, store: Store, ids: Iterable[str]) -> Clusters:
+        """Only the clusters of ``ids``, walked one indexed look-up per member (for find-links)."""
+        out = cls([])
+        out.store = store
+        out.expand(ids)
+        return out
+
+    store: Store | None = None
+    _walked: set[str] | None = None
+
+    def expand(self, ids: Iterable[str]) -> None:
+        """Load the SAME_AS decisions of the clusters of ``ids`` (a no-op for a full load)."""
+        if self.store is None:
+            return
+        if self._walked is None:
+            self._walked = set()
+        todo = [i for i in ids if i not in self._walked]
+        while todo:
+            node = todo.pop()
+            if node in self._walked:
+                continue
+            self._walked.add(node)
+            for r in self.store.run("same_as_of", id=node):
+                pair = {**r, "a_id": node, "b_id": r["other_id"]}
+                self.decisions[frozenset((node, r["other_id"]))] = pair
+                if r["judgement"] in JOINING:
+                    self.union(node, r["other_id"])
+                    todo.append(r["other_id"])
 
     def find(self, x: str) -> str:
         root = x
@@ -116,6 +147,7 @@ class Clusters:
             self.parent.setdefault(keep, keep)
 
     def members(self, x: str) -> list[str]:
+        self.expand([x])
         root = self.find(x)
         return sorted((n for n in self.parent if self.find(n) == root), key=_rep_order) or [x]
 
@@ -190,15 +222,16 @@ def find_links(store: Store, query: str | list[str], *, kinds: Iterable[str] = K
 
     ``query`` is text for ``lookup`` or a list of internal ids. Firms resolved as the same
     (SAME_AS) are one start point. Returns links sorted by strength (number of independent
-    pieces of evidence), strongest first. Costs one indexed query per link kind.
+    pieces of evidence), strongest first. Costs a few indexed look-ups per firm, holder and
+    resolved record involved (see ``_rows_for_firms``), independent of the graph's size.
     """
-    clusters = Clusters.load(store)
     if isinstance(query, str):
         starts = [e.id for e in lookup(store, query) if e.label == "Company"]
         if not starts:
             raise NotFound(f"{query!r} names a person, not a firm: find-links starts from a firm")
     else:
         starts = list(query)
+    clusters = Clusters.around(store, starts)
     ids = sorted({m for s in starts for m in clusters.members(s)})
     return _links(store, ids, clusters, set(kinds), as_of or dt.date.today(), screen=False)
 
@@ -221,6 +254,7 @@ def _links(store: Store, ids: list[str], clusters: Clusters, kinds: set[str], as
     role_rows: list[tuple[tuple[str, str], str, dict[str, Any]]] = []
 
     def pair(a: str, b: str) -> tuple[str, str] | None:
+        clusters.expand([b])
         ra, rb = clusters.find(a), clusters.find(b)
         if ra == rb:
             return None
@@ -228,9 +262,15 @@ def _links(store: Store, ids: list[str], clusters: Clusters, kinds: set[str], as
             return (ra, rb) if ra < rb else (rb, ra)
         return (ra, rb) if ra in start_reps else None
 
-    def run(name: str) -> Iterable[dict[str, Any]]:
-        for i in range(0, len(ids), CHUNK):
-            yield from store.run(name, ids=ids[i:i + CHUNK])
+    if screen:
+        def run(name: str) -> Iterable[dict[str, Any]]:
+            for i in range(0, len(ids), CHUNK):
+                yield from store.run(name, ids=ids[i:i + CHUNK])
+    else:
+        rows = _rows_for_firms(store, ids, clusters, kinds)
+
+        def run(name: str) -> Iterable[dict[str, Any]]:
+            return rows.get(name, [])
 
     if "shipment" in kinds:
         seen_lines: set[tuple[tuple[str, str], str]] = set()
@@ -311,6 +351,64 @@ def _links(store: Store, ids: list[str], clusters: Clusters, kinds: set[str], as
     links.sort(key=lambda link: (-len({e.kind for e in link.evidence}), -len(link.evidence),
                                  link.a.name or "", link.b.name or ""))
     return links
+
+
+def _rows_for_firms(store: Store, ids: list[str], clusters: Clusters,
+                    kinds: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """The rows the batch link queries would give for ``ids``, built from indexed one-firm
+    look-ups (``firm_holders``, ``holdings``, ``same_as_of``, ``firm_addresses``,
+    ``firm_shipments``, ``firm_direct_control``), so find-links costs the same on a graph of a
+    thousand firms or of a million."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    if kinds & {"shared_officer", "common_owner"}:
+        holdings: dict[str, list[dict[str, Any]]] = {}
+        officers, owners = [], []
+        for a in ids:
+            for h in store.run("firm_holders", id=a):
+                for m in clusters.members(h["holder_id"]):
+                    if m not in holdings:
+                        holdings[m] = store.run("holdings", id=m)
+                    name = h["holder_name"] if m == h["holder_id"] else _name_of(store, m, h["holder_label"])
+                    for f in holdings[m]:
+                        if f["firm_id"] == a:
+                            continue
+                        row = {"a_id": a, "b_id": f["firm_id"], "via_id": h["holder_id"],
+                               "via_label": h["holder_label"], "via_name": h["holder_name"],
+                               "via2_id": m, "via2_name": name}
+                        for side, src in (("a", h), ("b", f)):
+                            row.update({f"{side}_type": src["type"], f"{side}_role": src["role"],
+                                        f"{side}_share": src["share"], f"{side}_start": src["start"],
+                                        f"{side}_end": src["end_date"], f"{side}_dataset": src["dataset"],
+                                        f"{side}_file": src["file"], f"{side}_record": src["record"]})
+                        if "OFFICER_OF" in (h["type"], f["type"]):
+                            officers.append(row)
+                        elif h["type"] == f["type"] == "OWNS":
+                            owners.append(row)
+        out["shared_officers"], out["common_owners"] = officers, owners
+    if "shipment" in kinds:
+        lines = [r for a in ids for r in store.run("firm_shipments", id=a)]
+        parties: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        shipment_ids = sorted({r["shipment_id"] for r in lines})
+        for i in range(0, len(shipment_ids), CHUNK):
+            for p in store.run("shipment_parties", ids=shipment_ids[i:i + CHUNK]):
+                parties[p["shipment_id"]].append(p)
+        rows = []
+        for r in lines:
+            other_side = "buyer" if r["direction"] == "out" else "seller"
+            for p in parties[r["shipment_id"]]:
+                if p["side"] == other_side and p["firm_id"] != r["a_id"]:
+                    rows.append({**r, "b_id": p["firm_id"], "b_role": p["role"]})
+        out["shipments_between"] = rows
+    for kind, name, per_firm in (("shared_address", "shared_addresses", "firm_addresses"),
+                                 ("direct_control", "direct_control", "firm_direct_control")):
+        if kind in kinds:
+            out[name] = [r for a in ids for r in store.run(per_firm, id=a)]
+    return out
+
+
+def _name_of(store: Store, node_id: str, label: str) -> str | None:
+    rows = store.run("entity_by_id", ids=[node_id])
+    return rows[0]["name"] if rows else None
 
 
 def _swap(r: dict[str, Any]) -> dict[str, Any]:

@@ -67,6 +67,9 @@ def _is_cyrillic(ch: str) -> bool:
 def fix_homoglyphs(text: str) -> str:
     """Read look-alike letters of the other script as the word's own script (see above)."""
 
+    if text.isascii() or not any("a" <= c.lower() <= "z" for c in text):
+        return text  # one script only: nothing to repair
+
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)
         cyr = sum(_is_cyrillic(c) for c in word)
@@ -98,6 +101,7 @@ def latin(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", ascii_form).replace("_", " ").split())
 
 
+@lru_cache(maxsize=200_000)
 def split_legal_form(name: str) -> tuple[str | None, str]:
     """Split a firm's name into (legal form, name without it), on the transliterated form.
 
@@ -117,6 +121,7 @@ def split_legal_form(name: str) -> tuple[str | None, str]:
     return None, text
 
 
+@lru_cache(maxsize=200_000)
 def name_key(name: str, label: str = "Company") -> str:
     """The exact look-up key of a name: transliterated, casefolded, legal form and glued
     registry numbers removed; for people the words are sorted, so word order does not matter.
@@ -147,7 +152,12 @@ def country(value: str | None) -> str | None:
     if is_null(value):
         return None
     assert value is not None
-    territory = lookup_territory(value.strip())
+    return _country(value.strip())
+
+
+@lru_cache(maxsize=10_000)
+def _country(value: str) -> str | None:
+    territory = lookup_territory(value)
     return territory.code.split("-")[0] if territory else None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from click.testing import CliRunner
@@ -69,15 +70,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class Neo4jServer(NamedTuple):
+    bolt_uri: str
+    password: str
+    http_url: str | None  # where Neo4j Browser is served (http_url + "/browser/"); None if unknown
+
+
 @pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory):
-    """A Bolt URI and password: $NEO4J_URI if set, else a local server started for this session
-    (graphkit.neo4j_server, fetched from Maven Central). Outside CI, skipped without Java/Maven."""
+    """A Neo4jServer: $NEO4J_URI with $NEO4J_PASSWORD (and, for the Browser tests,
+    $NEO4J_HTTP_URL) if set, else a local server started for this session (graphkit.neo4j_server,
+    fetched from Maven Central). Outside CI, skipped without Java/Maven."""
     import secrets
     import shutil
 
     if os.environ.get("NEO4J_URI"):
-        yield os.environ["NEO4J_URI"], os.environ.get("NEO4J_PASSWORD", "")
+        yield Neo4jServer(os.environ["NEO4J_URI"], os.environ.get("NEO4J_PASSWORD", ""),
+                          os.environ.get("NEO4J_HTTP_URL") or None)
         return
     from graphkit import neo4j_server as ns
 
@@ -89,7 +98,7 @@ def neo4j_server(tmp_path_factory):
     password = secrets.token_urlsafe(16)
     info = ns.start(workspace, bolt_port=_free_port(), http_port=_free_port(), password=password)
     try:
-        yield info.bolt_uri, password
+        yield Neo4jServer(info.bolt_uri, password, info.http_url)
     finally:
         ns.stop(workspace)
 
@@ -107,8 +116,8 @@ def any_store(request, tmp_path):
         return
     from graphkit.store.neo4j import Neo4jStore
 
-    uri, password = request.getfixturevalue("neo4j_server")
-    with Neo4jStore(uri, password=password) as s:
+    server = request.getfixturevalue("neo4j_server")
+    with Neo4jStore(server.bolt_uri, password=server.password) as s:
         _clear(s)
         yield s
 

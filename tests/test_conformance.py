@@ -117,7 +117,7 @@ def test_a_bad_file_leaves_every_store_unchanged(any_store, tmp_path: Path):
 
 
 def test_push_then_find_links_on_neo4j_answers_as_the_embedded_store(neo4j_server, cli, tmp_path, monkeypatch):
-    uri, password = neo4j_server[0], neo4j_server[1]
+    uri, password = neo4j_server.bolt_uri, neo4j_server.password
     monkeypatch.setenv("NEO4J_PASSWORD", password)
     from graphkit.store.neo4j import Neo4jStore
 

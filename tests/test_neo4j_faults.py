@@ -23,7 +23,7 @@ pytestmark = pytest.mark.neo4j
 
 
 def test_wrong_password_is_one_clear_line(neo4j_server, cli, monkeypatch):
-    uri, _password = neo4j_server
+    uri = neo4j_server.bolt_uri
     with pytest.raises(StoreError, match="refused the credentials of user 'neo4j'"):
         Neo4jStore(uri, password="not-the-password").counts()
     monkeypatch.setenv("NEO4J_PASSWORD", "not-the-password")

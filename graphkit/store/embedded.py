@@ -29,6 +29,14 @@ _ARROW_TYPES = {"string": pa.string(), "date": pa.date32(), "float": pa.float64(
                 "bool": pa.bool_(), "list": pa.list_(pa.string())}
 
 
+def _buffer_pool() -> int:
+    """LadybugDB's memory budget: GRAPHKIT_BUFFER_POOL_MB, else LadybugDB's default (a share of
+    the machine's memory). A load is one transaction, and its uncommitted data and the primary-key
+    indexes live in this pool: see docs/benchmarks.md for how it grows with the graph."""
+    mb = os.environ.get("GRAPHKIT_BUFFER_POOL_MB")
+    return int(mb) << 20 if mb else 0
+
+
 def default_db_path() -> Path:
     return Path(os.environ.get("GRAPHKIT_DB") or DEFAULT_DB)
 
@@ -70,7 +78,7 @@ class EmbeddedStore(Store):
                 raise StoreError(f"no graph at {self.path}: load data first (graphkit load ...)")
             self.path.mkdir(parents=True, exist_ok=True)
             try:
-                self._db = ladybug.Database(str(self.path / DB_FILE), buffer_pool_size=1 << 30,
+                self._db = ladybug.Database(str(self.path / DB_FILE), buffer_pool_size=_buffer_pool(),
                                             read_only=self.read_only)
                 self._conn = ladybug.Connection(self._db)
             except RuntimeError as exc:
@@ -108,7 +116,10 @@ class EmbeddedStore(Store):
             yield
         except BaseException:
             self._in_tx = False
-            conn.execute("ROLLBACK")
+            try:
+                conn.execute("ROLLBACK")
+            except RuntimeError:
+                pass  # LadybugDB already rolled back after its own error; keep that error
             raise
         self._in_tx = False
         try:
@@ -133,6 +144,9 @@ class EmbeddedStore(Store):
         try:
             result = self.conn.execute(text)
         except RuntimeError as exc:
+            if "buffer pool is full" in str(exc):
+                raise StoreError(f"{name}: the embedded store ran out of memory for this load (its buffer "
+                                 "pool); set GRAPHKIT_BUFFER_POOL_MB higher, or load the file in parts") from None
             raise StoreError(f"{name} failed: {exc}") from None
         rows = []
         columns = result.get_column_names()
