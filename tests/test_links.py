@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cases import KZ_EXPORT_COLUMNS
 
 from graphkit.errors import NotFound
 from graphkit.links import find_links, lookup, screen
@@ -25,15 +26,6 @@ KZ = (
     "KZ1,ТОО «Дала Транс»,Dala Trans LLP,kz,220400000111,,,person,Ветров Антон Павлович,1979-09-09,"
     "director,,2022-04-20,\n"
 )
-KZ_EXPORT_COLUMNS = ["RECORD_ID", "DECLARATION_NUMBER", "REGISTRATION_DATE", "EXPORTER_CODE", "EXPORTER_NAME",
-                     "EXPORTER_NAME_EN", "EXPORTER_ADDRESS", "EXPORTER_ADDRESS_EN", "BUYER_NAME", "BUYER_NAME_EN",
-                     "BUYER_ADDRESS", "COUNTRY_ISO_CODE_2", "DECLARANT_CODE", "DECLARANT_NAME", "DECLARANT_NAME_EN",
-                     "HS_CODE", "PRODUCT_DESCRIPTION", "PRODUCT_DESCRIPTION_EN", "CUSTOMS_VALUE_USD",
-                     "VALUE_IN_FOREIGN_CURRENCY", "FOREIGN_CURRENCY", "QUANTITY", "UNIT_OF_QUANTITY", "N_WEIGHT",
-                     "ORIGIN_COUNTRY_NAME_EN", "TO_COUNTRY_NAME_EN", "TRADING_COUNTRY_NAME_EN", "BRAND_EN",
-                     "MANUFACTURER_EN", "CUSTOMS_OFFICE_NAME_EN", "INCOTERMS"]
-
-
 def kz_export_line(record: str, date: str, qty: str) -> dict[str, str]:
     row = dict.fromkeys(KZ_EXPORT_COLUMNS, "NULL")
     row.update(RECORD_ID=record, DECLARATION_NUMBER=f"50000/{record}", REGISTRATION_DATE=date,

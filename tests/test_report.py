@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from cases import KZ_EXPORT_COLUMNS
 
 from graphkit.links import Clusters, find_links
 from graphkit.load import load_files
@@ -49,13 +50,6 @@ KZ = (
     "KZ1,ТОО «Дала Транс»,Dala Trans LLP,kz,220400000111,person,Ветров Антон Павлович,1979-09-09,"
     "director,2022-04-20\n"
 )
-KZ_EXPORT_COLUMNS = ["RECORD_ID", "DECLARATION_NUMBER", "REGISTRATION_DATE", "EXPORTER_CODE", "EXPORTER_NAME",
-                     "EXPORTER_NAME_EN", "EXPORTER_ADDRESS", "EXPORTER_ADDRESS_EN", "BUYER_NAME", "BUYER_NAME_EN",
-                     "BUYER_ADDRESS", "COUNTRY_ISO_CODE_2", "DECLARANT_CODE", "DECLARANT_NAME", "DECLARANT_NAME_EN",
-                     "HS_CODE", "PRODUCT_DESCRIPTION", "PRODUCT_DESCRIPTION_EN", "CUSTOMS_VALUE_USD",
-                     "VALUE_IN_FOREIGN_CURRENCY", "FOREIGN_CURRENCY", "QUANTITY", "UNIT_OF_QUANTITY", "N_WEIGHT",
-                     "ORIGIN_COUNTRY_NAME_EN", "TO_COUNTRY_NAME_EN", "TRADING_COUNTRY_NAME_EN", "BRAND_EN",
-                     "MANUFACTURER_EN", "CUSTOMS_OFFICE_NAME_EN", "INCOTERMS"]
 SANCTIONS = {"id": "sanctioned-evil", "schema": "Company",
              "properties": {"name": [HOSTILE], "innCode": ["7700000303"], "topics": ["sanction"],
                             "country": ["ru"]}}

@@ -83,9 +83,16 @@ class Store(ABC):
     def create_rels(self, type_: str, start_label: str, end_label: str, rels: list[Rel]) -> None:
         """Create relationships whose endpoints exist (bulk path)."""
 
-    @abstractmethod
     def delete_rels(self, type_: str, where: dict[str, Any]) -> int:
         """Delete relationships of ``type_`` whose properties equal ``where``; returns how many."""
+        columns = get_model().rel_columns(type_)
+        unknown = [k for k in where if k not in columns]
+        if unknown:
+            raise ValueError(f"{type_} has no property {unknown[0]!r}")
+        cond = " AND ".join(f"r.{k} = ${k}" for k in where) or "true"
+        rows = self.execute(f"MATCH ()-[r:{type_}]->() WHERE {cond} DELETE r RETURN count(*) AS n",
+                            where, name=f"delete {type_}")
+        return int(rows[0]["n"]) if rows else 0
 
     def close(self) -> None:  # noqa: B027 - optional for backends
         """Release the connection."""

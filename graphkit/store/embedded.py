@@ -194,10 +194,3 @@ class EmbeddedStore(Store):
         table = table.add_column(1, "to", pa.array([r.end for r in rels], pa.string()))
         self._scan(f"COPY {type_} FROM batch (from='{start_label}', to='{end_label}')", table,
                    f"create {type_}")
-
-    def delete_rels(self, type_: str, where: dict[str, Any]) -> int:
-        get_model().rel(type_)
-        cond = " AND ".join(f"r.{k} = ${k}" for k in where) or "true"
-        rows = self.execute(f"MATCH ()-[r:{type_}]->() WHERE {cond} DELETE r RETURN count(*) AS n",
-                            where, name=f"delete {type_}")
-        return int(rows[0]["n"]) if rows else 0

@@ -185,10 +185,3 @@ class Neo4jStore(Store):
                 f"UNWIND $rows AS row MATCH (a:{start_label} {{id: row.from}}) MATCH (b:{end_label} {{id: row.to}}) "
                 f"MERGE (a)-[r:{type_} {{id: row.props.id}}]->(b) SET r = row.props",
                 {"rows": rows}, name=f"create {type_}")
-
-    def delete_rels(self, type_: str, where: dict[str, Any]) -> int:
-        get_model().rel(type_)
-        cond = " AND ".join(f"r.{k} = ${k}" for k in where) or "true"
-        rows = self.execute(f"MATCH ()-[r:{type_}]->() WHERE {cond} WITH r, 1 AS one DELETE r RETURN count(one) AS n",
-                            where, name=f"delete {type_}")
-        return int(rows[0]["n"]) if rows else 0
