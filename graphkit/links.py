@@ -111,6 +111,7 @@ class Clusters:
 
     store: Store | None = None
     _walked: set[str] | None = None
+    _labels: list[str] | None = None  # which labels have SAME_AS at all
 
     def expand(self, ids: Iterable[str]) -> None:
         """Load the SAME_AS decisions of the clusters of ``ids`` (a no-op for a full load)."""
@@ -118,13 +119,16 @@ class Clusters:
             return
         if self._walked is None:
             self._walked = set()
+        if self._labels is None:
+            self._labels = [r["label"] for r in self.store.run("same_as_labels")]
         todo = [i for i in ids if i not in self._walked]
         while todo:
             node = todo.pop()
             if node in self._walked:
                 continue
             self._walked.add(node)
-            for r in self.store.run("same_as_of", id=node):
+            rows = [r for label in self._labels for r in self.store.run(f"same_as_of_{label.lower()}", id=node)]
+            for r in rows:
                 pair = {**r, "a_id": node, "b_id": r["other_id"]}
                 self.decisions[frozenset((node, r["other_id"]))] = pair
                 if r["judgement"] in JOINING:
@@ -356,7 +360,7 @@ def _links(store: Store, ids: list[str], clusters: Clusters, kinds: set[str], as
 def _rows_for_firms(store: Store, ids: list[str], clusters: Clusters,
                     kinds: set[str]) -> dict[str, list[dict[str, Any]]]:
     """The rows the batch link queries would give for ``ids``, built from indexed one-firm
-    look-ups (``firm_holders``, ``holdings``, ``same_as_of``, ``firm_addresses``,
+    look-ups (``firm_holders``, ``holdings``, ``same_as_of_*``, ``firm_addresses``,
     ``firm_shipments``, ``firm_direct_control``), so find-links costs the same on a graph of a
     thousand firms or of a million."""
     out: dict[str, list[dict[str, Any]]] = {}
