@@ -79,12 +79,12 @@ class ValueSpec:
             return [] if self.value is None else [str(self.value)]
         out = []
         for col in self.columns:
-            raw = row.get(col)
+            raw = row.get(col)  # rows arrive cleaned (RecordBuilder.build): None or stripped text
             if raw is None:
                 continue
             pieces = raw.split(self.split) if self.split else [raw]
             for piece in pieces:
-                text = nz.clean(piece)
+                text = nz.clean(piece) if self.split else piece
                 if text is None:
                     continue
                 if self.transform:
@@ -375,11 +375,15 @@ class RecordBuilder:
         self.file = file
         self.loaded_at = loaded_at
         self.model = get_model()
+        self._spec_columns: dict[str, list[str]] = {}
+        self._built: dict[tuple[Any, ...], tuple[str, str, dict[str, Any]]] = {}
 
     def build(self, row: dict[str, Any], line: int) -> RowResult:
         problems: list[Problem] = []
-        row = {**row, "_line": str(line)}
-        record = nz.clean(row.get(self.mapping.record_id)) if self.mapping.record_id else None
+        raw_row = row
+        row = {k: nz.clean(v) for k, v in row.items()}  # once per row; placeholders become None
+        row["_line"] = str(line)
+        record = row.get(self.mapping.record_id) if self.mapping.record_id else None
         source = Provenance(self.mapping.dataset, self.file, record or f"line {line}")
         built: dict[str, Node] = {}
         for ename, spec in self.mapping.entities.items():
@@ -391,16 +395,40 @@ class RecordBuilder:
             rel = self._relationship(rspec, row, line, source, built, problems)
             if rel is not None:
                 rels.append(rel)
-        return RowResult(line, row, list(built.values()), rels, problems)
+        return RowResult(line, {**raw_row, "_line": str(line)}, list(built.values()), rels, problems)
 
     def _problem(self, problems: list[Problem], line: int, column: str | None, msg: str) -> None:
         problems.append(Problem(self.file, line, column, msg))
 
     def _entity(self, spec: EntitySpec, row: dict[str, Any], line: int, source: Provenance,
                 problems: list[Problem]) -> Node | None:
+        """The entity ``spec`` describes in ``row``. Extracts repeat a firm on every row that
+        names one of its officers, so an entity built from the same cells is built once and
+        reused (with this row's provenance)."""
+        columns = self._spec_columns.get(spec.name)
+        if columns is None:
+            columns = self._spec_columns[spec.name] = sorted(spec.columns())
+        signature = (spec.name, *(row.get(c) for c in columns))
+        cached = self._built.get(signature)
+        if cached is not None:
+            label, node_id, base = cached
+            props = {**base, "datasets": [source.dataset], "records": [source.ref],
+                     "first_loaded": self.loaded_at, "last_loaded": self.loaded_at}
+            return Node(label, node_id, props, source)
+        before = len(problems)
+        node = self._build_entity(spec, row, line, source, problems)
+        if node is not None and len(problems) == before:
+            if len(self._built) >= 50_000:
+                self._built.clear()
+            self._built[signature] = (node.label, node.id, {k: v for k, v in node.props.items()
+                                                            if k not in ("datasets", "records")})
+        return node
+
+    def _build_entity(self, spec: EntitySpec, row: dict[str, Any], line: int, source: Provenance,
+                      problems: list[Problem]) -> Node | None:
         label = spec.label
         if spec.label_column:
-            raw = nz.clean(row.get(spec.label_column))
+            raw = row.get(spec.label_column)
             if raw is None:
                 return None
             label = spec.label_map.get(raw) or spec.label_map.get(raw.lower())
@@ -415,7 +443,7 @@ class RecordBuilder:
             vals = vspec.values(row)
             if vals:
                 identifiers[scheme] = vals[0]
-        key_values = [nz.clean(row.get(c)) for c in spec.key]
+        key_values = [row.get(c) for c in spec.key]
         props: dict[str, Any] = {}
         from_columns = False  # constants alone do not make an entity present in a row
         for pname, vspec in spec.properties.items():
@@ -480,14 +508,14 @@ class RecordBuilder:
         if start is None or end is None:
             return None
         if spec.when_column:
-            value = (nz.clean(row.get(spec.when_column)) or "").lower()
+            value = (row.get(spec.when_column) or "").lower()
             if spec.when_in is not None and value not in spec.when_in:
                 return None
             if spec.when_not_in is not None and value in spec.when_not_in:
                 return None
         rtype = spec.type
         if spec.type_column:
-            value = (nz.clean(row.get(spec.type_column)) or "").lower()
+            value = (row.get(spec.type_column) or "").lower()
             rtype = spec.type_map.get(value, spec.type_default)
             if rtype is None:
                 self._problem(problems, line, spec.type_column,

@@ -44,6 +44,7 @@ class Model:
     relationships: dict[str, RelType]
     node_provenance: dict[str, str]
     rel_provenance: dict[str, str]
+    _columns: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict, compare=False, repr=False)
 
     def node(self, label: str) -> NodeType:
         try:
@@ -62,12 +63,22 @@ class Model:
             ) from None
 
     def node_columns(self, label: str) -> dict[str, str]:
-        """Every stored property of ``label`` with its type: id, own properties, provenance."""
-        return {"id": "string", **self.node(label).properties, **self.node_provenance}
+        """Every stored property of ``label`` with its type: id, own properties, provenance.
+        (Computed once per label; do not modify the returned dict.)"""
+        cols = self._columns.get(("node", label))
+        if cols is None:
+            cols = self._columns[("node", label)] = {"id": "string", **self.node(label).properties,
+                                                     **self.node_provenance}
+        return cols
 
     def rel_columns(self, type_: str) -> dict[str, str]:
-        """Every stored property of relationship ``type_``: id, own properties, provenance."""
-        return {"id": "string", **self.rel(type_).properties, **self.rel_provenance}
+        """Every stored property of relationship ``type_``: id, own properties, provenance.
+        (Computed once per type; do not modify the returned dict.)"""
+        cols = self._columns.get(("rel", type_))
+        if cols is None:
+            cols = self._columns[("rel", type_)] = {"id": "string", **self.rel(type_).properties,
+                                                    **self.rel_provenance}
+        return cols
 
 
 @cache

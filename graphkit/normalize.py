@@ -58,6 +58,7 @@ def clean(value: object) -> str | None:
 _CYR_TO_LAT = dict(zip("АВЕКМНОРСТУХаеорсух", "ABEKMHOPCTYXaeopcyx", strict=True))
 _LAT_TO_CYR = {v: k for k, v in _CYR_TO_LAT.items()}
 _WORD = re.compile(r"\w+", re.UNICODE)
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
 
 
 def _is_cyrillic(ch: str) -> bool:
@@ -67,7 +68,7 @@ def _is_cyrillic(ch: str) -> bool:
 def fix_homoglyphs(text: str) -> str:
     """Read look-alike letters of the other script as the word's own script (see above)."""
 
-    if text.isascii() or not any("a" <= c.lower() <= "z" for c in text):
+    if text.isascii() or not _LATIN_LETTER.search(text):
         return text  # one script only: nothing to repair
 
     def fix(m: re.Match[str]) -> str:
