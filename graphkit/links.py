@@ -486,7 +486,9 @@ def _role_evidence(kind: str, r: dict[str, Any], clusters: Clusters, as_of: dt.d
             "type": r[f"{side}_type"], "role": r[f"{side}_role"], "share": r[f"{side}_share"],
             "start_date": _iso(start), "end_date": _iso(end),
             "status": _status(start, end, as_of, r[f"{side}_role"]),
-            "at_shipments": _timing(start, end, ship_dates),
+            "at_shipments": (_timing(start, end, ship_dates)
+                             if end is not None or _status(start, end, as_of, r[f"{side}_role"]) != "former"
+                             else ("ended; the source gives no date" if ship_dates else None)),
         }
     via = {"id": r["via_id"], "label": r["via_label"], "name": r["via_name"]}
     resolved = None
