@@ -74,11 +74,16 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
                dataset: str | None = None, batch_rows: int = BATCH_ROWS,
                rejects_dir: Path | None = None,
                progress: Callable[[int], None] | None = None) -> LoadReport:
-    """Load ``paths`` through ``mapping`` into ``store`` as one transaction.
+    """Load ``paths`` through ``mapping`` into ``store``, all or nothing.
+
+    On the embedded store the load is one transaction. Neo4j commits batch by batch (one
+    transaction for a large file exhausts a server's transaction memory), so strict mode first
+    reads every file to find problems before anything is written, and a load cut off midway
+    (a server killed) completes exactly when run again: every write is an idempotent merge.
 
     Returns a LoadReport. Raises InvalidData with every problem found (strict mode, or a
-    problem with a whole file in any mode); the store is then unchanged. Memory stays flat:
-    rows are read, built and written ``batch_rows`` at a time.
+    problem with a whole file in any mode); the store is then unchanged. Rows are read, built
+    and written ``batch_rows`` at a time.
     """
     if isinstance(mapping, str):
         mapping = load_mapping(mapping)
@@ -89,7 +94,13 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
     report = LoadReport(mapping.name)
     loaded_at = now_iso()
     read = reader_for(mapping)
-    with store.transaction():
+    if not store.load_is_one_transaction and on_error == "strict":
+        # This store commits a load batch by batch; find every problem before writing anything.
+        problems = [p for path in paths for r in read(Path(path), mapping, loaded_at=loaded_at)
+                    for p in r.problems]
+        if problems:
+            raise InvalidData(problems)
+    with store.load():
         for path in paths:
             path = Path(path)
             frep = FileReport(path.name)
@@ -120,12 +131,14 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
                 rels.extend(result.rels)
                 pending += 1
                 if pending >= batch_rows:
-                    report.written.add(store.write(nodes, rels))
+                    with store.transaction():
+                        report.written.add(store.write(nodes, rels))
                     nodes, rels, pending = [], [], 0
             if on_error == "strict" and report.problems:
                 continue
             if nodes or rels:
-                report.written.add(store.write(nodes, rels))
+                with store.transaction():
+                    report.written.add(store.write(nodes, rels))
             if rejected or skipped:
                 frep.rejects_path = str(_write_rejects(path, rejected + skipped, mapping, rejects_dir,
                                                        store))

@@ -94,6 +94,19 @@ class Store(ABC):
                             where, name=f"delete {type_}")
         return int(rows[0]["n"]) if rows else 0
 
+    #: True when ``load()`` is one transaction (all or nothing by rollback); False when a load
+    #: commits batch by batch (all or nothing by validating first and idempotent writes).
+    load_is_one_transaction: bool = True
+
+    @contextmanager
+    def load(self) -> Iterator[None]:
+        """The scope of one load; ``transaction()`` inside it marks the batches."""
+        if self.load_is_one_transaction:
+            with self.transaction():
+                yield
+        else:
+            yield
+
     def close(self) -> None:  # noqa: B027 - optional for backends
         """Release the connection."""
 

@@ -42,6 +42,7 @@ class Neo4jStore(Store):
 
     dialect = "neo4j"
     name = "neo4j"
+    load_is_one_transaction = False  # a file as one transaction exhausts a server's memory
 
     def __init__(self, uri: str, *, user: str | None = None, password: str | None = None,
                  database: str | None = None, batch_size: int = BATCH):
