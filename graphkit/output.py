@@ -84,10 +84,9 @@ def counts(c: Counts, fmt: str) -> str:
             + [{"kind": "node" if name[0].isupper() and not name.isupper() else "relationship",
                 "name": name, "dataset": ds, "count": n}
                for ds, by in sorted(c.by_dataset.items()) for name, n in sorted(by.items())])
-    if fmt == "json":
-        return "".join(_json(r) + "\n" for r in rows)
-    if fmt == "csv":
-        return _csv(rows, ["kind", "name", "dataset", "count"])
+    machine = _machine(rows, fmt, ["kind", "name", "dataset", "count"])
+    if machine is not None:
+        return machine
     out = ["Nodes:"] + [f"  {k:<14}{v:>10,}" for k, v in c.nodes.items()]
     out += ["Relationships:"] + [f"  {k:<14}{v:>10,}" for k, v in c.relationships.items()]
     out += ["By dataset:"]
@@ -122,12 +121,19 @@ def load_report(r: LoadReport, fmt: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def review(rows: list[dict[str, Any]], fmt: str) -> str:
-    cols = ["a_id", "a_name", "b_id", "b_name", "score", "explanation"]
+def _machine(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> str | None:
+    """JSON lines or CSV for programs; None when a table for people was asked for."""
     if fmt == "json":
         return "".join(_json(r) + "\n" for r in rows)
     if fmt == "csv":
-        return _csv(rows, cols)
+        return _csv(rows, columns)
+    return None
+
+
+def review(rows: list[dict[str, Any]], fmt: str) -> str:
+    machine = _machine(rows, fmt, ["a_id", "a_name", "b_id", "b_name", "score", "explanation"])
+    if machine is not None:
+        return machine
     if not rows:
         return "Nothing waiting for review.\n"
     out = []
