@@ -372,7 +372,7 @@ def _rows_for_firms(store: Store, ids: list[str], clusters: Clusters,
                 for m in clusters.members(h["holder_id"]):
                     if m not in holdings:
                         holdings[m] = store.run("holdings", id=m)
-                    name = h["holder_name"] if m == h["holder_id"] else _name_of(store, m, h["holder_label"])
+                    name = h["holder_name"] if m == h["holder_id"] else _name_of(store, m)
                     for f in holdings[m]:
                         if f["firm_id"] == a:
                             continue
@@ -410,7 +410,7 @@ def _rows_for_firms(store: Store, ids: list[str], clusters: Clusters,
     return out
 
 
-def _name_of(store: Store, node_id: str, label: str) -> str | None:
+def _name_of(store: Store, node_id: str) -> str | None:
     rows = store.run("entity_by_id", ids=[node_id])
     return rows[0]["name"] if rows else None
 

@@ -10,7 +10,6 @@ the few layouts that need it (FollowTheMoney) name a reader with ``format:``.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -582,16 +581,6 @@ def complete_entity(label: str, props: dict[str, Any], identifiers: dict[str, st
         if props["full"] not in names:
             names.insert(0, props["full"])
         props["names"] = names
-
-
-def csv_rows_text(rows: list[dict[str, Any]], header: list[str]) -> str:
-    """Rows as CSV text (used for rejects files); formula-like cells are neutralised."""
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow([safe_cell(h) for h in header])
-    for r in rows:
-        writer.writerow([safe_cell(r.get(h)) for h in header])
-    return buf.getvalue()
 
 
 def safe_cell(value: Any) -> str:
