@@ -124,3 +124,26 @@ def test_review_command_records_and_reapplies(cli, tmp_path):
     assert len(clusters) == 1 and len(clusters[0]["members"]) == 2
     links = cli("find-links", "ООО Альфа", "--db", db, "--format", "json").out.splitlines()
     assert json.loads(links[0])["kinds"] == ["shared_officer"]
+
+
+def test_a_bad_judgements_file_names_file_line_and_field_and_changes_nothing(cli, tmp_path):
+    src = tmp_path / "reg.csv"
+    src.write_text("record_id,company_name,jurisdiction,holder_kind,holder_name,role\n"
+                   "1,ООО Альфа,ru,person,Сидоров Олег Петрович,director\n"
+                   "2,ООО Бета,ru,person,SIDOROV OLEG PETROVICH,director\n", encoding="utf-8")
+    db, book = tmp_path / "g", tmp_path / "j.jsonl"
+    cli("load", src, "--mapping", "registry", "--db", db)
+    cli("resolve", "--db", db, "--judgements", book)
+    before = cli("review", "--db", db, "--judgements", book, "--format", "json").out
+    book.write_text('{"a": "x", "b": "y", "judgement": "positive"}\n{"a": "x", "b": "y", "judgement": "maybe"}\n',
+                    encoding="utf-8")
+    r = cli("resolve", "--db", db, "--judgements", book)
+    assert r.code == 1
+    assert "j.jsonl, line 2, column 'judgement': 'maybe' is not positive, negative or unsure" in r.err
+    book.write_text('{"a": "x", "judgement": "positive"}\n', encoding="utf-8")
+    r = cli("resolve", "--db", db, "--judgements", book)
+    assert "j.jsonl, line 1, column 'b': missing from the judgement" in r.err
+    book.write_text('{"a": "x", "b"\n', encoding="utf-8")
+    assert "j.jsonl, line 1: not a complete JSON object" in cli("resolve", "--db", db, "--judgements", book).err
+    book.unlink()
+    assert cli("review", "--db", db, "--judgements", book, "--format", "json").out == before

@@ -63,11 +63,18 @@ class Judgements:
                 continue
             try:
                 raw = json.loads(text)
-                d = Decision(str(raw["a"]), str(raw["b"]), Judgement(raw["judgement"]),
-                             raw.get("note", ""), raw.get("at", ""))
-            except (json.JSONDecodeError, KeyError, ValueError) as exc:
+            except json.JSONDecodeError as exc:
                 raise InvalidData.single(path.name, line, None,
-                                         f"not a judgement ({exc}); expected {{\"a\", \"b\", \"judgement\"}}") from None
+                                         f"not a complete JSON object ({exc.msg})") from None
+            missing = [k for k in ("a", "b", "judgement") if not isinstance(raw, dict) or k not in raw]
+            if missing:
+                raise InvalidData.single(path.name, line, missing[0], "missing from the judgement")
+            try:
+                judgement = Judgement(raw["judgement"])
+            except ValueError:
+                raise InvalidData.single(path.name, line, "judgement",
+                                         f"{raw['judgement']!r} is not positive, negative or unsure") from None
+            d = Decision(str(raw["a"]), str(raw["b"]), judgement, raw.get("note", ""), raw.get("at", ""))
             out.decisions[d.key()] = d
         return out
 
