@@ -287,7 +287,8 @@ def _set_initial_password(home: Path, ws: Path, java: str, pw: str) -> None:
     fd, argfile = tempfile.mkstemp(prefix=".args-", dir=ws / "run")
     try:
         with os.fdopen(fd, "w") as fh:
-            fh.write(f"org.neo4j.cli.AdminTool\ndbms\nset-initial-password\n{quoted}\n")
+            # "--" ends the options, so a password that starts with "-" is not read as one
+            fh.write(f"org.neo4j.cli.AdminTool\ndbms\nset-initial-password\n--\n{quoted}\n")
         proc = subprocess.run(
             [java, "-Xmx256m", "-cp", f"{home / 'lib'}/*", "-Dfile.encoding=UTF-8", f"@{argfile}"],
             env=_env(home, ws), capture_output=True, text=True, timeout=300)

@@ -95,7 +95,9 @@ def neo4j_server(tmp_path_factory):
         pytest.skip("Neo4j tests need Java 17 and Maven (apt-get install openjdk-17-jre-headless maven) "
                     "or NEO4J_URI and NEO4J_PASSWORD pointing at a Neo4j 5; CI=true never skips them")
     workspace = tmp_path_factory.mktemp("neo4j")
-    password = secrets.token_urlsafe(16)
+    # a password as awkward as a user's may be: a leading "-" (an option to neo4j-admin unless
+    # ended by "--"), quotes, a backslash and a space; the random part keeps it secret
+    password = '-"q\\ ' + secrets.token_urlsafe(16)
     info = ns.start(workspace, bolt_port=_free_port(), http_port=_free_port(), password=password)
     try:
         yield Neo4jServer(info.bolt_uri, password, info.http_url)
