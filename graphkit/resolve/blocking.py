@@ -4,14 +4,21 @@ Every record gets a few block keys per name word: a phonetic key (rigour's metap
 folded word) and the word's first three letters. Records sharing a key are candidates. A key
 shared by too many records (a common surname, "trade") is split by the initials of the other
 words, so a million names stay in minutes and memory stays bounded. Legal forms and very short
-words make no keys. A block still too big after refinement is compared by sorted neighbourhood:
-each record with the next few in the order of folded names.
+words make no keys. People with a birth date also get keys of that date and each name word's
+phonetic form, so a variant that loses its given name to an initial still meets its original.
+
+Inside a block, two people with different birth dates are never paired (scoring would rule them
+out anyway), so a block's cost is the pairs that remain. A block whose cost is still too high is
+compared by sorted neighbourhood, each record with the next few in the order of folded names;
+its records are *crowded*: their namesakes may not all have been compared, which resolution
+must know before it calls a name unique.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from rigour.text import metaphone
 
@@ -19,7 +26,8 @@ from graphkit.resolve.names import company_name, person_name
 from graphkit.resolve.scoring import Record
 
 MAX_BLOCK = 20
-WINDOW = 12  # neighbours compared in a block that is still too big after refinement
+MAX_PAIRS = 80 * 79 // 2  # pairs compared exhaustively in one block part; above: sorted neighbourhood
+WINDOW = 12  # neighbours compared in a block part that is still too costly after refinement
 STOP = frozenset({"trade", "group", "grupp", "company", "kompaniya", "service", "servis", "the", "and",
                   "llc", "ltd", "too", "ooo", "plus", "international", "holding", "invest", "kz", "ru"})
 
@@ -48,7 +56,38 @@ def keys(record: Record) -> set[tuple[str, frozenset[str]]]:
                 refine = frozenset(metaphone(u) if len(u) > 1 else "*" for u in others if u[0] == initial)
                 out.add((f"m:{metaphone(w)}|{initial}", refine))
                 out.add((f"p:{w[:3]}|{initial}", refine))
+            if record.birth_date:
+                out.add((f"b:{record.birth_date}|{metaphone(w)}", frozenset()))
     return out
+
+
+def _compatible(a: Record, b: Record) -> bool:
+    return not (a.birth_date and b.birth_date and a.birth_date != b.birth_date)
+
+
+def _cost(part: list[Record]) -> int:
+    dated: dict[str, int] = defaultdict(int)
+    for r in part:
+        if r.birth_date:
+            dated[r.birth_date] += 1
+    undated = len(part) - sum(dated.values())
+    return sum(g * (g - 1) // 2 for g in dated.values()) + undated * (len(part) - undated) + undated * (undated - 1) // 2
+
+
+def _all_pairs(part: list[Record]) -> Iterator[tuple[Record, Record]]:
+    for i in range(len(part)):
+        for j in range(i + 1, len(part)):
+            if _compatible(part[i], part[j]):
+                yield part[i], part[j]
+
+
+def _same_date(part: list[Record]) -> Iterator[tuple[Record, Record]]:
+    by_date: dict[str, list[Record]] = defaultdict(list)
+    for r in part:
+        if r.birth_date:
+            by_date[r.birth_date].append(r)
+    for group in by_date.values():
+        yield from _all_pairs(group)
 
 
 def _windows(part: list[Record]) -> Iterator[tuple[Record, Record]]:
@@ -56,7 +95,8 @@ def _windows(part: list[Record]) -> Iterator[tuple[Record, Record]]:
         ordered = sorted(part, key=key)
         for i in range(len(ordered)):
             for j in range(i + 1, min(i + 1 + WINDOW, len(ordered))):
-                yield ordered[i], ordered[j]
+                if _compatible(ordered[i], ordered[j]):
+                    yield ordered[i], ordered[j]
 
 
 def _split(members: list[tuple[Record, frozenset[str]]]) -> list[list[Record]]:
@@ -69,10 +109,12 @@ def _split(members: list[tuple[Record, frozenset[str]]]) -> list[list[Record]]:
     return [g + wildcard for g in groups.values() if 1 < len(g) + len(wildcard)]
 
 
-def candidates(records: Iterable[Record], stats: dict[str, int] | None = None) -> Iterator[tuple[Record, Record]]:
+def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
+               crowded: set[str] | None = None) -> Iterator[tuple[Record, Record]]:
     """Each candidate pair once (ids in sorted order), of records with the same label.
 
-    ``stats``, if given, counts ``windowed_blocks``: blocks compared by sorted neighbourhood."""
+    ``stats``, if given, counts ``windowed_blocks``: block parts compared by sorted neighbourhood;
+    ``crowded``, if given, receives the ids of the records in those parts."""
     blocks: dict[str, list[tuple[Record, frozenset[str]]]] = defaultdict(list)
     index: dict[str, int] = {}
     for r in records:
@@ -87,15 +129,17 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None) -
         parts = [[rec for rec, _ in members]] if len(members) <= MAX_BLOCK else _split(members)
         for part in parts:
             part = sorted({r.id: r for r in part}.values(), key=lambda r: r.id)
-            if len(part) > MAX_BLOCK * 4:
-                # still too big (a common name): compare each record only with its neighbours in
-                # two orders of their folded names (as written, and word by word sorted), where
-                # spelling variants sort together
+            if _cost(part) > MAX_PAIRS:
+                # still too costly (a common name): people born the same day are all compared;
+                # otherwise each record only with its neighbours in two orders of their folded
+                # names (as written, and word by word sorted), where spelling variants sort together
                 if stats is not None:
                     stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
-                pairs: Iterator[tuple[Record, Record]] = _windows(part)
+                if crowded is not None:
+                    crowded.update(r.id for r in part)
+                pairs: Iterator[tuple[Record, Record]] = chain(_same_date(part), _windows(part))
             else:
-                pairs = ((part[i], part[j]) for i in range(len(part)) for j in range(i + 1, len(part)))
+                pairs = _all_pairs(part)
             for a, b in pairs:
                 if b.id < a.id:
                     a, b = b, a
