@@ -78,13 +78,42 @@ def test_judgements_apply_transitively():
     assert not part.union("A", "C")
 
 
+def _decide(*records: Record) -> dict[frozenset[str], str]:
+    from graphkit.resolve import ResolveReport, decide
+
+    out = decide(list(records), Judgements(), Partition(), ResolveReport())
+    return {frozenset((c.a.id, c.b.id)): c.state for c in out}
+
+
+def test_names_alone_merge_only_when_no_namesake_could_be_meant():
+    a = person("a", "Сидоров Олег Петрович", firms={"alfa"})
+    b = person("b", "SIDOROV OLEG PETROVICH", firms={"beta"})
+    assert _decide(a, b) == {frozenset("ab"): "auto"}
+    # a third Sidorov Oleg Petrovich: any of the three could be meant, so a person decides
+    c = person("c", "Sidorov Oleg Petrovich", firms={"gamma"})
+    assert set(_decide(a, b, c).values()) == {"pending"}
+    # a decoy with another given name is no namesake: it does not hold the pair back
+    d = person("d", "Сидоров Павел Петрович", firms={"delta"})
+    assert _decide(a, b, d) == {frozenset("ab"): "auto"}
+
+
+def test_a_merge_never_joins_two_birth_dates_through_a_third_record():
+    born_84 = person("a", "Гольдберг Илья Маркович", "1984-11-02", firms={"aspan"})
+    press = person("b", "Ilya Golberg", firms={"aspan"})  # no birth date; shares a firm with born_84
+    born_71 = person("c", "ГОЛЬДБЕРГ ИЛЬЯ МАРКОВИЧ", "1971-02-27", firms={"other"})
+    states = _decide(born_84, press, born_71)
+    assert states[frozenset("ab")] == "auto"
+    assert states.get(frozenset("bc")) != "auto"  # would make the 1971 namesake the 1984 man
+
+
 def test_judgements_persist_and_are_reapplied_after_a_reload(store, tmp_path):
     from graphkit.load import load_files
 
+    # a Russian and a Kazakh national of one name: the names cannot decide, a person reviews
     src = tmp_path / "reg.csv"
-    src.write_text("record_id,company_name,jurisdiction,holder_kind,holder_name,role\n"
-                   "1,ООО Альфа,ru,person,Сидоров Олег Петрович,director\n"
-                   "2,ООО Бета,ru,person,SIDOROV OLEG PETROVICH,director\n", encoding="utf-8")
+    src.write_text("record_id,company_name,jurisdiction,holder_kind,holder_name,holder_nationality,role\n"
+                   "1,ООО Альфа,ru,person,Сидоров Олег Петрович,ru,director\n"
+                   "2,ООО Бета,ru,person,SIDOROV OLEG PETROVICH,kz,director\n", encoding="utf-8")
     load_files(store, [src], "registry")
     first = resolve(store)
     pending = [c for c in first.decisions if c.state == "pending"]
@@ -105,9 +134,9 @@ def test_judgements_persist_and_are_reapplied_after_a_reload(store, tmp_path):
 
 def test_review_command_records_and_reapplies(cli, tmp_path):
     src = tmp_path / "reg.csv"
-    src.write_text("record_id,company_name,jurisdiction,holder_kind,holder_name,role\n"
-                   "1,ООО Альфа,ru,person,Сидоров Олег Петрович,director\n"
-                   "2,ООО Бета,ru,person,SIDOROV OLEG PETROVICH,director\n", encoding="utf-8")
+    src.write_text("record_id,company_name,jurisdiction,holder_kind,holder_name,holder_nationality,role\n"
+                   "1,ООО Альфа,ru,person,Сидоров Олег Петрович,ru,director\n"
+                   "2,ООО Бета,ru,person,SIDOROV OLEG PETROVICH,kz,director\n", encoding="utf-8")
     db, book = tmp_path / "g", tmp_path / "j.jsonl"
     cli("load", src, "--mapping", "registry", "--db", db)
     r = cli("resolve", "--db", db, "--judgements", book)
@@ -128,9 +157,9 @@ def test_review_command_records_and_reapplies(cli, tmp_path):
 
 def test_a_bad_judgements_file_names_file_line_and_field_and_changes_nothing(cli, tmp_path):
     src = tmp_path / "reg.csv"
-    src.write_text("record_id,company_name,jurisdiction,holder_kind,holder_name,role\n"
-                   "1,ООО Альфа,ru,person,Сидоров Олег Петрович,director\n"
-                   "2,ООО Бета,ru,person,SIDOROV OLEG PETROVICH,director\n", encoding="utf-8")
+    src.write_text("record_id,company_name,jurisdiction,holder_kind,holder_name,holder_nationality,role\n"
+                   "1,ООО Альфа,ru,person,Сидоров Олег Петрович,ru,director\n"
+                   "2,ООО Бета,ru,person,SIDOROV OLEG PETROVICH,kz,director\n", encoding="utf-8")
     db, book = tmp_path / "g", tmp_path / "j.jsonl"
     cli("load", src, "--mapping", "registry", "--db", db)
     cli("resolve", "--db", db, "--judgements", book)

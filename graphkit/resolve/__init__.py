@@ -4,7 +4,11 @@
 records its decisions in the graph as SAME_AS relationships carrying ``score``,
 ``explanation``, ``method`` and ``judgement``:
 
-- ``auto``: the score reached ``scoring.AUTO``; the records are one entity;
+- ``auto``: the score reached ``scoring.AUTO``; the records are one entity. Two people whose
+  names agree but whom nothing else confirms (no birth dates, no shared firm) are merged only
+  when the names alone reach ``AUTO`` and neither record has any other compatible record in the
+  data: no namesake that the name could as well mean. Records in blocks too crowded to compare
+  exhaustively are never merged this way;
 - ``accepted`` / ``rejected`` / ``unsure``: a person's judgement from the judgements file;
 - ``pending``: the score is in the review band; ``graphkit review`` lists these.
 
@@ -38,6 +42,7 @@ class Candidate:
     score: float
     explanation: str
     state: str  # auto | accepted | rejected | unsure | pending | below
+    names_only: float | None = None  # see scoring.Score.names_only
 
 
 @dataclass
@@ -46,6 +51,7 @@ class ResolveReport:
     pairs_scored: int = 0
     auto: int = 0
     pending: int = 0
+    auto_unique: int = 0  # of ``auto``: names alone, merged because neither has a namesake in the data
     kept_apart: int = 0  # scored high enough but a rejection or a hard rule keeps them apart
     judgements_applied: int = 0
     decisions: list[Candidate] = field(default_factory=list)
@@ -83,22 +89,29 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
 
     ``observe`` is called with every candidate pair (benchmarks use it to measure blocking)."""
     ids = {r.id for r in records}
+    for r in records:  # what two records of one entity cannot disagree on
+        if r.birth_date:
+            partition.note(r.id, "birth_date", r.birth_date)
+        for x in r.registry_ids:
+            scheme, _, value = x.partition(":")
+            partition.note(r.id, scheme, value)
     # people's judgements first: they bind, and they constrain what is merged automatically
     for d in judgements:
         if d.a in ids and d.b in ids:
             report.judgements_applied += 1
             if d.judgement is Judgement.POSITIVE:
-                partition.union(d.a, d.b)
+                partition.union(d.a, d.b, force=True)
             elif d.judgement is Judgement.NEGATIVE:
                 partition.separate(d.a, d.b)
     scored: list[Candidate] = []
-    for a, b in candidates(records):
+    crowded: set[str] = set()
+    for a, b in candidates(records, crowded=crowded):
         if observe is not None:
             observe(a, b)
         s = score(a, b)
         report.pairs_scored += 1
         if s.value >= REVIEW:
-            scored.append(Candidate(a.label, a, b, s.value, s.explanation, "below"))
+            scored.append(Candidate(a.label, a, b, s.value, s.explanation, "below", s.names_only))
     scored.sort(key=lambda c: (-c.score, c.a.id, c.b.id))
     out: list[Candidate] = []
     for c in scored:
@@ -123,6 +136,7 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
             c.state = "pending"
             report.pending += 1
         out.append(c)
+    _merge_unique_names(out, scored, crowded, partition, report)
     # a pair that later merges joined through others is no longer a question
     settled = [c for c in out if c.state == "pending" and partition.find(c.a.id) == partition.find(c.b.id)]
     report.pending -= len(settled)
@@ -137,6 +151,34 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
             out.append(Candidate(a.label, a, b, s.value, s.explanation + "; judged by a person",
                                  d.judgement.same_as_state))
     return out
+
+
+def _merge_unique_names(out: list[Candidate], scored: list[Candidate], crowded: set[str],
+                        partition: Partition, report: ResolveReport) -> None:
+    """Merge pending pairs whose names alone reach AUTO when neither record has another
+    compatible record (score in the review band or above, not known to be different).
+
+    Strongest first; a merge made here counts for the pairs after it (the merged records are one
+    candidate then, not two)."""
+    near: dict[str, set[str]] = defaultdict(set)
+    for c in scored:
+        near[c.a.id].add(c.b.id)
+        near[c.b.id].add(c.a.id)
+
+    def others(x: str) -> set[str]:
+        return {partition.find(y) for y in near[x] if not partition.kept_apart(x, y)} - {partition.find(x)}
+
+    for c in out:
+        if (c.state != "pending" or c.names_only is None or c.names_only < AUTO
+                or c.a.id in crowded or c.b.id in crowded):
+            continue
+        if others(c.a.id) == {partition.find(c.b.id)} and others(c.b.id) == {partition.find(c.a.id)}:
+            if partition.union(c.a.id, c.b.id):
+                c.state, c.score = "auto", c.names_only
+                c.explanation += "; no other record in the data is compatible with either name"
+                report.pending -= 1
+                report.auto += 1
+                report.auto_unique += 1
 
 
 def resolve(store: Store, judgements: Judgements | None = None) -> ResolveReport:

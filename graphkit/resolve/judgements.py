@@ -98,11 +98,29 @@ class Judgements:
 
 
 class Partition:
-    """Clusters under construction: union-find with 'cannot link' constraints between clusters."""
+    """Clusters under construction: union-find with 'cannot link' constraints between clusters,
+    and facts that must not disagree inside one (a birth date, a registry id of one scheme).
+
+    The facts guard transitivity: A = B and B = C are each fine, but if A and C were born on
+    different days, joining them through B would make one person of two, so the second union
+    is refused. Only a person's judgement (``force=True``) overrides that."""
 
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
         self.apart: dict[str, set[str]] = {}
+        self.facts: dict[str, dict[str, set[str]]] = {}
+
+    def note(self, x: str, key: str, value: str) -> None:
+        """Record a fact of x's cluster, e.g. ``note(id, "birth_date", "1984-11-02")``."""
+        self.facts.setdefault(self.find(x), {}).setdefault(key, set()).add(value)
+
+    def conflict(self, a: str, b: str) -> str | None:
+        """The first fact on which the clusters of a and b disagree, as ``key``; None if none."""
+        fa, fb = self.facts.get(self.find(a), {}), self.facts.get(self.find(b), {})
+        for key in sorted(fa.keys() & fb.keys()):
+            if len(fa[key] | fb[key]) > max(len(fa[key]), len(fb[key])):
+                return key
+        return None
 
     def find(self, x: str) -> str:
         root = x
@@ -121,14 +139,17 @@ class Partition:
         self.apart.setdefault(ra, set()).add(rb)
         self.apart.setdefault(rb, set()).add(ra)
 
-    def union(self, a: str, b: str) -> bool:
-        """Join the clusters of a and b unless a constraint keeps them apart."""
+    def union(self, a: str, b: str, *, force: bool = False) -> bool:
+        """Join the clusters of a and b unless a constraint keeps them apart or (unless
+        ``force``) their facts disagree."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        if self.kept_apart(ra, rb):
+        if self.kept_apart(ra, rb) or (not force and self.conflict(ra, rb)):
             return False
         keep, drop = sorted((ra, rb))
+        for key, values in self.facts.pop(drop, {}).items():
+            self.facts.setdefault(keep, {}).setdefault(key, set()).update(values)
         self.parent[drop] = keep
         self.parent.setdefault(keep, keep)
         moved = self.apart.pop(drop, set())

@@ -42,6 +42,10 @@ class Record:
 class Score:
     value: float
     reasons: list[str]
+    #: for two people whose names agree but nothing else confirms it (no birth dates, no shared
+    #: firm): what the names alone score. Resolution merges such a pair only when neither record
+    #: has another compatible record in the data (see ``graphkit.resolve.decide``).
+    names_only: float | None = None
 
     @property
     def explanation(self) -> str:
@@ -170,13 +174,12 @@ def score_people(a: Record, b: Record) -> Score:
     if shared:
         value += 0.1
         reasons.append(f"both linked to {len(shared)} same firm(s)")
-    if not (a.birth_date and b.birth_date) and not shared:
-        value = min(value, AUTO - 0.05)
-        reasons.append("no birth date or shared firm to confirm")
     same_birth = bool(a.birth_date and b.birth_date)
     if a.country and b.country and a.country != b.country and not shared and not same_birth:
-        value = min(value, REVIEW)
-        reasons.append(f"different countries ({a.country}, {b.country})")
+        return Score(min(value, REVIEW), reasons + [f"different countries ({a.country}, {b.country})"])
+    if not same_birth and not shared:
+        return Score(min(value, AUTO - 0.05), reasons + ["no birth date or shared firm to confirm"],
+                     names_only=min(value, 1.0))
     return Score(min(value, 1.0), reasons)
 
 
