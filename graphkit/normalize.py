@@ -25,7 +25,8 @@ EXTRA_LEGAL_FORMS: dict[str, tuple[str, ...]] = {
             "tovarishchestvo s ogranichennoi otvetstvennostiu", "zhshs", "llp"),
     "llc": ("ooo", "obshchestvo s ogranichennoi otvetstvennostyu", "llc", "ltd liability company"),
     "jsc": ("ao", "aktsionernoe obshchestvo", "jsc", "pao", "zao", "oao"),
-    "sole trader": ("ip", "individualnyi predprinimatel", "individualnyy predprinimatel"),
+    "sole trader": ("ip", "individualny predprinimatel", "individualnyi predprinimatel",
+                    "individualnyy predprinimatel", "individualniy predprinimatel"),
 }
 # rigour's compare forms -> the canonical names above where they are the same kind of entity.
 _RIGOUR_CANON = {"ooo": "llc", "llc": "llc", "ltd": "ltd", "bv": "bv", "gmbh": "gmbh",

@@ -41,9 +41,19 @@ def _words(record: Record) -> Iterator[list[str]]:
             yield company_name(name)[1].split()
 
 
+# first letters that transliteration schemes swap for one Cyrillic letter (Ю: Yu, Iu, Ju, U;
+# Ж: Zh, J, Sh; В: V, W; Х: Kh, H; Г: G, H) fall in one class
+_CLASSES = {c: k for k, letters in {"a": "aeiouyj", "s": "szcx", "v": "vwf", "k": "kghq"}.items() for c in letters}
+
+
+def _sound_class(letter: str) -> str:
+    return _CLASSES.get(letter, letter)
+
+
 def keys(record: Record) -> set[tuple[str, frozenset[str]]]:
     """(key, refinements) pairs. A key is a name word's phonetic form or first three letters,
-    joined with the initial of another part of the same name (so "Ivanov" alone is no block).
+    joined with the initial (its sound class) of another part of the same name (so "Ivanov"
+    alone is no block).
     The refinements (the phonetic forms of the other words; ``*`` for a name that has only an
     initial there) split a block that is still too big."""
     out: set[tuple[str, frozenset[str]]] = {(f"id:{x}", frozenset()) for x in record.registry_ids}
@@ -52,8 +62,9 @@ def keys(record: Record) -> set[tuple[str, frozenset[str]]]:
             if len(w) < 3 or w in STOP:
                 continue
             others = [u for u in words if u != w and u not in STOP]
-            for initial in sorted({u[0] for u in others}) or [""]:
-                refine = frozenset(metaphone(u) if len(u) > 1 else "*" for u in others if u[0] == initial)
+            for initial in sorted({_sound_class(u[0]) for u in others}) or [""]:
+                refine = frozenset(metaphone(u) if len(u) > 1 else "*" for u in others
+                                   if _sound_class(u[0]) == initial)
                 out.add((f"m:{metaphone(w)}|{initial}", refine))
                 out.add((f"p:{w[:3]}|{initial}", refine))
             if record.birth_date:

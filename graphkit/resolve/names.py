@@ -20,6 +20,7 @@ _FOLDS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"shch|sch|chtch|shtch", "sh"),  # щ
     (r"tch", "ch"),  # French ч
     (r"kh", "h"),  # х: kh / h
+    (r"(?<=[^aeiou\W])j(?=[aeiou])", "y"),  # German-style я, ю after a consonant: Wjatscheslaw
     (r"\bj(?=[aeiou])", "zh"),  # French-style ж: Jukov / Zhukov
     (r"(?<=[aeiou])i(?=[aeiou])", "y"),  # vowel-i-vowel: ia/ya between vowels
     (r"\b(y|i)(?=[aeiou])", "y"),  # word-initial Ya/Ia, Yu/Iu

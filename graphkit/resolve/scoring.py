@@ -114,9 +114,18 @@ def score_companies(a: Record, b: Record) -> Score:
     return Score(min(value, 1.0), reasons)
 
 
-def _align(a: Any, b: Any) -> tuple[float, int, list[str], list[str]]:
+def _gendered(w: str, u: str) -> bool:
+    """Male and female forms of one name: Valentin / Valentina, Gordeev / Gordeeva, Evgeniy / Evgeniya."""
+    for x, y in ((w, u), (u, w)):
+        if y == x + "a" or (x.endswith("i") and y == x[:-1] + "ya"):
+            return True
+    return False
+
+
+def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None) -> tuple[float, int, list[str], list[str]]:
     """Match the words (and initials) of two person names. Returns the mean similarity of the
-    matched parts, how many parts matched, and the unmatched words of each side."""
+    matched parts, how many parts matched, and the unmatched words of each side; ``pairs``, if
+    given, receives the matched full words."""
     sims: list[float] = []
     left, right = list(a.words), list(b.words)
     for w in sorted(a.words, key=len, reverse=True):
@@ -128,6 +137,8 @@ def _align(a: Any, b: Any) -> tuple[float, int, list[str], list[str]]:
             sims.append(s)
             left.remove(w)
             right.remove(cand)
+            if pairs is not None:
+                pairs.append((w, cand))
     for ini, words_other in ((a.initials, right), (b.initials, left)):
         for i in ini:
             hit = next((w for w in words_other if w.startswith(i)), None)
@@ -143,21 +154,25 @@ def score_people(a: Record, b: Record) -> Score:
         return hard
     if a.birth_date and b.birth_date and a.birth_date != b.birth_date:
         return Score(NEVER, [f"different birth dates ({a.birth_date}, {b.birth_date}): never the same"])
-    best: tuple[float, int, list[str], list[str], Any, Any] | None = None
+    best: tuple[float, int, list[str], list[str], Any, Any, list[tuple[str, str]]] | None = None
     for na in a.names:
         pa = person_name(na)
         for nb in b.names:
             pb = person_name(nb)
-            sim, n, la, lb = _align(pa, pb)
+            words: list[tuple[str, str]] = []
+            sim, n, la, lb = _align(pa, pb, words)
             if best is None or (sim * min(n, 3)) > (best[0] * min(best[1], 3)):
-                best = (sim, n, la, lb, pa, pb)
+                best = (sim, n, la, lb, pa, pb, words)
     if best is None or best[1] == 0:
         return Score(0.0, ["names share no part"])
-    sim, matched, left_a, left_b, pa, pb = best
+    sim, matched, left_a, left_b, pa, pb, words = best
     reasons = [f"name parts {' '.join(pa.words + pa.initials)!r} ~ {' '.join(pb.words + pb.initials)!r} "
                f"{sim:.2f} ({matched} part(s))"]
     if pa.patronymic and pb.patronymic and _word_sim(pa.patronymic, pb.patronymic) < 0.8:
         return Score(NEVER, reasons + [f"different patronymics ({pa.patronymic}, {pb.patronymic}): never the same"])
+    gendered = next(((w, u) for w, u in words if _gendered(w, u)), None)
+    if gendered:
+        return Score(min(sim, 0.5), reasons + [f"male and female forms ({gendered[0]}, {gendered[1]})"])
     value = sim
     # an unmatched given name on both sides means two different people who share a surname
     real_left = [w for w in left_a if w != pa.patronymic]
@@ -178,8 +193,11 @@ def score_people(a: Record, b: Record) -> Score:
     if a.country and b.country and a.country != b.country and not shared and not same_birth:
         return Score(min(value, REVIEW), reasons + [f"different countries ({a.country}, {b.country})"])
     if not same_birth and not shared:
+        # names alone may merge (if no namesake could be meant), but only if patronymics, which
+        # name the father, agree exactly: Maratovich and Muratovich are two fathers
+        exact_father = not (pa.patronymic and pb.patronymic) or pa.patronymic == pb.patronymic
         return Score(min(value, AUTO - 0.05), reasons + ["no birth date or shared firm to confirm"],
-                     names_only=min(value, 1.0))
+                     names_only=min(value, 1.0) if exact_father else None)
     return Score(min(value, 1.0), reasons)
 
 
