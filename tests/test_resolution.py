@@ -26,10 +26,19 @@ def test_precision_and_recall_floors_on_the_labelled_pairs(evaluation):
     m = mod.metrics(outcomes)
     assert m["pairs"] >= 400
     assert m["precision"] >= 0.99  # automatic merges
-    assert m["found_recall"] >= 0.95  # merged or sent to review
-    assert m["recall"] >= 0.85  # merged automatically, without graph context (see docs)
+    assert m["recall"] >= 0.95  # merged automatically, without graph context (see docs)
+    assert m["found_recall"] >= m["recall"]  # merged or sent to review
     assert m["conflicting_id_merges"] == 0
     assert m["blocking_recall"] >= 0.95
+
+
+def test_among_namesakes_precision_holds_and_the_rest_waits_for_review():
+    from graphkit.resolve.evaluate import evaluate, metrics, namesake_background
+
+    m = metrics(evaluate(PAIRS, namesake_background(10_000)))
+    assert m["precision"] >= 0.99 and m["conflicting_id_merges"] == 0
+    assert m["found_recall"] >= 0.95  # what names alone cannot settle goes to a person
+    assert m["recall"] >= 0.85
 
 
 @pytest.mark.parametrize("category", ["decoy_surname", "decoy_birth_date", "decoy_country",
