@@ -115,6 +115,33 @@ def test_a_merge_never_joins_two_birth_dates_through_a_third_record():
     assert states.get(frozenset("bc")) != "auto"  # would make the 1971 namesake the 1984 man
 
 
+@pytest.mark.parametrize("a, b, why", [
+    ("Валентин Гордеев", "Валентина Гордеева", "male and female forms"),
+    ("Лоббай Дәурен Евгеньевич", "Daurensky E.", "has no close match"),
+    ("Беленко Ольга Игоревич", "Tolenko Olga Grigorevich", "loosely matched parts"),
+])
+def test_names_that_only_look_alike_are_not_merged_even_with_the_same_birth_date(a, b, why):
+    s = score(person("a", a, "1990-01-01"), person("b", b, "1990-01-01"))
+    assert s.value < 0.9 and why in s.explanation
+
+
+def test_initials_are_read_as_written_and_never_as_the_patronymic():
+    # ICAO writes Юлия as Iuliia, so "Okunev I." may be her; "Akhmetuk Y." is not Anna Ilyichna
+    assert score(person("a", "Окунев Юлия Евгеньевна", firms={"f"}), person("b", "Okunev I.", firms={"f"})).value >= 0.9
+    s = score(person("a", "Ахметук Анна Ильинична", firms={"f"}), person("b", "Akhmetuk Y.", firms={"f"}))
+    assert s.value < 0.9 and "only one name part" in s.explanation
+    # Kseniya folds to xeniya for comparison, but her initial is still K.
+    assert score(person("a", "Соловьева Ксения Петровна", firms={"f"}), person("b", "Solovyova K.", firms={"f"})).value >= 0.9
+
+
+def test_two_fathers_never_meet_in_one_cluster_through_a_record_without_patronymic():
+    ilyich = person("a", "Лебедбай Ерлан Ильич", "1983-12-25")
+    mikhailovich = person("b", "Лебедбай Ерлан Михайлович", "1983-12-25")
+    bare = person("c", "Erlan Lebedbai", "1983-12-25")
+    states = _decide(ilyich, mikhailovich, bare)
+    assert not (states.get(frozenset("ac")) == "auto" and states.get(frozenset("bc")) == "auto")
+
+
 def test_judgements_persist_and_are_reapplied_after_a_reload(store, tmp_path):
     from graphkit.load import load_files
 

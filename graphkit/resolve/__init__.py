@@ -20,6 +20,7 @@ replaces every earlier decision of this module; judgements are re-applied each t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from typing import Any
 from graphkit.model import Provenance, Rel, now_iso
 from graphkit.resolve.blocking import candidates
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
+from graphkit.resolve.names import person_name
 from graphkit.resolve.scoring import AUTO, REVIEW, Record, score
 from graphkit.store.base import Store
 
@@ -92,6 +94,9 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
     for r in records:  # what two records of one entity cannot disagree on
         if r.birth_date:
             partition.note(r.id, "birth_date", r.birth_date)
+        if r.label == "Person":  # the father's name; its head without y/j, so Ilich and Ilyich agree
+            for father in {re.sub("[yj]", "", pn.patronymic)[:4] for pn in map(person_name, r.names) if pn.patronymic}:
+                partition.note(r.id, "patronymic", father)
         for x in r.registry_ids:
             scheme, _, value = x.partition(":")
             partition.note(r.id, scheme, value)

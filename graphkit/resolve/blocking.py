@@ -32,13 +32,20 @@ STOP = frozenset({"trade", "group", "grupp", "company", "kompaniya", "service", 
                   "llc", "ltd", "too", "ooo", "plus", "international", "holding", "invest", "kz", "ru"})
 
 
-def _words(record: Record) -> Iterator[list[str]]:
+def _parts(record: Record) -> Iterator[list[tuple[str, frozenset[str], bool]]]:
+    """Each name's parts as (comparison form, first letters as folded and as spelled, is an initial)."""
     for name in record.names:
         if record.label == "Person":
             pn = person_name(name)
-            yield list(pn.words) + list(pn.initials)
+            yield ([(w, frozenset({w[0], sp[0]}), False) for w, sp in zip(pn.words, pn.spelled, strict=False)]
+                   + [(i, frozenset({i[0]}), True) for i in pn.initials])
         else:
-            yield company_name(name)[1].split()
+            yield [(w, frozenset({w[0]}), False) for w in company_name(name)[1].split()]
+
+
+def _words(record: Record) -> Iterator[list[str]]:
+    for parts in _parts(record):
+        yield [w for w, _, _ in parts]
 
 
 # first letters that transliteration schemes swap for one Cyrillic letter (Ю: Yu, Iu, Ju, U;
@@ -57,14 +64,14 @@ def keys(record: Record) -> set[tuple[str, frozenset[str]]]:
     The refinements (the phonetic forms of the other words; ``*`` for a name that has only an
     initial there) split a block that is still too big."""
     out: set[tuple[str, frozenset[str]]] = {(f"id:{x}", frozenset()) for x in record.registry_ids}
-    for words in _words(record):
-        for w in words:
-            if len(w) < 3 or w in STOP:
+    for parts in _parts(record):
+        for w, _, is_initial in parts:
+            if is_initial or len(w) < 3 or w in STOP:
                 continue
-            others = [u for u in words if u != w and u not in STOP]
-            for initial in sorted({_sound_class(u[0]) for u in others}) or [""]:
-                refine = frozenset(metaphone(u) if len(u) > 1 else "*" for u in others
-                                   if _sound_class(u[0]) == initial)
+            others = [(u, {_sound_class(h) for h in heads}, ini) for u, heads, ini in parts
+                      if u != w and u not in STOP]
+            for initial in sorted({c for _, classes, _ in others for c in classes}) or [""]:
+                refine = frozenset("*" if ini else metaphone(u) for u, classes, ini in others if initial in classes)
                 out.add((f"m:{metaphone(w)}|{initial}", refine))
                 out.add((f"p:{w[:3]}|{initial}", refine))
             if record.birth_date:

@@ -60,25 +60,33 @@ class PersonName:
     words: tuple[str, ...]  # folded full words, in written order
     initials: tuple[str, ...]
     patronymic: str | None  # a word ending like a Russian patronymic
+    spelled: tuple[str, ...] = ()  # the words transliterated but not folded, for initials: Kseniya is K.
 
     @property
     def tokens(self) -> set[str]:
         return set(self.words)
 
 
-_PATRONYMIC = re.compile(r"(ovich|evich|ich|ovna|evna|ichna|ogly|ogli|kyzy|kizi|qyzy|uly|uli|ulu)$")
+_PATRONYMIC = re.compile(r"(ovich|evich|ich|ovna|evna|ichna)$")  # Russian: always a patronymic
+_TURKIC_PATRONYMIC = re.compile(r"(ogly|ogli|kyzy|kyzi|kizi|qyzy|qyzi|uly|uli|ulu)$")  # also ends surnames: Karasuly
 
 
 @lru_cache(maxsize=500_000)
 def person_name(name: str) -> PersonName:
-    words, initials = [], []
-    for w in fold(nz.split_glued_ids(name)[1]).split():
-        if len(w) <= 2:  # "M." and digraph initials such as "Yu." or "Zh."
-            initials.append(w)
+    words, initials, spelled = [], [], []
+    for token in nz.latin(nz.split_glued_ids(name)[1]).split():
+        if len(token) <= 2:  # "M." and digraph initials such as "Yu." or "Zh.", as written
+            initials.append(token)
         else:
-            words.append(w)
-    patronymic = next((w for w in words if _PATRONYMIC.search(w) and len(words) > 2), None)
-    return PersonName(tuple(words), tuple(initials), patronymic)
+            for w in fold(token).split():
+                words.append(w)
+                spelled.append(token)
+    patronymic = None
+    if len(words) > 2:
+        # a Turkic -uly / -kyzy ends surnames too (Karasuly), so only the last word counts as one
+        patronymic = next((w for w in words if _PATRONYMIC.search(w)), None) or (
+            words[-1] if _TURKIC_PATRONYMIC.search(words[-1]) else None)
+    return PersonName(tuple(words), tuple(initials), patronymic, tuple(spelled))
 
 
 @lru_cache(maxsize=500_000)

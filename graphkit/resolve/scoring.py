@@ -122,6 +122,18 @@ def _gendered(w: str, u: str) -> bool:
     return False
 
 
+# initials that schemes write for one Cyrillic letter: Ю is Yu., Iu., Ju.; Я is Ya., Ia., Ja.
+_INITIAL_SAME = {"i": "y", "j": "y"}
+
+
+def _initial_of(initial: str, word: str, spelled: str) -> bool:
+    """Whether ``initial`` (as written) may stand for ``word`` (folded; ``spelled`` as written)."""
+    if word.startswith(initial) or spelled.startswith(initial):
+        return True
+    head = _INITIAL_SAME.get(initial[0], initial[0])
+    return len(initial) == 1 and head == _INITIAL_SAME.get(spelled[0], spelled[0])
+
+
 def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None) -> tuple[float, int, list[str], list[str]]:
     """Match the words (and initials) of two person names. Returns the mean similarity of the
     matched parts, how many parts matched, and the unmatched words of each side; ``pairs``, if
@@ -139,9 +151,13 @@ def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None) -> tuple[
             right.remove(cand)
             if pairs is not None:
                 pairs.append((w, cand))
-    for ini, words_other in ((a.initials, right), (b.initials, left)):
-        for i in ini:
-            hit = next((w for w in words_other if w.startswith(i)), None)
+    for ini, words_other, other in ((a.initials, right, b), (b.initials, left, a)):
+        spelled = dict(zip(other.words, other.spelled, strict=False))
+        for k, i in enumerate(ini):
+            # initials are as written ("Yu.", "K." for Kseniya, folded Xeniya); the first is never
+            # the patronymic's: "Akhmetuk Y." is not Ilyich
+            hit = next((w for w in words_other if _initial_of(i, w, spelled.get(w, w))
+                        and not (k == 0 and w == other.patronymic)), None)
             if hit:
                 sims.append(0.9)
                 words_other.remove(hit)
@@ -174,6 +190,11 @@ def score_people(a: Record, b: Record) -> Score:
     if gendered:
         return Score(min(sim, 0.5), reasons + [f"male and female forms ({gendered[0]}, {gendered[1]})"])
     value = sim
+    weak = next(((w, u) for w, u in words if _word_sim(w, u) < 0.8), None)
+    lone = [ws for ws in (pa.words, pb.words) if len(ws) == 1]
+    if lone and not any(w in lone[0] or u in lone[0] for w, u in words if _word_sim(w, u) >= 0.9):
+        # "Daurensky E." is not "Lobai Dauren Evgenevich": a name of one word must find that word
+        return Score(min(value, 0.5), reasons + [f"the one full word of a name ({lone[0][0]}) has no close match"])
     # an unmatched given name on both sides means two different people who share a surname
     real_left = [w for w in left_a if w != pa.patronymic]
     real_right = [w for w in left_b if w != pb.patronymic]
@@ -189,6 +210,11 @@ def score_people(a: Record, b: Record) -> Score:
     if shared:
         value += 0.1
         reasons.append(f"both linked to {len(shared)} same firm(s)")
+    if weak:
+        # Belenko / Tolenko with Igorevich / Grigorevich: parts this loose are for a person to
+        # judge, whatever evidence comes with them
+        value = min(value, AUTO - 0.05)
+        reasons.append(f"loosely matched parts ({weak[0]}, {weak[1]})")
     same_birth = bool(a.birth_date and b.birth_date)
     if a.country and b.country and a.country != b.country and not shared and not same_birth:
         return Score(min(value, REVIEW), reasons + [f"different countries ({a.country}, {b.country})"])
