@@ -118,6 +118,7 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
         if s.value >= REVIEW:
             scored.append(Candidate(a.label, a, b, s.value, s.explanation, "below", s.names_only))
     scored.sort(key=lambda c: (-c.score, c.a.id, c.b.id))
+    torn = _torn_between(scored, partition)
     out: list[Candidate] = []
     for c in scored:
         judged = judgements.get(c.a.id, c.b.id)
@@ -128,6 +129,12 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
         elif partition.kept_apart(c.a.id, c.b.id):
             report.kept_apart += 1
             continue
+        elif c.score >= AUTO and (c.a.id in torn or c.b.id in torn):
+            if partition.find(c.a.id) == partition.find(c.b.id):
+                continue
+            c.state = "pending"
+            c.explanation += "; " + torn.get(c.a.id, torn.get(c.b.id, ""))
+            report.pending += 1
         elif c.score >= AUTO:
             if partition.union(c.a.id, c.b.id):
                 c.state = "auto"
@@ -156,6 +163,27 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
             out.append(Candidate(a.label, a, b, s.value, s.explanation + "; judged by a person",
                                  d.judgement.same_as_state))
     return out
+
+
+def _torn_between(scored: list[Candidate], partition: Partition) -> dict[str, str]:
+    """Records that match two records which cannot be one entity (their birth dates, fathers'
+    names or registry ids disagree), each with a note naming them: "Erlan Lebedbai", born
+    1983-12-25, matches Lebedbai Erlan Ilyich and Lebedbai Erlan Mikhailovich born that day, and
+    whichever scored higher is a guess. Such records are never merged automatically."""
+    strong: dict[str, list[Record]] = defaultdict(list)
+    for c in scored:
+        if c.score >= AUTO:
+            strong[c.a.id].append(c.b)
+            strong[c.b.id].append(c.a)
+    torn: dict[str, str] = {}
+    for x, matches in strong.items():
+        for i, y in enumerate(matches):
+            z = next((z for z in matches[i + 1:] if partition.conflict(y.id, z.id)), None)
+            if z is not None:
+                torn[x] = (f"also matches {z.names[0]!r} and {y.names[0]!r}, who cannot be one "
+                           f"({partition.conflict(y.id, z.id)} differs): a person decides")
+                break
+    return torn
 
 
 def _merge_unique_names(out: list[Candidate], scored: list[Candidate], crowded: set[str],
