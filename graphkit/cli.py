@@ -46,10 +46,13 @@ def cli() -> None:
               help="strict: any bad row rejects the whole load. skip: load the good rows and write "
                    "the bad ones to a rejects file beside the input.")
 @click.option("--dataset", help="Dataset name recorded as each fact's source [default: the mapping's].")
+@click.option("--rejects-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write rejected and skipped records here instead of beside the input (for inputs "
+                   "in a folder that is not yours).")
 @store_options
 @format_option
-def load(files: tuple[Path, ...], mapping: str, on_error: str, dataset: str | None, target: StoreTarget,
-         fmt: str) -> None:
+def load(files: tuple[Path, ...], mapping: str, on_error: str, dataset: str | None, rejects_dir: Path | None,
+         target: StoreTarget, fmt: str) -> None:
     """Load FILES into the graph through a mapping, as one transaction."""
     from graphkit.load import load_files
 
@@ -58,9 +61,10 @@ def load(files: tuple[Path, ...], mapping: str, on_error: str, dataset: str | No
         if total > 50_000:
             with click.progressbar(length=total, label="Loading", file=sys.stderr) as bar:
                 report = load_files(store, list(files), mapping, on_error=on_error, dataset=dataset,
-                                    progress=bar.update)
+                                    rejects_dir=rejects_dir, progress=bar.update)
         else:
-            report = load_files(store, list(files), mapping, on_error=on_error, dataset=dataset)
+            report = load_files(store, list(files), mapping, on_error=on_error, dataset=dataset,
+                                rejects_dir=rejects_dir)
     click.echo(output.load_report(report, fmt), nl=False)
 
 

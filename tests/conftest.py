@@ -25,6 +25,20 @@ def store(tmp_path: Path):
         yield s
 
 
+def _files_under(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")} if folder.is_dir() else set()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_samples_stay_untouched():
+    """The real samples are others' files, read in place: no test may write beside them (a
+    rejects file, say), even where the file system would let it."""
+    before = _files_under(REAL)
+    yield
+    added = sorted(_files_under(REAL) - before)
+    assert not added, f"tests wrote into {REAL}: {added}; pass rejects_dir (or --rejects-dir)"
+
+
 @pytest.fixture
 def real() -> Path:
     """The real samples in ../shared/data/real, read in place (never copied)."""

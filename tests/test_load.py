@@ -160,6 +160,16 @@ def test_skip_mode_loads_good_rows_and_writes_the_rejects(store, tmp_path):
     assert "incorporation_date" in text and "not a date" in text and "R1" in text
 
 
+def test_rejects_go_where_the_user_says_when_the_input_folder_is_not_theirs(cli, tmp_path):
+    text = GOOD.replace("2015-03-02,\"Москва", "2015-13-45,\"Москва", 1)
+    path = write(tmp_path, "mixed.csv", text)
+    r = cli("load", path, "--mapping", "registry", "--on-error", "skip", "--db", tmp_path / "g",
+            "--rejects-dir", tmp_path / "out")
+    assert r.code == 0, r.err
+    assert not (tmp_path / "mixed.csv.rejects.csv").exists()
+    assert "not a date" in (tmp_path / "out" / "mixed.csv.rejects.csv").read_text(encoding="utf-8")
+
+
 def test_a_user_mapping_for_a_new_layout_needs_no_python(store, tmp_path):
     mapping = write(tmp_path, "ua.yml", """
 name: my-ledger

@@ -54,12 +54,14 @@ def test_monthly_aggregates_are_flagged_and_dated_by_month(store, real):
     assert rows[0]["first"].day == 1
 
 
-def test_opensanctions_ftm_samples_load(store, real):
+def test_opensanctions_ftm_samples_load(store, real, tmp_path):
     files = sorted((real / "ftm_opensanctions").glob("*.json"))
-    report = load_files(store, files, "ftm", dataset="opensanctions")
+    report = load_files(store, files, "ftm", dataset="opensanctions", rejects_dir=tmp_path)
     assert report.rows_rejected == 0
     reasons = {k: v for f in report.files for k, v in f.skipped_reasons.items()}
     assert reasons["schema Payment is not in the graph model"] == 290
+    skipped = (tmp_path / "yente_parteispenden_entities.ftm.json.rejects.jsonl").read_text(encoding="utf-8")
+    assert skipped.count('"skipped: schema Payment is not in the graph model"') == 290  # counted and written out
     assert report.rows_read == report.rows_loaded + report.rows_skipped
     counts = store.counts()
     assert counts.nodes["Sanction"] == 41 and counts.relationships["SANCTIONED"] == 41
