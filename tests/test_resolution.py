@@ -53,6 +53,7 @@ def test_no_decoy_is_merged(evaluation, category):
     ("Небесная механика", "Nebesnaya Mekhanica"), ("Юлия", "Iuliia"), ("Пётр", "Petr"),
     ("Дмитрий", "Dmitriy"), ("Қайрат", "Kairat"), ("Жуков", "Jukov"), ("Ольга", "Ol'ga"),
     ("SHIMКENT", "Shimkent"),  # a Cyrillic К inside a Latin word
+    ("Жданов Георгий", "Jdanov Gueorgui"), ("Вячеслав Журавлёв", "Wjatscheslaw Zhurawljow"),
 ])
 def test_transliteration_schemes_fold_together(a, b):
     assert fold(a) == fold(b)

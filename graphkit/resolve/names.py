@@ -22,6 +22,8 @@ _FOLDS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"kh", "h"),  # х: kh / h
     (r"(?<=[^aeiou\W])j(?=[aeiou])", "y"),  # German-style я, ю after a consonant: Wjatscheslaw
     (r"\bj(?=[aeiou])", "zh"),  # French-style ж: Jukov / Zhukov
+    (r"\bj(?=[bdgklmnrvz])", "zh"),  # French ж before a consonant: Jdanov / Zhdanov
+    (r"gu(?=[ei])", "g"),  # French г before e and i: Gueorgui / Georgiy
     (r"(?<=[aeiou])i(?=[aeiou])", "y"),  # vowel-i-vowel: ia/ya between vowels
     (r"\b(y|i)(?=[aeiou])", "y"),  # word-initial Ya/Ia, Yu/Iu
     (r"(?<=[^aeiouy\W])(ya|ia)", "ya"),  # я after a consonant: Nebesnaya / Nebesnaia
