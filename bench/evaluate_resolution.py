@@ -73,6 +73,13 @@ def main() -> None:
     for o in wrong:
         lines.append(f"| {o.pair_id} | {o.category} | {int(o.same)} | {o.score:.2f} | {o.explanation.replace('|', '/')} |")
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from docsection import put_section
+
+    table = lines[lines.index("## The same pairs among namesakes"):lines.index("## Pairs decided wrongly, each pair on its own")]
+    put_section("Entity resolution: evaluation on the labelled pairs", "\n".join(
+        [f"Written by `python bench/evaluate_resolution.py` ({lines[2][2:]}); per category and the pairs "
+         f"decided wrongly in `{args.out}`. The labelled pairs on their own (first row) and among "
+         "synthetic namesakes:", ""] + table[2:]))
     print("\n".join(lines))
 
 

@@ -2,6 +2,9 @@
 recall, and precision/recall of the automatic decisions.
 
     python bench/resolve_bench.py --sizes 100000,1000000 [--out docs/benchmarks-resolve.md]
+    python bench/resolve_bench.py --render-only   # docs/benchmarks.md's section from --out again
+
+Writes ``--out`` and the section "Entity resolution: 100k and 1M names" of docs/benchmarks.md.
 
 Each size N makes N person records with ``graphkit.resolve.synthetic.make_records``: Russian and
 Kazakh names in Cyrillic with birth dates, Zipf-distributed surnames (so namesakes are common);
@@ -64,7 +67,12 @@ def main() -> None:
     ap.add_argument("--sizes", default="100000,1000000")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--out", default="docs/benchmarks-resolve.md")
+    ap.add_argument("--render-only", action="store_true",
+                    help="only copy --out (measured earlier) into docs/benchmarks.md")
     args = ap.parse_args()
+    if args.render_only:
+        _to_benchmarks(Path(args.out))
+        return
     if args.one:
         print(json.dumps(measure(args.one)))
         return
@@ -96,7 +104,15 @@ def main() -> None:
                      f"{r['blocking_recall']} | {r['resolve_s']} | {r['auto_precision']} | "
                      f"{r['auto_recall']} | {r['auto_names_alone']:,} | {r['pending']:,} | {r['found_recall']} | {r['peak_rss_mb']:,} |")
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    _to_benchmarks(Path(args.out))
+    print(f"wrote {args.out} and its section of docs/benchmarks.md")
+
+
+def _to_benchmarks(out: Path) -> None:
+    from docsection import put_section
+
+    body = out.read_text(encoding="utf-8").split("\n", 1)[1]  # without its own title
+    put_section("Entity resolution: 100k and 1M names", f"Written by `bench/resolve_bench.py` (also in `{out}`).\n{body}")
 
 
 if __name__ == "__main__":
