@@ -42,6 +42,19 @@ class Counts:
     by_dataset: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
+class LoadSink:
+    """Takes the batches of one load; ``stats`` is what the store gained once the load ends."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.stats = WriteStats()
+
+    def add(self, nodes: list[Node], rels: list[Rel]) -> None:
+        """Write one batch of records (idempotently, see ``Store.write``)."""
+        with self.store.transaction():
+            self.stats.add(self.store.write(nodes, rels))
+
+
 class Store(ABC):
     """A graph store. Use as a context manager, or call ``close()``."""
 
@@ -99,13 +112,19 @@ class Store(ABC):
     load_is_one_transaction: bool = True
 
     @contextmanager
-    def load(self) -> Iterator[None]:
-        """The scope of one load; ``transaction()`` inside it marks the batches."""
+    def load(self) -> Iterator[LoadSink]:
+        """The scope of one load: yields the sink that takes its batches of records.
+
+        Here each batch is written by ``write`` in a transaction of its own (inside the load's
+        one transaction when ``load_is_one_transaction``). A backend with a faster bulk path
+        overrides this (the embedded store stages batches on disk and writes them at the end).
+        """
+        sink = LoadSink(self)
         if self.load_is_one_transaction:
             with self.transaction():
-                yield
+                yield sink
         else:
-            yield
+            yield sink
 
     def close(self) -> None:  # noqa: B027 - optional for backends
         """Release the connection."""
