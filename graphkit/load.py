@@ -12,9 +12,11 @@ from __future__ import annotations
 import csv
 import gc
 import json
+import pickle
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,10 +80,13 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
                progress: Callable[[int], None] | None = None) -> LoadReport:
     """Load ``paths`` through ``mapping`` into ``store``, all or nothing.
 
-    On the embedded store the load is one transaction. Neo4j commits batch by batch (one
+    On the embedded store the load is one transaction (its batches are staged on disk and
+    written at the end, see ``EmbeddedStore.load``). Neo4j commits batch by batch (one
     transaction for a large file exhausts a server's transaction memory), so strict mode first
-    reads every file to find problems before anything is written, and a load cut off midway
-    (a server killed) completes exactly when run again: every write is an idempotent merge.
+    reads every file, keeping the built batches in a temporary file, and writes them only once
+    no problem was found; a load cut off midway (a server killed) completes exactly when run
+    again: every write is an idempotent merge. ``progress`` is called with the number of rows
+    read, or on Neo4j in strict mode, of rows written.
 
     Returns a LoadReport. Raises InvalidData with every problem found (strict mode, or a
     problem with a whole file in any mode); the store is then unchanged. Rows are read, built
@@ -96,13 +101,18 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
     report = LoadReport(mapping.name)
     loaded_at = now_iso()
     read = reader_for(mapping)
-    if not store.load_is_one_transaction and on_error == "strict":
-        # This store commits a load batch by batch; find every problem before writing anything.
-        problems = [p for path in paths for r in read(Path(path), mapping, loaded_at=loaded_at)
-                    for p in r.problems]
-        if problems:
-            raise InvalidData(problems)
-    with _gc_paused(), store.load() as sink:
+    # A store that commits a load batch by batch must see no batch before every problem has been
+    # found: the batches are then built once, kept on disk while the files are read, and written
+    # after the last row (progress is reported as they are written).
+    spool = _Spool() if not store.load_is_one_transaction and on_error == "strict" else None
+    with _gc_paused(), store.load() as sink, spool or nullcontext():
+        def flush(nodes: list[Node], rels: list[Rel], rows: int) -> None:
+            if spool is not None:
+                spool.add(nodes, rels, rows)
+            else:
+                sink.add(nodes, rels)
+
+        tick = None if spool is not None else progress
         for path in paths:
             path = Path(path)
             frep = FileReport(path.name)
@@ -114,8 +124,8 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
             skipped: list[RowResult] = []
             for result in read(path, mapping, loaded_at=loaded_at):
                 frep.rows_read += 1
-                if progress:
-                    progress(1)
+                if tick:
+                    tick(1)
                 if result.problems:
                     report.problems.extend(result.problems)
                     frep.rows_rejected += 1
@@ -133,19 +143,49 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
                 rels.extend(result.rels)
                 pending += 1
                 if pending >= batch_rows:
-                    sink.add(nodes, rels)
+                    flush(nodes, rels, pending)
                     nodes, rels, pending = [], [], 0
             if on_error == "strict" and report.problems:
                 continue
             if nodes or rels:
-                sink.add(nodes, rels)
+                flush(nodes, rels, pending)
             if rejected or skipped:
                 frep.rejects_path = str(_write_rejects(path, rejected + skipped, mapping, rejects_dir,
                                                        store))
         if on_error == "strict" and report.problems:
             raise InvalidData(report.problems, rows_read=report.rows_read)
+        if spool is not None:
+            for nodes, rels, rows in spool.batches():
+                sink.add(nodes, rels)
+                if progress:
+                    progress(rows)
     report.written = sink.stats  # complete once the load has ended (a sink may write at the end)
     return report
+
+
+class _Spool:
+    """Batches of built records kept in an anonymous temporary file, in order."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()
+        self._rows: list[int] = []
+
+    def add(self, nodes: list[Node], rels: list[Rel], rows: int) -> None:
+        pickle.dump((nodes, rels), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._rows.append(rows)
+
+    def batches(self) -> Iterator[tuple[list[Node], list[Rel], int]]:
+        """Each batch as it was added, with the number of rows it came from."""
+        self._file.seek(0)
+        for rows in self._rows:
+            nodes, rels = pickle.load(self._file)  # noqa: S301 - our own file, written above
+            yield nodes, rels, rows
+
+    def __enter__(self) -> _Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._file.close()
 
 
 @contextmanager
