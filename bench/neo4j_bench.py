@@ -91,13 +91,9 @@ def child_ingest(uri: str, csv_path: str, batch: str, max_seconds: str) -> dict[
     t0 = time.perf_counter()
 
     def progress(k: int) -> None:
-        # Strict loads on Neo4j read every row first and report each batch once it is written
-        # (k = its rows); other loads report each row read, and the first row of a batch means
-        # the previous batch has just been written.
         read[0] += k
-        if k > 1 or (read[0] % BATCH_ROWS == 1 and read[0] > 1):
-            written = read[0] if k > 1 else read[0] - 1
-            series.append((written, time.perf_counter() - t0))
+        if read[0] % BATCH_ROWS == 1 and read[0] > 1:  # the previous batch has just been written
+            series.append((read[0] - 1, time.perf_counter() - t0))
             if series[-1][1] > limit:
                 raise _Stop
 

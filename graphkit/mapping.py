@@ -344,6 +344,14 @@ def read_csv(path: Path, mapping: Mapping, *, loaded_at: str) -> Iterator[RowRes
         raise InvalidData([Problem(path.name, 1, c, f"column missing from the header (mapping {mapping.name} needs it)")
                            for c in missing])
     builder = RecordBuilder(mapping, path.name, loaded_at)
+    try:
+        yield from _rows(reader, header, line_box, builder, path.name)
+    finally:
+        builder.close()
+
+
+def _rows(reader: Iterator[list[str]], header: list[str], line_box: list[int], builder: RecordBuilder,
+          name: str) -> Iterator[RowResult]:
     while True:
         start = line_box[0] + 1
         try:
@@ -351,13 +359,13 @@ def read_csv(path: Path, mapping: Mapping, *, loaded_at: str) -> Iterator[RowRes
         except StopIteration:
             break
         except csv.Error as exc:
-            yield RowResult(start, {}, [], [], [Problem(path.name, start, None, f"malformed CSV: {exc}")])
+            yield RowResult(start, {}, [], [], [Problem(name, start, None, f"malformed CSV: {exc}")])
             continue
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
             yield RowResult(start, dict(zip(header, cells, strict=False)), [], [], [Problem(
-                path.name, start, None,
+                name, start, None,
                 f"{len(cells)} cells where the header has {len(header)} columns")])
             continue
         row = dict(zip(header, cells, strict=True))
@@ -394,8 +402,15 @@ class RecordBuilder:
             cols.add(mapping.record_id)
         self._columns = sorted(cols - PSEUDO_COLUMNS)
         self._typed_cache: dict[tuple[str, str], Any] = {}
+        self._caches: list[dict[Any, Any]] = [self._typed_cache]  # emptied by close()
         self._entities = [(name, self._compile_entity(spec)) for name, spec in mapping.entities.items()]
         self._rels = [self._compile_rel(spec) for spec in mapping.relationships]
+
+    def close(self) -> None:
+        """Free the caches now: the compiled functions refer to the builder, so without this
+        they would live until the next garbage collection (paused during a load)."""
+        for cache in self._caches:
+            cache.clear()
 
     def build(self, row: dict[str, Any], line: int) -> RowResult:
         """The records of ``row`` (read from ``line``); ``row`` gains ``_line`` and is kept as the
@@ -468,6 +483,7 @@ class RecordBuilder:
         getter: Callable[[dict[str, Any]], Any] = itemgetter(*sig_cols) if sig_cols else (lambda row: ())
         single = len(sig_cols) == 1
         built_cache: dict[Any, tuple[str, str, dict[str, Any]]] = {}
+        self._caches.append(built_cache)
         identifiers = [(scheme, _compile_values(vspec)) for scheme, vspec in spec.identifiers.items()]
         key_cols = list(spec.key)
         by_label: dict[str, list[tuple[str, Any, Any, str | None, bool]]] = {}
