@@ -12,11 +12,9 @@ from __future__ import annotations
 import csv
 import gc
 import json
-import pickle
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,17 +78,15 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
                progress: Callable[[int], None] | None = None) -> LoadReport:
     """Load ``paths`` through ``mapping`` into ``store``, all or nothing.
 
-    On the embedded store the load is one transaction (its batches are staged on disk and
-    written at the end, see ``EmbeddedStore.load``). Neo4j commits batch by batch (one
-    transaction for a large file exhausts a server's transaction memory), so strict mode first
-    reads every file, keeping the built batches in a temporary file, and writes them only once
-    no problem was found; a load cut off midway (a server killed) completes exactly when run
-    again: every write is an idempotent merge. ``progress`` is called with the number of rows
-    read, or on Neo4j in strict mode, of rows written.
+    Rows are read, built and merged ``batch_rows`` at a time, and the batches staged on disk;
+    nothing reaches the store before every row has been read (``store/staged.py``). On the
+    embedded store the whole load is then one transaction. Neo4j commits chunk by chunk (one
+    transaction for a large file exhausts a server's transaction memory); a load cut off
+    midway (a server killed) completes exactly when run again: stored records are merged, never
+    created twice. ``progress`` is called with the number of rows read.
 
     Returns a LoadReport. Raises InvalidData with every problem found (strict mode, or a
-    problem with a whole file in any mode); the store is then unchanged. Rows are read, built
-    and written ``batch_rows`` at a time.
+    problem with a whole file in any mode); the store is then unchanged.
     """
     if isinstance(mapping, str):
         mapping = load_mapping(mapping)
@@ -101,18 +97,7 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
     report = LoadReport(mapping.name)
     loaded_at = now_iso()
     read = reader_for(mapping)
-    # A store that commits a load batch by batch must see no batch before every problem has been
-    # found: the batches are then built once, kept on disk while the files are read, and written
-    # after the last row (progress is reported as they are written).
-    spool = _Spool() if not store.load_is_one_transaction and on_error == "strict" else None
-    with _gc_paused(), store.load() as sink, spool or nullcontext():
-        def flush(nodes: list[Node], rels: list[Rel], rows: int) -> None:
-            if spool is not None:
-                spool.add(nodes, rels, rows)
-            else:
-                sink.add(nodes, rels)
-
-        tick = None if spool is not None else progress
+    with _gc_paused(), store.load() as sink:
         for path in paths:
             path = Path(path)
             frep = FileReport(path.name)
@@ -124,8 +109,8 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
             skipped: list[RowResult] = []
             for result in read(path, mapping, loaded_at=loaded_at):
                 frep.rows_read += 1
-                if tick:
-                    tick(1)
+                if progress:
+                    progress(1)
                 if result.problems:
                     report.problems.extend(result.problems)
                     frep.rows_rejected += 1
@@ -143,49 +128,19 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
                 rels.extend(result.rels)
                 pending += 1
                 if pending >= batch_rows:
-                    flush(nodes, rels, pending)
+                    sink.add(nodes, rels)
                     nodes, rels, pending = [], [], 0
             if on_error == "strict" and report.problems:
                 continue
             if nodes or rels:
-                flush(nodes, rels, pending)
+                sink.add(nodes, rels)
             if rejected or skipped:
                 frep.rejects_path = str(_write_rejects(path, rejected + skipped, mapping, rejects_dir,
                                                        store))
         if on_error == "strict" and report.problems:
             raise InvalidData(report.problems, rows_read=report.rows_read)
-        if spool is not None:
-            for nodes, rels, rows in spool.batches():
-                sink.add(nodes, rels)
-                if progress:
-                    progress(rows)
     report.written = sink.stats  # complete once the load has ended (a sink may write at the end)
     return report
-
-
-class _Spool:
-    """Batches of built records kept in an anonymous temporary file, in order."""
-
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile()
-        self._rows: list[int] = []
-
-    def add(self, nodes: list[Node], rels: list[Rel], rows: int) -> None:
-        pickle.dump((nodes, rels), self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._rows.append(rows)
-
-    def batches(self) -> Iterator[tuple[list[Node], list[Rel], int]]:
-        """Each batch as it was added, with the number of rows it came from."""
-        self._file.seek(0)
-        for rows in self._rows:
-            nodes, rels = pickle.load(self._file)  # noqa: S301 - our own file, written above
-            yield nodes, rels, rows
-
-    def __enter__(self) -> _Spool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._file.close()
 
 
 @contextmanager

@@ -89,8 +89,14 @@ class Store(ABC):
         """Overwrite the properties of existing nodes with ``rows`` (complete property sets)."""
 
     @abstractmethod
+    def existing_rel_ids(self, type_: str, start_label: str, end_label: str, starts: list[str],
+                         ends: list[str], ids: list[str]) -> set[str]:
+        """Those of ``ids`` (relationships from ``starts[i]`` to ``ends[i]``) already stored."""
+
     def existing_rels(self, type_: str, start_label: str, end_label: str, rels: list[Rel]) -> set[str]:
         """Ids of those ``rels`` already stored."""
+        return self.existing_rel_ids(type_, start_label, end_label, [r.start for r in rels],
+                                     [r.end for r in rels], [r.id for r in rels])
 
     @abstractmethod
     def create_rels(self, type_: str, start_label: str, end_label: str, rels: list[Rel]) -> None:
