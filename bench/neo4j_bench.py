@@ -77,8 +77,9 @@ class _Stop(Exception):
 
 
 def child_ingest(uri: str, csv_path: str, batch: str, max_seconds: str) -> dict[str, Any]:
-    """End-to-end ingest; stopped (rolled back) at ``max_seconds``, then the rate is that of the
-    rows whose load batches were written by then (not committed: load_files is one transaction)."""
+    """End-to-end ingest; stopped at ``max_seconds``, then the rate is that of the rows read by
+    then (a load is staged: it writes to the server only after its last row, so a stopped run
+    has written nothing; give a ``--max-seconds`` the whole load fits in)."""
     import neo4j
 
     from graphkit.load import BATCH_ROWS, load_files
@@ -87,12 +88,12 @@ def child_ingest(uri: str, csv_path: str, batch: str, max_seconds: str) -> dict[
     store.ensure_schema()  # constraints outside the timing
     limit = float(max_seconds)
     read = [0]
-    series: list[tuple[int, float]] = []  # (rows whose batch was written, seconds)
+    series: list[tuple[int, float]] = []  # (rows read and staged, seconds)
     t0 = time.perf_counter()
 
     def progress(k: int) -> None:
         read[0] += k
-        if read[0] % BATCH_ROWS == 1 and read[0] > 1:  # the previous batch has just been written
+        if read[0] % BATCH_ROWS == 1 and read[0] > 1:  # a batch has been read and staged
             series.append((read[0] - 1, time.perf_counter() - t0))
             if series[-1][1] > limit:
                 raise _Stop
@@ -483,11 +484,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _write_doc(path: Path, text: str) -> None:
-    """Replace (or append) the doc's Neo4j section."""
+    """Replace (or insert) the doc's Neo4j sections (every section whose title starts with
+    "Neo4j"); the sections after them (entity resolution) stay as they are."""
     doc = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    head, tail = doc, ""
     if "\n" + MARK in doc:
-        doc = doc[: doc.index("\n" + MARK)]
-    path.write_text(doc.rstrip() + "\n\n" + text, encoding="utf-8")
+        head, rest = doc[: doc.index("\n" + MARK)], doc[doc.index("\n" + MARK) + 1:]
+        later = [m.start() for m in re.finditer(r"^## (?!Neo4j)", rest, flags=re.M)]
+        tail = rest[later[0]:] if later else ""
+    elif "\n## Entity resolution" in doc:
+        head, tail = doc[: doc.index("\n## Entity resolution")], doc[doc.index("\n## Entity resolution") + 1:]
+    path.write_text(head.rstrip() + "\n\n" + text.rstrip() + "\n" + ("\n" + tail if tail else ""),
+                    encoding="utf-8")
 
 
 def render(res: dict[str, Any], command: str, started: dt.datetime) -> str:
