@@ -215,6 +215,8 @@ def merge_node_props(label: str, old: Mapping[str, Any] | None, new: Mapping[str
         if typ is None or value is None:
             continue
         current = out.get(key)
+        if typ != "bool" and current == value:
+            continue  # a record repeating what is stored (the usual case) changes nothing
         if typ == "list":
             merged = list(current or [])
             merged.extend(v for v in value if v not in merged)

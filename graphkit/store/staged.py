@@ -42,6 +42,16 @@ def arrow_column(values: list[Any], typ: str) -> pa.Array:
     return pa.array(values, type=ARROW_TYPES[typ])
 
 
+def arrow_columns(rows: list[dict[str, Any]], schema: pa.Schema) -> list[pa.Array]:
+    """The columns of ``schema`` from dicts (a key missing is null; other keys are ignored)."""
+    try:  # one conversion in Arrow, about three times faster than a list per column
+        return pa.array(rows, type=pa.struct(list(schema))).flatten()
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # e.g. a date given as text
+        types = {pa.string(): "string", pa.date32(): "date", pa.float64(): "float",
+                 pa.int64(): "int", pa.bool_(): "bool", pa.list_(pa.string()): "list"}
+        return [arrow_column([r.get(f.name) for r in rows], types[f.type]) for f in schema]
+
+
 def node_schema(label: str) -> pa.Schema:
     """A node table's columns in the store's order: id, properties, provenance."""
     return pa.schema([(c, ARROW_TYPES[t]) for c, t in get_model().node_columns(label).items()])
@@ -83,11 +93,10 @@ class StagedLoad(LoadSink):
             # the first record's properties are taken as they are: only model columns are staged
             bucket[node.id] = node.props if old is None else merge_node_props(node.label, old, node.props)
         for label, merged in by_label.items():
-            columns = model.node_columns(label)
-            arrays = [pa.array(list(merged), pa.string())]
-            props = list(merged.values())
-            arrays.extend(arrow_column([p.get(c) for p in props], t) for c, t in columns.items() if c != "id")
-            self._append(self._node_runs, label, f"node.{label}", node_schema(label), arrays)
+            schema = node_schema(label)
+            arrays = [pa.array(list(merged), pa.string()),
+                      *arrow_columns(list(merged.values()), schema.remove(schema.get_field_index("id")))]
+            self._append(self._node_runs, label, f"node.{label}", schema, arrays)
         groups: dict[tuple[str, str, str], dict[str, Rel]] = defaultdict(dict)
         for rel in rels:
             groups[(rel.type, rel.start_label, rel.end_label)][rel.id] = rel  # the last one stays
@@ -95,13 +104,12 @@ class StagedLoad(LoadSink):
             if (sl, el) not in model.rel(type_).between:
                 raise ValueError(f"a {type_} cannot go from {sl} to {el}")
             batch = list(by_id.values())
+            schema = rel_schema(type_)
             arrays = [pa.array([r.start for r in batch], pa.string()),
                       pa.array([r.end for r in batch], pa.string()),
-                      pa.array(list(by_id), pa.string())]
-            arrays.extend(arrow_column([r.props.get(c) for r in batch], t)
-                          for c, t in model.rel_columns(type_).items() if c != "id")
-            self._append(self._rel_runs, (type_, sl, el), f"rel.{type_}.{sl}.{el}", rel_schema(type_),
-                         arrays)
+                      pa.array(list(by_id), pa.string()),
+                      *arrow_columns([r.props for r in batch], pa.schema(list(schema)[3:]))]
+            self._append(self._rel_runs, (type_, sl, el), f"rel.{type_}.{sl}.{el}", schema, arrays)
 
     def _append(self, runs: dict[Any, tuple[Path, pq.ParquetWriter]], key: Any, name: str,
                 schema: pa.Schema, arrays: list[pa.Array]) -> None:
