@@ -217,3 +217,14 @@ def test_a_load_leaves_no_staging_files_whether_it_succeeds_or_fails(store, tmp_
     with pytest.raises(InvalidData):
         load_files(store, [bad], "registry", batch_rows=1)
     assert [p.name for p in store.path.iterdir() if p.name.startswith(".load-")] == []
+
+
+def test_a_graph_in_a_folder_with_a_quote_in_its_name_loads(tmp_path):
+    from graphkit.store.embedded import EmbeddedStore
+
+    # the staging folder goes into COPY statements, which take no parameters: a path that
+    # cannot be quoted there is staged in the system's temporary folder instead
+    with EmbeddedStore(tmp_path / "Smith's case") as store:
+        load_files(store, [write(tmp_path, "base.csv", GOOD)], "registry")
+        assert snapshot(store)[0]["Company"] == 2
+        assert [p.name for p in store.path.iterdir() if p.name.startswith(".load-")] == []

@@ -1,8 +1,9 @@
 """The embedded store: LadybugDB (the maintained successor of Kùzu), on disk, no server.
 
-Tables are created from the model. New nodes and relationships go in through ``COPY ... FROM``
-an Arrow table (the bulk path); updates of existing nodes through one ``LOAD FROM`` statement
-per batch. A load is one transaction: ``transaction()`` rolls everything back on any error.
+Tables are created from the model. A load is staged on disk and each table ``COPY``-ed from
+its Parquet file at the end (``load()``, see ``store/staged.py``); stored nodes it merges with
+are updated through ``LOAD FROM``; ``write()`` (used outside loads) ``COPY``s from Arrow. A load
+is one transaction: ``transaction()`` rolls everything back on any error.
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """The Neo4j store, on the official ``neo4j`` driver.
 
 Chosen with ``--neo4j URI`` or ``NEO4J_URI`` (with ``NEO4J_USER``, ``NEO4J_PASSWORD``,
-``NEO4J_DATABASE``). Writes are batched ``UNWIND $rows … MERGE`` statements inside one explicit
-transaction per load; schema (a uniqueness constraint on ``id`` per label, indexes on the
-properties look-ups use) is created idempotently. Credentials are never printed or logged.
+``NEO4J_DATABASE``). Writes are batched ``UNWIND $rows …`` statements with values as parameters:
+a load is staged on disk and then creates its new records (``CREATE``) and merges stored ones
+(``MERGE``), ``batch_size`` rows per transaction; schema (a uniqueness constraint on ``id`` per
+label, indexes on the properties look-ups use) is created idempotently. Credentials are never
+printed or logged.
 """
 
 from __future__ import annotations
