@@ -10,9 +10,10 @@ the few layouts that need it (FollowTheMoney) name a reader with ``format:``.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -343,6 +344,14 @@ def read_csv(path: Path, mapping: Mapping, *, loaded_at: str) -> Iterator[RowRes
         raise InvalidData([Problem(path.name, 1, c, f"column missing from the header (mapping {mapping.name} needs it)")
                            for c in missing])
     builder = RecordBuilder(mapping, path.name, loaded_at)
+    try:
+        yield from _rows(reader, header, line_box, builder, path.name)
+    finally:
+        builder.close()
+
+
+def _rows(reader: Iterator[list[str]], header: list[str], line_box: list[int], builder: RecordBuilder,
+          name: str) -> Iterator[RowResult]:
     while True:
         start = line_box[0] + 1
         try:
@@ -350,13 +359,13 @@ def read_csv(path: Path, mapping: Mapping, *, loaded_at: str) -> Iterator[RowRes
         except StopIteration:
             break
         except csv.Error as exc:
-            yield RowResult(start, {}, [], [], [Problem(path.name, start, None, f"malformed CSV: {exc}")])
+            yield RowResult(start, {}, [], [], [Problem(name, start, None, f"malformed CSV: {exc}")])
             continue
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
             yield RowResult(start, dict(zip(header, cells, strict=False)), [], [], [Problem(
-                path.name, start, None,
+                name, start, None,
                 f"{len(cells)} cells where the header has {len(header)} columns")])
             continue
         row = dict(zip(header, cells, strict=True))
@@ -367,178 +376,313 @@ PSEUDO_COLUMNS = {"_line"}  # the line a record starts on, for layouts that have
 
 
 class RecordBuilder:
-    """Turns one row (a dict of column -> text) into model records, following a mapping."""
+    """Turns one row (a dict of column -> text) into model records, following a mapping.
+
+    The mapping is compiled once, here, into plain functions: per value spec, per entity and
+    per relationship, with the model's columns and types looked up in advance. Per row the
+    builder cleans only the columns the mapping reads, and an entity built from the same cells
+    as an earlier row (extracts repeat a firm on every row naming one of its officers) is built
+    once and reused with this row's provenance. Typed values (dates, numbers) are parsed once per
+    distinct text.
+    """
+
+    _CACHE_LIMIT = 50_000
 
     def __init__(self, mapping: Mapping, file: str, loaded_at: str):
         self.mapping = mapping
         self.file = file
         self.loaded_at = loaded_at
         self.model = get_model()
-        self._spec_columns: dict[str, list[str]] = {}
-        self._built: dict[tuple[Any, ...], tuple[str, str, dict[str, Any]]] = {}
+        cols: set[str] = set()
+        for e in mapping.entities.values():
+            cols |= e.columns()
+        for r in mapping.relationships:
+            cols |= r.columns()
+        if mapping.record_id:
+            cols.add(mapping.record_id)
+        self._columns = sorted(cols - PSEUDO_COLUMNS)
+        self._typed_cache: dict[tuple[str, str], Any] = {}
+        self._caches: list[dict[Any, Any]] = [self._typed_cache]  # emptied by close()
+        self._entities = [(name, self._compile_entity(spec)) for name, spec in mapping.entities.items()]
+        self._rels = [self._compile_rel(spec) for spec in mapping.relationships]
+
+    def close(self) -> None:
+        """Free the caches now: the compiled functions refer to the builder, so without this
+        they would live until the next garbage collection (paused during a load)."""
+        for cache in self._caches:
+            cache.clear()
 
     def build(self, row: dict[str, Any], line: int) -> RowResult:
+        """The records of ``row`` (read from ``line``); ``row`` gains ``_line`` and is kept as the
+        RowResult's raw record."""
         problems: list[Problem] = []
-        raw_row = row
-        row = {k: nz.clean(v) for k, v in row.items()}  # once per row; placeholders become None
-        row["_line"] = str(line)
-        record = row.get(self.mapping.record_id) if self.mapping.record_id else None
+        clean = _clean_cell
+        cleaned = {c: (None if (v := row.get(c)) is None else clean(v)) for c in self._columns}
+        row["_line"] = cleaned["_line"] = str(line)  # placeholders became None
+        record = cleaned.get(self.mapping.record_id) if self.mapping.record_id else None
         source = Provenance(self.mapping.dataset, self.file, record or f"line {line}")
         built: dict[str, Node] = {}
-        for ename, spec in self.mapping.entities.items():
-            node = self._entity(spec, row, line, source, problems)
+        for ename, entity in self._entities:
+            node = entity(cleaned, line, source, problems)
             if node is not None:
                 built[ename] = node
         rels = []
-        for rspec in self.mapping.relationships:
-            rel = self._relationship(rspec, row, line, source, built, problems)
+        for relationship in self._rels:
+            rel = relationship(cleaned, line, source, built, problems)
             if rel is not None:
                 rels.append(rel)
-        return RowResult(line, {**raw_row, "_line": str(line)}, list(built.values()), rels, problems)
+        return RowResult(line, row, list(built.values()), rels, problems)
 
-    def _problem(self, problems: list[Problem], line: int, column: str | None, msg: str) -> None:
-        problems.append(Problem(self.file, line, column, msg))
+    # ---- compiling the mapping -----------------------------------------------------------
 
-    def _entity(self, spec: EntitySpec, row: dict[str, Any], line: int, source: Provenance,
-                problems: list[Problem]) -> Node | None:
-        """The entity ``spec`` describes in ``row``. Extracts repeat a firm on every row that
-        names one of its officers, so an entity built from the same cells is built once and
-        reused (with this row's provenance)."""
-        columns = self._spec_columns.get(spec.name)
-        if columns is None:
-            columns = self._spec_columns[spec.name] = sorted(spec.columns())
-        signature = (spec.name, *(row.get(c) for c in columns))
-        cached = self._built.get(signature)
-        if cached is not None:
-            label, node_id, base = cached
-            props = {**base, "datasets": [source.dataset], "records": [source.ref],
-                     "first_loaded": self.loaded_at, "last_loaded": self.loaded_at}
-            return Node(label, node_id, props, source)
-        before = len(problems)
-        node = self._build_entity(spec, row, line, source, problems)
-        if node is not None and len(problems) == before:
-            if len(self._built) >= 50_000:
-                self._built.clear()
-            self._built[signature] = (node.label, node.id, {k: v for k, v in node.props.items()
-                                                            if k not in ("datasets", "records")})
-        return node
-
-    def _build_entity(self, spec: EntitySpec, row: dict[str, Any], line: int, source: Provenance,
-                      problems: list[Problem]) -> Node | None:
-        label = spec.label
-        if spec.label_column:
-            raw = row.get(spec.label_column)
-            if raw is None:
-                return None
-            label = spec.label_map.get(raw) or spec.label_map.get(raw.lower())
-            if label is None:
-                self._problem(problems, line, spec.label_column,
-                              f"{raw!r} is not one of {', '.join(spec.label_map)}")
-                return None
-        assert label is not None
-        columns = self.model.node_columns(label)
-        identifiers: dict[str, str] = {}
-        for scheme, vspec in spec.identifiers.items():
-            vals = vspec.values(row)
-            if vals:
-                identifiers[scheme] = vals[0]
-        key_values = [row.get(c) for c in spec.key]
-        props: dict[str, Any] = {}
-        from_columns = False  # constants alone do not make an entity present in a row
-        for pname, vspec in spec.properties.items():
-            if pname not in columns:
-                continue  # a property of another label this entity may take
-            values = vspec.values(row)
-            if not values:
-                continue
-            from_columns = from_columns or bool(vspec.columns)
-            typ = columns[pname]
-            col = vspec.columns[0] if vspec.columns else None
-            try:
-                props[pname] = self._typed(typ, values, pname)
-            except ValueError as exc:
-                self._problem(problems, line, col, str(exc))
-        if not any(key_values):
-            # The key columns are empty but another spelling of the name is there: use it.
-            key_values = [(props.get("names") or [props.get("name") or props.get("full")])[0]]
-        if not identifiers and not any(key_values) and not from_columns:
-            if spec.required:
-                cols = [*spec.key, *(c for v in spec.identifiers.values() for c in v.columns)]
-                self._problem(problems, line, cols[0] if cols else None,
-                              f"required value missing for {spec.name}")
-            return None
-        if not identifiers and not any(key_values):
-            self._problem(problems, line, spec.key[0] if spec.key else None,
-                          f"{spec.name} has values but no key to identify it")
-            return None
-        try:
-            complete_entity(label, props, identifiers)
-        except ValueError as exc:
-            hs = spec.properties.get("hs_code")
-            self._problem(problems, line, hs.columns[0] if hs and hs.columns else None, str(exc))
-            return None
-        if label == "Address" and props.get("full"):
-            node_id = address_id(props["full"])
-        else:
-            scope = "global" if spec.scope == "global" else self.mapping.dataset
-            key = [nz.latin(v) if v else v for v in key_values] if spec.scope == "global" else key_values
-            node_id = entity_id(label, scope, identifiers, key)
-        props["datasets"] = [source.dataset]
-        props["records"] = [source.ref]
-        props["first_loaded"] = props["last_loaded"] = self.loaded_at
-        return Node(label, node_id, props, source)
-
-    def _typed(self, typ: str, values: list[str], pname: str) -> Any:
+    def _typer(self, typ: str) -> Callable[[list[str]], Any]:
+        """A function from a property's values to its typed value; raises ValueError."""
         if typ == "list":
-            return values
-        value = values[0]
-        if typ == "date":
-            return nz.parse_date(value, self.mapping.date_formats)
-        if typ in ("float", "int"):
-            number = nz.parse_float(value)
-            return int(number) if typ == "int" and number is not None else number
-        if typ == "bool":
-            return nz.parse_bool(value)
-        return value
+            return _identity
+        if typ == "string":
+            return _first
+        formats = self.mapping.date_formats
+        cache = self._typed_cache
 
-    def _relationship(self, spec: RelSpec, row: dict[str, Any], line: int, source: Provenance,
-                      built: dict[str, Node], problems: list[Problem]) -> Rel | None:
-        start, end = built.get(spec.start), built.get(spec.end)
-        if start is None or end is None:
-            return None
-        if spec.when_column:
-            value = (row.get(spec.when_column) or "").lower()
-            if spec.when_in is not None and value not in spec.when_in:
-                return None
-            if spec.when_not_in is not None and value in spec.when_not_in:
-                return None
-        rtype = spec.type
-        if spec.type_column:
-            value = (row.get(spec.type_column) or "").lower()
-            rtype = spec.type_map.get(value, spec.type_default)
-            if rtype is None:
-                self._problem(problems, line, spec.type_column,
-                              f"{value!r} is not one of {', '.join(spec.type_map)}")
-                return None
-        assert rtype is not None
-        rel_type = self.model.rel(rtype)
-        if (start.label, end.label) not in rel_type.between:
-            self._problem(problems, line, None,
-                          f"a {rtype} cannot go from {start.label} to {end.label}")
-            return None
-        columns = self.model.rel_columns(rtype)
-        props: dict[str, Any] = {}
-        for pname, vspec in spec.properties.items():
-            values = vspec.values(row)
-            if not values or pname not in columns:
-                continue
+        def parse(value: str) -> Any:
+            if typ == "date":
+                return nz.parse_date(value, formats)
+            if typ in ("float", "int"):
+                number = nz.parse_float(value)
+                return int(number) if typ == "int" and number is not None else number
+            if typ == "bool":
+                return nz.parse_bool(value)
+            return value
+
+        def typed(values: list[str]) -> Any:
+            key = (typ, values[0])
             try:
-                props[pname] = self._typed(columns[pname], values, pname)
+                return cache[key]
+            except KeyError:
+                pass
+            result = parse(values[0])  # a ValueError is not cached: each bad row reports it
+            if len(cache) >= self._CACHE_LIMIT:
+                cache.clear()
+            cache[key] = result
+            return result
+
+        return typed
+
+    def _props(self, specs: dict[str, ValueSpec], columns: dict[str, str]) -> list[tuple[str, Any, Any, str | None, bool]]:
+        """(property, values function, typer, column for problems, from columns) for each
+        property ``columns`` stores."""
+        return [(pname, _compile_values(vspec), self._typer(columns[pname]),
+                 vspec.columns[0] if vspec.columns else None, bool(vspec.columns))
+                for pname, vspec in specs.items() if pname in columns]
+
+    def _compile_entity(self, spec: EntitySpec) -> Callable[..., Node | None]:
+        model = self.model
+        file = self.file
+        loaded_at = self.loaded_at
+        sig_cols = sorted(spec.columns())
+        getter: Callable[[dict[str, Any]], Any] = itemgetter(*sig_cols) if sig_cols else (lambda row: ())
+        single = len(sig_cols) == 1
+        built_cache: dict[Any, tuple[str, str, dict[str, Any]]] = {}
+        self._caches.append(built_cache)
+        identifiers = [(scheme, _compile_values(vspec)) for scheme, vspec in spec.identifiers.items()]
+        key_cols = list(spec.key)
+        by_label: dict[str, list[tuple[str, Any, Any, str | None, bool]]] = {}
+
+        def props_for(label: str) -> list[tuple[str, Any, Any, str | None, bool]]:
+            found = by_label.get(label)
+            if found is None:
+                found = by_label[label] = self._props(spec.properties, model.node_columns(label))
+            return found
+
+        required_col = next(iter([*spec.key, *(c for v in spec.identifiers.values() for c in v.columns)]), None)
+        key_col = spec.key[0] if spec.key else None
+        hs = spec.properties.get("hs_code")
+        hs_col = hs.columns[0] if hs and hs.columns else None
+        global_scope = spec.scope == "global"
+        scope = "global" if global_scope else self.mapping.dataset
+        label_map = spec.label_map
+
+        def build_entity(row: dict[str, Any], line: int, source: Provenance,
+                         problems: list[Problem]) -> Node | None:
+            label = spec.label
+            if spec.label_column:
+                raw = row[spec.label_column]
+                if raw is None:
+                    return None
+                label = label_map.get(raw) or label_map.get(raw.lower())
+                if label is None:
+                    problems.append(Problem(file, line, spec.label_column,
+                                            f"{raw!r} is not one of {', '.join(label_map)}"))
+                    return None
+            assert label is not None
+            ids: dict[str, str] = {}
+            for scheme, values_of in identifiers:
+                vals = values_of(row)
+                if vals:
+                    ids[scheme] = vals[0]
+            key_values = [row[c] for c in key_cols]
+            props: dict[str, Any] = {}
+            from_columns = False  # constants alone do not make an entity present in a row
+            for pname, values_of, typed, col, has_columns in props_for(label):
+                values = values_of(row)
+                if not values:
+                    continue
+                from_columns = from_columns or has_columns
+                try:
+                    props[pname] = typed(values)
+                except ValueError as exc:
+                    problems.append(Problem(file, line, col, str(exc)))
+            if not any(key_values):
+                # The key columns are empty but another spelling of the name is there: use it.
+                key_values = [(props.get("names") or [props.get("name") or props.get("full")])[0]]
+            if not ids and not any(key_values) and not from_columns:
+                if spec.required:
+                    problems.append(Problem(file, line, required_col,
+                                            f"required value missing for {spec.name}"))
+                return None
+            if not ids and not any(key_values):
+                problems.append(Problem(file, line, key_col,
+                                        f"{spec.name} has values but no key to identify it"))
+                return None
+            try:
+                complete_entity(label, props, ids)
             except ValueError as exc:
-                self._problem(problems, line, vspec.columns[0] if vspec.columns else None, str(exc))
-        props.update(dataset=source.dataset, source_file=source.file, record=source.record,
-                     loaded_at=self.loaded_at)
-        return Rel(rtype, start.label, start.id, end.label, end.id, props, source)
+                problems.append(Problem(file, line, hs_col, str(exc)))
+                return None
+            if label == "Address" and props.get("full"):
+                node_id = address_id(props["full"])
+            else:
+                key = [nz.latin(v) if v else v for v in key_values] if global_scope else key_values
+                node_id = entity_id(label, scope, ids, key)
+            props["datasets"] = [source.dataset]
+            props["records"] = [source.ref]
+            props["first_loaded"] = props["last_loaded"] = loaded_at
+            return Node(label, node_id, props, source)
+
+        def entity(row: dict[str, Any], line: int, source: Provenance,
+                   problems: list[Problem]) -> Node | None:
+            signature = (getter(row),) if single else getter(row)
+            cached = built_cache.get(signature)
+            if cached is not None:
+                label, node_id, base = cached
+                props = {**base, "datasets": [source.dataset], "records": [source.ref],
+                         "first_loaded": loaded_at, "last_loaded": loaded_at}
+                return Node(label, node_id, props, source)
+            before = len(problems)
+            node = build_entity(row, line, source, problems)
+            if node is not None and len(problems) == before:
+                if len(built_cache) >= self._CACHE_LIMIT:
+                    built_cache.clear()
+                built_cache[signature] = (node.label, node.id, {k: v for k, v in node.props.items()
+                                                                if k not in ("datasets", "records")})
+            return node
+
+        return entity
+
+    def _compile_rel(self, spec: RelSpec) -> Callable[..., Rel | None]:
+        model = self.model
+        file = self.file
+        loaded_at = self.loaded_at
+        compiled: dict[str, tuple[frozenset[tuple[str, str]], list[Any]]] = {}
+
+        def for_type(rtype: str) -> tuple[frozenset[tuple[str, str]], list[Any]]:
+            found = compiled.get(rtype)
+            if found is None:
+                found = compiled[rtype] = (frozenset(model.rel(rtype).between),
+                                           self._props(spec.properties, model.rel_columns(rtype)))
+            return found
+
+        def relationship(row: dict[str, Any], line: int, source: Provenance, built: dict[str, Node],
+                         problems: list[Problem]) -> Rel | None:
+            start, end = built.get(spec.start), built.get(spec.end)
+            if start is None or end is None:
+                return None
+            if spec.when_column:
+                value = (row[spec.when_column] or "").lower()
+                if spec.when_in is not None and value not in spec.when_in:
+                    return None
+                if spec.when_not_in is not None and value in spec.when_not_in:
+                    return None
+            rtype = spec.type
+            if spec.type_column:
+                value = (row[spec.type_column] or "").lower()
+                rtype = spec.type_map.get(value, spec.type_default)
+                if rtype is None:
+                    problems.append(Problem(file, line, spec.type_column,
+                                            f"{value!r} is not one of {', '.join(spec.type_map)}"))
+                    return None
+            assert rtype is not None
+            between, prop_specs = for_type(rtype)
+            if (start.label, end.label) not in between:
+                problems.append(Problem(file, line, None,
+                                        f"a {rtype} cannot go from {start.label} to {end.label}"))
+                return None
+            props: dict[str, Any] = {}
+            for pname, values_of, typed, col, _ in prop_specs:
+                values = values_of(row)
+                if not values:
+                    continue
+                try:
+                    props[pname] = typed(values)
+                except ValueError as exc:
+                    problems.append(Problem(file, line, col, str(exc)))
+            props["dataset"] = source.dataset
+            props["source_file"] = source.file
+            props["record"] = source.record
+            props["loaded_at"] = loaded_at
+            return Rel(rtype, start.label, start.id, end.label, end.id, props, source)
+
+        return relationship
+
+
+def _identity(values: list[str]) -> list[str]:
+    return values
+
+
+def _first(values: list[str]) -> str:
+    return values[0]
+
+
+def _clean_cell(value: str) -> str | None:
+    """``normalize.clean`` for a cell that is already text (the hot path of every load)."""
+    text = value.strip()
+    if "\ufeff" in text or "\x1a" in text:
+        text = text.replace("\ufeff", "").replace("\x1a", "").strip()
+    return None if text in nz.NULLS else text
+
+
+def _compile_values(spec: ValueSpec) -> Callable[[dict[str, Any]], list[str]]:
+    """``spec.values`` as a function of a cleaned row (which holds every column the mapping
+    names), specialised for the common shapes: one column, with or without a transform."""
+    if spec.parts or spec.split or len(spec.columns) > 1:
+        return spec.values
+    if not spec.columns:
+        if spec.value is None:
+            return lambda row: []
+        constant = str(spec.value)
+        return lambda row: [constant]
+    col = spec.columns[0]
+    if not spec.transform:
+        def plain(row: dict[str, Any]) -> list[str]:
+            v = row[col]
+            return [] if v is None else [v]
+        return plain
+    transform = TRANSFORMS[spec.transform]
+    seen: dict[str, Any] = {}
+
+    def transformed(row: dict[str, Any]) -> list[str]:
+        v = row[col]
+        if v is None:
+            return []
+        try:
+            t = seen[v]
+        except KeyError:
+            t = transform(v)
+            if len(seen) >= 10_000:
+                seen.clear()
+            seen[v] = t
+        return [] if t is None else [t]
+    return transformed
 
 
 def complete_entity(label: str, props: dict[str, Any], identifiers: dict[str, str]) -> None:

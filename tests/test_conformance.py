@@ -116,6 +116,16 @@ def test_a_bad_file_leaves_every_store_unchanged(any_store, tmp_path: Path):
     assert after.nodes == before.nodes and after.relationships == before.relationships
 
 
+def test_a_load_reports_progress_for_every_row_on_every_store(any_store, tmp_path: Path):
+    good = tmp_path / "firms.csv"
+    good.write_text("record_id,company_name,jurisdiction,inn\n"
+                    + "".join(f"F{i},ООО Фирма {i},ru,77000001{i:02d}\n" for i in range(5)), encoding="utf-8")
+    done: list[int] = []
+    report = load_files(any_store, [good], "registry", batch_rows=2, progress=done.append)
+    assert sum(done) == report.rows_read == 5  # the progress bar ends full
+    assert any_store.counts().nodes["Company"] == 5
+
+
 def test_push_then_find_links_on_neo4j_answers_as_the_embedded_store(neo4j_server, cli, tmp_path, monkeypatch):
     uri, password = neo4j_server.bolt_uri, neo4j_server.password
     monkeypatch.setenv("NEO4J_PASSWORD", password)

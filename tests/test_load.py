@@ -192,3 +192,49 @@ relationships:
                          "RETURN a.name AS a, b.name AS b, s.hs6 AS hs6, s.hs_chapter AS ch, s.records AS rec")
     assert rows == [{"a": "Acme LLC", "b": "Beta GmbH", "hs6": "854231", "ch": "85",
                      "rec": ["my-ledger|ledger.csv|L1"]}]
+
+
+def test_a_firm_spread_over_batches_is_merged_as_in_one_batch(store, tmp_path):
+    # batches of one row: the firm of R1 and R2, the address of all three rows and Петров
+    # (R2, R3) each span batches, and still become one node with every record
+    report = load_files(store, [write(tmp_path, "base.csv", GOOD)], "registry", batch_rows=1)
+    company = store.fetch_nodes("Company", ["ru-inn:7701000001"])["ru-inn:7701000001"]
+    assert company["records"] == ["registry|base.csv|R1", "registry|base.csv|R2"]
+    assert company["names"] == ["ООО «Ромашка»", "OOO Romashka"]
+    nodes, rels = snapshot(store)
+    assert (nodes["Company"], nodes["Person"], nodes["Address"]) == (2, 2, 1)
+    assert (rels["OFFICER_OF"], rels["OWNS"], rels["REGISTERED_AT"]) == (2, 1, 2)
+    w = report.written  # per batch: 3 nodes, 2 relationships; the repeats count as existing
+    assert (w.nodes_created, w.nodes_updated, w.rels_created, w.rels_existing) == (5, 4, 5, 1)
+
+
+def test_a_second_source_adds_its_records_to_the_stored_firm(loaded, tmp_path):
+    first = loaded.fetch_nodes("Company", ["ru-inn:7701000001"])["ru-inn:7701000001"]
+    other = GOOD.replace("OOO Romashka", "Romashka LLC")
+    report = load_files(loaded, [write(tmp_path, "other.csv", other)], "registry", dataset="press",
+                        batch_rows=2)
+    company = loaded.fetch_nodes("Company", ["ru-inn:7701000001"])["ru-inn:7701000001"]
+    assert company["datasets"] == ["registry", "press"]
+    assert company["records"] == first["records"] + ["press|other.csv|R1", "press|other.csv|R2"]
+    assert company["names"] == ["ООО «Ромашка»", "OOO Romashka", "Romashka LLC"]
+    assert company["first_loaded"] == first["first_loaded"]
+    assert report.written.nodes_updated >= 2  # both firms were stored already
+
+
+def test_a_load_leaves_no_staging_files_whether_it_succeeds_or_fails(store, tmp_path):
+    load_files(store, [write(tmp_path, "base.csv", GOOD)], "registry")
+    bad = write(tmp_path, "bad.csv", GOOD.replace("2015-03-02,\"Москва", "2015-13-45,\"Москва", 1))
+    with pytest.raises(InvalidData):
+        load_files(store, [bad], "registry", batch_rows=1)
+    assert [p.name for p in store.path.iterdir() if p.name.startswith(".load-")] == []
+
+
+def test_a_graph_in_a_folder_with_a_quote_in_its_name_loads(tmp_path):
+    from graphkit.store.embedded import EmbeddedStore
+
+    # the staging folder goes into COPY statements, which take no parameters: a path that
+    # cannot be quoted there is staged in the system's temporary folder instead
+    with EmbeddedStore(tmp_path / "Smith's case") as store:
+        load_files(store, [write(tmp_path, "base.csv", GOOD)], "registry")
+        assert snapshot(store)[0]["Company"] == 2
+        assert [p.name for p in store.path.iterdir() if p.name.startswith(".load-")] == []

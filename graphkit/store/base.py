@@ -42,6 +42,19 @@ class Counts:
     by_dataset: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
+class LoadSink:
+    """Takes the batches of one load; ``stats`` is what the store gained once the load ends."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.stats = WriteStats()
+
+    def add(self, nodes: list[Node], rels: list[Rel]) -> None:
+        """Write one batch of records (idempotently, see ``Store.write``)."""
+        with self.store.transaction():
+            self.stats.add(self.store.write(nodes, rels))
+
+
 class Store(ABC):
     """A graph store. Use as a context manager, or call ``close()``."""
 
@@ -76,8 +89,14 @@ class Store(ABC):
         """Overwrite the properties of existing nodes with ``rows`` (complete property sets)."""
 
     @abstractmethod
+    def existing_rel_ids(self, type_: str, start_label: str, end_label: str, starts: list[str],
+                         ends: list[str], ids: list[str]) -> set[str]:
+        """Those of ``ids`` (relationships from ``starts[i]`` to ``ends[i]``) already stored."""
+
     def existing_rels(self, type_: str, start_label: str, end_label: str, rels: list[Rel]) -> set[str]:
         """Ids of those ``rels`` already stored."""
+        return self.existing_rel_ids(type_, start_label, end_label, [r.start for r in rels],
+                                     [r.end for r in rels], [r.id for r in rels])
 
     @abstractmethod
     def create_rels(self, type_: str, start_label: str, end_label: str, rels: list[Rel]) -> None:
@@ -99,13 +118,19 @@ class Store(ABC):
     load_is_one_transaction: bool = True
 
     @contextmanager
-    def load(self) -> Iterator[None]:
-        """The scope of one load; ``transaction()`` inside it marks the batches."""
+    def load(self) -> Iterator[LoadSink]:
+        """The scope of one load: yields the sink that takes its batches of records.
+
+        Here each batch is written by ``write`` in a transaction of its own (inside the load's
+        one transaction when ``load_is_one_transaction``). A backend with a faster bulk path
+        overrides this (the embedded store stages batches on disk and writes them at the end).
+        """
+        sink = LoadSink(self)
         if self.load_is_one_transaction:
             with self.transaction():
-                yield
+                yield sink
         else:
-            yield
+            yield sink
 
     def close(self) -> None:  # noqa: B027 - optional for backends
         """Release the connection."""

@@ -1,14 +1,16 @@
 """The embedded store: LadybugDB (the maintained successor of Kùzu), on disk, no server.
 
-Tables are created from the model. New nodes and relationships go in through ``COPY ... FROM``
-an Arrow table (the bulk path); updates of existing nodes through one ``LOAD FROM`` statement
-per batch. A load is one transaction: ``transaction()`` rolls everything back on any error.
+Tables are created from the model. A load is staged on disk and each table ``COPY``-ed from
+its Parquet file at the end (``load()``, see ``store/staged.py``); stored nodes it merges with
+are updated through ``LOAD FROM``; ``write()`` (used outside loads) ``COPY``s from Arrow. A load
+is one transaction: ``transaction()`` rolls everything back on any error.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,15 +20,14 @@ import pyarrow as pa
 
 from graphkit.errors import StoreError
 from graphkit.model import Rel, get_model
-from graphkit.store.base import Store
+from graphkit.store.base import LoadSink, Store
+from graphkit.store.staged import StagedLoad, arrow_column
 
 DEFAULT_DB = "graphkit-data"
 DB_FILE = "graph.lbdb"
 
 _LB_TYPES = {"string": "STRING", "date": "DATE", "float": "DOUBLE", "int": "INT64",
              "bool": "BOOLEAN", "list": "STRING[]"}
-_ARROW_TYPES = {"string": pa.string(), "date": pa.date32(), "float": pa.float64(), "int": pa.int64(),
-                "bool": pa.bool_(), "list": pa.list_(pa.string())}
 
 
 def _buffer_pool() -> int:
@@ -42,14 +43,8 @@ def default_db_path() -> Path:
 
 
 def _arrow(columns: dict[str, str], rows: list[dict[str, Any]], prefix: str = "") -> pa.Table:
-    arrays = {}
-    for col, typ in columns.items():
-        values = [r.get(col) for r in rows]
-        if typ == "date":
-            values = [v if (v is None or isinstance(v, dt.date)) else dt.date.fromisoformat(str(v)[:10])
-                      for v in values]
-        arrays[prefix + col] = pa.array(values, type=_ARROW_TYPES[typ])
-    return pa.table(arrays)
+    return pa.table({prefix + col: arrow_column([r.get(col) for r in rows], typ)
+                     for col, typ in columns.items()})
 
 
 class EmbeddedStore(Store):
@@ -127,6 +122,43 @@ class EmbeddedStore(Store):
         except RuntimeError as exc:
             raise StoreError(f"commit failed: {exc}") from None
 
+    @contextmanager
+    def load(self) -> Iterator[LoadSink]:
+        """One transaction for the whole load, its batches staged on disk (see store/staged.py)
+        and each table COPY-ed from its Parquet file at the end."""
+        with self.transaction():
+            folder = self._staging_folder()
+            sink = _EmbeddedStagedLoad(self, folder)
+            try:
+                yield sink
+                sink.finish()
+            finally:
+                sink.close()
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def _staging_folder(self) -> Path:
+        """A new folder for a load's staging files: inside the database directory (the same
+        disk, removed with it), unless that path cannot be written into a COPY statement."""
+        folder = Path(tempfile.mkdtemp(prefix=".load-", dir=self.path)).resolve()
+        if "'" in str(folder) or "\\" in str(folder):
+            shutil.rmtree(folder)
+            folder = Path(tempfile.mkdtemp(prefix="graphkit-load-")).resolve()
+            if "'" in str(folder) or "\\" in str(folder):
+                shutil.rmtree(folder)
+                raise StoreError(f"no folder to stage a load in: {folder.parent} has a quote or "
+                                 "backslash in its path; set TMPDIR to another folder")
+        return folder
+
+    def _copy(self, text: str, name: str) -> None:
+        """Run a COPY statement, with the store's error messages."""
+        try:
+            self.conn.execute(text)
+        except RuntimeError as exc:
+            if "buffer pool is full" in str(exc):
+                raise StoreError(f"{name}: the embedded store ran out of memory for this load (its buffer "
+                                 "pool); set GRAPHKIT_BUFFER_POOL_MB higher, or load the file in parts") from None
+            raise StoreError(f"{name} failed: {exc}") from None
+
     def execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
         try:
             result = self.conn.execute(text, params or {})
@@ -178,9 +210,10 @@ class EmbeddedStore(Store):
         self._scan(f"LOAD FROM batch MATCH (n:{label} {{id: k_id}}) SET {sets}",
                    _arrow(columns, rows, prefix="k_"), f"update {label}")
 
-    def existing_rels(self, type_: str, start_label: str, end_label: str, rels: list[Rel]) -> set[str]:
-        table = pa.table({"k_from": [r.start for r in rels], "k_to": [r.end for r in rels],
-                          "k_rid": [r.id for r in rels]})
+    def existing_rel_ids(self, type_: str, start_label: str, end_label: str, starts: list[str],
+                         ends: list[str], ids: list[str]) -> set[str]:
+        table = pa.table({"k_from": pa.array(starts, pa.string()), "k_to": pa.array(ends, pa.string()),
+                          "k_rid": pa.array(ids, pa.string())})
         rows = self._scan(
             f"LOAD FROM batch MATCH (a:{start_label} {{id: k_from}})-[r:{type_}]->(b:{end_label} {{id: k_to}}) "
             "WHERE r.id = k_rid RETURN r.id AS id", table, f"find {type_}")
@@ -194,3 +227,18 @@ class EmbeddedStore(Store):
         table = table.add_column(1, "to", pa.array([r.end for r in rels], pa.string()))
         self._scan(f"COPY {type_} FROM batch (from='{start_label}', to='{end_label}')", table,
                    f"create {type_}")
+
+
+
+class _EmbeddedStagedLoad(StagedLoad):
+    """A staged load into LadybugDB: each table is ``COPY``-ed from its Parquet file, inside the
+    load's one transaction."""
+
+    store: EmbeddedStore
+
+    def copy_nodes(self, label: str, path: Path) -> None:
+        self.store._copy(f"COPY {label} FROM '{path}'", f"create {label}")
+
+    def copy_rels(self, type_: str, start_label: str, end_label: str, path: Path) -> None:
+        self.store._copy(f"COPY {type_} FROM '{path}' (from='{start_label}', to='{end_label}')",
+                         f"create {type_}")

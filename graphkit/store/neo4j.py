@@ -1,22 +1,30 @@
 """The Neo4j store, on the official ``neo4j`` driver.
 
 Chosen with ``--neo4j URI`` or ``NEO4J_URI`` (with ``NEO4J_USER``, ``NEO4J_PASSWORD``,
-``NEO4J_DATABASE``). Writes are batched ``UNWIND $rows … MERGE`` statements inside one explicit
-transaction per load; schema (a uniqueness constraint on ``id`` per label, indexes on the
-properties look-ups use) is created idempotently. Credentials are never printed or logged.
+``NEO4J_DATABASE``). Writes are batched ``UNWIND $rows …`` statements with values as parameters:
+a load is staged on disk and then creates its new records (``CREATE``) and merges stored ones
+(``MERGE``), ``batch_size`` rows per transaction; schema (a uniqueness constraint on ``id`` per
+label, indexes on the properties look-ups use) is created idempotently. Credentials are never
+printed or logged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+
+import pyarrow.parquet as pq
 
 from graphkit.errors import StoreError
 from graphkit.model import Rel, get_model
-from graphkit.store.base import Store
+from graphkit.store.base import LoadSink, Store
+from graphkit.store.staged import StagedLoad
 
 BATCH = 5_000
 
@@ -126,6 +134,21 @@ class Neo4jStore(Store):
         finally:
             self._session.close()
 
+    @contextmanager
+    def load(self) -> Iterator[LoadSink]:
+        """A load staged on disk (see store/staged.py): nothing reaches the server until every
+        row has been read, then new nodes and relationships are created and stored ones merged,
+        ``batch_size`` at a time, each chunk committed on its own."""
+        self.ensure_schema()
+        folder = Path(tempfile.mkdtemp(prefix="graphkit-load-"))
+        sink = _Neo4jStagedLoad(self, folder)
+        try:
+            yield sink
+            sink.finish()
+        finally:
+            sink.close()
+            shutil.rmtree(folder, ignore_errors=True)
+
     def execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
         from neo4j.exceptions import Neo4jError
 
@@ -164,13 +187,14 @@ class Neo4jStore(Store):
             self.execute(f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n = row",
                          {"rows": clean}, name=f"write {label}")
 
-    def existing_rels(self, type_: str, start_label: str, end_label: str, rels: list[Rel]) -> set[str]:
+    def existing_rel_ids(self, type_: str, start_label: str, end_label: str, starts: list[str],
+                         ends: list[str], ids: list[str]) -> set[str]:
         get_model().rel(type_)
         found: set[str] = set()
-        for chunk in self._batches(rels):
+        for chunk in self._batches(ids):
             rows = self.execute(
                 f"UNWIND $ids AS k MATCH ()-[r:{type_} {{id: k}}]->() RETURN r.id AS id",
-                {"ids": [r.id for r in chunk]}, name=f"find {type_}")
+                {"ids": chunk}, name=f"find {type_}")
             found.update(r["id"] for r in rows)
         return found
 
@@ -186,3 +210,36 @@ class Neo4jStore(Store):
                 f"UNWIND $rows AS row MATCH (a:{start_label} {{id: row.from}}) MATCH (b:{end_label} {{id: row.to}}) "
                 f"MERGE (a)-[r:{type_} {{id: row.props.id}}]->(b) SET r = row.props",
                 {"rows": rows}, name=f"create {type_}")
+
+
+class _Neo4jStagedLoad(StagedLoad):
+    """A staged load into Neo4j: the new records of each table are created with
+    ``UNWIND $rows ... CREATE``, ``batch_size`` rows per transaction. Stored nodes were merged
+    before (``StagedLoad``), so a load cut off midway completes when run again: the records it
+    had created are then found stored and merged, not created twice."""
+
+    store: Neo4jStore
+
+    def _chunks(self, path: Path) -> Iterator[list[dict[str, Any]]]:
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=self.store.batch_size):
+            yield batch.to_pylist()
+
+    def copy_nodes(self, label: str, path: Path) -> None:
+        label = get_model().node(label).label
+        for chunk in self._chunks(path):
+            rows = [{k: v for k, v in r.items() if v is not None} for r in chunk]
+            with self.store.transaction():
+                self.store.execute(f"UNWIND $rows AS row CREATE (n:{label}) SET n = row",
+                                   {"rows": rows}, name=f"create {label}")
+
+    def copy_rels(self, type_: str, start_label: str, end_label: str, path: Path) -> None:
+        if (start_label, end_label) not in get_model().rel(type_).between:
+            raise StoreError(f"a {type_} cannot go from {start_label} to {end_label}")
+        for chunk in self._chunks(path):
+            rows = [{"from": r.pop("from"), "to": r.pop("to"),
+                     "props": {k: v for k, v in r.items() if v is not None}} for r in chunk]
+            with self.store.transaction():
+                self.store.execute(
+                    f"UNWIND $rows AS row MATCH (a:{start_label} {{id: row.from}}) "
+                    f"MATCH (b:{end_label} {{id: row.to}}) CREATE (a)-[r:{type_}]->(b) SET r = row.props",
+                    {"rows": rows}, name=f"create {type_}")

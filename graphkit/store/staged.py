@@ -1,0 +1,236 @@
+"""Staged loads: the batches of one load kept on disk, merged, and written once at the end.
+
+Writing a load batch by batch looks up every node and relationship of each batch in the store
+and merges in Python, and on LadybugDB each uncommitted batch holds memory. A staged load
+instead merges each batch in memory (a firm repeated on several rows of the batch becomes one
+record), converts it to Arrow and appends it to one Parquet file per node label and per
+relationship table, in a folder of its own. ``finish``, called when every row has been read
+(and, in strict mode, found good), then merges the records that span batches, merges the
+records of nodes the store already holds into them, and hands each table to the backend as a
+Parquet file of new records: nodes first, so every relationship finds its endpoints. A table
+that is empty when ``finish`` starts needs no look-up of stored nodes or relationships.
+
+The result is what writing each batch with ``Store.write`` gives: the same merges in the same
+order (within a batch the last record of a relationship is kept, across batches the first),
+and the same counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import abstractmethod
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from graphkit.model import Node, Rel, get_model, merge_node_props
+from graphkit.store.base import LoadSink, Store
+
+ARROW_TYPES = {"string": pa.string(), "date": pa.date32(), "float": pa.float64(), "int": pa.int64(),
+               "bool": pa.bool_(), "list": pa.list_(pa.string())}
+
+
+def arrow_column(values: list[Any], typ: str) -> pa.Array:
+    """Python values of one model type as an Arrow array (ISO text is accepted for dates)."""
+    if typ == "date":
+        values = [v if (v is None or isinstance(v, dt.date)) else dt.date.fromisoformat(str(v)[:10])
+                  for v in values]
+    return pa.array(values, type=ARROW_TYPES[typ])
+
+
+def arrow_columns(rows: list[dict[str, Any]], schema: pa.Schema) -> list[pa.Array]:
+    """The columns of ``schema`` from dicts (a key missing is null; other keys are ignored)."""
+    try:  # one conversion in Arrow, about three times faster than a list per column
+        return pa.array(rows, type=pa.struct(list(schema))).flatten()
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # e.g. a date given as text
+        types = {pa.string(): "string", pa.date32(): "date", pa.float64(): "float",
+                 pa.int64(): "int", pa.bool_(): "bool", pa.list_(pa.string()): "list"}
+        return [arrow_column([r.get(f.name) for r in rows], types[f.type]) for f in schema]
+
+
+def node_schema(label: str) -> pa.Schema:
+    """A node table's columns in the store's order: id, properties, provenance."""
+    return pa.schema([(c, ARROW_TYPES[t]) for c, t in get_model().node_columns(label).items()])
+
+
+def rel_schema(type_: str) -> pa.Schema:
+    """A relationship table's columns: its endpoints' ids ``from`` and ``to``, then its own."""
+    return pa.schema([("from", pa.string()), ("to", pa.string()),
+                      *((c, ARROW_TYPES[t]) for c, t in get_model().rel_columns(type_).items())])
+
+
+class StagedLoad(LoadSink):
+    """A load staged in ``folder`` (see the module docstring). A backend says how a Parquet
+    file of new nodes or relationships is written (``copy_nodes``, ``copy_rels``), and
+    provides ``existing_rel_ids``; the rest uses the store protocol."""
+
+    def __init__(self, store: Store, folder: Path):
+        super().__init__(store)
+        self.folder = folder
+        self._node_runs: dict[str, tuple[Path, pq.ParquetWriter]] = {}
+        self._rel_runs: dict[tuple[str, str, str], tuple[Path, pq.ParquetWriter]] = {}
+
+    @abstractmethod
+    def copy_nodes(self, label: str, path: Path) -> None:
+        """Create the nodes in ``path`` (none of them is stored yet)."""
+
+    @abstractmethod
+    def copy_rels(self, type_: str, start_label: str, end_label: str, path: Path) -> None:
+        """Create the relationships in ``path`` (none stored yet; their endpoints are)."""
+
+    # ---- staging ---------------------------------------------------------------------------
+
+    def add(self, nodes: list[Node], rels: list[Rel]) -> None:
+        model = get_model()
+        by_label: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        for node in nodes:
+            bucket = by_label[node.label]
+            old = bucket.get(node.id)
+            # the first record's properties are taken as they are: only model columns are staged
+            bucket[node.id] = node.props if old is None else merge_node_props(node.label, old, node.props)
+        for label, merged in by_label.items():
+            schema = node_schema(label)
+            arrays = [pa.array(list(merged), pa.string()),
+                      *arrow_columns(list(merged.values()), schema.remove(schema.get_field_index("id")))]
+            self._append(self._node_runs, label, f"node.{label}", schema, arrays)
+        groups: dict[tuple[str, str, str], dict[str, Rel]] = defaultdict(dict)
+        for rel in rels:
+            groups[(rel.type, rel.start_label, rel.end_label)][rel.id] = rel  # the last one stays
+        for (type_, sl, el), by_id in groups.items():
+            if (sl, el) not in model.rel(type_).between:
+                raise ValueError(f"a {type_} cannot go from {sl} to {el}")
+            batch = list(by_id.values())
+            schema = rel_schema(type_)
+            arrays = [pa.array([r.start for r in batch], pa.string()),
+                      pa.array([r.end for r in batch], pa.string()),
+                      pa.array(list(by_id), pa.string()),
+                      *arrow_columns([r.props for r in batch], pa.schema(list(schema)[3:]))]
+            self._append(self._rel_runs, (type_, sl, el), f"rel.{type_}.{sl}.{el}", schema, arrays)
+
+    def _append(self, runs: dict[Any, tuple[Path, pq.ParquetWriter]], key: Any, name: str,
+                schema: pa.Schema, arrays: list[pa.Array]) -> None:
+        run = runs.get(key)
+        if run is None:
+            path = self.folder / f"{name}.parquet"
+            run = runs[key] = (path, pq.ParquetWriter(path, schema))
+        run[1].write_table(pa.Table.from_arrays(arrays, schema=schema))  # one row group per batch
+
+    def close(self) -> None:
+        """Close the staging files (idempotent)."""
+        for _, writer in [*self._node_runs.values(), *self._rel_runs.values()]:
+            writer.close()
+
+    # ---- writing -----------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Write everything staged."""
+        self.close()
+        store = self.store
+        stored_labels = {label for label in self._node_runs
+                         if store.execute(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]}
+        stored_types = {t for t, _, _ in self._rel_runs
+                        if store.execute(f"MATCH ()-[r:{t}]->() RETURN count(r) AS n")[0]["n"]}
+        for label, (path, _) in self._node_runs.items():
+            self._finish_nodes(label, path, label in stored_labels)
+        for (type_, sl, el), (path, _) in sorted(self._rel_runs.items()):
+            self._finish_rels(type_, sl, el, path, type_ in stored_types)
+
+    def _finish_nodes(self, label: str, path: Path, stored: bool) -> None:
+        store = self.store
+        schema = node_schema(label)
+        staged, dups = _duplicates(path)
+        if not dups and not stored:
+            self.copy_nodes(label, path)
+            self.stats.nodes_created += staged
+            return
+        merged: dict[str, dict[str, Any]] = {}  # records of one node staged in several batches
+
+        def without_stored(table: pa.Table) -> pa.Table:
+            """``table`` less the nodes already stored, which are merged and updated."""
+            if not stored or not table.num_rows:
+                return table
+            existing = store.fetch_nodes(label, table.column("id").to_pylist())
+            if not existing:
+                return table
+            mask = pc.is_in(table.column("id"), value_set=pa.array(list(existing), pa.string()))
+            updates = []
+            for row in table.filter(mask).to_pylist():
+                old = existing[row["id"]]
+                combined = merge_node_props(label, old, row)
+                combined.setdefault("first_loaded", old.get("first_loaded"))
+                updates.append(combined)
+            store.update_nodes(label, updates)
+            return table.filter(pc.invert(mask))
+
+        final = self.folder / f"final.node.{label}.parquet"
+        created = 0
+        with pq.ParquetWriter(final, schema) as writer:
+            source = pq.ParquetFile(path)
+            for i in range(source.num_row_groups):
+                table = source.read_row_group(i)
+                if dups:
+                    mask = pc.is_in(table.column("id"), value_set=dups)
+                    for row in table.filter(mask).to_pylist():
+                        old = merged.get(row["id"])
+                        merged[row["id"]] = row if old is None else merge_node_props(label, old, row)
+                    table = table.filter(pc.invert(mask))
+                table = without_stored(table)
+                writer.write_table(table)
+                created += table.num_rows
+            if merged:
+                table = without_stored(pa.Table.from_pylist(list(merged.values()), schema=schema))
+                writer.write_table(table)
+                created += table.num_rows
+        if created:
+            self.copy_nodes(label, final)
+        self.stats.nodes_created += created
+        self.stats.nodes_updated += staged - created
+
+    def _finish_rels(self, type_: str, sl: str, el: str, path: Path, stored: bool) -> None:
+        schema = rel_schema(type_)
+        staged, dups = _duplicates(path)
+        if not dups and not stored:
+            self.copy_rels(type_, sl, el, path)
+            self.stats.rels_created += staged
+            return
+        seen: set[str] = set()  # across batches the first record of a relationship stays
+        final = self.folder / f"final.rel.{type_}.{sl}.{el}.parquet"
+        created = 0
+        with pq.ParquetWriter(final, schema) as writer:
+            source = pq.ParquetFile(path)
+            for i in range(source.num_row_groups):
+                table = source.read_row_group(i)
+                if dups:
+                    mask = pc.is_in(table.column("id"), value_set=dups)
+                    first = []
+                    for row in table.filter(mask).to_pylist():
+                        if row["id"] not in seen:
+                            seen.add(row["id"])
+                            first.append(row)
+                    table = pa.concat_tables([table.filter(pc.invert(mask)),
+                                              pa.Table.from_pylist(first, schema=schema)])
+                if stored and table.num_rows:
+                    have = self.store.existing_rel_ids(type_, sl, el, table.column("from").to_pylist(),
+                                                       table.column("to").to_pylist(),
+                                                       table.column("id").to_pylist())
+                    if have:
+                        table = table.filter(pc.invert(pc.is_in(table.column("id"),
+                                                                value_set=pa.array(list(have), pa.string()))))
+                writer.write_table(table)
+                created += table.num_rows
+        if created:
+            self.copy_rels(type_, sl, el, final)
+        self.stats.rels_created += created
+        self.stats.rels_existing += staged - created
+
+
+def _duplicates(path: Path) -> tuple[int, pa.Array | None]:
+    """How many records a staged file holds, and the ids staged more than once (None if none)."""
+    ids = pq.read_table(path, columns=["id"]).column("id")
+    counts = pc.value_counts(ids)
+    dups = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
+    return len(ids), (dups if len(dups) else None)
