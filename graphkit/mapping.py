@@ -153,7 +153,8 @@ class Mapping:
     entities: dict[str, EntitySpec]
     relationships: list[RelSpec]
 
-    def required_columns(self) -> list[str]:
+    def columns(self) -> set[str]:
+        """Every file column the mapping reads (pseudo-columns such as ``_line`` excluded)."""
         cols: set[str] = set()
         for e in self.entities.values():
             cols |= e.columns()
@@ -161,7 +162,10 @@ class Mapping:
             cols |= r.columns()
         if self.record_id:
             cols.add(self.record_id)
-        return sorted(cols - self.optional_columns - PSEUDO_COLUMNS)
+        return cols - PSEUDO_COLUMNS
+
+    def required_columns(self) -> list[str]:
+        return sorted(self.columns() - self.optional_columns)
 
 
 # --------------------------------------------------------------------------------------------
@@ -393,14 +397,7 @@ class RecordBuilder:
         self.file = file
         self.loaded_at = loaded_at
         self.model = get_model()
-        cols: set[str] = set()
-        for e in mapping.entities.values():
-            cols |= e.columns()
-        for r in mapping.relationships:
-            cols |= r.columns()
-        if mapping.record_id:
-            cols.add(mapping.record_id)
-        self._columns = sorted(cols - PSEUDO_COLUMNS)
+        self._columns = sorted(mapping.columns())
         self._typed_cache: dict[tuple[str, str], Any] = {}
         self._caches: list[dict[Any, Any]] = [self._typed_cache]  # emptied by close()
         self._entities = [(name, self._compile_entity(spec)) for name, spec in mapping.entities.items()]

@@ -21,7 +21,7 @@ import pyarrow as pa
 from graphkit.errors import StoreError
 from graphkit.model import Rel, get_model
 from graphkit.store.base import LoadSink, Store
-from graphkit.store.staged import StagedLoad, arrow_column
+from graphkit.store.staged import StagedLoad, arrow_column, staged
 
 DEFAULT_DB = "graphkit-data"
 DB_FILE = "graph.lbdb"
@@ -126,15 +126,8 @@ class EmbeddedStore(Store):
     def load(self) -> Iterator[LoadSink]:
         """One transaction for the whole load, its batches staged on disk (see store/staged.py)
         and each table COPY-ed from its Parquet file at the end."""
-        with self.transaction():
-            folder = self._staging_folder()
-            sink = _EmbeddedStagedLoad(self, folder)
-            try:
-                yield sink
-                sink.finish()
-            finally:
-                sink.close()
-                shutil.rmtree(folder, ignore_errors=True)
+        with self.transaction(), staged(_EmbeddedStagedLoad(self, self._staging_folder())) as sink:
+            yield sink
 
     def _staging_folder(self) -> Path:
         """A new folder for a load's staging files: inside the database directory (the same

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +23,7 @@ import pyarrow.parquet as pq
 from graphkit.errors import StoreError
 from graphkit.model import Rel, get_model
 from graphkit.store.base import LoadSink, Store
-from graphkit.store.staged import StagedLoad
+from graphkit.store.staged import StagedLoad, staged
 
 BATCH = 5_000
 
@@ -140,14 +139,8 @@ class Neo4jStore(Store):
         row has been read, then new nodes and relationships are created and stored ones merged,
         ``batch_size`` at a time, each chunk committed on its own."""
         self.ensure_schema()
-        folder = Path(tempfile.mkdtemp(prefix="graphkit-load-"))
-        sink = _Neo4jStagedLoad(self, folder)
-        try:
+        with staged(_Neo4jStagedLoad(self, Path(tempfile.mkdtemp(prefix="graphkit-load-")))) as sink:
             yield sink
-            sink.finish()
-        finally:
-            sink.close()
-            shutil.rmtree(folder, ignore_errors=True)
 
     def execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
         from neo4j.exceptions import Neo4jError

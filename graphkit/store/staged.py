@@ -18,8 +18,11 @@ and the same counts.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from abc import abstractmethod
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -234,3 +237,15 @@ def _duplicates(path: Path) -> tuple[int, pa.Array | None]:
     counts = pc.value_counts(ids)
     dups = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
     return len(ids), (dups if len(dups) else None)
+
+
+@contextmanager
+def staged(sink: StagedLoad) -> Iterator[StagedLoad]:
+    """A load's life: batches go to ``sink``; when the caller is done without error the sink
+    writes them out (``finish``); its staging folder is removed either way."""
+    try:
+        yield sink
+        sink.finish()
+    finally:
+        sink.close()
+        shutil.rmtree(sink.folder, ignore_errors=True)
