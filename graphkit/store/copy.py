@@ -2,6 +2,9 @@
 
 Nodes go first, then relationships, in batches, through the target's ordinary write path, so a
 push is idempotent: pushing twice, or again after an interrupted push, ends with the same counts.
+Batches are read in id order after the last id read (keyset paging): ``SKIP`` would sort the
+whole table again for every batch, and LadybugDB 0.22 crashed (a segfault) reading relationships
+that way after the node tables of a 100k-company graph.
 """
 
 from __future__ import annotations
@@ -27,12 +30,13 @@ def copy_store(source: Store, target: Store, *, batch: int = BATCH,
     for label in model.nodes:
         columns = list(model.node_columns(label))
         ret = ", ".join(f"n.{c} AS {c}" for c in columns)
-        skip = 0
+        after = ""
         while True:
-            rows = source.execute(f"MATCH (n:{label}) RETURN {ret} ORDER BY n.id SKIP $skip LIMIT $limit",
-                                  {"skip": skip, "limit": batch}, name=f"read {label}")
+            rows = source.execute(f"MATCH (n:{label}) WHERE n.id > $after RETURN {ret} ORDER BY n.id LIMIT $limit",
+                                  {"after": after, "limit": batch}, name=f"read {label}")
             if not rows:
                 break
+            after = rows[-1]["id"]
             with target.transaction():
                 existing = target.fetch_nodes(label, [r["id"] for r in rows])
                 fresh = [r for r in rows if r["id"] not in existing]
@@ -44,19 +48,19 @@ def copy_store(source: Store, target: Store, *, batch: int = BATCH,
             stats.nodes_updated += len(rows) - len(fresh)
             if progress:
                 progress(len(rows))
-            skip += batch
     for rt in model.relationships.values():
         columns = [c for c in model.rel_columns(rt.type) if c != "id"]
         ret = ", ".join(f"r.{c} AS {c}" for c in columns)
         for start_label, end_label in rt.between:
-            skip = 0
+            after = ""
             while True:
                 rows = source.execute(
-                    f"MATCH (a:{start_label})-[r:{rt.type}]->(b:{end_label}) RETURN a.id AS _from, b.id AS _to, "
-                    f"r.id AS _id, {ret} ORDER BY r.id SKIP $skip LIMIT $limit", {"skip": skip, "limit": batch},
-                    name=f"read {rt.type}")
+                    f"MATCH (a:{start_label})-[r:{rt.type}]->(b:{end_label}) WHERE r.id > $after "
+                    f"RETURN a.id AS _from, b.id AS _to, r.id AS _id, {ret} ORDER BY r.id LIMIT $limit",
+                    {"after": after, "limit": batch}, name=f"read {rt.type}")
                 if not rows:
                     break
+                after = rows[-1]["_id"]
                 rels = []
                 for r in rows:
                     props = {c: r[c] for c in columns}
@@ -72,5 +76,4 @@ def copy_store(source: Store, target: Store, *, batch: int = BATCH,
                 stats.rels_existing += len(rels) - len(new_rels)
                 if progress:
                     progress(len(rows))
-                skip += batch
     return stats
