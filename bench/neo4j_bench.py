@@ -374,6 +374,12 @@ def main(argv: list[str] | None = None) -> int:
                          "store, exit -11, in runs on 2026-11-23)")
     ap.add_argument("--note", action="append", default=[],
                     help="a note printed with the run's figures (repeatable)")
+    ap.add_argument("--heap", default=None,
+                    help="bench-only override of the server's heap (e.g. 3g; default: "
+                         "graphkit.neo4j_server.HEAP), written to the workspace's extra.conf")
+    ap.add_argument("--pagecache", default=None,
+                    help="bench-only override of the server's page cache (e.g. 4g for 1M "
+                         "companies; default: graphkit.neo4j_server.PAGECACHE)")
     ap.add_argument("--render-only", action="store_true",
                     help="rewrite the doc's Neo4j section from WORKDIR/results.json (no measuring)")
     args = ap.parse_args(argv)
@@ -417,6 +423,15 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(ws, ignore_errors=True)
     pw = secrets.token_urlsafe(18)
     env = {"NEO4J_PASSWORD": pw}
+    res["memory"] = {"heap": args.heap or ns.HEAP, "pagecache": args.pagecache or ns.PAGECACHE,
+                     "overridden": [k for k in ("heap", "pagecache") if getattr(args, k)]}
+    if args.heap or args.pagecache:  # bench-only: graphkit.neo4j_server's extra.conf overrides
+        extra = ns._dir(ws) / "extra.conf"
+        extra.parent.mkdir(parents=True, exist_ok=True)
+        extra.write_text("# bench/neo4j_bench.py --heap / --pagecache\n"
+                         + (f"server.memory.heap.initial_size={args.heap}\n"
+                            f"server.memory.heap.max_size={args.heap}\n" if args.heap else "")
+                         + (f"server.memory.pagecache.size={args.pagecache}\n" if args.pagecache else ""))
     home = ns.fetch()
     res["neo4j_home"] = str(home)
     t = time.perf_counter()
