@@ -624,7 +624,10 @@ def render_run(res: dict[str, Any]) -> str:
     rows = res["csv_rows"]
     ram = next((f"{int(ln.split()[1]) / 1024 / 1024:.1f} GiB" for ln in Path("/proc/meminfo").read_text().splitlines()
                 if ln.startswith("MemTotal")), "?")
-    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    try:
+        java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    except (OSError, IndexError):
+        java = "java: not found"
     mem = res.get("memory")
     memory = (f"{mem['heap']} heap, {mem['pagecache']} page cache"
               + (f"; {' and '.join(mem['overridden'])} set for this run with `--{' --'.join(mem['overridden'])}`, "
