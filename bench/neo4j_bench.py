@@ -1,8 +1,15 @@
-"""Neo4j benchmark: driver ingest, push, find-links and neo4j-admin import at one size; appends
-a "Neo4j" section to docs/benchmarks.md.
+"""Neo4j benchmark: driver ingest, push, find-links and neo4j-admin import at one size; writes
+the "Neo4j" section of docs/benchmarks.md over every size measured so far.
 
     python bench/neo4j_bench.py                    # 100k companies, after bench/run.py --keep
+    python bench/neo4j_bench.py --companies 1000000 --batches 20000 --max-seconds 60 \\
+        --skip-push --pagecache 4g --runpy-workdir W    # 1M, after bench/run.py --sizes 1000000 --keep --workdir W
     python bench/neo4j_bench.py --companies 10000 --batches 1000 --queries 20   # smoke test
+
+Each run is at one size; its results replace that size's entry in ``docs/benchmarks-neo4j.json``
+(beside the doc: ``--doc X.md`` keeps them in ``X-neo4j.json``) and the section is rendered from
+all entries: find-links and the targets with one column per size, then each size's run. A
+section written before that file existed is kept verbatim as its size's entry.
 
 Starts a local Neo4j (``graphkit.neo4j_server.start``, free ports, a fresh workspace and a random
 password that is passed to children only through the environment), then, on the synthetic
