@@ -338,6 +338,19 @@ def run_child(kind: str, *args: Any, rust: bool = False, env_extra: dict[str, st
     return out
 
 
+def _cpu_busy(seconds: float = 5.0) -> float:
+    """Share of all cores busy over ``seconds`` (from /proc/stat), taken while this run is idle
+    (its server up but not asked anything): what other work on the machine uses."""
+    def read() -> tuple[int, int]:
+        f = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = f[3] + (f[4] if len(f) > 4 else 0)
+        return sum(f[:8]), idle
+    t0, i0 = read()
+    time.sleep(seconds)
+    t1, i1 = read()
+    return 1 - (i1 - i0) / max(1, t1 - t0)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -506,15 +519,20 @@ def main(argv: list[str] | None = None) -> int:
             res["schema"] = run_child("schema", uri, env_extra=env)
             res["admin"]["counts_after"] = run_child("count", uri, env_extra=env)
             res["load"]["before_find_links_neo4j"] = os.getloadavg()
+            res["cpu_busy"] = {"before_find_links_neo4j": _cpu_busy()}
             res["links_neo4j"] = run_child("links", "neo4j", uri, args.queries, args.seed, ids_file,
                                            rust=True, env_extra=env)
         finally:
             ns.stop(ws)
             log("server stopped")
     res["load"]["before_find_links_embedded"] = os.getloadavg()
+    res.setdefault("cpu_busy", {})["before_find_links_embedded"] = _cpu_busy()
     res["links_embedded"] = run_child("links", "embedded", emb_db, args.queries, args.seed, ids_file)
     runpy = args.runpy_workdir / "results.json"
     res["runpy"] = json.loads(runpy.read_text()) if runpy.exists() else None
+    if runpy.exists():
+        res["runpy_source"] = (f"`bench/run.py --workdir {args.runpy_workdir}`, results written "
+                               f"{dt.datetime.fromtimestamp(runpy.stat().st_mtime).astimezone():%Y-%m-%d %H:%M %Z}")
     res["total_minutes"] = (time.perf_counter() - t_start) / 60
     res["command"], res["started"] = command, started.isoformat()
     (args.workdir / "results.json").write_text(json.dumps(res, indent=2, default=str))
@@ -651,11 +669,18 @@ def render_run(res: dict[str, Any]) -> str:
          f"- data: the {n:,}-company synthetic registry of `bench/run.py` ({rows:,} CSV rows); "
          f"the server and the client share the machine's {os.cpu_count()} cores",
          ]
+    busy = res.get("cpu_busy") or {}
     if load:
-        L.append("- load average (1 min, `os.getloadavg`): " + ", ".join(
-            f"{k.replace('_', ' ')} {v[0]:.1f}" for k, v in load.items())
-            + (" - the machine was shared with other work (a load above its 2 cores), so the times "
-               "are slower than on an idle machine" if max(v[0] for v in load.values()) > 2.2 else ""))
+        L.append("- load average (1 min, `os.getloadavg`; it includes this run's own earlier steps, e.g. "
+                 "the neo4j-admin import uses every core): " + ", ".join(
+                     f"{k.replace('_', ' ')} {v[0]:.1f}" for k, v in load.items()))
+    if busy:
+        shared = max(busy.values()) > 0.25
+        L.append("- other work on the machine: share of both cores busy in the 5 s before each find-links "
+                 "timing, while this run was idle: " + ", ".join(
+                     f"{k.replace('_', ' ')} {v:.0%}" for k, v in busy.items())
+                 + (" - the machine was shared, so these times are slower than on an idle machine"
+                    if shared else " (the machine was otherwise quiet)"))
     L += [""]
     L += [f"- note: {note}" for note in res.get("notes", [])] + ([""] if res.get("notes") else [])
     emb_ing = res.get("embedded_ingest_rows_s")
@@ -697,7 +722,8 @@ def render_run(res: dict[str, Any]) -> str:
         f"B={r['batch']:,}{' rust' if r['rust'] else ''}: " + ", ".join(f"{k // 1000}k: {t:.0f} s" for k, t in r["series"])
         for r in res["ingest"] if r["series"]) + "."]
     if emb_ing:
-        L += ["", f"Embedded end-to-end ingest of the same CSV in the run above: {emb_ing:,.0f} rows/s."]
+        L += ["", f"Embedded end-to-end ingest of the same CSV by the run that made it "
+              f"({res.get('runpy_source', 'bench/run.py')}): {emb_ing:,.0f} rows/s."]
     L += [""]
     L += ["#### Push (`graphkit push`: `copy_store` from the embedded store)", "",
           f"Stopped after the first batch past {res['push'][0]['max_seconds']:g} s (each batch is its "
@@ -723,7 +749,7 @@ def render_run(res: dict[str, Any]) -> str:
               "one warm-up call first, nearest-rank percentiles; the Neo4j graph is the neo4j-admin-imported "
               f"one below, with graphkit's constraints and indexes created after the import "
               f"({res['schema']['seconds']:.0f} s, online before timing); driver with rust ext.", "",
-              f"| {n // 1000}k companies | Neo4j | embedded (LadybugDB), same run, same firms |", "|---|---|---|",
+              f"| {_size(n)} companies | Neo4j | embedded (LadybugDB), same run, same firms |", "|---|---|---|",
               f"| p50 | {ln['p50_ms']:.1f} ms | {le['p50_ms']:.1f} ms |",
               f"| p95 | {ln['p95_ms']:.1f} ms | {le['p95_ms']:.1f} ms |",
               f"| max | {ln['max_ms']:.1f} ms | {le['max_ms']:.1f} ms |",
