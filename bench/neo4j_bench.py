@@ -578,6 +578,15 @@ def _keep_run(doc: Path, res: dict[str, Any]) -> None:
     for f in rp.get("full", []):
         if f.get("companies") == res["companies"] and not f["ingest"].get("failed"):
             entry["embedded_ingest_rows_s"] = f["ingest"]["rows"] / f["ingest"]["seconds"]
+    prev = runs.get(res["companies"])
+    if prev and "adopted_text" not in prev and prev.get("started") != res.get("started"):
+        # the run replaced stays as a line of figures: the spread between runs is worth seeing
+        entry["earlier"] = (prev.get("earlier", []) + [{
+            "started": prev["started"], "command": prev["command"],
+            "links_neo4j": prev.get("links_neo4j"), "links_embedded": prev.get("links_embedded"),
+            "admin_records_s": (prev.get("admin") or {}).get("records_s")}])[-3:]
+    elif prev and prev.get("started") == res.get("started"):
+        entry["earlier"] = prev.get("earlier", [])
     runs[res["companies"]] = entry
     path.write_text(json.dumps({"runs": {str(k): runs[k] for k in sorted(runs)}}, indent=1, default=str) + "\n",
                     encoding="utf-8")
@@ -814,6 +823,17 @@ def render_all(runs: dict[int, dict[str, Any]]) -> str:
     L.append("| calls that found a link | " + " | ".join(
         f"{found(runs[n].get('links_neo4j'))} | {found(runs[n].get('links_embedded'))}" for n in sizes) + " |")
     L += [""]
+
+    def pms(links: dict[str, Any] | None) -> str:
+        return "/".join(cell(links, k).removesuffix(" ms") for k in ("p50_ms", "p95_ms", "max_ms")) + " ms"
+
+    for n in sizes:
+        for e in runs[n].get("earlier", []):
+            L += [f"Earlier run at {_size(n)}, replaced by the one above "
+                  f"({dt.datetime.fromisoformat(e['started']):%Y-%m-%d %H:%M %Z}, `{e['command'].split(' --note')[0]}`): "
+                  f"p50/p95/max Neo4j {pms(e.get('links_neo4j'))}, embedded {pms(e.get('links_embedded'))}"
+                  + (f"; neo4j-admin import {e['admin_records_s']:,.0f} records/s" if e.get("admin_records_s") else "")
+                  + ".", ""]
 
     big = runs.get(1_000_000)
     ln_big = big.get("links_neo4j") if big else None

@@ -92,8 +92,13 @@ def test_a_1m_run_keeps_the_100k_section_and_sets_the_verdict(tmp_path: Path) ->
     assert "runpy" not in runs["1000000"] and runs["1000000"]["embedded_ingest_rows_s"] > 0
 
     # a later run at 1M replaces only the 1M run; the 100k one stays, and rendering twice is stable
-    again = _write(doc, _run_1m(p95=40.0))
+    later = _run_1m(p95=40.0)
+    later["started"] = "2026-11-23T16:30:00+00:00"
+    again = _write(doc, later)
+    assert "Earlier run at 1M, replaced by the one above (2026-11-23 16:16 UTC" in again
+    assert "p50/p95/max Neo4j 26.7/80.0/160.0 ms" in again
     assert "| p95 | 35.4 ms | 5.3 ms | 40.0 ms | 20.0 ms |" in again
     assert again.split("| find-links p95 <= 50 ms at 1M on Neo4j |")[1].split("\n")[0].endswith("**met** |")
     neo4j_bench._write_doc(doc, neo4j_bench.render_all(neo4j_bench._load_runs(doc)))
     assert doc.read_text(encoding="utf-8") == again
+    assert _write(doc, later) == again  # the same run kept again is not its own earlier run
