@@ -1,8 +1,15 @@
-"""Neo4j benchmark: driver ingest, push, find-links and neo4j-admin import at one size; appends
-a "Neo4j" section to docs/benchmarks.md.
+"""Neo4j benchmark: driver ingest, push, find-links and neo4j-admin import at one size; writes
+the "Neo4j" section of docs/benchmarks.md over every size measured so far.
 
     python bench/neo4j_bench.py                    # 100k companies, after bench/run.py --keep
+    python bench/neo4j_bench.py --companies 1000000 --batches 20000 --max-seconds 60 \\
+        --skip-push --pagecache 4g --runpy-workdir W    # 1M, after bench/run.py --sizes 1000000 --keep --workdir W
     python bench/neo4j_bench.py --companies 10000 --batches 1000 --queries 20   # smoke test
+
+Each run is at one size; its results replace that size's entry in ``docs/benchmarks-neo4j.json``
+(beside the doc: ``--doc X.md`` keeps them in ``X-neo4j.json``) and the section is rendered from
+all entries: find-links and the targets with one column per size, then each size's run. A
+section written before that file existed is kept verbatim as its size's entry.
 
 Starts a local Neo4j (``graphkit.neo4j_server.start``, free ports, a fresh workspace and a random
 password that is passed to children only through the environment), then, on the synthetic
@@ -331,6 +338,19 @@ def run_child(kind: str, *args: Any, rust: bool = False, env_extra: dict[str, st
     return out
 
 
+def _cpu_busy(seconds: float = 5.0) -> float:
+    """Share of all cores busy over ``seconds`` (from /proc/stat), taken while this run is idle
+    (its server up but not asked anything): what other work on the machine uses."""
+    def read() -> tuple[int, int]:
+        f = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = f[3] + (f[4] if len(f) > 4 else 0)
+        return sum(f[:8]), idle
+    t0, i0 = read()
+    time.sleep(seconds)
+    t1, i1 = read()
+    return 1 - (i1 - i0) / max(1, t1 - t0)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -374,14 +394,24 @@ def main(argv: list[str] | None = None) -> int:
                          "store, exit -11, in runs on 2026-11-23)")
     ap.add_argument("--note", action="append", default=[],
                     help="a note printed with the run's figures (repeatable)")
+    ap.add_argument("--heap", default=None,
+                    help="bench-only override of the server's heap (e.g. 3g; default: "
+                         "graphkit.neo4j_server.HEAP), written to the workspace's extra.conf")
+    ap.add_argument("--pagecache", default=None,
+                    help="bench-only override of the server's page cache (e.g. 4g for 1M "
+                         "companies; default: graphkit.neo4j_server.PAGECACHE)")
     ap.add_argument("--render-only", action="store_true",
                     help="rewrite the doc's Neo4j section from WORKDIR/results.json (no measuring)")
     args = ap.parse_args(argv)
     if args.render_only:
-        res = json.loads((args.workdir / "results.json").read_text())
-        runpy = args.runpy_workdir / "results.json"
-        res["runpy"] = json.loads(runpy.read_text()) if runpy.exists() else None
-        _write_doc(args.doc, render(res, res["command"], dt.datetime.fromisoformat(res["started"])))
+        results = args.workdir / "results.json"
+        if results.exists():
+            res = json.loads(results.read_text())
+            if not res.get("runpy"):
+                runpy = args.runpy_workdir / "results.json"
+                res["runpy"] = json.loads(runpy.read_text()) if runpy.exists() else None
+            _keep_run(args.doc, res)
+        _write_doc(args.doc, render_all(_load_runs(args.doc)))
         return 0
     command = "python bench/neo4j_bench.py" + (" " + " ".join(argv) if argv else "")
     started = dt.datetime.now().astimezone()
@@ -395,6 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     emb_db = src / "db-graphkit"
     args.workdir.mkdir(parents=True, exist_ok=True)
     res: dict[str, Any] = {"companies": n, "ingest": [], "notes": list(args.note)}
+    res["load"] = {"at_start": os.getloadavg()}
     if not csv_path.exists():
         from synth import generate
 
@@ -417,6 +448,15 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(ws, ignore_errors=True)
     pw = secrets.token_urlsafe(18)
     env = {"NEO4J_PASSWORD": pw}
+    res["memory"] = {"heap": args.heap or ns.HEAP, "pagecache": args.pagecache or ns.PAGECACHE,
+                     "overridden": [k for k in ("heap", "pagecache") if getattr(args, k)]}
+    if args.heap or args.pagecache:  # bench-only: graphkit.neo4j_server's extra.conf overrides
+        extra = ns._dir(ws) / "extra.conf"
+        extra.parent.mkdir(parents=True, exist_ok=True)
+        extra.write_text("# bench/neo4j_bench.py --heap / --pagecache\n"
+                         + (f"server.memory.heap.initial_size={args.heap}\n"
+                            f"server.memory.heap.max_size={args.heap}\n" if args.heap else "")
+                         + (f"server.memory.pagecache.size={args.pagecache}\n" if args.pagecache else ""))
     home = ns.fetch()
     res["neo4j_home"] = str(home)
     t = time.perf_counter()
@@ -478,22 +518,118 @@ def main(argv: list[str] | None = None) -> int:
             uri = info.bolt_uri
             res["schema"] = run_child("schema", uri, env_extra=env)
             res["admin"]["counts_after"] = run_child("count", uri, env_extra=env)
+            res["load"]["before_find_links_neo4j"] = os.getloadavg()
+            res["cpu_busy"] = {"before_find_links_neo4j": _cpu_busy()}
             res["links_neo4j"] = run_child("links", "neo4j", uri, args.queries, args.seed, ids_file,
                                            rust=True, env_extra=env)
         finally:
             ns.stop(ws)
             log("server stopped")
+    res["load"]["before_find_links_embedded"] = os.getloadavg()
+    res.setdefault("cpu_busy", {})["before_find_links_embedded"] = _cpu_busy()
     res["links_embedded"] = run_child("links", "embedded", emb_db, args.queries, args.seed, ids_file)
     runpy = args.runpy_workdir / "results.json"
     res["runpy"] = json.loads(runpy.read_text()) if runpy.exists() else None
+    if runpy.exists():
+        res["runpy_source"] = (f"`bench/run.py --workdir {args.runpy_workdir}`, results written "
+                               f"{dt.datetime.fromtimestamp(runpy.stat().st_mtime).astimezone():%Y-%m-%d %H:%M %Z}")
     res["total_minutes"] = (time.perf_counter() - t_start) / 60
     res["command"], res["started"] = command, started.isoformat()
     (args.workdir / "results.json").write_text(json.dumps(res, indent=2, default=str))
-    text = render(res, command, started)
+    _keep_run(args.doc, res)
+    text = render_all(_load_runs(args.doc))
     _write_doc(args.doc, text)
-    log(f"appended the Neo4j section to {args.doc}")
+    log(f"wrote the Neo4j section of {args.doc} ({_store_path(args.doc).name} keeps each size's results)")
     print(text)
     return 0
+
+
+# ============================================================================================
+# Each size's results, kept beside the doc so that a run at one size does not drop the others
+
+
+def _store_path(doc: Path) -> Path:
+    """docs/benchmarks.md -> docs/benchmarks-neo4j.json (one entry per size, the newest run)."""
+    return doc.with_name(doc.stem + "-neo4j.json")
+
+
+def _size(n: int) -> str:
+    return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else f"{n:,}"
+
+
+def _load_runs(doc: Path) -> dict[int, dict[str, Any]]:
+    path = _store_path(doc)
+    runs = json.loads(path.read_text(encoding="utf-8"))["runs"] if path.exists() else {}
+    return {int(k): v for k, v in runs.items()}
+
+
+def _keep_run(doc: Path, res: dict[str, Any]) -> None:
+    """Put one run's results into the store (replacing that size's previous run). The first
+    time, a Neo4j section rendered by the one-size script before the store existed is kept as
+    it is (its text and the figures read from it), so its size is not lost."""
+    path = _store_path(doc)
+    runs = _load_runs(doc)
+    if not path.exists() and doc.exists():
+        legacy = _adopt_section(doc.read_text(encoding="utf-8"))
+        if legacy and legacy["companies"] != res["companies"]:
+            runs[legacy["companies"]] = legacy
+    entry = {k: v for k, v in res.items() if k != "runpy"}
+    rp = res.get("runpy") or {}
+    for f in rp.get("full", []):
+        if f.get("companies") == res["companies"] and not f["ingest"].get("failed"):
+            entry["embedded_ingest_rows_s"] = f["ingest"]["rows"] / f["ingest"]["seconds"]
+    prev = runs.get(res["companies"])
+    if prev and "adopted_text" not in prev and prev.get("started") != res.get("started"):
+        # the run replaced stays as a line of figures: the spread between runs is worth seeing
+        entry["earlier"] = (prev.get("earlier", []) + [{
+            "started": prev["started"], "command": prev["command"],
+            "links_neo4j": prev.get("links_neo4j"), "links_embedded": prev.get("links_embedded"),
+            "admin_records_s": (prev.get("admin") or {}).get("records_s")}])[-3:]
+    elif prev and prev.get("started") == res.get("started"):
+        entry["earlier"] = prev.get("earlier", [])
+    runs[res["companies"]] = entry
+    path.write_text(json.dumps({"runs": {str(k): runs[k] for k in sorted(runs)}}, indent=1, default=str) + "\n",
+                    encoding="utf-8")
+
+
+def _adopt_section(doc: str) -> dict[str, Any] | None:
+    """A one-size Neo4j section as the script wrote it before the store: its text, verbatim, and
+    the figures the tables above the per-size parts need, read from it."""
+    if "\n" + MARK + "\n" not in doc:
+        return None
+    rest = doc[doc.index("\n" + MARK + "\n") + 1:]
+    later = [m.start() for m in re.finditer(r"^## (?!Neo4j)", rest, flags=re.M)]
+    text = rest[: later[0]] if later else rest
+    head = re.search(r"^\| (\d+)k companies \| Neo4j \|", text, flags=re.M)
+    if not head:
+        return None
+
+    def row(name: str) -> list[str]:
+        m = re.search(rf"^\| {name} \| ([^|]+) \| ([^|]+) \|", text, flags=re.M)
+        return [c.strip() for c in m.groups()] if m else ["", ""]
+
+    def ms(cell: str) -> float | None:
+        m = re.match(r"([\d.]+) ms", cell)
+        return float(m.group(1)) if m else None
+
+    links: dict[str, dict[str, Any]] = {"neo4j": {}, "embedded": {}}
+    for key, name in (("p50_ms", "p50"), ("p95_ms", "p95"), ("max_ms", "max")):
+        for store, cell in zip(("neo4j", "embedded"), row(name), strict=True):
+            links[store][key] = ms(cell)
+    for store, cell in zip(("neo4j", "embedded"), row("calls that found a link"), strict=True):
+        m = re.match(r"(\d+) of (\d+)", cell)
+        if m:
+            links[store]["with_links"], links[store]["queries"] = int(m.group(1)), int(m.group(2))
+    date = re.search(r"^- date: (\S+ \S+ \S+)", text, flags=re.M)
+    command = re.search(r"^- command: `([^`]+)`", text, flags=re.M)
+    admin = re.search(r"([\d,]+) records/s\. Counts", text)
+    best = re.search(r"best ([\d,]+) rows/s", text)
+    return {"companies": int(head.group(1)) * 1000, "adopted_text": text.rstrip() + "\n",
+            "date": date.group(1) if date else "?", "command": command.group(1) if command else "?",
+            "links_neo4j": links["neo4j"] if links["neo4j"]["p95_ms"] is not None else None,
+            "links_embedded": links["embedded"],
+            "admin_records_s": float(admin.group(1).replace(",", "")) if admin else None,
+            "best_ingest_rows_s": float(best.group(1).replace(",", "")) if best else None}
 
 
 def _write_doc(path: Path, text: str) -> None:
@@ -511,34 +647,52 @@ def _write_doc(path: Path, text: str) -> None:
                     encoding="utf-8")
 
 
-def render(res: dict[str, Any], command: str, started: dt.datetime) -> str:
+def render_run(res: dict[str, Any]) -> str:
+    """One size's run, under a ``### <size> companies`` heading."""
     import platform
 
     import neo4j
 
     n = res["companies"]
+    command, started = res["command"], dt.datetime.fromisoformat(res["started"])
     rows = res["csv_rows"]
     ram = next((f"{int(ln.split()[1]) / 1024 / 1024:.1f} GiB" for ln in Path("/proc/meminfo").read_text().splitlines()
                 if ln.startswith("MemTotal")), "?")
-    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
-    L = [MARK, "",
-         "Written by `bench/neo4j_bench.py`; do not edit the numbers by hand - rerun it.", "",
+    try:
+        java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    except (OSError, IndexError):
+        java = "java: not found"
+    mem = res.get("memory")
+    memory = (f"{mem['heap']} heap, {mem['pagecache']} page cache"
+              + (f"; {' and '.join(mem['overridden'])} set for this run with `--{' --'.join(mem['overridden'])}`, "
+                 "a bench-only override written to the workspace's `extra.conf`" if mem["overridden"] else
+                 ", graphkit's defaults") if mem else "graphkit's defaults at the time")
+    load = res.get("load") or {}
+    L = [f"### {_size(n)} companies (run {started:%Y-%m-%d %H:%M %Z})", "",
          f"- date: {started:%Y-%m-%d %H:%M %Z} (whole run {res['total_minutes']:.1f} min)",
          f"- command: `{command}` (after `python bench/run.py ... --keep`, whose CSV and embedded store it reuses)",
          f"- machine: the one above (`nproc` = {os.cpu_count()}, RAM {ram}); Python {platform.python_version()}, "
          f"neo4j driver {neo4j.__version__}, neo4j-rust-ext {res['rust_ext_version']}, "
          f"Neo4j Community {Path(res['neo4j_home']).name.removeprefix('neo4j-community-')} "
-         f"(`graphkit.neo4j_server`, 1 GB heap, 1 GB page cache), {java}",
-         f"- data: the {n:,}-company synthetic registry of the run above ({rows:,} CSV rows); "
+         f"(`graphkit.neo4j_server`, {memory}), {java}",
+         f"- data: the {n:,}-company synthetic registry of `bench/run.py` ({rows:,} CSV rows); "
          f"the server and the client share the machine's {os.cpu_count()} cores",
-         ""]
+         ]
+    busy = res.get("cpu_busy") or {}
+    if load:
+        L.append("- load average (1 min, `os.getloadavg`; it includes this run's own earlier steps, e.g. "
+                 "the neo4j-admin import uses every core): " + ", ".join(
+                     f"{k.replace('_', ' ')} {v[0]:.1f}" for k, v in load.items()))
+    if busy:
+        shared = max(busy.values()) > 0.25
+        L.append("- other work on the machine: share of both cores busy in the 5 s before each find-links "
+                 "timing, while this run was idle: " + ", ".join(
+                     f"{k.replace('_', ' ')} {v:.0%}" for k, v in busy.items())
+                 + (" - the machine was shared, so these times are slower than on an idle machine"
+                    if shared else " (the machine was otherwise quiet)"))
+    L += [""]
     L += [f"- note: {note}" for note in res.get("notes", [])] + ([""] if res.get("notes") else [])
-    emb_ing = None
-    rp = res.get("runpy")
-    if rp:
-        for f in rp.get("full", []):
-            if f.get("companies") == n and not f["ingest"].get("failed"):
-                emb_ing = f["ingest"]["rows"] / f["ingest"]["seconds"]
+    emb_ing = res.get("embedded_ingest_rows_s")
     def rate(r: dict[str, Any]) -> str:
         if r.get("failed"):
             done = (f"{r['rows_s']:,.0f} up to then ({r['rows']:,} rows written in {r['seconds']:.0f} s)"
@@ -552,7 +706,7 @@ def render(res: dict[str, Any], command: str, started: dt.datetime) -> str:
                else f"all rows, {r['seconds']:.0f} s, every write committed")
         return f"{r['rows_s']:,.0f} ({how})"
 
-    L += ["### Driver ingest, end to end", "",
+    L += ["#### Driver ingest, end to end", "",
           "`load_files(Neo4jStore(uri, batch_size=B), [csv], \"registry\")`, each run in a fresh "
           "process into an emptied database (constraints created before the clock starts). "
           "A load is staged: it reads, builds and stages every row, then writes to the server "
@@ -572,13 +726,15 @@ def render(res: dict[str, Any], command: str, started: dt.datetime) -> str:
         L += ["", f"Failure, as Neo4j reported it (all {len([r for r in res['ingest'] if r.get('failed')])} runs; "
               f"the MiB in use differ): `{errs[0]}` "
               "."]
-    L += ["", "Rows read and staged over time (rows: seconds; the writes follow the last row): " + "; ".join(
+    L += [] if not any(r["series"] for r in res["ingest"]) else [
+        "", "Rows read and staged over time (rows: seconds; the writes follow the last row): " + "; ".join(
         f"B={r['batch']:,}{' rust' if r['rust'] else ''}: " + ", ".join(f"{k // 1000}k: {t:.0f} s" for k, t in r["series"])
         for r in res["ingest"] if r["series"]) + "."]
     if emb_ing:
-        L += ["", f"Embedded end-to-end ingest of the same CSV in the run above: {emb_ing:,.0f} rows/s."]
+        L += ["", f"Embedded end-to-end ingest of the same CSV by the run that made it "
+              f"({res.get('runpy_source', 'bench/run.py')}): {emb_ing:,.0f} rows/s."]
     L += [""]
-    L += ["### Push (`graphkit push`: `copy_store` from the embedded store)", "",
+    L += ["#### Push (`graphkit push`: `copy_store` from the embedded store)", "",
           f"Stopped after the first batch past {res['push'][0]['max_seconds']:g} s (each batch is its "
           "own transaction); the rate is nodes + relationships copied / seconds until then, and its "
           f"CSV-row equivalent (x {rows:,} CSV rows / {res['push'][0]['records_total']:,} records).", "",
@@ -596,20 +752,20 @@ def render(res: dict[str, Any], command: str, started: dt.datetime) -> str:
         push(p, lambda p: f"{p['csv_rows_equiv_s']:,.0f}") for p in (p0, p1)) + " |")
     L += [""]
     ln, le = res.get("links_neo4j"), res["links_embedded"]
-    L += ["### find-links", ""]
+    L += ["#### find-links", ""]
     if ln:
         L += [f"`find_links(store, [id])` over the same {ln['queries']} random firms (seeded) on each store, "
               "one warm-up call first, nearest-rank percentiles; the Neo4j graph is the neo4j-admin-imported "
               f"one below, with graphkit's constraints and indexes created after the import "
               f"({res['schema']['seconds']:.0f} s, online before timing); driver with rust ext.", "",
-              f"| {n // 1000}k companies | Neo4j | embedded (LadybugDB), same run, same firms |", "|---|---|---|",
+              f"| {_size(n)} companies | Neo4j | embedded (LadybugDB), same run, same firms |", "|---|---|---|",
               f"| p50 | {ln['p50_ms']:.1f} ms | {le['p50_ms']:.1f} ms |",
               f"| p95 | {ln['p95_ms']:.1f} ms | {le['p95_ms']:.1f} ms |",
               f"| max | {ln['max_ms']:.1f} ms | {le['max_ms']:.1f} ms |",
               f"| calls that found a link | {ln['with_links']} of {ln['queries']} | {le['with_links']} of {le['queries']} |", ""]
     else:
         L += [f"Not measured on Neo4j (the import failed); embedded p50 {le['p50_ms']:.1f} ms, p95 {le['p95_ms']:.1f} ms.", ""]
-    L += ["### neo4j-admin database import", ""]
+    L += ["#### neo4j-admin database import", ""]
     ad = res.get("admin")
     if ad:
         L += [f"The same nodes and relationships as the embedded store (exported untimed to CSV with "
@@ -621,22 +777,120 @@ def render(res: dict[str, Any], command: str, started: dt.datetime) -> str:
               f"{ad['counts_after']['nodes']:,} nodes, {ad['counts_after']['rels']:,} relationships.", ""]
     else:
         L += [f"Not measured: {res.get('admin_error', 'skipped (--no-admin)')}.", ""]
-    best_ing = max(r["rows_s"] or 0 for r in res["ingest"])
-    L += ["### Against the targets", "", "| target | measured | verdict |", "|---|---|---|",
-          f"| driver ingest >= {TARGET_ROWS_S:,} rows/s | end-to-end at {n // 1000}k: "
-          + ("some runs failed (above); " if errs else "")
-          + f"best {best_ing:,.0f} rows/s"
-          + (f" (push: {max(p.get('csv_rows_equiv_s') or 0 for p in (p0, p1)):,.0f} CSV-row-equivalent/s)"
-             if any(not p.get("failed") for p in (p0, p1)) else " (push not measured)") + " | "
-          f"**{'met' if best_ing >= TARGET_ROWS_S else 'not met'}** |",
-          f"| find-links p95 <= {TARGET_P95_MS:g} ms at 1M on Neo4j | not measured at 1M; "
-          + (f"{ln['p95_ms']:.1f} ms at {n // 1000}k" if ln else "not measured") + " | n/a (1M on Neo4j not run) |",
-          "| neo4j-admin import (no target) | " + (f"{ad['records_s']:,.0f} records/s" if ad else "not measured") + " | - |", ""]
     complete = [r for r in res["ingest"] if not r.get("failed") and not r.get("partial")]
-    L += ["**Not measured:** Neo4j at 1M companies (not run in this run's time budget); "
-          + ("" if complete else f"a complete end-to-end driver ingest at {n // 1000}k (every run failed or was stopped, above); ")
-          + ("" if ad else "neo4j-admin import (see above); ") + "comparisons are within this run; no test asserts on time.", ""]
+    missing = ([] if complete else [f"a complete end-to-end driver ingest at {_size(n)} (every run failed or "
+                                    "was stopped, above)"]) + ([] if ad else ["neo4j-admin import (see above)"])
+    missing += [] if ln else ["find-links on Neo4j (no imported graph)"]
+    missing += [f"graphkit push ({p0['failed']})"] if p0.get("failed") and p1.get("failed") else []
+    L += [("**Not measured in this run:** " + "; ".join(missing) + ". " if missing else "")
+          + "Comparisons are within this run; no test asserts on time.", ""]
     return "\n".join(L)
+
+
+def render_all(runs: dict[int, dict[str, Any]]) -> str:
+    """The doc's Neo4j section: find-links and the targets over every size kept, then each
+    size's run (the newest at that size)."""
+    sizes = sorted(runs)
+
+    def when(r: dict[str, Any]) -> str:
+        return r["date"] if "adopted_text" in r else f"{dt.datetime.fromisoformat(r['started']):%Y-%m-%d %H:%M %Z}"
+
+    def cell(links: dict[str, Any] | None, key: str) -> str:
+        if not links or links.get(key) is None:
+            return "not measured"
+        return f"{links[key]:.1f} ms"
+
+    L = [MARK, "",
+         "Written by `bench/neo4j_bench.py`; do not edit the numbers by hand - rerun it. Each size is "
+         "its own run (date, command, server memory and machine load in that size's part below); "
+         "the newest run at each size is kept in `docs/benchmarks-neo4j.json`, so a run at one size "
+         "leaves the others in place, and `--render-only` rewrites this section from that file.", "",
+         "### find-links at " + " and ".join(_size(n) for n in sizes) + " companies", "",
+         "`find_links(store, [id])` over the same random firms (seeded) on both stores in one run, one "
+         "warm-up call first, nearest-rank percentiles; Neo4j: the neo4j-admin-imported graph with "
+         "graphkit's constraints and indexes, driver with neo4j-rust-ext; embedded: the store "
+         "`bench/run.py` loaded at that size. Details in each size's part below.", "",
+         "| | " + " | ".join(f"{_size(n)}: Neo4j | {_size(n)}: embedded (LadybugDB)" for n in sizes) + " |",
+         "|---|" + "---|---|" * len(sizes),
+         "| run | " + " | ".join(f"{when(runs[n])} | same run, same firms" for n in sizes) + " |"]
+    for key, name in (("p50_ms", "p50"), ("p95_ms", "p95"), ("max_ms", "max")):
+        L.append(f"| {name} | " + " | ".join(
+            f"{cell(runs[n].get('links_neo4j'), key)} | {cell(runs[n].get('links_embedded'), key)}" for n in sizes) + " |")
+
+    def found(links: dict[str, Any] | None) -> str:
+        return f"{links['with_links']} of {links['queries']}" if links and "queries" in links else "-"
+
+    L.append("| calls that found a link | " + " | ".join(
+        f"{found(runs[n].get('links_neo4j'))} | {found(runs[n].get('links_embedded'))}" for n in sizes) + " |")
+    L += [""]
+
+    def pms(links: dict[str, Any] | None) -> str:
+        return "/".join(cell(links, k).removesuffix(" ms") for k in ("p50_ms", "p95_ms", "max_ms")) + " ms"
+
+    for n in sizes:
+        for e in runs[n].get("earlier", []):
+            L += [f"Earlier run at {_size(n)}, replaced by the one above "
+                  f"({dt.datetime.fromisoformat(e['started']):%Y-%m-%d %H:%M %Z}, `{e['command'].split(' --note')[0]}`): "
+                  f"p50/p95/max Neo4j {pms(e.get('links_neo4j'))}, embedded {pms(e.get('links_embedded'))}"
+                  + (f"; neo4j-admin import {e['admin_records_s']:,.0f} records/s" if e.get("admin_records_s") else "")
+                  + ".", ""]
+
+    big = runs.get(1_000_000)
+    ln_big = big.get("links_neo4j") if big else None
+    others = "; ".join(f"{cell(runs[n].get('links_neo4j'), 'p95_ms')} at {_size(n)} ({when(runs[n])})"
+                       for n in sizes if n != 1_000_000)
+    if ln_big:
+        p95 = ln_big["p95_ms"]
+        links_row = (f"| find-links p95 <= {TARGET_P95_MS:g} ms at 1M on Neo4j | {p95:.1f} ms at 1M "
+                     f"({when(big)}; embedded {cell(big['links_embedded'], 'p95_ms')} on the same firms)"
+                     + (f"; {others}" if others else "") + f" | **{'met' if p95 <= TARGET_P95_MS else 'not met'}** |")
+    else:
+        links_row = (f"| find-links p95 <= {TARGET_P95_MS:g} ms at 1M on Neo4j | not measured at 1M"
+                     + (f"; {others}" if others else "") + " | n/a (1M on Neo4j not run) |")
+
+    def best_ingest(r: dict[str, Any]) -> str:
+        if "adopted_text" in r:
+            v = r.get("best_ingest_rows_s")
+            return f"{v:,.0f} rows/s at {_size(r['companies'])}" if v else f"? at {_size(r['companies'])}"
+        best = max(r["ingest"], key=lambda x: x["rows_s"] or 0)
+        what = ("rows read before the stop, nothing written yet" if best.get("partial") and not best.get("failed")
+                else "some runs failed" if best.get("failed") else "end to end")
+        return f"{best['rows_s'] or 0:,.0f} rows/s at {_size(r['companies'])} ({what})"
+
+    def best_value(r: dict[str, Any]) -> float:
+        if "adopted_text" in r:
+            return r.get("best_ingest_rows_s") or 0.0
+        return max((x["rows_s"] or 0) for x in r["ingest"] if not x.get("partial"))  \
+            if any(not x.get("partial") for x in r["ingest"]) else 0.0
+
+    complete_best = max(best_value(runs[n]) for n in sizes)
+
+    def admin(r: dict[str, Any]) -> str:
+        v = r.get("admin_records_s") if "adopted_text" in r else (r.get("admin") or {}).get("records_s")
+        if not v:
+            return f"not measured at {_size(r['companies'])}"
+        extra = ""
+        if "adopted_text" not in r:
+            a = r["admin"]
+            extra = f" ({a['nodes'] + a['rels']:,} records in {a['seconds']:.0f} s)"
+        return f"{v:,.0f} records/s at {_size(r['companies'])}{extra}"
+
+    L += ["### Against the targets", "", "| target | measured | verdict |", "|---|---|---|", links_row,
+          f"| driver ingest >= {TARGET_ROWS_S:,} rows/s | " + "; ".join(best_ingest(runs[n]) for n in sizes)
+          + f" | **{'met' if complete_best >= TARGET_ROWS_S else 'not met'}** (a complete end-to-end ingest) |",
+          "| neo4j-admin import (no target) | " + "; ".join(admin(runs[n]) for n in sizes) + " | - |", ""]
+    for n in sizes:
+        r = runs[n]
+        if "adopted_text" in r:
+            text = r["adopted_text"].replace(MARK + "\n", "", 1)
+            text = re.sub(r"^### ", "#### ", text, flags=re.M).strip()
+            L += [f"### {_size(n)} companies (run {r['date']})", "",
+                  "Kept as `bench/neo4j_bench.py` rendered it for that run (before the per-size results "
+                  "file existed, and that run's results file is gone); its lines about 1M refer to that "
+                  "run only and are superseded by the tables at the top of this section.", "", text, ""]
+        else:
+            L += [render_run(r)]
+    return "\n".join(L).rstrip() + "\n"
 
 
 if __name__ == "__main__":
