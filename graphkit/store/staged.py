@@ -172,15 +172,10 @@ class StagedLoad(LoadSink):
         final = self.folder / f"final.node.{label}.parquet"
         created = 0
         with pq.ParquetWriter(final, schema) as writer:
-            source = pq.ParquetFile(path)
-            for i in range(source.num_row_groups):
-                table = source.read_row_group(i)
-                if dups:
-                    mask = pc.is_in(table.column("id"), value_set=dups)
-                    for row in table.filter(mask).to_pylist():
-                        old = merged.get(row["id"])
-                        merged[row["id"]] = row if old is None else merge_node_props(label, old, row)
-                    table = table.filter(pc.invert(mask))
+            for table, repeated in _batches(path, dups):
+                for row in repeated:
+                    old = merged.get(row["id"])
+                    merged[row["id"]] = row if old is None else merge_node_props(label, old, row)
                 table = without_stored(table)
                 writer.write_table(table)
                 created += table.num_rows
@@ -204,18 +199,14 @@ class StagedLoad(LoadSink):
         final = self.folder / f"final.rel.{type_}.{sl}.{el}.parquet"
         created = 0
         with pq.ParquetWriter(final, schema) as writer:
-            source = pq.ParquetFile(path)
-            for i in range(source.num_row_groups):
-                table = source.read_row_group(i)
-                if dups:
-                    mask = pc.is_in(table.column("id"), value_set=dups)
-                    first = []
-                    for row in table.filter(mask).to_pylist():
-                        if row["id"] not in seen:
-                            seen.add(row["id"])
-                            first.append(row)
-                    table = pa.concat_tables([table.filter(pc.invert(mask)),
-                                              pa.Table.from_pylist(first, schema=schema)])
+            for table, repeated in _batches(path, dups):
+                first = []
+                for row in repeated:
+                    if row["id"] not in seen:
+                        seen.add(row["id"])
+                        first.append(row)
+                if first:
+                    table = pa.concat_tables([table, pa.Table.from_pylist(first, schema=schema)])
                 if stored and table.num_rows:
                     have = self.store.existing_rel_ids(type_, sl, el, table.column("from").to_pylist(),
                                                        table.column("to").to_pylist(),
@@ -229,6 +220,19 @@ class StagedLoad(LoadSink):
             self.copy_rels(type_, sl, el, final)
         self.stats.rels_created += created
         self.stats.rels_existing += staged - created
+
+
+def _batches(path: Path, dups: pa.Array | None) -> Iterator[tuple[pa.Table, list[dict[str, Any]]]]:
+    """The staged batches of ``path`` in order, each split into the rows whose id is staged only
+    once (a table) and the rows of ``dups`` (dicts, for the caller to merge)."""
+    source = pq.ParquetFile(path)
+    for i in range(source.num_row_groups):
+        table = source.read_row_group(i)
+        if dups is None:
+            yield table, []
+            continue
+        mask = pc.is_in(table.column("id"), value_set=dups)
+        yield table.filter(pc.invert(mask)), table.filter(mask).to_pylist()
 
 
 def _duplicates(path: Path) -> tuple[int, pa.Array | None]:
