@@ -48,17 +48,23 @@ TARGET_P95_MS = 20.0  # find-links p95 at 1M companies
 TARGET_FLAT = 1.5  # peak RSS at the largest size / at the smallest: "roughly flat"
 
 
+def _proc_kb(path: str, key: str) -> int | None:
+    """The kB figure of the line starting with ``key`` in a /proc file; None if unreadable."""
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(key):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def _rss_mb() -> float:
     """Peak RSS of this process so far, MB. ``VmHWM`` belongs to this process's own address
     space; ``ru_maxrss`` would also count the parent's RSS at fork time, which Linux carries
     across ``exec``."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+    kb = _proc_kb("/proc/self/status", "VmHWM:")
+    return kb / 1024 if kb is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # ============================================================================================
@@ -384,13 +390,8 @@ def machine() -> dict[str, str]:
                 break
     except OSError:
         pass
-    mem = "?"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    except OSError:
-        pass
+    ram = _ram_mb()
+    mem = f"{ram / 1024:.1f} GiB" if ram != float("inf") else "?"
     osname = platform.platform()
     try:
         for line in Path("/etc/os-release").read_text().splitlines():
@@ -508,13 +509,8 @@ def _projection(last: dict[str, Any], n: int) -> tuple[float, float]:
 
 
 def _ram_mb() -> float:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("inf")
+    kb = _proc_kb("/proc/meminfo", "MemTotal:")
+    return kb / 1024 if kb is not None else float("inf")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -144,14 +144,20 @@ def test_a_record_matching_two_fathers_sons_is_merged_with_neither():
     assert states[frozenset("ac")] == states[frozenset("bc")] == "pending"
 
 
-def test_judgements_persist_and_are_reapplied_after_a_reload(store, tmp_path):
-    from graphkit.load import load_files
-
-    # a Russian and a Kazakh national of one name: the names cannot decide, a person reviews
+def _two_sidorovs(tmp_path: Path) -> Path:
+    """A registry where one name is a Russian and a Kazakh national: the names cannot decide, a
+    person reviews."""
     src = tmp_path / "reg.csv"
     src.write_text("record_id,company_name,jurisdiction,holder_kind,holder_name,holder_nationality,role\n"
                    "1,ООО Альфа,ru,person,Сидоров Олег Петрович,ru,director\n"
                    "2,ООО Бета,ru,person,SIDOROV OLEG PETROVICH,kz,director\n", encoding="utf-8")
+    return src
+
+
+def test_judgements_persist_and_are_reapplied_after_a_reload(store, tmp_path):
+    from graphkit.load import load_files
+
+    src = _two_sidorovs(tmp_path)
     load_files(store, [src], "registry")
     first = resolve(store)
     pending = [c for c in first.decisions if c.state == "pending"]
@@ -171,10 +177,7 @@ def test_judgements_persist_and_are_reapplied_after_a_reload(store, tmp_path):
 
 
 def test_review_command_records_and_reapplies(cli, tmp_path):
-    src = tmp_path / "reg.csv"
-    src.write_text("record_id,company_name,jurisdiction,holder_kind,holder_name,holder_nationality,role\n"
-                   "1,ООО Альфа,ru,person,Сидоров Олег Петрович,ru,director\n"
-                   "2,ООО Бета,ru,person,SIDOROV OLEG PETROVICH,kz,director\n", encoding="utf-8")
+    src = _two_sidorovs(tmp_path)
     db, book = tmp_path / "g", tmp_path / "j.jsonl"
     cli("load", src, "--mapping", "registry", "--db", db)
     r = cli("resolve", "--db", db, "--judgements", book)
@@ -194,10 +197,7 @@ def test_review_command_records_and_reapplies(cli, tmp_path):
 
 
 def test_a_bad_judgements_file_names_file_line_and_field_and_changes_nothing(cli, tmp_path):
-    src = tmp_path / "reg.csv"
-    src.write_text("record_id,company_name,jurisdiction,holder_kind,holder_name,holder_nationality,role\n"
-                   "1,ООО Альфа,ru,person,Сидоров Олег Петрович,ru,director\n"
-                   "2,ООО Бета,ru,person,SIDOROV OLEG PETROVICH,kz,director\n", encoding="utf-8")
+    src = _two_sidorovs(tmp_path)
     db, book = tmp_path / "g", tmp_path / "j.jsonl"
     cli("load", src, "--mapping", "registry", "--db", db)
     cli("resolve", "--db", db, "--judgements", book)

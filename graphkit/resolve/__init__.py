@@ -150,9 +150,9 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
         out.append(c)
     _merge_unique_names(out, scored, crowded, partition, report)
     # a pair that later merges joined through others is no longer a question
-    settled = [c for c in out if c.state == "pending" and partition.find(c.a.id) == partition.find(c.b.id)]
-    report.pending -= len(settled)
-    out = [c for c in out if not (c.state == "pending" and partition.find(c.a.id) == partition.find(c.b.id))]
+    still = [c for c in out if not (c.state == "pending" and partition.find(c.a.id) == partition.find(c.b.id))]
+    report.pending -= len(out) - len(still)
+    out = still
     # judged pairs that blocking did not propose are decisions too
     proposed = {(c.a.id, c.b.id) for c in out}
     recs = {r.id: r for r in records}
@@ -178,10 +178,11 @@ def _torn_between(scored: list[Candidate], partition: Partition) -> dict[str, st
     torn: dict[str, str] = {}
     for x, matches in strong.items():
         for i, y in enumerate(matches):
-            z = next((z for z in matches[i + 1:] if partition.conflict(y.id, z.id)), None)
-            if z is not None:
+            clash = next(((z, key) for z in matches[i + 1:] if (key := partition.conflict(y.id, z.id))), None)
+            if clash is not None:
+                z, key = clash
                 torn[x] = (f"also matches {z.names[0]!r} and {y.names[0]!r}, who cannot be one "
-                           f"({partition.conflict(y.id, z.id)} differs): a person decides")
+                           f"({key} differs): a person decides")
                 break
     return torn
 
