@@ -1,26 +1,49 @@
-"""One section of docs/benchmarks.md, written by the script that measured it.
+"""The sections of docs/benchmarks.md, each written by the script that measured it.
 
-Several scripts write into docs/benchmarks.md (bench/run.py the top, bench/neo4j_bench.py the
-Neo4j part, bench/resolve_bench.py and bench/evaluate_resolution.py the entity-resolution
-parts); each replaces only its own ``## `` section and keeps the rest as it is.
+Several scripts write into docs/benchmarks.md: bench/run.py the top (embedded store),
+bench/neo4j_bench.py the "Neo4j" section, bench/resolve_bench.py and
+bench/evaluate_resolution.py the "Entity resolution: ..." sections. Each replaces only its own
+part and keeps the rest as it is.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+LATER = ("Neo4j", "Entity resolution")  # sections after bench/run.py's top, in this order
+
+
+def _first(doc: str, titles: tuple[str, ...], start: int = 0) -> int:
+    """Where the first ``## `` section whose title starts with one of ``titles`` begins; -1 if none."""
+    m = re.compile(r"^## (?:" + "|".join(map(re.escape, titles)) + ")", re.M).search(doc, start)
+    return m.start() if m else -1
+
+
+def _join(head: str, part: str, tail: str) -> str:
+    return head.rstrip() + "\n\n" + part.rstrip() + "\n" + ("\n" + tail if tail else "")
 
 
 def put_section(heading: str, body: str, doc: Path = BENCHMARKS) -> None:
     """Make ``## heading`` followed by ``body`` a section of ``doc``: in place of the section of
-    that heading if there is one (up to the next ``## `` heading), else at the end."""
-    old = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    that heading (up to the next ``## `` section whose title does not start with ``heading``),
+    else before the sections that come later in the doc's order (``LATER``), else at the end."""
+    old = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
     section = f"## {heading}\n\n{body.strip()}\n"
-    start = old.find(f"\n## {heading}\n")
-    if start < 0:
-        doc.write_text(old.rstrip() + "\n\n" + section, encoding="utf-8")
-        return
-    end = old.find("\n## ", start + 1)
-    rest = "" if end < 0 else "\n" + old[end + 1:]
-    doc.write_text(old[:start + 1] + section + rest, encoding="utf-8")
+    m = re.compile(rf"^## {re.escape(heading)}$", re.M).search(old)
+    if m:
+        end = re.compile(rf"^## (?!{re.escape(heading)})", re.M).search(old, m.end())
+        head, tail = old[:m.start()], old[end.start():] if end else ""
+    else:
+        later = LATER[LATER.index(heading.split(":")[0]) + 1:] if heading.split(":")[0] in LATER else ()
+        at = _first(old, later) if later else -1
+        head, tail = (old[:at], old[at:]) if at >= 0 else (old, "")
+    doc.write_text(_join(head, section, tail), encoding="utf-8")
+
+
+def put_top(text: str, doc: Path = BENCHMARKS) -> None:
+    """Make ``text`` the top of ``doc``: everything before its later sections (``LATER``)."""
+    old = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    at = _first(old, LATER)
+    doc.write_text(text if at < 0 else _join("", text, old[at:]).lstrip(), encoding="utf-8")

@@ -633,18 +633,10 @@ def _adopt_section(doc: str) -> dict[str, Any] | None:
 
 
 def _write_doc(path: Path, text: str) -> None:
-    """Replace (or insert) the doc's Neo4j sections (every section whose title starts with
-    "Neo4j"); the sections after them (entity resolution) stay as they are."""
-    doc = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    head, tail = doc, ""
-    if "\n" + MARK in doc:
-        head, rest = doc[: doc.index("\n" + MARK)], doc[doc.index("\n" + MARK) + 1:]
-        later = [m.start() for m in re.finditer(r"^## (?!Neo4j)", rest, flags=re.M)]
-        tail = rest[later[0]:] if later else ""
-    elif "\n## Entity resolution" in doc:
-        head, tail = doc[: doc.index("\n## Entity resolution")], doc[doc.index("\n## Entity resolution") + 1:]
-    path.write_text(head.rstrip() + "\n\n" + text.rstrip() + "\n" + ("\n" + tail if tail else ""),
-                    encoding="utf-8")
+    """Replace (or insert) the doc's Neo4j section; the other sections stay as they are."""
+    from docsection import put_section
+
+    put_section(MARK.removeprefix("## "), text.removeprefix(MARK).strip(), path)
 
 
 def render_run(res: dict[str, Any]) -> str:

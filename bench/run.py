@@ -597,7 +597,9 @@ def main(argv: list[str] | None = None) -> int:
         f" (the package as it was when the run started, copied aside; content hash {code['sha1']})")
     text = render(out, mach, command, started, total_min)
     doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(_with_later_sections(doc, text), encoding="utf-8")
+    from docsection import put_top
+
+    put_top(text, doc)
     log(f"wrote {doc} ({total_min:.1f} min)")
     print(text)
     return 0
@@ -605,16 +607,6 @@ def main(argv: list[str] | None = None) -> int:
 
 # ============================================================================================
 # The report
-
-
-def _with_later_sections(doc: Path, text: str) -> str:
-    """``text`` (this script's part: the top of the doc) followed by the sections other scripts
-    write (Neo4j, entity resolution), kept as they are."""
-    old = doc.read_text(encoding="utf-8") if doc.exists() else ""
-    at = old.find("\n## Neo4j")
-    if at < 0:
-        at = old.find("\n## Entity resolution")
-    return text if at < 0 else text.rstrip() + "\n\n" + old[at + 1:]
 
 
 def _pool_text(ing: dict[str, Any]) -> str:
