@@ -30,7 +30,7 @@ from graphkit.model import Provenance, Rel, now_iso
 from graphkit.resolve.blocking import candidates
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
 from graphkit.resolve.names import person_name
-from graphkit.resolve.scoring import AUTO, REVIEW, Record, score
+from graphkit.resolve.scoring import AUTO, REVIEW, Record, ids_by_scheme, score
 from graphkit.store.base import Store
 
 METHOD = "graphkit-resolve"
@@ -97,9 +97,9 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
         if r.label == "Person":  # the father's name; its head without y/j, so Ilich and Ilyich agree
             for father in {re.sub("[yj]", "", pn.patronymic)[:4] for pn in map(person_name, r.names) if pn.patronymic}:
                 partition.note(r.id, "patronymic", father)
-        for x in r.registry_ids:
-            scheme, _, value = x.partition(":")
-            partition.note(r.id, scheme, value)
+        for scheme, values in ids_by_scheme(r.registry_ids).items():
+            for value in values:
+                partition.note(r.id, scheme, value)
     # people's judgements first: they bind, and they constrain what is merged automatically
     for d in judgements:
         if d.a in ids and d.b in ids:

@@ -27,7 +27,7 @@ from pathlib import Path
 from graphkit.resolve import ResolveReport, decide
 from graphkit.resolve.blocking import candidates, keys
 from graphkit.resolve.judgements import Judgements, Partition
-from graphkit.resolve.scoring import REVIEW, Record, score
+from graphkit.resolve.scoring import REVIEW, Record, ids_by_scheme, score
 from graphkit.resolve.synthetic import make_records
 
 
@@ -54,8 +54,9 @@ def records(row: dict[str, str]) -> tuple[Record, Record]:
 
 
 def _conflict(a: Record, b: Record) -> bool:
-    sa = {x.split(":")[0]: x for x in a.registry_ids}
-    return any(x.split(":")[0] in sa and sa[x.split(":")[0]] != x for x in b.registry_ids)
+    """Two ids of one scheme and none in common: the pair must never merge."""
+    ia, ib = ids_by_scheme(a.registry_ids), ids_by_scheme(b.registry_ids)
+    return any(not ia[s] & ib[s] for s in ia.keys() & ib.keys())
 
 
 def namesake_background(n: int, seed: int = 11) -> list[Record]:

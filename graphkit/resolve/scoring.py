@@ -52,7 +52,8 @@ class Score:
         return "; ".join(self.reasons)
 
 
-def _ids_by_scheme(ids: list[str]) -> dict[str, set[str]]:
+def ids_by_scheme(ids: list[str]) -> dict[str, set[str]]:
+    """Registry ids (``scheme:value``) grouped by scheme."""
     out: dict[str, set[str]] = {}
     for x in ids:
         scheme, _, value = x.partition(":")
@@ -61,7 +62,7 @@ def _ids_by_scheme(ids: list[str]) -> dict[str, set[str]]:
 
 
 def _id_rules(a: Record, b: Record) -> Score | None:
-    ia, ib = _ids_by_scheme(a.registry_ids), _ids_by_scheme(b.registry_ids)
+    ia, ib = ids_by_scheme(a.registry_ids), ids_by_scheme(b.registry_ids)
     shared = sorted(f"{s}:{v}" for s in ia.keys() & ib.keys() for v in ia[s] & ib[s])
     if shared:
         return Score(1.0, [f"same registry id {shared[0]}"])
