@@ -22,12 +22,30 @@ from typing import Any
 from followthemoney import model as ftm_model
 from followthemoney.exc import InvalidData as FtmInvalidData
 
+from graphkit import identifiers as idents
 from graphkit import normalize as nz
 from graphkit.errors import InvalidData, Problem
 from graphkit.mapping import Mapping, RowResult, _text_lines, complete_entity, sniff_file
-from graphkit.model import Node, Provenance, Rel, address_id
+from graphkit.model import Node, Provenance, Rel, address_id, id_schemes
 
-IDENTIFIERS = {"innCode": "ru-inn", "ogrnCode": "ru-ogrn", "leiCode": "lei"}
+# FtM properties holding registry numbers; ``graphkit.identifiers.qualify`` gives each its scheme
+# from the number's country (``jurisdiction``, else ``country``): a Kazakh registrationNumber of
+# 12 digits is a BIN, a Russian taxNumber an INN, a German one ``tax:de:…``.
+ID_PROPERTIES = ("innCode", "ogrnCode", "leiCode", "registrationNumber", "taxNumber", "vatCode")
+
+
+def _identifiers(label: str, props: dict[str, Any]) -> dict[str, str]:
+    """scheme -> value for the registry numbers of an FtM entity's raw properties."""
+    country = next(iter((props.get("jurisdiction") or []) + (props.get("country") or [])
+                        + (props.get("nationality") or [])), None)
+    out: dict[str, str] = {}
+    for prop in ID_PROPERTIES:
+        for value in props.get(prop) or []:
+            q = idents.qualify(prop, str(value), country=country, label=label)
+            if q:
+                scheme, norm = idents.split(q)
+                out.setdefault(scheme, norm)
+    return out
 
 
 def _label(schema: Any) -> str | None:
@@ -102,11 +120,11 @@ def _node_id(label: str, data: dict[str, Any]) -> str:
     props = data.get("properties") or {}
     if label == "Address" and props.get("full"):
         return address_id(str(props["full"][0]))
-    if label == "Company":
-        for prop, scheme in IDENTIFIERS.items():
-            for v in props.get(prop) or []:
-                if str(v).strip():
-                    return f"{scheme}:{str(v).strip()}"
+    if label in ("Company", "Person"):
+        ids = _identifiers(label, props)
+        for scheme in id_schemes(label):
+            if scheme in ids:
+                return f"{scheme}:{ids[scheme]}"
     return f"ftm:{data['id']}"
 
 
@@ -144,11 +162,8 @@ def _build(file: str, line: int, data: dict[str, Any], index: dict[str, tuple[st
         if topics:
             props["topics"] = topics
             props["sanctioned"] = "sanction" in topics
-        identifiers: dict[str, str] = {}
+        identifiers = _identifiers(label, data.get("properties") or {})
         if label == "Company":
-            for prop, scheme in IDENTIFIERS.items():
-                if proxy.get(prop, quiet=True):
-                    identifiers[scheme] = proxy.get(prop, quiet=True)[0]
             if proxy.get("registrationNumber", quiet=True):
                 props["company_number"] = proxy.get("registrationNumber", quiet=True)[0]
             props["incorporation_date"] = _date(proxy.get("incorporationDate", quiet=True))

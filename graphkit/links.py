@@ -28,10 +28,10 @@ from typing import Any
 
 from graphkit import normalize as nz
 from graphkit.errors import NotFound
+from graphkit.identifiers import candidates_for, is_registry_id
 from graphkit.store.base import Store
 
 KINDS = ("shared_officer", "common_owner", "shared_address", "shipment", "direct_control")
-_ID_PREFIXES = ("ru-inn:", "kz-bin:", "ru-ogrn:", "lei:", "company-number:", "kz-iin:")
 CHUNK = 5_000
 JOINING = ("auto", "accepted")  # SAME_AS judgements that make two records one entity
 
@@ -160,7 +160,7 @@ class Clusters:
 
 
 def _rep_order(node_id: str) -> tuple[int, str]:
-    return (0 if node_id.startswith(_ID_PREFIXES) else 1, node_id)
+    return (0 if is_registry_id(node_id) else 1, node_id)
 
 
 # --------------------------------------------------------------------------------------------
@@ -174,8 +174,11 @@ def lookup(store: Store, query: str) -> list[Entity]:
     Names match on the normalised name first, then on names containing it. Raises NotFound.
     """
     query = query.strip()
-    ids = [query] + [p + query for p in _ID_PREFIXES if ":" not in query]
+    ids = [query] + ([] if ":" in query else candidates_for(query))
     rows = store.run("entity_by_id", ids=ids)
+    if not rows and any(c.isdigit() for c in query):  # a number the node is not keyed by (its OGRN)
+        rows = store.run("entity_by_registry_id", ids=ids,
+                         suffix=":" + (query.partition(":")[2] if ":" in query else query).upper())
     if not rows:
         key = nz.name_key(query)
         if key:

@@ -685,13 +685,25 @@ def _compile_values(spec: ValueSpec) -> Callable[[dict[str, Any]], list[str]]:
 def complete_entity(label: str, props: dict[str, Any], identifiers: dict[str, str]) -> None:
     """Derive what the model derives, the same way for every source: identifier properties and
     ``registry_ids``, all names with their look-up keys, the legal form, HS-6 and chapter."""
-    from graphkit.model import SCHEME_PROPERTY
+    from graphkit import identifiers as idents
 
     columns = get_model().node_columns(label)
     if label in ("Company", "Person"):
+        # each number under its scheme, in its normal form ("company-number" of a UK firm is a
+        # "gb-coh"; a number whose scheme is unknown is "reg:<country>"); the dict is updated in
+        # place, so the caller's node id comes from the qualified numbers
+        qualified: dict[str, str] = {}
+        for kind, value in identifiers.items():
+            q = idents.qualify(kind, value, country=props.get("country"), label=label)
+            if q:
+                scheme, norm = idents.split(q)
+                qualified.setdefault(scheme, norm)
+        identifiers.clear()
+        identifiers.update(qualified)
         for scheme, value in identifiers.items():
-            prop = SCHEME_PROPERTY.get(scheme, scheme.split("-")[-1])
-            if prop in columns and not props.get(prop):
+            spec = idents.schemes().get(scheme)
+            prop = spec.property if spec else None
+            if prop and prop in columns and not props.get(prop):
                 props[prop] = value
         reg = list(props.get("registry_ids") or [])
         reg.extend(f"{s}:{v}" for s, v in identifiers.items() if f"{s}:{v}" not in reg)

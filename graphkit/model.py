@@ -39,11 +39,24 @@ class RelType:
 
 
 @dataclass(frozen=True)
+class IdScheme:
+    """A registry identifier scheme (``model.yml``, ``identifiers``); see ``graphkit.identifiers``."""
+
+    name: str
+    labels: tuple[str, ...]
+    property: str | None
+    country: str | None
+    pattern: str | None
+    description: str
+
+
+@dataclass(frozen=True)
 class Model:
     nodes: dict[str, NodeType]
     relationships: dict[str, RelType]
     node_provenance: dict[str, str]
     rel_provenance: dict[str, str]
+    identifiers: dict[str, IdScheme] = field(default_factory=dict)
     _columns: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict, compare=False, repr=False)
 
     def node(self, label: str) -> NodeType:
@@ -96,7 +109,13 @@ def get_model() -> Model:
                       tuple((a, b) for a, b in spec["between"]), dict(spec.get("properties", {})))
         for name, spec in raw["relationships"].items()
     }
-    model = Model(nodes, rels, dict(raw["provenance"]["node"]), dict(raw["provenance"]["relationship"]))
+    schemes = {
+        name: IdScheme(name, tuple(spec.get("labels", ())), spec.get("property"), spec.get("country"),
+                       spec.get("pattern"), spec.get("description", ""))
+        for name, spec in (raw.get("identifiers") or {}).items()
+    }
+    model = Model(nodes, rels, dict(raw["provenance"]["node"]), dict(raw["provenance"]["relationship"]),
+                  schemes)
     for label in nodes:
         for prop, typ in model.node_columns(label).items():
             assert typ in TYPES, f"model.yml: {label}.{prop} has unknown type {typ}"
@@ -162,25 +181,21 @@ def digest(*parts: Any, length: int = 20) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
 
 
-# Registry identifier schemes, in the order they are preferred for a node's id. A node with any
-# of them gets the id "<scheme>:<value>", so the same firm from two sources is one node.
-ID_SCHEMES: dict[str, tuple[str, ...]] = {
-    "Company": ("ru-inn", "kz-bin", "ru-ogrn", "lei", "company-number"),
-    "Person": ("ru-inn", "kz-iin", "passport"),
-}
-SCHEME_PROPERTY = {"ru-inn": "inn", "ru-ogrn": "ogrn", "kz-bin": "bin", "lei": "lei",
-                   "company-number": "company_number", "kz-iin": "inn"}
+def id_schemes(label: str) -> tuple[str, ...]:
+    """The registry id schemes of ``label``, in the order they are preferred for a node's id
+    (``model.yml``, ``identifiers``)."""
+    return tuple(s.name for s in get_model().identifiers.values() if label in s.labels)
 
 
 def entity_id(label: str, dataset: str, identifiers: Mapping[str, str | None],
               key: Iterable[Any]) -> str:
     """The stable id of an entity.
 
-    The first registry identifier present, in ``ID_SCHEMES`` order, gives ``"ru-inn:7707083893"``;
+    The first registry identifier present, in ``id_schemes(label)`` order, gives ``"ru-inn:7707083893"``;
     otherwise the id is derived from the dataset and the key values, ``"<dataset>:<label>:<hash>"``,
     so reloading a record yields the same id and never a second node.
     """
-    for scheme in ID_SCHEMES.get(label, ()):
+    for scheme in id_schemes(label):
         value = identifiers.get(scheme)
         if value:
             return f"{scheme}:{value}"

@@ -7,3 +7,12 @@ KZ_EXPORT_COLUMNS = ["RECORD_ID", "DECLARATION_NUMBER", "REGISTRATION_DATE", "EX
                      "VALUE_IN_FOREIGN_CURRENCY", "FOREIGN_CURRENCY", "QUANTITY", "UNIT_OF_QUANTITY", "N_WEIGHT",
                      "ORIGIN_COUNTRY_NAME_EN", "TO_COUNTRY_NAME_EN", "TRADING_COUNTRY_NAME_EN", "BRAND_EN",
                      "MANUFACTURER_EN", "CUSTOMS_OFFICE_NAME_EN", "INCOTERMS"]
+
+
+def ftm_entity(eid: str, schema: str, **props: object) -> str:
+    """One FollowTheMoney entity as a JSON line; single values become one-item lists."""
+    import json
+
+    return json.dumps({"id": eid, "schema": schema,
+                       "properties": {k: v if isinstance(v, list) else [v] for k, v in props.items()}},
+                      ensure_ascii=False)

@@ -7,12 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-
-def entity(eid: str, schema: str, **props: object) -> str:
-    return json.dumps({"id": eid, "schema": schema,
-                       "properties": {k: v if isinstance(v, list) else [v] for k, v in props.items()}},
-                      ensure_ascii=False)
-
+from cases import ftm_entity as entity
 
 CYRILLIC = [
     entity("ru-c1", "Company", name="ООО «Полярный луч»", country="ru", innCode="7701234561"),

@@ -1,0 +1,177 @@
+"""Registry identifiers: which scheme a number belongs to, its normal form, and what two sets of
+numbers say about two records.
+
+The schemes are data (``model.yml``, ``identifiers``): ``ru-inn``, ``kz-bin``, ``ru-ogrn``,
+``lei``, ``gb-coh``, ``ua-edrpou``, ``kz-iin``, ... A number whose scheme is not known but whose
+country is becomes ``reg:<country>:<value>`` (a registration number), ``tax:<country>:<value>``
+or ``vat:<country>:<value>``: generic schemes, compared like the others but never a node id.
+
+An identifier is written ``<scheme>:<value>``; the scheme is everything before the last colon
+(``reg:de:HRB 1234`` is scheme ``reg:de``). Two records carrying different values of one
+scheme, and no value in common, are two entities: a firm has one INN, one BIN, one LEI.
+
+>>> qualify("registrationNumber", "220440173863", country="kz", label="Company")
+'kz-bin:220440173863'
+>>> qualify("registrationNumber", "HRB 86786", country="DE", label="Company")
+'reg:de:HRB 86786'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from graphkit.model import IdScheme, get_model
+
+# what a source calls a number (FtM property names and the registry layout's schemes) -> the
+# kind of number it is; the kind and the country give the scheme
+KINDS = {
+    "innCode": "tax", "taxNumber": "tax", "ogrnCode": "registration", "leiCode": "lei",
+    "registrationNumber": "registration", "vatCode": "vat", "company-number": "registration",
+    "bicCode": None, "swiftBic": None,
+}
+# (kind, country, label) -> schemes to try in order; the first whose pattern fits wins
+_NATIONAL: dict[tuple[str, str], tuple[str, ...]] = {
+    ("tax", "ru"): ("ru-inn",),
+    ("registration", "ru"): ("ru-ogrn", "ru-inn"),
+    ("tax", "kz"): ("kz-bin", "kz-iin"),
+    ("registration", "kz"): ("kz-bin", "kz-iin"),
+    ("registration", "gb"): ("gb-coh",),
+    ("registration", "ua"): ("ua-edrpou",),
+    ("tax", "ua"): ("ua-edrpou",),
+}
+_GENERIC = {"registration": "reg", "tax": "tax", "vat": "vat"}
+
+
+@cache
+def schemes() -> dict[str, IdScheme]:
+    """The model's identifier schemes by name."""
+    return dict(get_model().identifiers)
+
+
+@cache
+def _pattern(scheme: str) -> re.Pattern[str] | None:
+    s = schemes().get(scheme)
+    return re.compile(f"(?:{s.pattern})") if s and s.pattern else None
+
+
+def scheme_of(identifier: str) -> str:
+    """``ru-inn`` of ``ru-inn:7707083893``; ``reg:de`` of ``reg:de:HRB 1234``."""
+    return identifier.rpartition(":")[0] if identifier.startswith(("reg:", "tax:", "vat:")) else identifier.partition(":")[0]
+
+
+def split(identifier: str) -> tuple[str, str]:
+    scheme = scheme_of(identifier)
+    return scheme, identifier[len(scheme) + 1:]
+
+
+def normalise(scheme: str, value: str) -> str | None:
+    """The value as the scheme writes it (digits without spaces; LEIs upper case; UK company
+    numbers padded to eight), or None if it does not fit the scheme's pattern."""
+    text = value.strip().upper()
+    if scheme in schemes() and schemes()[scheme].pattern and re.fullmatch(r"[\d\s\-./]+", text):
+        text = re.sub(r"\D", "", text)
+    else:
+        text = re.sub(r"\s+", "", text) if scheme in schemes() else " ".join(text.split())
+    if scheme == "gb-coh" and text.isdigit() and len(text) < 8:
+        text = text.zfill(8)
+    pattern = _pattern(scheme)
+    if pattern is not None and not pattern.fullmatch(text):
+        return None
+    return text or None
+
+
+def qualify(kind_or_scheme: str, value: str, *, country: str | None = None,
+            label: str = "Company") -> str | None:
+    """``scheme:value`` for a number, from what the source calls it and the country it is from.
+
+    ``kind_or_scheme`` is a scheme of the model (``ru-inn``), an FtM property (``innCode``,
+    ``registrationNumber``, ``taxNumber``, ``vatCode``, ``leiCode``, ``ogrnCode``) or
+    ``company-number``. A national scheme is chosen where the country and the number's shape
+    say which; otherwise the generic ``reg:<country>`` (``tax:``, ``vat:``). Without a country a
+    number of unknown scheme is not an identifier (None): two registers may reuse a number.
+    """
+    if not value or not value.strip():
+        return None
+    country = (country or "").strip().lower()[:2] or None
+    if kind_or_scheme.startswith(("reg:", "tax:", "vat:")):  # already qualified
+        return f"{kind_or_scheme}:{' '.join(value.strip().upper().split())}"
+    if kind_or_scheme in schemes():
+        scheme = kind_or_scheme
+        if label not in schemes()[scheme].labels:
+            return None
+        norm = normalise(scheme, value)
+        if norm is not None:
+            return f"{scheme}:{norm}"
+        country = country or schemes()[scheme].country
+        kind: str | None = "registration"
+    else:
+        kind = KINDS.get(kind_or_scheme, "registration")
+        if kind is None:
+            return None
+        if kind == "lei":
+            norm = normalise("lei", value)
+            return f"lei:{norm}" if norm else None
+        if kind_or_scheme == "innCode":
+            country = "ru"
+        elif kind_or_scheme == "ogrnCode":
+            country = "ru"
+        for scheme in _NATIONAL.get((kind, country or ""), ()):
+            if label in schemes()[scheme].labels:
+                norm = normalise(scheme, value)
+                if norm is not None:
+                    return f"{scheme}:{norm}"
+    if not country:
+        return None
+    generic = " ".join(value.strip().upper().split())
+    return f"{_GENERIC.get(kind or 'registration', 'reg')}:{country}:{generic}"
+
+
+def by_scheme(identifiers: Iterable[str]) -> dict[str, set[str]]:
+    """Identifiers grouped by scheme: ``{"ru-inn": {"7707083893"}, "reg:de": {"HRB 1"}}``."""
+    out: dict[str, set[str]] = {}
+    for x in identifiers:
+        scheme, value = split(x)
+        if value:
+            out.setdefault(scheme, set()).add(value)
+    return out
+
+
+def shared(a: Iterable[str], b: Iterable[str]) -> list[str]:
+    """Identifiers both carry, sorted."""
+    ia, ib = by_scheme(a), by_scheme(b)
+    return sorted(f"{s}:{v}" for s in ia.keys() & ib.keys() for v in ia[s] & ib[s])
+
+
+def conflicts(a: Iterable[str], b: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(scheme, value of a, value of b) for each scheme both carry without a value in common:
+    the two records are different entities."""
+    ia, ib = by_scheme(a), by_scheme(b)
+    return [(s, min(ia[s]), min(ib[s])) for s in sorted(ia.keys() & ib.keys()) if not ia[s] & ib[s]]
+
+
+def describe_conflict(scheme: str, va: str, vb: str) -> str:
+    """'different INN 7717019625 vs 7712345678'"""
+    names = {"ru-inn": "INN", "ru-ogrn": "OGRN", "kz-bin": "BIN", "kz-iin": "IIN", "lei": "LEI",
+             "gb-coh": "UK company number", "ua-edrpou": "EDRPOU code", "passport": "passport"}
+    what = names.get(scheme) or f"{scheme} number"
+    return f"different {what} {va} vs {vb}"
+
+
+def is_registry_id(node_id: str) -> bool:
+    """Whether a node id is a registry number (``ru-inn:…``) rather than a derived hash."""
+    scheme, value = split(node_id)
+    return bool(value) and (scheme in schemes() or scheme.startswith(("reg:", "tax:", "vat:")))
+
+
+def candidates_for(query: str) -> list[str]:
+    """The node ids and registry ids a bare number may be written as: ``7707083893`` ->
+    ``ru-inn:7707083893``, ``kz-bin:…`` (those its pattern fits)."""
+    query = query.strip()
+    out = []
+    for scheme in schemes():
+        norm = normalise(scheme, query)
+        if norm is not None:
+            out.append(f"{scheme}:{norm}")
+    return out
