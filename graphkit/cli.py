@@ -108,18 +108,27 @@ def stats(target: StoreTarget, fmt: str) -> None:
 
 
 @cli.command()
+@click.option("--explain", nargs=2, metavar="A B",
+              help="Print the full decision for two records (ids) instead of writing anything.")
 @store_options
 @judgements_option
-def resolve(target: StoreTarget, judgements: Path | None) -> None:
+def resolve(explain: tuple[str, str] | None, target: StoreTarget, judgements: Path | None) -> None:
     """Resolve records of the same firm or person across sources, scripts and spellings.
 
     Writes SAME_AS with score, explanation and judgement: auto above the automatic threshold,
-    pending in the review band (see graphkit review), and every judgement from the file."""
+    pending in the review band (see graphkit review), and every judgement from the file.
+    Different registry numbers of one scheme (two INNs, two BINs) are never one entity."""
+    from graphkit.resolve import explain as explain_pair
     from graphkit.resolve import resolve as run_resolve
     from graphkit.resolve.judgements import Judgements, default_path
 
+    book = Judgements.load(judgements or default_path())
+    if explain:
+        with open_store(target, read_only=True) as store:
+            click.echo("\n".join(explain_pair(store, explain[0], explain[1], book)))
+        return
     with open_store(target) as store:
-        r = run_resolve(store, Judgements.load(judgements or default_path()))
+        r = run_resolve(store, book)
     records = ", ".join(f"{n:,} {label.lower()} records" for label, n in r.records.items())
     click.echo(f"{records}; {r.pairs_scored:,} candidate pairs scored; {r.auto:,} resolved automatically; "
                f"{r.pending:,} waiting for review; {r.kept_apart:,} kept apart by judgements; "
@@ -130,15 +139,18 @@ def resolve(target: StoreTarget, judgements: Path | None) -> None:
 @click.option("--accept", nargs=2, metavar="A B", help="Record that A and B are the same.")
 @click.option("--reject", nargs=2, metavar="A B", help="Record that A and B are different.")
 @click.option("--unsure", nargs=2, metavar="A B", help="Record that you cannot tell.")
+@click.option("--override", is_flag=True,
+              help="With --accept: accept although the records carry different registry numbers.")
 @click.option("--note", default="", help="Why (kept with the judgement).")
-@click.option("--limit", type=int, default=50, show_default=True, help="How many candidates to list.")
+@click.option("--limit", type=int, default=50, show_default=True, help="How many would-be entities to list.")
 @store_options
 @judgements_option
 @format_option
 def review(accept: tuple[str, str] | None, reject: tuple[str, str] | None, unsure: tuple[str, str] | None,
-           note: str, limit: int, target: StoreTarget, judgements: Path | None, fmt: str) -> None:
-    """List candidates waiting for review, or record a judgement (then resolution is re-applied)."""
-    from graphkit.resolve import pending
+           override: bool, note: str, limit: int, target: StoreTarget, judgements: Path | None, fmt: str) -> None:
+    """List what waits for review, one would-be entity at a time (strongest first), or record a
+    judgement (then resolution is re-applied)."""
+    from graphkit.resolve import load_records, refuse_across_numbers, review_groups
     from graphkit.resolve import resolve as run_resolve
     from graphkit.resolve.judgements import Judgement, Judgements, default_path
 
@@ -149,17 +161,19 @@ def review(accept: tuple[str, str] | None, reject: tuple[str, str] | None, unsur
     with open_store(target) as store:
         if chosen:
             judgement, (a, b) = chosen[0]
-            found = {r["id"] for r in store.run("clusters", ids=[a, b])}
-            missing = [x for x in (a, b) if x not in found]
+            records = {r.id: r for rs in load_records(store).values() for r in rs}
+            missing = [x for x in (a, b) if x not in records]
             if missing:
                 raise click.UsageError(f"no record with id {missing[0]!r} in the graph")
+            if judgement is Judgement.POSITIVE:
+                refuse_across_numbers(records[a], records[b], override)
             book = Judgements.load(judgements or default_path())
-            book.record(a, b, judgement, note)
+            book.record(a, b, judgement, note, override=override)
             run_resolve(store, book)
             click.echo(f"recorded: {a} {judgement.value} {b} in {book.path}")
             return
-        rows = pending(store, limit)
-    click.echo(output.review(rows, fmt), nl=False)
+        groups = review_groups(store, limit)
+    click.echo(output.review(groups, fmt), nl=False)
 
 
 @cli.command()

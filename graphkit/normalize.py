@@ -18,19 +18,64 @@ from rigour.text import ascii_text
 NULLS = frozenset({"", "NULL", "null", "None", "-0-", "N/A", "n/a", "-"})
 
 # Legal forms rigour does not know (checked against rigour 2.6): the Kazakh LLP in Russian and
-# Kazakh, and Russian sole traders. Canonical form -> spellings, matched as whole words on the
+# Kazakh, Russian sole traders and the long Russian forms, "GmbH & Co. KG" once punctuation is
+# gone, and the American "Corp.". Canonical form -> spellings, matched as whole words on the
 # casefolded ASCII form of the name.
 EXTRA_LEGAL_FORMS: dict[str, tuple[str, ...]] = {
     "llp": ("too", "tovarishchestvo s ogranichennoi otvetstvennostyu",
             "tovarishchestvo s ogranichennoi otvetstvennostiu", "zhshs", "llp"),
     "llc": ("ooo", "obshchestvo s ogranichennoi otvetstvennostyu", "llc", "ltd liability company"),
-    "jsc": ("ao", "aktsionernoe obshchestvo", "jsc", "pao", "zao", "oao"),
+    "jsc": ("ao", "aktsionernoe obshchestvo", "jsc", "oao"),
+    "pjsc": ("pao", "publichnoe aktsionernoe obshchestvo"),
+    "cjsc": ("zao", "zakrytoe aktsionernoe obshchestvo"),
+    "gmbh & co kg": ("gmbh co kg", "gmbh und co kg"),
+    "corp": ("corp", "corporation"),
     "sole trader": ("ip", "individualny predprinimatel", "individualnyi predprinimatel",
                     "individualnyy predprinimatel", "individualniy predprinimatel"),
 }
-# rigour's compare forms -> the canonical names above where they are the same kind of entity.
-_RIGOUR_CANON = {"ooo": "llc", "llc": "llc", "ltd": "ltd", "bv": "bv", "gmbh": "gmbh",
-                 "ao": "jsc", "jsc": "jsc", "llp": "llp", "plc": "plc", "ag": "ag", "inc": "inc"}
+# Families of legal forms: the forms of one family are one kind of entity written in another
+# language or script (ООО = OOO = LLC = MMC = ТОВ; ТОО = LLP = ЖШС; АО = JSC). Forms not listed
+# are their own family under rigour's compare form ("gmbh", "ag", "stiftung", "inc", "ltd",
+# "nv", "bv"...): two firms whose forms are of different families are different entities.
+FORM_FAMILIES: dict[str, frozenset[str]] = {
+    "llc": frozenset({"llc", "ooo", "mmc", "tov", "ltd liability company"}),
+    "llp": frozenset({"llp", "too", "zhshs"}),
+    "jsc": frozenset({"jsc", "ao", "oao", "ojsc"}),
+    "pjsc": frozenset({"pjsc", "pao"}),
+    "cjsc": frozenset({"cjsc", "zao"}),
+    "sole trader": frozenset({"ip", "sole trader"}),
+    "ltd": frozenset({"ltd", "limited"}),
+    "inc": frozenset({"inc", "corp", "incorporated"}),
+}
+# Families that translate one another loosely: a Kazakh ТОО is often written "LLC" in English, a
+# Russian ООО "Ltd", an ОАО re-registers as ПАО under the same number. Names alone cannot tell,
+# so a pair of such forms waits for a person.
+KIN_FAMILIES: tuple[frozenset[str], ...] = (
+    frozenset({"llc", "llp", "ltd"}),
+    frozenset({"jsc", "pjsc", "cjsc"}),
+)
+_FAMILY_OF = {form: family for family, forms in FORM_FAMILIES.items() for form in forms}
+# Forms that stand before a name (ООО «Ромашка», ТОО «Аспан Арба», ИП Иванов): the custom of
+# the former Soviet registries. Elsewhere a legal form ends the name; a word that rigour knows as
+# a form somewhere in the world ("AT", "EKD") is part of the name in any other place.
+LEADING_FORMS = frozenset({"llc", "ooo", "llp", "too", "zhshs", "jsc", "ao", "oao", "ojsc", "pjsc", "pao",
+                           "cjsc", "zao", "ip", "sole trader", "tov", "mmc", "chp", "pp"})
+
+
+def form_family(form: str | None) -> str | None:
+    """The family of a legal form as written or as parsed ("ТОО", "too", "LLP" -> "llp")."""
+    if not form:
+        return None
+    text = latin(form)
+    found = _form_at_edges(text) if text else None
+    key = found[0] if found else text
+    return _FAMILY_OF.get(key, key)
+
+
+def related_forms(a: str, b: str) -> bool:
+    """Whether two families translate one another loosely (see ``KIN_FAMILIES``)."""
+    return any(a in kin and b in kin for kin in KIN_FAMILIES)
+
 
 _EXTRA_RE = re.compile(
     r"(?:^|\s)(" + "|".join(sorted((re.escape(s) for v in EXTRA_LEGAL_FORMS.values() for s in v),
@@ -103,24 +148,54 @@ def latin(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", ascii_form).replace("_", " ").split())
 
 
+def _form_at_edges(text: str) -> tuple[str, int, int] | None:
+    """(compare form, start, end) of the legal form ending ``text``, else of one that starts it
+    and stands there by custom (``LEADING_FORMS``); None if neither."""
+    found = _EXTRA_RE.search(text)
+    extra = []
+    while found:
+        extra.append((_EXTRA_CANON[found.group(1)], found.start(1), found.end(1)))
+        found = _EXTRA_RE.search(text, found.end(1))
+    matches = extra + _rigour_forms(text)
+    trailing = [m for m in matches if m[2] == len(text)]
+    if trailing:
+        return min(trailing, key=lambda m: m[1])
+    leading = [m for m in matches if m[1] == 0 and m[0] in LEADING_FORMS]
+    return max(leading, key=lambda m: m[2]) if leading else None
+
+
+def _rigour_forms(text: str) -> list[tuple[str, int, int]]:
+    out = []
+    pos = 0
+    for matched, compare in org_types.extract_org_types(text):
+        start = text.find(matched, pos)
+        if start < 0:
+            continue
+        end = start + len(matched)
+        if (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            out.append((compare, start, end))
+        pos = end
+    return out
+
+
 @lru_cache(maxsize=200_000)
 def split_legal_form(name: str) -> tuple[str | None, str]:
-    """Split a firm's name into (legal form, name without it), on the transliterated form.
+    """Split a firm's name into (legal form family, name without the form), on the
+    transliterated form. The form is taken from the end of the name, or from its start where
+    forms stand there by custom (see ``LEADING_FORMS``); words elsewhere are part of the name.
 
     >>> split_legal_form("ООО «Небесная механика»")
     ('llc', 'nebesnaya mehanika')
+    >>> split_legal_form("EKD Media GmbH")
+    ('gmbh', 'ekd media')
     """
     text = latin(name)
-    found = _EXTRA_RE.search(text)
-    if found:
-        form = _EXTRA_CANON[found.group(1)]
-        text = (text[: found.start()] + " " + text[found.end():]).strip()
-        return form, " ".join(text.split())
-    forms = org_types.extract_org_types(text)
-    if forms:
-        form = _RIGOUR_CANON.get(forms[0][1], forms[0][1])
-        return form, " ".join(org_types.remove_org_types(text).split())
-    return None, text
+    found = _form_at_edges(text)
+    if found is None:
+        return None, text
+    form, start, end = found
+    rest = " ".join((text[:start] + " " + text[end:]).split())
+    return _FAMILY_OF.get(form, form), rest
 
 
 @lru_cache(maxsize=200_000)

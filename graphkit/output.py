@@ -130,17 +130,24 @@ def _machine(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> str | 
     return None
 
 
-def review(rows: list[dict[str, Any]], fmt: str) -> str:
-    machine = _machine(rows, fmt, ["a_id", "a_name", "b_id", "b_name", "score", "explanation"])
-    if machine is not None:
-        return machine
-    if not rows:
+def review(groups: list[dict[str, Any]], fmt: str) -> str:
+    """The review queue: one would-be entity per item (JSON: one object per line; CSV: one row
+    per pair, with its group number)."""
+    if fmt == "json":
+        return "".join(_json(g) + "\n" for g in groups)
+    if fmt == "csv":
+        flat = [{"group": i, **p} for i, g in enumerate(groups, start=1) for p in g["pairs"]]
+        return _csv(flat, ["group", "a_id", "a_name", "b_id", "b_name", "score", "explanation", "decide"])
+    if not groups:
         return "Nothing waiting for review.\n"
     out = []
-    for r in rows:
-        out.append(f"{r['score']:.2f}  {r['a_name']}  ~  {r['b_name']}")
-        out.append(f"      {r['explanation']}")
-        out.append(f"      graphkit review --accept {r['a_id']} {r['b_id']}   (or --reject / --unsure)")
+    for i, g in enumerate(groups, start=1):
+        out.append(f"{i}. {len(g['members'])} records that may be one entity (strongest {g['score']:.2f}):")
+        out.extend(f"     {m['id']}: {m['name']}" for m in g["members"])
+        for p in g["pairs"]:
+            out.append(f"   {p['score']:.2f}  {p['a_name']}  ~  {p['b_name']}")
+            out.append(f"         {p['explanation']}")
+            out.append(f"         {p['decide']}   (or --reject / --unsure)")
     return "\n".join(out) + "\n"
 
 

@@ -68,7 +68,7 @@ def test_hard_rules_cannot_be_outweighed():
     assert s.value == NEVER and "different birth dates" in s.explanation
     s = score(Record("x", "Company", ["ООО Ромашка"], "ru", registry_ids=["ru-inn:7700000001"]),
               Record("y", "Company", ["OOO Romashka"], "ru", registry_ids=["ru-inn:7700000002"]))
-    assert s.value == NEVER and "different ru-inn" in s.explanation
+    assert s.value == NEVER and "different INN 7700000001 vs 7700000002" in s.explanation
     s = score(person("a", "Петров Пётр Ильич"), person("b", "Petrov Petr Olegovich"))
     assert s.value == NEVER and "different patronymics" in s.explanation
 
@@ -186,7 +186,9 @@ def test_review_command_records_and_reapplies(cli, tmp_path):
     assert len(listed) == 1
     import json
 
-    cand = json.loads(listed[0])
+    group = json.loads(listed[0])
+    assert len(group["members"]) == 2 and len(group["pairs"]) == 1
+    cand = group["pairs"][0]
     r = cli("review", "--db", db, "--judgements", book, "--accept", cand["a_id"], cand["b_id"], "--note", "same INN in court file")
     assert r.code == 0 and "positive" in r.out
     assert '"judgement": "positive"' in book.read_text(encoding="utf-8")

@@ -23,14 +23,16 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from graphkit.errors import NotFound, ResolutionError
+from graphkit.identifiers import by_scheme, conflicts, describe_conflict, is_registry_id
 from graphkit.model import Provenance, Rel, now_iso
-from graphkit.resolve.blocking import candidates
+from graphkit.resolve.blocking import candidates, keys
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
 from graphkit.resolve.names import person_name
-from graphkit.resolve.scoring import AUTO, REVIEW, Record, ids_by_scheme, score
+from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record, score
 from graphkit.store.base import Store
 
 METHOD = "graphkit-resolve"
@@ -45,6 +47,7 @@ class Candidate:
     explanation: str
     state: str  # auto | accepted | rejected | unsure | pending | below
     names_only: float | None = None  # see scoring.Score.names_only
+    torn: bool = False  # matches two records that cannot be one: never merged automatically
 
 
 @dataclass
@@ -65,13 +68,22 @@ def _iso(v: Any) -> str | None:
     return v.isoformat() if isinstance(v, dt.date) else str(v)[:10]
 
 
+def _numbers(node_id: str, registry_ids: list[str] | None) -> list[str]:
+    """A record's registry numbers, the one its node is keyed by included (a firm keyed
+    ``ru-inn:…`` carries that INN whatever its ``registry_ids`` say)."""
+    out = list(registry_ids or [])
+    if is_registry_id(node_id) and node_id not in out:
+        out.insert(0, node_id)
+    return out
+
+
 def load_records(store: Store) -> dict[str, list[Record]]:
     """Firms and people as resolution sees them, with their context."""
     companies = [Record(r["id"], "Company", list(r["names"] or []) + list(r["previous_names"] or []),
-                        r["country"], None, list(r["registry_ids"] or []), r["legal_form"])
+                        r["country"], None, _numbers(r["id"], r["registry_ids"]), r["legal_form"])
                  for r in store.run("resolve_companies")]
     people = [Record(r["id"], "Person", list(r["names"] or []), r["country"], _iso(r["birth_date"]),
-                     list(r["registry_ids"] or []))
+                     _numbers(r["id"], r["registry_ids"]))
               for r in store.run("resolve_people")]
     by_id = {r.id: r for r in companies}
     for row in store.run("company_context"):
@@ -97,14 +109,16 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
         if r.label == "Person":  # the father's name; its head without y/j, so Ilich and Ilyich agree
             for father in {re.sub("[yj]", "", pn.patronymic)[:4] for pn in map(person_name, r.names) if pn.patronymic}:
                 partition.note(r.id, "patronymic", father)
-        for scheme, values in ids_by_scheme(r.registry_ids).items():
+        for scheme, values in by_scheme(r.registry_ids).items():
             for value in values:
                 partition.note(r.id, scheme, value)
     # people's judgements first: they bind, and they constrain what is merged automatically
+    by_id = {r.id: r for r in records}
     for d in judgements:
         if d.a in ids and d.b in ids:
             report.judgements_applied += 1
             if d.judgement is Judgement.POSITIVE:
+                refuse_across_numbers(by_id[d.a], by_id[d.b], d.override, where=judgements.path)
                 partition.union(d.a, d.b, force=True)
             elif d.judgement is Judgement.NEGATIVE:
                 partition.separate(d.a, d.b)
@@ -124,15 +138,14 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
         judged = judgements.get(c.a.id, c.b.id)
         if judged is not None:
             c.state = judged.judgement.same_as_state
-            if judged.note:
-                c.explanation += f"; reviewer: {judged.note}"
+            c.explanation += _judged_note(judged)
         elif partition.kept_apart(c.a.id, c.b.id):
             report.kept_apart += 1
             continue
         elif c.score >= AUTO and (c.a.id in torn or c.b.id in torn):
             if partition.find(c.a.id) == partition.find(c.b.id):
                 continue
-            c.state = "pending"
+            c.state, c.torn = "pending", True
             c.explanation += "; " + torn.get(c.a.id, torn.get(c.b.id, ""))
             report.pending += 1
         elif c.score >= AUTO:
@@ -160,9 +173,27 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
         if d.a in recs and d.b in recs and d.key() not in proposed:
             a, b = recs[d.key()[0]], recs[d.key()[1]]
             s = score(a, b)
-            out.append(Candidate(a.label, a, b, s.value, s.explanation + "; judged by a person",
+            out.append(Candidate(a.label, a, b, s.value, s.explanation + "; judged by a person" + _judged_note(d),
                                  d.judgement.same_as_state))
     return out
+
+
+def _judged_note(d: Any) -> str:
+    note = f"; reviewer: {d.note}" if d.note else ""
+    if d.override:
+        note += "; accepted by a person over different registry numbers (explicit override)"
+    return note
+
+
+def refuse_across_numbers(a: Record, b: Record, override: bool, where: Any = None) -> None:
+    """Raise ResolutionError if ``a`` and ``b`` carry different numbers of one scheme and the
+    person accepting them as one did not say ``override``."""
+    clash = conflicts(a.registry_ids, b.registry_ids)
+    if clash and not override:
+        found = "; ".join(describe_conflict(*c) for c in clash)
+        source = f" (judgement in {where})" if where else ""
+        raise ResolutionError(f"{a.id} and {b.id} cannot be accepted as one{source}: {found}. "
+                              "If you are sure, accept again with --override; the explanation will say so")
 
 
 def _torn_between(scored: list[Candidate], partition: Partition) -> dict[str, str]:
@@ -215,21 +246,61 @@ def _merge_unique_names(out: list[Candidate], scored: list[Candidate], crowded: 
                 report.auto_unique += 1
 
 
-def resolve(store: Store, judgements: Judgements | None = None) -> ResolveReport:
-    """Resolve firms, then people; write every decision as SAME_AS (replacing earlier ones)."""
+def _confirm_by_people(decisions: list[Candidate], people: Partition, firms: Partition,
+                       report: ResolveReport) -> None:
+    """A second look at the firms waiting for review, now that people are resolved: the press's
+    "Aspan Arba" and the registry's ТОО «Аспан Арба» share no person record, but they share
+    Ilya Goldberg once his records are one. Such a pair is scored again with its officers and
+    addresses as resolved entities, and merged if that now reaches ``AUTO`` (the rules are the
+    same: names that differ by a number, a legal-form family or word order never get there)."""
+    for c in decisions:
+        if c.state != "pending" or c.torn:
+            continue
+        a = replace(c.a, context={people.find(x) for x in c.a.context})
+        b = replace(c.b, context={people.find(x) for x in c.b.context})
+        s = score(a, b)
+        if s.value >= AUTO and firms.union(c.a.id, c.b.id):
+            c.state, c.score = "auto", s.value
+            c.explanation = s.explanation + "; the shared officers are resolved people"
+            report.pending -= 1
+            report.auto += 1
+
+
+@dataclass
+class Run:
+    """One resolution of a store's records, before anything is written."""
+
+    records: dict[str, list[Record]]
+    report: ResolveReport
+    partitions: dict[str, Partition]  # by label: the entities as decided
+
+
+def run(records: dict[str, list[Record]], judgements: Judgements | None = None) -> Run:
+    """Resolve firms, then people (compared by their resolved firms), then look again at the
+    firms waiting for review with their people resolved. Writes nothing."""
     judgements = judgements or Judgements()
     report = ResolveReport()
-    records = load_records(store)
     report.records = {k: len(v) for k, v in records.items()}
     firms = Partition()
     decisions = decide(records["Company"], judgements, firms, report)
     for p in records["Person"]:  # compare people by resolved firms
         p.context = {firms.find(c) for c in p.context}
-    decisions += decide(records["Person"], judgements, Partition(), report)
-    report.decisions = decisions
+    people = Partition()
+    people_decisions = decide(records["Person"], judgements, people, report)
+    _confirm_by_people(decisions, people, firms, report)
+    report.decisions = decisions + people_decisions
+    return Run(records, report, {"Company": firms, "Person": people})
+
+
+def resolve(store: Store, judgements: Judgements | None = None) -> ResolveReport:
+    """Resolve firms and people; write every decision as SAME_AS (replacing earlier ones).
+
+    Raises ResolutionError, leaving the graph as it was, if the judgements file accepts two
+    records with different registry numbers without an override."""
+    report = run(load_records(store), judgements).report
     loaded_at = now_iso()
     rels = []
-    for c in decisions:
+    for c in report.decisions:
         src = Provenance(METHOD, "judgements" if c.state in ("accepted", "rejected", "unsure") else "scoring",
                          f"{c.a.id}={c.b.id}")
         rels.append(Rel("SAME_AS", c.label, c.a.id, c.label, c.b.id, {
@@ -241,6 +312,64 @@ def resolve(store: Store, judgements: Judgements | None = None) -> ResolveReport
     return report
 
 
+def explain(store: Store, a_id: str, b_id: str, judgements: Judgements | None = None) -> list[str]:
+    """The full decision for two records, as lines of text: what each record carries, whether
+    blocking compared them (and why not), the score with every rule that fired, and what
+    resolution decided, including a judgement or a cluster fact that overrode the score.
+
+    Runs the whole resolution in memory (the cost of ``graphkit resolve``) and writes nothing.
+    Raises NotFound if either id is not a firm or person in the graph."""
+    records = load_records(store)
+    by_id = {r.id: r for rs in records.values() for r in rs}
+    for x in (a_id, b_id):
+        if x not in by_id:
+            raise NotFound(f"no firm or person with id {x!r} in the graph (graphkit clusters and "
+                           "find-links --format json show ids)")
+    a, b = by_id[a_id], by_id[b_id]
+    if a.label != b.label:
+        return [f"{a.id} is a {a.label} and {b.id} a {b.label}: never compared"]
+    result = run(records, judgements)
+    lines = [_describe(a), _describe(b)]
+    shared_keys = sorted({k for k, _ in keys(a)} & {k for k, _ in keys(b)})
+    if a.birth_date and b.birth_date and a.birth_date != b.birth_date:
+        lines.append(f"blocking: never compared: born on different days ({a.birth_date}, {b.birth_date})")
+    elif shared_keys:
+        lines.append(f"blocking: compared (shared keys: {', '.join(shared_keys[:6])})")
+    else:
+        lines.append("blocking: never compared: the names share no sound or prefix key and the records no "
+                     "registry number")
+    s = score(a, b)
+    lines.append(f"score: {s.value:.2f}: {s.explanation}")
+    decided = next((c for c in result.report.decisions if {c.a.id, c.b.id} == {a.id, b.id}), None)
+    partition = result.partitions[a.label]
+    if decided is not None:
+        lines.append(f"decision: {decided.state} ({decided.score:.2f}): {decided.explanation}")
+    elif partition.find(a.id) == partition.find(b.id):
+        lines.append("decision: one entity through other records (each was merged with a record of the other)")
+    elif s.value == NEVER:
+        lines.append("decision: different entities (a hard rule)")
+    elif s.value < REVIEW:
+        lines.append(f"decision: different entities as far as the data shows (score below review, {REVIEW})")
+    else:
+        clash = partition.conflict(a.id, b.id)
+        why = f"their clusters disagree on {clash}" if clash else "a judgement keeps their clusters apart"
+        lines.append(f"decision: kept apart: {why}")
+    return lines
+
+
+def _describe(r: Record) -> str:
+    facts = [f"names {', '.join(repr(n) for n in r.names[:4])}"]
+    if r.registry_ids:
+        facts.append(f"ids {', '.join(r.registry_ids)}")
+    if r.country:
+        facts.append(f"country {r.country}")
+    if r.birth_date:
+        facts.append(f"born {r.birth_date}")
+    if r.legal_form:
+        facts.append(f"legal form {r.legal_form}")
+    return f"{r.id} ({r.label}): " + "; ".join(facts)
+
+
 def pending(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
     """Candidates waiting for review, strongest first."""
     rows = store.execute(
@@ -248,6 +377,43 @@ def pending(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
         "RETURN a.id AS a_id, a.name AS a_name, b.id AS b_id, b.name AS b_name, s.score AS score, "
         "s.explanation AS explanation ORDER BY s.score DESC, a.id, b.id", name="pending review")
     return rows[:limit] if limit else rows
+
+
+def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
+    """The review queue, one item per would-be entity: records joined by pairs waiting for
+    review (and the entities they already belong to), with the evidence for and against each
+    pair, strongest group first. A queue never has more items than the records behind it.
+
+    Each group: ``score`` (its strongest pair), ``members`` (id, name), ``pairs`` (a_id, b_id,
+    score, explanation, the command to decide it)."""
+    from graphkit.links import Clusters
+
+    rows = pending(store)
+    if not rows:
+        return []
+    clusters = Clusters.load(store)
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        x = clusters.find(x)
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for r in rows:
+        ra, rb = find(r["a_id"]), find(r["b_id"])
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        g = groups.setdefault(find(r["a_id"]), {"score": r["score"], "members": {}, "pairs": []})
+        g["members"][r["a_id"]] = r["a_name"]
+        g["members"][r["b_id"]] = r["b_name"]
+        g["pairs"].append({**r, "decide": f"graphkit review --accept {r['a_id']} {r['b_id']}"})
+    out = sorted(groups.values(), key=lambda g: (-g["score"], min(g["members"])))
+    for g in out:
+        g["members"] = [{"id": k, "name": v} for k, v in sorted(g["members"].items())]
+    return out[:limit] if limit else out
 
 
 def clusters(store: Store) -> list[dict[str, Any]]:

@@ -24,10 +24,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from graphkit.identifiers import by_scheme
 from graphkit.resolve import ResolveReport, decide
 from graphkit.resolve.blocking import candidates, keys
 from graphkit.resolve.judgements import Judgements, Partition
-from graphkit.resolve.scoring import REVIEW, Record, ids_by_scheme, score
+from graphkit.resolve.scoring import REVIEW, Record, score
 from graphkit.resolve.synthetic import make_records
 
 
@@ -55,7 +56,7 @@ def records(row: dict[str, str]) -> tuple[Record, Record]:
 
 def _conflict(a: Record, b: Record) -> bool:
     """Two ids of one scheme and none in common: the pair must never merge."""
-    ia, ib = ids_by_scheme(a.registry_ids), ids_by_scheme(b.registry_ids)
+    ia, ib = by_scheme(a.registry_ids), by_scheme(b.registry_ids)
     return any(not ia[s] & ib[s] for s in ia.keys() & ib.keys())
 
 

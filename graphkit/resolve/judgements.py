@@ -37,6 +37,7 @@ class Decision:
     judgement: Judgement
     note: str = ""
     at: str = ""
+    override: bool = False  # accepted although the records carry different registry numbers
 
     def key(self) -> tuple[str, str]:
         return (self.a, self.b) if self.a < self.b else (self.b, self.a)
@@ -74,15 +75,18 @@ class Judgements:
             except ValueError:
                 raise InvalidData.single(path.name, line, "judgement",
                                          f"{raw['judgement']!r} is not positive, negative or unsure") from None
-            d = Decision(str(raw["a"]), str(raw["b"]), judgement, raw.get("note", ""), raw.get("at", ""))
+            d = Decision(str(raw["a"]), str(raw["b"]), judgement, raw.get("note", ""), raw.get("at", ""),
+                         bool(raw.get("override", False)))
             out.decisions[d.key()] = d
         return out
 
-    def record(self, a: str, b: str, judgement: Judgement, note: str = "") -> Decision:
-        """Add a decision and append it to the file."""
+    def record(self, a: str, b: str, judgement: Judgement, note: str = "", override: bool = False) -> Decision:
+        """Add a decision and append it to the file. ``override`` accepts two records whose
+        registry numbers differ (see ``graphkit.resolve.refuse_across_numbers``)."""
         if a == b:
             raise ResolutionError("a judgement needs two different records")
-        d = Decision(a, b, judgement, note, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
+        d = Decision(a, b, judgement, note, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+                     override and judgement is Judgement.POSITIVE)
         self.decisions[d.key()] = d
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,9 @@ from graphkit import normalize as nz
 
 # Ordered rewrites on transliterated, casefolded text. Multi-letter groups first.
 _FOLDS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
+    (r"tsch", "ch"),  # German ч: Tschernyschow, Alexandrowitsch
+    (r"wicz\b", "vich"), (r"cz", "ch"), (r"(?<=\w)sz|\bsz", "sh"), (r"rz", "zh"),  # Polish
+    (r"oe", "u"),  # Dutch у: Poetin
     (r"shch|sch|chtch|shtch", "sh"),  # щ
     (r"tch", "ch"),  # French ч
     (r"kh", "h"),  # х: kh / h
@@ -73,10 +76,17 @@ _PATRONYMIC = re.compile(r"(ovich|evich|ich|ovna|evna|ichna)$")  # Russian: alwa
 _TURKIC_PATRONYMIC = re.compile(r"(ogly|ogli|kyzy|kyzi|kizi|qyzy|qyzi|uly|uli|ulu)$")  # also ends surnames: Karasuly
 
 
+# Latin letters with a caron or acute that Slavic Latin alphabets use for one Cyrillic letter
+# (Czech and Croatian č, š, ž; Polish ć, ś, ż, ź): the two letters the other schemes write.
+# rigour would drop the mark (č -> c), which makes "Vjačeslavovič" another name.
+_SLAVIC_LATIN = str.maketrans({"č": "ch", "Č": "Ch", "ć": "ch", "Ć": "Ch", "š": "sh", "Š": "Sh", "ś": "sh",
+                               "Ś": "Sh", "ž": "zh", "Ž": "Zh", "ż": "zh", "Ż": "Zh", "ź": "zh", "Ź": "Zh"})
+
+
 @lru_cache(maxsize=500_000)
 def person_name(name: str) -> PersonName:
     words, initials, spelled = [], [], []
-    for token in nz.latin(nz.split_glued_ids(name)[1]).split():
+    for token in nz.latin(nz.split_glued_ids(name)[1].translate(_SLAVIC_LATIN)).split():
         if len(token) <= 2:  # "M." and digraph initials such as "Yu." or "Zh.", as written
             initials.append(token)
         else:
@@ -91,8 +101,78 @@ def person_name(name: str) -> PersonName:
     return PersonName(tuple(words), tuple(initials), patronymic, tuple(spelled))
 
 
+# Words that tell firms apart although a fuzzy comparison barely sees them: numbers, Roman
+# numerals and ordinal words, in the languages of our sources (German registries are full of
+# "Zehnte ... Verwaltungsgesellschaft"). They are compared as numbers, never folded.
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
+          "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17, "xviii": 18,
+          "xix": 19, "xx": 20}
+_ORDINAL_STEMS = [  # (stem, value); an inflection may follow (Zehnte, Zehnter, Zehnten; первая)
+    ("erst", 1), ("zweit", 2), ("dritt", 3), ("viert", 4), ("fuenft", 5), ("funft", 5), ("sechst", 6),
+    ("siebent", 7), ("siebt", 7), ("acht", 8), ("neunt", 9), ("zehnt", 10), ("elft", 11), ("zwoelft", 12),
+    ("zwolft", 12), ("dreizehnt", 13), ("vierzehnt", 14), ("fuenfzehnt", 15), ("funfzehnt", 15),
+    ("sechzehnt", 16), ("siebzehnt", 17), ("achtzehnt", 18), ("neunzehnt", 19), ("zwanzigst", 20),
+    ("first", 1), ("second", 2), ("third", 3), ("fourth", 4), ("fifth", 5), ("sixth", 6), ("seventh", 7),
+    ("eighth", 8), ("ninth", 9), ("tenth", 10), ("eleventh", 11), ("twelfth", 12),
+    ("perv", 1), ("vtor", 2), ("tret", 3), ("chetvert", 4), ("pyat", 5), ("shest", 6), ("sedm", 7),
+    ("vosm", 8), ("devyat", 9), ("desyat", 10),
+]
+_ORDINAL = re.compile(r"^(" + "|".join(sorted((st for st, _ in _ORDINAL_STEMS), key=len, reverse=True))
+                      + r")(e|er|es|en|em|ie|ii|iy|yi|yy|ij|aya|oe|ogo|omu|ym|om|a|o|y|i)?$")
+_ORDINAL_VALUE = dict(_ORDINAL_STEMS)
+_CONJUNCTION = re.compile(r"(?<!\w)(и|і|and|und|et|&)(?!\w)", re.IGNORECASE)
+_NUMBER_SIGN = frozenset({"no", "nr", "n", "nomer"})  # "Depot No 5", "№ 5" (rigour writes № as "No")
+
+
+def _mark(token: str) -> str | None:
+    """The number a token stands for ("ii" -> "2", "zehnte" -> "10", "007" -> "7"), the token
+    itself if it is a single letter, else None (an ordinary word)."""
+    if token.isdigit():
+        return str(int(token))
+    if token in _ROMAN:
+        return str(_ROMAN[token])
+    m = _ORDINAL.match(token)
+    if m:
+        return str(_ORDINAL_VALUE[m.group(1)])
+    if len(token) == 1:
+        return token
+    return None
+
+
+@dataclass(frozen=True)
+class FirmName:
+    """A firm's name for comparison: the legal form's family, the name words (folded, in
+    written order) and the distinguishing marks (numbers, Roman numerals and ordinals as
+    numbers, single letters), compared exactly."""
+
+    form: str | None
+    words: tuple[str, ...]
+    marks: tuple[str, ...]  # sorted
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
 @lru_cache(maxsize=500_000)
+def firm_name(name: str) -> FirmName:
+    form, rest = nz.split_legal_form(_CONJUNCTION.sub(" ", nz.split_glued_ids(name)[1]))
+    words: list[str] = []
+    marks: list[str] = []
+    tokens = rest.split()
+    for i, token in enumerate(tokens):
+        if token in _NUMBER_SIGN and i + 1 < len(tokens) and tokens[i + 1][:1].isdigit():
+            continue
+        for piece in re.findall(r"\d+|[^\d]+", token):  # "metall1" -> "metall", "1"
+            mark = _mark(piece)
+            if mark is not None:
+                marks.append(mark)
+            else:
+                words.extend(fold(piece).split())
+    return FirmName(form, tuple(words), tuple(sorted(marks)))
+
+
 def company_name(name: str) -> tuple[str | None, str]:
-    """(legal form, folded name without it or glued registry numbers)."""
-    form, rest = nz.split_legal_form(nz.split_glued_ids(name)[1])
-    return form, fold(rest)
+    """(legal form family, folded name without it, glued registry numbers or marks)."""
+    fn = firm_name(name)
+    return fn.form, fn.text

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
+from rigour.names import NameTypeTag, SymbolCategory, analyze_names
 
-from graphkit.resolve.names import company_name, person_name
+from graphkit import identifiers as idents
+from graphkit import normalize as nz
+from graphkit.resolve.names import firm_name, person_name
 
 AUTO = 0.90  # at or above: SAME_AS, judgement "auto"
 REVIEW = 0.75  # at or above (and below AUTO): a candidate for review
 NEVER = -1.0  # a hard rule says these are different
-
-_NUMBER = re.compile(r"\d+")
 
 
 @dataclass
@@ -52,22 +54,13 @@ class Score:
         return "; ".join(self.reasons)
 
 
-def ids_by_scheme(ids: list[str]) -> dict[str, set[str]]:
-    """Registry ids (``scheme:value``) grouped by scheme."""
-    out: dict[str, set[str]] = {}
-    for x in ids:
-        scheme, _, value = x.partition(":")
-        out.setdefault(scheme, set()).add(value)
-    return out
-
-
 def _id_rules(a: Record, b: Record) -> Score | None:
-    ia, ib = ids_by_scheme(a.registry_ids), ids_by_scheme(b.registry_ids)
-    shared = sorted(f"{s}:{v}" for s in ia.keys() & ib.keys() for v in ia[s] & ib[s])
-    if shared:
-        return Score(1.0, [f"same registry id {shared[0]}"])
-    for scheme in sorted(ia.keys() & ib.keys()):
-        return Score(NEVER, [f"different {scheme} ({min(ia[scheme])} vs {min(ib[scheme])}): never the same"])
+    same = idents.shared(a.registry_ids, b.registry_ids)
+    if same:
+        return Score(1.0, [f"same registry id {same[0]}"])
+    clash = idents.conflicts(a.registry_ids, b.registry_ids)
+    if clash:
+        return Score(NEVER, [idents.describe_conflict(*clash[0]) + ": never the same"])
     return None
 
 
@@ -75,52 +68,129 @@ def _word_sim(x: str, y: str) -> float:
     return fuzz.ratio(x, y) / 100.0
 
 
+def _words_match(x: str, y: str) -> bool:
+    """Two name words that may be one spelled two ways; short words (initialisms such as "AT"
+    and "EKD") only when equal."""
+    if min(len(x), len(y)) <= 3:
+        return x == y
+    return _word_sim(x, y) >= 0.8
+
+
+def _unmatched(wa: tuple[str, ...], wb: tuple[str, ...]) -> list[str]:
+    """Words of either name with no counterpart in the other."""
+    return ([w for w in wa if not any(_words_match(w, u) for u in wb)]
+            + [u for u in wb if not any(_words_match(u, w) for w in wa)])
+
+
+_PERSON_LIKE = re.compile(r"^\s*[^\W\d_]+(?:[-'][^\W\d_]+)?,\s*[^\W\d_]+(?:\s+[^\W\d_.]+\.?)*\s*$")
+
+
+def _firm_pair(na: str, nb: str, a: Record, b: Record) -> tuple[float, list[str], bool]:
+    """(score, reasons, identical) for two firm names; see ``score_companies``."""
+    fa, fb = firm_name(na), firm_name(nb)
+    if not fa.words or not fb.words:
+        return 0.0, ["no comparable names"], False
+    form_a = nz.form_family(a.legal_form) or fa.form
+    form_b = nz.form_family(b.legal_form) or fb.form
+    sim = _word_sim(fa.text, fb.text)
+    same_order = fa.words == fb.words
+    reasons = [f"same words {fa.text!r}" if same_order else f"names {fa.text!r} ~ {fb.text!r} {sim:.2f}"]
+    value, identical = (1.0 if same_order else sim), same_order
+    if fa.marks != fb.marks:
+        only_a = " ".join(m for m in fa.marks if m not in fb.marks) or "none"
+        only_b = " ".join(m for m in fb.marks if m not in fa.marks) or "none"
+        return min(value, 0.5), reasons + [f"numerals differ: {only_a} vs {only_b}"], False
+    if form_a and form_b and form_a != form_b:
+        if nz.related_forms(form_a, form_b):
+            value, identical = min(value, AUTO - 0.05), False
+            reasons.append(f"legal forms of related families: {form_a} vs {form_b} (a person decides)")
+        else:
+            return min(value, 0.5), reasons + [f"legal forms of different families: {form_a} vs {form_b}"], False
+    elif bool(form_a) != bool(form_b):
+        bare = nb if form_a else na
+        if _PERSON_LIKE.match(bare):
+            return min(value, 0.5), reasons + [f"a firm ({form_a or form_b}) vs a person's bare name ({bare!r})"], False
+        identical = False
+        reasons.append(f"legal form on one side only ({form_a or form_b})")
+    elif form_a:
+        reasons.append(f"same legal form family {form_a}")
+    if not same_order:
+        if sorted(fa.words) == sorted(fb.words):
+            value = REVIEW + 0.05
+            reasons.append("same words in another order")
+        else:
+            extra = _unmatched(fa.words, fb.words)
+            if extra:
+                value = min(value, 0.7)
+                reasons.append(f"words only one name has: {', '.join(sorted(set(extra)))}")
+    return value, reasons, identical
+
+
 def score_companies(a: Record, b: Record) -> Score:
+    """Firms: registry numbers decide; otherwise names alone join two firms automatically only
+    when the whole normalised name is identical (words in order, numerals, legal-form family)
+    and nothing contradicts it. A near-identical name is merged only with a shared officer or
+    address to confirm it; otherwise it waits for a person, with the difference named."""
     hard = _id_rules(a, b)
     if hard:
         return hard
-    best, best_pair = 0.0, ("", "")
+    best: tuple[float, list[str], bool] | None = None
     for na in a.names:
-        fa = company_name(na)[1]
         for nb in b.names:
-            fb = company_name(nb)[1]
-            if not fa or not fb:
-                continue
-            s = fuzz.token_sort_ratio(fa, fb) / 100.0
-            if s > best:
-                best, best_pair = s, (fa, fb)
-    if best == 0.0:
+            pair = _firm_pair(na, nb, a, b)
+            if best is None or (pair[2], pair[0]) > (best[2], best[0]):
+                best = pair
+    if best is None:
         return Score(0.0, ["no comparable names"])
-    fa, fb = best_pair
-    reasons = [f"names {fa!r} ~ {fb!r} {best:.2f}" if best < 1 else f"same folded name {fa!r}"]
-    value = best
-    if _NUMBER.findall(fa) != _NUMBER.findall(fb):
-        return Score(min(value, 0.5), reasons + ["different numbers in the names"])
-    ta, tb = set(fa.split()), set(fb.split())
-    extra = {t for t in ta ^ tb if not any(_word_sim(t, u) >= 0.8 for u in (tb if t in ta else ta))}
-    if extra:
-        value = min(value, 0.7)
-        reasons.append(f"words only one name has: {', '.join(sorted(extra))}")
+    value, reasons, identical = best
     if a.country and b.country and a.country != b.country:
         return Score(min(value, 0.6), reasons + [f"different countries ({a.country}, {b.country})"])
     if a.country and b.country:
         reasons.append(f"same country {a.country}")
-    if a.legal_form and b.legal_form and a.legal_form != b.legal_form:
-        value -= 0.1
-        reasons.append(f"different legal forms ({a.legal_form}, {b.legal_form})")
     shared = a.context & b.context
     if shared:
-        value += 0.05
         reasons.append(f"{len(shared)} shared officer(s) or address(es)")
-    return Score(min(value, 1.0), reasons)
+    if identical:
+        return Score(value, reasons)
+    if shared and value >= AUTO - 0.05 and "same words in another order" not in reasons \
+            and not any(r.startswith("legal forms of related") for r in reasons):
+        return Score(min(value + 0.05, 1.0), reasons)
+    if value >= REVIEW:
+        reasons.append("names alone do not make two firms one: a person decides")
+    return Score(min(value, AUTO - 0.05), reasons)
 
 
 def _gendered(w: str, u: str) -> bool:
-    """Male and female forms of one name: Valentin / Valentina, Gordeev / Gordeeva, Evgeniy / Evgeniya."""
+    """Male and female forms of one name, in any script once folded: Valentin / Valentina,
+    Gordeev / Gordeeva, Evgeniy / Evgeniya, Alexander / Alexandra, Ivan / Ivanna, Aidar / Aida."""
     for x, y in ((w, u), (u, w)):
-        if y == x + "a" or (x.endswith("i") and y == x[:-1] + "ya"):
+        if not y.endswith("a") or x.endswith("a") or len(x) < 3:
+            continue
+        if y == x + "a" or (x.endswith("i") and y == x[:-1] + "ya") or (x.startswith(y[:-1]) and len(x) - len(y) <= 1):
+            return True
+        stem_y, stem_x = re.sub(r"(ya|ia|a)$", "", y), re.sub(r"[iyeo]$", "", x)
+        if stem_x == stem_y or (len(stem_x) >= 4 and _word_sim(stem_x, stem_y) >= 0.85):
             return True
     return False
+
+
+@lru_cache(maxsize=200_000)
+def _name_symbols(word: str) -> frozenset[str]:
+    """rigour's symbols for a given name or patronymic (Wikidata ids shared by its forms in
+    every language: Володимир, Vladimir, Wladimir, Uladzimir)."""
+    if len(word) < 3:
+        return frozenset()
+    try:
+        names = analyze_names(NameTypeTag.PER, [word])
+    except Exception:  # noqa: BLE001 - a name rigour cannot analyse has no symbols
+        return frozenset()
+    return frozenset(str(sym) for n in names for sym in n.symbols if sym.category == SymbolCategory.NAME)
+
+
+def _equivalent_forms(x: str, y: str) -> bool:
+    """Whether two spellings are forms of one name in other languages (rigour's name symbols)."""
+    sx, sy = _name_symbols(x), _name_symbols(y)
+    return bool(sx and sy and sx & sy)
 
 
 # initials that schemes write for one Cyrillic letter: Ю is Yu., Iu., Ju.; Я is Ya., Ia., Ja.
@@ -135,10 +205,12 @@ def _initial_of(initial: str, word: str, spelled: str) -> bool:
     return len(initial) == 1 and head == _INITIAL_SAME.get(spelled[0], spelled[0])
 
 
-def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None) -> tuple[float, int, list[str], list[str]]:
+def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None,
+           equivalent: set[tuple[str, str]] | None = None) -> tuple[float, int, list[str], list[str]]:
     """Match the words (and initials) of two person names. Returns the mean similarity of the
     matched parts, how many parts matched, and the unmatched words of each side; ``pairs``, if
-    given, receives the matched full words."""
+    given, receives the matched full words, and ``equivalent`` those matched as forms of one
+    name in two languages (Володимир / Vladimir) rather than by spelling."""
     sims: list[float] = []
     left, right = list(a.words), list(b.words)
     for w in sorted(a.words, key=len, reverse=True):
@@ -152,6 +224,19 @@ def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None) -> tuple[
             right.remove(cand)
             if pairs is not None:
                 pairs.append((w, cand))
+    if left and right:  # forms of one name in other languages (rigour's name symbols)
+        spelled_a = dict(zip(a.words, a.spelled, strict=False))
+        spelled_b = dict(zip(b.words, b.spelled, strict=False))
+        for w in list(left):
+            hit = next((u for u in right if _equivalent_forms(spelled_a.get(w, w), spelled_b.get(u, u))), None)
+            if hit:
+                sims.append(0.85)
+                left.remove(w)
+                right.remove(hit)
+                if pairs is not None:
+                    pairs.append((w, hit))
+                if equivalent is not None:
+                    equivalent.add((w, hit))
     for ini, words_other, other in ((a.initials, right, b), (b.initials, left, a)):
         spelled = dict(zip(other.words, other.spelled, strict=False))
         for k, i in enumerate(ini):
@@ -171,27 +256,32 @@ def score_people(a: Record, b: Record) -> Score:
         return hard
     if a.birth_date and b.birth_date and a.birth_date != b.birth_date:
         return Score(NEVER, [f"different birth dates ({a.birth_date}, {b.birth_date}): never the same"])
-    best: tuple[float, int, list[str], list[str], Any, Any, list[tuple[str, str]]] | None = None
+    best: tuple[float, int, list[str], list[str], Any, Any, list[tuple[str, str]], set[tuple[str, str]]] | None = None
     for na in a.names:
         pa = person_name(na)
         for nb in b.names:
             pb = person_name(nb)
             words: list[tuple[str, str]] = []
-            sim, n, la, lb = _align(pa, pb, words)
+            equivalent: set[tuple[str, str]] = set()
+            sim, n, la, lb = _align(pa, pb, words, equivalent)
             if best is None or (sim * min(n, 3)) > (best[0] * min(best[1], 3)):
-                best = (sim, n, la, lb, pa, pb, words)
+                best = (sim, n, la, lb, pa, pb, words, equivalent)
     if best is None or best[1] == 0:
         return Score(0.0, ["names share no part"])
-    sim, matched, left_a, left_b, pa, pb, words = best
+    sim, matched, left_a, left_b, pa, pb, words, equivalent = best
     reasons = [f"name parts {' '.join(pa.words + pa.initials)!r} ~ {' '.join(pb.words + pb.initials)!r} "
                f"{sim:.2f} ({matched} part(s))"]
-    if pa.patronymic and pb.patronymic and _word_sim(pa.patronymic, pb.patronymic) < 0.8:
+    if (pa.patronymic and pb.patronymic and _word_sim(pa.patronymic, pb.patronymic) < 0.8
+            and (pa.patronymic, pb.patronymic) not in equivalent):
         return Score(NEVER, reasons + [f"different patronymics ({pa.patronymic}, {pb.patronymic}): never the same"])
     gendered = next(((w, u) for w, u in words if _gendered(w, u)), None)
     if gendered:
         return Score(min(sim, 0.5), reasons + [f"male and female forms ({gendered[0]}, {gendered[1]})"])
     value = sim
-    weak = next(((w, u) for w, u in words if _word_sim(w, u) < 0.8), None)
+    weak = next(((w, u) for w, u in words if _word_sim(w, u) < 0.8 and (w, u) not in equivalent), None)
+    if equivalent:
+        reasons.append("forms of one name in two languages: "
+                       + ", ".join(f"{w} ~ {u}" for w, u in sorted(equivalent)))
     lone = [ws for ws in (pa.words, pb.words) if len(ws) == 1]
     if lone and not any(w in lone[0] or u in lone[0] for w, u in words if _word_sim(w, u) >= 0.9):
         # "Daurensky E." is not "Lobai Dauren Evgenevich": a name of one word must find that word
