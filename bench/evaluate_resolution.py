@@ -2,18 +2,22 @@
 
     python bench/evaluate_resolution.py [--out docs/resolution-evaluation.md] [--backgrounds 20000,100000]
 
-See graphkit/resolve/evaluate.py for what is measured; tests/test_resolution.py asserts floors.
+See bench/resolution_eval.py for what is measured; tests/test_resolution.py asserts floors.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from graphkit.resolve.evaluate import Outcome, evaluate, metrics, namesake_background
-from graphkit.resolve.scoring import AUTO, REVIEW
+if __package__ in (None, ""):  # run as a script: the repository root holds the bench package
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.resolution_eval import Outcome, evaluate, metrics, namesake_background  # noqa: E402
+from graphkit.resolve.scoring import AUTO, REVIEW  # noqa: E402
 
 PAIRS = Path(__file__).resolve().parent.parent / "tests" / "data" / "er_pairs.csv"
 
@@ -53,7 +57,7 @@ def main() -> None:
     lines.append("| **overall** | " + " | ".join(f"**{_fmt(m[c])}**" for c in cols) + " |")
     lines += ["", "## The same pairs among namesakes", "",
               "Each pair decided among a synthetic background population "
-              "(`graphkit.resolve.synthetic.make_records(n, seed=11)`: Russian and Kazakh people with "
+              "(`bench.namesakes.make_records(n, seed=11)`: Russian and Kazakh people with "
               "Zipf-distributed surnames, so common names recur as in a national registry): the pair's "
               "records plus every background record that shares a block key with either. Names alone "
               "merge only when no namesake could be meant, so recall falls as namesakes multiply and "

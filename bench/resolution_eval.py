@@ -24,12 +24,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.namesakes import make_records
 from graphkit.identifiers import by_scheme
 from graphkit.resolve import ResolveReport, decide
 from graphkit.resolve.blocking import candidates, keys
 from graphkit.resolve.judgements import Judgements, Partition
 from graphkit.resolve.scoring import REVIEW, Record, score
-from graphkit.resolve.synthetic import make_records
 
 
 @dataclass
@@ -107,3 +107,108 @@ def metrics(outcomes: list[Outcome]) -> dict[str, float | int | None]:
             "conflicting_id_merges": sum(o.conflicting_ids and o.merged for o in outcomes)}
 
 
+
+
+# --------------------------------------------------------------------------------------------
+# Real records labelled by hand (tests/data/real_pairs.csv, person_spellings.csv)
+
+
+@dataclass
+class RealOutcome:
+    pair_id: str
+    source: str
+    category: str
+    label: str
+    same: bool
+    hard: bool
+    state: str  # auto | pending | apart
+    score: float
+    explanation: str
+
+    @property
+    def merged(self) -> bool:
+        return self.state == "auto"
+
+    @property
+    def found(self) -> bool:
+        return self.state in ("auto", "pending")
+
+
+def real_records(row: dict[str, str]) -> tuple[Record, Record]:
+    """The two records of a labelled real pair, as resolution sees them: every name the source
+    record gives, its registry numbers, country and birth date."""
+    out = []
+    for side in ("a", "b"):
+        names = [row[f"{side}_name"]] + [n for n in row[f"{side}_aliases"].split("|") if n.strip()]
+        ids = [x for x in row[f"{side}_ids"].split(";") if x and not x.startswith("ru-kpp:")]
+        out.append(Record(f"{row['pair_id']}-{side}", row["label"], names, row[f"{side}_country"] or None,
+                          row[f"{side}_birth_date"] or None, ids))
+    return out[0], out[1]
+
+
+def evaluate_real(path: Path) -> list[RealOutcome]:
+    """Decide every labelled real pair on its own, as ``graphkit resolve`` decides it (blocking
+    included: a pair blocking never proposes is 'apart')."""
+    out = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            a, b = real_records(row)
+            partition = Partition()
+            decided = decide([a, b], Judgements(), partition, ResolveReport())
+            pair = next((c for c in decided if {c.a.id, c.b.id} == {a.id, b.id}), None)
+            s = score(a, b)
+            state = "auto" if partition.find(a.id) == partition.find(b.id) else (pair.state if pair else "apart")
+            out.append(RealOutcome(row["pair_id"], row["source"], row["category"], row["label"], row["same"] == "1",
+                                   row["hard"] == "1", state if state in ("auto", "pending") else "apart",
+                                   pair.score if pair else s.value, pair.explanation if pair else s.explanation))
+    return out
+
+
+def real_metrics(outcomes: list[RealOutcome]) -> dict[str, float | int | None]:
+    """False merges (auto on a pair labelled different), precision and recall of ``auto``, and
+    recall of ``auto`` + review (what a person gets to see)."""
+    same = [o for o in outcomes if o.same]
+    merged = [o for o in outcomes if o.merged]
+    found = [o for o in outcomes if o.found]
+    return {"pairs": len(outcomes), "same": len(same), "different": len(outcomes) - len(same),
+            "false_merges": sum(not o.same for o in merged),
+            "auto_precision": (sum(o.same for o in merged) / len(merged)) if merged else None,
+            "auto_recall": (sum(o.merged for o in same) / len(same)) if same else None,
+            "found_precision": (sum(o.same for o in found) / len(found)) if found else None,
+            "found_recall": (sum(o.found for o in same) / len(same)) if same else None,
+            "false_reviews": sum(not o.same for o in found if not o.merged)}
+
+
+@dataclass
+class SpellingsOutcome:
+    records: int
+    people: int
+    clusters_per_person: dict[str, int]  # group -> how many entities its records ended in
+    false_merges: int  # record pairs of two different people joined
+    review_items: int  # would-be entities waiting for a person
+    review_pairs: int
+
+
+def evaluate_spellings(path: Path) -> SpellingsOutcome:
+    """Resolve every spelling of the labelled people together, as one input: how many entities
+    each person ends as (1 is right), whether two people were joined, and how long the review
+    queue is."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    records = [Record(f"s{i}", "Person", [r["name"]], r["country"] or None, r["birth_date"] or None)
+               for i, r in enumerate(rows)]
+    truth = {f"s{i}": r["group_id"] for i, r in enumerate(rows)}
+    partition = Partition()
+    decided = decide(records, Judgements(), partition, ResolveReport())
+    entities: dict[str, set[str]] = defaultdict(set)
+    members: dict[str, list[str]] = defaultdict(list)
+    for r in records:
+        entities[truth[r.id]].add(partition.find(r.id))
+        members[partition.find(r.id)].append(r.id)
+    false = sum(1 for ids in members.values() for i, x in enumerate(ids) for y in ids[i + 1:] if truth[x] != truth[y])
+    pending = [c for c in decided if c.state == "pending"]
+    from graphkit.resolve import group_pairs
+
+    items = set(group_pairs([(c.a.id, c.b.id) for c in pending], partition.find))
+    return SpellingsOutcome(len(records), len(entities), {g: len(v) for g, v in sorted(entities.items())},
+                            false, len(items), len(pending))

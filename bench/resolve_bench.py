@@ -6,7 +6,7 @@ recall, and precision/recall of the automatic decisions.
 
 Writes ``--out`` and the section "Entity resolution: 100k and 1M names" of docs/benchmarks.md.
 
-Each size N makes N person records with ``graphkit.resolve.synthetic.make_records``: Russian and
+Each size N makes N person records with ``bench.namesakes.make_records``: Russian and
 Kazakh names in Cyrillic with birth dates, Zipf-distributed surnames (so namesakes are common);
 10% of them get a second record for the same person written as another source would write it
 (Latin under one of several transliteration schemes, surname first or last, an initial instead
@@ -25,7 +25,10 @@ import sys
 import time
 from pathlib import Path
 
-from graphkit.resolve.synthetic import make_records
+if __package__ in (None, ""):  # run as a script: the repository root holds the bench package
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.namesakes import make_records  # noqa: E402
 
 
 def measure(n: int) -> dict:
@@ -54,7 +57,7 @@ def measure(n: int) -> dict:
         "records": len(records), "true_pairs": len(truth), "generate_s": round(t_gen, 1),
         "resolve_s": round(t_resolve, 1),
         "pairs_scored": report.pairs_scored, "blocking_recall": round(recall_block, 4),
-        "auto": len(auto), "auto_names_alone": report.auto_unique, "pending": report.pending,
+        "auto": len(auto), "pending": report.pending,
         "auto_precision": round(tp / len(auto), 4) if auto else None,
         "auto_recall": round(tp / len(truth), 4) if truth else None,
         "found_recall": round(len((auto | asked) & truth) / len(truth), 4) if truth else None,

@@ -23,14 +23,20 @@ NULLS = frozenset({"", "NULL", "null", "None", "-0-", "N/A", "n/a", "-"})
 # casefolded ASCII form of the name.
 EXTRA_LEGAL_FORMS: dict[str, tuple[str, ...]] = {
     "llp": ("too", "tovarishchestvo s ogranichennoi otvetstvennostyu",
-            "tovarishchestvo s ogranichennoi otvetstvennostiu", "zhshs", "llp"),
-    "llc": ("ooo", "obshchestvo s ogranichennoi otvetstvennostyu", "llc", "ltd liability company"),
-    "jsc": ("ao", "aktsionernoe obshchestvo", "jsc", "oao"),
-    "pjsc": ("pao", "publichnoe aktsionernoe obshchestvo"),
+            "tovarishchestvo s ogranichennoi otvetstvennostiu", "zhshs", "llp",
+            "zhauapkershilihi shekteuli seriktestik"),
+    "llc": ("ooo", "obshchestvo s ogranichennoi otvetstvennostyu", "llc", "ltd liability company",
+            "tovaristvo z obmezhenoyu vidpovidalnistyu", "tovarystvo z obmezhenoiu vidpovidalnistiu",
+            "tavarystva z abmezhavanai adkaznastsyu", "tov"),
+    "jsc": ("ao", "aktsionernoe obshchestvo", "jsc", "oao", "otkrytoe aktsionernoe obshchestvo",
+            "aktsionerne tovaristvo", "aktsionerne tovarystvo", "akcionerne tovarystvo"),
+    "pjsc": ("pao", "publichnoe aktsionernoe obshchestvo", "publichne aktsionerne tovaristvo"),
     "cjsc": ("zao", "zakrytoe aktsionernoe obshchestvo"),
+    "private enterprise": ("privatne pidpryemstvo", "pp"),
+    "spzoo": ("sp z oo", "spolka z oo", "spolka z ograniczona odpowiedzialnoscia"),
     "gmbh & co kg": ("gmbh co kg", "gmbh und co kg"),
     "corp": ("corp", "corporation"),
-    "sole trader": ("ip", "individualny predprinimatel", "individualnyi predprinimatel",
+    "sole trader": ("ip", "indyvidualnyi pidpryemets", "individualny predprinimatel", "individualnyi predprinimatel",
                     "individualnyy predprinimatel", "individualniy predprinimatel"),
 }
 # Families of legal forms: the forms of one family are one kind of entity written in another
@@ -73,8 +79,23 @@ def form_family(form: str | None) -> str | None:
 
 
 def related_forms(a: str, b: str) -> bool:
-    """Whether two families translate one another loosely (see ``KIN_FAMILIES``)."""
-    return any(a in kin and b in kin for kin in KIN_FAMILIES)
+    """Whether two families may be one kind of entity written by two conventions: listed in
+    ``KIN_FAMILIES``, or of one generic kind in rigour's table (an AO written "SA", an Inc.
+    written "Ltd."). A person decides such pairs; forms of other kinds (a foundation and a
+    stock corporation, an N.V. and a B.V.) part two entities."""
+    if any(a in kin and b in kin for kin in KIN_FAMILIES):
+        return True
+    ga, gb = _generic(a), _generic(b)
+    return ga is not None and ga == gb
+
+
+@lru_cache(maxsize=1_000)
+def _generic(family: str) -> str | None:
+    for form in sorted(FORM_FAMILIES.get(family, frozenset({family}))):
+        found = org_types.extract_org_types(form, generic=True)
+        if found:
+            return found[0][1]
+    return None
 
 
 _EXTRA_RE = re.compile(
@@ -83,6 +104,7 @@ _EXTRA_RE = re.compile(
 )
 _EXTRA_CANON = {s: k for k, v in EXTRA_LEGAL_FORMS.items() for s in v}
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+_DOTTED = re.compile(r"(?<!\w)(?:\w\.){2,}(?!\w)")  # S.p.A., A.Ş., B.V., o.o.: one word each
 _GLUED_IDS = re.compile(r"^\s*(\d{10}|\d{12})(?:\s+(\d{9}))?\s+(.*\S)\s*$")
 
 
@@ -165,17 +187,22 @@ def _form_at_edges(text: str) -> tuple[str, int, int] | None:
 
 
 def _rigour_forms(text: str) -> list[tuple[str, int, int]]:
+    """(compare form, start, end) of every whole-word legal form rigour finds in ``text``; a
+    Roman numeral is never one ("QVC Germany II LLC", "IP Aliev II")."""
     out = []
-    pos = 0
-    for matched, compare in org_types.extract_org_types(text):
-        start = text.find(matched, pos)
-        if start < 0:
+    for matched, compare in set(org_types.extract_org_types(text)):
+        if set(matched) <= set("ivx"):
             continue
-        end = start + len(matched)
-        if (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
-            out.append((compare, start, end))
-        pos = end
+        for m in re.finditer(r"(?<!\w)" + re.escape(matched) + r"(?!\w)", text):
+            out.append((compare, m.start(), m.end()))
     return out
+
+
+def _undot(m: re.Match[str]) -> str:
+    """"S.p.A." -> "SpA" where the letters spell a legal form; initials ("I.I.") stay apart."""
+    joined = m.group(0).replace(".", "")
+    known = org_types.extract_org_types(joined.casefold()) if not set(joined.casefold()) <= set("ivx") else []
+    return joined if known and known[0][0] == joined.casefold() else m.group(0)
 
 
 @lru_cache(maxsize=200_000)
@@ -189,7 +216,7 @@ def split_legal_form(name: str) -> tuple[str | None, str]:
     >>> split_legal_form("EKD Media GmbH")
     ('gmbh', 'ekd media')
     """
-    text = latin(name)
+    text = latin(_DOTTED.sub(_undot, name))
     found = _form_at_edges(text)
     if found is None:
         return None, text

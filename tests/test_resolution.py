@@ -16,7 +16,7 @@ PAIRS = Path(__file__).resolve().parent / "data" / "er_pairs.csv"
 
 @pytest.fixture(scope="module")
 def evaluation():
-    from graphkit.resolve import evaluate
+    from bench import resolution_eval as evaluate
 
     return evaluate, evaluate.evaluate(PAIRS)
 
@@ -26,19 +26,23 @@ def test_precision_and_recall_floors_on_the_labelled_pairs(evaluation):
     m = mod.metrics(outcomes)
     assert m["pairs"] >= 400
     assert m["precision"] >= 0.99  # automatic merges
-    assert m["recall"] >= 0.95  # merged automatically, without graph context (see docs)
-    assert m["found_recall"] >= m["recall"]  # merged or sent to review
+    # merged or sent to a person: the floor the resolution issue sets
+    assert m["found_recall"] >= 0.95
+    # merged automatically, without graph context: names alone no longer join two people or two
+    # firms whose names are not identical (they wait for a person), so this is a guard against
+    # regressions, not a target (docs/resolution-evaluation.md)
+    assert m["recall"] >= 0.80
     assert m["conflicting_id_merges"] == 0
     assert m["blocking_recall"] >= 0.95
 
 
 def test_among_namesakes_precision_holds_and_the_rest_waits_for_review():
-    from graphkit.resolve.evaluate import evaluate, metrics, namesake_background
+    from bench.resolution_eval import evaluate, metrics, namesake_background
 
     m = metrics(evaluate(PAIRS, namesake_background(10_000)))
     assert m["precision"] >= 0.99 and m["conflicting_id_merges"] == 0
     assert m["found_recall"] >= 0.95  # what names alone cannot settle goes to a person
-    assert m["recall"] >= 0.85
+    assert m["recall"] >= 0.80
 
 
 @pytest.mark.parametrize("category", ["decoy_surname", "decoy_birth_date", "decoy_country",
@@ -95,16 +99,19 @@ def _decide(*records: Record) -> dict[frozenset[str], str]:
     return {frozenset((c.a.id, c.b.id)): c.state for c in out}
 
 
-def test_names_alone_merge_only_when_no_namesake_could_be_meant():
+def test_names_alone_never_merge_two_people_but_a_unique_name_says_so():
     a = person("a", "Сидоров Олег Петрович", firms={"alfa"})
     b = person("b", "SIDOROV OLEG PETROVICH", firms={"beta"})
-    assert _decide(a, b) == {frozenset("ab"): "auto"}
-    # a third Sidorov Oleg Petrovich: any of the three could be meant, so a person decides
+    from graphkit.resolve import ResolveReport, decide
+
+    (pair,) = decide([a, b], Judgements(), Partition(), ResolveReport())
+    assert pair.state == "pending"
+    assert "no other record in the data is compatible with either name (still a person decides)" in pair.explanation
+    # a third Sidorov Oleg Petrovich: any of the three could be meant; nothing says the name is unique
     c = person("c", "Sidorov Oleg Petrovich", firms={"gamma"})
-    assert set(_decide(a, b, c).values()) == {"pending"}
-    # a decoy with another given name is no namesake: it does not hold the pair back
-    d = person("d", "Сидоров Павел Петрович", firms={"delta"})
-    assert _decide(a, b, d) == {frozenset("ab"): "auto"}
+    out = decide([a, b, c], Judgements(), Partition(), ResolveReport())
+    assert {p.state for p in out} == {"pending"}
+    assert not any("no other record" in p.explanation for p in out)
 
 
 def test_a_merge_never_joins_two_birth_dates_through_a_third_record():

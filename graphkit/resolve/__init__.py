@@ -20,7 +20,6 @@ replaces every earlier decision of this module; judgements are re-applied each t
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -32,7 +31,7 @@ from graphkit.model import Provenance, Rel, now_iso
 from graphkit.resolve.blocking import candidates, keys
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
 from graphkit.resolve.names import person_name
-from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record, score
+from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record, common_words, same_father, score
 from graphkit.store.base import Store
 
 METHOD = "graphkit-resolve"
@@ -56,7 +55,6 @@ class ResolveReport:
     pairs_scored: int = 0
     auto: int = 0
     pending: int = 0
-    auto_unique: int = 0  # of ``auto``: names alone, merged because neither has a namesake in the data
     kept_apart: int = 0  # scored high enough but a rejection or a hard rule keeps them apart
     judgements_applied: int = 0
     decisions: list[Candidate] = field(default_factory=list)
@@ -103,12 +101,15 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
 
     ``observe`` is called with every candidate pair (benchmarks use it to measure blocking)."""
     ids = {r.id for r in records}
+    partition.agree.setdefault("patronymic", same_father)  # Ilich / Ilyich / Ільїч name one father
     for r in records:  # what two records of one entity cannot disagree on
         if r.birth_date:
             partition.note(r.id, "birth_date", r.birth_date)
         if r.label == "Person":  # the father's name; its head without y/j, so Ilich and Ilyich agree
-            for father in {re.sub("[yj]", "", pn.patronymic)[:4] for pn in map(person_name, r.names) if pn.patronymic}:
-                partition.note(r.id, "patronymic", father)
+            for name in r.names:
+                pn = person_name(name)
+                if pn.patronymic:
+                    partition.note(r.id, "patronymic", pn.original[pn.words.index(pn.patronymic)])
         for scheme, values in by_scheme(r.registry_ids).items():
             for value in values:
                 partition.note(r.id, scheme, value)
@@ -124,10 +125,11 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
                 partition.separate(d.a, d.b)
     scored: list[Candidate] = []
     crowded: set[str] = set()
+    common = common_words(records)
     for a, b in candidates(records, crowded=crowded):
         if observe is not None:
             observe(a, b)
-        s = score(a, b)
+        s = score(a, b, common)
         report.pairs_scored += 1
         if s.value >= REVIEW:
             scored.append(Candidate(a.label, a, b, s.value, s.explanation, "below", s.names_only))
@@ -161,7 +163,8 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
             c.state = "pending"
             report.pending += 1
         out.append(c)
-    _merge_unique_names(out, scored, crowded, partition, report)
+    _note_unique_names(out, scored, crowded, partition)
+    out = _strongest_questions(out, report)
     # a pair that later merges joined through others is no longer a question
     still = [c for c in out if not (c.state == "pending" and partition.find(c.a.id) == partition.find(c.b.id))]
     report.pending -= len(out) - len(still)
@@ -196,6 +199,26 @@ def refuse_across_numbers(a: Record, b: Record, override: bool, where: Any = Non
                               "If you are sure, accept again with --override; the explanation will say so")
 
 
+MAX_QUESTIONS = 3  # pairs waiting for review per record: its strongest candidates
+
+
+def _strongest_questions(out: list[Candidate], report: ResolveReport) -> list[Candidate]:
+    """Keep a record's ``MAX_QUESTIONS`` strongest pairs waiting for review and drop the rest
+    (``out`` is strongest first): a person asked about "Verlagsgesellschaft mbH" firms should
+    see the likely match, not every firm whose name shares two words with it."""
+    asked: dict[str, int] = defaultdict(int)
+    kept = []
+    for c in out:
+        if c.state == "pending" and (asked[c.a.id] >= MAX_QUESTIONS or asked[c.b.id] >= MAX_QUESTIONS):
+            report.pending -= 1
+            continue
+        if c.state == "pending":
+            asked[c.a.id] += 1
+            asked[c.b.id] += 1
+        kept.append(c)
+    return kept
+
+
 def _torn_between(scored: list[Candidate], partition: Partition) -> dict[str, str]:
     """Records that match two records which cannot be one entity (their birth dates, fathers'
     names or registry ids disagree), each with a note naming them: "Erlan Lebedbai", born
@@ -209,7 +232,7 @@ def _torn_between(scored: list[Candidate], partition: Partition) -> dict[str, st
     torn: dict[str, str] = {}
     for x, matches in strong.items():
         for i, y in enumerate(matches):
-            clash = next(((z, key) for z in matches[i + 1:] if (key := partition.conflict(y.id, z.id))), None)
+            clash = next(((z, key) for z in matches[i + 1:] if (key := partition.conflict(x, y.id, z.id))), None)
             if clash is not None:
                 z, key = clash
                 torn[x] = (f"also matches {z.names[0]!r} and {y.names[0]!r}, who cannot be one "
@@ -218,13 +241,14 @@ def _torn_between(scored: list[Candidate], partition: Partition) -> dict[str, st
     return torn
 
 
-def _merge_unique_names(out: list[Candidate], scored: list[Candidate], crowded: set[str],
-                        partition: Partition, report: ResolveReport) -> None:
-    """Merge pending pairs whose names alone reach AUTO when neither record has another
-    compatible record (score in the review band or above, not known to be different).
+def _note_unique_names(out: list[Candidate], scored: list[Candidate], crowded: set[str],
+                       partition: Partition) -> None:
+    """Say so on a pending pair whose names alone reach AUTO and where neither record has
+    another compatible record: the strongest kind of names-only question for a reviewer.
 
-    Strongest first; a merge made here counts for the pairs after it (the merged records are one
-    candidate then, not two)."""
+    It is not merged: on a registry scenario the only two records of "Смирнов Алексей
+    Владимирович" in the data were two men born 26 years apart, and the officer links printed
+    through them named the wrong firms. A name, however rare in the data, is not a person."""
     near: dict[str, set[str]] = defaultdict(set)
     for c in scored:
         near[c.a.id].add(c.b.id)
@@ -238,12 +262,7 @@ def _merge_unique_names(out: list[Candidate], scored: list[Candidate], crowded: 
                 or c.a.id in crowded or c.b.id in crowded):
             continue
         if others(c.a.id) == {partition.find(c.b.id)} and others(c.b.id) == {partition.find(c.a.id)}:
-            if partition.union(c.a.id, c.b.id):
-                c.state, c.score = "auto", c.names_only
-                c.explanation += "; no other record in the data is compatible with either name"
-                report.pending -= 1
-                report.auto += 1
-                report.auto_unique += 1
+            c.explanation += "; no other record in the data is compatible with either name (still a person decides)"
 
 
 def _confirm_by_people(decisions: list[Candidate], people: Partition, firms: Partition,
@@ -379,6 +398,24 @@ def pending(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
     return rows[:limit] if limit else rows
 
 
+def group_pairs(pairs: list[tuple[str, str]], entity_of: Callable[[str], str]) -> list[str]:
+    """For each pair waiting for review, the would-be entity it belongs to: pairs that share a
+    record, or records of one resolved entity (``entity_of``), are one question for a person."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        x = entity_of(x)
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return [find(a) for a, _ in pairs]
+
+
 def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
     """The review queue, one item per would-be entity: records joined by pairs waiting for
     review (and the entities they already belong to), with the evidence for and against each
@@ -392,21 +429,9 @@ def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]
     if not rows:
         return []
     clusters = Clusters.load(store)
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        x = clusters.find(x)
-        while parent.get(x, x) != x:
-            x = parent[x]
-        return x
-
-    for r in rows:
-        ra, rb = find(r["a_id"]), find(r["b_id"])
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
     groups: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        g = groups.setdefault(find(r["a_id"]), {"score": r["score"], "members": {}, "pairs": []})
+    for r, root in zip(rows, group_pairs([(r["a_id"], r["b_id"]) for r in rows], clusters.find), strict=True):
+        g = groups.setdefault(root, {"score": r["score"], "members": {}, "pairs": []})
         g["members"][r["a_id"]] = r["a_name"]
         g["members"][r["b_id"]] = r["b_name"]
         g["pairs"].append({**r, "decide": f"graphkit review --accept {r['a_id']} {r['b_id']}"})

@@ -64,6 +64,15 @@ def keys(record: Record) -> set[tuple[str, frozenset[str]]]:
     The refinements (the phonetic forms of the other words; ``*`` for a name that has only an
     initial there) split a block that is still too big."""
     out: set[tuple[str, frozenset[str]]] = {(f"id:{x}", frozenset()) for x in record.registry_ids}
+    if record.label == "Company":
+        for name in record.names:
+            words = company_name(name)[1].split()
+            if words:  # the whole name, spaces dropped: "XT", "Granitifiandre" / "Graniti Fiandre"
+                out.add((f"n:{''.join(words)}", frozenset()))
+            for w in words:  # each word alone: "Izhmash" meets "NPO Izhmash"
+                if len(w) >= 4 and w not in STOP:
+                    rest = frozenset(metaphone(u) for u in words if u != w and u not in STOP)
+                    out.add((f"w:{metaphone(w)}", rest or frozenset({"*"})))
     for parts in _parts(record):
         for w, _, is_initial in parts:
             if is_initial or len(w) < 3 or w in STOP:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -101,6 +101,21 @@ class Judgements:
         return iter(self.decisions.values())
 
 
+def _connected(values: set[str], agree: Callable[[str, str], bool]) -> bool:
+    """Whether every value agrees with the others, directly or through values between them
+    (Volodymyrivna and Vladimirovna agree through Володимирівна)."""
+    todo = sorted(values)
+    reached = {todo[0]}
+    frontier = [todo[0]]
+    while frontier:
+        x = frontier.pop()
+        for y in todo:
+            if y not in reached and agree(x, y):
+                reached.add(y)
+                frontier.append(y)
+    return len(reached) == len(values)
+
+
 class Partition:
     """Clusters under construction: union-find with 'cannot link' constraints between clusters,
     and facts that must not disagree inside one (a birth date, a registry id of one scheme).
@@ -109,20 +124,33 @@ class Partition:
     different days, joining them through B would make one person of two, so the second union
     is refused. Only a person's judgement (``force=True``) overrides that."""
 
-    def __init__(self) -> None:
+    def __init__(self, agree: dict[str, Callable[[str, str], bool]] | None = None) -> None:
         self.parent: dict[str, str] = {}
         self.apart: dict[str, set[str]] = {}
         self.facts: dict[str, dict[str, set[str]]] = {}
+        #: facts whose values agree without being equal (a father's name in Russian and in
+        #: Ukrainian), by key; other facts agree only when equal
+        self.agree = agree or {}
 
     def note(self, x: str, key: str, value: str) -> None:
         """Record a fact of x's cluster, e.g. ``note(id, "birth_date", "1984-11-02")``."""
         self.facts.setdefault(self.find(x), {}).setdefault(key, set()).add(value)
 
-    def conflict(self, a: str, b: str) -> str | None:
-        """The first fact on which the clusters of a and b disagree, as ``key``; None if none."""
-        fa, fb = self.facts.get(self.find(a), {}), self.facts.get(self.find(b), {})
-        for key in sorted(fa.keys() & fb.keys()):
-            if len(fa[key] | fb[key]) > max(len(fa[key]), len(fb[key])):
+    def conflict(self, *xs: str) -> str | None:
+        """The first fact on which the clusters of ``xs`` disagree, as ``key``; None if none.
+        With three or more, a value may agree with another through a third (see ``agree``)."""
+        facts = [self.facts.get(r, {}) for r in {self.find(x) for x in xs}]
+        keys = sorted({k for f in facts for k in f})
+        for key in keys:
+            held = [f[key] for f in facts if key in f]
+            if len(held) < 2:
+                continue
+            union = set().union(*held)
+            agree = self.agree.get(key)
+            if agree is None:
+                if len(union) > max(len(h) for h in held):
+                    return key
+            elif not _connected(union, agree):
                 return key
         return None
 

@@ -18,6 +18,7 @@ from graphkit import normalize as nz
 # Ordered rewrites on transliterated, casefolded text. Multi-letter groups first.
 _FOLDS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"tsch", "ch"),  # German ч: Tschernyschow, Alexandrowitsch
+    (r"tj", "ch"),  # Swedish ч: Nikolajevitj
     (r"wicz\b", "vich"), (r"cz", "ch"), (r"(?<=\w)sz|\bsz", "sh"), (r"rz", "zh"),  # Polish
     (r"oe", "u"),  # Dutch у: Poetin
     (r"shch|sch|chtch|shtch", "sh"),  # щ
@@ -66,13 +67,14 @@ class PersonName:
     initials: tuple[str, ...]
     patronymic: str | None  # a word ending like a Russian patronymic
     spelled: tuple[str, ...] = ()  # the words transliterated but not folded, for initials: Kseniya is K.
+    original: tuple[str, ...] = ()  # the words as written, in their script (for rigour's name symbols)
 
     @property
     def tokens(self) -> set[str]:
         return set(self.words)
 
 
-_PATRONYMIC = re.compile(r"(ovich|evich|ich|ovna|evna|ichna)$")  # Russian: always a patronymic
+_PATRONYMIC = re.compile(r"(ovich|evich|ovych|evych|ich|ych|ovna|evna|ivna|ichna)$")  # Russian: always a patronymic
 _TURKIC_PATRONYMIC = re.compile(r"(ogly|ogli|kyzy|kyzi|kizi|qyzy|qyzi|uly|uli|ulu)$")  # also ends surnames: Karasuly
 
 
@@ -83,22 +85,30 @@ _SLAVIC_LATIN = str.maketrans({"č": "ch", "Č": "Ch", "ć": "ch", "Ć": "Ch", "
                                "Ś": "Sh", "ž": "zh", "Ž": "Zh", "ż": "zh", "Ż": "Zh", "ź": "zh", "Ź": "Zh"})
 
 
+def father_stem(patronymic: str) -> str:
+    """The father's name inside a folded patronymic: Bolatovich, Bolatuly and Bolat-uly all
+    name Bolat."""
+    return _PATRONYMIC.sub("", _TURKIC_PATRONYMIC.sub("", patronymic)) or patronymic
+
+
 @lru_cache(maxsize=500_000)
 def person_name(name: str) -> PersonName:
-    words, initials, spelled = [], [], []
-    for token in nz.latin(nz.split_glued_ids(name)[1].translate(_SLAVIC_LATIN)).split():
-        if len(token) <= 2:  # "M." and digraph initials such as "Yu." or "Zh.", as written
-            initials.append(token)
-        else:
-            for w in fold(token).split():
-                words.append(w)
-                spelled.append(token)
+    words, initials, spelled, original = [], [], [], []
+    for raw in nz.split_glued_ids(name)[1].split():
+        for token in nz.latin(raw.translate(_SLAVIC_LATIN)).split():
+            if len(token) <= 2:  # "M." and digraph initials such as "Yu." or "Zh.", as written
+                initials.append(token)
+            else:
+                for w in fold(token).split():
+                    words.append(w)
+                    spelled.append(token)
+                    original.append(raw.strip(".,;:'\"()"))
     patronymic = None
     if len(words) > 2:
         # a Turkic -uly / -kyzy ends surnames too (Karasuly), so only the last word counts as one
         patronymic = next((w for w in words if _PATRONYMIC.search(w)), None) or (
             words[-1] if _TURKIC_PATRONYMIC.search(words[-1]) else None)
-    return PersonName(tuple(words), tuple(initials), patronymic, tuple(spelled))
+    return PersonName(tuple(words), tuple(initials), patronymic, tuple(spelled), tuple(original))
 
 
 # Words that tell firms apart although a fuzzy comparison barely sees them: numbers, Roman
@@ -125,29 +135,28 @@ _NUMBER_SIGN = frozenset({"no", "nr", "n", "nomer"})  # "Depot No 5", "№ 5" (r
 
 
 def _mark(token: str) -> str | None:
-    """The number a token stands for ("ii" -> "2", "zehnte" -> "10", "007" -> "7"), the token
-    itself if it is a single letter, else None (an ordinary word)."""
+    """The number a token stands for ("ii" -> "2", "zehnte" -> "10", "007" -> "7"), else None.
+    A single letter is no number, even "i" or "v": initials ("IP Aliev I. I.") write those."""
     if token.isdigit():
         return str(int(token))
-    if token in _ROMAN:
+    if token in _ROMAN and len(token) > 1:
         return str(_ROMAN[token])
     m = _ORDINAL.match(token)
     if m:
         return str(_ORDINAL_VALUE[m.group(1)])
-    if len(token) == 1:
-        return token
     return None
 
 
 @dataclass(frozen=True)
 class FirmName:
     """A firm's name for comparison: the legal form's family, the name words (folded, in
-    written order) and the distinguishing marks (numbers, Roman numerals and ordinals as
-    numbers, single letters), compared exactly."""
+    written order), the numbers (digits, Roman numerals and ordinals, as numbers) and the single
+    letters, both compared exactly."""
 
     form: str | None
     words: tuple[str, ...]
-    marks: tuple[str, ...]  # sorted
+    marks: tuple[str, ...]  # numbers, sorted
+    letters: tuple[str, ...] = ()  # single letters, sorted
 
     @property
     def text(self) -> str:
@@ -159,7 +168,10 @@ def firm_name(name: str) -> FirmName:
     form, rest = nz.split_legal_form(_CONJUNCTION.sub(" ", nz.split_glued_ids(name)[1]))
     words: list[str] = []
     marks: list[str] = []
+    letters: list[str] = []
     tokens = rest.split()
+    if tokens and tokens[-1] in ("i", "v", "x") and (len(tokens) == 1 or len(tokens[-2]) > 1):
+        tokens[-1] = {"i": "1", "v": "5", "x": "10"}[tokens[-1]]  # "QVC Germany I": a numeral, not an initial
     for i, token in enumerate(tokens):
         if token in _NUMBER_SIGN and i + 1 < len(tokens) and tokens[i + 1][:1].isdigit():
             continue
@@ -167,9 +179,11 @@ def firm_name(name: str) -> FirmName:
             mark = _mark(piece)
             if mark is not None:
                 marks.append(mark)
+            elif len(piece) == 1:
+                letters.append(piece)
             else:
                 words.extend(fold(piece).split())
-    return FirmName(form, tuple(words), tuple(sorted(marks)))
+    return FirmName(form, tuple(words), tuple(sorted(marks)), tuple(sorted(letters)))
 
 
 def company_name(name: str) -> tuple[str | None, str]:

@@ -19,7 +19,7 @@ from rigour.names import NameTypeTag, SymbolCategory, analyze_names
 
 from graphkit import identifiers as idents
 from graphkit import normalize as nz
-from graphkit.resolve.names import firm_name, person_name
+from graphkit.resolve.names import father_stem, firm_name, fold, person_name
 
 AUTO = 0.90  # at or above: SAME_AS, judgement "auto"
 REVIEW = 0.75  # at or above (and below AUTO): a candidate for review
@@ -76,16 +76,17 @@ def _words_match(x: str, y: str) -> bool:
     return _word_sim(x, y) >= 0.8
 
 
-def _unmatched(wa: tuple[str, ...], wb: tuple[str, ...]) -> list[str]:
-    """Words of either name with no counterpart in the other."""
-    return ([w for w in wa if not any(_words_match(w, u) for u in wb)]
-            + [u for u in wb if not any(_words_match(u, w) for w in wa)])
+def _difference(a: tuple[str, ...], b: tuple[str, ...]) -> str:
+    """'2 vs none': what each side has that the other lacks."""
+    return (f"{' '.join(m for m in a if m not in b) or 'none'} vs "
+            f"{' '.join(m for m in b if m not in a) or 'none'}")
 
 
 _PERSON_LIKE = re.compile(r"^\s*[^\W\d_]+(?:[-'][^\W\d_]+)?,\s*[^\W\d_]+(?:\s+[^\W\d_.]+\.?)*\s*$")
 
 
-def _firm_pair(na: str, nb: str, a: Record, b: Record) -> tuple[float, list[str], bool]:
+def _firm_pair(na: str, nb: str, a: Record, b: Record,
+               common: frozenset[str] = frozenset()) -> tuple[float, list[str], bool]:
     """(score, reasons, identical) for two firm names; see ``score_companies``."""
     fa, fb = firm_name(na), firm_name(nb)
     if not fa.words or not fb.words:
@@ -97,9 +98,16 @@ def _firm_pair(na: str, nb: str, a: Record, b: Record) -> tuple[float, list[str]
     reasons = [f"same words {fa.text!r}" if same_order else f"names {fa.text!r} ~ {fb.text!r} {sim:.2f}"]
     value, identical = (1.0 if same_order else sim), same_order
     if fa.marks != fb.marks:
-        only_a = " ".join(m for m in fa.marks if m not in fb.marks) or "none"
-        only_b = " ".join(m for m in fb.marks if m not in fa.marks) or "none"
-        return min(value, 0.5), reasons + [f"numerals differ: {only_a} vs {only_b}"], False
+        differ = _difference(fa.marks, fb.marks)
+        if fa.marks and fb.marks:  # Zehnte / Vierzehnte, Metall-1 / Metall-2: two firms
+            return min(value, 0.5), reasons + [f"numerals differ: {differ}"], False
+        # a number on one side only: a series member ("MGM Holdings II") or a code a clerk
+        # added ("... CO LIMITED 7108"); never merged on names, a person decides
+        value, identical = min(value, REVIEW + 0.02), False
+        reasons.append(f"numerals differ: {differ}")
+    if fa.letters != fb.letters:  # "A Media" / "B Media", or an initial one source writes
+        value, identical = min(value, REVIEW + 0.05), False
+        reasons.append(f"single letters differ: {_difference(fa.letters, fb.letters)}")
     if form_a and form_b and form_a != form_b:
         if nz.related_forms(form_a, form_b):
             value, identical = min(value, AUTO - 0.05), False
@@ -118,15 +126,35 @@ def _firm_pair(na: str, nb: str, a: Record, b: Record) -> tuple[float, list[str]
         if sorted(fa.words) == sorted(fb.words):
             value = REVIEW + 0.05
             reasons.append("same words in another order")
+        elif _word_sim("".join(fa.words), "".join(fb.words)) >= 0.92:
+            value = max(value, _word_sim("".join(fa.words), "".join(fb.words)))
+            reasons.append("the same letters, spaced or spelled a little apart")
         else:
-            extra = _unmatched(fa.words, fb.words)
-            if extra:
+            only_a = [w for w in fa.words if not any(_words_match(w, u) for u in fb.words)]
+            only_b = [u for u in fb.words if not any(_words_match(u, w) for w in fa.words)]
+            shared_words = min(len(fa.words) - len(only_a), len(fb.words) - len(only_b))
+            # the words both share must tell the firm apart: "Verlagsgesellschaft mbH & Co."
+            # is in a thousand German names (``common``: the data's most frequent name words)
+            telling = [w for w in fa.words if w not in only_a and w not in common]
+            if not telling:
                 value = min(value, 0.7)
-                reasons.append(f"words only one name has: {', '.join(sorted(set(extra)))}")
+                reasons.append(f"they share only common words ({', '.join(sorted(set(fa.words) - set(only_a)))})")
+            elif only_a and only_b and shared_words * 2 >= min(len(fa.words), len(fb.words)) and value >= 0.6:
+                # most words agree and the names are close, a few words do not: a translated or
+                # prefixed word ("FIRMA Kale Seramik", "Inter Tobako" / "Inter Tabak"), or two
+                # firms; a person decides
+                value = max(min(value, REVIEW + 0.02), REVIEW)
+                reasons.append(f"words only one name has: {', '.join(sorted(set(only_a + only_b)))}")
+            elif only_a and only_b:
+                value = min(value, 0.7)
+                reasons.append(f"words only one name has: {', '.join(sorted(set(only_a + only_b)))}")
+            elif only_a or only_b:  # "Восток" / "Восток Сервис", "NPO Izhmash" / "Izhmash": a person decides
+                value = REVIEW + 0.05
+                reasons.append(f"one name has more words: {', '.join(sorted(set(only_a + only_b)))}")
     return value, reasons, identical
 
 
-def score_companies(a: Record, b: Record) -> Score:
+def score_companies(a: Record, b: Record, common: frozenset[str] = frozenset()) -> Score:
     """Firms: registry numbers decide; otherwise names alone join two firms automatically only
     when the whole normalised name is identical (words in order, numerals, legal-form family)
     and nothing contradicts it. A near-identical name is merged only with a shared officer or
@@ -137,14 +165,16 @@ def score_companies(a: Record, b: Record) -> Score:
     best: tuple[float, list[str], bool] | None = None
     for na in a.names:
         for nb in b.names:
-            pair = _firm_pair(na, nb, a, b)
+            pair = _firm_pair(na, nb, a, b, common)
             if best is None or (pair[2], pair[0]) > (best[2], best[0]):
                 best = pair
     if best is None:
         return Score(0.0, ["no comparable names"])
     value, reasons, identical = best
     if a.country and b.country and a.country != b.country:
-        return Score(min(value, 0.6), reasons + [f"different countries ({a.country}, {b.country})"])
+        # one firm's offices in two countries, or two firms: only the same name goes to a person
+        cap = REVIEW + 0.02 if value >= REVIEW + 0.05 else 0.6
+        return Score(min(value, cap), reasons + [f"different countries ({a.country}, {b.country})"])
     if a.country and b.country:
         reasons.append(f"same country {a.country}")
     shared = a.context & b.context
@@ -166,9 +196,11 @@ def _gendered(w: str, u: str) -> bool:
     for x, y in ((w, u), (u, w)):
         if not y.endswith("a") or x.endswith("a") or len(x) < 3:
             continue
+        if x[-1] in "oeu":  # Soiko / Soika: surnames that end in -o are spelled -a too
+            continue
         if y == x + "a" or (x.endswith("i") and y == x[:-1] + "ya") or (x.startswith(y[:-1]) and len(x) - len(y) <= 1):
             return True
-        stem_y, stem_x = re.sub(r"(ya|ia|a)$", "", y), re.sub(r"[iyeo]$", "", x)
+        stem_y, stem_x = re.sub(r"(ya|ia|a)$", "", y), re.sub(r"[iy]$", "", x)
         if stem_x == stem_y or (len(stem_x) >= 4 and _word_sim(stem_x, stem_y) >= 0.85):
             return True
     return False
@@ -205,8 +237,12 @@ def _initial_of(initial: str, word: str, spelled: str) -> bool:
     return len(initial) == 1 and head == _INITIAL_SAME.get(spelled[0], spelled[0])
 
 
+_TITLES = frozenset({"mr", "ms", "dr"})
+
+
 def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None,
-           equivalent: set[tuple[str, str]] | None = None) -> tuple[float, int, list[str], list[str]]:
+           equivalent: set[tuple[str, str]] | None = None,
+           initials_only: list[str] | None = None) -> tuple[float, int, list[str], list[str]]:
     """Match the words (and initials) of two person names. Returns the mean similarity of the
     matched parts, how many parts matched, and the unmatched words of each side; ``pairs``, if
     given, receives the matched full words, and ``equivalent`` those matched as forms of one
@@ -225,10 +261,11 @@ def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None,
             if pairs is not None:
                 pairs.append((w, cand))
     if left and right:  # forms of one name in other languages (rigour's name symbols)
-        spelled_a = dict(zip(a.words, a.spelled, strict=False))
-        spelled_b = dict(zip(b.words, b.spelled, strict=False))
+        forms_a = {w: {o, sp} for w, sp, o in zip(a.words, a.spelled, a.original, strict=False)}
+        forms_b = {w: {o, sp} for w, sp, o in zip(b.words, b.spelled, b.original, strict=False)}
         for w in list(left):
-            hit = next((u for u in right if _equivalent_forms(spelled_a.get(w, w), spelled_b.get(u, u))), None)
+            hit = next((u for u in right if any(_equivalent_forms(x, y) for x in forms_a.get(w, {w})
+                                                for y in forms_b.get(u, {u}))), None)
             if hit:
                 sims.append(0.85)
                 left.remove(w)
@@ -247,7 +284,55 @@ def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None,
             if hit:
                 sims.append(0.9)
                 words_other.remove(hit)
+    if initials_only is not None:  # "McHugh C. J." / "McHugh Mr C. J.": initials that agree
+        rest_a = [i for i in a.initials if i not in _TITLES]
+        rest_b = [i for i in b.initials if i not in _TITLES]
+        for i in rest_a:
+            hit = next((j for j in rest_b if j[0] == i[0]), None)
+            if hit:
+                rest_b.remove(hit)
+                sims.append(0.9)
+                initials_only.append(i)
     return (sum(sims) / len(sims) if sims else 0.0), len(sims), left, right
+
+
+def _original(pn: Any, word: str) -> str:
+    return next((o for w, o in zip(pn.words, pn.original, strict=False) if w == word), word)
+
+
+def _other_given_name(pa: Any, pb: Any, w: str, u: str) -> bool:
+    """Whether two matched words are two different given names: both known to rigour's name
+    symbols, none in common, and not merely spelled apart (Maria / Mariya share a symbol;
+    Soiko / Soika differ only in a vowel). Patronymics are the father's and are compared apart."""
+    if w in (pa.patronymic, pb.patronymic) or u in (pa.patronymic, pb.patronymic):
+        return False
+    if re.sub(r"[aeiouy]", "", w) == re.sub(r"[aeiouy]", "", u) or _word_sim(w, u) >= 0.9:
+        return False  # Golberg / Goldberg: one name spelled two ways
+    ow = {o for x, o in zip(pa.words, pa.original, strict=False) if x == w}
+    ou = {o for x, o in zip(pb.words, pb.original, strict=False) if x == u}
+    sw = frozenset().union(*(_name_symbols(o) for o in ow | {w}))
+    su = frozenset().union(*(_name_symbols(o) for o in ou | {u}))
+    return bool(sw and su and not sw & su)
+
+
+def same_father(x: str, y: str) -> bool:
+    """Whether two patronymics, as written, may name one father: close spellings (Ilich /
+    Ilyich) or one name's forms in two languages (Олександрович / Александрович)."""
+    fx, fy = fold(nz.latin(x)), fold(nz.latin(y))
+    if fx == fy or _word_sim(fx, fy) >= 0.8 or _word_sim(father_stem(fx), father_stem(fy)) >= 0.85:
+        return True
+    # Ігорьович / Igorevich, Volodymyrivna / Vladimirovna: the fathers' names in two languages
+    if _equivalent_forms(x, y):
+        return True
+    stems_x = {_FATHER_SUFFIX.sub("", nz.latin(x)), _CYR_FATHER_SUFFIX.sub("", x.lower())} - {"", x.lower()}
+    stems_y = {_FATHER_SUFFIX.sub("", nz.latin(y)), _CYR_FATHER_SUFFIX.sub("", y.lower())} - {"", y.lower()}
+    return any(len(p) > 2 and len(q) > 2 and _equivalent_forms(p.capitalize(), q.capitalize())
+               for p in stems_x for q in stems_y)
+
+
+_CYR_FATHER_SUFFIX = re.compile(r"(ович|евич|ьович|йович|івна|ївна|овна|евна|ична|ич|ұлы|улы|қызы|кызы)$")
+_FATHER_SUFFIX = re.compile(r"(ovych|evych|ovich|evich|ovitj|evitj|owitsch|ewitsch|ovna|evna|ivna|ich|ych|"
+                            r"ogly|ogli|kyzy|kyzi|kizi|qyzy|uly|uli|ulu)$")
 
 
 def score_people(a: Record, b: Record) -> Score:
@@ -256,27 +341,33 @@ def score_people(a: Record, b: Record) -> Score:
         return hard
     if a.birth_date and b.birth_date and a.birth_date != b.birth_date:
         return Score(NEVER, [f"different birth dates ({a.birth_date}, {b.birth_date}): never the same"])
-    best: tuple[float, int, list[str], list[str], Any, Any, list[tuple[str, str]], set[tuple[str, str]]] | None = None
+    best: tuple[float, int, list[str], list[str], Any, Any, list[tuple[str, str]], set[tuple[str, str]],
+               list[str]] | None = None
     for na in a.names:
         pa = person_name(na)
         for nb in b.names:
             pb = person_name(nb)
             words: list[tuple[str, str]] = []
             equivalent: set[tuple[str, str]] = set()
-            sim, n, la, lb = _align(pa, pb, words, equivalent)
+            initials: list[str] = []
+            sim, n, la, lb = _align(pa, pb, words, equivalent, initials)
             if best is None or (sim * min(n, 3)) > (best[0] * min(best[1], 3)):
-                best = (sim, n, la, lb, pa, pb, words, equivalent)
+                best = (sim, n, la, lb, pa, pb, words, equivalent, initials)
     if best is None or best[1] == 0:
         return Score(0.0, ["names share no part"])
-    sim, matched, left_a, left_b, pa, pb, words, equivalent = best
+    sim, matched, left_a, left_b, pa, pb, words, equivalent, initials_agree = best
     reasons = [f"name parts {' '.join(pa.words + pa.initials)!r} ~ {' '.join(pb.words + pb.initials)!r} "
                f"{sim:.2f} ({matched} part(s))"]
-    if (pa.patronymic and pb.patronymic and _word_sim(pa.patronymic, pb.patronymic) < 0.8
-            and (pa.patronymic, pb.patronymic) not in equivalent):
+    if (pa.patronymic and pb.patronymic and (pa.patronymic, pb.patronymic) not in equivalent
+            and not same_father(_original(pa, pa.patronymic), _original(pb, pb.patronymic))):
         return Score(NEVER, reasons + [f"different patronymics ({pa.patronymic}, {pb.patronymic}): never the same"])
     gendered = next(((w, u) for w, u in words if _gendered(w, u)), None)
     if gendered:
         return Score(min(sim, 0.5), reasons + [f"male and female forms ({gendered[0]}, {gendered[1]})"])
+    other_name = next(((w, u) for w, u in words if w != u and _other_given_name(pa, pb, w, u)), None)
+    if other_name:  # Marina / Mariya: close in letters, two names in every language
+        cap = REVIEW + 0.02 if a.birth_date and b.birth_date else 0.5
+        return Score(min(sim, cap), reasons + [f"different given names ({other_name[0]}, {other_name[1]})"])
     value = sim
     weak = next(((w, u) for w, u in words if _word_sim(w, u) < 0.8 and (w, u) not in equivalent), None)
     if equivalent:
@@ -290,10 +381,19 @@ def score_people(a: Record, b: Record) -> Score:
     real_left = [w for w in left_a if w != pa.patronymic]
     real_right = [w for w in left_b if w != pb.patronymic]
     if real_left and real_right:
+        if (len(real_left) == len(real_right) == 1 and matched >= 2 and a.birth_date and b.birth_date
+                and pa.patronymic and pb.patronymic):
+            # given name, father's name and birth day agree, the surnames do not: a maiden or
+            # married name, or two people; a person decides
+            return Score(min(value, REVIEW + 0.05), reasons + [
+                f"surnames differ ({real_left[0]}, {real_right[0]}): a maiden or married name? a person decides"])
         return Score(min(value, 0.5), reasons + [f"different given names ({real_left[0]}, {real_right[0]})"])
     if matched < 2:
         value = min(value, 0.7)
         reasons.append("only one name part to compare")
+    elif initials_agree and matched - len(initials_agree) < 2:
+        value = min(value, AUTO - 0.05)
+        reasons.append(f"only initials besides one name ({' '.join(initials_agree)}): a person decides")
     if a.birth_date and b.birth_date:
         value += 0.1
         reasons.append(f"same birth date {a.birth_date}")
@@ -318,5 +418,34 @@ def score_people(a: Record, b: Record) -> Score:
     return Score(min(value, 1.0), reasons)
 
 
-def score(a: Record, b: Record) -> Score:
-    return score_people(a, b) if a.label == "Person" else score_companies(a, b)
+def score(a: Record, b: Record, common: frozenset[str] = frozenset()) -> Score:
+    """The score of a candidate pair with its reasons. ``common``: firm-name words too frequent
+    in the data to tell firms apart (see ``common_words``)."""
+    if a.label == "Person" or (_written_as_person(a) and _written_as_person(b)):
+        # an FtM LegalEntity "Müller, Lutz" is a person whatever its label: names alone never
+        # join two people, and Lutz is not Matthias
+        s = score_people(a, b)
+        if a.label != "Person":
+            s.reasons.insert(0, "both written as people's names ('Surname, Given')")
+            s.names_only = None
+            s.value = min(s.value, AUTO - 0.05) if s.value < 1.0 or not (a.birth_date and b.birth_date) else s.value
+        return s
+    return score_companies(a, b, common)
+
+
+def _written_as_person(r: Record) -> bool:
+    return bool(r.names) and not r.legal_form and all(
+        _PERSON_LIKE.match(n) and not firm_name(n).form for n in r.names)
+
+
+def common_words(records: list[Record], share: float = 0.005, floor: int = 10) -> frozenset[str]:
+    """Firm-name words found in more than ``share`` of the records (and more than ``floor``):
+    "gesellschaft", "trading", "stroi". Sharing only such words is no reason to ask a person."""
+    counts: dict[str, int] = {}
+    for r in records:
+        if r.label != "Company":
+            continue
+        for w in {w for n in r.names for w in firm_name(n).words}:
+            counts[w] = counts.get(w, 0) + 1
+    limit = max(floor, int(share * len(records)))
+    return frozenset(w for w, c in counts.items() if c > limit)
