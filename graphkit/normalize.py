@@ -69,13 +69,16 @@ LEADING_FORMS = frozenset({"llc", "ooo", "llp", "too", "zhshs", "jsc", "ao", "oa
 
 
 def form_family(form: str | None) -> str | None:
-    """The family of a legal form as written or as parsed ("ТОО", "too", "LLP" -> "llp")."""
+    """The family of a legal form as written or as parsed ("ТОО", "too", "LLP" -> "llp"; the
+    registry's "Общества с ограниченной ответственностью" -> "llc"); None if the text is no
+    legal form we know (an unknown form is never evidence that two firms differ)."""
     if not form:
         return None
-    text = latin(form)
+    text = latin(_DOTTED.sub(_undot, form))
     found = _form_at_edges(text) if text else None
-    key = found[0] if found else text
-    return _FAMILY_OF.get(key, key)
+    if found is None:
+        return None
+    return _FAMILY_OF.get(found[0], found[0])
 
 
 def related_forms(a: str, b: str) -> bool:
@@ -170,11 +173,23 @@ def latin(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", ascii_form).replace("_", " ").split())
 
 
+# The long Russian and Kazakh forms in any grammatical case, as registries write them in a
+# legalForm field ("Общества с ограниченной ответственностью", "Непубличные акционерные общества")
+_LONG_FORMS = [(re.compile(p), family) for p, family in [
+    (r"\bobshchestv\w* s ogranichenn\w* otvetstvenn\w*", "llc"),
+    (r"\btovarishchestv\w* s ogranichenn\w* otvetstvenn\w*", "llp"),
+    (r"\bpublichn\w* aktsionern\w* obshchestv\w*", "pjsc"),
+    (r"\bzakryt\w* aktsionern\w* obshchestv\w*", "cjsc"),
+    (r"\b(?:nepublichn\w* |otkryt\w* )?aktsionern\w* obshchestv\w*", "jsc"),
+    (r"\bindividualn\w* predprinimatel\w*", "sole trader"),
+]]
+
+
 def _form_at_edges(text: str) -> tuple[str, int, int] | None:
     """(compare form, start, end) of the legal form ending ``text``, else of one that starts it
     and stands there by custom (``LEADING_FORMS``); None if neither."""
     found = _EXTRA_RE.search(text)
-    extra = []
+    extra = [(family, m.start(), m.end()) for pattern, family in _LONG_FORMS for m in pattern.finditer(text)]
     while found:
         extra.append((_EXTRA_CANON[found.group(1)], found.start(1), found.end(1)))
         found = _EXTRA_RE.search(text, found.end(1))

@@ -26,11 +26,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graphkit.errors import NotFound, ResolutionError
-from graphkit.identifiers import by_scheme, conflicts, describe_conflict, is_registry_id
+from graphkit.identifiers import by_scheme, conflicts, describe_conflict, is_registry_id, shared
 from graphkit.model import Provenance, Rel, now_iso
 from graphkit.resolve.blocking import candidates, keys
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
-from graphkit.resolve.names import person_name
+from graphkit.resolve.names import firm_name, person_name
 from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record, common_words, same_father, score
 from graphkit.store.base import Store
 
@@ -135,6 +135,7 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
             scored.append(Candidate(a.label, a, b, s.value, s.explanation, "below", s.names_only))
     scored.sort(key=lambda c: (-c.score, c.a.id, c.b.id))
     torn = _torn_between(scored, partition)
+    shared_names = _names_of_several_firms(records) if records and records[0].label == "Company" else {}
     out: list[Candidate] = []
     for c in scored:
         judged = judgements.get(c.a.id, c.b.id)
@@ -144,11 +145,12 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
         elif partition.kept_apart(c.a.id, c.b.id):
             report.kept_apart += 1
             continue
-        elif c.score >= AUTO and (c.a.id in torn or c.b.id in torn):
+        elif c.score >= AUTO and (c.a.id in torn or c.b.id in torn or _on_names(c, shared_names)):
             if partition.find(c.a.id) == partition.find(c.b.id):
                 continue
             c.state, c.torn = "pending", True
-            c.explanation += "; " + torn.get(c.a.id, torn.get(c.b.id, ""))
+            c.explanation += "; " + (torn.get(c.a.id) or torn.get(c.b.id) or shared_names.get(c.a.id)
+                                     or shared_names.get(c.b.id, ""))
             report.pending += 1
         elif c.score >= AUTO:
             if partition.union(c.a.id, c.b.id):
@@ -163,6 +165,8 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
             c.state = "pending"
             report.pending += 1
         out.append(c)
+    for c in out:  # what the second look after people are resolved must leave to a person
+        c.torn = c.torn or (c.state == "pending" and (c.a.id in torn or c.b.id in torn or _on_names(c, shared_names)))
     _note_unique_names(out, scored, crowded, partition)
     out = _strongest_questions(out, report)
     # a pair that later merges joined through others is no longer a question
@@ -197,6 +201,34 @@ def refuse_across_numbers(a: Record, b: Record, override: bool, where: Any = Non
         source = f" (judgement in {where})" if where else ""
         raise ResolutionError(f"{a.id} and {b.id} cannot be accepted as one{source}: {found}. "
                               "If you are sure, accept again with --override; the explanation will say so")
+
+
+def _names_of_several_firms(records: list[Record]) -> dict[str, str]:
+    """Records whose name is also the name of two or more registered firms with different numbers
+    (there are many ООО «Альфа»), each with a note: without a number, such a name does not say
+    which firm is meant, so it never joins two records on its own."""
+    registered: dict[tuple[Any, ...], list[Record]] = defaultdict(list)
+    keyed: dict[str, set[tuple[Any, ...]]] = {}
+    for r in records:
+        keys = {(fn.form, fn.words, fn.marks) for fn in map(firm_name, r.names) if fn.words}
+        keyed[r.id] = keys
+        if r.registry_ids:
+            for k in keys:
+                registered[k].append(r)
+    ambiguous = {k: len(firms) for k, firms in registered.items() if len(firms) > 1 and any(
+        conflicts(x.registry_ids, y.registry_ids) for i, x in enumerate(firms) for y in firms[i + 1:])}
+    out: dict[str, str] = {}
+    for r in records:
+        k = next((k for k in keyed[r.id] if k in ambiguous), None)
+        if k is not None:
+            out[r.id] = (f"{ambiguous[k]} registered firms with different numbers carry the name "
+                         f"{' '.join(k[1])!r}: a person decides")
+    return out
+
+
+def _on_names(c: Candidate, shared_names: dict[str, str]) -> bool:
+    """Whether a pair would be joined on a name several registered firms carry (no number shared)."""
+    return (c.a.id in shared_names or c.b.id in shared_names) and not shared(c.a.registry_ids, c.b.registry_ids)
 
 
 MAX_QUESTIONS = 3  # pairs waiting for review per record: its strongest candidates

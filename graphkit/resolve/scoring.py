@@ -122,6 +122,11 @@ def _firm_pair(na: str, nb: str, a: Record, b: Record,
         reasons.append(f"legal form on one side only ({form_a or form_b})")
     elif form_a:
         reasons.append(f"same legal form family {form_a}")
+    if "sole trader" in (form_a, form_b) and identical and not idents.shared(a.registry_ids, b.registry_ids):
+        # ИП Воробьёв Александр Анатольевич is a person trading under his name: namesakes in two
+        # registries are two people unless a number joins them
+        identical = False
+        reasons.append("a sole trader is a person: names alone do not join two")
     if not same_order:
         if sorted(fa.words) == sorted(fb.words):
             value = REVIEW + 0.05
@@ -136,7 +141,7 @@ def _firm_pair(na: str, nb: str, a: Record, b: Record,
             # the words both share must tell the firm apart: "Verlagsgesellschaft mbH & Co."
             # is in a thousand German names (``common``: the data's most frequent name words)
             telling = [w for w in fa.words if w not in only_a and w not in common]
-            if not telling:
+            if shared_words and not telling:
                 value = min(value, 0.7)
                 reasons.append(f"they share only common words ({', '.join(sorted(set(fa.words) - set(only_a)))})")
             elif only_a and only_b and shared_words * 2 >= min(len(fa.words), len(fb.words)) and value >= 0.6:
