@@ -123,7 +123,7 @@ def _clear(store) -> None:
     store.execute("MATCH (n) DETACH DELETE n")
 
 
-@pytest.fixture(params=["embedded", "neo4j"])
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def any_store(request, tmp_path):
     """The same test on both stores: the embedded graph and a real Neo4j (emptied first)."""
     if request.param == "embedded":

@@ -14,8 +14,6 @@ from graphkit.links import find_links, screen
 from graphkit.load import load_files
 from graphkit.model import Node, Provenance, Rel
 
-pytestmark = pytest.mark.neo4j
-
 
 def canonical(links) -> list[str]:
     """Links as comparable text: lists sorted, so only content counts."""
@@ -126,6 +124,7 @@ def test_a_load_reports_progress_for_every_row_on_every_store(any_store, tmp_pat
     assert any_store.counts().nodes["Company"] == 5
 
 
+@pytest.mark.neo4j
 def test_push_then_find_links_on_neo4j_answers_as_the_embedded_store(neo4j_server, cli, tmp_path, monkeypatch):
     uri, password = neo4j_server.bolt_uri, neo4j_server.password
     monkeypatch.setenv("NEO4J_PASSWORD", password)

@@ -41,7 +41,7 @@ def test_aspan_arba_is_linked_to_nebesnaya_mekhanika_by_people_and_shipments(dem
 def test_roles_are_time_aware(demo):
     link = next(x for x in find_links(demo, "Aspan Arba") if x.b.id == NEBESNAYA)
     goldberg = next(e for e in link.evidence if e.kind == "shared_officer"
-                    and e.via["id"] == "ru-inn:772840721943" or e.via.get("resolved_with", {}).get("id") == "ru-inn:772840721943")
+                    and "ru-inn:772840721943" in (e.via["id"], e.via.get("resolved_with", {}).get("id")))
     sides = goldberg.detail
     held = [s for s in sides.values() if s["role"] == "shareholder"][0]
     assert held["status"] == "former" and held["end_date"] == "2021-12-17"

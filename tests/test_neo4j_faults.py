@@ -74,7 +74,7 @@ def test_a_push_killed_midway_completes_exactly_on_rerun(real, tmp_path: Path, f
         assert info.pid is not None
         os.kill(info.pid, signal.SIGKILL)  # the server dies mid-push
         worker.join(timeout=120)
-        assert errors and isinstance(errors[0], GraphkitError | OSError | Exception)
+        assert errors and isinstance(errors[0], GraphkitError), errors  # the driver's error, wrapped
         partial_ok = True
         ns.stop(workspace)
         info = ns.start(workspace, bolt_port=bolt, http_port=http, password=password)

@@ -272,7 +272,8 @@ def test_page_loads_nothing_from_the_network(case):
 
 def test_page_has_title_query_dates_sources_legend_and_evidence(case):
     report = network_report(case, "Dala Trans", hops=2)
-    page = Page(render(report))
+    html_text = render(report)
+    page = Page(html_text)
     text = " ".join(page.text)
     assert report.title == "Links of ТОО «Дала Транс» (kz)" and report.title in text
     assert 'find-links "Dala Trans": 2 linked firms, drawn with everything within 2 hops' in text
@@ -282,10 +283,14 @@ def test_page_has_title_query_dates_sources_legend_and_evidence(case):
     assert "goods on the Common High Priority List (HS-6)" in text and "former role (ended)" in text
     assert "former founder 100% of B (2019-05-01 to 2021-12-15)" in text
     nodes = json.loads(page.raw["script"][0])["nodes"]
+    def legend_border(meaning: str) -> str:  # the colour the page's legend gives a border
+        return re.search(r'border-color:(#[0-9a-fA-F]{6})[^"]*"></span> ' + meaning, html_text).group(1)
+
     dala = next(n for n in nodes if n["id"] == DALA)
-    assert dala["color"]["border"] == "#1a202c"  # the firm asked about
+    assert dala["color"]["border"] == legend_border("the firm asked about")
     evil = next(n for n in nodes if n["id"] == EVIL)
-    assert evil["color"]["border"] == "#e53e3e" and "SANCTIONED" in evil["label"]
+    assert evil["color"]["border"] == legend_border("sanctioned") and "SANCTIONED" in evil["label"]
+    assert legend_border("sanctioned") != legend_border("the firm asked about")
     edges = json.loads(page.raw["script"][0])["edges"]
     founder = next(e for e in edges if e["label"].startswith("founder"))
     assert founder["dashes"] and founder["label"] == "founder 100% 2019-05-01 to 2021-12-15 (former)"
