@@ -219,10 +219,10 @@ def _names_of_several_firms(records: list[Record]) -> dict[str, str]:
         conflicts(x.registry_ids, y.registry_ids) for i, x in enumerate(firms) for y in firms[i + 1:])}
     out: dict[str, str] = {}
     for r in records:
-        k = next((k for k in keyed[r.id] if k in ambiguous), None)
-        if k is not None:
-            out[r.id] = (f"{ambiguous[k]} registered firms with different numbers carry the name "
-                         f"{' '.join(k[1])!r}: a person decides")
+        name = next((k for k in keyed[r.id] if k in ambiguous), None)
+        if name is not None:
+            out[r.id] = (f"{ambiguous[name]} registered firms with different numbers carry the name "
+                         f"{' '.join(name[1])!r}: a person decides")
     return out
 
 

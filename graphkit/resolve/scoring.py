@@ -218,12 +218,14 @@ def _name_symbols(word: str) -> frozenset[str]:
     if len(word) < 3:
         return frozenset()
     try:
-        names = analyze_names(NameTypeTag.PER, [word])
+        names = analyze_names(NameTypeTag.PER, [word], phonetics=False, numerics=False, consolidate=False,
+                              rewrite=False)
     except Exception:  # noqa: BLE001 - a name rigour cannot analyse has no symbols
         return frozenset()
     return frozenset(str(sym) for n in names for sym in n.symbols if sym.category == SymbolCategory.NAME)
 
 
+@lru_cache(maxsize=500_000)
 def _equivalent_forms(x: str, y: str) -> bool:
     """Whether two spellings are forms of one name in other languages (rigour's name symbols)."""
     sx, sy = _name_symbols(x), _name_symbols(y)
@@ -247,7 +249,7 @@ _TITLES = frozenset({"mr", "ms", "dr"})
 
 def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None,
            equivalent: set[tuple[str, str]] | None = None,
-           initials_only: list[str] | None = None) -> tuple[float, int, list[str], list[str]]:
+           initials_only: list[str] | None = None, deep: bool = True) -> tuple[float, int, list[str], list[str]]:
     """Match the words (and initials) of two person names. Returns the mean similarity of the
     matched parts, how many parts matched, and the unmatched words of each side; ``pairs``, if
     given, receives the matched full words, and ``equivalent`` those matched as forms of one
@@ -265,7 +267,7 @@ def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None,
             right.remove(cand)
             if pairs is not None:
                 pairs.append((w, cand))
-    if left and right:  # forms of one name in other languages (rigour's name symbols)
+    if deep and left and right:  # forms of one name in other languages (rigour's name symbols)
         forms_a = {w: {o, sp} for w, sp, o in zip(a.words, a.spelled, a.original, strict=False)}
         forms_b = {w: {o, sp} for w, sp, o in zip(b.words, b.spelled, b.original, strict=False)}
         for w in list(left):
@@ -348,6 +350,9 @@ def score_people(a: Record, b: Record) -> Score:
         return Score(NEVER, [f"different birth dates ({a.birth_date}, {b.birth_date}): never the same"])
     best: tuple[float, int, list[str], list[str], Any, Any, list[tuple[str, str]], set[tuple[str, str]],
                list[str]] | None = None
+    # forms of a name in other languages are looked for only where a birth date or a firm
+    # confirms the person: without them names alone decide nothing, and the look-up costs
+    confirmed = bool((a.birth_date and b.birth_date) or a.context & b.context)
     for na in a.names:
         pa = person_name(na)
         for nb in b.names:
@@ -355,7 +360,7 @@ def score_people(a: Record, b: Record) -> Score:
             words: list[tuple[str, str]] = []
             equivalent: set[tuple[str, str]] = set()
             initials: list[str] = []
-            sim, n, la, lb = _align(pa, pb, words, equivalent, initials)
+            sim, n, la, lb = _align(pa, pb, words, equivalent, initials, deep=confirmed)
             if best is None or (sim * min(n, 3)) > (best[0] * min(best[1], 3)):
                 best = (sim, n, la, lb, pa, pb, words, equivalent, initials)
     if best is None or best[1] == 0:

@@ -122,8 +122,13 @@ class Neo4jStore(Store):
             tx, self._tx = self._tx, None
             try:
                 tx.rollback()
+            except Exception:  # noqa: BLE001 - a server gone mid-write: the first error tells why
+                pass
             finally:
-                self._session.close()
+                try:
+                    self._session.close()
+                except Exception:  # noqa: BLE001 - as above
+                    pass
             raise
         tx, self._tx = self._tx, None
         try:
@@ -143,7 +148,7 @@ class Neo4jStore(Store):
             yield sink
 
     def execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
-        from neo4j.exceptions import Neo4jError
+        from neo4j.exceptions import DriverError, Neo4jError
 
         try:
             if self._tx is not None:
@@ -154,6 +159,9 @@ class Neo4jStore(Store):
                 return [{k: _to_python(v) for k, v in rec.items()} for rec in result]
         except Neo4jError as exc:
             raise StoreError(f"query {name or text[:40]!r} failed on Neo4j: {exc.code}: {exc.message}") from None
+        except DriverError as exc:  # the server went away, or the connection broke
+            raise StoreError(f"query {name or text[:40]!r}: lost Neo4j at {self.uri} ({type(exc).__name__}); "
+                             "nothing after the last committed batch was written") from None
 
     # ---- primitives ----------------------------------------------------------------------
 
