@@ -1,0 +1,410 @@
+"""Trade red flags: route jumps and firm-level transshipment, over the customs lines of a graph.
+
+**Route jumps.** The story behind graphkit first showed in trade statistics: Kazakhstan's
+exports of microchips to Russia went from about $245,000 in 2021 to $18 million in 2022. A
+*route* is a pair of countries, from the country the goods were dispatched from (the line's
+``dispatch_country``, else the seller's country, else ``origin_country``) to the country they
+went to (``destination_country``, else the buyer's country). ``route_jumps`` sums the value in
+US dollars per route and goods (HS-6 code and HS chapter) and period (calendar year and
+calendar month), and compares each period with the one before it (year over year, month over
+month). A jump is flagged when the later value is at least ``factor`` times the earlier one
+and at least ``min_value``; a route with nothing in the earlier period is not a jump (there is
+no ratio), which keeps one-off shipments out. Shipment lines and monthly aggregate rows are
+compared separately (they may describe the same trade twice). The scan runs on pyarrow, one
+group-by over the lines plus work on the (much smaller) grouped tables; ``bench/trade_bench.py``
+measures it against a plain pyarrow group-by of the same lines.
+
+**Transshipment.** ``transshipments`` looks for a supplier in one country selling goods to an
+intermediary in a transit country (``TRANSIT``, configurable), which then sells the same goods
+(same HS-6; the same chapter scores lower) to a consignee in Russia or Belarus (``DESTINATIONS``)
+within ``window_days`` after it received them, without exporting more than it imported.
+Firms resolved as one (SAME_AS) count as one. Each finding is scored and lists its red flags:
+intermediary and consignee linked (shared officer, owner or address, or control: the evidence
+of ``graphkit.links``), the intermediary incorporated after 24 February 2022, its first
+shipment to the consignee after that date, an officer or owner role that ended within a year
+before the shipments, goods on a watch list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from graphkit.links import Clusters, _as_date, find_links
+from graphkit.store.base import Store
+from graphkit.watchlists import Watchlists
+
+TRANSIT = ("kz", "kg", "am", "ae", "tr", "uz", "ge")
+DESTINATIONS = ("ru", "by")
+INVASION = dt.date(2022, 2, 24)
+LEVELS = ("hs6", "chapter")
+PERIODS = ("year", "month")
+
+
+# --------------------------------------------------------------------------------------------
+# Lines
+
+
+@dataclass
+class Line:
+    """One customs line (or monthly aggregate row) with the firms on each side."""
+
+    shipment_id: str
+    date: dt.date | None
+    aggregated: bool
+    direction: str | None
+    hs_code: str | None
+    hs6: str | None
+    chapter: str | None
+    value_usd: float | None
+    quantity: float | None
+    unit: str | None
+    declaration_number: str | None
+    description: str | None
+    from_country: str | None
+    to_country: str | None
+    seller_id: str | None
+    seller_name: str | None
+    buyer_id: str | None
+    buyer_name: str | None
+    sources: list[dict[str, str]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"shipment_id": self.shipment_id, "date": self.date.isoformat() if self.date else None,
+                "aggregated": self.aggregated, "direction": self.direction, "hs_code": self.hs_code,
+                "hs6": self.hs6, "value_usd": self.value_usd, "quantity": self.quantity, "unit": self.unit,
+                "declaration_number": self.declaration_number, "description": self.description,
+                "from_country": self.from_country, "to_country": self.to_country,
+                "seller": {"id": self.seller_id, "name": self.seller_name},
+                "buyer": {"id": self.buyer_id, "name": self.buyer_name}, "sources": self.sources}
+
+
+def sources_of(records: Iterable[str] | None) -> list[dict[str, str]]:
+    """``dataset|file|record`` provenance strings as source dicts."""
+    out = []
+    for ref in records or []:
+        dataset, _, rest = ref.partition("|")
+        file, _, record = rest.partition("|")
+        out.append({"dataset": dataset, "file": file, "record": record})
+    return out
+
+
+def trade_lines(store: Store) -> list[Line]:
+    """Every customs line of the graph (``cypher/trade_lines.cypher``), one per line: where a
+    line names several sellers or buyers, the first by id."""
+    out: dict[str, Line] = {}
+    for r in store.run("trade_lines"):
+        if r["shipment_id"] in out:
+            continue
+        out[r["shipment_id"]] = Line(
+            r["shipment_id"], _as_date(r["date"]) if r["date"] is not None else None, bool(r["aggregated"]),
+            r["direction"], r["hs_code"], r["hs6"], r["hs_chapter"], r["value_usd"], r["quantity"], r["unit"],
+            r["declaration_number"], r["description"],
+            r["dispatch_country"] or r["seller_country"] or r["origin_country"],
+            r["destination_country"] or r["buyer_country"],
+            r["seller_id"], r["seller_name"], r["buyer_id"], r["buyer_name"], sources_of(r["records"]))
+    return list(out.values())
+
+
+def lines_table(lines: list[Line]) -> pa.Table:
+    """The columns of ``lines`` that ``route_jumps`` reads, as a pyarrow table."""
+    return pa.table({
+        "from": pa.array([x.from_country for x in lines], pa.string()),
+        "to": pa.array([x.to_country for x in lines], pa.string()),
+        "hs6": pa.array([x.hs6 for x in lines], pa.string()),
+        "date": pa.array([x.date for x in lines], pa.date32()),
+        "value": pa.array([x.value_usd for x in lines], pa.float64()),
+        "aggregated": pa.array([x.aggregated for x in lines], pa.bool_()),
+        "row": pa.array(range(len(lines)), pa.int64()),
+    })
+
+
+# --------------------------------------------------------------------------------------------
+# Route jumps
+
+
+@dataclass
+class Jump:
+    """A route whose value jumped from one period to the next."""
+
+    from_country: str
+    to_country: str
+    level: str  # hs6 | chapter
+    code: str
+    basis: str  # lines | monthly aggregates
+    period_kind: str  # year | month
+    before_period: str
+    before_value: float
+    before_lines: int
+    after_period: str
+    after_value: float
+    after_lines: int
+    rows: list[int] = field(default_factory=list)  # positions of the lines behind both figures
+
+    @property
+    def factor(self) -> float:
+        return self.after_value / self.before_value
+
+    def key(self) -> tuple[Any, ...]:
+        return (self.from_country, self.to_country, self.level, self.code, self.basis, self.period_kind,
+                self.after_period)
+
+
+def _period_label(kind: str, n: int) -> str:
+    return str(n) if kind == "year" else f"{n // 12:04d}-{n % 12 + 1:02d}"
+
+
+def route_jumps(table: pa.Table, *, factor: float = 10.0, min_value: float = 100_000.0,
+                levels: Iterable[str] = LEVELS, periods: Iterable[str] = PERIODS,
+                with_lines: bool = True) -> list[Jump]:
+    """Route jumps in ``table`` (columns ``from``, ``to``, ``hs6``, ``date``, ``value``,
+    ``aggregated``, ``row``; see ``lines_table``), largest factor first.
+
+    Cost: one group-by over the lines (route, HS-6, basis, month), then group-bys and joins on
+    the grouped rows; ``with_lines`` adds one semi-join of the lines with the flagged keys to
+    list the lines behind each figure. Lines without a route, HS-6 code, date or value are left
+    out (they cannot be placed).
+    """
+    if factor <= 1:
+        raise ValueError("factor must be above 1")
+    levels, periods = list(levels), list(periods)
+    t = table.filter(pc.and_kleene(pc.and_kleene(pc.is_valid(table["from"]), pc.is_valid(table["to"])),
+                                   pc.and_kleene(pc.and_kleene(pc.is_valid(table["hs6"]), pc.is_valid(table["date"])),
+                                                 pc.is_valid(table["value"]))))
+    aggregated = pc.fill_null(t["aggregated"], False)
+    month = pc.add(pc.multiply(pc.cast(pc.year(t["date"]), pa.int32()), 12),
+                   pc.subtract(pc.cast(pc.month(t["date"]), pa.int32()), 1))
+    t = pa.table({"from": t["from"], "to": t["to"], "hs6": t["hs6"], "agg": aggregated, "month": month,
+                  "value": t["value"], "row": t["row"]})
+    keys = ["from", "to", "hs6", "agg"]
+    monthly = t.group_by([*keys, "month"]).aggregate([("value", "sum"), ("value", "count")])
+    monthly = monthly.rename_columns([*keys, "month", "value", "n"])
+    found: list[Jump] = []
+    flagged: list[dict[str, Any]] = []
+    for level in levels:
+        if level == "hs6":
+            base, code_col = monthly, "hs6"
+        else:
+            base = pa.table({"from": monthly["from"], "to": monthly["to"],
+                             "code": pc.utf8_slice_codeunits(monthly["hs6"], 0, 2), "agg": monthly["agg"],
+                             "month": monthly["month"], "value": monthly["value"], "n": monthly["n"]})
+            base = base.group_by(["from", "to", "code", "agg", "month"]).aggregate([("value", "sum"), ("n", "sum")])
+            base, code_col = base.rename_columns(["from", "to", "hs6", "agg", "month", "value", "n"]), "hs6"
+        for kind in periods:
+            if kind == "year":
+                g = pa.table({"from": base["from"], "to": base["to"], "hs6": base[code_col], "agg": base["agg"],
+                              "period": pc.divide(base["month"], 12), "value": base["value"], "n": base["n"]})
+                g = g.group_by([*keys, "period"]).aggregate([("value", "sum"), ("n", "sum")])
+                g = g.rename_columns([*keys, "period", "value", "n"])
+            else:
+                g = base.rename_columns([*keys, "period", "value", "n"])
+            prev = pa.table({**{k: g[k] for k in keys}, "period": pc.add(g["period"], 1),
+                             "before_value": g["value"], "before_n": g["n"]})
+            joined = g.join(prev, [*keys, "period"], join_type="inner")
+            hit = joined.filter(pc.and_kleene(
+                pc.greater_equal(joined["value"], min_value),
+                pc.and_kleene(pc.greater(joined["before_value"], 0),
+                              pc.greater_equal(joined["value"], pc.multiply(joined["before_value"], factor)))))
+            for r in hit.to_pylist():
+                found.append(Jump(r["from"], r["to"], level, r["hs6"], "monthly aggregates" if r["agg"] else "lines",
+                                  kind, _period_label(kind, r["period"] - 1), r["before_value"], r["before_n"],
+                                  _period_label(kind, r["period"]), r["value"], r["n"]))
+                flagged.append({"level": level, "kind": kind, **r})
+    if with_lines and found:
+        _attach_lines(t, found, flagged)
+    found.sort(key=lambda j: (-j.factor, -j.after_value, j.key()))
+    return found
+
+
+def _attach_lines(t: pa.Table, found: list[Jump], flagged: list[dict[str, Any]]) -> None:
+    """Fill each jump's ``rows`` with the lines behind its two figures (one semi-join)."""
+    wanted: dict[tuple[Any, ...], list[Jump]] = defaultdict(list)
+    for jump, r in zip(found, flagged, strict=True):
+        for period in (r["period"] - 1, r["period"]):
+            wanted[(r["from"], r["to"], r["agg"], jump.level, jump.code, jump.period_kind, period)].append(jump)
+    pairs = {(k[0], k[1], k[2]) for k in wanted}
+    keys = pa.table({"from": [p[0] for p in pairs], "to": [p[1] for p in pairs], "agg": [p[2] for p in pairs]})
+    some = t.join(keys, ["from", "to", "agg"], join_type="left semi")
+    for r in some.to_pylist():
+        for level, code in (("hs6", r["hs6"]), ("chapter", r["hs6"][:2])):
+            for kind, period in (("year", r["month"] // 12), ("month", r["month"])):
+                for jump in wanted.get((r["from"], r["to"], r["agg"], level, code, kind, period), ()):
+                    jump.rows.append(r["row"])
+    for jump in found:
+        jump.rows.sort()
+
+
+# --------------------------------------------------------------------------------------------
+# Transshipment
+
+
+@dataclass
+class Transshipment:
+    supplier: dict[str, Any]
+    intermediary: dict[str, Any]
+    consignee: dict[str, Any]
+    goods: list[str]  # "same HS-6 880622", or "same chapter 88" where no HS-6 matched
+    inbound: list[Line]
+    outbound: list[Line]
+    quantities: str  # fit | exceed | unknown
+    indicators: list[str]
+    links: list[dict[str, Any]]  # evidence that intermediary and consignee are linked
+    score: float
+    watchlist_hits: list[dict[str, Any]]
+
+
+def transshipments(store: Store, lines: list[Line] | None = None, *, transit: Iterable[str] = TRANSIT,
+                   destinations: Iterable[str] = DESTINATIONS, window_days: int = 180,
+                   watchlists: Watchlists | None = None, clusters: Clusters | None = None) -> list[Transshipment]:
+    """Supplier -> intermediary (transit country) -> consignee (RU/BY) chains of the same goods
+    (see the module docstring), strongest first.
+
+    Lines are matched per intermediary and goods; an outbound line counts when an inbound line
+    of the same goods reached the intermediary no more than ``window_days`` before it. Quantities
+    "fit" when, in the same unit, the intermediary sent no more than it had received by then.
+    """
+    lines = trade_lines(store) if lines is None else lines
+    clusters = clusters or Clusters.load(store)
+    transit_set, dest_set = {c.lower() for c in transit}, {c.lower() for c in destinations}
+    watchlists = watchlists or Watchlists.load()
+    rep = clusters.find
+    inbound: dict[str, list[Line]] = defaultdict(list)  # intermediary -> lines it received
+    outbound: dict[str, list[Line]] = defaultdict(list)  # intermediary -> lines it sent to RU/BY
+    for x in lines:
+        if x.aggregated or not (x.seller_id and x.buyer_id and x.hs6 and x.date):
+            continue
+        s, b = rep(x.seller_id), rep(x.buyer_id)
+        if x.to_country in transit_set and x.from_country and x.from_country not in transit_set | dest_set:
+            inbound[b].append(x)
+        if x.from_country in transit_set and x.to_country in dest_set:
+            outbound[s].append(x)
+    found: list[Transshipment] = []
+    for mid in sorted(set(inbound) & set(outbound)):
+        ins = _one_declaration_side(inbound[mid], "import")
+        outs = _one_declaration_side(outbound[mid], "export")
+        chains: dict[tuple[str, str], tuple[list[Line], list[Line], set[str]]] = {}
+        for o in outs:
+            assert o.date is not None and o.hs6 and o.buyer_id and o.seller_id
+            matched = [i for i in ins if dt.timedelta(0) <= o.date - _day(i) <= dt.timedelta(days=window_days)]
+            exact = [i for i in matched if i.hs6 == o.hs6]
+            same_chapter = [i for i in matched if (i.hs6 or "")[:2] == o.hs6[:2]]
+            for i in exact or same_chapter:  # a chapter match only where no HS-6 match exists
+                assert i.seller_id
+                got = chains.setdefault((rep(i.seller_id), rep(o.buyer_id)), ([], [], set()))
+                if i not in got[0]:
+                    got[0].append(i)
+                if o not in got[1]:
+                    got[1].append(o)
+                got[2].add(f"same HS-6 {o.hs6}" if exact else f"same chapter {o.hs6[:2]}")
+        for (sup, con), (i_lines, o_lines, goods) in sorted(chains.items()):
+            found.append(_score(store, clusters, sup, mid, con, sorted(goods), i_lines, o_lines, watchlists))
+    found.sort(key=lambda f: (-f.score, f.intermediary["id"], f.consignee["id"]))
+    return found
+
+
+def _day(x: Line) -> dt.date:
+    assert x.date is not None
+    return x.date
+
+
+def _one_declaration_side(lines: list[Line], direction: str) -> list[Line]:
+    """The same goods are often declared twice (exported from one country, imported into the
+    next): keep the declarations of ``direction`` when there are any, so quantities are not
+    counted twice."""
+    preferred = [x for x in lines if x.direction == direction]
+    return sorted(preferred or lines, key=lambda x: (x.date or dt.date.min, x.shipment_id))
+
+
+def _quantities(i_lines: list[Line], o_lines: list[Line]) -> str:
+    """fit, exceed or unknown: per HS-6 code sent on, compared with what had been received of
+    it (of any matching code) by the day it left."""
+    verdicts = set()
+    for code in sorted({x.hs6 for x in o_lines if x.hs6}):
+        out = [x for x in o_lines if x.hs6 == code]
+        same = [x for x in i_lines if x.hs6 == code]
+        verdicts.add(_fits(same or i_lines, out))
+    for verdict in ("exceed", "unknown"):
+        if verdict in verdicts:
+            return verdict
+    return "fit"
+
+
+def _fits(i_lines: list[Line], o_lines: list[Line]) -> str:
+    units = {x.unit for x in i_lines + o_lines}
+    if len(units) != 1 or None in units or any(x.quantity is None for x in i_lines + o_lines):
+        return "unknown"
+    received = 0.0
+    sent = 0.0
+    events = sorted([(x.date, 0, x.quantity) for x in i_lines] + [(x.date, 1, x.quantity) for x in o_lines])
+    for _, kind, qty in events:
+        assert qty is not None
+        if kind == 0:
+            received += qty
+        else:
+            sent += qty
+            if sent > received * 1.05:  # 5 % for rounding and spare units
+                return "exceed"
+    return "fit"
+
+
+def _score(store: Store, clusters: Clusters, sup: str, mid: str, con: str, goods: list[str],
+           i_lines: list[Line], o_lines: list[Line], watchlists: Watchlists) -> Transshipment:
+    score = 1.0 if any(g.startswith("same HS-6") for g in goods) else 0.5
+    indicators: list[str] = []
+    quantities = _quantities(i_lines, o_lines)
+    if quantities == "fit":
+        score += 0.5
+        indicators.append("the quantities sent on fit what was received")
+    link_evidence: list[dict[str, Any]] = []
+    members = set(clusters.members(con))
+    for link in find_links(store, clusters.members(mid),
+                           kinds=("shared_officer", "common_owner", "shared_address", "direct_control")):
+        if link.b.id in members or clusters.find(link.b.id) == con or set(link.b.members) & members:
+            link_evidence += [e.as_dict() for e in link.evidence]
+    first = min(x.date for x in o_lines if x.date)
+    if link_evidence:
+        score += 2.0
+        kinds = sorted({e["kind"] for e in link_evidence})
+        indicators.append(f"intermediary and consignee are linked ({', '.join(kinds)})")
+        ended = set()
+        for e in link_evidence:
+            for side in ("a", "b"):
+                role = e["detail"].get(side)
+                end = role.get("end_date") if isinstance(role, dict) else None
+                if end and dt.timedelta(0) <= first - dt.date.fromisoformat(end) <= dt.timedelta(days=365):
+                    who = (e["via"] or {}).get("resolved_with", e["via"] or {}).get("name")
+                    ended.add(f"{who}: {role.get('role') or role.get('type')} ended {end}")
+        if ended:
+            score += 0.5
+            indicators += [f"a role ended shortly before the shipments ({x})" for x in sorted(ended)]
+    facts = {r["id"]: r for r in store.run("firm_facts", ids=clusters.members(mid))}
+    incorporated = [_as_date(r["incorporation_date"]) for r in facts.values() if r["incorporation_date"]]
+    if incorporated and min(incorporated) > INVASION:
+        score += 0.5
+        indicators.append(f"intermediary incorporated after 24 February 2022 ({min(incorporated).isoformat()})")
+    if first > INVASION:
+        score += 0.5
+        indicators.append(f"first shipment to the consignee after 24 February 2022 ({first.isoformat()})")
+    hits: dict[tuple[str, str, str | None], dict[str, Any]] = {}
+    for x in i_lines + o_lines:
+        for entry in watchlists.hits(x.hs_code):
+            hits.setdefault((entry.list, entry.code, entry.tier), entry.as_dict())
+    if hits:
+        score += 0.5
+        indicators.append("goods on a watch list: " + ", ".join(
+            f"{h['list']}{' tier ' + h['tier'] if h['tier'] else ''} ({h['code']})" for h in sorted(
+                hits.values(), key=lambda h: (h["list"], h["code"]))))
+
+    def party(fid: str) -> dict[str, Any]:
+        rows = store.run("entity_by_id", ids=[fid])
+        return {"id": fid, "name": rows[0]["name"] if rows else None, "country": rows[0]["country"] if rows else None,
+                "members": clusters.members(fid)}
+
+    return Transshipment(party(sup), party(mid), party(con), goods, i_lines, o_lines, quantities, indicators,
+                         link_evidence, round(score, 2), sorted(hits.values(), key=lambda h: (h["list"], h["code"])))
