@@ -216,3 +216,8 @@ def test_flags_give_the_same_findings_on_every_store(any_store, demo_db):
     load_demo(any_store)
     got = [json.dumps(f.as_dict(), sort_keys=True, default=str) for f in flags(any_store, options=options)]
     assert got == expected
+    if any_store.dialect == "neo4j":  # the Browser pictures of the same patterns (Neo4j only)
+        chains = any_store.run("browser_transshipment", transit=["kz"], destinations=["ru", "by"], window_days=180)
+        assert any(r["mid"]["id"] == ASPAN and r["con"]["name"] == "ООО НЕБЕСНАЯ МЕХАНИКА" for r in chains)
+        owners = any_store.run("browser_blocked_owners", id="ru-inn:7816385044")
+        assert sorted(r["shares"] for r in owners) == [[25.0], [30.0]]
