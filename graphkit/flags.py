@@ -100,7 +100,8 @@ def flags(store: Store, kinds: Iterable[str] = KINDS, options: Options | None = 
                 f"{t.supplier['name']} -> {t.intermediary['name']} ({t.intermediary['country']}) -> "
                 f"{t.consignee['name']} ({t.consignee['country']})",
                 f"{', '.join(t.goods)}: {len(ins)} line(s) in, {len(outs)} line(s) on "
-                f"({_dates(outs)}, USD {value:,.0f}); quantities {t.quantities}; " + "; ".join(t.indicators),
+                f"({_dates(outs)}, USD {value:,.0f})" + ("" if t.quantities == "fit" else f"; quantities {t.quantities}")
+                + "".join(f"; {i}" for i in t.indicators),
                 [{**t.supplier, "role": "supplier"}, {**t.intermediary, "role": "intermediary"},
                  {**t.consignee, "role": "consignee"}],
                 {"goods": t.goods, "quantities": t.quantities, "indicators": t.indicators,

@@ -192,13 +192,23 @@ EXPOSURE_CSV_COLUMNS = ["entity_id", "entity_name", "as_of", "blocked_by_ownersh
 
 
 def _step_text(step: dict[str, Any]) -> str:
-    share = f" {step['share']:g}%" if step.get("share") is not None else (" share unknown" if step.get("type") in (
-        None, "OWNS") and "share" in step else "")
-    when = step.get("date") or (f"{step.get('start_date') or '?'} to {step.get('end_date') or 'present'}"
-                                if step.get("start_date") or step.get("end_date") else "")
-    what = step.get("role") or step.get("type") or step.get("kind") or ""
-    return (f"{step['from'].get('name') or step['from']['id']} -[{what}{share}{', ' + when if when else ''}]-> "
-            f"{step['to'].get('name') or step['to']['id']}")
+    """One step of an exposure or ownership path, said the way the relationship runs."""
+    a = step["from"].get("name") or step["from"]["id"]
+    b = step["to"].get("name") or step["to"]["id"]
+    if step.get("kind") == "trade":
+        value = f", USD {step['value_usd']:,.0f}" if step.get("value_usd") is not None else ""
+        verb = "sold to" if step["type"] == "SHIPPED" else "bought from"
+        return f"{a} {verb} {b} ({step.get('date') or '?'}, HS {step.get('hs_code') or '?'}{value})"
+    share = f" {step['share']:g}%" if step.get("share") is not None else ""
+    when = (f" ({step.get('start_date') or '?'} to {step.get('end_date') or 'present'})"
+            if step.get("start_date") or step.get("end_date") else "")
+    role = (step.get("role") or step.get("type") or "").lower()
+    if step.get("kind") == "holder":  # the next entity holds a role in or shares of this one
+        return f"{b} is {role}{share} of {a}{when}"
+    if step.get("kind") == "holding":
+        return f"{a} is {role}{share} of {b}{when}"
+    unknown = " (share not given)" if step.get("share") is None else ""
+    return f"{a} is {role}{share}{unknown} of {b}{when}"  # an ownership path runs owner -> firm
 
 
 def exposure(results: list[dict[str, Any]], fmt: str) -> str:
