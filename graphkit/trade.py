@@ -166,56 +166,81 @@ def route_jumps(table: pa.Table, *, factor: float = 10.0, min_value: float = 100
     """Route jumps in ``table`` (columns ``from``, ``to``, ``hs6``, ``date``, ``value``,
     ``aggregated``, ``row``; see ``lines_table``), largest factor first.
 
-    Cost: one group-by over the lines (route, HS-6, basis, month), then group-bys and joins on
-    the grouped rows; ``with_lines`` adds one semi-join of the lines with the flagged keys to
+    Cost: a dictionary encoding of the route and code columns and one group-by over the lines
+    (one integer key for route, HS-6 and basis, and the month), then group-bys and joins on the
+    grouped rows; ``with_lines`` adds one semi-join of the lines with the flagged keys to
     list the lines behind each figure. Lines without a route, HS-6 code, date or value are left
     out (they cannot be placed).
     """
     if factor <= 1:
         raise ValueError("factor must be above 1")
     levels, periods = list(levels), list(periods)
-    t = table.filter(pc.and_kleene(pc.and_kleene(pc.is_valid(table["from"]), pc.is_valid(table["to"])),
-                                   pc.and_kleene(pc.and_kleene(pc.is_valid(table["hs6"]), pc.is_valid(table["date"])),
-                                                 pc.is_valid(table["value"]))))
-    aggregated = pc.fill_null(t["aggregated"], False)
+    t = table
+    if any(table[c].null_count for c in ("from", "to", "hs6", "date", "value")):
+        t = table.filter(pc.and_kleene(pc.and_kleene(pc.is_valid(table["from"]), pc.is_valid(table["to"])),
+                                       pc.and_kleene(pc.and_kleene(pc.is_valid(table["hs6"]),
+                                                                   pc.is_valid(table["date"])),
+                                                     pc.is_valid(table["value"]))))
+    aggregated = pc.fill_null(t["aggregated"], False) if t["aggregated"].null_count else t["aggregated"]
     month = pc.add(pc.multiply(pc.cast(pc.year(t["date"]), pa.int32()), 12),
                    pc.subtract(pc.cast(pc.month(t["date"]), pa.int32()), 1))
     t = pa.table({"from": t["from"], "to": t["to"], "hs6": t["hs6"], "agg": aggregated, "month": month,
                   "value": t["value"], "row": t["row"]})
-    keys = ["from", "to", "hs6", "agg"]
-    monthly = t.group_by([*keys, "month"]).aggregate([("value", "sum"), ("value", "count")])
-    monthly = monthly.rename_columns([*keys, "month", "value", "n"])
+    # Strings become small integers once (dictionary encoding), so every group-by hashes one
+    # int64 key (route, code, basis) and the month instead of three strings.
+    enc = {c: pc.dictionary_encode(t[c]).combine_chunks() for c in ("from", "to", "hs6")}
+    sizes = {c: max(len(enc[c].dictionary), 1) for c in enc}
+    codes = enc["hs6"].dictionary.to_pylist()
+    chapters = sorted({c[:2] for c in codes})
+    chapter_of = pa.array([chapters.index(c[:2]) for c in codes], pa.int64())
+    route = pc.add(pc.multiply(pc.cast(enc["from"].indices, pa.int64()), sizes["to"]),
+                   pc.cast(enc["to"].indices, pa.int64()))
+    agg_bit = pc.cast(aggregated, pa.int64())
+    code_key = pc.add(pc.multiply(pc.add(pc.multiply(route, sizes["hs6"]), pc.cast(enc["hs6"].indices, pa.int64())),
+                                  2), agg_bit)
+    monthly = pa.table({"key": code_key, "month": month, "value": t["value"]}).group_by(["key", "month"]).aggregate(
+        [("value", "sum"), ("value", "count")]).rename_columns(["key", "month", "value", "n"])
     found: list[Jump] = []
     flagged: list[dict[str, Any]] = []
     for level in levels:
         if level == "hs6":
-            base, code_col = monthly, "hs6"
+            base, width, names = monthly, sizes["hs6"], codes
         else:
-            base = pa.table({"from": monthly["from"], "to": monthly["to"],
-                             "code": pc.utf8_slice_codeunits(monthly["hs6"], 0, 2), "agg": monthly["agg"],
-                             "month": monthly["month"], "value": monthly["value"], "n": monthly["n"]})
-            base = base.group_by(["from", "to", "code", "agg", "month"]).aggregate([("value", "sum"), ("n", "sum")])
-            base, code_col = base.rename_columns(["from", "to", "hs6", "agg", "month", "value", "n"]), "hs6"
+            key = monthly["key"]
+            agg_part = pc.subtract(key, pc.multiply(pc.divide(key, 2), 2))
+            code_part = pc.divide(key, 2)
+            route_part = pc.divide(code_part, sizes["hs6"])
+            chap = pc.take(chapter_of, pc.subtract(code_part, pc.multiply(route_part, sizes["hs6"])))
+            ckey = pc.add(pc.multiply(pc.add(pc.multiply(route_part, len(chapters)), chap), 2), agg_part)
+            base = pa.table({"key": ckey, "month": monthly["month"], "value": monthly["value"], "n": monthly["n"]})
+            base = base.group_by(["key", "month"]).aggregate([("value", "sum"), ("n", "sum")]).rename_columns(
+                ["key", "month", "value", "n"])
+            width, names = len(chapters), chapters
         for kind in periods:
             if kind == "year":
-                g = pa.table({"from": base["from"], "to": base["to"], "hs6": base[code_col], "agg": base["agg"],
-                              "period": pc.divide(base["month"], 12), "value": base["value"], "n": base["n"]})
-                g = g.group_by([*keys, "period"]).aggregate([("value", "sum"), ("n", "sum")])
-                g = g.rename_columns([*keys, "period", "value", "n"])
+                g = pa.table({"key": base["key"], "period": pc.divide(base["month"], 12), "value": base["value"],
+                              "n": base["n"]})
+                g = g.group_by(["key", "period"]).aggregate([("value", "sum"), ("n", "sum")]).rename_columns(
+                    ["key", "period", "value", "n"])
             else:
-                g = base.rename_columns([*keys, "period", "value", "n"])
-            prev = pa.table({**{k: g[k] for k in keys}, "period": pc.add(g["period"], 1),
-                             "before_value": g["value"], "before_n": g["n"]})
-            joined = g.join(prev, [*keys, "period"], join_type="inner")
-            hit = joined.filter(pc.and_kleene(
-                pc.greater_equal(joined["value"], min_value),
-                pc.and_kleene(pc.greater(joined["before_value"], 0),
-                              pc.greater_equal(joined["value"], pc.multiply(joined["before_value"], factor)))))
+                g = base.rename_columns(["key", "period", "value", "n"])
+            # only periods reaching min_value can be the later side of a jump: join those (few)
+            # with the period before them, the small table on the build side of the hash join
+            after = g.filter(pc.greater_equal(g["value"], min_value))
+            prev = pa.table({"key": g["key"], "period": pc.add(g["period"], 1), "before_value": g["value"],
+                             "before_n": g["n"]})
+            prev = prev.filter(pc.greater(prev["before_value"], 0))
+            joined = prev.join(after, ["key", "period"], join_type="inner")
+            hit = joined.filter(pc.greater_equal(joined["value"], pc.multiply(joined["before_value"], factor)))
             for r in hit.to_pylist():
-                found.append(Jump(r["from"], r["to"], level, r["hs6"], "monthly aggregates" if r["agg"] else "lines",
+                k, agg = divmod(r["key"], 2)
+                rt, code = divmod(k, width)
+                f_i, t_i = divmod(rt, sizes["to"])
+                frm, to = enc["from"].dictionary[f_i].as_py(), enc["to"].dictionary[t_i].as_py()
+                found.append(Jump(frm, to, level, names[code], "monthly aggregates" if agg else "lines",
                                   kind, _period_label(kind, r["period"] - 1), r["before_value"], r["before_n"],
                                   _period_label(kind, r["period"]), r["value"], r["n"]))
-                flagged.append({"level": level, "kind": kind, **r})
+                flagged.append({"from": frm, "to": to, "agg": bool(agg), "period": r["period"]})
     if with_lines and found:
         _attach_lines(t, found, flagged)
     found.sort(key=lambda j: (-j.factor, -j.after_value, j.key()))
@@ -223,18 +248,25 @@ def route_jumps(table: pa.Table, *, factor: float = 10.0, min_value: float = 100
 
 
 def _attach_lines(t: pa.Table, found: list[Jump], flagged: list[dict[str, Any]]) -> None:
-    """Fill each jump's ``rows`` with the lines behind its two figures (one semi-join)."""
+    """Fill each jump's ``rows`` with the lines behind its two figures: one semi-join of the
+    lines with the flagged (route, basis, code) keys per level, then the periods in Python."""
     wanted: dict[tuple[Any, ...], list[Jump]] = defaultdict(list)
     for jump, r in zip(found, flagged, strict=True):
         for period in (r["period"] - 1, r["period"]):
             wanted[(r["from"], r["to"], r["agg"], jump.level, jump.code, jump.period_kind, period)].append(jump)
-    pairs = {(k[0], k[1], k[2]) for k in wanted}
-    keys = pa.table({"from": [p[0] for p in pairs], "to": [p[1] for p in pairs], "agg": [p[2] for p in pairs]})
-    some = t.join(keys, ["from", "to", "agg"], join_type="left semi")
-    for r in some.to_pylist():
-        for level, code in (("hs6", r["hs6"]), ("chapter", r["hs6"][:2])):
+    for level in LEVELS:
+        keys = sorted({(k[0], k[1], k[2], k[4]) for k in wanted if k[3] == level})
+        if not keys:
+            continue
+        code = t["hs6"] if level == "hs6" else pc.utf8_slice_codeunits(t["hs6"], 0, 2)
+        lines = pa.table({"from": t["from"], "to": t["to"], "agg": t["agg"], "code": code, "month": t["month"],
+                          "row": t["row"]})
+        key_table = pa.table({"from": [k[0] for k in keys], "to": [k[1] for k in keys],
+                              "agg": [k[2] for k in keys], "code": [k[3] for k in keys]})
+        some = lines.join(key_table, ["from", "to", "agg", "code"], join_type="left semi")
+        for r in some.to_pylist():
             for kind, period in (("year", r["month"] // 12), ("month", r["month"])):
-                for jump in wanted.get((r["from"], r["to"], r["agg"], level, code, kind, period), ()):
+                for jump in wanted.get((r["from"], r["to"], r["agg"], level, r["code"], kind, period), ()):
                     jump.rows.append(r["row"])
     for jump in found:
         jump.rows.sort()
