@@ -36,7 +36,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graphkit.links import Clusters, _as_date, find_links
+from graphkit.links import Clusters, Link, _as_date, find_links
 from graphkit.store.base import Store
 from graphkit.watchlists import Watchlists
 
@@ -45,6 +45,7 @@ DESTINATIONS = ("ru", "by")
 INVASION = dt.date(2022, 2, 24)
 LEVELS = ("hs6", "chapter")
 PERIODS = ("year", "month")
+LINK_KINDS = ("shared_officer", "common_owner", "shared_address", "direct_control")  # not trade itself
 
 
 # --------------------------------------------------------------------------------------------
@@ -334,8 +335,9 @@ def transshipments(store: Store, lines: list[Line] | None = None, *, transit: It
                 if o not in got[1]:
                     got[1].append(o)
                 got[2].add(f"same HS-6 {o.hs6}" if exact else f"same chapter {o.hs6[:2]}")
+        links = find_links(store, clusters.members(mid), kinds=LINK_KINDS) if chains else []
         for (sup, con), (i_lines, o_lines, goods) in sorted(chains.items()):
-            found.append(_score(store, clusters, sup, mid, con, sorted(goods), i_lines, o_lines, watchlists))
+            found.append(_score(store, clusters, sup, mid, con, sorted(goods), i_lines, o_lines, watchlists, links))
     found.sort(key=lambda f: (-f.score, f.intermediary["id"], f.consignee["id"]))
     return found
 
@@ -386,7 +388,7 @@ def _fits(i_lines: list[Line], o_lines: list[Line]) -> str:
 
 
 def _score(store: Store, clusters: Clusters, sup: str, mid: str, con: str, goods: list[str],
-           i_lines: list[Line], o_lines: list[Line], watchlists: Watchlists) -> Transshipment:
+           i_lines: list[Line], o_lines: list[Line], watchlists: Watchlists, links: list[Link]) -> Transshipment:
     score = 1.0 if any(g.startswith("same HS-6") for g in goods) else 0.5
     indicators: list[str] = []
     quantities = _quantities(i_lines, o_lines)
@@ -395,8 +397,7 @@ def _score(store: Store, clusters: Clusters, sup: str, mid: str, con: str, goods
         indicators.append("the quantities sent on fit what was received")
     link_evidence: list[dict[str, Any]] = []
     members = set(clusters.members(con))
-    for link in find_links(store, clusters.members(mid),
-                           kinds=("shared_officer", "common_owner", "shared_address", "direct_control")):
+    for link in links:
         if link.b.id in members or clusters.find(link.b.id) == con or set(link.b.members) & members:
             link_evidence += [e.as_dict() for e in link.evidence]
     first = min(x.date for x in o_lines if x.date)
