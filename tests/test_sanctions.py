@@ -4,6 +4,8 @@ Remarks parsed into aliases, birth dates, nationalities and registration numbers
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -115,3 +117,39 @@ def test_a_user_headerless_mapping_loads_by_column_names(store, tmp_path):
     load_files(store, [data], str(mapping))
     assert store.execute("MATCH (c:Company) RETURN c.id AS id, c.country AS c") == [
         {"id": "ru-inn:7707083893", "c": "ru"}]
+
+
+def test_a_listed_person_without_an_id_joins_the_registry_person_only_through_resolution(store, tmp_path):
+    from graphkit.exposure import exposure
+    from graphkit.resolve import resolve
+    from graphkit.resolve.judgements import Judgements
+
+    reg = tmp_path / "registry.csv"
+    reg.write_text(
+        "record_id,company_name,jurisdiction,inn,holder_kind,holder_name,holder_birth_date,role,share_pct,role_start\n"
+        "R1,ООО «Полярный Ключ»,ru,7816385044,person,Вершинин Олег Павлович,1971-01-12,shareholder,60,2019-03-11\n"
+        "R2,ООО «Тихий Берег»,ru,7842159073,person,Вершинин Олег Павлович,1980-05-05,shareholder,60,2019-03-11\n",
+        encoding="utf-8")
+    load_files(store, [reg], "registry")
+    sdn = write_sdn(tmp_path / "sdn.csv", [{"n": "7", "name": "VERSHININ, Oleg Pavlovich", "kind": "individual",
+                                            "remarks": "DOB 12 Jan 1971; nationality Russia."}])
+    load_files(store, [sdn], "ofac-sdn")
+    before = exposure(store, "7816385044", as_of=dt.date(2023, 1, 1))[0]
+    assert before["blocked_by_ownership"] is False  # not joined yet: nothing is guessed
+    resolve(store, Judgements.load(tmp_path / "j.jsonl"))
+    same = store.execute("MATCH (a:Person)-[r:SAME_AS]-(b:Person) RETURN r.judgement AS j, r.explanation AS why")
+    assert same and same[0]["j"] == "auto" and "birth date" in same[0]["why"]
+    after = exposure(store, "7816385044", as_of=dt.date(2023, 1, 1))[0]
+    assert after["blocked_by_ownership"] is True and after["aggregate_share"] == 60.0
+    # the namesake born in 1980 is another person: his firm stays clear
+    assert exposure(store, "7842159073", as_of=dt.date(2023, 1, 1))[0]["blocked_by_ownership"] is False
+
+
+def test_graphkit_load_reads_the_published_sdn_file(cli, real, tmp_path):
+    r = cli("load", real / "ofac_sdn" / "sdn.csv", "--mapping", "ofac-sdn", "--db", tmp_path / "g",
+            "--rejects-dir", tmp_path / "rej")
+    assert r.code == 0, r.err
+    read, loaded, rejected, skipped = (int(x.replace(",", "")) for x in re.findall(
+        r"([\d,]+) read, ([\d,]+) loaded, ([\d,]+) rejected, ([\d,]+) skipped", r.out)[0])
+    assert read == loaded + skipped and rejected == 0
+    assert "a vessel or aircraft: not a node of the graph model" in r.out
