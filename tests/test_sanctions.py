@@ -153,3 +153,14 @@ def test_graphkit_load_reads_the_published_sdn_file(cli, real, tmp_path):
         r"([\d,]+) read, ([\d,]+) loaded, ([\d,]+) rejected, ([\d,]+) skipped", r.out)[0])
     assert read == loaded + skipped and rejected == 0
     assert "a vessel or aircraft: not a node of the graph model" in r.out
+
+
+def test_a_graph_built_before_sanctions_had_list_and_remarks_is_refused_with_a_reason(tmp_path):
+    from graphkit.errors import StoreError
+    from graphkit.store.embedded import EmbeddedStore
+
+    with EmbeddedStore(tmp_path / "old") as s:
+        s.conn.execute("ALTER TABLE Sanction DROP remarks")
+    with pytest.raises(StoreError, match="built by an older graphkit: Sanction lacks remarks; load the data "
+                                         "again into a new --db"), EmbeddedStore(tmp_path / "old") as s:
+        s.counts()
