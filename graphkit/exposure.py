@@ -52,7 +52,11 @@ class Ownership:
         return None if self.blocked == UNKNOWN else round(self.known_share, 6)
 
 
-class _Walker:
+class Walker:
+    """Walks ownership and links around entities of one store, as of one day, caching what it
+    has looked up (listings, names, each firm's 50 % answer): ``flags`` reuses one walker for
+    every firm a sanctioned party holds shares in."""
+
     def __init__(self, store: Store, as_of: dt.date, hops: int):
         self.store, self.as_of, self.hops = store, as_of, hops
         self.clusters = Clusters.around(store, [])
@@ -216,7 +220,7 @@ def exposure(store: Store, query: str, *, hops: int = 3, as_of: dt.date | None =
     if hops < 1:
         raise ValueError("hops must be 1 or more")
     as_of = as_of or dt.date.today()
-    walker = _Walker(store, as_of, hops)
+    walker = Walker(store, as_of, hops)
     out = []
     done = set()
     for ent in lookup(store, query):

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphkit.exposure import _Walker
+from graphkit.exposure import Walker
 from graphkit.links import Clusters
 from graphkit.store.base import Store
 from graphkit.trade import (
@@ -36,8 +36,8 @@ from graphkit.trade import (
     TRANSIT,
     Jump,
     Line,
-    _one_declaration_side,
     lines_table,
+    one_declaration_side,
     route_jumps,
     trade_lines,
     transshipments,
@@ -157,7 +157,7 @@ def _jump_finding(j: Jump, lines: list[Line], watch: Watchlists) -> Finding:
 
 def _ownership_findings(store: Store, options: Options) -> list[Finding]:
     as_of = options.as_of or dt.date.today()
-    walker = _Walker(store, as_of, options.hops)
+    walker = Walker(store, as_of, options.hops)
     firms: set[str] = set()
     for r in store.run("sanctioned_entities"):
         owner = walker.rep(r["id"])
@@ -196,7 +196,7 @@ def _watchlist_findings(lines: list[Line], watch: Watchlists, clusters: Clusters
             groups.setdefault((seller, buyer, e.list), []).append((x, e))
     out = []
     for (seller, buyer, name), hits in sorted(groups.items()):
-        ls = _one_declaration_side(list({x.shipment_id: x for x, _ in hits}.values()), "export")
+        ls = one_declaration_side(list({x.shipment_id: x for x, _ in hits}.values()), "export")
         tiers = sorted({e.tier for _, e in hits if e.tier})
         value = sum(x.value_usd or 0 for x in ls)
         tier_bonus = 0.5 if any(t.startswith(("1", "2")) for t in tiers) else 0.0

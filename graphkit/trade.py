@@ -319,8 +319,8 @@ def transshipments(store: Store, lines: list[Line] | None = None, *, transit: It
             outbound[s].append(x)
     found: list[Transshipment] = []
     for mid in sorted(set(inbound) & set(outbound)):
-        ins = _one_declaration_side(inbound[mid], "import")
-        outs = _one_declaration_side(outbound[mid], "export")
+        ins = one_declaration_side(inbound[mid], "import")
+        outs = one_declaration_side(outbound[mid], "export")
         chains: dict[tuple[str, str], tuple[list[Line], list[Line], set[str]]] = {}
         for o in outs:
             assert o.date is not None and o.hs6 and o.buyer_id and o.seller_id
@@ -347,7 +347,7 @@ def _day(x: Line) -> dt.date:
     return x.date
 
 
-def _one_declaration_side(lines: list[Line], direction: str) -> list[Line]:
+def one_declaration_side(lines: list[Line], direction: str) -> list[Line]:
     """The same goods are often declared twice (exported from one country, imported into the
     next): keep the declarations of ``direction`` when there are any, so quantities are not
     counted twice."""
