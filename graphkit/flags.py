@@ -105,7 +105,7 @@ def flags(store: Store, kinds: Iterable[str] = KINDS, options: Options | None = 
                 [{**t.supplier, "role": "supplier"}, {**t.intermediary, "role": "intermediary"},
                  {**t.consignee, "role": "consignee"}],
                 {"goods": t.goods, "quantities": t.quantities, "indicators": t.indicators,
-                 "inbound": [x.as_dict() for x in ins], "outbound": [x.as_dict() for x in outs],
+                 "inbound": [_line(x, watch) for x in ins], "outbound": [_line(x, watch) for x in outs],
                  "links": t.links, "watchlists": t.watchlist_hits},
                 _sources(ins + outs)))
     if "route_jump" in kinds:
@@ -117,6 +117,11 @@ def flags(store: Store, kinds: Iterable[str] = KINDS, options: Options | None = 
         found += _watchlist_findings(lines, watch, clusters or Clusters.load(store), options)
     found.sort(key=lambda f: (-f.score, KINDS.index(f.kind), f.title))
     return found
+
+
+def _line(x: Line, watch: Watchlists) -> dict[str, Any]:
+    """A customs line for the evidence, tagged with the watch lists and tiers its code hits."""
+    return {**x.as_dict(), "watchlists": [e.as_dict() for e in watch.hits(x.hs_code)]}
 
 
 def _dates(lines: list[Line]) -> str:
@@ -151,7 +156,7 @@ def _jump_finding(j: Jump, lines: list[Line], watch: Watchlists) -> Finding:
                                              "lines": j.before_lines},
          "after": {"period": j.after_period, "value_usd": j.after_value, "lines": j.after_lines},
          "factor": round(j.factor, 4), "watchlists": sorted(hits.values(), key=lambda h: (h["list"], h["code"])),
-         "lines": [x.as_dict() for x in behind]},
+         "lines": [_line(x, watch) for x in behind]},
         _sources(behind))
 
 
@@ -210,6 +215,6 @@ def _watchlist_findings(lines: list[Line], watch: Watchlists, clusters: Clusters
             [{"id": seller, "name": first.seller_name, "role": "seller"},
              {"id": buyer, "name": first.buyer_name, "role": "buyer"}],
             {"list": name, "tiers": tiers, "codes": sorted({e.code for _, e in hits}),
-             "lines": [x.as_dict() for x in ls]},
+             "lines": [_line(x, watch) for x in ls]},
             _sources(ls)))
     return out

@@ -221,3 +221,14 @@ def test_flags_give_the_same_findings_on_every_store(any_store, demo_db):
         assert any(r["mid"]["id"] == ASPAN and r["con"]["name"] == "ООО НЕБЕСНАЯ МЕХАНИКА" for r in chains)
         owners = any_store.run("browser_blocked_owners", id="ru-inn:7816385044")
         assert sorted(r["shares"] for r in owners) == [[25.0], [30.0]]
+
+
+def test_every_line_in_the_evidence_carries_the_lists_and_tiers_it_hits(demo_db):
+    from graphkit.store.embedded import EmbeddedStore
+
+    watch = Watchlists.load([data_dir() / "watchlist.csv"])
+    with EmbeddedStore(demo_db, read_only=True) as s:
+        (case, *_) = flags(s, ["transshipment"], Options(watchlists=watch))
+    tags = {line["hs_code"]: [(w["list"], w["tier"]) for w in line["watchlists"]] for line in case.evidence["outbound"]}
+    assert tags["8806221000"] == [("drones", None)]
+    assert tags["8529909209"] == [("chpl", "3.A")]
