@@ -318,6 +318,7 @@ def transshipments(store: Store, lines: list[Line] | None = None, *, transit: It
         if x.from_country in transit_set and x.to_country in dest_set:
             outbound[s].append(x)
     found: list[Transshipment] = []
+    seen: dict[Any, Any] = {}  # firms' names and facts, looked up once
     for mid in sorted(set(inbound) & set(outbound)):
         ins = one_declaration_side(inbound[mid], "import")
         outs = one_declaration_side(outbound[mid], "export")
@@ -337,7 +338,8 @@ def transshipments(store: Store, lines: list[Line] | None = None, *, transit: It
                 got[2].add(f"same HS-6 {o.hs6}" if exact else f"same chapter {o.hs6[:2]}")
         links = find_links(store, clusters.members(mid), kinds=LINK_KINDS) if chains else []
         for (sup, con), (i_lines, o_lines, goods) in sorted(chains.items()):
-            found.append(_score(store, clusters, sup, mid, con, sorted(goods), i_lines, o_lines, watchlists, links))
+            found.append(_score(store, clusters, sup, mid, con, sorted(goods), i_lines, o_lines, watchlists, links,
+                                seen))
     found.sort(key=lambda f: (-f.score, f.intermediary["id"], f.consignee["id"]))
     return found
 
@@ -388,7 +390,8 @@ def _fits(i_lines: list[Line], o_lines: list[Line]) -> str:
 
 
 def _score(store: Store, clusters: Clusters, sup: str, mid: str, con: str, goods: list[str],
-           i_lines: list[Line], o_lines: list[Line], watchlists: Watchlists, links: list[Link]) -> Transshipment:
+           i_lines: list[Line], o_lines: list[Line], watchlists: Watchlists, links: list[Link],
+           seen: dict[Any, Any]) -> Transshipment:
     score = 1.0 if any(g.startswith("same HS-6") for g in goods) else 0.5
     indicators: list[str] = []
     quantities = _quantities(i_lines, o_lines)
@@ -416,7 +419,9 @@ def _score(store: Store, clusters: Clusters, sup: str, mid: str, con: str, goods
         if ended:
             score += 0.5
             indicators += [f"a role ended shortly before the shipments ({x})" for x in sorted(ended)]
-    facts = {r["id"]: r for r in store.run("firm_facts", ids=clusters.members(mid))}
+    if ("facts", mid) not in seen:
+        seen[("facts", mid)] = {r["id"]: r for r in store.run("firm_facts", ids=clusters.members(mid))}
+    facts = seen[("facts", mid)]
     incorporated = [_as_date(r["incorporation_date"]) for r in facts.values() if r["incorporation_date"]]
     if incorporated and min(incorporated) > INVASION:
         score += 0.5
@@ -435,9 +440,11 @@ def _score(store: Store, clusters: Clusters, sup: str, mid: str, con: str, goods
                 hits.values(), key=lambda h: (h["list"], h["code"]))))
 
     def party(fid: str) -> dict[str, Any]:
-        rows = store.run("entity_by_id", ids=[fid])
-        return {"id": fid, "name": rows[0]["name"] if rows else None, "country": rows[0]["country"] if rows else None,
-                "members": clusters.members(fid)}
+        if fid not in seen:
+            rows = store.run("entity_by_id", ids=[fid])
+            seen[fid] = {"id": fid, "name": rows[0]["name"] if rows else None,
+                         "country": rows[0]["country"] if rows else None, "members": clusters.members(fid)}
+        return dict(seen[fid])
 
     return Transshipment(party(sup), party(mid), party(con), goods, i_lines, o_lines, quantities, indicators,
                          link_evidence, round(score, 2), sorted(hits.values(), key=lambda h: (h["list"], h["code"])))
