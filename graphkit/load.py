@@ -20,8 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from graphkit.errors import InvalidData, Problem
-from graphkit.mapping import Mapping, RowResult, load_mapping, read_csv, safe_cell
+from graphkit.mapping import (
+    Mapping,
+    RowResult,
+    load_mapping,
+    read_csv,
+    read_json,
+    read_xml,
+    safe_cell,
+)
 from graphkit.model import Node, Rel, now_iso
+from graphkit.sourceids import SourceIndex
 from graphkit.store.base import Store, WriteStats
 
 BATCH_ROWS = 20_000
@@ -36,6 +45,7 @@ class FileReport:
     rows_skipped: int = 0
     skipped_reasons: Counter[str] = field(default_factory=Counter)
     rejects_path: str | None = None
+    linked: Counter[str] | None = None  # for files that name nodes by the source's ids: rels by type
 
 
 @dataclass
@@ -69,7 +79,7 @@ def reader_for(mapping: Mapping) -> Callable[..., Iterator[RowResult]]:
         from graphkit.ftm import read_ftm
 
         return read_ftm
-    return read_csv
+    return {"json": read_json, "xml": read_xml}.get(mapping.format, read_csv)
 
 
 def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_error: str = "strict",
@@ -77,6 +87,10 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
                rejects_dir: Path | None = None,
                progress: Callable[[int], None] | None = None) -> LoadReport:
     """Load ``paths`` through ``mapping`` into ``store``, all or nothing.
+
+    ``paths`` are files or folders; a folder stands for the files in it that the mapping reads.
+    The files of a mapping of several kinds of file (``files:``) are read in the mapping's
+    order, so nodes are known before the relationship files that name them by the source's ids.
 
     Rows are read, built and merged ``batch_rows`` at a time, and the batches staged on disk;
     nothing reaches the store before every row has been read (``store/staged.py``). On the
@@ -91,23 +105,38 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
     if isinstance(mapping, str):
         mapping = load_mapping(mapping)
     if dataset:
-        mapping.dataset = dataset
+        mapping.set_dataset(dataset)
     if on_error not in ("strict", "skip"):
         raise ValueError("on_error is 'strict' or 'skip'")
     report = LoadReport(mapping.name)
     loaded_at = now_iso()
-    read = reader_for(mapping)
+    files = mapping.files_for([Path(p) for p in paths])
+    index = SourceIndex() if mapping.uses_source_ids else None
+    try:
+        _load(store, files, report, on_error, loaded_at, index, batch_rows, rejects_dir, progress)
+    finally:
+        if index is not None:
+            index.close()
+    return report
+
+
+def _load(store: Store, files: list[tuple[Path, Mapping]], report: LoadReport, on_error: str, loaded_at: str,
+          index: SourceIndex | None, batch_rows: int, rejects_dir: Path | None,
+          progress: Callable[[int], None] | None) -> None:
     with _gc_paused(), store.load() as sink:
-        for path in paths:
-            path = Path(path)
+        for path, mapping in files:
+            read = reader_for(mapping)
             frep = FileReport(path.name)
+            refs = any(r.start_ref or r.end_ref for r in mapping.relationships)
+            if refs:
+                frep.linked = Counter()
             report.files.append(frep)
             nodes: list[Node] = []
             rels: list[Rel] = []
             pending = 0
             rejected: list[RowResult] = []
             skipped: list[RowResult] = []
-            for result in read(path, mapping, loaded_at=loaded_at):
+            for result in read(path, mapping, loaded_at=loaded_at, index=index):
                 frep.rows_read += 1
                 if progress:
                     progress(1)
@@ -126,6 +155,8 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
                 frep.rows_loaded += 1
                 nodes.extend(result.nodes)
                 rels.extend(result.rels)
+                if frep.linked is not None:
+                    frep.linked.update(r.type for r in result.rels)
                 pending += 1
                 if pending >= batch_rows:
                     sink.add(nodes, rels)
@@ -140,7 +171,6 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
         if on_error == "strict" and report.problems:
             raise InvalidData(report.problems, rows_read=report.rows_read)
     report.written = sink.stats  # complete once the load has ended (a sink may write at the end)
-    return report
 
 
 @contextmanager
@@ -162,7 +192,8 @@ def _gc_paused() -> Iterator[None]:
 def _write_rejects(path: Path, results: list[RowResult], mapping: Mapping, rejects_dir: Path | None,
                    store: Store) -> Path:
     """Write rejected and skipped records with their reasons; returns where."""
-    suffix = ".rejects.jsonl" if mapping.format == "ftm" else ".rejects.csv"
+    as_json = mapping.format != "csv"
+    suffix = ".rejects.jsonl" if as_json else ".rejects.csv"
     candidates = [rejects_dir] if rejects_dir else [path.parent]
     store_dir = getattr(store, "path", None)
     if store_dir is not None:
@@ -175,7 +206,7 @@ def _write_rejects(path: Path, results: list[RowResult], mapping: Mapping, rejec
         try:
             folder.mkdir(parents=True, exist_ok=True)
             with target.open("w", encoding="utf-8", newline="") as fh:
-                if mapping.format == "ftm":
+                if as_json:
                     for r in results:
                         fh.write(json.dumps({"line": r.line, "reason": _reason(r), "record": r.raw},
                                             ensure_ascii=False) + "\n")

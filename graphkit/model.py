@@ -165,11 +165,15 @@ def digest(*parts: Any, length: int = 20) -> str:
 # Registry identifier schemes, in the order they are preferred for a node's id. A node with any
 # of them gets the id "<scheme>:<value>", so the same firm from two sources is one node.
 ID_SCHEMES: dict[str, tuple[str, ...]] = {
-    "Company": ("ru-inn", "kz-bin", "ru-ogrn", "lei", "company-number"),
+    "Company": ("ru-inn", "kz-bin", "ru-ogrn", "lei", "gb-coh", "company-number"),
     "Person": ("ru-inn", "kz-iin", "passport"),
 }
 SCHEME_PROPERTY = {"ru-inn": "inn", "ru-ogrn": "ogrn", "kz-bin": "bin", "lei": "lei",
                    "company-number": "company_number", "kz-iin": "inn"}
+# issue 11 (registries): UK Companies House numbers, 8 characters as CH writes them
+# ("gb-coh:00686734"). After lei, so a GLEIF record naming its CH number keeps its LEI as id and
+# the relationship records (which know only LEIs) reach it.
+SCHEME_PROPERTY["gb-coh"] = "company_number"
 
 
 def entity_id(label: str, dataset: str, identifiers: Mapping[str, str | None],

@@ -98,7 +98,8 @@ def counts(c: Counts, fmt: str) -> str:
 def load_report(r: LoadReport, fmt: str) -> str:
     rows: list[dict[str, Any]] = [{"file": f.file, "rows_read": f.rows_read, "rows_loaded": f.rows_loaded,
              "rows_rejected": f.rows_rejected, "rows_skipped": f.rows_skipped,
-             "skipped_reasons": dict(f.skipped_reasons), "rejects_file": f.rejects_path} for f in r.files]
+             "skipped_reasons": dict(f.skipped_reasons), "rejects_file": f.rejects_path,
+             "linked": None if f.linked is None else dict(f.linked)} for f in r.files]
     if fmt == "json":
         return "".join(_json({"mapping": r.mapping, **row}) + "\n" for row in rows) + _json({
             "mapping": r.mapping, "nodes_created": r.written.nodes_created, "nodes_updated": r.written.nodes_updated,
@@ -112,6 +113,9 @@ def load_report(r: LoadReport, fmt: str) -> str:
     for row in rows:
         out.append(f"{row['file']}: {row['rows_read']:,} read, {row['rows_loaded']:,} loaded, "
                    f"{row['rows_rejected']:,} rejected, {row['rows_skipped']:,} skipped")
+        if row["linked"] is not None:
+            linked = ", ".join(f"{t} {n:,}" for t, n in sorted(row["linked"].items())) or "nothing"
+            out.append(f"  linked by the source's node ids: {linked}")
         for reason, n in row["skipped_reasons"].items():
             out.append(f"  skipped {n:,}: {reason}")
         if row["rejects_file"]:
@@ -138,7 +142,8 @@ def review(rows: list[dict[str, Any]], fmt: str) -> str:
         return "Nothing waiting for review.\n"
     out = []
     for r in rows:
-        out.append(f"{r['score']:.2f}  {r['a_name']}  ~  {r['b_name']}")
+        score = "  -  " if r["score"] is None else f"{r['score']:.2f}"  # a source's own candidates (ICIJ) have none
+        out.append(f"{score}  {r['a_name']}  ~  {r['b_name']}")
         out.append(f"      {r['explanation']}")
         out.append(f"      graphkit review --accept {r['a_id']} {r['b_id']}   (or --reject / --unsure)")
     return "\n".join(out) + "\n"
