@@ -275,6 +275,7 @@ class Mapping:
     namespaces: dict[str, str] = field(default_factory=dict)
     skip: list[SkipRule] = field(default_factory=list)
     patterns: list[str] = field(default_factory=list)  # file names this mapping reads (match:)
+    require: list[str] = field(default_factory=list)  # columns a record must fill (else a bad record)
     parts: list[FilePart] = field(default_factory=list)  # the kinds of file of a several-file mapping
 
     def set_dataset(self, dataset: str) -> None:
@@ -341,6 +342,7 @@ class Mapping:
         if self.record_id:
             cols.add(self.record_id)
         cols.update(rule.column for rule in self.skip)
+        cols.update(self.require)
         return cols - PSEUDO_COLUMNS
 
     def required_columns(self) -> list[str]:
@@ -518,7 +520,7 @@ def _parse_one(raw: dict[str, Any], path: Path, where: str) -> Mapping:
         date_formats=tuple(raw.get("date_formats") or ()),
         optional_columns=set(raw.get("optional_columns") or ()),
         entities=entities, relationships=rels, record=raw.get("record"), namespaces=namespaces,
-        skip=skip, patterns=_patterns(raw.get("match")),
+        skip=skip, patterns=_patterns(raw.get("match")), require=_patterns(raw.get("require")),
     )
 
 
@@ -597,6 +599,13 @@ def read_csv(path: Path, mapping: Mapping, *, loaded_at: str,
     if missing:
         raise InvalidData([Problem(path.name, 1, c, f"column missing from the header (mapping {mapping.name} needs it)")
                            for c in missing])
+    known = mapping.columns()
+    last = header[-1] if header else ""
+    cut = [last] if last and last not in known and any(k.startswith(last) for k in known) else []
+    if cut:  # ends in "RegAddr" for "RegAddress.PostTown": a header hard-wrapped or cut off
+        raise InvalidData([Problem(path.name, 1, h, "not a column of mapping "
+                                   f"{mapping.name} but the start of one: is the header cut off or wrapped "
+                                   "onto several lines?") for h in cut])
     builder = RecordBuilder(mapping, path.name, loaded_at, index)
     try:
         yield from _rows(reader, header, line_box, builder, path.name)
@@ -717,7 +726,14 @@ class RecordBuilder:
         for rule in self.mapping.skip:
             reason = rule.reason_for(cleaned)
             if reason:
+                if self.index is not None:  # relationships naming this record are skipped too
+                    for _ename, column in self._source_ids:
+                        if cleaned.get(column):
+                            self.index.add(str(cleaned[column]), "", reason)
                 return RowResult(line, row, [], [], [], skipped=reason)
+        for column in self.mapping.require:
+            if cleaned.get(column) is None:
+                problems.append(Problem(self.file, line, column, "required value missing"))
         record = cleaned.get(self.mapping.record_id) if self.mapping.record_id else None
         source = Provenance(self.mapping.dataset, self.file, record or f"line {line}")
         built: dict[str, Node] = {}
@@ -817,6 +833,9 @@ class RecordBuilder:
             if spec.label_column:
                 raw = row[spec.label_column]
                 if raw is None:
+                    if spec.required:
+                        problems.append(Problem(file, line, spec.label_column,
+                                                f"required value missing for {spec.name}"))
                     return None
                 raw = raw.split(LIST_SEP)[0]
                 if label_transform:
@@ -911,7 +930,7 @@ class RecordBuilder:
         index = self.index
 
         def end_of(row: dict[str, Any], name: str, ref: str | None, built: dict[str, Node], line: int,
-                   problems: list[Problem]) -> tuple[str, str] | None:
+                   problems: list[Problem], skips: list[str]) -> tuple[str, str] | None:
             if ref is None:
                 node = built.get(name)
                 return None if node is None else (node.label, node.id)
@@ -923,14 +942,17 @@ class RecordBuilder:
             if found is None:
                 problems.append(Problem(file, line, ref, f"dangling reference: no node with id {value!r} "
                                         "was read from the node files loaded before this file"))
+            elif not found[0]:  # the node's record was skipped, with this reason
+                skips.append(f"names a record that was skipped ({found[1]})")
+                return None
             return found
 
         def relationship(row: dict[str, Any], line: int, source: Provenance, built: dict[str, Node],
                          problems: list[Problem], skips: list[str]) -> Rel | None:
             if spec.when_column and not _when(spec, row[spec.when_column]):
                 return None
-            start = end_of(row, spec.start, spec.start_ref, built, line, problems)
-            end = end_of(row, spec.end, spec.end_ref, built, line, problems)
+            start = end_of(row, spec.start, spec.start_ref, built, line, problems, skips)
+            end = end_of(row, spec.end, spec.end_ref, built, line, problems, skips)
             if start is None or end is None:
                 return None
             rtype = spec.type

@@ -250,11 +250,15 @@ def xml_records(path: Path, record: str, namespaces: dict[str, str]
     own_ns = tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
     prefixes = {uri: p for p, uri in namespaces.items()}
     parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
+    # the line a record's start tag opens on (the parser reports the tag once it is complete)
+    opening = re.compile(rb"<(?:[\w.-]+:)?" + re.escape(tag.rsplit("}", 1)[-1].encode()) + rb"[\s>/]")
     depth = 0
-    start_line = 0
+    start_line = seen = 0
     found = 0
     with path.open("rb") as fh:
         for lineno, raw in enumerate(fh, start=1):
+            if opening.search(raw):
+                seen = lineno
             try:
                 parser.feed(raw)
                 events = list(parser.read_events())
@@ -271,7 +275,7 @@ def xml_records(path: Path, record: str, namespaces: dict[str, str]
                 if event == "start":
                     depth += 1
                     if depth == 1:
-                        start_line = lineno
+                        start_line = seen or lineno
                 elif depth:
                     depth -= 1
                     if depth == 0:

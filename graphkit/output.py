@@ -75,7 +75,8 @@ def _entity_line(e: Any) -> str:
     ids = f" [{', '.join(e.registry_ids)}]" if e.registry_ids else ""
     country = f" ({e.country})" if e.country else ""
     members = f" + {len(e.members) - 1} resolved record(s)" if e.members else ""
-    return f"{e.name}{country}{ids} id={e.id}{members}"
+    name = e.name if e.name is not None else "(no name: known only by its id)"  # e.g. a GLEIF parent known by its LEI
+    return f"{name}{country}{ids} id={e.id}{members}"
 
 
 def counts(c: Counts, fmt: str) -> str:
