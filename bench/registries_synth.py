@@ -219,7 +219,7 @@ def gleif(out: Path, scale: float, seed: int = 7) -> dict[str, int]:
     with (out / "rr-golden-copy.xml").open("w", encoding="utf-8") as fh:
         fh.write(f'<?xml version="1.0" encoding="UTF-8"?><rr:RelationshipData xmlns:rr="{RR_NS}">\n'
                  "<rr:RelationshipRecords>\n")
-        for i in range(n_rr):
+        for _ in range(n_rr):
             child = lei_code(r.randrange(n_lei))
             parent = lei_code(r.randrange(int(n_lei * 1.05)))  # some parents are not among the records
             fh.write(f"""<rr:RelationshipRecord>

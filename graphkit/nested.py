@@ -84,30 +84,34 @@ def resolve(record: Any, steps: list[tuple[str, tuple[str, str] | None]]) -> lis
 
 
 def _walk(node: Any, steps: list[tuple[str, tuple[str, str] | None]], i: int, out: list[str]) -> None:
-    if isinstance(node, list):
-        for item in node:
-            _walk(item, steps, i, out)
-        return
-    if i == len(steps):
-        text = _text(node)
-        if text is not None and text.strip():
-            out.append(text)
-        return
-    if not isinstance(node, dict):
-        return
-    # a key holding dots ("RegAddress.PostTown") is tried whole first, the longest first
-    for j in range(len(steps), i, -1):
-        if any(f for _, f in steps[i:j - 1]):
-            continue
-        key = ".".join(s for s, _ in steps[i:j])
-        if key in node:
-            child = node[key]
-            flt = steps[j - 1][1]
-            if flt is not None:
-                items = child if isinstance(child, list) else [child]
-                child = [it for it in items if _matches(it, flt)]
-            _walk(child, steps, j, out)
+    n = len(steps)
+    while True:
+        if isinstance(node, list):
+            for item in node:
+                _walk(item, steps, i, out)
             return
+        if i == n:
+            text = _text(node)
+            if text is not None and text.strip():
+                out.append(text)
+            return
+        if not isinstance(node, dict):
+            return
+        key, flt = steps[i]
+        j = i + 1
+        if key not in node:
+            # a key holding dots ("RegAddress.PostTown"), the longest first
+            for j in range(n, i + 1, -1):
+                if not any(f for _, f in steps[i:j - 1]) and ".".join(s for s, _ in steps[i:j]) in node:
+                    key, flt = ".".join(s for s, _ in steps[i:j]), steps[j - 1][1]
+                    break
+            else:
+                return
+        child = node[key]
+        if flt is not None:
+            items = child if isinstance(child, list) else [child]
+            child = [it for it in items if _matches(it, flt)]
+        node, i = child, j
 
 
 class PathRow:

@@ -1,0 +1,209 @@
+"""Loading the big registries (ICIJ, UK PSC, GLEIF) streamed at growing sizes; writes the
+"Registries" section of docs/benchmarks.md.
+
+    python bench/registries_bench.py                        # scales 0.01 and 0.1 of full size
+    python bench/registries_bench.py --scales 0.1,1         # full size: ICIJ 2M nodes + 3.3M rels,
+                                                            # PSC 10M lines, GLEIF 2.4M + 400k records
+    python bench/registries_bench.py --layouts icij --scales 0.01,0.1,1
+
+For each layout and scale, in one run on one machine:
+
+1. generate the files in the source's layout (``bench/registries_synth.py``, streamed to disk;
+   not timed as ingest);
+2. load them with graphkit into a fresh embedded store (``load_files`` with the built-in
+   mapping; GLEIF: ``gleif-lei`` then ``gleif-rr``) - records/s, wall time, peak RSS, and the
+   peak RSS while the files were being read (graphkit's own share, before the store's final
+   write);
+3. the store's raw bulk rate for the very rows graphkit stored: exported to Parquet (not timed)
+   and ``COPY``-ed into a fresh database in one transaction, no graphkit code in the loop
+   (``bench/run.py``'s children); the ratio is graphkit's time over the raw COPY's.
+
+Every measurement is a fresh child process, so its peak RSS (``VmHWM``) is its own. Nothing
+here asserts on timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import run  # noqa: E402 - bench/run.py: peak RSS, machine facts, export and raw COPY children
+from docsection import put_section  # noqa: E402
+
+HEADING = "Registries: ICIJ, UK PSC, GLEIF streamed"
+KEPT = run.REPO / "docs" / "benchmarks-registries.json"  # every (layout, scale) measured, latest run of each
+MAPPINGS = {"icij": ["icij"], "psc": ["uk-psc"], "gleif": ["gleif-lei", "gleif-rr"]}
+
+
+def child_load(layout: str, folder: str, db: str) -> dict[str, Any]:
+    from graphkit.load import load_files
+    from graphkit.store.embedded import EmbeddedStore
+
+    store = EmbeddedStore(Path(db))
+    store.conn  # noqa: B018 - open the database and create the schema outside the timing
+    before = run._rss_mb()
+    read = [0]
+    reading_peak = [before]
+    t0 = time.perf_counter()
+
+    def progress(k: int) -> None:
+        read[0] += k
+        if read[0] % 5_000 == 0:
+            reading_peak[0] = max(reading_peak[0], run._rss_mb())
+
+    out: dict[str, Any] = {"rss_before_mb": before, "loads": []}
+    rejects = Path(db).parent / "rejects"
+    for mapping in MAPPINGS[layout]:
+        t = time.perf_counter()
+        report = load_files(store, [Path(folder)], mapping, on_error="skip", rejects_dir=rejects, progress=progress)
+        w = report.written
+        out["loads"].append({"mapping": mapping, "seconds": time.perf_counter() - t, "read": report.rows_read,
+                             "loaded": report.rows_loaded, "skipped": report.rows_skipped,
+                             "rejected": report.rows_rejected, "nodes_created": w.nodes_created,
+                             "nodes_updated": w.nodes_updated, "rels_created": w.rels_created})
+    out["seconds"] = time.perf_counter() - t0
+    store.close()
+    out["records"] = sum(x["read"] for x in out["loads"])
+    out["reading_peak_rss_mb"] = reading_peak[0]
+    out["peak_rss_mb"] = run._rss_mb()
+    return out
+
+
+def child_generate(layout: str, folder: str, scale: str) -> dict[str, Any]:
+    import registries_synth
+
+    t0 = time.perf_counter()
+    stats = registries_synth.LAYOUTS[layout](Path(folder), float(scale))
+    size = sum(p.stat().st_size for p in Path(folder).iterdir())
+    return {**stats, "seconds": time.perf_counter() - t0, "mb": size / 1e6, "peak_rss_mb": run._rss_mb()}
+
+
+CHILDREN = {"load": child_load, "generate": child_generate, "export": run.child_export, "raw": run.child_raw}
+
+
+def child(kind: str, *args: str | Path) -> dict[str, Any]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "_child", kind, *map(str, args)]
+    run.log(f"  {kind} {' '.join(map(str, args))} ...")
+    env = dict(os.environ)
+    if run.SNAPSHOT:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(run.SNAPSHOT), env.get("PYTHONPATH")]))
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=run.REPO, env=env)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit(f"child {kind} failed (exit {proc.returncode})")
+    out: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    run.log(f"  {kind}: {json.dumps(out, default=str)[:400]}")
+    return out
+
+
+def bench(layout: str, scale: float, work: Path) -> dict[str, Any]:
+    base = work / f"{layout}-{scale:g}"
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    gen = child("generate", layout, base / "in", scale)
+    load = child("load", layout, base / "in", base / "db")
+    exported = child("export", base / "db", base / "prep")
+    raw = child("raw", base / "prep", base / "raw", exported["nodes"] + exported["rels"], "0", "1")
+    shutil.rmtree(base, ignore_errors=True)  # the inputs of a full-size run are tens of GB
+    return {"layout": layout, "scale": scale, "generate": gen, "load": load, "stored": exported, "raw": raw}
+
+
+def render(results: list[dict[str, Any]], mach: dict[str, str], command: str, started: dt.datetime,
+           snap: dict[str, str]) -> str:
+    runs = sorted({f"`{r['command']}` ({r['started']}, graphkit {r['code']['head']})" for r in results
+                   if "command" in r})
+    lines = [
+        f"Last run {started:%Y-%m-%d %H:%M} UTC on {mach['nproc']} cores ({mach['cpu']}), {mach['ram']} RAM, "
+        f"{mach['os']}; Python {mach['python']}, LadybugDB {mach['ladybug']}; graphkit at {snap['head']}"
+        + (f" with changes to {snap['changed']}" if snap["changed"] else "") + ".",
+        f"Commands (each row comes from one of them; `docs/benchmarks-registries.json` keeps every row's "
+        f"figures, machine and code): {'; '.join(runs) or command}.",
+        "",
+        "Synthetic files in each source's layout (`bench/registries_synth.py`), loaded with the built-in "
+        "mapping into a fresh embedded store, `--on-error skip`. *Records* are the records read (ICIJ rows "
+        "of all six files; PSC lines; GLEIF LEI, relationship records); *stored* the nodes and relationships "
+        "in the graph afterwards. *Raw COPY* writes those same stored rows, prepared beforehand as Parquet, "
+        "into a fresh database in one transaction with no graphkit code in the loop; the ratio is raw COPY "
+        "time over graphkit's time (1.0 would be graphkit at the store's own bulk rate). *Peak RSS reading* "
+        "is the process's peak while the files were being read, parsed and staged (graphkit's share: "
+        "readers, the source-id index, record building); *peak RSS* includes the store's final write of "
+        "the load's one transaction.",
+        "",
+        "| layout | scale | records | stored nodes + rels | input MB | load s | records/s | raw COPY s "
+        "| ratio | peak RSS reading MB | peak RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        ld, st, raw, gen = r["load"], r["stored"], r["raw"], r["generate"]
+        lines.append(
+            f"| {r['layout']} | {r['scale']:g} | {ld['records']:,} | {st['nodes']:,} + {st['rels']:,} "
+            f"| {gen['mb']:,.0f} | {ld['seconds']:,.1f} | {ld['records'] / ld['seconds']:,.0f} "
+            f"| {raw['seconds']:,.1f} | {raw['seconds'] / ld['seconds']:.2f} | {ld['reading_peak_rss_mb']:,.0f} "
+            f"| {ld['peak_rss_mb']:,.0f} |")
+    lines.append("")
+    by_layout: dict[str, list[dict[str, Any]]] = {}
+    for r in results:
+        by_layout.setdefault(r["layout"], []).append(r)
+    growth = []
+    for layout, rs in by_layout.items():
+        rs = sorted(rs, key=lambda x: x["scale"])
+        if len(rs) > 1:
+            a, b = rs[0], rs[-1]
+            growth.append(
+                f"{layout}: input x{b['load']['records'] / a['load']['records']:.0f}, peak RSS while reading "
+                f"x{b['load']['reading_peak_rss_mb'] / a['load']['reading_peak_rss_mb']:.2f}, peak RSS overall "
+                f"x{b['load']['peak_rss_mb'] / a['load']['peak_rss_mb']:.2f}")
+    if growth:
+        lines.append("Memory as the input grows: " + "; ".join(growth) + ".")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "_child":
+        print(json.dumps(CHILDREN[argv[1]](*argv[2:]), default=str))
+        return 0
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--scales", default="0.01,0.1", help="fractions of full size, comma-separated")
+    p.add_argument("--layouts", default="icij,psc,gleif")
+    p.add_argument("--work", type=Path, default=Path("/tmp/graphkit-registries-bench"))
+    p.add_argument("--no-doc", action="store_true", help="print the section instead of writing docs/benchmarks.md")
+    a = p.parse_args(argv)
+    started = dt.datetime.now(dt.UTC)
+    a.work.mkdir(parents=True, exist_ok=True)
+    snap = run.snapshot(a.work)
+    mach = run.machine()
+    command = ("python bench/registries_bench.py " + " ".join(argv)).strip()
+    kept = {} if a.no_doc or not KEPT.exists() else json.loads(KEPT.read_text())
+    for layout in a.layouts.split(","):
+        for scale in (float(s) for s in a.scales.split(",")):
+            run.log(f"{layout} at scale {scale:g}")
+            result = bench(layout, scale, a.work)
+            result.update(command=command, started=f"{started:%Y-%m-%d %H:%M} UTC", machine=mach, code=snap)
+            kept[f"{layout}@{scale:g}"] = result
+            if not a.no_doc:
+                KEPT.write_text(json.dumps(kept, default=str, indent=1) + "\n")
+    results = sorted(kept.values(), key=lambda r: (list(MAPPINGS).index(r["layout"]), r["scale"]))
+    text = render(results, mach, command, started, snap)
+    if a.no_doc:
+        print(text)
+    else:
+        put_section(HEADING, text)
+        run.log(f"wrote the '{HEADING}' section of {run.REPO / 'docs' / 'benchmarks.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
