@@ -364,3 +364,33 @@ def test_mappings_lists_the_registries_with_their_files(cli):
     assert "reads nodes-entities*.csv (CSV)" in out
     assert "reads relationships*.csv (CSV)" in out
     assert "reads rr*.xml, *-rr-*.xml (XML <rr:RelationshipRecord> records)" in out
+
+
+@pytest.mark.parametrize("number, country, place, authority, expected", [
+    ("00686734", "England & Wales", "Companies House Cardiff", None, "gb-coh:00686734"),
+    ("686734", "England And Wales", None, None, "gb-coh:00686734"),
+    ("SC123456", "Scotland", None, None, "gb-coh:SC123456"),
+    ("41-0406690", "Minnesota, Usa", "Connecticut", None, "reg:us:41-0406690"),
+    ("ABN 123", "New South Wales, Australia", None, None, "reg:au:ABN 123"),
+    ("00686734", None, None, None, None),  # no country: no scheme we could name
+    (None, "England", None, None, None),
+])
+def test_registration_numbers_get_the_scheme_of_their_register(number, country, place, authority, expected):
+    from graphkit.identifiers import registration_id
+
+    assert registration_id(number, country, place, authority) == expected
+
+
+@pytest.mark.parametrize("layout", ["icij", "psc", "gleif"])
+def test_the_benchmark_files_load_with_every_record_accounted_for(store, tmp_path, layout):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import registries_bench
+    import registries_synth
+
+    registries_synth.LAYOUTS[layout](tmp_path / "in", 0.0002)
+    for mapping in registries_bench.MAPPINGS[layout]:
+        report = load_files(store, [tmp_path / "in"], mapping, rejects_dir=tmp_path / "rejects")
+        accounted(report)
+        assert report.rows_rejected == 0 and report.rows_loaded > 0
