@@ -256,6 +256,7 @@ def xml_records(path: Path, record: str, namespaces: dict[str, str]
     parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
     # the line a record's start tag opens on (the parser reports the tag once it is complete)
     opening = re.compile(rb"<(?:[\w.-]+:)?" + re.escape(tag.rsplit("}", 1)[-1].encode()) + rb"[\s>/]")
+    stack: list[ET.Element] = []  # the open elements, to drop each record from its parent
     depth = 0
     start_line = seen = 0
     found = 0
@@ -274,6 +275,10 @@ def xml_records(path: Path, record: str, namespaces: dict[str, str]
                     + (f" (in the record starting at line {start_line})" if depth else "")) from None
             for event, elem in events:  # type: ignore[misc]  # typeshed: (event, element) pairs here
                 assert isinstance(elem, ET.Element)
+                if event == "start":
+                    stack.append(elem)
+                else:
+                    stack.pop()
                 if elem.tag != tag:
                     continue
                 if event == "start":
@@ -286,6 +291,8 @@ def xml_records(path: Path, record: str, namespaces: dict[str, str]
                         found += 1
                         yield start_line, _as_dict(elem, own_ns, prefixes)
                         elem.clear()
+                        if stack:  # the parent would keep every cleared record: memory would grow
+                            stack[-1].remove(elem)
         try:
             parser.close()
         except ET.ParseError as exc:
