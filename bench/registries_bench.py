@@ -16,7 +16,12 @@ For each layout and scale, in one run on one machine:
    write);
 3. the store's raw bulk rate for the very rows graphkit stored: exported to Parquet (not timed)
    and ``COPY``-ed into a fresh database in one transaction, no graphkit code in the loop
-   (``bench/run.py``'s children); the ratio is graphkit's time over the raw COPY's.
+   (``bench/run.py``'s children); the ratio is graphkit's time over the raw COPY's;
+4. with ``--neo4j``: the same files loaded into a local Neo4j 5.26 (``graphkit.neo4j_server``,
+   fresh workspace, random password) with ``load_files(Neo4jStore(uri), ...)``, the path of
+   ``graphkit load --neo4j``, the database emptied first; and, as Neo4j's raw bulk rate for an
+   initial load, ``neo4j-admin database import full`` of the same stored rows (exported as CSV
+   by ``bench/neo4j_bench.py``'s child, not timed) into the stopped server.
 
 Every measurement is a fresh child process, so its peak RSS (``VmHWM``) is its own. Nothing
 here asserts on timings.
@@ -38,6 +43,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import neo4j_bench as nb  # noqa: E402 - bench/neo4j_bench.py: wipe, neo4j-admin CSV export
 import run  # noqa: E402 - bench/run.py: peak RSS, machine facts, export and raw COPY children
 from docsection import put_section  # noqa: E402
 
@@ -46,12 +52,18 @@ KEPT = run.REPO / "docs" / "benchmarks-registries.json"  # every (layout, scale)
 MAPPINGS = {"icij": ["icij"], "psc": ["uk-psc"], "gleif": ["gleif-lei", "gleif-rr"]}
 
 
-def child_load(layout: str, folder: str, db: str) -> dict[str, Any]:
+def child_load(layout: str, folder: str, db: str, uri: str = "") -> dict[str, Any]:
+    """Load ``folder`` into the embedded store ``db`` (or into Neo4j at ``uri``)."""
     from graphkit.load import load_files
     from graphkit.store.embedded import EmbeddedStore
 
-    store = EmbeddedStore(Path(db))
-    store.conn  # noqa: B018 - open the database and create the schema outside the timing
+    store: Any
+    if uri:
+        store = nb._store(uri)
+        store.ensure_schema()  # constraints outside the timing
+    else:
+        store = EmbeddedStore(Path(db))
+        store.conn  # noqa: B018 - open the database and create the schema outside the timing
     before = run._rss_mb()
     read = [0]
     reading_peak = [before]
@@ -89,13 +101,15 @@ def child_generate(layout: str, folder: str, scale: str) -> dict[str, Any]:
     return {**stats, "seconds": time.perf_counter() - t0, "mb": size / 1e6, "peak_rss_mb": run._rss_mb()}
 
 
-CHILDREN = {"load": child_load, "generate": child_generate, "export": run.child_export, "raw": run.child_raw}
+CHILDREN = {"load": child_load, "generate": child_generate, "export": run.child_export, "raw": run.child_raw,
+            "wipe": nb.child_wipe, "admin_csv": nb.child_admin_csv}
+NEO4J_ENV: dict[str, str] = {}  # the local server's password, for children only
 
 
 def child(kind: str, *args: str | Path) -> dict[str, Any]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "_child", kind, *map(str, args)]
     run.log(f"  {kind} {' '.join(map(str, args))} ...")
-    env = dict(os.environ)
+    env = dict(os.environ, **NEO4J_ENV)
     if run.SNAPSHOT:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(run.SNAPSHOT), env.get("PYTHONPATH")]))
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=run.REPO, env=env)
@@ -107,7 +121,7 @@ def child(kind: str, *args: str | Path) -> dict[str, Any]:
     return out
 
 
-def bench(layout: str, scale: float, work: Path) -> dict[str, Any]:
+def bench(layout: str, scale: float, work: Path, neo4j: dict[str, Any] | None) -> dict[str, Any]:
     base = work / f"{layout}-{scale:g}"
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir(parents=True)
@@ -115,8 +129,39 @@ def bench(layout: str, scale: float, work: Path) -> dict[str, Any]:
     load = child("load", layout, base / "in", base / "db")
     exported = child("export", base / "db", base / "prep")
     raw = child("raw", base / "prep", base / "raw", exported["nodes"] + exported["rels"], "0", "1")
+    out = {"layout": layout, "scale": scale, "generate": gen, "load": load, "stored": exported, "raw": raw}
+    if neo4j is not None:
+        out["neo4j"] = bench_neo4j(layout, base, neo4j)
     shutil.rmtree(base, ignore_errors=True)  # the inputs of a full-size run are tens of GB
-    return {"layout": layout, "scale": scale, "generate": gen, "load": load, "stored": exported, "raw": raw}
+    return out
+
+
+def bench_neo4j(layout: str, base: Path, server: dict[str, Any]) -> dict[str, Any]:
+    """graphkit's load into Neo4j, then neo4j-admin import of the same rows; the server is
+    running on entry and on exit."""
+    from graphkit import neo4j_server as ns
+
+    uri = server["uri"]
+    child("wipe", uri)
+    load = child("load", layout, base / "in", "-", uri)
+    exp = child("admin_csv", base / "db", base / "admin-csv")
+    ns.stop(server["ws"])
+    cmd = [str(server["home"] / "bin" / "neo4j-admin"), "database", "import", "full", "neo4j",
+           "--overwrite-destination=true", "--multiline-fields=true", "--array-delimiter=;"]
+    cmd += [f"--nodes={label}={path}" for label, path, _ in exp["files"]["nodes"]]
+    cmd += [f"--relationships={typ}={path}" for typ, path, _ in exp["files"]["relationships"]]
+    run.log("  neo4j-admin database import full ...")
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=ns._env(server["home"], ns._dir(server["ws"])),
+                          cwd=base)
+    took = time.perf_counter() - t
+    admin: dict[str, Any] = {"seconds": took, "nodes": exp["nodes"], "rels": exp["rels"]}
+    if proc.returncode != 0:
+        admin["error"] = f"neo4j-admin exit {proc.returncode}: " + (proc.stderr or proc.stdout).strip()[-400:]
+    run.log(f"  neo4j-admin: {json.dumps(admin)}")
+    info = ns.start(server["ws"], bolt_port=nb._free_port(), http_port=nb._free_port(), password=server["password"])
+    server["uri"] = info.bolt_uri
+    return {"load": load, "admin": admin}
 
 
 def render(results: list[dict[str, Any]], mach: dict[str, str], command: str, started: dt.datetime,
@@ -152,6 +197,26 @@ def render(results: list[dict[str, Any]], mach: dict[str, str], command: str, st
             f"| {raw['seconds']:,.1f} | {raw['seconds'] / ld['seconds']:.2f} | {ld['reading_peak_rss_mb']:,.0f} "
             f"| {ld['peak_rss_mb']:,.0f} |")
     lines.append("")
+    neo = [r for r in results if r.get("neo4j")]
+    if neo:
+        lines += [
+            "Neo4j 5.26 (local server, default memory settings): *graphkit load* is `load_files` into "
+            "`Neo4jStore` (what `graphkit load --neo4j` runs: every record read and checked, then "
+            "written batch by batch); *neo4j-admin import* writes the same stored nodes and relationships "
+            "into the stopped server's empty database (Neo4j's own bulk path for an initial load); the "
+            "ratio is the import's time over graphkit's.",
+            "",
+            "| layout | scale | records | graphkit load s | records/s | neo4j-admin import s | ratio "
+            "| peak RSS MB (graphkit process) |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for r in neo:
+            ld, adm = r["neo4j"]["load"], r["neo4j"]["admin"]
+            imp = "failed" if adm.get("error") else f"{adm['seconds']:,.1f}"
+            ratio = "-" if adm.get("error") else f"{adm['seconds'] / ld['seconds']:.2f}"
+            lines.append(f"| {r['layout']} | {r['scale']:g} | {ld['records']:,} | {ld['seconds']:,.1f} "
+                         f"| {ld['records'] / ld['seconds']:,.0f} | {imp} | {ratio} | {ld['peak_rss_mb']:,.0f} |")
+        lines.append("")
     by_layout: dict[str, list[dict[str, Any]]] = {}
     for r in results:
         by_layout.setdefault(r["layout"], []).append(r)
@@ -180,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--layouts", default="icij,psc,gleif")
     p.add_argument("--work", type=Path, default=Path("/tmp/graphkit-registries-bench"))
     p.add_argument("--no-doc", action="store_true", help="print the section instead of writing docs/benchmarks.md")
+    p.add_argument("--neo4j", action="store_true", help="also load into a local Neo4j and time neo4j-admin import")
     a = p.parse_args(argv)
     started = dt.datetime.now(dt.UTC)
     a.work.mkdir(parents=True, exist_ok=True)
@@ -187,14 +253,15 @@ def main(argv: list[str] | None = None) -> int:
     mach = run.machine()
     command = ("python bench/registries_bench.py " + " ".join(argv)).strip()
     kept = {} if a.no_doc or not KEPT.exists() else json.loads(KEPT.read_text())
-    for layout in a.layouts.split(","):
-        for scale in (float(s) for s in a.scales.split(",")):
-            run.log(f"{layout} at scale {scale:g}")
-            result = bench(layout, scale, a.work)
-            result.update(command=command, started=f"{started:%Y-%m-%d %H:%M} UTC", machine=mach, code=snap)
-            kept[f"{layout}@{scale:g}"] = result
-            if not a.no_doc:
-                KEPT.write_text(json.dumps(kept, default=str, indent=1) + "\n")
+    server = start_neo4j(a.work) if a.neo4j else None
+    try:
+        measure(a, kept, server, command, started, mach, snap)
+    finally:
+        if server is not None:
+            from graphkit import neo4j_server as ns
+
+            ns.stop(server["ws"])
+            run.log("neo4j stopped")
     results = sorted(kept.values(), key=lambda r: (list(MAPPINGS).index(r["layout"]), r["scale"]))
     text = render(results, mach, command, started, snap)
     if a.no_doc:
@@ -203,6 +270,33 @@ def main(argv: list[str] | None = None) -> int:
         put_section(HEADING, text)
         run.log(f"wrote the '{HEADING}' section of {run.REPO / 'docs' / 'benchmarks.md'}")
     return 0
+
+
+def start_neo4j(work: Path) -> dict[str, Any]:
+    import secrets
+
+    from graphkit import neo4j_server as ns
+
+    ws = work / "neo4j"
+    shutil.rmtree(ws, ignore_errors=True)
+    password = secrets.token_urlsafe(16)
+    NEO4J_ENV["NEO4J_PASSWORD"] = password
+    home = ns.fetch()
+    info = ns.start(ws, bolt_port=nb._free_port(), http_port=nb._free_port(), password=password)
+    run.log(f"neo4j up at {info.bolt_uri}")
+    return {"ws": ws, "home": home, "password": password, "uri": info.bolt_uri}
+
+
+def measure(a: argparse.Namespace, kept: dict[str, Any], server: dict[str, Any] | None, command: str,
+            started: dt.datetime, mach: dict[str, str], snap: dict[str, str]) -> None:
+    for layout in a.layouts.split(","):
+        for scale in (float(s) for s in a.scales.split(",")):
+            run.log(f"{layout} at scale {scale:g}")
+            result = bench(layout, scale, a.work, server)
+            result.update(command=command, started=f"{started:%Y-%m-%d %H:%M} UTC", machine=mach, code=snap)
+            kept[f"{layout}@{scale:g}"] = result
+            if not a.no_doc:
+                KEPT.write_text(json.dumps(kept, default=str, indent=1) + "\n")
 
 
 if __name__ == "__main__":
