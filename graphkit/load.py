@@ -123,27 +123,27 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
 def _load(store: Store, files: list[tuple[Path, Mapping]], report: LoadReport, on_error: str, loaded_at: str,
           index: SourceIndex | None, batch_rows: int, rejects_dir: Path | None,
           progress: Callable[[int], None] | None) -> None:
-    with _gc_paused(), store.load() as sink:
-        for path, mapping in files:
-            read = reader_for(mapping)
-            frep = FileReport(path.name)
-            refs = any(r.start_ref or r.end_ref for r in mapping.relationships)
-            if refs:
-                frep.linked = Counter()
-            report.files.append(frep)
-            rejects = _Rejects(path, mapping, rejects_dir, store)
-            try:
+    written: list[tuple[FileReport, _Rejects]] = []
+    try:
+        with _gc_paused(), store.load() as sink:
+            for path, mapping in files:
+                read = reader_for(mapping)
+                frep = FileReport(path.name)
+                if any(r.start_ref or r.end_ref for r in mapping.relationships):
+                    frep.linked = Counter()
+                report.files.append(frep)
+                rejects = _Rejects(path, mapping, rejects_dir, store)
+                written.append((frep, rejects))
                 _read_file(read(path, mapping, loaded_at=loaded_at, index=index), frep, report, rejects, sink,
                            on_error, batch_rows, progress)
-            except BaseException:
-                rejects.discard()
-                raise
             if on_error == "strict" and report.problems:
-                rejects.discard()
-                continue
-            frep.rejects_path = rejects.finish()
-        if on_error == "strict" and report.problems:
-            raise InvalidData(report.problems, rows_read=report.rows_read)
+                raise InvalidData(report.problems, rows_read=report.rows_read)
+    except BaseException:
+        for _, rejects in written:  # a load rolled back leaves no rejects file behind
+            rejects.discard()
+        raise
+    for frep, rejects in written:
+        frep.rejects_path = rejects.finish()
     report.written = sink.stats  # complete once the load has ended (a sink may write at the end)
 
 
@@ -202,7 +202,7 @@ def _gc_paused() -> Iterator[None]:
 class _Rejects:
     """The rejects file of one input, written record by record as they come: beside the input,
     else in ``rejects_dir`` or the store's ``rejects/`` folder. It is written under a temporary
-    name and takes its name only when the file's load succeeds (``finish``); ``discard``
+    name and takes its name only when the whole load has succeeded (``finish``); ``discard``
     removes it when the load is rolled back."""
 
     def __init__(self, path: Path, mapping: Mapping, rejects_dir: Path | None, store: Store):

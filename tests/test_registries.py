@@ -394,3 +394,23 @@ def test_the_benchmark_files_load_with_every_record_accounted_for(store, tmp_pat
         report = load_files(store, [tmp_path / "in"], mapping, rejects_dir=tmp_path / "rejects")
         accounted(report)
         assert report.rows_rejected == 0 and report.rows_loaded > 0
+
+
+def test_a_failed_strict_load_leaves_no_rejects_file(store, tmp_path):
+    folder = tmp_path / "bundle"
+    folder.mkdir()
+    for f in ICIJ_FILES:
+        shutil.copy(ICIJ_FIXTURES / f, folder / f)
+    rels = (ICIJ_FIXTURES / "relationships.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    rels = [line for line in rels if "11000002" not in line]  # the intermediary is not in this folder
+    rels.append("12000001,10000003,officer_of,director of,,31-FOO-2010,,Panama Papers\n")
+    (folder / "relationships.csv").write_text("".join(rels), encoding="utf-8")
+    with pytest.raises(InvalidData, match=r"relationships.csv, line 14, column 'start_date': '31-FOO-2010' is not a date"):
+        load_files(store, [folder], "icij")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(ICIJ_FILES)  # skipped rows were not kept either
+    report = load_files(store, [folder], "icij", on_error="skip")
+    assert report.files[-1].rejects_path == str(folder / "relationships.csv.rejects.csv")
+    lines = (folder / "relationships.csv.rejects.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("_line,_column,_reason,node_id_start")
+    assert len(lines) == 1 + 4  # three skipped, one rejected, in file order
+    assert not list(folder.glob("*.part"))
