@@ -70,6 +70,8 @@ def load(files: tuple[Path, ...], mapping: str, on_error: str, dataset: str | No
 
 
 def _count_lines(path: Path) -> int:
+    if path.is_dir():  # a folder of files to load: an estimate (files the mapping skips count too)
+        return sum(_count_lines(p) for p in path.iterdir() if p.is_file())
     try:
         with path.open("rb") as fh:
             return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
