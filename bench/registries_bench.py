@@ -231,16 +231,19 @@ def render(results: list[dict[str, Any]], mach: dict[str, str], command: str, st
     growth = []
     for layout, rs in by_layout.items():
         rs = sorted(rs, key=lambda x: x["scale"])
-        if len(rs) > 1:
-            a, b = rs[0], rs[-1]
-            growth.append(
-                f"{layout}: input x{b['load']['records'] / a['load']['records']:.0f}, peak RSS while reading "
-                f"x{_reading(b['load']) / _reading(a['load']):.2f}, peak RSS overall "
+        steps = []
+        for a, b in zip(rs, rs[1:], strict=False):
+            steps.append(
+                f"{a['scale']:g} to {b['scale']:g} (input x{b['load']['records'] / a['load']['records']:.0f}): "
+                f"peak RSS while reading x{_reading(b['load']) / _reading(a['load']):.2f}, overall "
                 f"x{b['load']['peak_rss_mb'] / a['load']['peak_rss_mb']:.2f}")
+        if steps:
+            growth.append(f"{layout} " + ", ".join(steps))
     if growth:
         lines.append("Memory as the input grows: " + "; ".join(growth) + ". Reading, parsing and staging "
-                     "stay within bounded caches (the source-id index is on disk, rejects are streamed to "
-                     "their file); the peak overall grows with the load because LadybugDB holds the load's "
+                     "grow far less than the input but not nothing (the source-id index is on disk, rejects "
+                     "are streamed to their file, the record builder's caches are capped at 50,000 entries "
+                     "each and fill up as the input grows); the peak overall grows with the load because LadybugDB holds the load's "
                      "one transaction in memory until it commits (see the README's design notes: load a "
                      "very large input as several files, one `graphkit load` each, if memory is short).")
         lines.append("")
