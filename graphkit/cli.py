@@ -54,7 +54,8 @@ def cli() -> None:
 @format_option
 def load(files: tuple[Path, ...], mapping: str, on_error: str, dataset: str | None, rejects_dir: Path | None,
          target: StoreTarget, fmt: str) -> None:
-    """Load FILES into the graph through a mapping, as one transaction."""
+    """Load FILES into the graph through a mapping, as one transaction. A folder stands for the
+    files in it that the mapping reads (graphkit mappings lists them)."""
     from graphkit.load import load_files
 
     with open_store(target) as store:
@@ -70,6 +71,8 @@ def load(files: tuple[Path, ...], mapping: str, on_error: str, dataset: str | No
 
 
 def _count_lines(path: Path) -> int:
+    if path.is_dir():  # a folder of files to load: an estimate (files the mapping skips count too)
+        return sum(_count_lines(p) for p in path.iterdir() if p.is_file())
     try:
         with path.open("rb") as fh:
             return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
@@ -219,7 +222,11 @@ def mappings() -> None:
     from graphkit.mapping import load_mapping
 
     for name in available_mappings():
-        click.echo(f"{name:<16}{load_mapping(name).description}")
+        mapping = load_mapping(name)
+        click.echo(f"{name:<16}{mapping.description}")
+        if mapping.parts or mapping.patterns:
+            for expected in mapping.expects():
+                click.echo(f"{'':<16}  reads {expected}")
 
 
 @cli.command()

@@ -92,18 +92,19 @@ def _entities(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any] |
         yield line, data, None
 
 
-def read_ftm(path: Path, mapping: Mapping, *, loaded_at: str) -> Iterator[RowResult]:
-    """Stream FtM entities from ``path`` as RowResults (see module docstring)."""
+def read_ftm(path: Path, mapping: Mapping, *, loaded_at: str, index: Any = None) -> Iterator[RowResult]:
+    """Stream FtM entities from ``path`` as RowResults (see module docstring). (``index``, the
+    source-id index of mappings with relationship files, is not used: FtM names ends itself.)"""
     sniff_file(path)
-    index: dict[str, tuple[str, str]] = {}
+    ids: dict[str, tuple[str, str]] = {}
     for _line, data, _problem in _entities(path, mapping.encoding):
         if data is None or "__skip__" in data:
             continue
         schema = ftm_model.get(data["schema"])
         label = _label(schema) if schema else None
         if label:
-            index[data["id"]] = (label, _node_id(label, data))
-    if not index and path.stat().st_size and not any(d for _, d, _ in _entities(path, mapping.encoding)):
+            ids[data["id"]] = (label, _node_id(label, data))
+    if not ids and path.stat().st_size and not any(d for _, d, _ in _entities(path, mapping.encoding)):
         raise InvalidData.single(path.name, None, None, "no FollowTheMoney entities in the file")
     for line, data, problem in _entities(path, mapping.encoding):
         if problem is not None:
@@ -113,7 +114,7 @@ def read_ftm(path: Path, mapping: Mapping, *, loaded_at: str) -> Iterator[RowRes
         if "__skip__" in data:
             yield RowResult(line, data, [], [], [], skipped=data["__skip__"])
             continue
-        yield _build(path.name, line, data, index, mapping.dataset, loaded_at)
+        yield _build(path.name, line, data, ids, mapping.dataset, loaded_at)
 
 
 def _node_id(label: str, data: dict[str, Any]) -> str:

@@ -20,8 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from graphkit.errors import InvalidData, Problem
-from graphkit.mapping import Mapping, RowResult, load_mapping, read_csv, safe_cell
+from graphkit.mapping import (
+    Mapping,
+    RowResult,
+    load_mapping,
+    read_csv,
+    read_json,
+    read_xml,
+    safe_cell,
+)
 from graphkit.model import Node, Rel, now_iso
+from graphkit.sourceids import SourceIndex
 from graphkit.store.base import Store, WriteStats
 
 BATCH_ROWS = 20_000
@@ -36,6 +45,7 @@ class FileReport:
     rows_skipped: int = 0
     skipped_reasons: Counter[str] = field(default_factory=Counter)
     rejects_path: str | None = None
+    linked: Counter[str] | None = None  # for files that name nodes by the source's ids: rels by type
 
 
 @dataclass
@@ -69,7 +79,7 @@ def reader_for(mapping: Mapping) -> Callable[..., Iterator[RowResult]]:
         from graphkit.ftm import read_ftm
 
         return read_ftm
-    return read_csv
+    return {"json": read_json, "xml": read_xml}.get(mapping.format, read_csv)
 
 
 def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_error: str = "strict",
@@ -77,6 +87,10 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
                rejects_dir: Path | None = None,
                progress: Callable[[int], None] | None = None) -> LoadReport:
     """Load ``paths`` through ``mapping`` into ``store``, all or nothing.
+
+    ``paths`` are files or folders; a folder stands for the files in it that the mapping reads.
+    The files of a mapping of several kinds of file (``files:``) are read in the mapping's
+    order, so nodes are known before the relationship files that name them by the source's ids.
 
     Rows are read, built and merged ``batch_rows`` at a time, and the batches staged on disk;
     nothing reaches the store before every row has been read (``store/staged.py``). On the
@@ -91,56 +105,82 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
     if isinstance(mapping, str):
         mapping = load_mapping(mapping)
     if dataset:
-        mapping.dataset = dataset
+        mapping.set_dataset(dataset)
     if on_error not in ("strict", "skip"):
         raise ValueError("on_error is 'strict' or 'skip'")
     report = LoadReport(mapping.name)
     loaded_at = now_iso()
-    read = reader_for(mapping)
-    with _gc_paused(), store.load() as sink:
-        for path in paths:
-            path = Path(path)
-            frep = FileReport(path.name)
-            report.files.append(frep)
-            nodes: list[Node] = []
-            rels: list[Rel] = []
-            pending = 0
-            rejected: list[RowResult] = []
-            skipped: list[RowResult] = []
-            for result in read(path, mapping, loaded_at=loaded_at):
-                frep.rows_read += 1
-                if progress:
-                    progress(1)
-                if result.problems:
-                    report.problems.extend(result.problems)
-                    frep.rows_rejected += 1
-                    rejected.append(result)
-                    continue
-                if result.skipped:
-                    frep.rows_skipped += 1
-                    frep.skipped_reasons[result.skipped] += 1
-                    skipped.append(result)
-                    continue
-                if on_error == "strict" and report.problems:
-                    continue  # keep validating, stop writing: the load will be rolled back
-                frep.rows_loaded += 1
-                nodes.extend(result.nodes)
-                rels.extend(result.rels)
-                pending += 1
-                if pending >= batch_rows:
-                    sink.add(nodes, rels)
-                    nodes, rels, pending = [], [], 0
-            if on_error == "strict" and report.problems:
-                continue
-            if nodes or rels:
-                sink.add(nodes, rels)
-            if rejected or skipped:
-                frep.rejects_path = str(_write_rejects(path, rejected + skipped, mapping, rejects_dir,
-                                                       store))
-        if on_error == "strict" and report.problems:
-            raise InvalidData(report.problems, rows_read=report.rows_read)
-    report.written = sink.stats  # complete once the load has ended (a sink may write at the end)
+    files = mapping.files_for([Path(p) for p in paths])
+    index = SourceIndex() if mapping.uses_source_ids else None
+    try:
+        _load(store, files, report, on_error, loaded_at, index, batch_rows, rejects_dir, progress)
+    finally:
+        if index is not None:
+            index.close()
     return report
+
+
+def _load(store: Store, files: list[tuple[Path, Mapping]], report: LoadReport, on_error: str, loaded_at: str,
+          index: SourceIndex | None, batch_rows: int, rejects_dir: Path | None,
+          progress: Callable[[int], None] | None) -> None:
+    written: list[tuple[FileReport, _Rejects]] = []
+    try:
+        with _gc_paused(), store.load() as sink:
+            for path, mapping in files:
+                read = reader_for(mapping)
+                frep = FileReport(path.name)
+                if any(r.start_ref or r.end_ref for r in mapping.relationships):
+                    frep.linked = Counter()
+                report.files.append(frep)
+                rejects = _Rejects(path, mapping, rejects_dir, store)
+                written.append((frep, rejects))
+                _read_file(read(path, mapping, loaded_at=loaded_at, index=index), frep, report, rejects, sink,
+                           on_error, batch_rows, progress)
+            if on_error == "strict" and report.problems:
+                raise InvalidData(report.problems, rows_read=report.rows_read)
+    except BaseException:
+        for _, rejects in written:  # a load rolled back leaves no rejects file behind
+            rejects.discard()
+        raise
+    for frep, rejects in written:
+        frep.rejects_path = rejects.finish()
+    report.written = sink.stats  # complete once the load has ended (a sink may write at the end)
+
+
+def _read_file(results: Iterator[RowResult], frep: FileReport, report: LoadReport, rejects: _Rejects, sink: Any,
+               on_error: str, batch_rows: int, progress: Callable[[int], None] | None) -> None:
+    """Stream one file's records: good ones to the sink in batches, rejected and skipped ones
+    to the rejects file as they come (so neither grows memory with the file)."""
+    nodes: list[Node] = []
+    rels: list[Rel] = []
+    pending = 0
+    for result in results:
+        frep.rows_read += 1
+        if progress:
+            progress(1)
+        if result.problems:
+            report.problems.extend(result.problems)
+            frep.rows_rejected += 1
+            rejects.add(result)
+            continue
+        if result.skipped:
+            frep.rows_skipped += 1
+            frep.skipped_reasons[result.skipped] += 1
+            rejects.add(result)
+            continue
+        if on_error == "strict" and report.problems:
+            continue  # keep validating, stop writing: the load will be rolled back
+        frep.rows_loaded += 1
+        nodes.extend(result.nodes)
+        rels.extend(result.rels)
+        if frep.linked is not None:
+            frep.linked.update(r.type for r in result.rels)
+        pending += 1
+        if pending >= batch_rows:
+            sink.add(nodes, rels)
+            nodes, rels, pending = [], [], 0
+    if (nodes or rels) and not (on_error == "strict" and report.problems):
+        sink.add(nodes, rels)
 
 
 @contextmanager
@@ -159,40 +199,66 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _write_rejects(path: Path, results: list[RowResult], mapping: Mapping, rejects_dir: Path | None,
-                   store: Store) -> Path:
-    """Write rejected and skipped records with their reasons; returns where."""
-    suffix = ".rejects.jsonl" if mapping.format == "ftm" else ".rejects.csv"
-    candidates = [rejects_dir] if rejects_dir else [path.parent]
-    store_dir = getattr(store, "path", None)
-    if store_dir is not None:
-        candidates.append(Path(store_dir) / "rejects")
-    last_error: OSError | None = None
-    for folder in candidates:
-        if folder is None:
-            continue
-        target = folder / (path.name + suffix)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            with target.open("w", encoding="utf-8", newline="") as fh:
-                if mapping.format == "ftm":
-                    for r in results:
-                        fh.write(json.dumps({"line": r.line, "reason": _reason(r), "record": r.raw},
-                                            ensure_ascii=False) + "\n")
-                else:
-                    header: list[str] = ["_line", "_column", "_reason"]
-                    for r in results:
-                        header.extend(k for k in r.raw if k not in header)
-                    writer = csv.writer(fh)
-                    writer.writerow(header)
-                    for r in results:
-                        col = r.problems[0].column if r.problems else ""
-                        row: dict[str, Any] = {"_line": r.line, "_column": col or "", "_reason": _reason(r), **r.raw}
-                        writer.writerow([safe_cell(row.get(h)) for h in header])
-            return target
-        except OSError as exc:
-            last_error = exc
-    raise OSError(f"cannot write the rejects file for {path.name}: {last_error}")
+class _Rejects:
+    """The rejects file of one input, written record by record as they come: beside the input,
+    else in ``rejects_dir`` or the store's ``rejects/`` folder. It is written under a temporary
+    name and takes its name only when the whole load has succeeded (``finish``); ``discard``
+    removes it when the load is rolled back."""
+
+    def __init__(self, path: Path, mapping: Mapping, rejects_dir: Path | None, store: Store):
+        self.path, self.mapping = path, mapping
+        self.as_json = mapping.format != "csv"
+        self.candidates = [rejects_dir] if rejects_dir else [path.parent]
+        store_dir = getattr(store, "path", None)
+        if store_dir is not None:
+            self.candidates.append(Path(store_dir) / "rejects")
+        self.target: Path | None = None
+        self.fh: Any = None
+        self.writer: Any = None
+        self.header: list[str] = []
+
+    def _open(self, first: RowResult) -> None:
+        suffix = ".rejects.jsonl" if self.as_json else ".rejects.csv"
+        last_error: OSError | None = None
+        for folder in self.candidates:
+            target = folder / (self.path.name + suffix)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                self.fh = target.with_name(target.name + ".part").open("w", encoding="utf-8", newline="")
+                self.target = target
+                break
+            except OSError as exc:
+                last_error = exc
+        if self.fh is None:
+            raise OSError(f"cannot write the rejects file for {self.path.name}: {last_error}")
+        if not self.as_json:
+            self.header = ["_line", "_column", "_reason", *(k for k in first.raw if k != "_line")]
+            self.writer = csv.writer(self.fh)
+            self.writer.writerow(self.header)
+
+    def add(self, r: RowResult) -> None:
+        if self.fh is None:
+            self._open(r)
+        if self.as_json:
+            self.fh.write(json.dumps({"line": r.line, "reason": _reason(r), "record": r.raw},
+                                     ensure_ascii=False, default=str) + "\n")
+            return
+        col = r.problems[0].column if r.problems else ""
+        row: dict[str, Any] = {**r.raw, "_line": r.line, "_column": col or "", "_reason": _reason(r)}
+        self.writer.writerow([safe_cell(row.get(h)) for h in self.header])
+
+    def finish(self) -> str | None:
+        if self.fh is None or self.target is None:
+            return None
+        self.fh.close()
+        self.target.with_name(self.target.name + ".part").replace(self.target)
+        return str(self.target)
+
+    def discard(self) -> None:
+        if self.fh is not None and self.target is not None:
+            self.fh.close()
+            self.target.with_name(self.target.name + ".part").unlink(missing_ok=True)
+            self.fh = None
 
 
 def _reason(result: RowResult) -> str:

@@ -10,6 +10,8 @@ the few layouts that need it (FollowTheMoney) name a reader with ``format:``.
 from __future__ import annotations
 
 import csv
+import fnmatch
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -19,9 +21,46 @@ from typing import Any
 
 import yaml
 
+from graphkit import identifiers as ident
 from graphkit import normalize as nz
 from graphkit.errors import InvalidData, MappingError, Problem
 from graphkit.model import Node, Provenance, Rel, address_id, entity_id, get_model
+from graphkit.nested import LIST_SEP, PathRow, json_records, xml_records
+from graphkit.sourceids import SourceIndex
+
+FORMATS = ("csv", "json", "xml", "ftm")
+
+_SHARES = re.compile(r"ownership-of-shares-(?:(\d+(?:\.\d+)?)-to-(\d+(?:\.\d+)?)|more-than-(\d+(?:\.\d+)?))-percent")
+# Words that mark a name as a firm's, for sources (ICIJ officers) that do not say which
+_FIRM_WORDS = re.compile(
+    r"\b(limited|ltd|inc|incorporated|corp|corporation|company|gmbh|plc|llc|llp|trust|trustees?|"
+    r"foundation|fund|bank|holdings?|group|nominees?|services|management|investments?|enterprises?|"
+    r"international|partners|associates|bearer|anstalt|stiftung|establishment|sdn|bhd|pte|pty|ltda|"
+    r"lawyers|consultants?|consulting|capital|ventures|securities|trading|société|societe|sociedad|"
+    r"s\.a|s\.l|s\.r\.l|b\.v|n\.v|a\.g|co\.)(?=\W|$)", re.IGNORECASE)
+
+
+def _share_bound(which: int) -> Callable[[str], str | None]:
+    def bound(value: str) -> str | None:
+        m = _SHARES.search(value)
+        if not m:
+            return None
+        if m.group(3):  # "more-than-25-percent": a lower bound only
+            return m.group(3) if which == 1 else None
+        return m.group(which)
+    return bound
+
+
+def person_or_company(name: str) -> str:
+    """``company`` when a name carries a legal form or a word only firms use (LIMITED, TRUST,
+    HOLDINGS, BEARER, ...), else ``person``: for sources that hold both in one list."""
+    return "company" if nz.split_legal_form(name)[0] or _FIRM_WORDS.search(name) else "person"
+
+
+def _year_month(year: str | None, month: str | None) -> str | None:
+    if not year or not year.isdigit():
+        return None
+    return f"{int(year):04d}-{int(month):02d}" if month and month.isdigit() else f"{int(year):04d}"
 
 # Named value transforms a mapping may apply to a column (``transform: country``).
 TRANSFORMS: dict[str, Any] = {
@@ -31,6 +70,19 @@ TRANSFORMS: dict[str, Any] = {
     "glued_kpp": lambda v: nz.split_glued_ids(v)[0].get("ru-kpp"),
     "lower": str.lower,
     "upper": str.upper,
+    "strip_of": lambda v: re.sub(r"\s+of$", "", v.strip(), flags=re.IGNORECASE).lower() or None,
+    "share_min": _share_bound(1),
+    "share_max": _share_bound(2),
+    "person_or_company": person_or_company,
+    "gb_company_number": ident.gb_company_number,
+}
+
+# Named functions of several columns (``combine: registration_id`` with ``columns: [...]``): each
+# takes the columns' first values in order (None where empty) and returns one value or None.
+COMBINERS: dict[str, Callable[..., str | None]] = {
+    "registration_id": ident.registration_id,
+    "gleif_registration": ident.gleif_registration,
+    "year_month": _year_month,
 }
 
 
@@ -43,6 +95,10 @@ class ValueSpec:
     transform: str | None = None
     split: str | None = None
     parts: list[ValueSpec] = field(default_factory=list)  # a list mixing plain and detailed specs
+    join: str | None = None        # several values become one, joined by this
+    combine: str | None = None     # a function of several columns (COMBINERS)
+    map: dict[str, str] | None = None  # value -> value (unmapped values are kept)
+    template: str | None = None    # "ICIJ marks them {}": each value formatted into this
 
     @classmethod
     def parse(cls, raw: Any, where: str) -> ValueSpec:
@@ -54,15 +110,23 @@ class ValueSpec:
             parts = [cls.parse(c, f"{where}[{i}]") for i, c in enumerate(raw)]
             return cls(columns=[c for p in parts for c in p.columns], parts=parts)
         if isinstance(raw, dict):
-            unknown = set(raw) - {"column", "columns", "value", "transform", "split"}
+            unknown = set(raw) - {"column", "columns", "value", "transform", "split", "join", "combine",
+                                  "map", "format"}
             if unknown:
                 raise MappingError(f"{where}: unknown key(s) {sorted(unknown)}")
             cols = raw.get("columns") or ([raw["column"]] if "column" in raw else [])
             spec = cls(columns=list(cols), value=raw.get("value"), transform=raw.get("transform"),
-                       split=raw.get("split"))
+                       split=raw.get("split"), join=raw.get("join"), combine=raw.get("combine"),
+                       map={str(k).lower(): str(v) for k, v in raw["map"].items()} if raw.get("map") else None,
+                       template=raw.get("format"))
             if spec.transform and spec.transform not in TRANSFORMS:
                 raise MappingError(f"{where}: unknown transform {spec.transform!r}; "
                                    f"choose from {', '.join(TRANSFORMS)}")
+            if spec.combine and spec.combine not in COMBINERS:
+                raise MappingError(f"{where}: unknown combine {spec.combine!r}; "
+                                   f"choose from {', '.join(COMBINERS)}")
+            if spec.template is not None and "{}" not in spec.template:
+                raise MappingError(f"{where}.format: put {{}} where the value goes")
             if not spec.columns and spec.value is None:
                 raise MappingError(f"{where}: give a column or a value")
             return spec
@@ -70,6 +134,21 @@ class ValueSpec:
 
     def values(self, row: dict[str, str | None]) -> list[str]:
         """Every non-empty value this spec yields for ``row``, transformed, in order."""
+        out = self._values(row)
+        if self.join is not None and out:
+            out = [self.join.join(out)]
+        if self.map:
+            mapping = self.map
+            out = [mapping.get(v.lower(), v) for v in out]
+        if self.template is not None:
+            out = [self.template.format(v) for v in out]
+        return out
+
+    def _values(self, row: dict[str, str | None]) -> list[str]:
+        if self.combine:
+            args = [None if (v := row.get(c)) is None else v.split(LIST_SEP)[0] for c in self.columns]
+            combined = COMBINERS[self.combine](*args)
+            return [] if combined is None else [combined]
         if self.parts:
             out: list[str] = []
             for part in self.parts:
@@ -82,9 +161,12 @@ class ValueSpec:
             raw = row.get(col)  # rows arrive cleaned (RecordBuilder.build): None or stripped text
             if raw is None:
                 continue
-            pieces = raw.split(self.split) if self.split else [raw]
+            many = LIST_SEP in raw
+            pieces = raw.split(LIST_SEP) if many else [raw]
+            if self.split:
+                pieces = [q for p in pieces for q in p.split(self.split)]
             for piece in pieces:
-                text = nz.clean(piece) if self.split else piece
+                text = nz.clean(piece) if (self.split or many) else piece
                 if text is None:
                     continue
                 if self.transform:
@@ -107,13 +189,16 @@ class EntitySpec:
     properties: dict[str, ValueSpec]
     required: bool
     scope: str  # "dataset" or "global": whose key-derived ids are shared
+    label_transform: str | None = None
+    source_id: str | None = None  # column with the source's own id, for relationship files
 
     def columns(self) -> set[str]:
         cols = set(self.key)
         for spec in [*self.identifiers.values(), *self.properties.values()]:
             cols.update(spec.columns)
-        if self.label_column:
-            cols.add(self.label_column)
+        for c in (self.label_column, self.source_id):
+            if c:
+                cols.add(c)
         return cols
 
 
@@ -129,13 +214,47 @@ class RelSpec:
     when_column: str | None
     when_in: set[str] | None
     when_not_in: set[str] | None
+    when_prefix: tuple[str, ...] = ()
+    when_not_prefix: tuple[str, ...] = ()
+    start_ref: str | None = None  # column naming the start node by the source's own id
+    end_ref: str | None = None
+    type_contains: dict[str, str] = field(default_factory=dict)
+    on_mismatch: str = "reject"  # or "skip": ends whose labels the type cannot join
 
     def columns(self) -> set[str]:
         cols = {c for s in self.properties.values() for c in s.columns}
-        for c in (self.type_column, self.when_column):
+        for c in (self.type_column, self.when_column, self.start_ref, self.end_ref):
             if c:
                 cols.add(c)
         return cols
+
+
+@dataclass
+class SkipRule:
+    """Records a mapping reads but does not load, each counted under its reason."""
+
+    column: str
+    values: set[str] | None
+    not_values: set[str] | None
+    prefixes: tuple[str, ...]
+    reason: str
+
+    def reason_for(self, row: dict[str, Any]) -> str | None:
+        raw = row.get(self.column)
+        value = "" if raw is None else raw.split(LIST_SEP)[0].lower()
+        hit = ((self.values is not None and value in self.values)
+               or (self.not_values is not None and value not in self.not_values)
+               or any(value.startswith(p) for p in self.prefixes))
+        return self.reason.replace("{value}", value) if hit else None
+
+
+@dataclass
+class FilePart:
+    """One kind of file of a mapping made of several (``files:``): which names it takes and
+    the mapping that reads it."""
+
+    patterns: list[str]
+    mapping: Mapping
 
 
 @dataclass
@@ -153,11 +272,71 @@ class Mapping:
     entities: dict[str, EntitySpec]
     relationships: list[RelSpec]
     header: list[str] | None = None  # for files without a header row: the columns, in order
-    skip: SkipSpec | None = None  # rows read but not loaded on purpose (counted, written out)
     derive: str | None = None  # a named row parser adding ``_``-columns (see DERIVERS)
+    record: str | None = None  # XML: the element that is one record ("lei:LEIRecord")
+    namespaces: dict[str, str] = field(default_factory=dict)
+    skip: list[SkipRule] = field(default_factory=list)
+    patterns: list[str] = field(default_factory=list)  # file names this mapping reads (match:)
+    require: list[str] = field(default_factory=list)  # columns a record must fill (else a bad record)
+    parts: list[FilePart] = field(default_factory=list)  # the kinds of file of a several-file mapping
+
 
     def derived_columns(self) -> set[str]:
         return set(DERIVERS[self.derive][2]) if self.derive else set()
+
+    def set_dataset(self, dataset: str) -> None:
+        self.dataset = dataset
+        for part in self.parts:
+            part.mapping.set_dataset(dataset)
+
+    @property
+    def uses_source_ids(self) -> bool:
+        """Whether some file of this mapping names nodes by the source's own ids."""
+        return any(r.start_ref or r.end_ref for m in self._all() for r in m.relationships)
+
+    def _all(self) -> list[Mapping]:
+        return [p.mapping for p in self.parts] or [self]
+
+    def expects(self) -> list[str]:
+        """The files this mapping reads, one line each, for ``graphkit mappings``."""
+        out = []
+        for m in self._all():
+            what = {"xml": f"XML <{m.record}> records", "json": "JSON lines or a JSON array",
+                    "csv": "CSV", "ftm": "FollowTheMoney JSON lines"}[m.format]
+            names = ", ".join(m.patterns) if m.patterns else "any file"
+            out.append(f"{names} ({what})")
+        return out
+
+    def files_for(self, paths: list[Path]) -> list[tuple[Path, Mapping]]:
+        """Each file to read with the mapping that reads it, in the mapping's order of files
+        (node files before the relationship files that refer to them). A folder stands for the
+        files in it that the mapping names; a file the mapping does not name is a MappingError."""
+        found: list[tuple[int, int, Path, Mapping]] = []
+        for n, path in enumerate(paths):
+            path = Path(path)
+            if path.is_dir():
+                inside = sorted(p for p in path.iterdir() if p.is_file() and ".rejects." not in p.name)
+                matched = [(p, m) for p in inside if (m := self._part_of(p, explicit=False)) is not None]
+                if not matched:
+                    raise MappingError(f"{path}: no file in this folder is one mapping {self.name} "
+                                       f"reads ({'; '.join(self.expects())})")
+                found.extend((self._rank(m), n, p, m) for p, m in matched)
+                continue
+            part = self._part_of(path, explicit=True)
+            if part is None:
+                raise MappingError(f"{path.name}: not a file mapping {self.name} reads; it reads "
+                                   f"{'; '.join(self.expects())}")
+            found.append((self._rank(part), n, path, part))
+        found.sort(key=lambda t: (t[0], t[1], str(t[2])))
+        return [(p, m) for _, _, p, m in found]
+
+    def _rank(self, m: Mapping) -> int:
+        return next((i for i, part in enumerate(self.parts) if part.mapping is m), 0)
+
+    def _part_of(self, path: Path, *, explicit: bool) -> Mapping | None:
+        if not self.parts:  # a file named on the command line is read whatever its name
+            return self if explicit or _matches(path.name, self.patterns or DEFAULT_PATTERNS[self.format]) else None
+        return next((p.mapping for p in self.parts if _matches(path.name, p.patterns)), None)
 
     def columns(self) -> set[str]:
         """Every file column the mapping reads (pseudo-columns such as ``_line`` excluded)."""
@@ -168,8 +347,8 @@ class Mapping:
             cols |= r.columns()
         if self.record_id:
             cols.add(self.record_id)
-        if self.skip:
-            cols.add(self.skip.column)
+        cols.update(rule.column for rule in self.skip)
+        cols.update(self.require)
         if self.derive:
             cols.update(DERIVERS[self.derive][1])
         return cols - PSEUDO_COLUMNS - self.derived_columns()
@@ -178,14 +357,12 @@ class Mapping:
         return sorted(self.columns() - self.optional_columns)
 
 
-@dataclass
-class SkipSpec:
-    """``skip: {column: c, in: [...], reason: "..."}``: rows whose ``c`` is one of the values
-    are read and counted as skipped with the reason (written to the rejects file), not loaded."""
+DEFAULT_PATTERNS = {"csv": ["*.csv"], "json": ["*.json", "*.jsonl"], "xml": ["*.xml"],
+                    "ftm": ["*.json", "*.jsonl"]}
 
-    column: str
-    values: set[str]
-    reason: str
+
+def _matches(name: str, patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatch(name.lower(), p.lower()) for p in patterns)
 
 
 # Row parsers a mapping may name with ``derive:``: name -> ("module:function", the columns it
@@ -241,21 +418,56 @@ def load_mapping(name_or_path: str | Path) -> Mapping:
     return parse_mapping(raw, path)
 
 
+def _patterns(raw: Any) -> list[str]:
+    return [raw] if isinstance(raw, str) else list(raw or [])
+
+
 def parse_mapping(raw: dict[str, Any], path: Path) -> Mapping:
+    """A Mapping from its parsed YAML. Raises MappingError naming the key at fault."""
+    if raw.get("files"):
+        return _parse_several(raw, path)
+    return _parse_one(raw, path, str(path))
+
+
+def _parse_several(raw: dict[str, Any], path: Path) -> Mapping:
+    """A mapping of several kinds of file (``files:``): each entry holds ``match`` (file name
+    patterns) and the keys of a one-file mapping; the top-level keys (name, dataset, date
+    formats, encoding, namespaces) apply to every entry that does not set its own."""
+    top = {k: v for k, v in raw.items() if k != "files"}
+    if top.get("entities") or top.get("relationships"):
+        raise MappingError(f"{path}: a mapping with files: puts entities and relationships under each file")
+    parts = []
+    for i, entry in enumerate(raw["files"]):
+        where = f"{path}: files[{i}]"
+        if not isinstance(entry, dict) or not entry.get("match"):
+            raise MappingError(f"{where}: give match: (file name patterns) and the file's entities")
+        sub = _parse_one({**top, **entry}, path, where)
+        parts.append(FilePart(sub.patterns, sub))
+    whole = _parse_one({**top, "entities": {}, "relationships": []}, path, str(path))
+    whole.parts = parts
+    return whole
+
+
+def _parse_one(raw: dict[str, Any], path: Path, where: str) -> Mapping:
     model = get_model()
-    where = str(path)
     fmt = raw.get("format", "csv")
-    if fmt not in ("csv", "ftm"):
-        raise MappingError(f"{where}: format must be csv or ftm, not {fmt!r}")
+    if fmt not in FORMATS:
+        raise MappingError(f"{where}: format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    namespaces = dict(raw.get("namespaces") or {})
+    if fmt == "xml" and not raw.get("record"):
+        raise MappingError(f"{where}: an xml mapping names its record element (record: lei:LEIRecord)")
     entities: dict[str, EntitySpec] = {}
     for ename, espec in (raw.get("entities") or {}).items():
         w = f"{where}: entities.{ename}"
         if not isinstance(espec, dict):
             raise MappingError(f"{w}: expected a mapping")
         label = espec.get("label")
-        label_column, label_map = None, {}
+        label_column, label_map, label_transform = None, {}, None
         if isinstance(label, dict):
             label_column, label_map = label.get("column"), dict(label.get("map") or {})
+            label_transform = label.get("transform")
+            if label_transform and label_transform not in TRANSFORMS:
+                raise MappingError(f"{w}.label.transform: unknown transform {label_transform!r}")
             labels = set(label_map.values())
             label = None
         else:
@@ -277,31 +489,48 @@ def parse_mapping(raw: dict[str, Any], path: Path) -> Mapping:
             raise MappingError(f"{w}: give key columns or identifiers so the entity has a stable id")
         scope = espec.get("scope", "global" if labels == {"Address"} else "dataset")
         entities[ename] = EntitySpec(ename, label, label_column, label_map, identifiers, list(key),
-                                     props, bool(espec.get("required", False)), scope)
+                                     props, bool(espec.get("required", False)), scope, label_transform,
+                                     espec.get("source_id"))
     rels: list[RelSpec] = []
     for i, rspec in enumerate(raw.get("relationships") or []):
         w = f"{where}: relationships[{i}]"
         rtype = rspec.get("type")
         type_column = type_default = None
         type_map: dict[str, str] = {}
+        type_contains: dict[str, str] = {}
         if isinstance(rtype, dict):
-            type_column, type_map, type_default = rtype.get("column"), dict(rtype.get("map") or {}), rtype.get("default")
-            types = set(type_map.values()) | ({type_default} if type_default else set())
+            type_column, type_default = rtype.get("column"), rtype.get("default")
+            type_map = {str(k).lower(): v for k, v in (rtype.get("map") or {}).items()}
+            type_contains = {str(k).lower(): v for k, v in (rtype.get("contains") or {}).items()}
+            types = set(type_map.values()) | set(type_contains.values()) | ({type_default} if type_default else set())
             rtype = None
         else:
             types = {rtype}
         for t in types:
             if t not in model.relationships:
                 raise MappingError(f"{w}.type: {t!r} is not a relationship type ({', '.join(model.relationships)})")
+        refs: dict[str, str | None] = {}
         for end in ("from", "to"):
-            if rspec.get(end) not in entities:
-                raise MappingError(f"{w}.{end}: {rspec.get(end)!r} is not one of the entities {sorted(entities)}")
+            value = rspec.get(end)
+            if isinstance(value, dict) and value.get("ref"):
+                refs[end] = str(value["ref"])  # the source's own id of a node read earlier
+            elif value not in entities:
+                raise MappingError(f"{w}.{end}: {value!r} is not one of the entities {sorted(entities)} "
+                                   "(or {ref: column} for a node named by the source's own id)")
+            else:
+                refs[end] = None
         when = rspec.get("when") or {}
+        on_mismatch = rspec.get("on_mismatch", "reject")
+        if on_mismatch not in ("reject", "skip"):
+            raise MappingError(f"{w}.on_mismatch: reject or skip, not {on_mismatch!r}")
         rels.append(RelSpec(
-            rtype, type_column, type_map, type_default, rspec["from"], rspec["to"],
+            rtype, type_column, type_map, type_default,
+            "" if refs["from"] else rspec["from"], "" if refs["to"] else rspec["to"],
             {p: ValueSpec.parse(s, f"{w}.properties.{p}") for p, s in (rspec.get("properties") or {}).items()},
             when.get("column"), set(when["in"]) if "in" in when else None,
             set(when["not_in"]) if "not_in" in when else None,
+            tuple(_patterns(when.get("prefix"))), tuple(_patterns(when.get("not_prefix"))),
+            refs["from"], refs["to"], type_contains, on_mismatch,
         ))
     header = raw.get("columns")
     if raw.get("header", True) is False:
@@ -309,15 +538,19 @@ def parse_mapping(raw: dict[str, Any], path: Path) -> Mapping:
             raise MappingError(f"{where}: header: false needs `columns:`, the list of column names in order")
     elif header is not None:
         raise MappingError(f"{where}: `columns:` names the columns of a file without a header; add header: false")
-    skip = None
-    if raw.get("skip") is not None:
-        sk = raw["skip"]
-        if not isinstance(sk, dict) or not sk.get("column") or not sk.get("in") or not sk.get("reason"):
-            raise MappingError(f"{where}: skip needs column, in (a list of values) and reason")
-        skip = SkipSpec(sk["column"], {str(v).lower() for v in sk["in"]}, str(sk["reason"]))
     derive = raw.get("derive")
     if derive is not None and derive not in DERIVERS:
         raise MappingError(f"{where}: derive: unknown row parser {derive!r} (have {', '.join(DERIVERS)})")
+    skip = []
+    rules = raw.get("skip") or []
+    for i, rule in enumerate([rules] if isinstance(rules, dict) else rules):  # one rule, or a list
+        w = f"{where}: skip[{i}]"
+        if not isinstance(rule, dict) or not rule.get("column") or not rule.get("reason"):
+            raise MappingError(f"{w}: give column, reason and in, not_in or prefix")
+        skip.append(SkipRule(rule["column"],
+                             {str(v).lower() for v in rule["in"]} if "in" in rule else None,
+                             {str(v).lower() for v in rule["not_in"]} if "not_in" in rule else None,
+                             tuple(str(p).lower() for p in _patterns(rule.get("prefix"))), rule["reason"]))
     name = raw.get("name") or path.stem
     return Mapping(
         name=name, path=path, description=raw.get("description", ""), format=fmt,
@@ -325,8 +558,9 @@ def parse_mapping(raw: dict[str, Any], path: Path) -> Mapping:
         encoding=raw.get("encoding", "utf-8-sig"), delimiter=raw.get("delimiter", ","),
         date_formats=tuple(raw.get("date_formats") or ()),
         optional_columns=set(raw.get("optional_columns") or ()),
-        entities=entities, relationships=rels, header=list(header) if header else None, skip=skip,
-        derive=derive,
+        entities=entities, relationships=rels, header=list(header) if header else None, derive=derive,
+        record=raw.get("record"), namespaces=namespaces,
+        skip=skip, patterns=_patterns(raw.get("match")), require=_patterns(raw.get("require")),
     )
 
 
@@ -377,7 +611,8 @@ def _text_lines(path: Path, encoding: str) -> Iterator[str]:
             yield text.replace("\x1a", "")
 
 
-def read_csv(path: Path, mapping: Mapping, *, loaded_at: str) -> Iterator[RowResult]:
+def read_csv(path: Path, mapping: Mapping, *, loaded_at: str,
+             index: SourceIndex | None = None) -> Iterator[RowResult]:
     """Stream ``path`` through ``mapping``: one RowResult per data row, in file order.
 
     Raises InvalidData for problems with the whole file (empty, binary, wrong encoding, missing
@@ -407,9 +642,62 @@ def read_csv(path: Path, mapping: Mapping, *, loaded_at: str) -> Iterator[RowRes
     if missing:
         raise InvalidData([Problem(path.name, 1, c, f"column missing from the header (mapping {mapping.name} needs it)")
                            for c in missing])
-    builder = RecordBuilder(mapping, path.name, loaded_at)
+    known = mapping.columns()
+    last = header[-1] if header else ""
+    cut = [last] if last and last not in known and any(k.startswith(last) for k in known) else []
+    if cut:  # ends in "RegAddr" for "RegAddress.PostTown": a header hard-wrapped or cut off
+        raise InvalidData([Problem(path.name, 1, h, "not a column of mapping "
+                                   f"{mapping.name} but the start of one: is the header cut off or wrapped "
+                                   "onto several lines?") for h in cut])
+    builder = RecordBuilder(mapping, path.name, loaded_at, index)
     try:
         yield from _rows(reader, header, line_box, builder, path.name)
+    finally:
+        builder.close()
+
+
+def read_json(path: Path, mapping: Mapping, *, loaded_at: str,
+              index: SourceIndex | None = None) -> Iterator[RowResult]:
+    """Stream the records of a JSON-lines file or a JSON array through ``mapping``, whose
+    columns are paths into each record (``data.name_elements.surname``).
+
+    Raises InvalidData for a file that is not text, or an array that is cut off or broken; a
+    JSON line that does not parse is a problem of that record only.
+    """
+    sniff_file(path)
+    flat = PathRow(sorted(mapping.columns()))
+    builder = RecordBuilder(mapping, path.name, loaded_at, index)
+    try:
+        for line, obj, problem in json_records(path, _text_lines(path, mapping.encoding)):
+            if problem is not None:
+                yield RowResult(line, {}, [], [], [problem])
+            elif not isinstance(obj, dict):
+                yield RowResult(line, {"record": obj}, [], [], [Problem(path.name, line, None,
+                                                                        "a record must be a JSON object")])
+            else:
+                result = builder.build(flat.flatten(obj), line)
+                result.raw = obj
+                yield result
+    finally:
+        builder.close()
+
+
+def read_xml(path: Path, mapping: Mapping, *, loaded_at: str,
+             index: SourceIndex | None = None) -> Iterator[RowResult]:
+    """Stream the ``mapping.record`` elements of an XML file through ``mapping``, whose
+    columns are paths inside the record (``Entity.LegalName``).
+
+    Raises InvalidData with line and column where the XML is not well formed.
+    """
+    sniff_file(path)
+    assert mapping.record is not None
+    flat = PathRow(sorted(mapping.columns()))
+    builder = RecordBuilder(mapping, path.name, loaded_at, index)
+    try:
+        for line, record in xml_records(path, mapping.record, mapping.namespaces):
+            result = builder.build(flat.flatten(record), line)
+            result.raw = record
+            yield result
     finally:
         builder.close()
 
@@ -452,10 +740,12 @@ class RecordBuilder:
 
     _CACHE_LIMIT = 50_000
 
-    def __init__(self, mapping: Mapping, file: str, loaded_at: str):
+    def __init__(self, mapping: Mapping, file: str, loaded_at: str, index: SourceIndex | None = None):
         self.mapping = mapping
         self.file = file
         self.loaded_at = loaded_at
+        self.index = index
+        self._source_ids = [(name, spec.source_id) for name, spec in mapping.entities.items() if spec.source_id]
         self.model = get_model()
         self._columns = sorted(mapping.columns() | mapping.derived_columns())
         self._derive = _deriver(mapping.derive)[0] if mapping.derive else None
@@ -477,9 +767,17 @@ class RecordBuilder:
         clean = _clean_cell
         cleaned = {c: (None if (v := row.get(c)) is None else clean(v)) for c in self._columns}
         row["_line"] = cleaned["_line"] = str(line)  # placeholders became None
-        skip = self.mapping.skip
-        if skip and (cleaned.get(skip.column) or "").lower() in skip.values:
-            return RowResult(line, row, [], [], [], skipped=skip.reason)
+        for rule in self.mapping.skip:
+            reason = rule.reason_for(cleaned)
+            if reason:
+                if self.index is not None:  # relationships naming this record are skipped too
+                    for _ename, column in self._source_ids:
+                        if cleaned.get(column):
+                            self.index.add(str(cleaned[column]), "", reason)
+                return RowResult(line, row, [], [], [], skipped=reason)
+        for column in self.mapping.require:
+            if cleaned.get(column) is None:
+                problems.append(Problem(self.file, line, column, "required value missing"))
         if self._derive is not None:
             cleaned.update(self._derive(cleaned))
         record = cleaned.get(self.mapping.record_id) if self.mapping.record_id else None
@@ -490,10 +788,19 @@ class RecordBuilder:
             if node is not None:
                 built[ename] = node
         rels = []
+        skips: list[str] = []
         for relationship in self._rels:
-            rel = relationship(cleaned, line, source, built, problems)
+            rel = relationship(cleaned, line, source, built, problems, skips)
             if rel is not None:
                 rels.append(rel)
+        if self._source_ids and not problems and self.index is not None:
+            for ename, column in self._source_ids:
+                node = built.get(ename)
+                source_id = cleaned.get(column)
+                if node is not None and source_id:
+                    self.index.add(source_id, node.label, node.id)
+        if skips and not rels and not built and not problems:
+            return RowResult(line, row, [], [], [], skipped=skips[0])
         return RowResult(line, row, list(built.values()), rels, problems)
 
     # ---- compiling the mapping -----------------------------------------------------------
@@ -564,6 +871,7 @@ class RecordBuilder:
         global_scope = spec.scope == "global"
         scope = "global" if global_scope else self.mapping.dataset
         label_map = spec.label_map
+        label_transform = TRANSFORMS[spec.label_transform] if spec.label_transform else None
 
         def build_entity(row: dict[str, Any], line: int, source: Provenance,
                          problems: list[Problem]) -> Node | None:
@@ -571,7 +879,13 @@ class RecordBuilder:
             if spec.label_column:
                 raw = row[spec.label_column]
                 if raw is None:
+                    if spec.required:
+                        problems.append(Problem(file, line, spec.label_column,
+                                                f"required value missing for {spec.name}"))
                     return None
+                raw = raw.split(LIST_SEP)[0]
+                if label_transform:
+                    raw = label_transform(raw)
                 label = label_map.get(raw) or label_map.get(raw.lower())
                 if label is None:
                     problems.append(Problem(file, line, spec.label_column,
@@ -581,7 +895,11 @@ class RecordBuilder:
             ids: dict[str, str] = {}
             for scheme, values_of in identifiers:
                 vals = values_of(row)
-                if vals:
+                if vals and scheme == "qualified":  # the value names its scheme: "gb-coh:00686734"
+                    qualified_scheme, _, value = vals[0].rpartition(":")
+                    if qualified_scheme and value:
+                        ids[qualified_scheme] = value
+                elif vals:
                     ids[scheme] = vals[0]
             key_values = [row[c] for c in key_cols]
             props: dict[str, Any] = {}
@@ -655,30 +973,52 @@ class RecordBuilder:
                                            self._props(spec.properties, model.rel_columns(rtype)))
             return found
 
+        index = self.index
+
+        def end_of(row: dict[str, Any], name: str, ref: str | None, built: dict[str, Node], line: int,
+                   problems: list[Problem], skips: list[str]) -> tuple[str, str] | None:
+            if ref is None:
+                node = built.get(name)
+                return None if node is None else (node.label, node.id)
+            value = row[ref]
+            if value is None:
+                problems.append(Problem(file, line, ref, "no node id given"))
+                return None
+            found = index.get(value) if index is not None else None
+            if found is None:
+                problems.append(Problem(file, line, ref, f"dangling reference: no node with id {value!r} "
+                                        "was read from the node files loaded before this file"))
+            elif not found[0]:  # the node's record was skipped, with this reason
+                skips.append(f"names a record that was skipped ({found[1]})")
+                return None
+            return found
+
         def relationship(row: dict[str, Any], line: int, source: Provenance, built: dict[str, Node],
-                         problems: list[Problem]) -> Rel | None:
-            start, end = built.get(spec.start), built.get(spec.end)
+                         problems: list[Problem], skips: list[str]) -> Rel | None:
+            if spec.when_column and not _when(spec, row[spec.when_column]):
+                return None
+            start = end_of(row, spec.start, spec.start_ref, built, line, problems, skips)
+            end = end_of(row, spec.end, spec.end_ref, built, line, problems, skips)
             if start is None or end is None:
                 return None
-            if spec.when_column:
-                value = (row[spec.when_column] or "").lower()
-                if spec.when_in is not None and value not in spec.when_in:
-                    return None
-                if spec.when_not_in is not None and value in spec.when_not_in:
-                    return None
             rtype = spec.type
             if spec.type_column:
                 value = (row[spec.type_column] or "").lower()
-                rtype = spec.type_map.get(value, spec.type_default)
+                rtype = spec.type_map.get(value)
+                if rtype is None:
+                    rtype = next((t for k, t in spec.type_contains.items() if k in value), spec.type_default)
                 if rtype is None:
                     problems.append(Problem(file, line, spec.type_column,
                                             f"{value!r} is not one of {', '.join(spec.type_map)}"))
                     return None
             assert rtype is not None
             between, prop_specs = for_type(rtype)
-            if (start.label, end.label) not in between:
-                problems.append(Problem(file, line, None,
-                                        f"a {rtype} cannot go from {start.label} to {end.label}"))
+            if (start[0], end[0]) not in between:
+                message = f"a {rtype} cannot go from {start[0]} to {end[0]}"
+                if spec.on_mismatch == "skip":
+                    skips.append(message)
+                else:
+                    problems.append(Problem(file, line, None, message))
                 return None
             props: dict[str, Any] = {}
             for pname, values_of, typed, col, _ in prop_specs:
@@ -693,9 +1033,21 @@ class RecordBuilder:
             props["source_file"] = source.file
             props["record"] = source.record
             props["loaded_at"] = loaded_at
-            return Rel(rtype, start.label, start.id, end.label, end.id, props, source)
+            return Rel(rtype, start[0], start[1], end[0], end[1], props, source)
 
         return relationship
+
+
+def _when(spec: RelSpec, raw: str | None) -> bool:
+    """Whether a relationship's ``when:`` holds for the cell (any of its values, for a list)."""
+    values = [""] if raw is None else [v.strip().lower() for v in raw.split(LIST_SEP)]
+    if spec.when_in is not None and not any(v in spec.when_in for v in values):
+        return False
+    if spec.when_not_in is not None and any(v in spec.when_not_in for v in values):
+        return False
+    if spec.when_prefix and not any(v.startswith(p) for v in values for p in spec.when_prefix):
+        return False
+    return not (spec.when_not_prefix and any(v.startswith(p) for v in values for p in spec.when_not_prefix))
 
 
 def _identity(values: list[str]) -> list[str]:
@@ -717,7 +1069,8 @@ def _clean_cell(value: str) -> str | None:
 def _compile_values(spec: ValueSpec) -> Callable[[dict[str, Any]], list[str]]:
     """``spec.values`` as a function of a cleaned row (which holds every column the mapping
     names), specialised for the common shapes: one column, with or without a transform."""
-    if spec.parts or spec.split or len(spec.columns) > 1:
+    if (spec.parts or spec.split or len(spec.columns) > 1 or spec.join is not None or spec.combine
+            or spec.map or spec.template is not None):
         return spec.values
     if not spec.columns:
         if spec.value is None:
@@ -725,10 +1078,13 @@ def _compile_values(spec: ValueSpec) -> Callable[[dict[str, Any]], list[str]]:
         constant = str(spec.value)
         return lambda row: [constant]
     col = spec.columns[0]
+    values = spec.values
     if not spec.transform:
         def plain(row: dict[str, Any]) -> list[str]:
             v = row[col]
-            return [] if v is None else [v]
+            if v is None:
+                return []
+            return values(row) if LIST_SEP in v else [v]
         return plain
     transform = TRANSFORMS[spec.transform]
     seen: dict[str, Any] = {}
@@ -737,6 +1093,8 @@ def _compile_values(spec: ValueSpec) -> Callable[[dict[str, Any]], list[str]]:
         v = row[col]
         if v is None:
             return []
+        if LIST_SEP in v:
+            return values(row)
         try:
             t = seen[v]
         except KeyError:

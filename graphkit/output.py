@@ -75,7 +75,8 @@ def _entity_line(e: Any) -> str:
     ids = f" [{', '.join(e.registry_ids)}]" if e.registry_ids else ""
     country = f" ({e.country})" if e.country else ""
     members = f" + {len(e.members) - 1} resolved record(s)" if e.members else ""
-    return f"{e.name}{country}{ids} id={e.id}{members}"
+    name = e.name if e.name is not None else "(no name: known only by its id)"  # e.g. a GLEIF parent known by its LEI
+    return f"{name}{country}{ids} id={e.id}{members}"
 
 
 def counts(c: Counts, fmt: str) -> str:
@@ -98,7 +99,8 @@ def counts(c: Counts, fmt: str) -> str:
 def load_report(r: LoadReport, fmt: str) -> str:
     rows: list[dict[str, Any]] = [{"file": f.file, "rows_read": f.rows_read, "rows_loaded": f.rows_loaded,
              "rows_rejected": f.rows_rejected, "rows_skipped": f.rows_skipped,
-             "skipped_reasons": dict(f.skipped_reasons), "rejects_file": f.rejects_path} for f in r.files]
+             "skipped_reasons": dict(f.skipped_reasons), "rejects_file": f.rejects_path,
+             "linked": None if f.linked is None else dict(f.linked)} for f in r.files]
     if fmt == "json":
         return "".join(_json({"mapping": r.mapping, **row}) + "\n" for row in rows) + _json({
             "mapping": r.mapping, "nodes_created": r.written.nodes_created, "nodes_updated": r.written.nodes_updated,
@@ -112,6 +114,9 @@ def load_report(r: LoadReport, fmt: str) -> str:
     for row in rows:
         out.append(f"{row['file']}: {row['rows_read']:,} read, {row['rows_loaded']:,} loaded, "
                    f"{row['rows_rejected']:,} rejected, {row['rows_skipped']:,} skipped")
+        if row["linked"] is not None:
+            linked = ", ".join(f"{t} {n:,}" for t, n in sorted(row["linked"].items())) or "nothing"
+            out.append(f"  linked by the source's node ids: {linked}")
         for reason, n in row["skipped_reasons"].items():
             out.append(f"  skipped {n:,}: {reason}")
         if row["rejects_file"]:
@@ -142,10 +147,12 @@ def review(groups: list[dict[str, Any]], fmt: str) -> str:
         return "Nothing waiting for review.\n"
     out = []
     for i, g in enumerate(groups, start=1):
-        out.append(f"{i}. {len(g['members'])} records that may be one entity (strongest {g['score']:.2f}):")
+        strongest = "" if g["score"] is None else f" (strongest {g['score']:.2f})"
+        out.append(f"{i}. {len(g['members'])} records that may be one entity{strongest}:")
         out.extend(f"     {m['id']}: {m['name']}" for m in g["members"])
         for p in g["pairs"]:
-            out.append(f"   {p['score']:.2f}  {p['a_name']}  ~  {p['b_name']}")
+            score = "  -  " if p["score"] is None else f"{p['score']:.2f}"  # a source's own candidates (ICIJ) have none
+            out.append(f"   {score}  {p['a_name']}  ~  {p['b_name']}")
             out.append(f"         {p['explanation']}")
             out.append(f"         {p['decide']}   (or --reject / --unsure)")
     return "\n".join(out) + "\n"

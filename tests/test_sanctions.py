@@ -100,7 +100,7 @@ def test_a_headerless_mapping_must_name_its_columns(tmp_path):
         parse_mapping({**base, "header": False}, tmp_path / "x.yml")
     with pytest.raises(MappingError, match="add header: false"):
         parse_mapping({**base, "columns": ["a"]}, tmp_path / "x.yml")
-    with pytest.raises(MappingError, match="skip needs column"):
+    with pytest.raises(MappingError, match="skip\\[0\\]: give column, reason"):
         parse_mapping({**base, "skip": {"column": "a"}}, tmp_path / "x.yml")
     with pytest.raises(MappingError, match="unknown row parser"):
         parse_mapping({**base, "derive": "nope"}, tmp_path / "x.yml")

@@ -464,10 +464,12 @@ def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]
     groups: dict[str, dict[str, Any]] = {}
     for r, root in zip(rows, group_pairs([(r["a_id"], r["b_id"]) for r in rows], clusters.find), strict=True):
         g = groups.setdefault(root, {"score": r["score"], "members": {}, "pairs": []})
+        if r["score"] is not None and (g["score"] is None or r["score"] > g["score"]):
+            g["score"] = r["score"]
         g["members"][r["a_id"]] = r["a_name"]
         g["members"][r["b_id"]] = r["b_name"]
         g["pairs"].append({**r, "decide": f"graphkit review --accept {r['a_id']} {r['b_id']}"})
-    out = sorted(groups.values(), key=lambda g: (-g["score"], min(g["members"])))
+    out = sorted(groups.values(), key=lambda g: (-(g["score"] or 0.0), min(g["members"])))
     for g in out:
         g["members"] = [{"id": k, "name": v} for k, v in sorted(g["members"].items())]
     return out[:limit] if limit else out
