@@ -33,8 +33,9 @@ from typing import Any
 
 import networkx as nx
 
-from graphkit.links import JOINING, Clusters, Entity, Link
+from graphkit.links import Entity, Link
 from graphkit.model import get_model
+from graphkit.resolve.clusters import JOINING, Clusters
 from graphkit.store.base import Store
 
 # relationships a path between two entities may follow (DECLARED and SANCTIONED may not: a

@@ -29,6 +29,7 @@ from graphkit.errors import NotFound, ResolutionError
 from graphkit.identifiers import by_scheme, conflicts, describe_conflict, is_registry_id, shared
 from graphkit.model import Provenance, Rel, now_iso
 from graphkit.resolve.blocking import candidates, keys
+from graphkit.resolve.clusters import Clusters, UnionFind
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
 from graphkit.resolve.names import firm_name, person_name
 from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record, common_words, same_father, score
@@ -433,19 +434,10 @@ def pending(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
 def group_pairs(pairs: list[tuple[str, str]], entity_of: Callable[[str], str]) -> list[str]:
     """For each pair waiting for review, the would-be entity it belongs to: pairs that share a
     record, or records of one resolved entity (``entity_of``), are one question for a person."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        x = entity_of(x)
-        while parent.get(x, x) != x:
-            x = parent[x]
-        return x
-
+    groups = UnionFind()
     for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return [find(a) for a, _ in pairs]
+        groups.union(entity_of(a), entity_of(b))
+    return [groups.find(entity_of(a)) for a, _ in pairs]
 
 
 def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
@@ -455,8 +447,6 @@ def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]
 
     Each group: ``score`` (its strongest pair), ``members`` (id, name), ``pairs`` (a_id, b_id,
     score, explanation, the command to decide it)."""
-    from graphkit.links import Clusters
-
     rows = pending(store)
     if not rows:
         return []
@@ -475,16 +465,9 @@ def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]
 
 def clusters(store: Store) -> list[dict[str, Any]]:
     """Resolved entities with more than one record: members with names, ids and sources."""
-    from graphkit.links import Clusters
-
-    cl = Clusters.load(store)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for node in list(cl.parent):
-        groups[cl.find(node)].append(node)
     out = []
-    for rep, members in sorted(groups.items()):
-        if len(members) < 2:
-            continue
+    for members in sorted(Clusters.load(store).groups()):
+        rep = members[0]
         rows = {r["id"]: r for r in store.run("clusters", ids=members)}
         out.append({"id": rep, "label": rows.get(rep, {}).get("label"),
                     "members": [{"id": m, "name": rows.get(m, {}).get("name"),
