@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphkit import dates
 from graphkit import normalize as nz
 from graphkit.errors import NotFound
 from graphkit.identifiers import candidates_for
@@ -318,7 +319,7 @@ def _shipment_dates(s: Search) -> dict[tuple[str, str], list[dt.date]]:
     out: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
     for key, r in s.once(_shipment_lines):
         if r["date"]:
-            out[key].append(_as_date(r["date"]))
+            out[key].append(dates.as_date(r["date"]))
     return out
 
 
@@ -340,16 +341,16 @@ def _direct_control(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
         if key is None or (key, r["record"], r["type"]) in seen:
             continue
         seen.add((key, r["record"], r["type"]))
-        status = _status(r["start"], r["end_date"], s.as_of, r["role"])
+        status = dates.status(r["start"], r["end_date"], s.as_of, r["role"])
         share = f" ({r['share']:g}%)" if r["share"] is not None else ""
         who, other = ("A", "B") if r["direction"] == "holds" else ("B", "A")
         yield key, Evidence(
             "direct_control", None,
             {"holder": who.lower(), "type": r["type"], "role": r["role"], "share": r["share"],
-             "start_date": _iso(r["start"]), "end_date": _iso(r["end_date"]), "status": status},
+             "start_date": dates.iso(r["start"]), "end_date": dates.iso(r["end_date"]), "status": status},
             [_src(r, "")],
             f"{who} is {status} {r['role'] or r['type'].lower()}{share} of {other}"
-            + _dates(r["start"], r["end_date"]))
+            + dates.span(r["start"], r["end_date"]))
 
 
 KINDS = tuple(LINK_KINDS)
@@ -407,36 +408,6 @@ def _links(s: Search) -> list[Link]:
                                  link.a.name or "", link.b.name or ""))
     return links
 
-def _as_date(v: Any) -> dt.date:
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    if hasattr(v, "to_native"):
-        return v.to_native()
-    return dt.date.fromisoformat(str(v)[:10])
-
-
-def _iso(v: Any) -> str | None:
-    return None if v is None else _as_date(v).isoformat()
-
-
-def _status(start: Any, end: Any, as_of: dt.date, role: str | None = None) -> str:
-    if role and role.lower().startswith(("former", "ex-", "previous")):
-        return "former"  # the source says so, without dates
-    if end is not None and _as_date(end) < as_of:
-        return "former"
-    if start is not None and _as_date(start) > as_of:
-        return "future"
-    return "current"
-
-
-def _dates(start: Any, end: Any) -> str:
-    if start is None and end is None:
-        return ""
-    return f" ({_iso(start) or '?'} to {_iso(end) or 'present'})"
-
-
 def _src(r: dict[str, Any], prefix: str) -> dict[str, str]:
     file_key = f"{prefix}file" if f"{prefix}file" in r else f"{prefix}source_file"
     return {"dataset": r.get(f"{prefix}dataset") or "", "file": r.get(file_key) or "",
@@ -448,11 +419,11 @@ def _timing(start: Any, end: Any, ship_dates: list[dt.date] | None) -> str | Non
     if not ship_dates:
         return None
     first, last = min(ship_dates), max(ship_dates)
-    if end is not None and _as_date(end) < first:
+    if end is not None and dates.as_date(end) < first:
         return f"ended before the first shipment ({first.isoformat()})"
-    if start is not None and _as_date(start) > last:
+    if start is not None and dates.as_date(start) > last:
         return f"began after the last shipment ({last.isoformat()})"
-    if end is not None and _as_date(end) < last:
+    if end is not None and dates.as_date(end) < last:
         return f"ended during the shipments (last {last.isoformat()})"
     return "held during the shipments"
 
@@ -464,10 +435,10 @@ def _role_evidence(kind: str, r: dict[str, Any], clusters: Clusters, as_of: dt.d
         start, end = r[f"{side}_start"], r[f"{side}_end"]
         sides[side] = {
             "type": r[f"{side}_type"], "role": r[f"{side}_role"], "share": r[f"{side}_share"],
-            "start_date": _iso(start), "end_date": _iso(end),
-            "status": _status(start, end, as_of, r[f"{side}_role"]),
+            "start_date": dates.iso(start), "end_date": dates.iso(end),
+            "status": dates.status(start, end, as_of, r[f"{side}_role"]),
             "at_shipments": (_timing(start, end, ship_dates)
-                             if end is not None or _status(start, end, as_of, r[f"{side}_role"]) != "former"
+                             if end is not None or dates.status(start, end, as_of, r[f"{side}_role"]) != "former"
                              else ("ended; the source gives no date" if ship_dates else None)),
         }
     via = {"id": r["via_id"], "label": r["via_label"], "name": r["via_name"]}
@@ -496,10 +467,10 @@ def _shipment_evidence(r: dict[str, Any], direction: str) -> Evidence:
     qty = f"{r['quantity']:g} {r['unit'] or ''}".strip() if r["quantity"] is not None else ""
     value = f"USD {r['value_usd']:,.2f}" if r["value_usd"] is not None else ""
     desc = r["description"] or r["description_orig"] or ""
-    bits = [b for b in (_iso(r["date"]), f"HS {r['hs_code']}" if r["hs_code"] else "", qty, value,
+    bits = [b for b in (dates.iso(r["date"]), f"HS {r['hs_code']}" if r["hs_code"] else "", qty, value,
                         desc[:60]) if b]
     detail = {"direction": arrow, "shipment_id": r["shipment_id"],
-              "declaration_number": r["declaration_number"], "date": _iso(r["date"]),
+              "declaration_number": r["declaration_number"], "date": dates.iso(r["date"]),
               "hs_code": r["hs_code"], "hs6": r["hs6"], "description": desc, "quantity": r["quantity"],
               "unit": r["unit"], "value_usd": r["value_usd"], "aggregated": bool(r["aggregated"]),
               "exporter_role": r["a_role"] if direction == "out" else r["b_role"],

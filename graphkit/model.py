@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from graphkit.errors import GraphkitError
+from graphkit.errors import GraphkitError, StoreError
 
 TYPES = ("string", "date", "float", "int", "bool", "list")
 
@@ -74,6 +74,14 @@ class Model:
             raise GraphkitError(
                 f"unknown relationship type {type_!r}; the model has {', '.join(self.relationships)}"
             ) from None
+
+    def rel_between(self, type_: str, start_label: str, end_label: str) -> RelType:
+        """The relationship type, checked to go from ``start_label`` to ``end_label``; raises
+        StoreError if the model does not allow it (a mapping or code bug, never data)."""
+        rel = self.rel(type_)
+        if (start_label, end_label) not in rel.between:
+            raise StoreError(f"a {type_} cannot go from {start_label} to {end_label}")
+        return rel
 
     def node_columns(self, label: str) -> dict[str, str]:
         """Every stored property of ``label`` with its type: id, own properties, provenance.

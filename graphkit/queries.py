@@ -30,6 +30,13 @@ DIALECTS: dict[str, list[tuple[re.Pattern[str], str]]] = {
 }
 
 
+# Queries only one store runs: name -> (dialect, why). Store.run refuses them elsewhere.
+ONLY_ON: dict[str, tuple[str, str]] = {
+    "browser_find_links": ("neo4j", "LadybugDB cannot put paths of different shapes in one column; "
+                                    "graphkit find-links answers the same question on every store"),
+}
+
+
 @dataclass(frozen=True)
 class Query:
     name: str
@@ -74,4 +81,4 @@ def get_query(name: str) -> Query:
     try:
         return library()[name]
     except KeyError:
-        raise QueryError(f"no query {name!r} in cypher/ (have {', '.join(library())})") from None
+        raise QueryError(f"no query {name!r} in cypher/ (have {', '.join(library())})", name) from None

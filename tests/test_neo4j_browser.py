@@ -96,7 +96,7 @@ def test_guide_has_a_slide_per_query_with_its_params_and_text():
         assert slide["runnable"] == param_lines(q) + [query_body(q)]  # unescaped: what runs is the file
     find = guide.slides[1]["runnable"]
     assert find[0] == ":param name => 'Aspan Arba'"
-    assert find[1].startswith("WITH toLower(trim($name)) AS q\nMATCH (s:Company)")
+    assert find[1].startswith("WITH trim($name) AS given\n")  # the body, without the header
 
 
 def test_guide_escapes_text():

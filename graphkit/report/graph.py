@@ -33,6 +33,7 @@ from typing import Any
 
 import networkx as nx
 
+from graphkit import dates
 from graphkit.links import Entity, Link
 from graphkit.model import get_model
 from graphkit.resolve.clusters import JOINING, Clusters
@@ -521,26 +522,6 @@ def _fill_nodes(store: Store, g: nx.MultiDiGraph, ids: Iterable[str]) -> None:
             _add_node(g, row["id"], _row_attrs(row))
 
 
-def _iso(v: Any) -> Any:
-    if isinstance(v, dt.datetime):
-        return v.date().isoformat()
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if hasattr(v, "to_native"):  # neo4j.time.Date
-        return v.to_native().isoformat()
-    return v
-
-
-def _status(start: str | None, end: str | None, as_of: dt.date) -> str | None:
-    if start is None and end is None:
-        return None
-    if end is not None and end < as_of.isoformat():
-        return "former"
-    if start is not None and start > as_of.isoformat():
-        return "future"
-    return "current"
-
-
 def _src(dataset: Any, file: Any, record: Any) -> dict[str, str]:
     return {"dataset": dataset or "", "file": file or "", "record": record or ""}
 
@@ -563,7 +544,7 @@ def _flags(data: dict[str, Any]) -> list[str]:
 
 
 def _shipment_attrs(row: dict[str, Any]) -> dict[str, Any]:
-    attrs = {k: _iso(row.get(k)) for k in _NODE_FACTS["Shipment"] if row.get(k) is not None}
+    attrs = {k: dates.iso_if_date(row.get(k)) for k in _NODE_FACTS["Shipment"] if row.get(k) is not None}
     attrs["label"] = "Shipment"
     attrs["description"] = row.get("description") or row.get("description_en") or None
     if not attrs["description"]:
@@ -588,7 +569,7 @@ def _row_attrs(row: dict[str, Any]) -> dict[str, Any]:
         attrs = {"label": label, "name": row.get("name") or row.get("full") or row.get("program") or row["id"]}
         for k in _NODE_FACTS.get(label, ()):
             if row.get(k) is not None:
-                attrs[k] = _iso(row[k])
+                attrs[k] = dates.iso_if_date(row[k])
         attrs["flags"] = _flags({**row, **attrs})
     if label == "Sanction":
         attrs["flags"] = ["sanctioned"]
@@ -607,9 +588,10 @@ def _entity_attrs(ent: Entity) -> dict[str, Any]:
 
 def _edge_attrs(row: dict[str, Any], as_of: dt.date | None) -> dict[str, Any]:
     """Edge attributes from a ``neighbourhood`` row."""
-    start, end = _iso(row["start_date"]), _iso(row["end_date"])
+    start, end = dates.iso(row["start_date"]), dates.iso(row["end_date"])
+    status = dates.status(start, end, as_of or dt.date.today(), row["role"])
     attrs = {"type": row["type"], "role": row["role"], "share": row["share"], "start_date": start,
-             "end_date": end, "status": _status(start, end, as_of or dt.date.today()),
+             "end_date": end, "status": status if (start or end or status == "former") else None,
              "sources": [_src(row["dataset"], row["source_file"], row["record"])]}
     if row["type"] == "SAME_AS":
         attrs.update(score=row["score"], method=row["method"], judgement=row["judgement"],

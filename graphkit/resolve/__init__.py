@@ -19,12 +19,12 @@ replaces every earlier decision of this module; judgements are re-applied each t
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from graphkit import dates
 from graphkit.errors import NotFound, ResolutionError
 from graphkit.identifiers import by_scheme, conflicts, describe_conflict, is_registry_id, shared
 from graphkit.model import Provenance, Rel, now_iso
@@ -61,12 +61,6 @@ class ResolveReport:
     decisions: list[Candidate] = field(default_factory=list)
 
 
-def _iso(v: Any) -> str | None:
-    if v is None:
-        return None
-    return v.isoformat() if isinstance(v, dt.date) else str(v)[:10]
-
-
 def _numbers(node_id: str, registry_ids: list[str] | None) -> list[str]:
     """A record's registry numbers, the one its node is keyed by included (a firm keyed
     ``ru-inn:…`` carries that INN whatever its ``registry_ids`` say)."""
@@ -81,7 +75,7 @@ def load_records(store: Store) -> dict[str, list[Record]]:
     companies = [Record(r["id"], "Company", list(r["names"] or []) + list(r["previous_names"] or []),
                         r["country"], None, _numbers(r["id"], r["registry_ids"]), r["legal_form"])
                  for r in store.run("resolve_companies")]
-    people = [Record(r["id"], "Person", list(r["names"] or []), r["country"], _iso(r["birth_date"]),
+    people = [Record(r["id"], "Person", list(r["names"] or []), r["country"], dates.iso(r["birth_date"]),
                      _numbers(r["id"], r["registry_ids"]))
               for r in store.run("resolve_people")]
     by_id = {r.id: r for r in companies}
