@@ -82,3 +82,36 @@ def get_query(name: str) -> Query:
         return library()[name]
     except KeyError:
         raise QueryError(f"no query {name!r} in cypher/ (have {', '.join(library())})", name) from None
+
+
+# ---- queries written from the model ---------------------------------------------------------
+
+def nodes_by_id_text() -> str:
+    """``cypher/nodes_by_id.cypher``: its column list is the model's ``shown_columns``, so a
+    property a report shows is added in ``model.yml`` only (then run ``python -m graphkit.queries``)."""
+    from graphkit.model import get_model
+
+    cols = ["n.id AS id", "labels(n)[0] AS label"] + [f"n.{c} AS {c}" for c in get_model().shown_columns()]
+    lines, line = [], "RETURN"
+    for col in cols:
+        if len(line) + len(col) + 2 > 100:
+            lines.append(line + ",")
+            line = "      "
+        line += (" " if line in ("RETURN", "      ") else ", ") + col
+    lines.append(line)
+    return ("// Nodes of any label whose id is one of $ids, with what a report shows about them.\n"
+            "//\n"
+            "// Written from graphkit/model.yml (captions, report_columns, each label's facts) by\n"
+            "// `python -m graphkit.queries`; a test checks that this file is up to date.\n"
+            "// :param ids: list of internal ids\n"
+            "MATCH (n)\n"
+            "WHERE n.id IN $ids\n" + "\n".join(lines) + "\n")
+
+
+GENERATED = {"nodes_by_id": nodes_by_id_text}
+
+
+if __name__ == "__main__":
+    for _name, _text in GENERATED.items():
+        (cypher_dir() / f"{_name}.cypher").write_text(_text(), encoding="utf-8")
+        print(f"wrote cypher/{_name}.cypher")

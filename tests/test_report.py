@@ -375,3 +375,14 @@ def test_a_former_director_without_dates_is_former_in_reports_as_in_find_links(s
     g = neighbourhood(store, "ru-inn:7700000404", hops=1)
     (role,) = [d for _, _, d in g.edges(data=True) if d["type"] == "OFFICER_OF"]
     assert role["status"] is None
+
+
+def test_nodes_by_id_lists_what_the_model_says_a_report_shows():
+    from graphkit.model import get_model
+    from graphkit.queries import cypher_dir, nodes_by_id_text
+
+    text = (cypher_dir() / "nodes_by_id.cypher").read_text(encoding="utf-8")
+    assert text == nodes_by_id_text(), "run `python -m graphkit.queries` after editing model.yml"
+    for node in get_model().nodes.values():
+        for prop in (node.caption, *node.facts):
+            assert f"n.{prop} AS {prop}" in text

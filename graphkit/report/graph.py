@@ -45,13 +45,6 @@ PATH_TYPES = ("OFFICER_OF", "OWNS", "REGISTERED_AT", "SHIPPED", "SHIPPED_TO", "S
 CHUNK = 5_000
 DEFAULT_MAX_NODES = 20_000  # before aggregation; customs lines count
 _LIST_ATTRS = ("flags", "sources", "registry_ids", "datasets", "members", "names", "evidence", "kinds")
-_NODE_FACTS = {
-    "Company": ("incorporation_date", "dissolution_date"),
-    "Person": ("birth_date",),
-    "Shipment": ("declaration_number", "direction", "date", "period", "aggregated", "hs_code", "hs6",
-                 "description", "quantity", "unit", "value_usd", "origin_country", "destination_country"),
-    "Sanction": ("authority", "program", "listing_date"),
-}
 
 
 # --------------------------------------------------------------------------------------------
@@ -342,7 +335,8 @@ def edge_text(d: dict[str, Any]) -> str:
         score = f", score {d['score']:.2f}" if d.get("score") is not None else ""
         judgement = d.get("judgement")
         return f"same as{score}" + (f" ({judgement})" if judgement and judgement not in JOINING else "")
-    text = d.get("role") or _TYPE_WORDS.get(type_, type_.lower())
+    rel = get_model().relationships.get(type_)
+    text = d.get("role") or (rel.display.get("word") if rel else None) or type_.lower()
     if d.get("share") is not None:
         text += f" {d['share']:g}%"
     if d.get("start_date") or d.get("end_date"):
@@ -364,9 +358,6 @@ def node_text(g: nx.MultiDiGraph, node: str) -> str:
     return f"{name} ({d['country']})" if d.get("country") else str(name)
 
 
-_TYPE_WORDS = {"OFFICER_OF": "officer", "OWNS": "owner", "REGISTERED_AT": "registered at",
-               "SHIPPED": "shipped", "SHIPPED_TO": "shipped to", "DECLARED": "declared",
-               "SANCTIONED": "sanctioned"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -544,7 +535,7 @@ def _flags(data: dict[str, Any]) -> list[str]:
 
 
 def _shipment_attrs(row: dict[str, Any]) -> dict[str, Any]:
-    attrs = {k: dates.iso_if_date(row.get(k)) for k in _NODE_FACTS["Shipment"] if row.get(k) is not None}
+    attrs = {k: dates.iso_if_date(row.get(k)) for k in get_model().node("Shipment").facts if row.get(k) is not None}
     attrs["label"] = "Shipment"
     attrs["description"] = row.get("description") or row.get("description_en") or None
     if not attrs["description"]:
@@ -567,7 +558,7 @@ def _row_attrs(row: dict[str, Any]) -> dict[str, Any]:
         attrs = _shipment_attrs({**row, "description": row.get("description_en") or row.get("description")})
     else:
         attrs = {"label": label, "name": row.get("name") or row.get("full") or row.get("program") or row["id"]}
-        for k in _NODE_FACTS.get(label, ()):
+        for k in get_model().nodes[label].facts if label in get_model().nodes else ():
             if row.get(k) is not None:
                 attrs[k] = dates.iso_if_date(row[k])
         attrs["flags"] = _flags({**row, **attrs})
