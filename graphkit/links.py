@@ -30,6 +30,7 @@ from graphkit import dates
 from graphkit import normalize as nz
 from graphkit.errors import NotFound
 from graphkit.identifiers import candidates_for
+from graphkit.model import source_of
 from graphkit.resolve.clusters import CHUNK, Clusters
 from graphkit.store.base import Store
 
@@ -286,7 +287,7 @@ def _shared_address(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
             entry["a_roles"].add(r["role"] or "")
             entry["b_roles"].add(o["role"] or "")
             for x in (r, o):
-                src = _src(x, "")
+                src = source_of(x)
                 entry["sources"].add((src["dataset"], src["file"], src["record"]))
     for (key, via_id), entry in sorted(entries.items()):
         yield key, Evidence(
@@ -348,7 +349,7 @@ def _direct_control(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
             "direct_control", None,
             {"holder": who.lower(), "type": r["type"], "role": r["role"], "share": r["share"],
              "start_date": dates.iso(r["start"]), "end_date": dates.iso(r["end_date"]), "status": status},
-            [_src(r, "")],
+            [source_of(r)],
             f"{who} is {status} {r['role'] or r['type'].lower()}{share} of {other}"
             + dates.span(r["start"], r["end_date"]))
 
@@ -408,12 +409,6 @@ def _links(s: Search) -> list[Link]:
                                  link.a.name or "", link.b.name or ""))
     return links
 
-def _src(r: dict[str, Any], prefix: str) -> dict[str, str]:
-    file_key = f"{prefix}file" if f"{prefix}file" in r else f"{prefix}source_file"
-    return {"dataset": r.get(f"{prefix}dataset") or "", "file": r.get(file_key) or "",
-            "record": r.get(f"{prefix}record") or ""}
-
-
 def _timing(start: Any, end: Any, ship_dates: list[dt.date] | None) -> str | None:
     """Where a role stood when the goods moved: held, ended before, or began after."""
     if not ship_dates:
@@ -459,7 +454,7 @@ def _role_evidence(kind: str, r: dict[str, Any], clusters: Clusters, as_of: dt.d
         parts.append(f"{status}{role}{share} of {firm}{when}{timing}")
     name = r["via_name"] if r["via2_id"] == r["via_id"] else f"{r['via_name']} = {r['via2_name']}"
     summary = f"{name}: " + "; ".join(parts)
-    return Evidence(kind, via, sides, [_src(r, "a_"), _src(r, "b_")], summary)
+    return Evidence(kind, via, sides, [source_of(r, "a_"), source_of(r, "b_")], summary)
 
 
 def _shipment_evidence(r: dict[str, Any], direction: str) -> Evidence:
@@ -477,5 +472,5 @@ def _shipment_evidence(r: dict[str, Any], direction: str) -> Evidence:
               "importer_role": r["b_role"] if direction == "out" else r["a_role"]}
     decl = f"declaration {r['declaration_number']}: " if r["declaration_number"] else ""
     return Evidence("shipment", None, detail,
-                    [{"dataset": r["dataset"] or "", "file": r["source_file"] or "", "record": r["record"] or ""}],
+                    [source_of(r)],
                     f"{arrow} {decl}" + ", ".join(bits))

@@ -171,6 +171,30 @@ class Provenance:
         return f"{self.dataset}|{self.file}|{self.record}"
 
 
+# A source as find-links, reports and their JSON show it: {"dataset", "file", "record"}, each
+# text ("" when unknown), from a relationship's properties or a node's ``records`` entry.
+
+def source(dataset: Any, file: Any, record: Any) -> dict[str, str]:
+    return {"dataset": dataset or "", "file": file or "", "record": record or ""}
+
+
+def source_of(row: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """The source in a query row's ``{prefix}dataset``, ``{prefix}file`` (or ``source_file``)
+    and ``{prefix}record`` columns."""
+    file = row.get(f"{prefix}file", row.get(f"{prefix}source_file"))
+    return source(row.get(f"{prefix}dataset"), file, row.get(f"{prefix}record"))
+
+
+def source_from_ref(ref: str) -> dict[str, str]:
+    """The source of a node's ``records`` entry, ``"dataset|file|record"`` (``Provenance.ref``)."""
+    return source(*(ref.split("|", 2) + ["", ""])[:3])
+
+
+def sources_text(sources: Iterable[dict[str, str]]) -> str:
+    """Sources as one line of text: ``dataset:file#record; ...``."""
+    return "; ".join(f"{s['dataset']}:{s['file']}#{s['record']}" for s in sources)
+
+
 @dataclass
 class Node:
     label: str

@@ -15,6 +15,7 @@ from typing import Any
 from graphkit.links import Link
 from graphkit.load import LoadReport
 from graphkit.mapping import safe_cell
+from graphkit.model import sources_text
 from graphkit.store.base import Counts
 
 FORMATS = ("table", "json", "csv")
@@ -36,8 +37,6 @@ def _csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
     return buf.getvalue()
 
 
-def _src_text(sources: list[dict[str, str]]) -> str:
-    return "; ".join(f"{s['dataset']}:{s['file']}#{s['record']}" for s in sources)
 
 
 def links(links: list[Link], fmt: str) -> str:
@@ -51,7 +50,7 @@ def links(links: list[Link], fmt: str) -> str:
                     "a_id": link.a.id, "a_name": link.a.name, "a_registry_ids": " ".join(link.a.registry_ids),
                     "b_id": link.b.id, "b_name": link.b.name, "b_registry_ids": " ".join(link.b.registry_ids),
                     "kind": ev.kind, "via_id": (ev.via or {}).get("id"), "via_name": (ev.via or {}).get("name"),
-                    "summary": ev.summary, "sources": _src_text(ev.sources)})
+                    "summary": ev.summary, "sources": sources_text(ev.sources)})
         return _csv(rows, LINK_CSV_COLUMNS)
     if not links:
         return "No links found.\n"
@@ -66,7 +65,7 @@ def links(links: list[Link], fmt: str) -> str:
                 res = ev.via["resolution"]
                 out.append(f"       resolved as one ({res['method']}, {res['judgement']}, score "
                            f"{res['score']}): {res['explanation']}")
-            out.append(f"       source: {_src_text(ev.sources)}")
+            out.append(f"       source: {sources_text(ev.sources)}")
         out.append("")
     return "\n".join(out) + "\n"
 

@@ -19,6 +19,7 @@ import click
 from graphkit.cli_options import StoreTarget, format_option, open_store, store_options
 from graphkit.links import KINDS
 from graphkit.mapping import safe_cell
+from graphkit.model import sources_text
 from graphkit.report import (
     DEFAULT_AGGREGATE_ABOVE,
     PathResult,
@@ -116,7 +117,7 @@ def format_paths(result: PathResult, fmt: str) -> str:
         for i, p in enumerate(result.paths, 1):
             for row in _path_dict(result, i, p)["steps"]:
                 row = {**row, "path": i, "from_name": node_text(g, row["from_id"]),
-                       "to_name": node_text(g, row["to_id"]), "sources": _src_text(row["sources"])}
+                       "to_name": node_text(g, row["to_id"]), "sources": sources_text(row["sources"])}
                 writer.writerow([safe_cell(row.get(c)) for c in PATH_CSV_COLUMNS])
         return buf.getvalue()
     a = ", ".join(node_text(g, n) for n in result.a)
@@ -131,7 +132,7 @@ def format_paths(result: PathResult, fmt: str) -> str:
         for step in result.steps(p):
             for start, end, d in step:
                 out.append(f"     {node_text(g, start)} -> {node_text(g, end)}: {edge_text(d)}; "
-                           f"source: {_src_text(d.get('sources', [])) or 'none recorded'}")
+                           f"source: {sources_text(d.get('sources', [])) or 'none recorded'}")
         out.append("")
     return "\n".join(out)
 
@@ -150,5 +151,3 @@ def _path_dict(result: PathResult, number: int, p: list[str]) -> dict[str, Any]:
     return {"path": number, "length": len(p) - 1, "nodes": nodes, "steps": steps}
 
 
-def _src_text(sources: list[dict[str, str]]) -> str:
-    return "; ".join(f"{s['dataset']}:{s['file']}#{s['record']}" for s in sources)

@@ -35,7 +35,7 @@ import networkx as nx
 
 from graphkit import dates
 from graphkit.links import Entity, Link
-from graphkit.model import get_model
+from graphkit.model import get_model, source_from_ref, source_of
 from graphkit.resolve.clusters import JOINING, Clusters
 from graphkit.store.base import Store
 
@@ -513,18 +513,6 @@ def _fill_nodes(store: Store, g: nx.MultiDiGraph, ids: Iterable[str]) -> None:
             _add_node(g, row["id"], _row_attrs(row))
 
 
-def _src(dataset: Any, file: Any, record: Any) -> dict[str, str]:
-    return {"dataset": dataset or "", "file": file or "", "record": record or ""}
-
-
-def _records(records: Iterable[str] | None) -> list[dict[str, str]]:
-    out = []
-    for rec in records or []:
-        parts = (rec.split("|", 2) + ["", ""])[:3]
-        out.append(_src(*parts))
-    return out
-
-
 def _flags(data: dict[str, Any]) -> list[str]:
     flags = []
     if data.get("sanctioned") or any(str(t).startswith("sanction") for t in data.get("topics") or []):
@@ -567,7 +555,7 @@ def _row_attrs(row: dict[str, Any]) -> dict[str, Any]:
     attrs.update({
         "country": row.get("country"), "registry_ids": list(row.get("registry_ids") or []),
         "names": [n for n in row.get("names") or [] if n != attrs["name"]],
-        "datasets": list(row.get("datasets") or []), "sources": _records(row.get("records")),
+        "datasets": list(row.get("datasets") or []), "sources": [source_from_ref(r) for r in row.get("records") or []],
         "last_loaded": row.get("last_loaded")})
     return {k: v for k, v in attrs.items() if v is not None}
 
@@ -583,7 +571,7 @@ def _edge_attrs(row: dict[str, Any], as_of: dt.date | None) -> dict[str, Any]:
     status = dates.status(start, end, as_of or dt.date.today(), row["role"])
     attrs = {"type": row["type"], "role": row["role"], "share": row["share"], "start_date": start,
              "end_date": end, "status": status if (start or end or status == "former") else None,
-             "sources": [_src(row["dataset"], row["source_file"], row["record"])]}
+             "sources": [source_of(row)]}
     if row["type"] == "SAME_AS":
         attrs.update(score=row["score"], method=row["method"], judgement=row["judgement"],
                      explanation=row["explanation"])
@@ -630,8 +618,7 @@ def _add_edge(g: nx.MultiDiGraph, u: str, v: str, attrs: dict[str, Any]) -> str:
 def _add_same_as(g: nx.MultiDiGraph, a: str, b: str, decision: dict[str, Any]) -> None:
     _add_edge(g, a, b, {"type": "SAME_AS", "score": decision.get("score"), "method": decision.get("method"),
                         "judgement": decision.get("judgement"), "explanation": decision.get("explanation"),
-                        "sources": [_src(decision.get("dataset"), decision.get("source_file"),
-                                         decision.get("record"))] if decision.get("dataset") else []})
+                        "sources": [source_of(decision)] if decision.get("dataset") else []})
 
 
 def _merge_attrs(into: dict[str, Any], new: dict[str, Any]) -> None:

@@ -32,7 +32,7 @@ from pyvis.network import Network
 
 from graphkit.errors import GraphkitError
 from graphkit.links import Link
-from graphkit.model import get_model
+from graphkit.model import get_model, sources_text
 from graphkit.report.graph import PathResult, centrality, components, data_dates, edge_text, sources
 
 VIS_VERSION = "9.1.2"  # the vis-network build shipped in pyvis/lib/
@@ -354,7 +354,7 @@ def _links_section(links: list[Link]) -> str:
                    f"{'s' if len(link.evidence) != 1 else ''} of evidence. A: <code>{e(link.a.id)}</code>, "
                    f"B: <code>{e(link.b.id)}</code></p><ul>")
         for ev in link.evidence:
-            srcs = "; ".join(f"{s['dataset']}: {s['file']} #{s['record']}" for s in ev.sources)
+            srcs = sources_text(ev.sources)
             res = ""
             if ev.via and ev.via.get("resolution"):
                 r = ev.via["resolution"]
