@@ -42,6 +42,15 @@ def default_db_path() -> Path:
     return Path(os.environ.get("GRAPHKIT_DB") or DEFAULT_DB)
 
 
+def _rows(result: Any) -> list[dict[str, Any]]:
+    """A LadybugDB query result as a list of dicts."""
+    columns = result.get_column_names()
+    rows = []
+    while result.has_next():
+        rows.append(dict(zip(columns, result.get_next(), strict=True)))
+    return rows
+
+
 def _arrow(columns: dict[str, str], rows: list[dict[str, Any]], prefix: str = "") -> pa.Table:
     return pa.table({prefix + col: arrow_column([r.get(col) for r in rows], typ)
                      for col, typ in columns.items()})
@@ -157,11 +166,7 @@ class EmbeddedStore(Store):
             result = self.conn.execute(text, params or {})
         except RuntimeError as exc:
             raise StoreError(f"query {name or text[:40]!r} failed: {exc}") from None
-        rows = []
-        columns = result.get_column_names()
-        while result.has_next():
-            rows.append(dict(zip(columns, result.get_next(), strict=True)))
-        return rows
+        return _rows(result)
 
     def _scan(self, text: str, table: pa.Table, name: str) -> list[dict[str, Any]]:
         """Run ``text`` with the Arrow table bound as ``batch`` (LOAD FROM batch / COPY FROM batch)."""
@@ -173,11 +178,7 @@ class EmbeddedStore(Store):
                 raise StoreError(f"{name}: the embedded store ran out of memory for this load (its buffer "
                                  "pool); set GRAPHKIT_BUFFER_POOL_MB higher, or load the file in parts") from None
             raise StoreError(f"{name} failed: {exc}") from None
-        rows = []
-        columns = result.get_column_names()
-        while result.has_next():
-            rows.append(dict(zip(columns, result.get_next(), strict=True)))
-        return rows
+        return _rows(result)
 
     # ---- primitives ----------------------------------------------------------------------
 
