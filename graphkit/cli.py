@@ -24,7 +24,7 @@ from graphkit.cli_options import (
 from graphkit.errors import GraphkitError, InvalidData
 from graphkit.links import KINDS
 from graphkit.mapping import available_mappings
-from graphkit.report.commands import path, viz
+from graphkit.report_commands import path, viz
 
 MAX_PROBLEMS_SHOWN = 50
 

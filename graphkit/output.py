@@ -10,13 +10,15 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from graphkit.links import Link
-from graphkit.load import LoadReport
-from graphkit.mapping import safe_cell
 from graphkit.model import sources_text
-from graphkit.store.base import Counts
+
+if TYPE_CHECKING:  # imported for types only: formatting stays cheap to import (graphkit --help)
+    from graphkit.links import Link
+    from graphkit.load import LoadReport
+    from graphkit.report import PathResult
+    from graphkit.store.base import Counts
 
 FORMATS = ("table", "json", "csv")
 
@@ -29,6 +31,8 @@ def _json(obj: Any) -> str:
 
 
 def _csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
+    from graphkit.mapping import safe_cell
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
@@ -166,3 +170,55 @@ def clusters(rows: list[dict[str, Any]], fmt: str) -> str:
         for m in c["members"]:
             out.append(f"   {m['id']}: {m['name']} [{', '.join(m['registry_ids'])}] from {', '.join(m['datasets'])}")
     return "\n".join(out) + "\n"
+
+
+# ---- paths (graphkit path) -----------------------------------------------------------------
+
+PATH_CSV_COLUMNS = ["path", "step", "from_id", "from_name", "type", "role", "share", "start_date", "end_date",
+                    "status", "score", "judgement", "to_id", "to_name", "sources"]
+
+
+def paths(result: PathResult, fmt: str) -> str:
+    """Paths as text (one numbered line per path, sources beneath), JSON lines (one object per
+    path) or CSV (one row per relationship on a path)."""
+    from graphkit.report.graph import edge_text, node_text
+
+    g = result.graph
+    if fmt == "json":
+        return "".join(_json(_path_dict(result, i, p)) + "\n" for i, p in enumerate(result.paths, 1))
+    if fmt == "csv":
+        return _csv(({**row, "path": i, "from_name": node_text(g, row["from_id"]),
+                      "to_name": node_text(g, row["to_id"]), "sources": sources_text(row["sources"])}
+                     for i, p in enumerate(result.paths, 1) for row in _path_dict(result, i, p)["steps"]),
+                    PATH_CSV_COLUMNS)
+    a = ", ".join(node_text(g, n) for n in result.a)
+    b = ", ".join(node_text(g, n) for n in result.b)
+    if not result.paths:
+        return f"No path of at most {result.max_hops} relationships between {a} and {b}.\n"
+    length = len(result.paths[0]) - 1
+    more = f" (first {len(result.paths)}; there are more)" if result.truncated else ""
+    out = [f"{len(result.paths)} shortest path(s) of {length} relationship(s) between {a} and {b}{more}:", ""]
+    for i, p in enumerate(result.paths, 1):
+        out.append(f"{i}. {result.describe(p)}")
+        for step in result.steps(p):
+            for start, end, d in step:
+                out.append(f"     {node_text(g, start)} -> {node_text(g, end)}: {edge_text(d)}; "
+                           f"source: {sources_text(d.get('sources', [])) or 'none recorded'}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _path_dict(result: PathResult, number: int, p: list[str]) -> dict[str, Any]:
+    g = result.graph
+    nodes = [{"id": n, "label": g.nodes[n].get("label"), "name": g.nodes[n].get("name"),
+              "country": g.nodes[n].get("country")} for n in p]
+    steps = []
+    for i, step in enumerate(result.steps(p), 1):
+        for start, end, d in step:
+            steps.append({"step": i, "from_id": start, "to_id": end, "type": d["type"], "role": d.get("role"),
+                          "share": d.get("share"), "start_date": d.get("start_date"),
+                          "end_date": d.get("end_date"), "status": d.get("status"), "score": d.get("score"),
+                          "judgement": d.get("judgement"), "sources": d.get("sources", [])})
+    return {"path": number, "length": len(p) - 1, "nodes": nodes, "steps": steps}
+
+
