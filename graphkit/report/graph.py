@@ -545,8 +545,9 @@ def _row_attrs(row: dict[str, Any]) -> dict[str, Any]:
     if label == "Shipment":
         attrs = _shipment_attrs({**row, "description": row.get("description_en") or row.get("description")})
     else:
-        attrs = {"label": label, "name": row.get("name") or row.get("full") or row.get("program") or row["id"]}
-        for k in get_model().nodes[label].facts if label in get_model().nodes else ():
+        node_type = get_model().nodes.get(label)
+        attrs = {"label": label, "name": row.get(node_type.caption if node_type else "name") or row["id"]}
+        for k in node_type.facts if node_type else ():
             if row.get(k) is not None:
                 attrs[k] = dates.iso_if_date(row[k])
         attrs["flags"] = _flags({**row, **attrs})

@@ -418,10 +418,7 @@ def _describe(r: Record) -> str:
 
 def pending(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
     """Candidates waiting for review, strongest first."""
-    rows = store.execute(
-        "MATCH (a)-[s:SAME_AS]->(b) WHERE s.judgement = 'pending' "
-        "RETURN a.id AS a_id, a.name AS a_name, b.id AS b_id, b.name AS b_name, s.score AS score, "
-        "s.explanation AS explanation ORDER BY s.score DESC, a.id, b.id", name="pending review")
+    rows = store.run("same_as_pending")
     return rows[:limit] if limit else rows
 
 
