@@ -31,7 +31,7 @@ from graphkit import normalize as nz
 from graphkit.errors import NotFound
 from graphkit.identifiers import candidates_for
 from graphkit.model import source_of
-from graphkit.resolve.clusters import CHUNK, Clusters
+from graphkit.resolve.clusters import Clusters
 from graphkit.store.base import Store
 
 
@@ -113,10 +113,9 @@ def lookup(store: Store, query: str) -> list[Entity]:
 def _entities(store: Store, ids: Iterable[str], clusters: Clusters) -> dict[str, Entity]:
     ids = list(dict.fromkeys(ids))
     out: dict[str, Entity] = {}
-    for i in range(0, len(ids), CHUNK):
-        for r in store.run("entity_by_id", ids=ids[i:i + CHUNK]):
-            out[r["id"]] = Entity(r["id"], r["label"], r["name"], r["country"],
-                                  list(r["registry_ids"] or []), list(r["datasets"] or []))
+    for r in store.run_keyed("entity_by_id", ids):
+        out[r["id"]] = Entity(r["id"], r["label"], r["name"], r["country"],
+                              list(r["registry_ids"] or []), list(r["datasets"] or []))
     # a cluster is shown as its representative, carrying every member's ids and datasets
     merged: dict[str, Entity] = {}
     for node_id in ids:
@@ -169,9 +168,8 @@ class Search:
         self._memo: dict[str, Any] = {}
 
     def facts(self, query: str, ids: Iterable[str]) -> list[dict[str, Any]]:
-        """The rows of the one-hop query ``query`` for ``ids``, in batches of ``CHUNK``."""
-        todo = sorted(set(ids))
-        return [r for i in range(0, len(todo), CHUNK) for r in self.store.run(query, ids=todo[i:i + CHUNK])]
+        """The rows of the one-hop query ``query`` for ``ids`` (``Store.run_keyed``)."""
+        return self.store.run_keyed(query, ids)
 
     def once(self, build: Callable[[Search], Any]) -> Any:
         """``build(self)``, computed once per search (facts two kinds share)."""

@@ -44,11 +44,25 @@ class Query:
     summary: str
     params: dict[str, str]
 
-    def for_dialect(self, dialect: str) -> str:
+    def for_dialect(self, dialect: str, *, one_key: bool = False) -> str:
+        """The text in ``dialect``. ``one_key``: a query keyed by a batch of ids (written
+        ``UNWIND $ids AS k`` ... ``{id: k}``) rewritten for one id, ``$id`` (see ``keyed``)."""
         text = self.text
+        if one_key:
+            text = _ONE_KEY_UNWIND.sub("", text).replace("{id: k}", "{id: $id}")
         for pattern, repl in DIALECTS[dialect]:
             text = pattern.sub(repl, text)
         return text
+
+    @property
+    def keyed(self) -> bool:
+        """Whether the query looks nodes up by a batch of ids, ``UNWIND $ids AS k`` then
+        ``{id: k}`` in every branch: then a store may also run it one id at a time."""
+        unwinds = len(_ONE_KEY_UNWIND.findall(self.text))
+        return unwinds > 0 and unwinds == self.text.count("{id: k}")
+
+
+_ONE_KEY_UNWIND = re.compile(r"^UNWIND \$ids AS k\n", re.M)
 
 
 def cypher_dir() -> Path:

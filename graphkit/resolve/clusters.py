@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from graphkit.store.base import Store
 
 JOINING = ("auto", "accepted")  # SAME_AS judgements that make two records one entity
-CHUNK = 5_000  # ids per batched query
 
 
 class UnionFind:
@@ -110,10 +109,9 @@ class Clusters(UnionFind):
             self._walked.update(todo)
             reached: set[str] = set()
             for label in self._labels:
-                for i in range(0, len(todo), CHUNK):
-                    for r in self.store.run(f"same_as_of_{label.lower()}", ids=todo[i:i + CHUNK]):
-                        self.add({**r, "a_id": r["id"], "b_id": r["other_id"]})
-                        reached.add(r["other_id"])
+                for r in self.store.run_keyed(f"same_as_of_{label.lower()}", todo):
+                    self.add({**r, "a_id": r["id"], "b_id": r["other_id"]})
+                    reached.add(r["other_id"])
             todo = sorted(reached - self._walked)
 
     def members(self, x: str) -> list[str]:

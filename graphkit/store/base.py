@@ -141,12 +141,30 @@ class Store(ABC):
         values (dates as ``datetime.date``) on every store. The one way graphkit runs a named
         query: any failure raises QueryError naming it, as does a query this store cannot run
         (``queries.ONLY_ON``)."""
+        return self._run(query, params)
+
+    #: below this many ids, ``run_keyed`` looks each id up on its own (a store whose batched
+    #: look-up costs a scan sets it; 0 = always in batches)
+    one_key_below: int = 0
+    KEY_BATCH = 5_000
+
+    def run_keyed(self, query: str, ids: Iterable[str]) -> list[dict[str, Any]]:
+        """Run a query keyed by ``$ids`` (see ``Query.keyed``) for ``ids``: in batches of
+        ``KEY_BATCH``, or one id at a time where this store looks single ids up faster
+        (``one_key_below``). Rows as ``run`` gives them."""
+        todo = sorted(set(ids))
+        if len(todo) < self.one_key_below and get_query(query).keyed:
+            return [r for i in todo for r in self._run(query, {"id": i}, one_key=True)]
+        return [r for i in range(0, len(todo), self.KEY_BATCH)
+                for r in self._run(query, {"ids": todo[i:i + self.KEY_BATCH]})]
+
+    def _run(self, query: str, params: dict[str, Any], *, one_key: bool = False) -> list[dict[str, Any]]:
         q = get_query(query)
         only = ONLY_ON.get(query)
         if only is not None and only[0] != self.dialect:
             raise QueryError(f"query {query!r} runs on {only[0]} only: {only[1]}", query)
         try:
-            return self.execute(q.for_dialect(self.dialect), params, name=query)
+            return self.execute(q.for_dialect(self.dialect, one_key=one_key), params, name=query)
         except QueryError:
             raise
         except StoreError as exc:
