@@ -21,6 +21,7 @@ from graphkit.cli_options import (
     store_options,
 )
 from graphkit.errors import GraphkitError, InvalidData
+from graphkit.flag_commands import exposure, flags
 from graphkit.links import KINDS
 from graphkit.mapping import available_mappings
 from graphkit.report_commands import path, viz
@@ -298,6 +299,8 @@ def neo4j_status(workspace: Path) -> None:
 neo4j.add_command(guide_command, "guide")
 cli.add_command(viz)
 cli.add_command(path)
+cli.add_command(flags)
+cli.add_command(exposure)
 
 
 # ---- the one error boundary -----------------------------------------------------------------

@@ -233,6 +233,7 @@ def _build(file: str, line: int, data: dict[str, Any], index: dict[str, tuple[st
         if entity is None or entity[0] not in ("Person", "Company"):
             return RowResult(line, data, [], [], [], skipped="Sanction of an entity not in this file")
         props = {**base, "authority": _first(proxy, "authority"), "program": _first(proxy, "program"),
+                 "list": dataset,  # FtM names no list: the dataset it came in (e.g. opensanctions)
                  "reason": _first(proxy, "reason"), "country": (_first(proxy, "country") or None),
                  "listing_date": _date(proxy.get("listingDate", quiet=True)), "start_date": _date(proxy.get("startDate", quiet=True)),
                  "end_date": _date(proxy.get("endDate", quiet=True)), "source_url": _first(proxy, "sourceUrl")}

@@ -152,6 +152,12 @@ class Mapping:
     optional_columns: set[str]
     entities: dict[str, EntitySpec]
     relationships: list[RelSpec]
+    header: list[str] | None = None  # for files without a header row: the columns, in order
+    skip: SkipSpec | None = None  # rows read but not loaded on purpose (counted, written out)
+    derive: str | None = None  # a named row parser adding ``_``-columns (see DERIVERS)
+
+    def derived_columns(self) -> set[str]:
+        return set(DERIVERS[self.derive][2]) if self.derive else set()
 
     def columns(self) -> set[str]:
         """Every file column the mapping reads (pseudo-columns such as ``_line`` excluded)."""
@@ -162,10 +168,45 @@ class Mapping:
             cols |= r.columns()
         if self.record_id:
             cols.add(self.record_id)
-        return cols - PSEUDO_COLUMNS
+        if self.skip:
+            cols.add(self.skip.column)
+        if self.derive:
+            cols.update(DERIVERS[self.derive][1])
+        return cols - PSEUDO_COLUMNS - self.derived_columns()
 
     def required_columns(self) -> list[str]:
         return sorted(self.columns() - self.optional_columns)
+
+
+@dataclass
+class SkipSpec:
+    """``skip: {column: c, in: [...], reason: "..."}``: rows whose ``c`` is one of the values
+    are read and counted as skipped with the reason (written to the rejects file), not loaded."""
+
+    column: str
+    values: set[str]
+    reason: str
+
+
+# Row parsers a mapping may name with ``derive:``: name -> ("module:function", the columns it
+# reads, the columns it adds). The function takes the cleaned row and returns the added
+# columns (text or None); list
+# values are joined with "; " so a mapping reads them with ``split: ";"``. They live in the
+# module of their source, so this file holds no source-specific code.
+DERIVERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "ofac-sdn": ("graphkit.sanctions:sdn_row", ("sdn_type", "program", "remarks"), (
+        "_kind", "_aliases", "_previous_names", "_birth_date", "_nationality", "_country",
+        "_programs", "_ru_inn", "_ru_ogrn", "_kz_bin", "_lei", "_registry_ids")),
+}
+
+
+def _deriver(name: str) -> tuple[Callable[[dict[str, Any]], dict[str, str | None]], tuple[str, ...],
+                                 tuple[str, ...]]:
+    import importlib
+
+    target, reads, adds = DERIVERS[name]
+    module, func = target.split(":")
+    return getattr(importlib.import_module(module), func), reads, adds
 
 
 # --------------------------------------------------------------------------------------------
@@ -262,6 +303,21 @@ def parse_mapping(raw: dict[str, Any], path: Path) -> Mapping:
             when.get("column"), set(when["in"]) if "in" in when else None,
             set(when["not_in"]) if "not_in" in when else None,
         ))
+    header = raw.get("columns")
+    if raw.get("header", True) is False:
+        if not header or not all(isinstance(c, str) for c in header):
+            raise MappingError(f"{where}: header: false needs `columns:`, the list of column names in order")
+    elif header is not None:
+        raise MappingError(f"{where}: `columns:` names the columns of a file without a header; add header: false")
+    skip = None
+    if raw.get("skip") is not None:
+        sk = raw["skip"]
+        if not isinstance(sk, dict) or not sk.get("column") or not sk.get("in") or not sk.get("reason"):
+            raise MappingError(f"{where}: skip needs column, in (a list of values) and reason")
+        skip = SkipSpec(sk["column"], {str(v).lower() for v in sk["in"]}, str(sk["reason"]))
+    derive = raw.get("derive")
+    if derive is not None and derive not in DERIVERS:
+        raise MappingError(f"{where}: derive: unknown row parser {derive!r} (have {', '.join(DERIVERS)})")
     name = raw.get("name") or path.stem
     return Mapping(
         name=name, path=path, description=raw.get("description", ""), format=fmt,
@@ -269,7 +325,8 @@ def parse_mapping(raw: dict[str, Any], path: Path) -> Mapping:
         encoding=raw.get("encoding", "utf-8-sig"), delimiter=raw.get("delimiter", ","),
         date_formats=tuple(raw.get("date_formats") or ()),
         optional_columns=set(raw.get("optional_columns") or ()),
-        entities=entities, relationships=rels,
+        entities=entities, relationships=rels, header=list(header) if header else None, skip=skip,
+        derive=derive,
     )
 
 
@@ -336,13 +393,16 @@ def read_csv(path: Path, mapping: Mapping, *, loaded_at: str) -> Iterator[RowRes
             yield text
 
     reader = csv.reader(counted(), delimiter=mapping.delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InvalidData.single(path.name, None, None, "the file is empty") from None
-    except csv.Error as exc:
-        raise InvalidData.single(path.name, 1, None, f"unreadable CSV header: {exc}") from None
-    header = [h.strip() for h in header]
+    if mapping.header is not None:
+        header = list(mapping.header)  # a headerless layout: the mapping names the columns
+    else:
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise InvalidData.single(path.name, None, None, "the file is empty") from None
+        except csv.Error as exc:
+            raise InvalidData.single(path.name, 1, None, f"unreadable CSV header: {exc}") from None
+        header = [h.strip() for h in header]
     missing = [c for c in mapping.required_columns() if c not in header]
     if missing:
         raise InvalidData([Problem(path.name, 1, c, f"column missing from the header (mapping {mapping.name} needs it)")
@@ -368,9 +428,9 @@ def _rows(reader: Iterator[list[str]], header: list[str], line_box: list[int], b
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
+            where = "the header has" if builder.mapping.header is None else "the mapping names"
             yield RowResult(start, dict(zip(header, cells, strict=False)), [], [], [Problem(
-                name, start, None,
-                f"{len(cells)} cells where the header has {len(header)} columns")])
+                name, start, None, f"{len(cells)} cells where {where} {len(header)} columns")])
             continue
         row = dict(zip(header, cells, strict=True))
         yield builder.build(row, start)
@@ -397,7 +457,8 @@ class RecordBuilder:
         self.file = file
         self.loaded_at = loaded_at
         self.model = get_model()
-        self._columns = sorted(mapping.columns())
+        self._columns = sorted(mapping.columns() | mapping.derived_columns())
+        self._derive = _deriver(mapping.derive)[0] if mapping.derive else None
         self._typed_cache: dict[tuple[str, str], Any] = {}
         self._caches: list[dict[Any, Any]] = [self._typed_cache]  # emptied by close()
         self._entities = [(name, self._compile_entity(spec)) for name, spec in mapping.entities.items()]
@@ -416,6 +477,11 @@ class RecordBuilder:
         clean = _clean_cell
         cleaned = {c: (None if (v := row.get(c)) is None else clean(v)) for c in self._columns}
         row["_line"] = cleaned["_line"] = str(line)  # placeholders became None
+        skip = self.mapping.skip
+        if skip and (cleaned.get(skip.column) or "").lower() in skip.values:
+            return RowResult(line, row, [], [], [], skipped=skip.reason)
+        if self._derive is not None:
+            cleaned.update(self._derive(cleaned))
         record = cleaned.get(self.mapping.record_id) if self.mapping.record_id else None
         source = Provenance(self.mapping.dataset, self.file, record or f"line {line}")
         built: dict[str, Node] = {}

@@ -172,6 +172,109 @@ def clusters(rows: list[dict[str, Any]], fmt: str) -> str:
     return "\n".join(out) + "\n"
 
 
+# ---- red flags and exposure ------------------------------------------------------------------
+
+FLAG_CSV_COLUMNS = ["rank", "kind", "score", "title", "summary", "entities", "sources"]
+
+
+def flags(findings: list[Any], fmt: str) -> str:
+    """``graphkit flags``: findings (``graphkit.flags.Finding``) ranked, with evidence."""
+    if fmt == "json":
+        return "".join(_json({"rank": i, **f.as_dict()}) + "\n" for i, f in enumerate(findings, 1))
+    if fmt == "csv":
+        return _csv(({"rank": i, "kind": f.kind, "score": f.score, "title": f.title, "summary": f.summary,
+                      "entities": "; ".join(f"{e.get('role')}: {e.get('name') or e.get('country') or e.get('id')}"
+                                            for e in f.entities),
+                      "sources": sources_text(f.sources)} for i, f in enumerate(findings, 1)), FLAG_CSV_COLUMNS)
+    if not findings:
+        return "No red flags found.\n"
+    out = []
+    for i, f in enumerate(findings, 1):
+        out.append(f"{i}. [{f.kind}] score {f.score:g}: {f.title}")
+        out.append(f"   {f.summary}")
+        shown = f.sources[:5]
+        out.append(f"   sources: {sources_text(shown)}" + (f" (+{len(f.sources) - 5} more)" if len(f.sources) > 5 else ""))
+    return "\n".join(out) + "\n"
+
+
+EXPOSURE_CSV_COLUMNS = ["entity_id", "entity_name", "as_of", "blocked_by_ownership", "aggregate_share", "kind",
+                        "party_id", "party_name", "hops", "path", "sources"]
+
+
+def _step_text(step: dict[str, Any]) -> str:
+    """One step of an exposure or ownership path, said the way the relationship runs."""
+    a = step["from"].get("name") or step["from"]["id"]
+    b = step["to"].get("name") or step["to"]["id"]
+    if step.get("kind") == "trade":
+        value = f", USD {step['value_usd']:,.0f}" if step.get("value_usd") is not None else ""
+        verb = "sold to" if step["type"] == "SHIPPED" else "bought from"
+        return f"{a} {verb} {b} ({step.get('date') or '?'}, HS {step.get('hs_code') or '?'}{value})"
+    share = f" {step['share']:g}%" if step.get("share") is not None else ""
+    when = (f" ({step.get('start_date') or '?'} to {step.get('end_date') or 'present'})"
+            if step.get("start_date") or step.get("end_date") else "")
+    role = (step.get("role") or step.get("type") or "").lower()
+    if step.get("kind") == "holder":  # the next entity holds a role in or shares of this one
+        return f"{b} is {role}{share} of {a}{when}"
+    if step.get("kind") == "holding":
+        return f"{a} is {role}{share} of {b}{when}"
+    unknown = " (share not given)" if step.get("share") is None else ""
+    return f"{a} is {role}{share}{unknown} of {b}{when}"  # an ownership path runs owner -> firm
+
+
+def exposure(results: list[dict[str, Any]], fmt: str) -> str:
+    """``graphkit exposure``: the 50 % rule and the paths to sanctioned parties."""
+    if fmt == "json":
+        return "".join(_json(r) + "\n" for r in results)
+    if fmt == "csv":
+        rows = []
+        for r in results:
+            base = {"entity_id": r["entity"]["id"], "entity_name": r["entity"]["name"], "as_of": r["as_of"],
+                    "blocked_by_ownership": r["blocked_by_ownership"], "aggregate_share": r["aggregate_share"]}
+            for p in r["ownership_paths"]:
+                rows.append({**base, "kind": "ownership", "party_id": p[0]["from"]["id"],
+                             "party_name": p[0]["from"]["name"], "hops": len(p),
+                             "path": " | ".join(_step_text(s) for s in p),
+                             "sources": sources_text([s["source"] for s in p])})
+            for e in r["exposures"]:
+                for p in e["paths"]:
+                    rows.append({**base, "kind": "linked", "party_id": e["party"]["id"],
+                                 "party_name": e["party"]["name"], "hops": e["hops"],
+                                 "path": " | ".join(_step_text(s) for s in p),
+                                 "sources": sources_text([s["source"] for s in p])})
+            if not r["ownership_paths"] and not r["exposures"]:
+                rows.append(base)
+        return _csv(rows, EXPOSURE_CSV_COLUMNS)
+    out = []
+    for r in results:
+        ent = r["entity"]
+        out.append(f"{ent['name']} ({ent['id']}) as of {r['as_of']}")
+        listed = ", ".join(f"{x['authority'] or '?'} {x['list'] or ''} {x['program'] or ''}".strip()
+                           for x in r["listings"])
+        out.append(f"  listed: {listed or 'no'}")
+        b = r["blocked_by_ownership"]
+        if b is True:
+            out.append(f"  blocked by ownership: yes ({r['aggregate_share']:g}% held by blocked parties; "
+                       f"threshold {r['threshold']:g}%)")
+        elif b is False:
+            out.append(f"  blocked by ownership: no ({r['aggregate_share']:g}% held by blocked parties)")
+        elif b == "unknown":
+            out.append(f"  blocked by ownership: unknown ({r['known_share']:g}% known; {r['unknown_stakes']} "
+                       "stake(s) of blocked or possibly blocked owners without a share)")
+        for p in r["ownership_paths"]:
+            chain = p[-1].get("chain_share")
+            out.append("    - " + " | ".join(_step_text(s) for s in p)
+                       + (f" (chain {chain:g}%)" if chain is not None and len(p) > 1 else "")
+                       + f"  [{sources_text([s['source'] for s in p])}]")
+        if r["exposures"]:
+            out.append(f"  linked sanctioned parties (up to {r['hops']} hops):")
+        for e in r["exposures"]:
+            out.append(f"    * {e['party']['name']} ({e['party']['id']}), {e['hops']} hop(s)")
+            for p in e["paths"]:
+                out.append("      - " + " | ".join(_step_text(s) for s in p)
+                           + f"  [{sources_text([s['source'] for s in p])}]")
+    return "\n".join(out) + "\n"
+
+
 # ---- paths (graphkit path) -----------------------------------------------------------------
 
 PATH_CSV_COLUMNS = ["path", "step", "from_id", "from_name", "type", "role", "share", "start_date", "end_date",

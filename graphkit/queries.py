@@ -34,6 +34,10 @@ DIALECTS: dict[str, list[tuple[re.Pattern[str], str]]] = {
 ONLY_ON: dict[str, tuple[str, str]] = {
     "browser_find_links": ("neo4j", "LadybugDB cannot put paths of different shapes in one column; "
                                     "graphkit find-links answers the same question on every store"),
+    "browser_transshipment": ("neo4j", "LadybugDB reads duration({days: ...}) differently; graphkit "
+                                       "flags answers on every store"),
+    "browser_blocked_owners": ("neo4j", "LadybugDB cannot read the relationships of a variable-length "
+                                        "path this way; graphkit exposure answers on every store"),
 }
 
 

@@ -25,7 +25,9 @@ DEMO_FILES = [
     ("customs_kz_export.csv", "kz-export", "demo-customs-kz-export"),
     ("customs_ru_import.csv", "ru-import", "demo-customs-ru-import"),
     ("press_ftm.jsonl", "ftm", "demo-press-notes"),
+    ("sdn_demo.csv", "ofac-sdn", "demo-ofac-sdn"),
 ]
+WATCHLIST = "watchlist.csv"  # an example user watch list (graphkit flags --watchlist)
 
 
 def data_dir() -> Path:

@@ -27,8 +27,6 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import networkx as nx
@@ -51,16 +49,11 @@ _LIST_ATTRS = ("flags", "sources", "registry_ids", "datasets", "members", "names
 # The Common High Priority List
 
 
-@cache
 def chpl_tiers() -> dict[str, str]:
-    """HS-6 code -> CHPL tier, from ``report/chpl_hs6.txt`` (its header names the source)."""
-    text = resources.files("graphkit.report").joinpath("chpl_hs6.txt").read_text(encoding="utf-8")
-    out = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#") and not line.startswith("hs6,"):
-            code, tier = line.split(",")
-            out[code.strip()] = tier.strip()
-    return out
+    """HS-6 code -> CHPL tier: the built-in watch list (``graphkit.watchlists``)."""
+    from graphkit.watchlists import chpl_tiers as tiers
+
+    return tiers()
 
 
 # --------------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ EXAMPLES: dict[str, str] = {
     "key": "'aspan arba'",
     "name": "'Aspan Arba'",
     "types": "['OFFICER_OF', 'OWNS', 'SAME_AS']",
+    "window_days": "180",
 }
 """A Cypher value per parameter name, from the demo (``graphkit demo``): Aspan Arba's records.
 Used when the ``// :param`` line gives no example of its own (``e.g. 'value'``)."""
@@ -43,8 +44,9 @@ Used when the ``// :param`` line gives no example of its own (``e.g. 'value'``).
 PLACEHOLDER = "'…'"
 """The value shown for a parameter with no example anywhere: the user types one in."""
 
-FIRST = ("browser_find_links", "same_as", "same_as_all")
-"""Slides shown first (the rest follow by name): the picture, then the resolution decisions."""
+FIRST = ("browser_find_links", "same_as", "same_as_all", "browser_transshipment", "browser_blocked_owners")
+"""Slides shown first (the rest follow by name): the picture, the resolution decisions, then the
+red flags (graphkit flags, graphkit exposure) as pictures."""
 
 _EG = re.compile(r"""e\.g\.\s*('[^']*'|"[^"]*"|\[[^\]]*\])""")
 
@@ -106,7 +108,12 @@ def guide_html(queries: dict[str, Query] | None = None) -> str:
         "<p>SAME_AS relationships carry the resolution decision: <code>score</code>, "
         "<code>explanation</code>, <code>judgement</code>. Override one with "
         "<code>graphkit review --accept|--reject A B</code>, not by editing it here: the next "
-        "<code>graphkit resolve</code> rewrites every SAME_AS.</p>\n</div>\n</slide>\n")
+        "<code>graphkit resolve</code> rewrites every SAME_AS.</p>\n"
+        "<p>Red flags: <code>browser_transshipment</code> draws goods going from a supplier "
+        "through a firm in a transit country on to Russia or Belarus, and "
+        "<code>browser_blocked_owners</code> the chains of shares from sanctioned owners down to "
+        "a firm; <code>graphkit flags</code> and <code>graphkit exposure</code> score and explain "
+        "them.</p>\n</div>\n</slide>\n")
     slides = "".join(_slide(queries[n]) for n in order)
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
             "<title>graphkit query library</title></head><body>\n"

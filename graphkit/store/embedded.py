@@ -103,6 +103,16 @@ class EmbeddedStore(Store):
         for label in model.nodes:
             cols = ", ".join(f"{c} {_LB_TYPES[t]}" for c, t in model.node_columns(label).items())
             conn.execute(f"CREATE NODE TABLE IF NOT EXISTS {label}({cols}, PRIMARY KEY (id))")
+            # a graph built before the model gained a property cannot take the new records (the
+            # staged COPY writes columns in the model's order): say so instead of failing later
+            result = conn.execute(f"CALL table_info('{label}') RETURN *")
+            have = set()
+            while result.has_next():
+                have.add(result.get_next()[1])
+            missing = [c for c in model.node_columns(label) if c not in have]
+            if missing:
+                raise StoreError(f"the graph at {self.path} was built by an older graphkit: {label} lacks "
+                                 f"{', '.join(missing)}; load the data again into a new --db")
         for rt in model.relationships.values():
             pairs = ", ".join(f"FROM {a} TO {b}" for a, b in rt.between)
             cols = ", ".join(f"{c} {_LB_TYPES[t]}" for c, t in model.rel_columns(rt.type).items())

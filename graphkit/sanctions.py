@@ -1,0 +1,166 @@
+"""Sanctions lists in their published formats.
+
+The OFAC SDN list (``sdn.csv`` from treasury.gov) has no header row, writes missing values as
+``-0-``, ends lines with CRLF and the file with an EOF byte, and packs aliases, dates of birth,
+nationalities and registration numbers into one free-text ``Remarks`` column:
+
+    "DOB 10 Dec 1948; nationality Russia; Tax ID No. 773407989940 (Russia); a.k.a. 'IVANOV I.'."
+
+``loaders/ofac-sdn.yml`` reads the layout (``header: false`` with named columns) and names
+``sdn_row`` below as its row parser (``derive: ofac-sdn``), which turns Remarks into columns the
+mapping can use. The raw Remarks text is always kept (on the Sanction node, ``remarks``).
+
+What is parsed, and how carefully (a wrong identifier would join a listed party to the wrong
+firm, so anything unclear stays in the raw text only):
+
+- ``a.k.a.`` / ``n.k.a.`` names become aliases, ``f.k.a.`` names previous names;
+- ``DOB dd Mon yyyy`` becomes the birth date only when it is the entry's one full date of
+  birth: a year alone, a range, or ``alt. DOB`` entries leave it unset (a birth date keeps
+  people apart in resolution, so a guessed one would do harm);
+- ``nationality X`` and ``Citizen X`` give the nationality (the first one);
+- registration numbers with a country: Russian ``Tax ID No.`` (INN, 10 or 12 digits) ->
+  ``ru-inn``, Russian ``Registration Number`` of 13 digits (OGRN) -> ``ru-ogrn``; Kazakh
+  numbers of 12 digits (BIN) -> ``kz-bin``; ``Legal Entity Number`` (20 characters) -> ``lei``;
+  a ``Registration Number`` or ``Company Number`` in the United Kingdom -> ``gb-coh``; any
+  other ``Registration ID``/``Number``, ``Tax ID No.``, ``National ID No.`` with a country ->
+  ``reg:<iso2>:<value>``. Numbers with no country are left in the raw text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from graphkit import normalize as nz
+
+_ALIAS = re.compile(r"^(a\.k\.a\.|f\.k\.a\.|n\.k\.a\.)\s+'(.+)'$", re.IGNORECASE)
+_DOB = re.compile(r"^(alt\.\s+)?DOB\s+(.+)$", re.IGNORECASE)
+_NATIONALITY = re.compile(r"^(?:alt\.\s+)?(nationality|citizen)\s+(.+)$", re.IGNORECASE)
+_NUMBER = re.compile(
+    r"^(?P<kind>Tax ID No\.|Registration Number|Business Registration Number|Registration ID|"
+    r"Company Number|National ID No\.|Legal Entity Number|Business Identification Number|"
+    r"Government Gazette Number|Identification Number)\s+(?P<value>[A-Z0-9][A-Z0-9 ./-]*?)"
+    r"(?:\s+\((?P<country>[^)]+)\))?$", re.IGNORECASE)
+
+
+def split_remarks(text: str | None) -> list[str]:
+    """The ``;``-separated parts of a Remarks cell, trimmed, the final full stop removed. (OFAC
+    separates parts with ``"; "``; a quoted alias holding a semicolon is split like the rest and
+    its pieces stay unparsed, in the raw text.)"""
+    out = []
+    for p in (text or "").split(";"):
+        p = p.strip()
+        if p.endswith(".") and not p.endswith(("a.k.a.", "f.k.a.", "n.k.a.")):
+            p = p[:-1].rstrip()
+        if p:
+            out.append(p)
+    return out
+
+
+def _full_date(text: str) -> dt.date | None:
+    for fmt in ("%d %b %Y", "%d %B %Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_remarks(text: str | None, *, person: bool) -> dict[str, Any]:
+    """What the Remarks text says, as far as it can be read safely (see the module docstring).
+
+    Returns ``aliases``, ``previous_names`` (lists), ``birth_date`` (ISO text or None),
+    ``nationality`` (ISO alpha-2 or None) and ``ids``: ``{scheme: [values]}``.
+    """
+    aliases: list[str] = []
+    previous: list[str] = []
+    dobs: list[tuple[bool, str]] = []
+    nationality: str | None = None
+    ids: dict[str, list[str]] = {}
+    for part in split_remarks(text):
+        m = _ALIAS.match(part)
+        if m:
+            (previous if m.group(1).lower().startswith("f") else aliases).append(m.group(2).strip())
+            continue
+        m = _DOB.match(part)
+        if m:
+            dobs.append((bool(m.group(1)), m.group(2)))
+            continue
+        m = _NATIONALITY.match(part)
+        if m:
+            nationality = nationality or nz.country(m.group(2))
+            continue
+        m = _NUMBER.match(part)
+        if m:
+            scheme, value = _scheme(m.group("kind"), m.group("value").strip(), m.group("country"), person)
+            if scheme and value and value not in ids.setdefault(scheme, []):
+                ids[scheme].append(value)
+    birth = None
+    if len(dobs) == 1 and not dobs[0][0]:
+        day = _full_date(dobs[0][1])
+        birth = day.isoformat() if day else None
+    return {"aliases": aliases, "previous_names": previous, "birth_date": birth,
+            "nationality": nationality, "ids": ids}
+
+
+def _scheme(kind: str, value: str, country_name: str | None, person: bool) -> tuple[str | None, str | None]:
+    kind = kind.lower()
+    digits = re.sub(r"\D", "", value)
+    if kind == "legal entity number":
+        return ("lei", value.replace(" ", "")) if len(value.replace(" ", "")) == 20 else (None, None)
+    iso = nz.country(country_name) if country_name else None
+    if iso is None:
+        return None, None  # a number without a country: left in the raw text
+    if iso == "ru" and kind == "tax id no." and digits == value and len(digits) in (10, 12):
+        return "ru-inn", digits
+    if iso == "ru" and "registration" in kind and digits == value and len(digits) == 13:
+        return "ru-ogrn", digits
+    if iso == "kz" and not person and digits == value and len(digits) == 12:
+        return "kz-bin", digits
+    if iso == "gb" and kind in ("registration number", "company number"):
+        return "gb-coh", value.upper()
+    return f"reg:{iso}", value
+
+
+def sdn_row(row: dict[str, Any]) -> dict[str, str | None]:
+    """The row parser of ``loaders/ofac-sdn.yml``: the columns it adds from ``sdn_type``,
+    ``program`` and ``remarks``. Lists are joined with ``"; "``."""
+    person = (row.get("sdn_type") or "").lower() == "individual"
+    parsed = parse_remarks(row.get("remarks"), person=person)
+    ids = parsed["ids"]
+
+    def first(scheme: str) -> str | None:
+        return ids[scheme][0] if ids.get(scheme) else None
+
+    registry = [f"{s}:{v}" for s, values in ids.items() for v in values]
+    programs = [p.strip(" []") for p in re.split(r"\]\s*\[", row.get("program") or "") if p.strip(" []")]
+    return {
+        "_kind": "person" if person else "company",
+        "_aliases": "; ".join(parsed["aliases"]) or None,
+        "_previous_names": "; ".join(parsed["previous_names"]) or None,
+        "_birth_date": parsed["birth_date"],
+        "_nationality": parsed["nationality"],
+        "_country": parsed["nationality"] if person else _company_country(ids),
+        "_programs": "; ".join(programs) or None,
+        "_ru_inn": first("ru-inn"),
+        "_ru_ogrn": first("ru-ogrn"),
+        "_kz_bin": first("kz-bin"),
+        "_lei": first("lei"),
+        "_registry_ids": "; ".join(registry) or None,
+    }
+
+
+def _company_country(ids: dict[str, list[str]]) -> str | None:
+    """A listed firm's country, when its registration numbers all name one."""
+    countries = set()
+    for scheme in ids:
+        if scheme in ("ru-inn", "ru-ogrn"):
+            countries.add("ru")
+        elif scheme == "kz-bin":
+            countries.add("kz")
+        elif scheme == "gb-coh":
+            countries.add("gb")
+        elif scheme.startswith("reg:"):
+            countries.add(scheme[4:])
+    return countries.pop() if len(countries) == 1 else None

@@ -1,0 +1,131 @@
+"""Sanctions exposure and the OFAC 50 % rule, on both stores: direct, indirect (through a firm
+itself blocked), aggregated, below the threshold, ended and unknown shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from graphkit.exposure import exposure
+from graphkit.mapping import complete_entity
+from graphkit.model import Node, Provenance, Rel
+
+SRC = Provenance("own", "owners.csv", "line 1")
+AS_OF = dt.date(2023, 6, 1)
+
+
+def node(label: str, node_id: str, name: str, **props) -> Node:
+    props = {"name": name, "datasets": ["own"], "records": [SRC.ref], **props}
+    complete_entity(label, props, {})  # names and look-up keys, as a loader derives them
+    return Node(label, node_id, props, SRC)
+
+
+def owns(owner: tuple[str, str], firm: str, share: float | None, record: str, *, start: str | None = "2019-01-01",
+         end: str | None = None) -> Rel:
+    props = {"role": "shareholder", "share": share, "dataset": "own", "source_file": "owners.csv", "record": record,
+             "start_date": dt.date.fromisoformat(start) if start else None,
+             "end_date": dt.date.fromisoformat(end) if end else None}
+    return Rel("OWNS", owner[0], owner[1], "Company", firm, props, SRC)
+
+
+X = ("Person", "p:x")  # listed (Sanction + SANCTIONED)
+Y = ("Company", "c:y")  # listed (sanctioned = true, as FtM topics set it)
+
+
+def build(store) -> None:
+    nodes = [node("Person", "p:x", "Blocked Person X"), node("Company", "c:y", "Blocked Firm Y", sanctioned=True),
+             Node("Sanction", "s:x", {"authority": "US Treasury OFAC", "list": "SDN", "program": "RUSSIA-EO14024",
+                                      "datasets": ["own"], "records": ["own|sdn.csv|1"]}, SRC)]
+    firms = {"c:direct": "Direct Ltd", "c:agg": "Aggregate Ltd", "c:below": "Below Ltd", "c:mid": "Middle Ltd",
+             "c:indirect": "Indirect Ltd", "c:ended": "Ended Ltd", "c:unknown": "Unknown Ltd",
+             "c:enough": "Enough Ltd", "c:clean": "Clean Ltd"}
+    nodes += [node("Company", i, n) for i, n in firms.items()]
+    rels = [Rel("SANCTIONED", "Person", "p:x", "Sanction", "s:x",
+                {"role": "listed", "dataset": "own", "source_file": "sdn.csv", "record": "1"}, SRC),
+            owns(X, "c:direct", 50.0, "r1"),
+            owns(X, "c:agg", 25.0, "r2"), owns(Y, "c:agg", 30.0, "r3"),
+            owns(X, "c:below", 25.0, "r4"), owns(Y, "c:below", 20.0, "r5"),
+            owns(X, "c:mid", 60.0, "r6"), owns(("Company", "c:mid"), "c:indirect", 60.0, "r7"),
+            owns(X, "c:ended", 60.0, "r8", end="2021-01-01"),
+            owns(X, "c:unknown", 30.0, "r9"), owns(Y, "c:unknown", None, "r10"),
+            owns(X, "c:enough", 50.0, "r11"), owns(Y, "c:enough", None, "r12"),
+            owns(("Company", "c:clean"), "c:direct", 50.0, "r13")]
+    with store.transaction():
+        store.write(nodes, rels)
+
+
+def answer(store, firm: str, **kw) -> dict:
+    (result,) = exposure(store, firm, as_of=kw.pop("as_of", AS_OF), hops=kw.pop("hops", 3))
+    return result
+
+
+@pytest.mark.neo4j
+def test_the_50_percent_rule_gives_the_same_answer_on_every_store(any_store):
+    build(any_store)
+    got = {firm: (r["blocked_by_ownership"], r["aggregate_share"]) for firm in
+           ("c:direct", "c:agg", "c:below", "c:indirect", "c:ended", "c:unknown", "c:enough", "c:clean")
+           for r in [answer(any_store, firm)]}
+    assert got == {"c:direct": (True, 50.0), "c:agg": (True, 55.0), "c:below": (False, 45.0),
+                   "c:indirect": (True, 60.0), "c:ended": (False, 0.0), "c:unknown": ("unknown", None),
+                   "c:enough": (True, 50.0), "c:clean": (False, 0.0)}
+
+
+def test_each_path_shows_the_shares_and_dates_that_make_the_total(store):
+    build(store)
+    agg = answer(store, "c:agg")
+    assert [(p[0]["from"]["id"], p[0]["share"], p[0]["start_date"]) for p in agg["ownership_paths"]] == [
+        ("c:y", 30.0, "2019-01-01"), ("p:x", 25.0, "2019-01-01")]
+    assert agg["ownership_paths"][1][0]["from"]["listings"][0]["list"] == "SDN"
+    assert agg["ownership_paths"][1][0]["source"] == {"dataset": "own", "file": "owners.csv", "record": "r2"}
+    indirect = answer(store, "c:indirect")
+    (path,) = indirect["ownership_paths"]
+    assert [(s["from"]["id"], s["to"]["id"], s["share"]) for s in path] == [("p:x", "c:mid", 60.0),
+                                                                          ("c:mid", "c:indirect", 60.0)]
+    assert path[-1]["from"]["blocked_by_ownership"] is True and path[-1]["chain_share"] == 36.0
+    assert answer(store, "c:indirect", hops=1)["blocked_by_ownership"] is False  # the chain is 2 levels
+
+
+def test_ended_holdings_count_only_while_held(store):
+    build(store)
+    assert answer(store, "c:ended")["blocked_by_ownership"] is False
+    held = answer(store, "c:ended", as_of=dt.date(2020, 6, 1))
+    assert held["blocked_by_ownership"] is True and held["ownership_paths"][0][0]["end_date"] == "2021-01-01"
+    assert answer(store, "c:direct", as_of=dt.date(2018, 1, 1))["blocked_by_ownership"] is False  # not begun
+
+
+def test_a_missing_share_is_unknown_never_guessed(store):
+    build(store)
+    r = answer(store, "c:unknown")
+    assert (r["blocked_by_ownership"], r["aggregate_share"], r["known_share"], r["unknown_stakes"]) == (
+        "unknown", None, 30.0, 1)
+    assert [s[0]["counted"] for s in r["ownership_paths"]] == ["unknown", 30.0]
+
+
+def test_exposure_lists_paths_to_sanctioned_parties(store):
+    build(store)
+    r = answer(store, "Clean Ltd", hops=2)
+    assert r["blocked_by_ownership"] is False
+    (reached,) = r["exposures"]
+    assert reached["party"]["id"] == "p:x" and reached["hops"] == 2
+    (path,) = reached["paths"]
+    assert [(s["kind"], s["to"]["id"]) for s in path] == [("holding", "c:direct"), ("holder", "p:x")]
+    assert answer(store, "Clean Ltd", hops=1)["exposures"] == []
+
+
+def test_exposure_command_prints_json_and_a_table(cli, tmp_path):
+    from graphkit.store.embedded import EmbeddedStore
+
+    db = tmp_path / "g"
+    with EmbeddedStore(db) as s:
+        build(s)
+    r = cli("exposure", "Aggregate Ltd", "--db", db, "--as-of", "2023-06-01", "--format", "json")
+    assert r.code == 0, r.err
+    data = json.loads(r.out)
+    assert data["blocked_by_ownership"] is True and data["aggregate_share"] == 55.0
+    table = cli("exposure", "Aggregate Ltd", "--db", db, "--as-of", "2023-06-01")
+    assert "blocked by ownership: yes (55% held by blocked parties" in table.out
+    assert "Blocked Firm Y is shareholder 30% of Aggregate Ltd (2019-01-01 to present)" in table.out
+    bad = cli("exposure", "Aggregate Ltd", "--db", db, "--as-of", "June")
+    assert bad.code == 2 and "--as-of" in bad.err
