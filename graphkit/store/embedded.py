@@ -42,6 +42,14 @@ def default_db_path() -> Path:
     return Path(os.environ.get("GRAPHKIT_DB") or DEFAULT_DB)
 
 
+def _load_error(name: str, exc: RuntimeError) -> StoreError:
+    """A failed bulk statement (COPY, LOAD FROM) as one readable error."""
+    if "buffer pool is full" in str(exc):
+        return StoreError(f"{name}: the embedded store ran out of memory for this load (its buffer "
+                          "pool); set GRAPHKIT_BUFFER_POOL_MB higher, or load the file in parts")
+    return StoreError(f"{name} failed: {exc}")
+
+
 def _rows(result: Any) -> list[dict[str, Any]]:
     """A LadybugDB query result as a list of dicts."""
     columns = result.get_column_names()
@@ -166,10 +174,7 @@ class EmbeddedStore(Store):
         try:
             self.conn.execute(text)
         except RuntimeError as exc:
-            if "buffer pool is full" in str(exc):
-                raise StoreError(f"{name}: the embedded store ran out of memory for this load (its buffer "
-                                 "pool); set GRAPHKIT_BUFFER_POOL_MB higher, or load the file in parts") from None
-            raise StoreError(f"{name} failed: {exc}") from None
+            raise _load_error(name, exc) from None
 
     # LadybugDB plans ``UNWIND $ids ... {id: k}`` as a scan of the label (about 100 ms at 100k
     # firms) but ``{id: $id}`` as an index look-up (0.2 ms): small batches go one id at a time
@@ -188,10 +193,7 @@ class EmbeddedStore(Store):
         try:
             result = self.conn.execute(text)
         except RuntimeError as exc:
-            if "buffer pool is full" in str(exc):
-                raise StoreError(f"{name}: the embedded store ran out of memory for this load (its buffer "
-                                 "pool); set GRAPHKIT_BUFFER_POOL_MB higher, or load the file in parts") from None
-            raise StoreError(f"{name} failed: {exc}") from None
+            raise _load_error(name, exc) from None
         return _rows(result)
 
     # ---- primitives ----------------------------------------------------------------------
