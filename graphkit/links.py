@@ -5,14 +5,9 @@ the link queries from ``cypher/`` for the firm and everything resolved as the sa
 returns one ``Link`` per linked firm with every piece of evidence and its source records.
 ``screen(store)`` does the same for the whole graph (batch screening).
 
-Link kinds (stable names, used in JSON and CSV output):
-
-- ``shared_officer``: a person or firm holds a role in both firms (an officer role in at least
-  one of them; the other may be a holding);
-- ``common_owner``: the same person or firm owns shares in both;
-- ``shared_address``: both are registered at the same address;
-- ``shipment``: customs lines with one firm as exporter/supplier and the other as importer/buyer;
-- ``direct_control``: one firm is an officer or shareholder of the other.
+Link kinds have stable names, used in JSON and CSV output: ``shared_officer``,
+``common_owner``, ``shared_address``, ``shipment`` and ``direct_control``, each registered below
+with ``@link_kind`` (``LINK_KINDS[name].summary`` says what it means).
 
 People and firms joined by SAME_AS (entity resolution) count as one; the evidence then names
 both records and the resolution decision that joined them.

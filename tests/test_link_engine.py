@@ -4,6 +4,7 @@ samples and on a long resolved chain, on both stores."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import pytest
@@ -150,3 +151,15 @@ def test_each_kind_alone_is_the_slice_of_all_kinds(store, kind):
     together = {p: {kind} for p, kinds in _pairs(screen(store)).items() if kind in kinds}
     assert alone == together
     assert alone, f"the demo has a {kind} link"
+
+
+def test_every_link_kind_reads_one_hop_queries_keyed_by_ids():
+    from graphkit.links import LINK_KINDS
+    from graphkit.queries import library
+
+    assert tuple(LINK_KINDS) == KINDS
+    for kind in LINK_KINDS.values():
+        assert kind.summary and kind.queries
+        for name in kind.queries:
+            assert library()[name].keyed, f"{kind.name} reads {name}, which is not keyed by $ids"
+            assert not re.search(r"\[[^\]]*\*", library()[name].text), f"{name} walks a variable-length path"
