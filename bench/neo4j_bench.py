@@ -11,7 +11,7 @@ Each run is at one size; its results replace that size's entry in ``docs/benchma
 all entries: find-links and the targets with one column per size, then each size's run. A
 section written before that file existed is kept verbatim as its size's entry.
 
-Starts a local Neo4j (``graphkit.neo4j_server.start``, free ports, a fresh workspace and a random
+Starts a local Neo4j (``graphkit.server.neo4j_server.start``, free ports, a fresh workspace and a random
 password that is passed to children only through the environment), then, on the synthetic
 registry CSV of ``bench/synth.py`` (reused from ``bench/run.py --keep`` when present):
 
@@ -396,10 +396,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="a note printed with the run's figures (repeatable)")
     ap.add_argument("--heap", default=None,
                     help="bench-only override of the server's heap (e.g. 3g; default: "
-                         "graphkit.neo4j_server.HEAP), written to the workspace's extra.conf")
+                         "graphkit.server.neo4j_server.HEAP), written to the workspace's extra.conf")
     ap.add_argument("--pagecache", default=None,
                     help="bench-only override of the server's page cache (e.g. 4g for 1M "
-                         "companies; default: graphkit.neo4j_server.PAGECACHE)")
+                         "companies; default: graphkit.server.neo4j_server.PAGECACHE)")
     ap.add_argument("--render-only", action="store_true",
                     help="rewrite the doc's Neo4j section from WORKDIR/results.json (no measuring)")
     args = ap.parse_args(argv)
@@ -417,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     started = dt.datetime.now().astimezone()
     t_start = time.perf_counter()
 
-    from graphkit import neo4j_server as ns
+    from graphkit.server import neo4j_server as ns
 
     n = args.companies
     src = args.runpy_workdir / f"n{n}"
@@ -450,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {"NEO4J_PASSWORD": pw}
     res["memory"] = {"heap": args.heap or ns.HEAP, "pagecache": args.pagecache or ns.PAGECACHE,
                      "overridden": [k for k in ("heap", "pagecache") if getattr(args, k)]}
-    if args.heap or args.pagecache:  # bench-only: graphkit.neo4j_server's extra.conf overrides
+    if args.heap or args.pagecache:  # bench-only: graphkit.server.neo4j_server's extra.conf overrides
         extra = ns._dir(ws) / "extra.conf"
         extra.parent.mkdir(parents=True, exist_ok=True)
         extra.write_text("# bench/neo4j_bench.py --heap / --pagecache\n"
@@ -666,7 +666,7 @@ def render_run(res: dict[str, Any]) -> str:
          f"- machine: the one above (`nproc` = {os.cpu_count()}, RAM {ram}); Python {platform.python_version()}, "
          f"neo4j driver {neo4j.__version__}, neo4j-rust-ext {res['rust_ext_version']}, "
          f"Neo4j Community {Path(res['neo4j_home']).name.removeprefix('neo4j-community-')} "
-         f"(`graphkit.neo4j_server`, {memory}), {java}",
+         f"(`graphkit.server.neo4j_server`, {memory}), {java}",
          f"- data: the {n:,}-company synthetic registry of `bench/run.py` ({rows:,} CSV rows); "
          f"the server and the client share the machine's {os.cpu_count()} cores",
          ]

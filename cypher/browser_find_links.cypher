@@ -2,28 +2,31 @@
 // records resolved as that firm, shared officers and owners (also through people resolved as the
 // same), shared addresses, shipments and direct control.
 //
-// A firm record is a start when $name is part of one of its names as written (any case, any
-// script) or of its normalised names; so is every record joined to one by SAME_AS judged auto or
-// accepted. One row per path: kind (find-links' kinds, plus same_as for the start's own records),
-// firm (the start record's name), linked (the other record's name), path. SAME_AS judged pending,
-// unsure or rejected is never followed; Browser's "Connect result nodes" still draws one between
-// nodes on screen. Neo4j only (graphkit find-links answers the same question on every store):
-// LadybugDB cannot put paths of different shapes in one column, so the embedded store cannot run it.
+// A firm record is a start when $name is its id, or part of one of its names as written (any
+// case, any script) or of its normalised names; so is every record joined to one by SAME_AS
+// judged auto or accepted, however long the chain. One row per path: kind (find-links' kinds,
+// plus same_as for the start's own records), firm and linked (the two records' names), firm_id
+// and linked_id, path. The links are those find-links gives (tests/test_link_engine.py checks it
+// on every firm). SAME_AS judged pending, unsure or rejected is never followed; Browser's
+// "Connect result nodes" still draws one between nodes on screen. Neo4j only (graphkit
+// find-links answers the same question on every store): LadybugDB cannot put paths of different
+// shapes in one column, so the embedded store cannot run it.
 // :param name: the firm's name or part of one, any case, e.g. 'Aspan Arba' or 'Аспан Арба'
-WITH toLower(trim($name)) AS q
+WITH trim($name) AS given
+WITH given, toLower(given) AS q
 MATCH (s:Company)
-WHERE any(k IN s.name_keys WHERE k CONTAINS q) OR any(n IN s.names WHERE toLower(n) CONTAINS q)
-MATCH same = (s)-[:SAME_AS*0..3]-(m:Company)
-WHERE all(x IN relationships(same) WHERE x.judgement IN ['auto', 'accepted'])
+WHERE s.id = given OR any(k IN s.name_keys WHERE k CONTAINS q) OR any(n IN s.names WHERE toLower(n) CONTAINS q)
+MATCH (s) ((:Company)-[j:SAME_AS]-(:Company) WHERE j.judgement IN ['auto', 'accepted'])* (m:Company)
 WITH collect(DISTINCT m.id) AS members
 CALL (members) {
   MATCH path = (a:Company)-[r:SAME_AS]->(b:Company)
   WHERE a.id IN members AND b.id IN members AND r.judgement IN ['auto', 'accepted']
   RETURN 'same_as' AS kind, a, b, path
   UNION ALL
-  MATCH path = (a:Company)<-[r1:OFFICER_OF|OWNS]-(p1)-[:SAME_AS*0..3]-(p2)-[r2:OFFICER_OF|OWNS]->(b:Company)
+  MATCH path = (a:Company)<-[r1:OFFICER_OF|OWNS]-(p1)
+               (()-[j:SAME_AS]-() WHERE j.judgement IN ['auto', 'accepted'])*
+               (p2)-[r2:OFFICER_OF|OWNS]->(b:Company)
   WHERE a.id IN members AND NOT b.id IN members
-    AND all(x IN relationships(path) WHERE type(x) <> 'SAME_AS' OR x.judgement IN ['auto', 'accepted'])
   RETURN CASE WHEN type(r1) = 'OWNS' AND type(r2) = 'OWNS' THEN 'common_owner' ELSE 'shared_officer' END AS kind,
          a, b, path
   UNION ALL
@@ -31,7 +34,11 @@ CALL (members) {
   WHERE a.id IN members AND NOT b.id IN members
   RETURN 'shared_address' AS kind, a, b, path
   UNION ALL
-  MATCH path = (a:Company)-[:SHIPPED|SHIPPED_TO]-(:Shipment)-[:SHIPPED|SHIPPED_TO]-(b:Company)
+  MATCH path = (a:Company)-[:SHIPPED]->(:Shipment)-[:SHIPPED_TO]->(b:Company)
+  WHERE a.id IN members AND NOT b.id IN members
+  RETURN 'shipment' AS kind, a, b, path
+  UNION ALL
+  MATCH path = (a:Company)<-[:SHIPPED_TO]-(:Shipment)<-[:SHIPPED]-(b:Company)
   WHERE a.id IN members AND NOT b.id IN members
   RETURN 'shipment' AS kind, a, b, path
   UNION ALL
@@ -39,5 +46,5 @@ CALL (members) {
   WHERE a.id IN members AND NOT b.id IN members
   RETURN 'direct_control' AS kind, a, b, path
 }
-RETURN kind, a.name AS firm, b.name AS linked, path
+RETURN kind, a.name AS firm, b.name AS linked, a.id AS firm_id, b.id AS linked_id, path
 ORDER BY kind, linked, firm

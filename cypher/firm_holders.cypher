@@ -1,9 +1,9 @@
-// The people and firms holding a role in (OFFICER_OF) or shares of (OWNS) the firm $id, with
-// the role, share, dates and source record of each. One indexed look-up: a building block of
-// find-links.
-// :param id: the firm's internal id, e.g. "kz-bin:220440173863"
-MATCH (a:Company)<-[r:OFFICER_OF|OWNS]-(p)
-WHERE a.id = $id
-RETURN p.id AS holder_id, labels(p)[0] AS holder_label, p.name AS holder_name,
+// The people and firms holding a role in (OFFICER_OF) or shares of (OWNS) the firms $ids, with
+// the role, share, dates and source record of each. One index look-up per firm: a one-hop fact
+// of the shared_officer and common_owner links.
+// :param ids: the firms' internal ids, e.g. ['kz-bin:220440173863']
+UNWIND $ids AS k
+MATCH (a:Company {id: k})<-[r:OFFICER_OF|OWNS]-(p)
+RETURN a.id AS firm_id, p.id AS holder_id, labels(p)[0] AS holder_label, p.name AS holder_name,
        type(r) AS type, r.role AS role, r.share AS share, r.start_date AS start, r.end_date AS end_date,
        r.dataset AS dataset, r.source_file AS file, r.record AS record

@@ -1,12 +1,14 @@
-// The firms in which the person or firm $id holds a role or shares, with role, share, dates
-// and source record. A building block of find-links.
-// :param id: the holder's internal id
-MATCH (p:Person)-[r:OFFICER_OF|OWNS]->(b:Company)
-WHERE p.id = $id
-RETURN b.id AS firm_id, type(r) AS type, r.role AS role, r.share AS share, r.start_date AS start,
-       r.end_date AS end_date, r.dataset AS dataset, r.source_file AS file, r.record AS record
+// The firms in which the people or firms $ids hold a role or shares, with role, share, dates
+// and source record: the second hop of the shared_officer and common_owner links.
+// :param ids: the holders' internal ids, e.g. ['ru-inn:772840721943']
+UNWIND $ids AS k
+MATCH (p:Person {id: k})-[r:OFFICER_OF|OWNS]->(b:Company)
+RETURN p.id AS holder_id, p.name AS holder_name, b.id AS firm_id, type(r) AS type, r.role AS role,
+       r.share AS share, r.start_date AS start, r.end_date AS end_date, r.dataset AS dataset,
+       r.source_file AS file, r.record AS record
 UNION ALL
-MATCH (p:Company)-[r:OFFICER_OF|OWNS]->(b:Company)
-WHERE p.id = $id
-RETURN b.id AS firm_id, type(r) AS type, r.role AS role, r.share AS share, r.start_date AS start,
-       r.end_date AS end_date, r.dataset AS dataset, r.source_file AS file, r.record AS record
+UNWIND $ids AS k
+MATCH (p:Company {id: k})-[r:OFFICER_OF|OWNS]->(b:Company)
+RETURN p.id AS holder_id, p.name AS holder_name, b.id AS firm_id, type(r) AS type, r.role AS role,
+       r.share AS share, r.start_date AS start, r.end_date AS end_date, r.dataset AS dataset,
+       r.source_file AS file, r.record AS record

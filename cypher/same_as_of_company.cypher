@@ -1,7 +1,9 @@
-// The resolution decisions (SAME_AS) of the firm $id, in either direction, with score,
-// explanation, method and judgement. Used to walk a resolved cluster.
-// :param id: a firm's internal id
-MATCH (x:Company)-[s:SAME_AS]-(y:Company)
-WHERE x.id = $id
-RETURN y.id AS other_id, y.name AS other_name, s.score AS score, s.explanation AS explanation,
-       s.method AS method, s.judgement AS judgement
+// The records joined to the firms $ids by SAME_AS judged auto or accepted, in either direction,
+// with score, explanation and method: one step of walking a resolved cluster. Pending, unsure
+// and rejected pairs are never followed. One index look-up per id.
+// :param ids: internal ids, e.g. ['ru-inn:7717019625']
+UNWIND $ids AS k
+MATCH (x:Company {id: k})-[s:SAME_AS]-(y:Company)
+WHERE s.judgement IN ['auto', 'accepted']
+RETURN x.id AS id, y.id AS other_id, y.name AS other_name, s.score AS score,
+       s.explanation AS explanation, s.method AS method, s.judgement AS judgement

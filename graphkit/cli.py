@@ -13,7 +13,6 @@ from typing import Any
 import click
 
 from graphkit import output
-from graphkit.browser_guide import main as guide_command
 from graphkit.cli_options import (
     StoreTarget,
     format_option,
@@ -25,7 +24,8 @@ from graphkit.errors import GraphkitError, InvalidData
 from graphkit.flag_commands import exposure, flags
 from graphkit.links import KINDS
 from graphkit.mapping import available_mappings
-from graphkit.report.commands import path, viz
+from graphkit.report_commands import path, viz
+from graphkit.server.browser_guide import main as guide_command
 
 MAX_PROBLEMS_SHOWN = 50
 
@@ -274,7 +274,7 @@ def neo4j_start(workspace: Path, bolt_port: int, http_port: int) -> None:
 
     The password comes from NEO4J_PASSWORD, or is generated once and kept in the workspace
     (mode 0600); it is never printed."""
-    from graphkit import neo4j_server
+    from graphkit.server import neo4j_server
 
     info = neo4j_server.start(workspace, bolt_port=bolt_port, http_port=http_port)
     click.echo(f"Neo4j is running (pid {info.pid}).\n  Bolt:    {info.bolt_uri}\n  Browser: {info.browser_url}\n"
@@ -285,7 +285,7 @@ def neo4j_start(workspace: Path, bolt_port: int, http_port: int) -> None:
 @_workspace_option
 def neo4j_stop(workspace: Path) -> None:
     """Stop the local server cleanly."""
-    from graphkit import neo4j_server
+    from graphkit.server import neo4j_server
 
     click.echo("stopped" if neo4j_server.stop(workspace) else "not running")
 
@@ -294,7 +294,7 @@ def neo4j_stop(workspace: Path) -> None:
 @_workspace_option
 def neo4j_status(workspace: Path) -> None:
     """Say whether the local server runs, and where."""
-    from graphkit import neo4j_server
+    from graphkit.server import neo4j_server
 
     info = neo4j_server.status(workspace)
     if info.running:

@@ -6,13 +6,14 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from graphkit import output
-from graphkit.store.base import Store
-from graphkit.store.embedded import EmbeddedStore, default_db_path
+
+if TYPE_CHECKING:
+    from graphkit.store.base import Store
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class StoreTarget:
     neo4j: str | None = None
 
     def describe(self) -> str:
+        from graphkit.store.embedded import default_db_path
+
         return f"Neo4j at {self.neo4j}" if self.neo4j else f"the embedded graph at {self.db or default_db_path()}"
 
 
@@ -57,6 +60,8 @@ def open_store(target: StoreTarget | Path | None, *, read_only: bool = False) ->
         from graphkit.store.neo4j import Neo4jStore
 
         return Neo4jStore(target.neo4j)
+    from graphkit.store.embedded import EmbeddedStore
+
     return EmbeddedStore(target.db, read_only=read_only)
 
 

@@ -61,7 +61,11 @@ class StoreError(GraphkitError):
 
 
 class QueryError(StoreError):
-    """A named query from ``cypher/`` failed."""
+    """A named query from ``cypher/`` failed, or cannot run on this store; ``query`` is its name."""
+
+    def __init__(self, message: str, query: str | None = None):
+        super().__init__(message)
+        self.query = query
 
 
 class ResolutionError(GraphkitError):

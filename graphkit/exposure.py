@@ -30,7 +30,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphkit.links import Clusters, _as_date, _iso, lookup
+from graphkit import dates
+from graphkit.links import Clusters, lookup
+from graphkit.model import source_of
 from graphkit.store.base import Store
 from graphkit.trade import sources_of
 
@@ -86,9 +88,9 @@ class Walker:
         return self._names[node_id]
 
     def current(self, start: Any, end: Any) -> bool:
-        if start is not None and _as_date(start) > self.as_of:
+        if start is not None and dates.as_date(start) > self.as_of:
             return False
-        return end is None or _as_date(end) >= self.as_of
+        return end is None or dates.as_date(end) >= self.as_of
 
     def ownership(self, firm: str, depth: int = 0, seen: frozenset[str] = frozenset()) -> Ownership:
         """The 50 % rule for the firm ``firm`` (a cluster representative)."""
@@ -97,7 +99,7 @@ class Walker:
             return self._ownership[key]
         stakes: dict[str, dict[str, Any]] = {}  # owner -> its largest current stake, with the step
         for member in self.clusters.members(firm):
-            for h in self.store.run("firm_holders", id=member):
+            for h in self.store.run_keyed("firm_holders", [member]):
                 if h["type"] != "OWNS" or not self.current(h["start"], h["end_date"]):
                     continue
                 owner = self.rep(h["holder_id"])
@@ -106,9 +108,9 @@ class Walker:
                 step = {"from": {"id": owner, "name": self.name(owner), "record_id": h["holder_id"],
                                  "label": h["holder_label"]},
                         "to": {"id": firm, "name": self.name(firm), "record_id": member},
-                        "role": h["role"], "share": h["share"], "start_date": _iso(h["start"]),
-                        "end_date": _iso(h["end_date"]),
-                        "source": {"dataset": h["dataset"] or "", "file": h["file"] or "", "record": h["record"] or ""}}
+                        "role": h["role"], "share": h["share"], "start_date": dates.iso(h["start"]),
+                        "end_date": dates.iso(h["end_date"]),
+                        "source": source_of(h)}
                 old = stakes.get(owner)
                 if old is None or (h["share"] is not None and (old["share"] is None or h["share"] > old["share"])):
                     stakes[owner] = step
@@ -151,15 +153,15 @@ class Walker:
         """(neighbour, step) for every officer, ownership and trade relationship of ``rep``."""
         out: list[tuple[str, dict[str, Any]]] = []
         for member in self.clusters.members(rep):
-            for h in self.store.run("firm_holders", id=member):
+            for h in self.store.run_keyed("firm_holders", [member]):
                 out.append((h["holder_id"], {"kind": "holder", "type": h["type"], "role": h["role"],
-                                             "share": h["share"], "start_date": _iso(h["start"]),
-                                             "end_date": _iso(h["end_date"]), "source": _src(h)}))
-            for h in self.store.run("holdings", id=member):
+                                             "share": h["share"], "start_date": dates.iso(h["start"]),
+                                             "end_date": dates.iso(h["end_date"]), "source": source_of(h)}))
+            for h in self.store.run_keyed("holdings", [member]):
                 out.append((h["firm_id"], {"kind": "holding", "type": h["type"], "role": h["role"],
-                                           "share": h["share"], "start_date": _iso(h["start"]),
-                                           "end_date": _iso(h["end_date"]), "source": _src(h)}))
-            lines = self.store.run("firm_shipments", id=member)
+                                           "share": h["share"], "start_date": dates.iso(h["start"]),
+                                           "end_date": dates.iso(h["end_date"]), "source": source_of(h)}))
+            lines = self.store.run_keyed("firm_shipments", [member])
             if lines:
                 ids = sorted({r["shipment_id"] for r in lines})
                 by_line = {r["shipment_id"]: r for r in lines}
@@ -169,12 +171,10 @@ class Walker:
                     if p["side"] == mine or p["firm_id"] == member:
                         continue
                     out.append((p["firm_id"], {"kind": "trade", "type": "SHIPPED" if mine == "seller" else "SHIPPED_TO",
-                                               "role": p["role"], "date": _iso(line["date"]),
+                                               "role": p["role"], "date": dates.iso(line["date"]),
                                                "hs_code": line["hs_code"], "value_usd": line["value_usd"],
                                                "declaration_number": line["declaration_number"],
-                                               "source": {"dataset": line["dataset"] or "",
-                                                          "file": line["source_file"] or "",
-                                                          "record": line["record"] or ""}}))
+                                               "source": source_of(line)}))
         return out
 
     def exposures(self, start: str) -> list[dict[str, Any]]:
@@ -206,10 +206,6 @@ class Walker:
                 seen.add(other)
             frontier = nxt
         return sorted(found.values(), key=lambda e: (e["hops"], e["party"]["id"]))
-
-
-def _src(r: dict[str, Any]) -> dict[str, str]:
-    return {"dataset": r.get("dataset") or "", "file": r.get("file") or "", "record": r.get("record") or ""}
 
 
 def exposure(store: Store, query: str, *, hops: int = 3, as_of: dt.date | None = None) -> list[dict[str, Any]]:

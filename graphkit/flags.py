@@ -167,7 +167,7 @@ def _ownership_findings(store: Store, options: Options) -> list[Finding]:
     for r in store.run("sanctioned_entities"):
         owner = walker.rep(r["id"])
         for member in walker.clusters.members(owner):
-            for h in store.run("holdings", id=member):
+            for h in store.run_keyed("holdings", [member]):
                 if h["type"] == "OWNS":
                     firms.add(walker.rep(h["firm_id"]))
     out = []

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from graphkit.errors import GraphkitError
+from graphkit.errors import GraphkitError, StoreError
 
 TYPES = ("string", "date", "float", "int", "bool", "list")
 
@@ -28,6 +28,8 @@ class NodeType:
     description: str
     caption: str
     properties: dict[str, str]  # own properties, without provenance and id
+    facts: tuple[str, ...] = ()  # what a report shows about such a node
+    display: dict[str, str] = field(default_factory=dict)  # word, shape, glyph, fill
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class RelType:
     description: str
     between: tuple[tuple[str, str], ...]
     properties: dict[str, str]
+    display: dict[str, str] = field(default_factory=dict)  # word, legend, colour
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Model:
     node_provenance: dict[str, str]
     rel_provenance: dict[str, str]
     identifiers: dict[str, IdScheme] = field(default_factory=dict)
+    report_columns: tuple[str, ...] = ()  # what a report reads about every node
     _columns: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict, compare=False, repr=False)
 
     def node(self, label: str) -> NodeType:
@@ -74,6 +78,21 @@ class Model:
             raise GraphkitError(
                 f"unknown relationship type {type_!r}; the model has {', '.join(self.relationships)}"
             ) from None
+
+    def rel_between(self, type_: str, start_label: str, end_label: str) -> RelType:
+        """The relationship type, checked to go from ``start_label`` to ``end_label``; raises
+        StoreError if the model does not allow it (a mapping or code bug, never data)."""
+        rel = self.rel(type_)
+        if (start_label, end_label) not in rel.between:
+            raise StoreError(f"a {type_} cannot go from {start_label} to {end_label}")
+        return rel
+
+    def shown_columns(self) -> list[str]:
+        """What a report reads about a node of any label: id, label, every caption, the
+        ``report_columns`` and every label's facts, each once (``cypher/nodes_by_id.cypher``)."""
+        cols = [n.caption for n in self.nodes.values()] + list(self.report_columns)
+        cols += [f for n in self.nodes.values() for f in n.facts]
+        return list(dict.fromkeys(c for c in cols if c not in ("id", "label")))
 
     def node_columns(self, label: str) -> dict[str, str]:
         """Every stored property of ``label`` with its type: id, own properties, provenance.
@@ -101,12 +120,14 @@ def get_model() -> Model:
     raw = yaml.safe_load(text)
     nodes = {
         label: NodeType(label, spec.get("description", ""), spec.get("caption", "name"),
-                        dict(spec.get("properties", {})))
+                        dict(spec.get("properties", {})), tuple(spec.get("facts") or ()),
+                        dict(spec.get("display") or {}))
         for label, spec in raw["nodes"].items()
     }
     rels = {
         name: RelType(name, spec.get("description", ""),
-                      tuple((a, b) for a, b in spec["between"]), dict(spec.get("properties", {})))
+                      tuple((a, b) for a, b in spec["between"]), dict(spec.get("properties", {})),
+                      dict(spec.get("display") or {}))
         for name, spec in raw["relationships"].items()
     }
     schemes = {
@@ -115,10 +136,14 @@ def get_model() -> Model:
         for name, spec in (raw.get("identifiers") or {}).items()
     }
     model = Model(nodes, rels, dict(raw["provenance"]["node"]), dict(raw["provenance"]["relationship"]),
-                  schemes)
+                  schemes, tuple(raw.get("report_columns") or ()))
     for label in nodes:
         for prop, typ in model.node_columns(label).items():
             assert typ in TYPES, f"model.yml: {label}.{prop} has unknown type {typ}"
+        for prop in (nodes[label].caption, *nodes[label].facts):
+            assert prop in model.node_columns(label), f"model.yml: {label} shows {prop}, not a property"
+    for prop in model.report_columns:
+        assert any(prop in model.node_columns(n) for n in nodes), f"model.yml: no label has {prop}"
     for rel in rels.values():
         for a, b in rel.between:
             assert a in nodes and b in nodes, f"model.yml: {rel.type} names unknown label"
@@ -144,6 +169,30 @@ class Provenance:
     @property
     def ref(self) -> str:
         return f"{self.dataset}|{self.file}|{self.record}"
+
+
+# A source as find-links, reports and their JSON show it: {"dataset", "file", "record"}, each
+# text ("" when unknown), from a relationship's properties or a node's ``records`` entry.
+
+def source(dataset: Any, file: Any, record: Any) -> dict[str, str]:
+    return {"dataset": dataset or "", "file": file or "", "record": record or ""}
+
+
+def source_of(row: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """The source in a query row's ``{prefix}dataset``, ``{prefix}file`` (or ``source_file``)
+    and ``{prefix}record`` columns."""
+    file = row.get(f"{prefix}file", row.get(f"{prefix}source_file"))
+    return source(row.get(f"{prefix}dataset"), file, row.get(f"{prefix}record"))
+
+
+def source_from_ref(ref: str) -> dict[str, str]:
+    """The source of a node's ``records`` entry, ``"dataset|file|record"`` (``Provenance.ref``)."""
+    return source(*(ref.split("|", 2) + ["", ""])[:3])
+
+
+def sources_text(sources: Iterable[dict[str, str]]) -> str:
+    """Sources as one line of text: ``dataset:file#record; ...``."""
+    return "; ".join(f"{s['dataset']}:{s['file']}#{s['record']}" for s in sources)
 
 
 @dataclass

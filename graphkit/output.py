@@ -10,12 +10,15 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from graphkit.links import Link
-from graphkit.load import LoadReport
-from graphkit.mapping import safe_cell
-from graphkit.store.base import Counts
+from graphkit.model import sources_text
+
+if TYPE_CHECKING:  # imported for types only: formatting stays cheap to import (graphkit --help)
+    from graphkit.links import Link
+    from graphkit.load import LoadReport
+    from graphkit.report import PathResult
+    from graphkit.store.base import Counts
 
 FORMATS = ("table", "json", "csv")
 
@@ -28,6 +31,8 @@ def _json(obj: Any) -> str:
 
 
 def _csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
+    from graphkit.mapping import safe_cell
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
@@ -36,8 +41,6 @@ def _csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
     return buf.getvalue()
 
 
-def _src_text(sources: list[dict[str, str]]) -> str:
-    return "; ".join(f"{s['dataset']}:{s['file']}#{s['record']}" for s in sources)
 
 
 def links(links: list[Link], fmt: str) -> str:
@@ -51,7 +54,7 @@ def links(links: list[Link], fmt: str) -> str:
                     "a_id": link.a.id, "a_name": link.a.name, "a_registry_ids": " ".join(link.a.registry_ids),
                     "b_id": link.b.id, "b_name": link.b.name, "b_registry_ids": " ".join(link.b.registry_ids),
                     "kind": ev.kind, "via_id": (ev.via or {}).get("id"), "via_name": (ev.via or {}).get("name"),
-                    "summary": ev.summary, "sources": _src_text(ev.sources)})
+                    "summary": ev.summary, "sources": sources_text(ev.sources)})
         return _csv(rows, LINK_CSV_COLUMNS)
     if not links:
         return "No links found.\n"
@@ -66,7 +69,7 @@ def links(links: list[Link], fmt: str) -> str:
                 res = ev.via["resolution"]
                 out.append(f"       resolved as one ({res['method']}, {res['judgement']}, score "
                            f"{res['score']}): {res['explanation']}")
-            out.append(f"       source: {_src_text(ev.sources)}")
+            out.append(f"       source: {sources_text(ev.sources)}")
         out.append("")
     return "\n".join(out) + "\n"
 
@@ -189,7 +192,7 @@ def flags(findings: list[Any], fmt: str) -> str:
         return _csv(({"rank": i, "kind": f.kind, "score": f.score, "title": f.title, "summary": f.summary,
                       "entities": "; ".join(f"{e.get('role')}: {e.get('name') or e.get('country') or e.get('id')}"
                                             for e in f.entities),
-                      "sources": _src_text(f.sources)} for i, f in enumerate(findings, 1)), FLAG_CSV_COLUMNS)
+                      "sources": sources_text(f.sources)} for i, f in enumerate(findings, 1)), FLAG_CSV_COLUMNS)
     if not findings:
         return "No red flags found.\n"
     out = []
@@ -197,7 +200,7 @@ def flags(findings: list[Any], fmt: str) -> str:
         out.append(f"{i}. [{f.kind}] score {f.score:g}: {f.title}")
         out.append(f"   {f.summary}")
         shown = f.sources[:5]
-        out.append(f"   sources: {_src_text(shown)}" + (f" (+{len(f.sources) - 5} more)" if len(f.sources) > 5 else ""))
+        out.append(f"   sources: {sources_text(shown)}" + (f" (+{len(f.sources) - 5} more)" if len(f.sources) > 5 else ""))
     return "\n".join(out) + "\n"
 
 
@@ -238,13 +241,13 @@ def exposure(results: list[dict[str, Any]], fmt: str) -> str:
                 rows.append({**base, "kind": "ownership", "party_id": p[0]["from"]["id"],
                              "party_name": p[0]["from"]["name"], "hops": len(p),
                              "path": " | ".join(_step_text(s) for s in p),
-                             "sources": _src_text([s["source"] for s in p])})
+                             "sources": sources_text([s["source"] for s in p])})
             for e in r["exposures"]:
                 for p in e["paths"]:
                     rows.append({**base, "kind": "linked", "party_id": e["party"]["id"],
                                  "party_name": e["party"]["name"], "hops": e["hops"],
                                  "path": " | ".join(_step_text(s) for s in p),
-                                 "sources": _src_text([s["source"] for s in p])})
+                                 "sources": sources_text([s["source"] for s in p])})
             if not r["ownership_paths"] and not r["exposures"]:
                 rows.append(base)
         return _csv(rows, EXPOSURE_CSV_COLUMNS)
@@ -268,12 +271,64 @@ def exposure(results: list[dict[str, Any]], fmt: str) -> str:
             chain = p[-1].get("chain_share")
             out.append("    - " + " | ".join(_step_text(s) for s in p)
                        + (f" (chain {chain:g}%)" if chain is not None and len(p) > 1 else "")
-                       + f"  [{_src_text([s['source'] for s in p])}]")
+                       + f"  [{sources_text([s['source'] for s in p])}]")
         if r["exposures"]:
             out.append(f"  linked sanctioned parties (up to {r['hops']} hops):")
         for e in r["exposures"]:
             out.append(f"    * {e['party']['name']} ({e['party']['id']}), {e['hops']} hop(s)")
             for p in e["paths"]:
                 out.append("      - " + " | ".join(_step_text(s) for s in p)
-                           + f"  [{_src_text([s['source'] for s in p])}]")
+                           + f"  [{sources_text([s['source'] for s in p])}]")
     return "\n".join(out) + "\n"
+
+
+# ---- paths (graphkit path) -----------------------------------------------------------------
+
+PATH_CSV_COLUMNS = ["path", "step", "from_id", "from_name", "type", "role", "share", "start_date", "end_date",
+                    "status", "score", "judgement", "to_id", "to_name", "sources"]
+
+
+def paths(result: PathResult, fmt: str) -> str:
+    """Paths as text (one numbered line per path, sources beneath), JSON lines (one object per
+    path) or CSV (one row per relationship on a path)."""
+    from graphkit.report.graph import edge_text, node_text
+
+    g = result.graph
+    if fmt == "json":
+        return "".join(_json(_path_dict(result, i, p)) + "\n" for i, p in enumerate(result.paths, 1))
+    if fmt == "csv":
+        return _csv(({**row, "path": i, "from_name": node_text(g, row["from_id"]),
+                      "to_name": node_text(g, row["to_id"]), "sources": sources_text(row["sources"])}
+                     for i, p in enumerate(result.paths, 1) for row in _path_dict(result, i, p)["steps"]),
+                    PATH_CSV_COLUMNS)
+    a = ", ".join(node_text(g, n) for n in result.a)
+    b = ", ".join(node_text(g, n) for n in result.b)
+    if not result.paths:
+        return f"No path of at most {result.max_hops} relationships between {a} and {b}.\n"
+    length = len(result.paths[0]) - 1
+    more = f" (first {len(result.paths)}; there are more)" if result.truncated else ""
+    out = [f"{len(result.paths)} shortest path(s) of {length} relationship(s) between {a} and {b}{more}:", ""]
+    for i, p in enumerate(result.paths, 1):
+        out.append(f"{i}. {result.describe(p)}")
+        for step in result.steps(p):
+            for start, end, d in step:
+                out.append(f"     {node_text(g, start)} -> {node_text(g, end)}: {edge_text(d)}; "
+                           f"source: {sources_text(d.get('sources', [])) or 'none recorded'}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _path_dict(result: PathResult, number: int, p: list[str]) -> dict[str, Any]:
+    g = result.graph
+    nodes = [{"id": n, "label": g.nodes[n].get("label"), "name": g.nodes[n].get("name"),
+              "country": g.nodes[n].get("country")} for n in p]
+    steps = []
+    for i, step in enumerate(result.steps(p), 1):
+        for start, end, d in step:
+            steps.append({"step": i, "from_id": start, "to_id": end, "type": d["type"], "role": d.get("role"),
+                          "share": d.get("share"), "start_date": d.get("start_date"),
+                          "end_date": d.get("end_date"), "status": d.get("status"), "score": d.get("score"),
+                          "judgement": d.get("judgement"), "sources": d.get("sources", [])})
+    return {"path": number, "length": len(p) - 1, "nodes": nodes, "steps": steps}
+
+

@@ -30,6 +30,17 @@ DIALECTS: dict[str, list[tuple[re.Pattern[str], str]]] = {
 }
 
 
+# Queries only one store runs: name -> (dialect, why). Store.run refuses them elsewhere.
+ONLY_ON: dict[str, tuple[str, str]] = {
+    "browser_find_links": ("neo4j", "LadybugDB cannot put paths of different shapes in one column; "
+                                    "graphkit find-links answers the same question on every store"),
+    "browser_transshipment": ("neo4j", "LadybugDB reads duration({days: ...}) differently; graphkit "
+                                       "flags answers on every store"),
+    "browser_blocked_owners": ("neo4j", "LadybugDB cannot read the relationships of a variable-length "
+                                        "path this way; graphkit exposure answers on every store"),
+}
+
+
 @dataclass(frozen=True)
 class Query:
     name: str
@@ -37,11 +48,25 @@ class Query:
     summary: str
     params: dict[str, str]
 
-    def for_dialect(self, dialect: str) -> str:
+    def for_dialect(self, dialect: str, *, one_key: bool = False) -> str:
+        """The text in ``dialect``. ``one_key``: a query keyed by a batch of ids (written
+        ``UNWIND $ids AS k`` ... ``{id: k}``) rewritten for one id, ``$id`` (see ``keyed``)."""
         text = self.text
+        if one_key:
+            text = _ONE_KEY_UNWIND.sub("", text).replace("{id: k}", "{id: $id}")
         for pattern, repl in DIALECTS[dialect]:
             text = pattern.sub(repl, text)
         return text
+
+    @property
+    def keyed(self) -> bool:
+        """Whether the query looks nodes up by a batch of ids, ``UNWIND $ids AS k`` then
+        ``{id: k}`` in every branch: then a store may also run it one id at a time."""
+        unwinds = len(_ONE_KEY_UNWIND.findall(self.text))
+        return unwinds > 0 and unwinds == self.text.count("{id: k}")
+
+
+_ONE_KEY_UNWIND = re.compile(r"^UNWIND \$ids AS k\n", re.M)
 
 
 def cypher_dir() -> Path:
@@ -74,4 +99,37 @@ def get_query(name: str) -> Query:
     try:
         return library()[name]
     except KeyError:
-        raise QueryError(f"no query {name!r} in cypher/ (have {', '.join(library())})") from None
+        raise QueryError(f"no query {name!r} in cypher/ (have {', '.join(library())})", name) from None
+
+
+# ---- queries written from the model ---------------------------------------------------------
+
+def nodes_by_id_text() -> str:
+    """``cypher/nodes_by_id.cypher``: its column list is the model's ``shown_columns``, so a
+    property a report shows is added in ``model.yml`` only (then run ``python -m graphkit.queries``)."""
+    from graphkit.model import get_model
+
+    cols = ["n.id AS id", "labels(n)[0] AS label"] + [f"n.{c} AS {c}" for c in get_model().shown_columns()]
+    lines, line = [], "RETURN"
+    for col in cols:
+        if len(line) + len(col) + 2 > 100:
+            lines.append(line + ",")
+            line = "      "
+        line += (" " if line in ("RETURN", "      ") else ", ") + col
+    lines.append(line)
+    return ("// Nodes of any label whose id is one of $ids, with what a report shows about them.\n"
+            "//\n"
+            "// Written from graphkit/model.yml (captions, report_columns, each label's facts) by\n"
+            "// `python -m graphkit.queries`; a test checks that this file is up to date.\n"
+            "// :param ids: list of internal ids\n"
+            "MATCH (n)\n"
+            "WHERE n.id IN $ids\n" + "\n".join(lines) + "\n")
+
+
+GENERATED = {"nodes_by_id": nodes_by_id_text}
+
+
+if __name__ == "__main__":
+    for _name, _text in GENERATED.items():
+        (cypher_dir() / f"{_name}.cypher").write_text(_text(), encoding="utf-8")
+        print(f"wrote cypher/{_name}.cypher")

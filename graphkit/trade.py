@@ -31,14 +31,15 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from graphkit.links import Clusters, Link, _as_date, find_links
+from graphkit import dates
+from graphkit.links import Clusters, Link, find_links
 from graphkit.store.base import Store
 from graphkit.watchlists import Watchlists
+
+if TYPE_CHECKING:  # pyarrow is imported where the scan runs, not for graphkit --help
+    import pyarrow as pa
 
 TRANSIT = ("kz", "kg", "am", "ae", "tr", "uz", "ge")
 DESTINATIONS = ("ru", "by")
@@ -104,7 +105,7 @@ def trade_lines(store: Store) -> list[Line]:
         if r["shipment_id"] in out:
             continue
         out[r["shipment_id"]] = Line(
-            r["shipment_id"], _as_date(r["date"]) if r["date"] is not None else None, bool(r["aggregated"]),
+            r["shipment_id"], dates.as_date(r["date"]) if r["date"] is not None else None, bool(r["aggregated"]),
             r["direction"], r["hs_code"], r["hs6"], r["hs_chapter"], r["value_usd"], r["quantity"], r["unit"],
             r["declaration_number"], r["description"],
             r["dispatch_country"] or r["seller_country"] or r["origin_country"],
@@ -115,6 +116,8 @@ def trade_lines(store: Store) -> list[Line]:
 
 def lines_table(lines: list[Line]) -> pa.Table:
     """The columns of ``lines`` that ``route_jumps`` reads, as a pyarrow table."""
+    import pyarrow as pa
+
     return pa.table({
         "from": pa.array([x.from_country for x in lines], pa.string()),
         "to": pa.array([x.to_country for x in lines], pa.string()),
@@ -173,6 +176,9 @@ def route_jumps(table: pa.Table, *, factor: float = 10.0, min_value: float = 100
     list the lines behind each figure. Lines without a route, HS-6 code, date or value are left
     out (they cannot be placed).
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if factor <= 1:
         raise ValueError("factor must be above 1")
     levels, periods = list(levels), list(periods)
@@ -251,6 +257,9 @@ def route_jumps(table: pa.Table, *, factor: float = 10.0, min_value: float = 100
 def _attach_lines(t: pa.Table, found: list[Jump], flagged: list[dict[str, Any]]) -> None:
     """Fill each jump's ``rows`` with the lines behind its two figures: one semi-join of the
     lines with the flagged (route, basis, code) keys per level, then the periods in Python."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     wanted: dict[tuple[Any, ...], list[Jump]] = defaultdict(list)
     for jump, r in zip(found, flagged, strict=True):
         for period in (r["period"] - 1, r["period"]):
@@ -422,7 +431,7 @@ def _score(store: Store, clusters: Clusters, sup: str, mid: str, con: str, goods
     if ("facts", mid) not in seen:
         seen[("facts", mid)] = {r["id"]: r for r in store.run("firm_facts", ids=clusters.members(mid))}
     facts = seen[("facts", mid)]
-    incorporated = [_as_date(r["incorporation_date"]) for r in facts.values() if r["incorporation_date"]]
+    incorporated = [dates.as_date(r["incorporation_date"]) for r in facts.values() if r["incorporation_date"]]
     if incorporated and min(incorporated) > INVASION:
         score += 0.5
         indicators.append(f"intermediary incorporated after 24 February 2022 ({min(incorporated).isoformat()})")

@@ -93,7 +93,7 @@ class Neo4jServer(NamedTuple):
 @pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory):
     """A Neo4jServer: $NEO4J_URI with $NEO4J_PASSWORD (and, for the Browser tests,
-    $NEO4J_HTTP_URL) if set, else a local server started for this session (graphkit.neo4j_server,
+    $NEO4J_HTTP_URL) if set, else a local server started for this session (graphkit.server.neo4j_server,
     fetched from Maven Central). Outside CI, skipped without Java/Maven."""
     import secrets
     import shutil
@@ -102,7 +102,7 @@ def neo4j_server(tmp_path_factory):
         yield Neo4jServer(os.environ["NEO4J_URI"], os.environ.get("NEO4J_PASSWORD", ""),
                           os.environ.get("NEO4J_HTTP_URL") or None)
         return
-    from graphkit import neo4j_server as ns
+    from graphkit.server import neo4j_server as ns
 
     fetched = (ns.default_cache_dir() / f"neo4j-community-{ns.DEFAULT_VERSION}" / ".graphkit-complete").is_file()
     if not IN_CI and not (shutil.which("java") and (shutil.which("mvn") or fetched)):

@@ -101,3 +101,17 @@ def test_every_command_has_help_and_is_in_the_readme(cli):
         r = cli(name, "--help")
         assert r.code == 0 and "Usage:" in r.out
         assert re.search(rf"graphkit {re.escape(name)}\b", readme), f"README does not mention graphkit {name}"
+
+
+def test_the_command_line_starts_without_its_heavy_libraries():
+    """`graphkit --help` stays quick (bench/cli_startup.py measures it): each command imports the
+    store drivers, the report's and the table libraries when it runs."""
+    import subprocess
+    import sys
+
+    heavy = ("pandas", "pyvis", "networkx", "pyarrow", "neo4j", "ladybug")
+    code = f"import sys, graphkit.cli; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert loaded.split() == []
+    help_ = subprocess.run([sys.executable, "-m", "graphkit.cli", "--help"], capture_output=True, text=True)
+    assert "find-links" in help_.stdout and help_.returncode == 0

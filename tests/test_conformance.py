@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from graphkit.demo import load_demo
-from graphkit.errors import InvalidData
+from graphkit.errors import InvalidData, QueryError
 from graphkit.links import find_links, screen
 from graphkit.load import load_files
 from graphkit.model import Node, Provenance, Rel
@@ -143,3 +143,13 @@ def test_push_then_find_links_on_neo4j_answers_as_the_embedded_store(neo4j_serve
     stats_e = cli("stats", "--db", db, "--format", "json").out
     stats_n = cli("stats", "--neo4j", uri, "--format", "json").out
     assert sorted(stats_e.splitlines()) == sorted(stats_n.splitlines())
+
+
+def test_a_failing_named_query_raises_query_error_with_its_name(any_store):
+    with pytest.raises(QueryError, match="entity_by_id") as failed:
+        any_store.run("entity_by_id")  # $ids not given
+    assert failed.value.query == "entity_by_id"
+    if any_store.dialect != "neo4j":
+        with pytest.raises(QueryError, match="runs on neo4j only") as refused:
+            any_store.run("browser_find_links", name="Aspan Arba")
+        assert refused.value.query == "browser_find_links"

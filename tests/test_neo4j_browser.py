@@ -1,7 +1,7 @@
 """Neo4j Browser, end to end: headless Chromium (Selenium) opens the Browser 5.24 the session's
 Neo4j serves at /browser/, connects through its connect form, sets ``$name`` with ``:param``, runs
 cypher/browser_find_links.cypher for Aspan Arba and reads the drawing and the table; then plays
-the graphkit guide (graphkit.browser_guide) from localhost and runs the same query from it.
+the graphkit guide (graphkit.server.browser_guide) from localhost and runs the same query from it.
 
 Needs Debian's ``chromium`` and ``chromium-driver``, ``selenium`` (the ``dev`` extra) and a Neo4j
 (see tests/conftest.py: Java 17 and Maven, or NEO4J_URI + NEO4J_PASSWORD + NEO4J_HTTP_URL).
@@ -21,7 +21,11 @@ from typing import Any
 
 import pytest
 
-from graphkit.browser_guide import (
+from graphkit.demo import load_demo
+from graphkit.errors import StoreError
+from graphkit.queries import Query, get_query, library
+from graphkit.report.html import find_chromium
+from graphkit.server.browser_guide import (
     EXAMPLES,
     PLACEHOLDER,
     example,
@@ -30,10 +34,6 @@ from graphkit.browser_guide import (
     query_body,
     serve_guide,
 )
-from graphkit.demo import load_demo
-from graphkit.errors import StoreError
-from graphkit.queries import Query, get_query, library
-from graphkit.report.html import find_chromium
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -96,7 +96,7 @@ def test_guide_has_a_slide_per_query_with_its_params_and_text():
         assert slide["runnable"] == param_lines(q) + [query_body(q)]  # unescaped: what runs is the file
     find = guide.slides[1]["runnable"]
     assert find[0] == ":param name => 'Aspan Arba'"
-    assert find[1].startswith("WITH toLower(trim($name)) AS q\nMATCH (s:Company)")
+    assert find[1].startswith("WITH trim($name) AS given\n")  # the body, without the header
 
 
 def test_guide_escapes_text():
@@ -115,7 +115,7 @@ def test_guide_has_an_example_value_for_every_parameter():
     no_example = [f"cypher/{q.name}.cypher ${p}" for q in library().values() for p in q.params
                   if example(q, p) == PLACEHOLDER]
     assert not no_example, ("give these an example ('e.g. value' in the // :param line, or "
-                            f"graphkit.browser_guide.EXAMPLES): {no_example}")
+                            f"graphkit.server.browser_guide.EXAMPLES): {no_example}")
 
 
 def test_browser_doc_covers_every_query():

@@ -44,7 +44,7 @@ def test_server_down_is_one_clear_line(cli, monkeypatch):
 
 
 def test_a_push_killed_midway_completes_exactly_on_rerun(real, tmp_path: Path, free_port):
-    from graphkit import neo4j_server as ns
+    from graphkit.server import neo4j_server as ns
 
     source = EmbeddedStore(tmp_path / "src")
     load_files(source, [real / "ftm_kek_media_ownership" / "kek_company_ownership.ftm.jsonl"], "ftm", dataset="kek")

@@ -1,4 +1,4 @@
-"""The local Neo4j server (graphkit.neo4j_server): fetched by Maven, started in a workspace.
+"""The local Neo4j server (graphkit.server.neo4j_server): fetched by Maven, started in a workspace.
 
 The lifecycle test needs Java 17/21 and Maven (or an already fetched home in the cache). Outside
 CI it is skipped when they are missing; in CI (CI=true) it always runs, and fails if it cannot.
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from graphkit import neo4j_server as ns
 from graphkit.errors import StoreError
+from graphkit.server import neo4j_server as ns
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

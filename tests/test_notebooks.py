@@ -33,7 +33,7 @@ def test_investigation_walkthrough(tmp_path):
     assert "ТОО «Аспан Арба» <-> ООО «Небесная механика» ['shared_officer', 'common_owner', 'shipment']" in out
     assert "drones declared for export from Aspan Arba to Nebesnaya Mekhanika: 524" in out
     assert "SABOSHNIKOV M." in out and "Mikhail Saboshnikov" in out
-    assert ":param ids =>" in out and "MATCH (a:Company)<-[r1:OFFICER_OF|OWNS]-(p1)" in out
+    assert ':param name => "kz-bin:220440173863"' in out and "MATCH path = (a:Company)<-[r1:OFFICER_OF|OWNS]-(p1)" in out
 
 
 def test_real_samples_notebook(tmp_path, real):

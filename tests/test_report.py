@@ -360,3 +360,29 @@ def test_report_commands_are_registered():
     from graphkit.cli import cli as group
 
     assert {"viz", "path"} <= set(group.commands)
+
+
+def test_a_former_director_without_dates_is_former_in_reports_as_in_find_links(store, tmp_path: Path):
+    rows = ("record_id,company_name,jurisdiction,inn,holder_kind,holder_name,role,role_start,role_end\n"
+            "F1,ООО «Первая»,ru,7700000303,person,Орлов Пётр Ильич,former director,,\n"
+            "F2,ООО «Вторая»,ru,7700000404,person,Орлов Пётр Ильич,director,,\n")
+    (tmp_path / "f.csv").write_text(rows, encoding="utf-8")
+    load_files(store, [tmp_path / "f.csv"], "registry", dataset="ru-registry")
+    g = neighbourhood(store, "ru-inn:7700000303", hops=1)
+    (role,) = [d for _, _, d in g.edges(data=True) if d["type"] == "OFFICER_OF"]
+    assert (role["role"], role["status"]) == ("former director", "former")
+    # a role with no dates that the source does not call former has no status to show
+    g = neighbourhood(store, "ru-inn:7700000404", hops=1)
+    (role,) = [d for _, _, d in g.edges(data=True) if d["type"] == "OFFICER_OF"]
+    assert role["status"] is None
+
+
+def test_nodes_by_id_lists_what_the_model_says_a_report_shows():
+    from graphkit.model import get_model
+    from graphkit.queries import cypher_dir, nodes_by_id_text
+
+    text = (cypher_dir() / "nodes_by_id.cypher").read_text(encoding="utf-8")
+    assert text == nodes_by_id_text(), "run `python -m graphkit.queries` after editing model.yml"
+    for node in get_model().nodes.values():
+        for prop in (node.caption, *node.facts):
+            assert f"n.{prop} AS {prop}" in text

@@ -31,8 +31,10 @@ from typing import Any
 
 import networkx as nx
 
-from graphkit.links import JOINING, Clusters, Entity, Link
-from graphkit.model import get_model
+from graphkit import dates
+from graphkit.links import Entity, Link
+from graphkit.model import get_model, source_from_ref, source_of
+from graphkit.resolve.clusters import JOINING, Clusters
 from graphkit.store.base import Store
 
 # relationships a path between two entities may follow (DECLARED and SANCTIONED may not: a
@@ -41,13 +43,6 @@ PATH_TYPES = ("OFFICER_OF", "OWNS", "REGISTERED_AT", "SHIPPED", "SHIPPED_TO", "S
 CHUNK = 5_000
 DEFAULT_MAX_NODES = 20_000  # before aggregation; customs lines count
 _LIST_ATTRS = ("flags", "sources", "registry_ids", "datasets", "members", "names", "evidence", "kinds")
-_NODE_FACTS = {
-    "Company": ("incorporation_date", "dissolution_date"),
-    "Person": ("birth_date",),
-    "Shipment": ("declaration_number", "direction", "date", "period", "aggregated", "hs_code", "hs6",
-                 "description", "quantity", "unit", "value_usd", "origin_country", "destination_country"),
-    "Sanction": ("authority", "program", "listing_date"),
-}
 
 
 # --------------------------------------------------------------------------------------------
@@ -333,7 +328,8 @@ def edge_text(d: dict[str, Any]) -> str:
         score = f", score {d['score']:.2f}" if d.get("score") is not None else ""
         judgement = d.get("judgement")
         return f"same as{score}" + (f" ({judgement})" if judgement and judgement not in JOINING else "")
-    text = d.get("role") or _TYPE_WORDS.get(type_, type_.lower())
+    rel = get_model().relationships.get(type_)
+    text = d.get("role") or (rel.display.get("word") if rel else None) or type_.lower()
     if d.get("share") is not None:
         text += f" {d['share']:g}%"
     if d.get("start_date") or d.get("end_date"):
@@ -355,9 +351,6 @@ def node_text(g: nx.MultiDiGraph, node: str) -> str:
     return f"{name} ({d['country']})" if d.get("country") else str(name)
 
 
-_TYPE_WORDS = {"OFFICER_OF": "officer", "OWNS": "owner", "REGISTERED_AT": "registered at",
-               "SHIPPED": "shipped", "SHIPPED_TO": "shipped to", "DECLARED": "declared",
-               "SANCTIONED": "sanctioned"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -513,38 +506,6 @@ def _fill_nodes(store: Store, g: nx.MultiDiGraph, ids: Iterable[str]) -> None:
             _add_node(g, row["id"], _row_attrs(row))
 
 
-def _iso(v: Any) -> Any:
-    if isinstance(v, dt.datetime):
-        return v.date().isoformat()
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if hasattr(v, "to_native"):  # neo4j.time.Date
-        return v.to_native().isoformat()
-    return v
-
-
-def _status(start: str | None, end: str | None, as_of: dt.date) -> str | None:
-    if start is None and end is None:
-        return None
-    if end is not None and end < as_of.isoformat():
-        return "former"
-    if start is not None and start > as_of.isoformat():
-        return "future"
-    return "current"
-
-
-def _src(dataset: Any, file: Any, record: Any) -> dict[str, str]:
-    return {"dataset": dataset or "", "file": file or "", "record": record or ""}
-
-
-def _records(records: Iterable[str] | None) -> list[dict[str, str]]:
-    out = []
-    for rec in records or []:
-        parts = (rec.split("|", 2) + ["", ""])[:3]
-        out.append(_src(*parts))
-    return out
-
-
 def _flags(data: dict[str, Any]) -> list[str]:
     flags = []
     if data.get("sanctioned") or any(str(t).startswith("sanction") for t in data.get("topics") or []):
@@ -555,7 +516,7 @@ def _flags(data: dict[str, Any]) -> list[str]:
 
 
 def _shipment_attrs(row: dict[str, Any]) -> dict[str, Any]:
-    attrs = {k: _iso(row.get(k)) for k in _NODE_FACTS["Shipment"] if row.get(k) is not None}
+    attrs = {k: dates.iso_if_date(row.get(k)) for k in get_model().node("Shipment").facts if row.get(k) is not None}
     attrs["label"] = "Shipment"
     attrs["description"] = row.get("description") or row.get("description_en") or None
     if not attrs["description"]:
@@ -577,17 +538,18 @@ def _row_attrs(row: dict[str, Any]) -> dict[str, Any]:
     if label == "Shipment":
         attrs = _shipment_attrs({**row, "description": row.get("description_en") or row.get("description")})
     else:
-        attrs = {"label": label, "name": row.get("name") or row.get("full") or row.get("program") or row["id"]}
-        for k in _NODE_FACTS.get(label, ()):
+        node_type = get_model().nodes.get(label)
+        attrs = {"label": label, "name": row.get(node_type.caption if node_type else "name") or row["id"]}
+        for k in node_type.facts if node_type else ():
             if row.get(k) is not None:
-                attrs[k] = _iso(row[k])
+                attrs[k] = dates.iso_if_date(row[k])
         attrs["flags"] = _flags({**row, **attrs})
     if label == "Sanction":
         attrs["flags"] = ["sanctioned"]
     attrs.update({
         "country": row.get("country"), "registry_ids": list(row.get("registry_ids") or []),
         "names": [n for n in row.get("names") or [] if n != attrs["name"]],
-        "datasets": list(row.get("datasets") or []), "sources": _records(row.get("records")),
+        "datasets": list(row.get("datasets") or []), "sources": [source_from_ref(r) for r in row.get("records") or []],
         "last_loaded": row.get("last_loaded")})
     return {k: v for k, v in attrs.items() if v is not None}
 
@@ -599,10 +561,11 @@ def _entity_attrs(ent: Entity) -> dict[str, Any]:
 
 def _edge_attrs(row: dict[str, Any], as_of: dt.date | None) -> dict[str, Any]:
     """Edge attributes from a ``neighbourhood`` row."""
-    start, end = _iso(row["start_date"]), _iso(row["end_date"])
+    start, end = dates.iso(row["start_date"]), dates.iso(row["end_date"])
+    status = dates.status(start, end, as_of or dt.date.today(), row["role"])
     attrs = {"type": row["type"], "role": row["role"], "share": row["share"], "start_date": start,
-             "end_date": end, "status": _status(start, end, as_of or dt.date.today()),
-             "sources": [_src(row["dataset"], row["source_file"], row["record"])]}
+             "end_date": end, "status": status if (start or end or status == "former") else None,
+             "sources": [source_of(row)]}
     if row["type"] == "SAME_AS":
         attrs.update(score=row["score"], method=row["method"], judgement=row["judgement"],
                      explanation=row["explanation"])
@@ -649,8 +612,7 @@ def _add_edge(g: nx.MultiDiGraph, u: str, v: str, attrs: dict[str, Any]) -> str:
 def _add_same_as(g: nx.MultiDiGraph, a: str, b: str, decision: dict[str, Any]) -> None:
     _add_edge(g, a, b, {"type": "SAME_AS", "score": decision.get("score"), "method": decision.get("method"),
                         "judgement": decision.get("judgement"), "explanation": decision.get("explanation"),
-                        "sources": [_src(decision.get("dataset"), decision.get("source_file"),
-                                         decision.get("record"))] if decision.get("dataset") else []})
+                        "sources": [source_of(decision)] if decision.get("dataset") else []})
 
 
 def _merge_attrs(into: dict[str, Any], new: dict[str, Any]) -> None:

@@ -32,6 +32,7 @@ from pyvis.network import Network
 
 from graphkit.errors import GraphkitError
 from graphkit.links import Link
+from graphkit.model import get_model, sources_text
 from graphkit.report.graph import PathResult, centrality, components, data_dates, edge_text, sources
 
 VIS_VERSION = "9.1.2"  # the vis-network build shipped in pyvis/lib/
@@ -57,13 +58,13 @@ class Report:
 
 # ---- style: one table per visual channel -------------------------------------------------------
 
-SHAPES = {"Company": "square", "Person": "dot", "Address": "triangle", "Shipment": "diamond",
-          "Sanction": "star"}
-TYPE_NAMES = {"Company": "firm", "Person": "person", "Address": "address", "Shipment": "customs line",
-              "Sanction": "sanction listing"}
-LEGEND_GLYPHS = {"Company": "\u25a0", "Person": "\u25cf", "Address": "\u25b2", "Shipment": "\u25c6",
-                 "Sanction": "\u2605"}
-FIXED_FILL = {"Address": "#cbd5e0", "Shipment": "#9ae6b4", "Sanction": "#feb2b2"}
+# how each label and relationship type is drawn and named: model.yml, `display`
+_NODES = get_model().nodes.values()
+_RELS = get_model().relationships.values()
+SHAPES = {n.label: n.display["shape"] for n in _NODES if "shape" in n.display}
+TYPE_NAMES = {n.label: n.display.get("word", n.label) for n in _NODES}
+LEGEND_GLYPHS = {n.label: n.display["glyph"] for n in _NODES if "glyph" in n.display}
+FIXED_FILL = {n.label: n.display["fill"] for n in _NODES if "fill" in n.display}
 COUNTRY_PALETTE = ["#90cdf4", "#fbd38d", "#b794f4", "#81e6d9", "#f6ad55", "#faf089", "#fbb6ce",
                    "#a3bffa", "#c6f6d5", "#e9d8fd"]
 NO_COUNTRY = "#e2e8f0"
@@ -71,13 +72,8 @@ OTHER_COUNTRIES = "#edf2f7"
 BORDER = "#4a5568"
 FLAG_BORDERS = {"sanctioned": ("#e53e3e", 5), "chpl": ("#c05621", 4), "query": ("#1a202c", 4)}
 CHPL_FILL = "#f6ad55"
-EDGE_COLOURS = {"OFFICER_OF": "#2b6cb0", "OWNS": "#6b46c1", "REGISTERED_AT": "#718096",
-                "SHIPPED": "#2f855a", "SHIPPED_TO": "#2f855a", "DECLARED": "#68d391",
-                "SANCTIONED": "#c53030", "SAME_AS": "#b83280"}
-EDGE_NAMES = {"OFFICER_OF": "officer (director, founder, manager...)", "OWNS": "owner or shareholder",
-              "REGISTERED_AT": "registered at", "SHIPPED": "customs: exporter or supplier \u2192 line \u2192 importer or buyer",
-              "SHIPPED_TO": "shipped to (importer, buyer)", "DECLARED": "declared (customs broker)",
-              "SANCTIONED": "sanctioned", "SAME_AS": "same firm or person (entity resolution)"}
+EDGE_COLOURS = {r.type: r.display["colour"] for r in _RELS if "colour" in r.display}
+EDGE_NAMES = {r.type: r.display.get("legend", r.type) for r in _RELS}
 DASHES_FORMER = [8, 6]
 DASHES_SAME_AS = [2, 5]
 LABEL_MAX = 42
@@ -358,7 +354,7 @@ def _links_section(links: list[Link]) -> str:
                    f"{'s' if len(link.evidence) != 1 else ''} of evidence. A: <code>{e(link.a.id)}</code>, "
                    f"B: <code>{e(link.b.id)}</code></p><ul>")
         for ev in link.evidence:
-            srcs = "; ".join(f"{s['dataset']}: {s['file']} #{s['record']}" for s in ev.sources)
+            srcs = sources_text(ev.sources)
             res = ""
             if ev.via and ev.via.get("resolution"):
                 r = ev.via["resolution"]

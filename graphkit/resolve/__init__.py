@@ -19,16 +19,17 @@ replaces every earlier decision of this module; judgements are re-applied each t
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from graphkit import dates
 from graphkit.errors import NotFound, ResolutionError
 from graphkit.identifiers import by_scheme, conflicts, describe_conflict, is_registry_id, shared
 from graphkit.model import Provenance, Rel, now_iso
 from graphkit.resolve.blocking import candidates, keys
+from graphkit.resolve.clusters import Clusters, UnionFind
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
 from graphkit.resolve.names import firm_name, person_name
 from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record, common_words, same_father, score
@@ -60,12 +61,6 @@ class ResolveReport:
     decisions: list[Candidate] = field(default_factory=list)
 
 
-def _iso(v: Any) -> str | None:
-    if v is None:
-        return None
-    return v.isoformat() if isinstance(v, dt.date) else str(v)[:10]
-
-
 def _numbers(node_id: str, registry_ids: list[str] | None) -> list[str]:
     """A record's registry numbers, the one its node is keyed by included (a firm keyed
     ``ru-inn:…`` carries that INN whatever its ``registry_ids`` say)."""
@@ -80,7 +75,7 @@ def load_records(store: Store) -> dict[str, list[Record]]:
     companies = [Record(r["id"], "Company", list(r["names"] or []) + list(r["previous_names"] or []),
                         r["country"], None, _numbers(r["id"], r["registry_ids"]), r["legal_form"])
                  for r in store.run("resolve_companies")]
-    people = [Record(r["id"], "Person", list(r["names"] or []), r["country"], _iso(r["birth_date"]),
+    people = [Record(r["id"], "Person", list(r["names"] or []), r["country"], dates.iso(r["birth_date"]),
                      _numbers(r["id"], r["registry_ids"]))
               for r in store.run("resolve_people")]
     by_id = {r.id: r for r in companies}
@@ -423,29 +418,17 @@ def _describe(r: Record) -> str:
 
 def pending(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
     """Candidates waiting for review, strongest first."""
-    rows = store.execute(
-        "MATCH (a)-[s:SAME_AS]->(b) WHERE s.judgement = 'pending' "
-        "RETURN a.id AS a_id, a.name AS a_name, b.id AS b_id, b.name AS b_name, s.score AS score, "
-        "s.explanation AS explanation ORDER BY s.score DESC, a.id, b.id", name="pending review")
+    rows = store.run("same_as_pending")
     return rows[:limit] if limit else rows
 
 
 def group_pairs(pairs: list[tuple[str, str]], entity_of: Callable[[str], str]) -> list[str]:
     """For each pair waiting for review, the would-be entity it belongs to: pairs that share a
     record, or records of one resolved entity (``entity_of``), are one question for a person."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        x = entity_of(x)
-        while parent.get(x, x) != x:
-            x = parent[x]
-        return x
-
+    groups = UnionFind()
     for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return [find(a) for a, _ in pairs]
+        groups.union(entity_of(a), entity_of(b))
+    return [groups.find(entity_of(a)) for a, _ in pairs]
 
 
 def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
@@ -455,8 +438,6 @@ def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]
 
     Each group: ``score`` (its strongest pair), ``members`` (id, name), ``pairs`` (a_id, b_id,
     score, explanation, the command to decide it)."""
-    from graphkit.links import Clusters
-
     rows = pending(store)
     if not rows:
         return []
@@ -477,16 +458,9 @@ def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]
 
 def clusters(store: Store) -> list[dict[str, Any]]:
     """Resolved entities with more than one record: members with names, ids and sources."""
-    from graphkit.links import Clusters
-
-    cl = Clusters.load(store)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for node in list(cl.parent):
-        groups[cl.find(node)].append(node)
     out = []
-    for rep, members in sorted(groups.items()):
-        if len(members) < 2:
-            continue
+    for members in sorted(Clusters.load(store).groups()):
+        rep = members[0]
         rows = {r["id"]: r for r in store.run("clusters", ids=members)}
         out.append({"id": rep, "label": rows.get(rep, {}).get("label"),
                     "members": [{"id": m, "name": rows.get(m, {}).get("name"),

@@ -16,6 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from graphkit.errors import InvalidData, ResolutionError
+from graphkit.resolve.clusters import UnionFind
 
 DEFAULT_FILE = "graphkit-judgements.jsonl"
 
@@ -116,7 +117,7 @@ def _connected(values: set[str], agree: Callable[[str, str], bool]) -> bool:
     return len(reached) == len(values)
 
 
-class Partition:
+class Partition(UnionFind):
     """Clusters under construction: union-find with 'cannot link' constraints between clusters,
     and facts that must not disagree inside one (a birth date, a registry id of one scheme).
 
@@ -125,7 +126,7 @@ class Partition:
     is refused. Only a person's judgement (``force=True``) overrides that."""
 
     def __init__(self, agree: dict[str, Callable[[str, str], bool]] | None = None) -> None:
-        self.parent: dict[str, str] = {}
+        super().__init__()
         self.apart: dict[str, set[str]] = {}
         self.facts: dict[str, dict[str, set[str]]] = {}
         #: facts whose values agree without being equal (a father's name in Russian and in
@@ -154,14 +155,6 @@ class Partition:
                 return key
         return None
 
-    def find(self, x: str) -> str:
-        root = x
-        while self.parent.get(root, root) != root:
-            root = self.parent[root]
-        while self.parent.get(x, x) != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
-
     def kept_apart(self, a: str, b: str) -> bool:
         ra, rb = self.find(a), self.find(b)
         return rb in self.apart.get(ra, set())
@@ -179,11 +172,9 @@ class Partition:
             return True
         if self.kept_apart(ra, rb) or (not force and self.conflict(ra, rb)):
             return False
-        keep, drop = sorted((ra, rb))
+        keep, drop = self.join(ra, rb)
         for key, values in self.facts.pop(drop, {}).items():
             self.facts.setdefault(keep, {}).setdefault(key, set()).update(values)
-        self.parent[drop] = keep
-        self.parent.setdefault(keep, keep)
         moved = self.apart.pop(drop, set())
         for other in moved:
             self.apart.setdefault(other, set()).discard(drop)

@@ -15,8 +15,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphkit.errors import QueryError, StoreError
 from graphkit.model import Node, Rel, get_model, merge_node_props
-from graphkit.queries import get_query
+from graphkit.queries import ONLY_ON, get_query
 
 
 @dataclass
@@ -113,24 +114,16 @@ class Store(ABC):
                             where, name=f"delete {type_}")
         return int(rows[0]["n"]) if rows else 0
 
-    #: True when ``load()`` is one transaction (all or nothing by rollback); False when a load
-    #: commits batch by batch (all or nothing by validating first and idempotent writes).
-    load_is_one_transaction: bool = True
-
     @contextmanager
     def load(self) -> Iterator[LoadSink]:
         """The scope of one load: yields the sink that takes its batches of records.
 
-        Here each batch is written by ``write`` in a transaction of its own (inside the load's
-        one transaction when ``load_is_one_transaction``). A backend with a faster bulk path
-        overrides this (the embedded store stages batches on disk and writes them at the end).
+        Here the whole load is one transaction, each batch written by ``write``. Both backends
+        override this with a staged bulk path (store/staged.py): the embedded store in one
+        transaction, Neo4j batch by batch (a file as one transaction exhausts a server's memory).
         """
-        sink = LoadSink(self)
-        if self.load_is_one_transaction:
-            with self.transaction():
-                yield sink
-        else:
-            yield sink
+        with self.transaction():
+            yield LoadSink(self)
 
     def close(self) -> None:  # noqa: B027 - optional for backends
         """Release the connection."""
@@ -144,9 +137,38 @@ class Store(ABC):
     # ---- shared logic --------------------------------------------------------------------
 
     def run(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        """Run a named query from ``cypher/`` with parameters; rows as dicts."""
+        """Run a named query from ``cypher/`` with parameters; rows as dicts, values as Python
+        values (dates as ``datetime.date``) on every store. The one way graphkit runs a named
+        query: any failure raises QueryError naming it, as does a query this store cannot run
+        (``queries.ONLY_ON``)."""
+        return self._run(query, params)
+
+    #: below this many ids, ``run_keyed`` looks each id up on its own (a store whose batched
+    #: look-up costs a scan sets it; 0 = always in batches)
+    one_key_below: int = 0
+    KEY_BATCH = 5_000
+
+    def run_keyed(self, query: str, ids: Iterable[str]) -> list[dict[str, Any]]:
+        """Run a query keyed by ``$ids`` (see ``Query.keyed``) for ``ids``: in batches of
+        ``KEY_BATCH``, or one id at a time where this store looks single ids up faster
+        (``one_key_below``). Rows as ``run`` gives them."""
+        todo = sorted(set(ids))
+        if len(todo) < self.one_key_below and get_query(query).keyed:
+            return [r for i in todo for r in self._run(query, {"id": i}, one_key=True)]
+        return [r for i in range(0, len(todo), self.KEY_BATCH)
+                for r in self._run(query, {"ids": todo[i:i + self.KEY_BATCH]})]
+
+    def _run(self, query: str, params: dict[str, Any], *, one_key: bool = False) -> list[dict[str, Any]]:
         q = get_query(query)
-        return self.execute(q.for_dialect(self.dialect), params, name=query)
+        only = ONLY_ON.get(query)
+        if only is not None and only[0] != self.dialect:
+            raise QueryError(f"query {query!r} runs on {only[0]} only: {only[1]}", query)
+        try:
+            return self.execute(q.for_dialect(self.dialect, one_key=one_key), params, name=query)
+        except QueryError:
+            raise
+        except StoreError as exc:
+            raise QueryError(str(exc), query) from None
 
     def write(self, nodes: Iterable[Node], rels: Iterable[Rel]) -> WriteStats:
         """Write records idempotently: nodes are merged with what is stored (see
@@ -181,8 +203,7 @@ class Store(ABC):
             groups[(rel.type, rel.start_label, rel.end_label)][rel.id] = rel
         model = get_model()
         for (type_, sl, el), by_id in sorted(groups.items()):
-            if (sl, el) not in model.rel(type_).between:
-                raise ValueError(f"a {type_} cannot go from {sl} to {el}")
+            model.rel_between(type_, sl, el)
             batch = list(by_id.values())
             have = self.existing_rels(type_, sl, el, batch)
             fresh = [r for r in batch if r.id not in have]

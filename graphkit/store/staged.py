@@ -104,8 +104,7 @@ class StagedLoad(LoadSink):
         for rel in rels:
             groups[(rel.type, rel.start_label, rel.end_label)][rel.id] = rel  # the last one stays
         for (type_, sl, el), by_id in groups.items():
-            if (sl, el) not in model.rel(type_).between:
-                raise ValueError(f"a {type_} cannot go from {sl} to {el}")
+            model.rel_between(type_, sl, el)
             batch = list(by_id.values())
             schema = rel_schema(type_)
             arrays = [pa.array([r.start for r in batch], pa.string()),

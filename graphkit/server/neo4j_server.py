@@ -77,7 +77,7 @@ _JVM_ADDITIONAL = (
 )
 
 _POM = """<?xml version="1.0" encoding="UTF-8"?>
-<!-- Written by graphkit.neo4j_server.fetch: the artifacts neo4j-community-standalone {version}
+<!-- Written by graphkit.server.neo4j_server.fetch: the artifacts neo4j-community-standalone {version}
      is assembled from, resolved from Maven Central into lib/. -->
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -95,7 +95,7 @@ _POM = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 _SCRIPT = """#!/bin/sh
-# Written by graphkit.neo4j_server.fetch: {what}.
+# Written by graphkit.server.neo4j_server.fetch: {what}.
 NEO4J_HOME="${{NEO4J_HOME:-$(cd "$(dirname "$0")/.." && pwd)}}"
 export NEO4J_HOME
 if [ -n "$JAVA_HOME" ]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
@@ -203,7 +203,7 @@ def _write_home_files(home: Path, version: str) -> None:
         path.chmod(0o755)
     # Used only when someone runs bin/neo4j without NEO4J_CONF; start() always writes its own.
     (home / "conf" / "neo4j.conf").write_text(
-        f"# Neo4j {version} assembled by graphkit; graphkit.neo4j_server.start points NEO4J_CONF at a\n"
+        f"# Neo4j {version} assembled by graphkit; graphkit.server.neo4j_server.start points NEO4J_CONF at a\n"
         "# per-workspace conf instead of this file.\n"
         "server.default_listen_address=127.0.0.1\n"
         f"server.memory.heap.initial_size={HEAP}\nserver.memory.heap.max_size={HEAP}\n"
@@ -322,7 +322,7 @@ def _env(home: Path, ws: Path) -> dict[str, str]:
 
 def _write_conf(ws: Path, home: Path, bolt_port: int, http_port: int) -> None:
     lines = [
-        "# Written by graphkit.neo4j_server.start on every start: change it there, not here.",
+        "# Written by graphkit.server.neo4j_server.start on every start: change it there, not here.",
         f"# NEO4J_HOME={home}",
         f"server.directories.data={ws / 'data'}",
         f"server.directories.transaction.logs.root={ws / 'data' / 'transactions'}",

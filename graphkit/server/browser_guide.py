@@ -4,7 +4,7 @@ Each slide shows what the query answers, a ``:param`` line per parameter (the fi
 ``e.g.`` value, else one from the demo) and the query (the file without its ``//`` header), as
 Browser "runnable" blocks: a click puts the text in the editor, the ▶ icon runs it. ``guide_html()`` renders the guide; ``serve_guide()`` serves it on
 ``http://localhost:PORT/graphkit.html`` for ``:guide URL`` (a sidebar beside the results) or
-``:play URL`` (a frame), and ``python -m graphkit.browser_guide`` does that until Ctrl-C.
+``:play URL`` (a frame), and ``python -m graphkit.server.browser_guide`` does that until Ctrl-C.
 
 Why a local web server: Neo4j Browser (5.24 here) fetches a guide from its page with a
 cross-origin ``fetch``, so the guide needs CORS headers, and only from hosts on the server's
