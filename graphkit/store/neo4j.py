@@ -89,8 +89,24 @@ class Neo4jStore(Store):
 
     def close(self) -> None:
         if self._driver is not None:
-            self._driver.close()
+            try:
+                self._driver.close()
+            except Exception:  # noqa: BLE001 - closing a driver whose server is gone
+                pass
             self._driver = None
+
+    @contextmanager
+    def _lost(self, what: str) -> Iterator[None]:
+        """Turn the driver's connection errors into StoreError, the one error graphkit raises."""
+        from neo4j.exceptions import DriverError, Neo4jError
+
+        try:
+            yield
+        except Neo4jError as exc:
+            raise StoreError(f"{what} failed on Neo4j: {exc.code}: {exc.message}") from None
+        except DriverError as exc:
+            raise StoreError(f"{what}: lost Neo4j at {self.uri} ({type(exc).__name__}); nothing after "
+                             "the last committed batch was written") from None
 
     def ensure_schema(self) -> None:
         if self._schema_done:
@@ -102,7 +118,7 @@ class Neo4jStore(Store):
                               f"FOR (n:{label}) REQUIRE n.id IS UNIQUE")
         for rt in model.relationships.values():
             statements.append(f"CREATE INDEX {rt.type.lower()}_id IF NOT EXISTS FOR ()-[r:{rt.type}]-() ON (r.id)")
-        with self.driver.session(database=self.database) as session:
+        with self._lost("creating the schema"), self.driver.session(database=self.database) as session:
             for st in statements:
                 session.run(st).consume()
         self._schema_done = True
@@ -113,8 +129,9 @@ class Neo4jStore(Store):
             yield
             return
         self.ensure_schema()
-        self._session = self.driver.session(database=self.database)
-        self._tx = self._session.begin_transaction()
+        with self._lost("starting a transaction"):
+            self._session = self.driver.session(database=self.database)
+            self._tx = self._session.begin_transaction()
         try:
             yield
         except BaseException:
@@ -135,7 +152,10 @@ class Neo4jStore(Store):
         except Exception as exc:
             raise StoreError(f"commit to Neo4j failed: {type(exc).__name__}: {exc}") from None
         finally:
-            self._session.close()
+            try:
+                self._session.close()
+            except Exception:  # noqa: BLE001 - the commit's own error (or none) is what counts
+                pass
 
     @contextmanager
     def load(self) -> Iterator[LoadSink]:
@@ -147,20 +167,13 @@ class Neo4jStore(Store):
             yield sink
 
     def execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
-        from neo4j.exceptions import DriverError, Neo4jError
-
-        try:
+        with self._lost(f"query {name or text[:40]!r}"):
             if self._tx is not None:
                 result = self._tx.run(text, params or {})
                 return [{k: _to_python(v) for k, v in rec.items()} for rec in result]
             with self.driver.session(database=self.database) as session:
                 result = session.run(text, params or {})
                 return [{k: _to_python(v) for k, v in rec.items()} for rec in result]
-        except Neo4jError as exc:
-            raise StoreError(f"query {name or text[:40]!r} failed on Neo4j: {exc.code}: {exc.message}") from None
-        except DriverError as exc:  # the server went away, or the connection broke
-            raise StoreError(f"query {name or text[:40]!r}: lost Neo4j at {self.uri} ({type(exc).__name__}); "
-                             "nothing after the last committed batch was written") from None
 
     # ---- primitives ----------------------------------------------------------------------
 
