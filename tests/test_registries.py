@@ -414,3 +414,19 @@ def test_a_failed_strict_load_leaves_no_rejects_file(store, tmp_path):
     assert lines[0].startswith("_line,_column,_reason,node_id_start")
     assert len(lines) == 1 + 4  # three skipped, one rejected, in file order
     assert not list(folder.glob("*.part"))
+
+
+def test_icij_candidates_wait_in_the_review_queue_until_a_person_decides(cli, real, tmp_path):
+    db, book = tmp_path / "g", tmp_path / "j.jsonl"
+    assert cli("load", *icij_bundle(real), "--mapping", "icij", "--db", db, "--rejects-dir", tmp_path).code == 0
+    queue = [json.loads(x) for x in cli("review", "--db", db, "--judgements", book, "--format", "json").out.splitlines()]
+    pairs = {frozenset((p["a_name"], p["b_name"])): p for g in queue for p in g["pairs"]}
+    nominees = pairs[frozenset(("NORTHWIND NOMINEES LIMITED", "NORTHWIND NOMINEES LTD"))]
+    assert nominees["score"] is None and "-" in cli("review", "--db", db, "--judgements", book).out
+    r = cli("review", "--db", db, "--judgements", book, "--accept", nominees["a_id"], nominees["b_id"])
+    assert r.code == 0, r.err
+    after = [json.loads(x) for x in cli("review", "--db", db, "--judgements", book, "--format", "json").out.splitlines()]
+    assert not any({p["a_id"], p["b_id"]} == {nominees["a_id"], nominees["b_id"]} for g in after for p in g["pairs"])
+    members = [{m["name"] for m in c["members"]}
+               for c in map(json.loads, cli("clusters", "--db", db, "--format", "json").out.splitlines())]
+    assert {"NORTHWIND NOMINEES LIMITED", "NORTHWIND NOMINEES LTD"} in members

@@ -442,6 +442,14 @@ def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]
     if not rows:
         return []
     clusters = Clusters.load(store)
+    # a source's own candidates (ICIJ's similarity edges) stay pending beside a person's judgement
+    # of the same pair, and records already one entity are no question
+    judged = {frozenset((r["a_id"], r["b_id"])) for r in store.run("same_as_all")
+              if r["judgement"] in ("accepted", "rejected", "unsure")}
+    rows = [r for r in rows if frozenset((r["a_id"], r["b_id"])) not in judged
+            and clusters.find(r["a_id"]) != clusters.find(r["b_id"])]
+    if not rows:
+        return []
     groups: dict[str, dict[str, Any]] = {}
     for r, root in zip(rows, group_pairs([(r["a_id"], r["b_id"]) for r in rows], clusters.find), strict=True):
         g = groups.setdefault(root, {"score": r["score"], "members": {}, "pairs": []})
