@@ -224,6 +224,19 @@ class NeoBrowser:
     def find(self, selector: str, within: Any = None) -> Any:
         return (within or self.driver).find_element(self.by.CSS_SELECTOR, selector)
 
+    def click(self, selector: str, within: Any, what: str) -> None:
+        """Click an element once the page shows it (the guide drawer slides in: a click before
+        its animation ends is refused as 'not interactable')."""
+        from selenium.common.exceptions import ElementNotInteractableException
+
+        element = self.wait(lambda d: next((e for e in self.find_all(selector, within)
+                                            if e.is_displayed() and e.is_enabled()), None), what)
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        try:
+            element.click()
+        except ElementNotInteractableException:  # still moving: the same click, sent by the page
+            self.driver.execute_script("arguments[0].click();", element)
+
     def find_all(self, selector: str, within: Any = None) -> list[Any]:
         return (within or self.driver).find_elements(self.by.CSS_SELECTOR, selector)
 
@@ -345,7 +358,7 @@ def test_guide_plays_from_localhost_and_runs_find_links(neo_browser):
         neo_browser.enter(f":guide {url}")  # opens in the sidebar, not as a frame
         drawer = neo_browser.wait(lambda d: neo_browser.find_all("[data-testid=guidesDrawer]"), "guide drawer")[0]
         neo_browser.wait(lambda d: "graphkit query library" in drawer.text, "guide's first slide")
-        neo_browser.find("[data-testid=guideNextSlide]", drawer).click()
+        neo_browser.click("[data-testid=guideNextSlide]", drawer, "the guide's next-slide button")
         blocks = neo_browser.wait(lambda d: neo_browser.find_all("pre.runnable", drawer), "runnable blocks")
         assert blocks[0].text.endswith(":param name => 'Aspan Arba'")
         # each block's ▶ icon runs it; the parameter first, then the query
