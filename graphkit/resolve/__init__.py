@@ -100,7 +100,7 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
     for r in records:  # what two records of one entity cannot disagree on
         if r.birth_date:
             partition.note(r.id, "birth_date", r.birth_date)
-        if r.label == "Person":  # the father's name; its head without y/j, so Ilich and Ilyich agree
+        if r.label == "Person":  # the father's name as written; ``same_father`` says which agree
             for name in r.names:
                 pn = person_name(name)
                 if pn.patronymic:
