@@ -72,3 +72,51 @@ def test_explain_names_the_number_that_parts_two_firms(cli, tmp_path: Path):
     assert "different BIN 190540012345 vs 200640067891" in r.out
     r = cli("resolve", "--db", db, "--explain", "ru-inn:7701234561", "ru-inn:7712345678")
     assert "different INN 7701234561 vs 7712345678" in r.out
+
+
+def _same_as(db: Path, cli) -> list[dict]:
+    return [json.loads(x) for x in cli("clusters", "--db", db, "--format", "json").out.splitlines()]
+
+
+def test_accepting_two_firms_with_different_numbers_needs_an_override(cli, tmp_path: Path):
+    src = tmp_path / "firms.ftm.json"
+    src.write_text("\n".join(KZ_FIRMS) + "\n", encoding="utf-8")
+    db, book = tmp_path / "g", tmp_path / "j.jsonl"
+    cli("load", src, "--mapping", "ftm", "--dataset", "reg", "--db", db)
+    cli("resolve", "--db", db, "--judgements", book)
+    r = cli("review", "--db", db, "--judgements", book, "--accept", "ru-inn:7701234561", "ru-inn:7712345678")
+    assert r.code != 0
+    assert "different INN 7701234561 vs 7712345678" in r.err and "--override" in r.err
+    assert not book.exists() and _same_as(db, cli) == []  # nothing recorded, nothing merged
+    r = cli("review", "--db", db, "--judgements", book, "--accept", "ru-inn:7701234561", "ru-inn:7712345678",
+            "--override", "--note", "one firm re-registered, says the court file")
+    assert r.code == 0, r.err
+    (cluster,) = _same_as(db, cli)
+    assert {m["id"] for m in cluster["members"]} == {"ru-inn:7701234561", "ru-inn:7712345678"}
+    why = cli("resolve", "--db", db, "--judgements", book, "--explain", "ru-inn:7701234561", "ru-inn:7712345678").out
+    assert "accepted by a person over different registry numbers (explicit override)" in why
+
+
+def test_a_judgements_file_accepting_across_numbers_is_refused_and_the_graph_kept(cli, tmp_path: Path):
+    src = tmp_path / "firms.ftm.json"
+    src.write_text("\n".join(KZ_FIRMS) + "\n", encoding="utf-8")
+    db, book = tmp_path / "g", tmp_path / "judgements.jsonl"
+    cli("load", src, "--mapping", "ftm", "--dataset", "reg", "--db", db)
+    assert cli("resolve", "--db", db, "--judgements", book).code == 0
+    before = cli("review", "--db", db, "--judgements", book, "--format", "json").out
+    book.write_text(json.dumps({"a": "kz-bin:190540012345", "b": "kz-bin:200640067891",
+                                "judgement": "positive"}) + "\n", encoding="utf-8")  # written by hand
+    r = cli("resolve", "--db", db, "--judgements", book)
+    assert r.code != 0 and r.err.count("\n") == 1  # one line on stderr
+    assert "different BIN 190540012345 vs 200640067891" in r.err and "judgements.jsonl" in r.err
+    assert cli("review", "--db", db, "--judgements", tmp_path / "none.jsonl", "--format", "json").out == before
+    assert _same_as(db, cli) == []
+
+
+def test_explain_names_a_missing_record(cli, tmp_path: Path):
+    src = tmp_path / "firms.ftm.json"
+    src.write_text("\n".join(KZ_FIRMS) + "\n", encoding="utf-8")
+    db = tmp_path / "g"
+    cli("load", src, "--mapping", "ftm", "--dataset", "reg", "--db", db)
+    r = cli("resolve", "--db", db, "--explain", "kz-bin:190540012345", "ru-inn:0000000000")
+    assert r.code != 0 and "no firm or person with id 'ru-inn:0000000000'" in r.err
