@@ -9,11 +9,22 @@ and keeps the rest as it is.
 
 from __future__ import annotations
 
+import os
+import platform
 import re
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 LATER = ("Neo4j", "Entity resolution")  # sections after bench/run.py's top, in this order
+
+
+def machine() -> str:
+    """The machine a figure was measured on, one line: CPU model, cores, Python, platform."""
+    cpuinfo = Path("/proc/cpuinfo")
+    lines = cpuinfo.read_text().splitlines() if cpuinfo.exists() else []
+    cpu = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")),
+               platform.processor() or platform.machine())
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
 
 
 def _first(doc: str, titles: tuple[str, ...], start: int = 0) -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: the repository root holds the bench package
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.docsection import machine  # noqa: E402
 from bench.resolution_eval import (  # noqa: E402
     Outcome,
     RealOutcome,
@@ -37,6 +38,17 @@ REAL_COLS = ["pairs", "same", "different", "false_merges", "auto_precision", "au
              "found_recall"]
 
 
+def _table(label: str, groups: dict[str, list], measure, cols: list[str], everything: list) -> list[str]:
+    """A Markdown table: one row per group (sorted), then the overall row in bold."""
+    out = [f"| {label} | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+    for name in sorted(groups):
+        m = measure(groups[name])
+        out.append(f"| {name} | " + " | ".join(_fmt(m[c]) for c in cols) + " |")
+    m = measure(everything)
+    out.append("| **overall** | " + " | ".join(f"**{_fmt(m[c])}**" for c in cols) + " |")
+    return out
+
+
 def real_section() -> list[str]:
     """The evidence: real records nobody on the team wrote, labelled by hand."""
     outcomes = evaluate_real(REAL)
@@ -46,16 +58,11 @@ def real_section() -> list[str]:
              "records (ids, ownership rows, the sources' own merges) before the rules were changed, without "
              "reading or running the resolver; 92% are hard (same words, different entity; or another "
              "spelling of one entity). `tests/test_resolution_real.py` asserts no false merge and "
-             "`found_recall` >= 0.95. `found` = merged automatically or offered for review.", "",
-             "| source | " + " | ".join(REAL_COLS) + " |", "|---" * (len(REAL_COLS) + 1) + "|"]
+             "`found_recall` >= 0.95. `found` = merged automatically or offered for review.", ""]
     by_source: dict[str, list[RealOutcome]] = defaultdict(list)
     for o in outcomes:
         by_source[o.source].append(o)
-    for source in sorted(by_source):
-        m = real_metrics(by_source[source])
-        lines.append(f"| {source} | " + " | ".join(_fmt(m[c]) for c in REAL_COLS) + " |")
-    m = real_metrics(outcomes)
-    lines.append("| **overall** | " + " | ".join(f"**{_fmt(m[c])}**" for c in REAL_COLS) + " |")
+    lines += _table("source", by_source, real_metrics, REAL_COLS, outcomes)
     lines += ["", "True pairs neither merged nor offered for review (what a reader of the review queue never sees):", "",
               "| pair | category | score | explanation |", "|---|---|---|---|"]
     for o in outcomes:
@@ -99,6 +106,7 @@ def main() -> None:
             "blocking_recall", "conflicting_id_merges"]
     lines = ["# Entity resolution: evaluation", "",
              f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+             f"- machine: {machine()} (the figures are counts: they do not depend on it)",
              "- command: `python bench/evaluate_resolution.py` (tests/test_resolution_real.py and "
              "tests/test_resolution.py assert the floors); the synthetic registry scenario and its officer "
              "links: `python bench/evaluate_scenario.py` (section in docs/benchmarks.md)",
@@ -113,12 +121,8 @@ def main() -> None:
              "### Each pair on its own", "",
              "The labelled pairs as authored: each pair is the whole data, so two people whose names agree "
              "have no namesake to be confused with (see the next section for the same pairs among namesakes).", "",
-             "| category | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
-    for cat in sorted(by_cat):
-        m = metrics(by_cat[cat])
-        lines.append(f"| {cat} | " + " | ".join(_fmt(m[c]) for c in cols) + " |")
+             *_table("category", by_cat, metrics, cols, outcomes)]
     m = metrics(outcomes)
-    lines.append("| **overall** | " + " | ".join(f"**{_fmt(m[c])}**" for c in cols) + " |")
     lines += ["", "### The same pairs among namesakes", "",
               "Each pair decided among a synthetic background population "
               "(`bench.namesakes.make_records(n, seed=11)`: Russian and Kazakh people with "
@@ -147,7 +151,7 @@ def main() -> None:
     table = real[real.index("| source | " + " | ".join(REAL_COLS) + " |"):]
     table = table[:table.index("")]
     put_section("Entity resolution: evaluation on the labelled pairs", "\n".join(
-        [f"Written by `python bench/evaluate_resolution.py` ({lines[2][2:]}); the misses, the spellings "
+        [f"Written by `python bench/evaluate_resolution.py` ({lines[2][2:]}; {lines[3][2:]}); the misses, the spellings "
          f"test and the team's synthetic pairs in `{args.out}`. Real records labelled by hand:", ""] + table))
     print("\n".join(lines))
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.namesakes import make_records
-from graphkit.identifiers import by_scheme
+from graphkit.identifiers import conflicts
 from graphkit.resolve import ResolveReport, decide
 from graphkit.resolve.blocking import candidates, keys
 from graphkit.resolve.judgements import Judgements, Partition
@@ -54,10 +54,21 @@ def records(row: dict[str, str]) -> tuple[Record, Record]:
     return out[0], out[1]
 
 
-def _conflict(a: Record, b: Record) -> bool:
-    """Two ids of one scheme and none in common: the pair must never merge."""
-    ia, ib = by_scheme(a.registry_ids), by_scheme(b.registry_ids)
-    return any(not ia[s] & ib[s] for s in ia.keys() & ib.keys())
+def decide_pair(a: Record, b: Record, near: list[Record] | tuple[Record, ...] = ()) -> tuple[str, float, str]:
+    """(state, score, explanation) of a pair decided as ``graphkit resolve`` decides it, among
+    ``near`` records: "auto" if they end as one entity, "pending" if offered for review, else
+    "apart" (scored below review, kept apart, or never proposed by blocking)."""
+    partition = Partition()
+    decided = decide([a, b, *near], Judgements(), partition, ResolveReport())
+    pair = next((c for c in decided if {c.a.id, c.b.id} == {a.id, b.id}), None)
+    if partition.find(a.id) == partition.find(b.id):
+        state = "auto"
+    else:
+        state = pair.state if pair is not None and pair.state == "pending" else "apart"
+    if pair is not None:
+        return state, pair.score, pair.explanation
+    s = score(a, b)
+    return state, s.value, s.explanation
 
 
 def namesake_background(n: int, seed: int = 11) -> list[Record]:
@@ -80,15 +91,11 @@ def evaluate(path: Path, background: Sequence[Record] = ()) -> list[Outcome]:
         for row in csv.DictReader(fh):
             a, b = records(row)
             near = {r.id: r for rec in (a, b) for key, _ in keys(rec) for r in index.get(rec.label + key, ())}
-            partition = Partition()
-            decided = decide([a, b, *near.values()], Judgements(), partition, ResolveReport())
-            merged = partition.find(a.id) == partition.find(b.id)
-            pair = next((c for c in decided if {c.a.id, c.b.id} == {a.id, b.id}), None)
-            s = score(a, b)
-            value, explanation = (pair.score, pair.explanation) if pair else (s.value, s.explanation)
+            state, value, explanation = decide_pair(a, b, list(near.values()))
+            merged = state == "auto"
             out.append(Outcome(row["pair_id"], row["category"], row["same"] == "1", merged,
-                               merged or s.value >= REVIEW, any(True for _ in candidates([a, b])),
-                               _conflict(a, b), value, explanation))
+                               merged or score(a, b).value >= REVIEW, any(True for _ in candidates([a, b])),
+                               bool(conflicts(a.registry_ids, b.registry_ids)), value, explanation))
     return out
 
 
@@ -152,15 +159,9 @@ def evaluate_real(path: Path) -> list[RealOutcome]:
     out = []
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            a, b = real_records(row)
-            partition = Partition()
-            decided = decide([a, b], Judgements(), partition, ResolveReport())
-            pair = next((c for c in decided if {c.a.id, c.b.id} == {a.id, b.id}), None)
-            s = score(a, b)
-            state = "auto" if partition.find(a.id) == partition.find(b.id) else (pair.state if pair else "apart")
+            state, value, explanation = decide_pair(*real_records(row))
             out.append(RealOutcome(row["pair_id"], row["source"], row["category"], row["label"], row["same"] == "1",
-                                   row["hard"] == "1", state if state in ("auto", "pending") else "apart",
-                                   pair.score if pair else s.value, pair.explanation if pair else s.explanation))
+                                   row["hard"] == "1", state, value, explanation))
     return out
 
 

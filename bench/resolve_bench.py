@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import resource
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: the repository root holds the bench package
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.docsection import machine  # noqa: E402
 from bench.namesakes import make_records  # noqa: E402
 
 
@@ -84,13 +84,10 @@ def main() -> None:
         res = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True)
         rows.append({"size": n, **json.loads(res.stdout.strip().splitlines()[-1])})
         print(rows[-1], flush=True)
-    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                if ln.startswith("model name")), platform.processor())
     lines = [
         "# Entity resolution benchmark", "",
         f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
-        f"- machine: {cpu}, {len([ln for ln in Path('/proc/cpuinfo').read_text().splitlines() if ln.startswith('processor')])} cores, "
-        f"Python {platform.python_version()}, {platform.platform()}",
+        f"- machine: {machine()}",
         f"- command: `python bench/resolve_bench.py --sizes {args.sizes}`", "",
         "Synthetic people (see the script's docstring): N Cyrillic records, 10% with a second record "
         "in another transliteration, order or with an initial. Blocking recall is the share of true "
