@@ -186,22 +186,18 @@ def gleif(out: Path, scale: float, seed: int = 7) -> dict[str, int]:
             name = firm(r, i).replace("&", "&amp;")
             city = r.choice(WORDS).title()
             ra = "RA000585" if r.random() < 0.1 else "RA000665"
+            address = f"""
+         <lei:FirstAddressLine>{i} {city} Road</lei:FirstAddressLine>
+         <lei:City>{city}</lei:City>
+         <lei:Country>GB</lei:Country>
+         <lei:PostalCode>EC{i % 9 + 1} 1AA</lei:PostalCode>
+      """
             fh.write(f"""<lei:LEIRecord>
    <lei:LEI>{lei_code(i)}</lei:LEI>
    <lei:Entity>
       <lei:LegalName xml:lang="en">{name}</lei:LegalName>
-      <lei:LegalAddress xml:lang="en">
-         <lei:FirstAddressLine>{i} {city} Road</lei:FirstAddressLine>
-         <lei:City>{city}</lei:City>
-         <lei:Country>GB</lei:Country>
-         <lei:PostalCode>EC{i % 9 + 1} 1AA</lei:PostalCode>
-      </lei:LegalAddress>
-      <lei:HeadquartersAddress xml:lang="en">
-         <lei:FirstAddressLine>{i} {city} Road</lei:FirstAddressLine>
-         <lei:City>{city}</lei:City>
-         <lei:Country>GB</lei:Country>
-         <lei:PostalCode>EC{i % 9 + 1} 1AA</lei:PostalCode>
-      </lei:HeadquartersAddress>
+      <lei:LegalAddress xml:lang="en">{address}</lei:LegalAddress>
+      <lei:HeadquartersAddress xml:lang="en">{address}</lei:HeadquartersAddress>
       <lei:RegistrationAuthority>
          <lei:RegistrationAuthorityID>{ra}</lei:RegistrationAuthorityID>
          <lei:RegistrationAuthorityEntityID>{i:08d}</lei:RegistrationAuthorityEntityID>
