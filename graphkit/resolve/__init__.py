@@ -143,7 +143,7 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
         elif c.score >= AUTO and (c.a.id in torn or c.b.id in torn or _on_names(c, shared_names)):
             if partition.find(c.a.id) == partition.find(c.b.id):
                 continue
-            c.state, c.torn = "pending", True
+            c.state = "pending"
             c.explanation += "; " + (torn.get(c.a.id) or torn.get(c.b.id) or shared_names.get(c.a.id)
                                      or shared_names.get(c.b.id, ""))
             report.pending += 1
@@ -161,7 +161,7 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
             report.pending += 1
         out.append(c)
     for c in out:  # what the second look after people are resolved must leave to a person
-        c.torn = c.torn or (c.state == "pending" and (c.a.id in torn or c.b.id in torn or _on_names(c, shared_names)))
+        c.torn = c.state == "pending" and (c.a.id in torn or c.b.id in torn or _on_names(c, shared_names))
     _note_unique_names(out, scored, crowded, partition)
     out = _strongest_questions(out, report)
     # a pair that later merges joined through others is no longer a question

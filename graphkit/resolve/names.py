@@ -91,6 +91,20 @@ def father_stem(patronymic: str) -> str:
     return _PATRONYMIC.sub("", _TURKIC_PATRONYMIC.sub("", patronymic)) or patronymic
 
 
+# the same endings as the patronymic's script and scheme write them, for the father's name as
+# written (rigour's name symbols know "Володимир" and "Volodymyr", not "volodimir")
+_CYR_FATHER_SUFFIX = re.compile(r"(ович|евич|ьович|йович|івна|ївна|овна|евна|ична|ич|ұлы|улы|қызы|кызы)$")
+_FATHER_SUFFIX = re.compile(r"(ovych|evych|ovich|evich|ovitj|evitj|owitsch|ewitsch|ovna|evna|ivna|ich|ych|"
+                            r"ogly|ogli|kyzy|kyzi|kizi|qyzy|uly|uli|ulu)$")
+
+
+def fathers_as_written(patronymic: str) -> set[str]:
+    """The father's name inside a patronymic as written, transliterated and in its own script:
+    "Володимирівна" gives "volodymyr" and "володимир"."""
+    return {_FATHER_SUFFIX.sub("", nz.latin(patronymic)),
+            _CYR_FATHER_SUFFIX.sub("", patronymic.lower())} - {"", patronymic.lower()}
+
+
 @lru_cache(maxsize=500_000)
 def person_name(name: str) -> PersonName:
     words, initials, spelled, original = [], [], [], []

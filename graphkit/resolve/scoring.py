@@ -19,7 +19,7 @@ from rigour.names import NameTypeTag, SymbolCategory, analyze_names
 
 from graphkit import identifiers as idents
 from graphkit import normalize as nz
-from graphkit.resolve.names import father_stem, firm_name, fold, person_name
+from graphkit.resolve.names import father_stem, fathers_as_written, firm_name, fold, person_name
 
 AUTO = 0.90  # at or above: SAME_AS, judgement "auto"
 REVIEW = 0.75  # at or above (and below AUTO): a candidate for review
@@ -331,15 +331,8 @@ def same_father(x: str, y: str) -> bool:
     # Ігорьович / Igorevich, Volodymyrivna / Vladimirovna: the fathers' names in two languages
     if _equivalent_forms(x, y):
         return True
-    stems_x = {_FATHER_SUFFIX.sub("", nz.latin(x)), _CYR_FATHER_SUFFIX.sub("", x.lower())} - {"", x.lower()}
-    stems_y = {_FATHER_SUFFIX.sub("", nz.latin(y)), _CYR_FATHER_SUFFIX.sub("", y.lower())} - {"", y.lower()}
     return any(len(p) > 2 and len(q) > 2 and _equivalent_forms(p.capitalize(), q.capitalize())
-               for p in stems_x for q in stems_y)
-
-
-_CYR_FATHER_SUFFIX = re.compile(r"(ович|евич|ьович|йович|івна|ївна|овна|евна|ична|ич|ұлы|улы|қызы|кызы)$")
-_FATHER_SUFFIX = re.compile(r"(ovych|evych|ovich|evich|ovitj|evitj|owitsch|ewitsch|ovna|evna|ivna|ich|ych|"
-                            r"ogly|ogli|kyzy|kyzi|kizi|qyzy|uly|uli|ulu)$")
+               for p in fathers_as_written(x) for q in fathers_as_written(y))
 
 
 def score_people(a: Record, b: Record) -> Score:
