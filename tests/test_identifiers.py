@@ -45,11 +45,17 @@ KZ_FIRMS = [  # two Kazakh firms whose names use the same words, each with its o
 ]
 
 
-def test_ftm_registration_numbers_decide_and_are_shown(cli, tmp_path: Path):
+def _loaded(cli, tmp_path: Path) -> Path:
+    """A graph of KZ_FIRMS, loaded as a user would."""
     src = tmp_path / "firms.ftm.json"
     src.write_text("\n".join(KZ_FIRMS) + "\n", encoding="utf-8")
     db = tmp_path / "g"
     assert cli("load", src, "--mapping", "ftm", "--dataset", "reg", "--db", db).code == 0
+    return db
+
+
+def test_ftm_registration_numbers_decide_and_are_shown(cli, tmp_path: Path):
+    db = _loaded(cli, tmp_path)
     r = cli("resolve", "--db", db, "--judgements", tmp_path / "j.jsonl")
     assert r.code == 0 and "0 resolved automatically" in r.out, r.out
     assert cli("clusters", "--db", db, "--format", "json").out.strip() == ""
@@ -63,10 +69,7 @@ def test_ftm_registration_numbers_decide_and_are_shown(cli, tmp_path: Path):
 
 
 def test_explain_names_the_number_that_parts_two_firms(cli, tmp_path: Path):
-    src = tmp_path / "firms.ftm.json"
-    src.write_text("\n".join(KZ_FIRMS) + "\n", encoding="utf-8")
-    db = tmp_path / "g"
-    cli("load", src, "--mapping", "ftm", "--dataset", "reg", "--db", db)
+    db = _loaded(cli, tmp_path)
     r = cli("resolve", "--db", db, "--explain", "kz-bin:190540012345", "kz-bin:200640067891")
     assert r.code == 0, r.err
     assert "different BIN 190540012345 vs 200640067891" in r.out
@@ -79,10 +82,7 @@ def _same_as(db: Path, cli) -> list[dict]:
 
 
 def test_accepting_two_firms_with_different_numbers_needs_an_override(cli, tmp_path: Path):
-    src = tmp_path / "firms.ftm.json"
-    src.write_text("\n".join(KZ_FIRMS) + "\n", encoding="utf-8")
-    db, book = tmp_path / "g", tmp_path / "j.jsonl"
-    cli("load", src, "--mapping", "ftm", "--dataset", "reg", "--db", db)
+    db, book = _loaded(cli, tmp_path), tmp_path / "j.jsonl"
     cli("resolve", "--db", db, "--judgements", book)
     r = cli("review", "--db", db, "--judgements", book, "--accept", "ru-inn:7701234561", "ru-inn:7712345678")
     assert r.code != 0
@@ -98,10 +98,7 @@ def test_accepting_two_firms_with_different_numbers_needs_an_override(cli, tmp_p
 
 
 def test_a_judgements_file_accepting_across_numbers_is_refused_and_the_graph_kept(cli, tmp_path: Path):
-    src = tmp_path / "firms.ftm.json"
-    src.write_text("\n".join(KZ_FIRMS) + "\n", encoding="utf-8")
-    db, book = tmp_path / "g", tmp_path / "judgements.jsonl"
-    cli("load", src, "--mapping", "ftm", "--dataset", "reg", "--db", db)
+    db, book = _loaded(cli, tmp_path), tmp_path / "judgements.jsonl"
     assert cli("resolve", "--db", db, "--judgements", book).code == 0
     before = cli("review", "--db", db, "--judgements", book, "--format", "json").out
     book.write_text(json.dumps({"a": "kz-bin:190540012345", "b": "kz-bin:200640067891",
@@ -114,9 +111,6 @@ def test_a_judgements_file_accepting_across_numbers_is_refused_and_the_graph_kep
 
 
 def test_explain_names_a_missing_record(cli, tmp_path: Path):
-    src = tmp_path / "firms.ftm.json"
-    src.write_text("\n".join(KZ_FIRMS) + "\n", encoding="utf-8")
-    db = tmp_path / "g"
-    cli("load", src, "--mapping", "ftm", "--dataset", "reg", "--db", db)
+    db = _loaded(cli, tmp_path)
     r = cli("resolve", "--db", db, "--explain", "kz-bin:190540012345", "ru-inn:0000000000")
     assert r.code != 0 and "no firm or person with id 'ru-inn:0000000000'" in r.err
