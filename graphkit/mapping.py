@@ -1068,7 +1068,10 @@ def _clean_cell(value: str) -> str | None:
 
 def _compile_values(spec: ValueSpec) -> Callable[[dict[str, Any]], list[str]]:
     """``spec.values`` as a function of a cleaned row (which holds every column the mapping
-    names), specialised for the common shapes: one column, with or without a transform."""
+    names), specialised for the common shapes: one column, with or without a transform, and a
+    combination of columns (computed once per distinct set of values)."""
+    if spec.combine and not (spec.map or spec.template is not None or spec.join is not None):
+        return _combined(spec)
     if (spec.parts or spec.split or len(spec.columns) > 1 or spec.join is not None or spec.combine
             or spec.map or spec.template is not None):
         return spec.values
@@ -1104,6 +1107,26 @@ def _compile_values(spec: ValueSpec) -> Callable[[dict[str, Any]], list[str]]:
             seen[v] = t
         return [] if t is None else [t]
     return transformed
+
+
+def _combined(spec: ValueSpec) -> Callable[[dict[str, Any]], list[str]]:
+    """``spec.values`` of a ``combine:`` spec, each distinct tuple of arguments combined once
+    (a registration's country and authority repeat on most records)."""
+    combine = COMBINERS[spec.combine or ""]
+    columns = tuple(spec.columns)
+    seen: dict[tuple[str | None, ...], str | None] = {}
+
+    def combined(row: dict[str, Any]) -> list[str]:
+        args = tuple(None if (v := row.get(c)) is None else v.split(LIST_SEP)[0] for c in columns)
+        try:
+            value = seen[args]
+        except KeyError:
+            value = combine(*args)
+            if len(seen) >= 50_000:
+                seen.clear()
+            seen[args] = value
+        return [] if value is None else [value]
+    return combined
 
 
 def complete_entity(label: str, props: dict[str, Any], identifiers: dict[str, str]) -> None:
