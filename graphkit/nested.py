@@ -158,6 +158,15 @@ class PathRow:
             row[path] = None if not values else values[0] if len(values) == 1 else LIST_SEP.join(values)
         return row
 
+    def walk(self, record: Any) -> dict[str, Any]:
+        """The same row as ``flatten``, every path walked in full (the reference it is tested
+        against)."""
+        row: dict[str, Any] = {}
+        for path, steps in self.paths:
+            values = resolve(record, steps)
+            row[path] = None if not values else values[0] if len(values) == 1 else LIST_SEP.join(values)
+        return row
+
 
 _ABSENT = object()
 
