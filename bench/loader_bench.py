@@ -17,6 +17,10 @@ For each size, in one run on one machine, each step a fresh child process (its p
    database in one transaction, with a buffer pool of ``--pool-gib`` GiB so that the reference
    does not run out of it (``bench/run.py``'s children).
 
+Each time is given as wall seconds and as CPU seconds of the process (all its threads): on a
+machine shared with other work the wall time of a step depends on what else runs meanwhile,
+its CPU time much less, so the targets are checked on CPU-time ratios.
+
 The figures compared with the targets of the full-size issue: a load within 8x the JSON parse,
 peak RSS within 1.5 GB and within 1.5x that of the smallest size. Nothing here asserts on
 timings; the projection to the full snapshot is linear in lines from the largest size.
@@ -51,14 +55,14 @@ def child_parse(file: str) -> dict[str, Any]:
 
     out: dict[str, Any] = {}
     for name, loads in (("json", json.loads), ("orjson", orjson.loads)):
-        best = float("inf")
+        best, best_cpu = float("inf"), float("inf")
         for _ in range(3):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             with open(file, "rb") as fh:
                 for line in fh:
                     loads(line)
-            best = min(best, time.perf_counter() - t)
-        out[f"{name}_seconds"] = best
+            best, best_cpu = min(best, time.perf_counter() - t), min(best_cpu, time.process_time() - c)
+        out[f"{name}_seconds"], out[f"{name}_cpu_seconds"] = best, best_cpu
     out["peak_rss_mb"] = run._rss_mb()
     return out
 
@@ -109,7 +113,7 @@ def bench(lines: int, work: Path, pool_gib: int, against: tuple[str, Path] | Non
     scale = lines / registries_synth.PSC_LINES
     gen = child("generate", "psc", base / "in", repr(scale))
     parse = child("parse", base / "in" / "psc-snapshot.txt")
-    load = child("load", "psc", base / "in", base / "db")
+    load = run_self("load", "psc", base / "in", base / "db")
     before = None
     if against is not None:
         before = run_self("load", "psc", base / "in", base / "db-before", code=against[1])
@@ -128,30 +132,29 @@ def bench(lines: int, work: Path, pool_gib: int, against: tuple[str, Path] | Non
 def render(results: list[dict[str, Any]], command: str, started: dt.datetime, pool_gib: int) -> str:
     out = [f"Measured {started:%Y-%m-%d %H:%M} UTC on {machine()}, shared with other work (figures "
            "are ratios within one run). Command:", "", f"    {command}", "",
-           "| lines | json.loads s | orjson s | load s | load / json | lines/s | peak RSS MB | "
-           f"raw COPY s (pool {pool_gib} GiB) | load / raw COPY |",
-           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "| lines | json.loads s (CPU) | orjson s | load s (CPU) | load / json: wall, CPU | lines/s | "
+           f"peak RSS MB | raw COPY s (pool {pool_gib} GiB) | load / raw COPY |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+
+    def row(label: str, p: dict[str, Any], ld: dict[str, Any], raw: dict[str, Any], lines: int) -> str:
+        secs, cpu = ld["seconds"], ld["cpu_seconds"]
+        raw_s = f"{raw['seconds']:.1f}" if "seconds" in raw else "failed" if raw else ""
+        raw_ratio = f"{secs / raw['seconds']:.1f}x" if "seconds" in raw else ""
+        return (f"| {label} | {p['json_seconds']:.2f} ({p['json_cpu_seconds']:.2f}) | {p['orjson_seconds']:.2f} | "
+                f"{secs:.1f} ({cpu:.1f}) | {secs / p['json_seconds']:.1f}x, {cpu / p['json_cpu_seconds']:.1f}x | "
+                f"{lines / secs:,.0f} | {ld['peak_rss_mb']:,.0f} | {raw_s} | {raw_ratio} |")
+
     for r in results:
-        p, ld, raw = r["parse"], r["load"], r["raw"]
-        secs = ld["seconds"]
-        raw_s = f"{raw['seconds']:.1f}" if "seconds" in raw else "failed"
-        raw_ratio = f"{secs / raw['seconds']:.1f}x" if "seconds" in raw else "-"
-        out.append(f"| {r['lines']:,} | {p['json_seconds']:.2f} | {p['orjson_seconds']:.2f} | {secs:.1f} | "
-                   f"{secs / p['json_seconds']:.1f}x | {r['lines'] / secs:,.0f} | {ld['peak_rss_mb']:,.0f} | "
-                   f"{raw_s} | {raw_ratio} |")
-    for r in results:
+        out.append(row(f"{r['lines']:,}", r["parse"], r["load"], r["raw"], r["lines"]))
         if r.get("before"):
-            b = r["before"]
-            out.append(f"| {r['lines']:,} at {b['rev']} | | | {b['seconds']:.1f} | "
-                       f"{b['seconds'] / r['parse']['json_seconds']:.1f}x | {r['lines'] / b['seconds']:,.0f} | "
-                       f"{b['peak_rss_mb']:,.0f} | | |")
+            out.append(row(f"{r['lines']:,} at {r['before']['rev']}", r["parse"], r["before"], {}, r["lines"]))
     small, large = results[0], results[-1]
-    ratio = large["load"]["seconds"] / large["parse"]["json_seconds"]
+    ratio = large["load"]["cpu_seconds"] / large["parse"]["json_cpu_seconds"]
     rss = large["load"]["peak_rss_mb"]
     growth = rss / small["load"]["peak_rss_mb"]
     full = large["load"]["seconds"] * FULL_LINES / large["lines"]
     out += ["", "Against the targets (largest size):", "",
-            f"- load / json parse: {ratio:.1f}x (target <= 8x): {'met' if ratio <= 8 else 'not met'}",
+            f"- load / json parse, CPU seconds: {ratio:.1f}x (target <= 8x): {'met' if ratio <= 8 else 'not met'}",
             f"- peak RSS: {rss:,.0f} MB (target <= 1,500 MB): {'met' if rss <= 1500 else 'not met'}",
             f"- peak RSS against {small['lines']:,} lines: {growth:.2f}x (target <= 1.5x): "
             f"{'met' if growth <= 1.5 else 'not met'}",
@@ -163,7 +166,10 @@ def render(results: list[dict[str, Any]], command: str, started: dt.datetime, po
 def main(argv: list[str] | None = None) -> int:
     if argv is None and len(sys.argv) > 2 and sys.argv[1] == "_child":
         kind, args = sys.argv[2], sys.argv[3:]
-        print(json.dumps(child_parse(*args) if kind == "parse" else rb.CHILDREN[kind](*args), default=str))
+        cpu = time.process_time()  # every thread of the process (LadybugDB's too)
+        out = child_parse(*args) if kind == "parse" else rb.CHILDREN[kind](*args)
+        out.setdefault("cpu_seconds", time.process_time() - cpu)
+        print(json.dumps(out, default=str))
         return 0
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--lines", default="50000,500000", help="sizes in lines, comma-separated")
