@@ -158,6 +158,9 @@ def render(results: list[dict[str, Any]], command: str, started: dt.datetime, po
             f"- peak RSS: {rss:,.0f} MB (target <= 1,500 MB): {'met' if rss <= 1500 else 'not met'}",
             f"- peak RSS against {small['lines']:,} lines: {growth:.2f}x (target <= 1.5x): "
             f"{'met' if growth <= 1.5 else 'not met'}",
+            *([f"- the store's raw COPY of the same stored rows alone (wall): "
+               f"{large['raw']['seconds'] / large['parse']['json_seconds']:.1f}x the json parse (wall), "
+               "a floor for any loader writing graphkit's present schema"] if "seconds" in large["raw"] else []),
             f"- the full snapshot ({FULL_LINES / 1e6:.1f}M lines) projected linearly: {full / 60:.0f} min "
             f"({'measured only under 15 min' if full > 900 else 'short enough to measure'})"]
     return "\n".join(out)
