@@ -1068,7 +1068,16 @@ def _clean_cell(value: str) -> str | None:
 
 def _compile_values(spec: ValueSpec) -> Callable[[dict[str, Any]], list[str]]:
     """``spec.values`` as a function of a cleaned row (which holds every column the mapping
-    names), specialised for the common shapes: one column, with or without a transform."""
+    names), specialised for the common shapes: one column, with or without a transform, and a
+    combination of columns (computed once per distinct set of values)."""
+    if spec.combine and not (spec.map or spec.template is not None or spec.join is not None):
+        return _combined(spec)
+    if spec.parts and not (spec.split or spec.combine or spec.map or spec.join is not None
+                           or spec.template is not None):
+        return _parts(spec)
+    if (len(spec.columns) > 1 and not (spec.parts or spec.split or spec.combine or spec.map)
+            and spec.template is None):
+        return _several(spec)
     if (spec.parts or spec.split or len(spec.columns) > 1 or spec.join is not None or spec.combine
             or spec.map or spec.template is not None):
         return spec.values
@@ -1104,6 +1113,73 @@ def _compile_values(spec: ValueSpec) -> Callable[[dict[str, Any]], list[str]]:
             seen[v] = t
         return [] if t is None else [t]
     return transformed
+
+
+def _parts(spec: ValueSpec) -> Callable[[dict[str, Any]], list[str]]:
+    """``spec.values`` of a list of specs: each part compiled, values kept once in order."""
+    parts = [_compile_values(p) for p in spec.parts]
+
+    def joined(row: dict[str, Any]) -> list[str]:
+        out: list[str] = []
+        for part in parts:
+            out.extend(v for v in part(row) if v not in out)
+        return out
+    return joined
+
+
+def _several(spec: ValueSpec) -> Callable[[dict[str, Any]], list[str]]:
+    """``spec.values`` of several columns, each transformed (once per distinct value) and kept
+    once, optionally joined; a cell holding a list goes the general way."""
+    columns = tuple(spec.columns)
+    values, join = spec.values, spec.join
+    transform = TRANSFORMS[spec.transform] if spec.transform else None
+    seen: dict[str, Any] = {}
+
+    def several(row: dict[str, Any]) -> list[str]:
+        out: list[str] = []
+        for col in columns:
+            v = row.get(col)
+            if v is None:
+                continue
+            if LIST_SEP in v:
+                return values(row)
+            if transform is not None:
+                try:
+                    v = seen[v]
+                except KeyError:
+                    t = transform(v)
+                    if len(seen) >= 10_000:
+                        seen.clear()
+                    seen[v] = t
+                    v = t
+                if v is None:
+                    continue
+            if v not in out:
+                out.append(v)
+        if join is not None and out:
+            return [join.join(out)]
+        return out
+    return several
+
+
+def _combined(spec: ValueSpec) -> Callable[[dict[str, Any]], list[str]]:
+    """``spec.values`` of a ``combine:`` spec, each distinct tuple of arguments combined once
+    (a registration's country and authority repeat on most records)."""
+    combine = COMBINERS[spec.combine or ""]
+    columns = tuple(spec.columns)
+    seen: dict[tuple[str | None, ...], str | None] = {}
+
+    def combined(row: dict[str, Any]) -> list[str]:
+        args = tuple(None if (v := row.get(c)) is None else v.split(LIST_SEP)[0] for c in columns)
+        try:
+            value = seen[args]
+        except KeyError:
+            value = combine(*args)
+            if len(seen) >= 50_000:
+                seen.clear()
+            seen[args] = value
+        return [] if value is None else [value]
+    return combined
 
 
 def complete_entity(label: str, props: dict[str, Any], identifiers: dict[str, str]) -> None:
