@@ -345,6 +345,7 @@ _EDGE_ROWS = [("role", "role"), ("share", "share (%)"), ("start_date", "from"), 
               ("unit", "unit"), ("value_usd", "value (USD)"), ("first_date", "first line"),
               ("last_date", "last line"), ("chpl_tier", "CHPL tier"), ("description", "goods"),
               ("declarations", "declarations"), ("records", "records stating it"),
+              ("declared_in", "declared in"),
               ("kinds", "supports links of kind")]
 
 

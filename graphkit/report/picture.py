@@ -207,22 +207,28 @@ def _add_trade(g: nx.MultiDiGraph, out: nx.MultiDiGraph, rep: dict[str, str]) ->
         buyers = sorted({rep.get(v, v) for _, v, e in g.out_edges(node, data=True) if e["type"] == "SHIPPED_TO"})
         year = str(d.get("date") or d.get("first_date") or d.get("period") or "")[:4] or "year unknown"
         hs6 = str(d.get("hs6") or str(d.get("hs_code") or "")[:6] or "HS unknown")
-        key = (sellers[0] if sellers else None, buyers[0] if buyers else None, hs6, year)
+        # the export declaration and the import declaration of the same goods are two lines:
+        # summed per customs dataset, never across them (that would count the goods twice)
+        declared_in = str((d.get("sources") or [{}])[0].get("dataset") or "")
+        key = (sellers[0] if sellers else None, buyers[0] if buyers else None, hs6, year + "|" + declared_in)
         groups[key].append(node)
         evidence[key].extend(e for _, _, e in g.edges(node, data=True))
         evidence[key].extend(e for _, _, e in g.in_edges(node, data=True))
-    for (seller, buyer, hs6, year), lines in sorted(groups.items(), key=lambda kv: tuple(str(x) for x in kv[0])):
+    for (seller, buyer, hs6, year_in), lines in sorted(groups.items(), key=lambda kv: tuple(str(x) for x in kv[0])):
+        year, declared_in = year_in.split("|", 1)
         rows = [g.nodes[n] for n in sorted(lines, key=lambda n: str(g.nodes[n].get("date") or ""))]
         facts = _trade_facts(rows, hs6, year)
-        edges = evidence[(seller, buyer, hs6, year)]
+        if declared_in:
+            facts["declared_in"] = declared_in
+        edges = evidence[(seller, buyer, hs6, year_in)]
         facts["sources"] = _union(*[r.get("sources", []) for r in rows], *[e.get("sources", []) for e in edges])
         facts["evidence"] = _union(*[e.get("evidence", []) for e in edges])
         facts["kinds"] = _union(*[e.get("kinds", []) for e in edges])
         if seller is not None and buyer is not None and seller in out and buyer in out:
-            out.add_edge(seller, buyer, key=f"{TRADE}|{hs6}|{year}", **facts)
+            out.add_edge(seller, buyer, key=f"{TRADE}|{hs6}|{year_in}", **facts)
             continue
         # one party is not in the drawing: the lines stay a node beside the party we have
-        agg = "trade:" + hashlib.sha1("\x1f".join([str(seller), str(buyer), hs6, year]).encode()).hexdigest()[:16]
+        agg = "trade:" + hashlib.sha1("\x1f".join([str(seller), str(buyer), hs6, year_in]).encode()).hexdigest()[:16]
         out.add_node(agg, label="Shipment", name=f"HS {hs6}, {year}", **{k: v for k, v in facts.items()
                                                                         if k not in ("type", "evidence", "kinds")})
         if seller is not None and seller in out:
@@ -257,7 +263,9 @@ def _trade_facts(rows: list[dict[str, Any]], hs6: str, year: str) -> dict[str, A
 
 def trade_text(d: dict[str, Any]) -> str:
     """An aggregated customs relationship in a few words, e.g.
-    ``HS 880622 · 2022 · 6 lines · 524 PCE · USD 1,063,431``."""
+    ``HS 880622 · 2022 · 6 lines · 524 PCE · USD 870,691 · (demo-customs-kz-export)``: the
+    dataset whose declarations were summed (an export and an import declaration of the same
+    goods are never added up)."""
     bits = [f"HS {d.get('hs6')}", str(d.get("year") or "")]
     n = int(d.get("lines") or 0)
     bits.append(f"{n:,} line{'s' if n != 1 else ''}")
@@ -267,6 +275,8 @@ def trade_text(d: dict[str, Any]) -> str:
         bits.append(f"USD {d['value_usd']:,.0f}")
     if d.get("chpl_tier"):
         bits.append(f"CHPL {d['chpl_tier']}")
+    if d.get("declared_in"):
+        bits.append(f"({d['declared_in']})")
     return " · ".join(b for b in bits if b)
 
 
