@@ -213,13 +213,15 @@ def compare(a: Address, b: Address) -> Verdict:
 def group(parsed: Mapping[str, Address]) -> list[list[str]]:
     """The ids of ``parsed`` in groups judged ``same`` (chains joined), each group sorted and
     the groups sorted by first id. Compares only addresses with the same street and number, or
-    the same PO box: O(n) blocking plus the pairs within a block."""
+    the same PO box, in the same country (a form without a country joins only forms without
+    one, so no chain runs through it across two countries): O(n) blocking plus the pairs
+    within a block."""
     blocks: dict[tuple[str, ...], list[str]] = {}
     for i, addr in sorted(parsed.items()):
         if addr.po_box:
-            blocks.setdefault(("po", addr.po_box), []).append(i)
+            blocks.setdefault(("po", addr.country or "", addr.po_box), []).append(i)
         if addr.street and addr.number:
-            blocks.setdefault(("st", addr.street, addr.number), []).append(i)
+            blocks.setdefault(("st", addr.country or "", addr.street, addr.number), []).append(i)
     parent = {i: i for i in parsed}
 
     def find(x: str) -> str:
