@@ -246,6 +246,8 @@ def _vis_data(g: nx.MultiDiGraph, countries: dict[str, str], positions: dict[str
             shown = [_short(_fact_text(x), 60) for x in d["parts"][:3]]
             rest = len(d["parts"]) - len(shown)
             words = "\n".join(shown + ([f"+{rest} more facts (click)"] if rest else []))
+        elif type_ == "REGISTERED_AT" and str(d.get("role") or "address").lower() in ("address", "registered at"):
+            words = ""  # the legend and the triangle say it; the word on every line was clutter
         else:
             words = _short(trade_text(d) if type_ == TRADE else edge_text(d), 60)
         extra: dict[str, Any] = {}

@@ -284,6 +284,10 @@ def trade_text(d: dict[str, Any]) -> str:
 # At most N nodes
 
 
+_PLURAL = {"Company": "firms", "Person": "people", "Address": "addresses", "Shipment": "customs lines",
+           "Sanction": "sanction listings"}
+
+
 @dataclass
 class Summary:
     """What ``summarise`` left out: counts per kind of node, and per kept node its hidden
@@ -295,7 +299,8 @@ class Summary:
 
     def describe(self) -> str:
         total = sum(self.left_out.values())
-        kinds = ", ".join(f"{n:,} {k.lower()}{'s' if n != 1 else ''}" for k, n in self.left_out.most_common())
+        kinds = ", ".join(f"{n:,} {_PLURAL.get(k, k.lower() + 's') if n != 1 else k.lower()}"
+                          for k, n in self.left_out.most_common())
         return (f"{total:,} more node{'s' if total != 1 else ''} ({kinds}) are not drawn: the picture keeps the "
                 f"{self.kept:,} nearest the firm asked about (at most {self.max_nodes:,}; --max-nodes changes it). "
                 "A drawn node with hidden neighbours says how many in its panel.")
@@ -304,7 +309,8 @@ class Summary:
 def summarise(g: nx.MultiDiGraph, keep: list[str], max_nodes: int = DEFAULT_MAX_NODES
               ) -> tuple[nx.MultiDiGraph, Summary | None]:
     """``g`` cut to at most ``max_nodes`` nodes: those of ``keep`` first, then by distance from
-    them, nodes behind a find-links result before others, then by degree and id. Each kept node
+    them (firms and people before addresses), nodes behind a find-links result before others,
+    then by degree and id. Each kept node
     with neighbours left out gets ``hidden`` (their count). Returns ``g`` itself and ``None``
     when it is small enough. Costs one breadth-first search."""
     if g.number_of_nodes() <= max_nodes:
@@ -313,8 +319,9 @@ def summarise(g: nx.MultiDiGraph, keep: list[str], max_nodes: int = DEFAULT_MAX_
     starts = [k for k in keep if k in und]
     dist = nx.multi_source_dijkstra_path_length(und, starts) if starts else {}
     on_links = {n for u, v, d in g.edges(data=True) if d.get("evidence") for n in (u, v)}
-    order = sorted(g.nodes, key=lambda n: (n not in starts, dist.get(n, 99), n not in on_links,
-                                           -und.degree(n), str(n)))
+    # firms and people before addresses: an address says less than who is behind a firm
+    order = sorted(g.nodes, key=lambda n: (n not in starts, g.nodes[n].get("label") == "Address", dist.get(n, 99),
+                                           n not in on_links, -und.degree(n), str(n)))
     chosen = set(order[:max_nodes])
     out = g.subgraph(chosen).copy()
     for n in out.nodes:
@@ -415,7 +422,8 @@ def layout(g: nx.MultiDiGraph, width: float = 1150.0) -> dict[str, tuple[float, 
     full = max(x + boxes[nd][0] / 2 for nd, (x, _y) in out.items()) + 20
     if full > width:  # too wide for the page: fold the rows of groups is overkill; scale x only
         f = (width - 40) / (full - 40)
-        out = {nd: (round(20 + (x - 20) * f, 1), y) for nd, (x, y) in out.items()}
+        out = {nd: (round(min(max(20 + (x - 20) * f, boxes[nd][0] / 2 + 10), width - boxes[nd][0] / 2 - 10), 1), y)
+               for nd, (x, y) in out.items()}
         pos = {nd: list(p) for nd, p in out.items()}
         _spread_labels(pos, boxes, axis_y_only=True)
         out = {nd: (round(p[0], 1), round(p[1], 1)) for nd, p in pos.items()}

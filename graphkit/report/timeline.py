@@ -111,8 +111,9 @@ def timeline_html(items: list[Event], today: dt.date | None = None) -> str:
     def pct(iso: str) -> float:
         return round(100 * (dt.date.fromisoformat(iso) - lo).days / span, 2)
 
+    step = 1 if hi.year - lo.year < 12 else 5 if hi.year - lo.year < 60 else 10
     ticks = "".join(f'<span class="gk-tick" style="left:{pct(f"{y}-01-01")}%">{y}</span>'
-                    for y in range(lo.year, hi.year + 1))
+                    for y in range(lo.year, hi.year + 1) if (y - lo.year) % step == 0)
     rows = []
     for x, end in zip(items[:MAX_ROWS], ends, strict=False):
         left = pct(x.start)
