@@ -148,3 +148,14 @@ def test_addresses_of_icij_panama_papers_join_one_tower(real: Path):
         assert len({rows[i]["country_codes"] for i in group}) == 1, [rows[i]["address"] for i in group]
     joined = sum(len(g) for g in {g for g in groups.values() if len(g) > 1})
     assert 0 < joined < len(rows) * 0.2
+
+
+def test_browser_trade_summary_sums_as_the_picture_does(any_store):
+    load_demo(any_store)
+    rows = list(any_store.run("browser_trade_summary", name="Aspan Arba"))
+    drones = {r["dataset"]: r for r in rows if r["hs6"] == "880622" and r["direction"] == "out"}
+    assert set(drones) == {"demo-customs-kz-export", "demo-customs-ru-import"}
+    kz = drones["demo-customs-kz-export"]
+    assert (kz["lines"], kz["quantity"], kz["year"], kz["units"]) == (6, 524, "2022", ["PCE"])
+    assert str(kz["first_date"]) == "2022-06-08" and str(kz["last_date"]) == "2022-12-06"
+    assert {r["direction"] for r in rows} == {"in", "out"}

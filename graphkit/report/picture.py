@@ -37,7 +37,7 @@ DEFAULT_MAX_NODES = 40  # drawn by default; the rest are counted in a note
 TRADE = "TRADE"  # an aggregated customs relationship: exporter -> importer, per HS-6 and year
 LABEL_FONT_PX = 14  # node labels at the picture's own scale (1 canvas unit = 1 CSS pixel)
 EDGE_FONT_PX = 12
-CHAR_PX = 7.6  # average width of a character of a 14 px sans-serif label
+CHAR_PX = 8.4  # average width of a character of a 14 px sans-serif label (Cyrillic capitals run wide)
 LINE_PX = 17
 SEED = 17  # the layout's random seed: the same data gives the same picture
 
