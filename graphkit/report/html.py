@@ -243,9 +243,10 @@ def _vis_data(g: nx.MultiDiGraph, countries: dict[str, str], positions: dict[str
         elif d.get("status") == "former":
             dashes = DASHES_FORMER
         if d.get("parts"):
-            shown = [_short(_fact_text(x), 60) for x in d["parts"][:3]]
-            rest = len(d["parts"]) - len(shown)
-            words = "\n".join(shown + ([f"+{rest} more facts (click)"] if rest else []))
+            lines = _label_lines(d["parts"])
+            shown = lines[:3]
+            rest = len(lines) - len(shown)
+            words = "\n".join(shown + ([f"+{rest} more (click)"] if rest else []))
         elif type_ == "REGISTERED_AT" and str(d.get("role") or "address").lower() in ("address", "registered at"):
             words = ""  # the legend and the triangle say it; the word on every line was clutter
         else:
@@ -284,6 +285,26 @@ def _drawn_edges(g: nx.MultiDiGraph) -> list[tuple[str, str, dict[str, Any]]]:
         if any(x.get("status") != "former" for x in parts):
             merged["status"] = None
         out.append((u, v, merged))
+    return out
+
+
+def _label_lines(parts: list[dict[str, Any]]) -> list[str]:
+    """A merged line's label: one line per fact; the same HS-6 code and year declared in
+    several customs datasets (an export and the matching import) once, saying how many."""
+    out: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
+    for x in parts:
+        if x["type"] != TRADE:
+            out.append(_short(edge_text(x), 60))
+            continue
+        key = (str(x.get("hs6")), str(x.get("year")))
+        if key in seen:
+            i = seen[key]
+            n = int(out[i].rsplit("(", 1)[1].split()[0]) + 1 if out[i].endswith("datasets)") else 2
+            out[i] = out[i].split(" (", 1)[0] + f" ({n} customs datasets)"
+            continue
+        seen[key] = len(out)
+        out.append(_short(trade_text({k: v for k, v in x.items() if k != "declared_in"}), 60))
     return out
 
 

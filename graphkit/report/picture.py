@@ -37,6 +37,7 @@ DEFAULT_MAX_NODES = 40  # drawn by default; the rest are counted in a note
 TRADE = "TRADE"  # an aggregated customs relationship: exporter -> importer, per HS-6 and year
 LABEL_FONT_PX = 14  # node labels at the picture's own scale (1 canvas unit = 1 CSS pixel)
 EDGE_FONT_PX = 12
+EDGE_CHAR_PX = 6.6  # the same for a 12 px line label
 CHAR_PX = 8.4  # average width of a character of a 14 px sans-serif label (Cyrillic capitals run wide)
 LINE_PX = 17
 SEED = 17  # the layout's random seed: the same data gives the same picture
@@ -414,11 +415,13 @@ def layout(g: nx.MultiDiGraph, width: float = 1150.0) -> dict[str, tuple[float, 
     for p in pos.values():
         p[0] *= grow
         p[1] *= min(grow, max(1.0, 0.75 * (width - 300) / max(max(ys0) - min(ys0), 1.0)))
+    _stretch_edges(g, pos)
     _spread_labels(pos, boxes)
     xs = [p[0] - boxes[nd][0] / 2 for nd, p in pos.items()]
     ys = [p[1] - boxes[nd][1] / 2 for nd, p in pos.items()]
     min_x, min_y = min(xs), min(ys)
     out = {nd: (round(p[0] - min_x + 20, 1), round(p[1] - min_y + 20, 1)) for nd, p in pos.items()}
+    out = {nd: (max(x, round(boxes[nd][0] / 2 + 10, 1)), y) for nd, (x, y) in out.items()}  # no label cut at the left
     full = max(x + boxes[nd][0] / 2 for nd, (x, _y) in out.items()) + 20
     if full > width:  # too wide for the page: fold the rows of groups is overkill; scale x only
         f = (width - 40) / (full - 40)
@@ -430,6 +433,41 @@ def layout(g: nx.MultiDiGraph, width: float = 1150.0) -> dict[str, tuple[float, 
         min_y = min(y - boxes[nd][1] / 2 for nd, (_x, y) in out.items())
         out = {nd: (x, round(y - min_y + 20, 1)) for nd, (x, y) in out.items()}
     return out
+
+
+def _stretch_edges(g: nx.MultiDiGraph, pos: dict[str, list[float]], rounds: int = 60) -> None:
+    """Move the ends of a line apart until its label (the longest line of it, at 12 px) fits
+    between the two node labels; the end with fewer neighbours moves, so hubs stay put."""
+    from graphkit.report.graph import edge_text
+
+    need: dict[tuple[str, str], float] = {}
+    degree = {str(n): len(set(g.predecessors(n)) | set(g.successors(n))) for n in g.nodes}
+    for u, v, d in g.edges(data=True):
+        if u == v or u not in pos or v not in pos:
+            continue
+        text = trade_text(d) if d["type"] == TRADE else edge_text(d)
+        a, b = sorted((str(u), str(v)))
+        ends = (_box(g.nodes[u], u)[0] + _box(g.nodes[v], v)[0]) / 2  # half of each node's label
+        need[(a, b)] = max(need.get((a, b), 0.0), min(len(text), 60) * EDGE_CHAR_PX + ends + 20)
+    for _ in range(rounds):
+        moved = False
+        for (a, b), want in sorted(need.items()):
+            (ax, ay), (bx, by) = pos[a], pos[b]
+            dx, dy = bx - ax, by - ay
+            dist = (dx * dx + dy * dy) ** 0.5 or 1.0
+            if dist >= want:
+                continue
+            moved = True
+            # the end with fewer lines moves: a hub stays where the layout put it
+            da, db = degree.get(a, 0), degree.get(b, 0)
+            share_a, share_b = (0.5, 0.5) if da == db else (1.0, 0.0) if da < db else (0.0, 1.0)
+            push = (want - dist) / dist
+            pos[a][0] -= dx * push * share_a
+            pos[a][1] -= dy * push * share_a
+            pos[b][0] += dx * push * share_b
+            pos[b][1] += dy * push * share_b
+        if not moved:
+            return
 
 
 def _spread_labels(pos: dict[str, list[float]], boxes: dict[str, tuple[float, float]], *,
