@@ -26,6 +26,7 @@ DIALECTS: dict[str, list[tuple[re.Pattern[str], str]]] = {
         (re.compile(r"\blabels\((\w+)\)\[0\]"), r"label(\1)"),  # a node's one label
         (re.compile(r"\btype\((\w+)\)"), r"label(\1)"),  # a relationship's type
         (re.compile(r"\brelationships\((\w+)\)"), r"rels(\1)"),  # a path's relationships
+        (re.compile(r"\btoString\("), "to_string("),  # a value as text (a date's year: left(..., 4))
     ],
 }
 

@@ -17,6 +17,7 @@ from graphkit.cli_options import StoreTarget, format_option, open_store, store_o
 from graphkit.links import KINDS
 
 AGGREGATE_ABOVE = 300  # the default of --aggregate-above; graphkit.report.DEFAULT_AGGREGATE_ABOVE is this
+MAX_DRAWN = 40  # the default of --max-nodes; graphkit.report.DEFAULT_MAX_DRAWN is this
 
 _output_option = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
                               help="Write the report to this HTML file (self-contained; opens offline).")
@@ -32,32 +33,49 @@ _title_option = click.option("--title", help="Title of the report [default: from
                    "counts as one: trading partners are 2 hops away).")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
               help="Only these link kinds (repeatable) [default: all].")
+@click.option("--max-nodes", type=click.IntRange(min=2), default=MAX_DRAWN, show_default=True,
+              help="Draw at most this many nodes, nearest the firm first; the page counts the rest.")
+@click.option("--records", is_flag=True,
+              help="Draw every record (each resolved record, customs line and sanction listing its "
+                   "own node) instead of one node per resolved entity.")
 @click.option("--aggregate-above", type=click.IntRange(min=1), default=AGGREGATE_ABOVE,
-              show_default=True, help="Above this many nodes, draw customs lines as one node per "
-                                      "exporter, importer and year (the page says so).")
+              show_default=True, help="With --records: above this many nodes, draw customs lines as one "
+                                      "node per exporter, importer and year (the page says so).")
 @_title_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write (self-contained; opens offline).")
 @_png_option
+@click.option("--svg", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also save the drawing as SVG, from the same layout (not with --records).")
 @store_options
-def viz(query: str, hops: int, kinds: tuple[str, ...], aggregate_above: int, title: str | None,
-        output: Path, png: Path | None, target: StoreTarget) -> None:
+def viz(query: str, hops: int, kinds: tuple[str, ...], max_nodes: int, records: bool, aggregate_above: int,
+        title: str | None, output: Path, png: Path | None, svg: Path | None, target: StoreTarget) -> None:
     """Draw the firms linked to QUERY (as for find-links) with their evidence, and the
-    neighbourhood of the firm, as one HTML page."""
-    from graphkit.report import network_report, screenshot, write
+    neighbourhood of the firm, as one HTML page: one node per resolved firm, person or address,
+    customs lines summed per exporter, importer, HS-6 code and year, and a timeline."""
+    from graphkit.report import ReportError, network_report, screenshot, write
     from graphkit.report.graph import components
+    from graphkit.report.svg import write_svg
 
+    if svg and records:
+        raise click.UsageError("--svg draws the entity picture; leave out --records")
     with open_store(target, read_only=True) as store:
-        report = network_report(store, query, hops=hops, kinds=kinds or KINDS,
-                                aggregate_above=aggregate_above, title=title)
+        report = network_report(store, query, hops=hops, kinds=kinds or KINDS, records=records,
+                                aggregate_above=aggregate_above, title=title, max_drawn=max_nodes)
     write(report, output)
+    if svg:
+        if report.positions is None:
+            raise ReportError("no layout to draw as SVG")
+        click.echo(f"{write_svg(report, svg)}: the drawing as SVG")
     g = report.graph
     click.echo(f"{output}: {len(report.links):,} linked firm(s); {g.number_of_nodes():,} nodes, "
                f"{g.number_of_edges():,} relationships in {len(components(g)):,} connected group(s).")
     for note in report.notes:
         click.echo(f"note: {note}")
     if png:
-        click.echo(f"{screenshot(output, png)}: picture of the report")
+        height = 1200 if report.positions is None else 420 + max(
+            (y for _x, y in report.positions.values()), default=0)
+        click.echo(f"{screenshot(output, png, height=max(1200, round(height)), scale=2)}: picture of the report")
 
 
 @click.command("path")

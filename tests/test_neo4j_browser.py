@@ -88,7 +88,7 @@ def test_guide_has_a_slide_per_query_with_its_params_and_text():
     guide.feed(guide_html())
     titles = [s["title"] for s in guide.slides]
     assert titles[0] == "graphkit query library"
-    assert titles[1:4] == ["browser_find_links", "same_as", "same_as_all"]
+    assert titles[1:5] == ["browser_find_links", "browser_trade_summary", "same_as", "same_as_all"]
     assert sorted(titles[1:]) == sorted(library())
     for slide in guide.slides[1:]:
         q = library()[slide["title"]]

@@ -271,7 +271,7 @@ def test_page_loads_nothing_from_the_network(case):
 
 
 def test_page_has_title_query_dates_sources_legend_and_evidence(case):
-    report = network_report(case, "Dala Trans", hops=2)
+    report = network_report(case, "Dala Trans", hops=2, records=True)
     html_text = render(report)
     page = Page(html_text)
     text = " ".join(page.text)
@@ -299,10 +299,10 @@ def test_page_has_title_query_dates_sources_legend_and_evidence(case):
 
 
 def test_aggregation_is_announced_on_the_page(case):
-    big = render(network_report(case, "Dala Trans", hops=3, aggregate_above=5))
+    big = render(network_report(case, "Dala Trans", hops=3, aggregate_above=5, records=True))
     notes = " ".join(Page(big).text)
     assert "customs lines are drawn as 2 nodes, one per exporter, importer and year" in notes
-    small = render(network_report(case, "Dala Trans", hops=3))
+    small = render(network_report(case, "Dala Trans", hops=3, records=True))
     assert 'id="gk-notes"' not in small
 
 
@@ -325,7 +325,7 @@ def test_path_report_without_a_path_still_shows_both_ends(case):
 
 def test_cli_viz_writes_a_report(cli, db: Path, tmp_path: Path):
     out = tmp_path / "report.html"
-    r = cli("viz", "Dala Trans", "--db", db, "-o", out, "--hops", "3", "--aggregate-above", "5")
+    r = cli("viz", "Dala Trans", "--db", db, "-o", out, "--hops", "3", "--aggregate-above", "5", "--records")
     assert r.code == 0, r.err
     assert r.out.startswith(f"{out}: 2 linked firm(s);")
     assert "note: The drawing had" in r.out

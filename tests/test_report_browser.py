@@ -63,7 +63,7 @@ def browser():
 @pytest.fixture
 def report_page(store, tmp_path: Path) -> Path:
     build_case(store, tmp_path)
-    return write(network_report(store, "Dala Trans", hops=3), tmp_path / "report.html")
+    return write(network_report(store, "Dala Trans", hops=3, records=True), tmp_path / "report.html")
 
 
 def _open(browser, page: Path) -> None:
@@ -146,3 +146,68 @@ def test_viz_png_export(cli, store, tmp_path: Path, browser):
     r = cli("viz", "Dala Trans", "--db", tmp_path / "graph", "-o", out, "--png", png)
     assert r.code == 0, r.err
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+
+
+_MEASURE = """
+var r = window.graphkitReport, ids = r.nodes.getIds(), scale = r.network.getScale();
+var boxes = ids.map(function (id) { return r.network.getBoundingBox(id); });
+var overlaps = 0, pairs = 0;
+for (var i = 0; i < boxes.length; i++) {
+  for (var j = i + 1; j < boxes.length; j++) {
+    var a = boxes[i], b = boxes[j];
+    pairs += 1;
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) { overlaps += 1; }
+  }
+}
+var sizes = ids.map(function (id) { return r.network.body.nodes[id].options.font.size * scale; });
+var labelled = r.nodes.get().filter(function (n) { return n.label && n.label.length; }).length;
+var box = document.getElementById('gk-network').getBoundingClientRect();
+var inside = ids.filter(function (id) {
+  var p = r.network.canvasToDOM(r.network.getPositions([id])[id]);
+  return p.x >= 0 && p.x <= box.width && p.y >= 0 && p.y <= box.height; }).length;
+return {nodes: ids.length, edges: r.edges.length, labelled: labelled, min_font: Math.min.apply(null, sizes),
+        overlaps: overlaps, pairs: pairs, inside: inside, width: window.innerWidth};
+"""
+
+
+def _measure(browser, page: Path, shot: str) -> dict:
+    _open(browser, page)
+    m = browser.execute_script(_MEASURE)
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / shot))
+    errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+    assert errors == []
+    return m
+
+
+def test_demo_picture_reads_at_a4(browser, tmp_path: Path):
+    from graphkit.demo import load_demo
+    from graphkit.store.embedded import EmbeddedStore
+
+    store = EmbeddedStore(tmp_path / "graph")
+    load_demo(store)
+    page = write(network_report(store, "Aspan Arba"), tmp_path / "aspan.html")
+    store.close()
+    m = _measure(browser, page, "picture-demo.png")
+    assert m["width"] == 1600
+    assert 5 <= m["nodes"] <= 15 and m["edges"] <= 30
+    assert m["labelled"] == m["nodes"] == m["inside"]  # every node named, and on screen
+    assert m["min_font"] >= 12
+    assert m["overlaps"] <= 0.02 * m["pairs"], m
+
+
+def test_cst_picture_reads_at_a4(browser, real: Path, tmp_path: Path):
+    from graphkit.load import load_files
+    from graphkit.store.embedded import EmbeddedStore
+
+    store = EmbeddedStore(tmp_path / "graph")
+    load_files(store, [real / "ftm_opensanctions" / "yente_zala_entities.ftm.json"], "ftm",
+               rejects_dir=tmp_path)
+    report = network_report(store, "LLC CST")
+    page = write(report, tmp_path / "cst.html")
+    store.close()
+    assert not any(d["label"] == "Sanction" for _, d in report.graph.nodes(data=True))
+    m = _measure(browser, page, "picture-cst.png")
+    assert m["nodes"] <= 40 and m["labelled"] == m["nodes"] == m["inside"]
+    assert m["min_font"] >= 12
+    assert m["overlaps"] <= 0.02 * m["pairs"], m

@@ -25,23 +25,31 @@ from graphkit.report.graph import (
     paths,
 )
 from graphkit.report.html import Report, ReportError, render, screenshot, write
+from graphkit.report.picture import DEFAULT_MAX_NODES as DEFAULT_MAX_DRAWN
+from graphkit.report.picture import entity_graph, layout, summarise
+from graphkit.report.timeline import events
 from graphkit.store.base import Store
 
 DEFAULT_AGGREGATE_ABOVE = 300  # nodes; above it customs lines are drawn per partner and year
 
-__all__ = ["DEFAULT_AGGREGATE_ABOVE", "PathResult", "Report", "ReportError", "network_report",
+__all__ = ["DEFAULT_AGGREGATE_ABOVE", "DEFAULT_MAX_DRAWN", "PathResult", "Report", "ReportError", "network_report",
            "path_report", "render", "screenshot", "write"]
 
 
 def network_report(store: Store, query: str, *, hops: int = 2, kinds: Iterable[str] = KINDS,
                    aggregate_above: int = DEFAULT_AGGREGATE_ABOVE, max_nodes: int = DEFAULT_MAX_NODES,
-                   title: str | None = None) -> Report:
+                   title: str | None = None, records: bool = False,
+                   max_drawn: int = DEFAULT_MAX_DRAWN) -> Report:
     """The firms linked to ``query`` (as for ``find_links``) with the evidence of each link, and
     everything within ``hops`` relationships of the firm asked about (and its resolved records).
 
-    Above ``aggregate_above`` nodes, customs lines are drawn as one node per exporter, importer
-    and year, and the report's notes say so. Raises NotFound when nothing matches ``query``.
-    Costs the find-links queries plus one query per hop.
+    By default the picture has one node per resolved entity, customs lines aggregated per
+    exporter, importer, HS-6 code and year, sanction listings as badges
+    (``picture.entity_graph``), at most ``max_drawn`` nodes (the rest counted in the notes) and a
+    fixed layout; the report also carries the timeline and the addresses worth a review.
+    ``records=True`` draws every record instead (above ``aggregate_above`` nodes, customs lines
+    as one node per exporter, importer and year). Raises NotFound when nothing matches
+    ``query``. Costs the find-links queries plus one query per hop.
     """
     kinds = list(kinds)
     links = find_links(store, query, kinds=kinds)
@@ -53,16 +61,31 @@ def network_report(store: Store, query: str, *, hops: int = 2, kinds: Iterable[s
     for s in seeds:
         if s in g and "query" not in g.nodes[s]["flags"]:
             g.nodes[s]["flags"].append("query")
-    g, aggregation = aggregate_shipments(g, aggregate_above)
-    notes = list(g.graph.get("notes", []))
-    if aggregation is not None:
-        notes.append(aggregation.describe())
     reps = dict.fromkeys(clusters.find(s.id) for s in starts)  # a resolved firm once, by its representative
+    if records:
+        g, aggregation = aggregate_shipments(g, aggregate_above)
+        notes = list(g.graph.get("notes", []))
+        if aggregation is not None:
+            notes.append(aggregation.describe())
+        positions = None
+        review: list[dict[str, object]] = []
+    else:
+        g = entity_graph(g, clusters)
+        for r in reps:
+            if r in g and "query" not in g.nodes[r]["flags"]:
+                g.nodes[r]["flags"].append("query")
+        g, summary = summarise(g, list(reps), max_drawn)
+        notes = list(g.graph.get("notes", []))
+        if summary is not None:
+            notes.append(summary.describe())
+        review = [p for p in g.graph.get("address_review", []) if p["a"] in g or p["b"] in g]
+        positions = layout(g)
     names = ", ".join(node_text(g, r) for r in reps)
     only = f" ({', '.join(kinds)} only)" if set(kinds) != set(KINDS) else ""
     question = (f'find-links "{query}"{only}: {len(links):,} linked firm{"s" if len(links) != 1 else ""}, '
                 f"drawn with everything within {hops} hop{'s' if hops != 1 else ''} of {names}")
-    return Report(title or f"Links of {names}", question, g, links=links, notes=notes)
+    return Report(title or f"Links of {names}", question, g, links=links, notes=notes, positions=positions,
+                  timeline=events(g), address_review=review)
 
 
 def path_report(store: Store, a: str, b: str, *, max_hops: int = 4, limit: int = 25,

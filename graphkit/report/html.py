@@ -34,6 +34,8 @@ from graphkit.errors import GraphkitError
 from graphkit.links import Link
 from graphkit.model import get_model, sources_text
 from graphkit.report.graph import PathResult, centrality, components, data_dates, edge_text, sources
+from graphkit.report.picture import EDGE_FONT_PX, LABEL_FONT_PX, TRADE, label_lines, trade_text
+from graphkit.report.timeline import TIMELINE_CSS, Event, timeline_html
 
 VIS_VERSION = "9.1.2"  # the vis-network build shipped in pyvis/lib/
 MAX_SOURCES_SHOWN = 200  # per node or line in the side panel; the count of the rest is shown
@@ -54,6 +56,9 @@ class Report:
     paths: PathResult | None = None
     notes: list[str] = field(default_factory=list)  # what was aggregated or cut, in sentences
     generated: dt.date = field(default_factory=dt.date.today)
+    positions: dict[str, tuple[float, float]] | None = None  # a fixed layout in CSS pixels (picture.layout)
+    timeline: list[Event] = field(default_factory=list)
+    address_review: list[dict[str, Any]] = field(default_factory=list)  # addresses that may be one place
 
 
 # ---- style: one table per visual channel -------------------------------------------------------
@@ -74,6 +79,8 @@ FLAG_BORDERS = {"sanctioned": ("#e53e3e", 5), "chpl": ("#c05621", 4), "query": (
 CHPL_FILL = "#f6ad55"
 EDGE_COLOURS = {r.type: r.display["colour"] for r in _RELS if "colour" in r.display}
 EDGE_NAMES = {r.type: r.display.get("legend", r.type) for r in _RELS}
+EDGE_COLOURS[TRADE] = "#2f855a"
+EDGE_NAMES[TRADE] = "customs trade, exporter \u2192 importer: one line per HS-6 code and year (count, quantity, value)"
 DASHES_FORMER = [8, 6]
 DASHES_SAME_AS = [2, 5]
 LABEL_MAX = 42
@@ -85,8 +92,9 @@ def render(report: Report) -> str:
     """The report as one self-contained HTML page (a few hundred kB: vis-network is inlined)."""
     g = report.graph
     countries = _country_colours(g)
-    vis_nodes, vis_edges = _vis_data(g, countries)
-    payload = {"nodes": vis_nodes, "edges": vis_edges, "options": _vis_options(g)}
+    vis_nodes, vis_edges = _vis_data(g, countries, report.positions)
+    payload = {"nodes": vis_nodes, "edges": vis_edges, "options": _vis_options(g, report.positions),
+               "fixed": report.positions is not None}
     dates = data_dates(g)
     groups = components(g)
     e = html.escape
@@ -103,11 +111,13 @@ def render(report: Report) -> str:
     return _PAGE.format(
         title=e(report.title),
         vis_css=_asset("vis-network.css"),
-        page_css=_PAGE_CSS,
+        page_css=_PAGE_CSS + TIMELINE_CSS,
+        network_style=_network_style(report.positions),
         meta="".join(meta),
         notes=notes_html,
         legend=_legend(g, countries),
-        links=_links_section(report.links),
+        links=timeline_html(report.timeline) + _review_section(report.address_review)
+        + _links_section(report.links),
         paths=_paths_section(report.paths),
         sources=_sources_section(g),
         data=safe_json(payload),
@@ -184,8 +194,18 @@ def _node_label(d: dict[str, Any], node: str) -> str:
     return name + ("\n" + " \u00b7 ".join(second) if second else "")
 
 
-def _vis_data(g: nx.MultiDiGraph, countries: dict[str, str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """vis-network node and edge records, assembled by pyvis."""
+def _network_style(positions: dict[str, tuple[float, float]] | None) -> str:
+    """The drawing's height when the layout is fixed: tall enough for every label at scale 1."""
+    if not positions:
+        return ""
+    height = max((y for _x, y in positions.values()), default=0) + 80
+    return f' style="height:{max(480, round(height))}px"'
+
+
+def _vis_data(g: nx.MultiDiGraph, countries: dict[str, str], positions: dict[str, tuple[float, float]] | None = None
+              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """vis-network node and edge records, assembled by pyvis. With ``positions`` every node is
+    placed there and stays (no physics), so the page draws what the SVG and PNG show."""
     net = Network(directed=True)
     sizes = centrality(g)
     for node, d in g.nodes(data=True):
@@ -199,14 +219,20 @@ def _vis_data(g: nx.MultiDiGraph, countries: dict[str, str]) -> tuple[list[dict[
             if flag in flags:
                 border, width = FLAG_BORDERS[flag]
         base = 7 if label == "Shipment" else 12
-        net.add_node(node, label=_node_label(d, node), shape=SHAPES.get(label, "dot"),
+        place = {}
+        if positions is not None and node in positions:
+            place = {"x": positions[node][0], "y": positions[node][1], "fixed": True, "physics": False}
+            base = 10
+        text = "\n".join(label_lines(d, node)) if positions is not None else _node_label(d, node)
+        net.add_node(node, label=text, shape=SHAPES.get(label, "dot"), **place,
                      color={"background": fill, "border": border,
                             "highlight": {"background": fill, "border": "#000000"},
                             "hover": {"background": fill, "border": "#000000"}},
                      borderWidth=width, borderWidthSelected=width + 2,
-                     size=round(base + 18 * sizes.get(node, 0), 1),
+                     size=round(base + (8 if positions is not None else 18) * sizes.get(node, 0), 1),
                      detail=_node_detail(node, d))
-    for i, (u, v, d) in enumerate(g.edges(data=True)):
+    pair_count: dict[frozenset[str], int] = {}
+    for i, (u, v, d) in enumerate(_drawn_edges(g) if positions is not None else g.edges(data=True)):
         type_ = d["type"]
         colour = EDGE_COLOURS.get(type_, BORDER)
         dashes: Any = False
@@ -216,23 +242,86 @@ def _vis_data(g: nx.MultiDiGraph, countries: dict[str, str]) -> tuple[list[dict[
                 colour = "#a0aec0"
         elif d.get("status") == "former":
             dashes = DASHES_FORMER
-        net.add_edge(u, v, id=f"e{i}", label=_short(edge_text(d), 60),
+        if d.get("parts"):
+            lines = _label_lines(d["parts"])
+            shown = lines[:3]
+            rest = len(lines) - len(shown)
+            words = "\n".join(shown + ([f"+{rest} more (click)"] if rest else []))
+        elif type_ == "REGISTERED_AT" and str(d.get("role") or "address").lower() in ("address", "registered at"):
+            words = ""  # the legend and the triangle say it; the word on every line was clutter
+        else:
+            words = _short(trade_text(d) if type_ == TRADE else edge_text(d), 60)
+        extra: dict[str, Any] = {}
+        if positions is not None:  # parallel lines between two nodes bend apart
+            k = pair_count[frozenset((u, v))] = pair_count.get(frozenset((u, v)), -1) + 1
+            extra["smooth"] = ({"enabled": False} if k == 0 else
+                               {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW",
+                                "roundness": 0.25 * ((k + 1) // 2)})
+        net.add_edge(u, v, id=f"e{i}", label=words,
                      color={"color": colour, "highlight": colour, "hover": colour},
                      dashes=dashes, width=3 if d.get("evidence") else 1.5,
                      arrows={"to": {"enabled": type_ != "SAME_AS", "scaleFactor": 0.6}},
-                     detail=_edge_detail(g, u, v, d))
+                     detail=_edge_detail(g, u, v, d), **extra)
     return net.nodes, net.edges
 
 
-def _vis_options(g: nx.MultiDiGraph) -> dict[str, Any]:
+def _drawn_edges(g: nx.MultiDiGraph) -> list[tuple[str, str, dict[str, Any]]]:
+    """The lines of a fixed-layout picture: every fact from one node to another as one line,
+    its facts as the label's lines and in ``parts`` (the customs trade first, by value), drawn
+    in the colour of the first."""
+    facts: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for u, v, d in g.edges(data=True):
+        facts.setdefault((u, v), []).append(d)
+    out: list[tuple[str, str, dict[str, Any]]] = []
+    for (u, v), parts in facts.items():
+        if len(parts) == 1:
+            out.append((u, v, parts[0]))
+            continue
+        parts = sorted(parts, key=lambda x: (x["type"] != TRADE, -(x.get("value_usd") or 0), edge_text(x)))
+        merged = {**parts[0], "parts": parts,
+                  "sources": [s for x in parts for s in x.get("sources", [])],
+                  "evidence": list(dict.fromkeys(e for x in parts for e in x.get("evidence", []))),
+                  "kinds": list(dict.fromkeys(k for x in parts for k in x.get("kinds", [])))}
+        if any(x.get("status") != "former" for x in parts):
+            merged["status"] = None
+        out.append((u, v, merged))
+    return out
+
+
+def _label_lines(parts: list[dict[str, Any]]) -> list[str]:
+    """A merged line's label: one line per fact; the same HS-6 code and year declared in
+    several customs datasets (an export and the matching import) once, saying how many."""
+    out: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
+    for x in parts:
+        if x["type"] != TRADE:
+            out.append(_short(edge_text(x), 60))
+            continue
+        key = (str(x.get("hs6")), str(x.get("year")))
+        if key in seen:
+            i = seen[key]
+            n = int(out[i].rsplit("(", 1)[1].split()[0]) + 1 if out[i].endswith("datasets)") else 2
+            out[i] = out[i].split(" (", 1)[0] + f" ({n} customs datasets)"
+            continue
+        seen[key] = len(out)
+        out.append(_short(trade_text({k: v for k, v in x.items() if k != "declared_in"}), 60))
+    return out
+
+
+def _fact_text(d: dict[str, Any]) -> str:
+    return trade_text(d) if d["type"] == TRADE else edge_text(d)
+
+
+def _vis_options(g: nx.MultiDiGraph, positions: dict[str, tuple[float, float]] | None = None) -> dict[str, Any]:
     n = g.number_of_nodes()
+    fixed = positions is not None
     return {
-        "nodes": {"font": {"size": 14, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff",
+        "nodes": {"font": {"size": LABEL_FONT_PX, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff",
                            "multi": False}},
-        "edges": {"font": {"size": 11, "face": "sans-serif", "align": "horizontal", "strokeWidth": 3,
+        "edges": {"font": {"size": EDGE_FONT_PX, "face": "sans-serif", "align": "horizontal", "strokeWidth": 3,
                            "strokeColor": "#ffffff", "multi": False},
-                  "smooth": {"enabled": True, "type": "dynamic"}},
-        "physics": {"enabled": True, "solver": "forceAtlas2Based",
+                  "smooth": {"enabled": not fixed, "type": "dynamic"}},
+        "physics": {"enabled": not fixed, "solver": "forceAtlas2Based",
                     "forceAtlas2Based": {"gravitationalConstant": -90, "centralGravity": 0.01,
                                          "springLength": 150, "springConstant": 0.06, "avoidOverlap": 0.5},
                     "stabilization": {"enabled": True, "iterations": 400 if n > 300 else 1000,
@@ -268,12 +357,19 @@ _NODE_ROWS = [("id", "id"), ("country", "country"), ("registry_ids", "registry i
               ("unit", "unit"), ("value_usd", "value (USD)"), ("origin_country", "origin"),
               ("destination_country", "destination"), ("declarations", "declarations"),
               ("authority", "authority"), ("program", "programme"), ("listing_date", "listed"),
-              ("flags", "flags"), ("members", "resolved records"), ("datasets", "datasets"),
+              ("flags", "flags"), ("sanctions", "sanction listings"), ("members", "resolved records"),
+              ("resolution", "resolved because"), ("written_forms", "written as"),
+              ("hidden", "neighbours not drawn"), ("datasets", "datasets"),
               ("last_loaded", "last loaded")]
 _EDGE_ROWS = [("role", "role"), ("share", "share (%)"), ("start_date", "from"), ("end_date", "to"),
               ("status", "status"), ("at_shipments", "when the goods moved"), ("lines", "customs lines"),
               ("score", "score"), ("method", "method"), ("judgement", "judgement"),
-              ("explanation", "explanation"), ("kinds", "supports links of kind")]
+              ("explanation", "explanation"), ("hs6", "HS-6"), ("year", "year"), ("quantity", "quantity"),
+              ("unit", "unit"), ("value_usd", "value (USD)"), ("first_date", "first line"),
+              ("last_date", "last line"), ("chpl_tier", "CHPL tier"), ("description", "goods"),
+              ("declarations", "declarations"), ("records", "records stating it"),
+              ("declared_in", "declared in"),
+              ("kinds", "supports links of kind")]
 
 
 def _node_detail(node: str, d: dict[str, Any]) -> dict[str, Any]:
@@ -293,13 +389,22 @@ def _edge_detail(g: nx.MultiDiGraph, u: str, v: str, d: dict[str, Any]) -> dict[
         return str(g.nodes[n].get("name") or n)
 
     rows = [[title, _fmt(d[key])] for key, title in _EDGE_ROWS if d.get(key) not in (None, [], "")]
+    if d.get("parts"):
+        rows = []
+    for part in d.get("parts", []):
+        label = f"HS {part.get('hs6')}, {part.get('year')}" if part["type"] == TRADE else EDGE_NAMES.get(
+            part["type"], part["type"])
+        rows.append([label, _fact_text(part) + (
+            f"; {part['first_date']} to {part['last_date']}" if part.get("first_date") else "")
+            + (f"; {part['description']}" if part.get("description") else "")])
     rows = [["from", name(u)], ["to", name(v)], *rows]
     shown, more = _source_lines(d.get("sources", []))
     heading = f"{name(u)} \u2192 {name(v)}" if d["type"] != "SAME_AS" else f"{name(u)} = {name(v)}"
+    words_ = "; ".join(_fact_text(x) for x in d["parts"]) if d.get("parts") else _fact_text(d)
     words = EDGE_NAMES.get(d["type"], d["type"])
     return {"heading": heading, "kind": words, "rows": rows, "evidence": list(d.get("evidence", [])),
             "sources": shown, "more_sources": more,
-            "tip": [f"{name(u)} \u2192 {name(v)}", edge_text(d), "click for the evidence and sources"]}
+            "tip": [f"{name(u)} \u2192 {name(v)}", words_, "click for the evidence and sources"]}
 
 
 # ---- static parts of the page -----------------------------------------------------------------
@@ -319,27 +424,53 @@ def _legend(g: nx.MultiDiGraph, countries: dict[str, str]) -> str:
             out.append(f'<li><span class="gk-swatch" style="background:{colour}"></span> {e(country.upper())}</li>')
         if len(countries) > len(COUNTRY_PALETTE):
             out.append(f'<li><span class="gk-swatch" style="background:{OTHER_COUNTRIES}"></span> other countries</li>')
-        out.append(f'<li><span class="gk-swatch" style="background:{NO_COUNTRY}"></span> country unknown</li></ul>')
-    out.append('<h3>Border</h3><ul class="gk-legend">')
-    out.append(f'<li><span class="gk-swatch gk-ring" style="border-color:{FLAG_BORDERS["sanctioned"][0]}"></span> '
-               "sanctioned (a sanctions listing or topic in the data)</li>")
-    out.append(f'<li><span class="gk-swatch gk-ring" style="border-color:{FLAG_BORDERS["chpl"][0]};'
-               f'background:{CHPL_FILL}"></span> goods on the Common High Priority List (HS-6)</li>')
-    out.append(f'<li><span class="gk-swatch gk-ring" style="border-color:{FLAG_BORDERS["query"][0]}"></span> '
-               "the firm asked about</li></ul>")
-    present = {d["type"] for _, _, d in g.edges(data=True)}
+        if any(d.get("label") in ("Company", "Person") and not d.get("country") for _, d in g.nodes(data=True)):
+            out.append(f'<li><span class="gk-swatch" style="background:{NO_COUNTRY}"></span> country unknown</li>')
+        out.append("</ul>")
+    flags = {f for _, d in g.nodes(data=True) for f in d.get("flags", [])}
+    borders = []
+    if "sanctioned" in flags:
+        borders.append(f'<li><span class="gk-swatch gk-ring" style="border-color:{FLAG_BORDERS["sanctioned"][0]}">'
+                       "</span> sanctioned (a sanctions listing or topic in the data)</li>")
+    if "chpl" in flags:
+        borders.append(f'<li><span class="gk-swatch gk-ring" style="border-color:{FLAG_BORDERS["chpl"][0]};'
+                       f'background:{CHPL_FILL}"></span> goods on the Common High Priority List (HS-6)</li>')
+    if "query" in flags:
+        borders.append(f'<li><span class="gk-swatch gk-ring" style="border-color:{FLAG_BORDERS["query"][0]}">'
+                       "</span> the firm asked about</li>")
+    if borders:
+        out.append('<h3>Border</h3><ul class="gk-legend">' + "".join(borders) + "</ul>")
+    edges = [d for _, _, d in g.edges(data=True)]
+    present = {d["type"] for d in edges}
     types = [t for t in EDGE_COLOURS if t in present and not (t == "SHIPPED_TO" and "SHIPPED" in present)]
     out.append('<h3>Lines</h3><ul class="gk-legend">')
     for t in types:
         style = "dotted" if t == "SAME_AS" else "solid"
         out.append(f'<li><span class="gk-line" style="border-top:3px {style} {EDGE_COLOURS[t]}"></span> '
                    f"{e(EDGE_NAMES[t])}</li>")
-    out.append(f'<li><span class="gk-line" style="border-top:3px dashed {BORDER}"></span> former role (ended)</li>')
-    out.append(f'<li><span class="gk-line" style="border-top:5px solid {BORDER}"></span> '
-               "a fact behind a link listed below</li></ul>")
-    out.append("<p>Labels on lines give the role, share and dates; a same-as line gives the "
-               "resolution score.</p>")
+    if any(d.get("status") == "former" for d in edges):
+        out.append(f'<li><span class="gk-line" style="border-top:3px dashed {BORDER}"></span> former role (ended)</li>')
+    if any(d.get("evidence") for d in edges):
+        out.append(f'<li><span class="gk-line" style="border-top:5px solid {BORDER}"></span> '
+                   "a fact behind a link listed below</li>")
+    out.append("</ul>")
+    if any(d.get("members") for _, d in g.nodes(data=True)):
+        out.append("<p>A node stands for every record resolved as one firm, person or address; "
+                   "click it for the records, their spellings and why they were joined.</p>")
     return "".join(out)
+
+
+def _review_section(pairs: list[dict[str, Any]]) -> str:
+    """Addresses drawn apart that may be one place: for a person to decide, never joined."""
+    if not pairs:
+        return ""
+    e = html.escape
+    rows = "".join(f"<tr><td>{e(str(p.get('a_text') or p['a']))}</td><td>{e(str(p.get('b_text') or p['b']))}</td>"
+                   f"<td>{e(str(p['reason']))}</td></tr>" for p in pairs)
+    return ('<section id="gk-address-review"><h2>Addresses to review</h2><p>Drawn as separate places: the '
+            "parts read from them agree on the street and number but not on everything else.</p><table><thead>"
+            "<tr><th>address</th><th>address</th><th>why unsure</th></tr></thead><tbody>"
+            f"{rows}</tbody></table></section>")
 
 
 def _links_section(links: list[Link]) -> str:
@@ -474,10 +605,17 @@ _PAGE_JS = """
   var edges = new vis.DataSet(data.edges);
   var container = document.getElementById("gk-network");
   var network = new vis.Network(container, {nodes: nodes, edges: edges}, data.options);
-  network.once("stabilizationIterationsDone", function () {
-    network.setOptions({physics: {enabled: false}});
+  if (data.fixed) {
+    // the layout was computed once, in CSS pixels: show it at scale 1 from its top-left corner
+    var box = container.getBoundingClientRect();
+    network.moveTo({position: {x: box.width / 2, y: box.height / 2}, scale: 1});
     document.documentElement.setAttribute("data-gk-stabilised", "true");
-  });
+  } else {
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({physics: {enabled: false}});
+      document.documentElement.setAttribute("data-gk-stabilised", "true");
+    });
+  }
   network.on("click", function (params) {
     if (params.nodes.length) { show(nodes.get(params.nodes[0]).detail); }
     else if (params.edges.length) { show(edges.get(params.edges[0]).detail); }
@@ -504,7 +642,7 @@ _PAGE = """<!DOCTYPE html>
 {notes}
 </header>
 <div class="gk-main">
-<div id="gk-network" role="img" aria-label="network drawing; the same facts are listed below"></div>
+<div id="gk-network"{network_style} role="img" aria-label="network drawing; the same facts are listed below"></div>
 <aside id="gk-panel">
 <div id="gk-detail"><h2>Evidence</h2><p>Click a node or a line to see its facts and the source record of each.</p></div>
 {legend}
@@ -541,8 +679,10 @@ def find_chromium() -> str | None:
 
 
 def screenshot(html_path: str | Path, png_path: str | Path, *, width: int = 1600, height: int = 1200,
-               timeout: float = 120.0) -> Path:
-    """A PNG of the page at ``html_path``, taken by headless Chromium with networking off.
+               scale: float = 1.0, timeout: float = 120.0) -> Path:
+    """A PNG of the page at ``html_path``, taken by headless Chromium with networking off, of
+    ``width`` x ``height`` CSS pixels at ``scale`` device pixels each (2 gives 3200 pixels
+    across: an A4 page at about 270 dpi).
     Raises ReportError when Chromium is missing (``apt-get install chromium``) or fails."""
     browser = find_chromium()
     if browser is None:
@@ -552,6 +692,7 @@ def screenshot(html_path: str | Path, png_path: str | Path, *, width: int = 1600
         cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-extensions", "--no-first-run", "--hide-scrollbars", "--proxy-server=127.0.0.1:9",
                f"--user-data-dir={profile}", f"--window-size={width},{height}",
+               f"--force-device-scale-factor={scale:g}",
                "--virtual-time-budget=20000", f"--screenshot={png_path}", html_path.as_uri()]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)  # noqa: S603

@@ -44,8 +44,10 @@ Used when the ``// :param`` line gives no example of its own (``e.g. 'value'``).
 PLACEHOLDER = "'…'"
 """The value shown for a parameter with no example anywhere: the user types one in."""
 
-FIRST = ("browser_find_links", "same_as", "same_as_all", "browser_transshipment", "browser_blocked_owners")
-"""Slides shown first (the rest follow by name): the picture, the resolution decisions, then the
+FIRST = ("browser_find_links", "browser_trade_summary", "same_as", "same_as_all", "browser_transshipment",
+         "browser_blocked_owners")
+"""Slides shown first (the rest follow by name): the picture, its trade summed as the report draws
+it (per partner, direction, HS-6 code and year), the resolution decisions, then the
 red flags (graphkit flags, graphkit exposure) as pictures."""
 
 _EG = re.compile(r"""e\.g\.\s*('[^']*'|"[^"]*"|\[[^\]]*\])""")
