@@ -117,8 +117,9 @@ def export_csv(db: Path, folder: Path, *, page: int = PAGE) -> CsvExport:
         ret = ", ".join([*(f"{key}.{c} AS {c}" for c in columns)] + ([extra] if extra else []))
         after = ""
         while True:
-            table = conn.execute(f"{match} WHERE {key}.id > $after RETURN {ret} ORDER BY {key}.id LIMIT $limit",
-                                 {"after": after, "limit": page}).get_as_arrow()
+            result = conn.execute(f"{match} WHERE {key}.id > $after RETURN {ret} ORDER BY {key}.id LIMIT $limit",
+                                  {"after": after, "limit": page})
+            table = (result[0] if isinstance(result, list) else result).get_as_arrow()
             if not table.num_rows:
                 return
             after = table.column("id")[-1].as_py()
