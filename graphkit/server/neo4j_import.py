@@ -211,6 +211,10 @@ def import_graph(db: Path, workspace: Path, *, overwrite: bool = False, bolt_por
     is changed), when the export or ``neo4j-admin`` fails, or when the imported database does
     not hold what was exported.
     """
+    from graphkit.store.embedded import DB_FILE
+
+    if not (Path(db) / DB_FILE).exists():
+        raise StoreError(f"no graph at {db}: load data first (graphkit load ... --db {db})")
     seconds: dict[str, float] = {}
     before = ns.status(workspace)
     bolt = bolt_port or _port_of(before.bolt_uri)

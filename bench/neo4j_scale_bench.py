@@ -1,0 +1,182 @@
+"""Neo4j at scale: embedded load, driver push and bulk import of one synthetic PSC snapshot.
+
+    python bench/neo4j_scale_bench.py --lines 200000 --small 20000 --workdir /tmp/gk-neo4j-scale
+
+For each size (``--small`` lines, then ``--lines``), in one run, each command a child process
+timed from outside (wall seconds, peak RSS from ``wait4``):
+
+1. ``bench/registries_synth.py psc``: a PSC snapshot in the real line layout (not timed);
+2. ``graphkit load DIR -m uk-psc --db DB``: the embedded load, the reference;
+3. ``graphkit push --db DB --neo4j URI`` into an empty database of a fresh local server;
+4. ``graphkit find-links --all`` on the pushed database and on the embedded store;
+5. ``graphkit neo4j import --db DB --overwrite`` (neo4j-admin; the whole command: CSV export,
+   server stop, import, restart, constraints and indexes);
+6. ``graphkit find-links --all`` on the imported database.
+
+The answers of 4 and 6 must equal the embedded store's (the run fails otherwise). Ratios:
+push / bulk import (target <= 3) and bulk import / embedded load (target <= 2); push records/s;
+the push's client peak RSS at both sizes (flat memory: about equal). Results go to
+``WORKDIR/results.json`` and, with ``--doc``, to its section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+HEADING = "Bulk import into Neo4j and push, synthetic PSC"
+GRAPHKIT = [sys.executable, "-m", "graphkit.cli"]
+
+
+def log(msg: str) -> None:
+    print(f"[{dt.datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
+
+
+def timed(cmd: list[str], env: dict[str, str], out: Path | None = None) -> dict[str, Any]:
+    """Run ``cmd``; wall seconds and the child's peak RSS (MB). Raises on a non-zero exit."""
+    log("  " + " ".join(str(c) for c in cmd[3:]))
+    t = time.perf_counter()
+    with open(out or os.devnull, "w") as fh:
+        proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.PIPE, text=True, cwd=REPO)
+        _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t
+    err = proc.stderr.read() if proc.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd[3:]))} failed (exit {code}): {err.strip()[-800:]}")
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def one_size(lines: int, workdir: Path) -> dict[str, Any]:
+    from registries_synth import PSC_LINES, psc
+
+    from graphkit.server import neo4j_server as ns
+    from graphkit.store.embedded import EmbeddedStore
+
+    folder = workdir / f"psc-{lines}"
+    data, db = folder / "data", folder / "graph"
+    for path in (db, folder / "neo4j"):  # the graph and the server's workspace (folder/neo4j)
+        subprocess.run(["rm", "-rf", str(path)], check=True)
+    if not (data / "psc-snapshot.txt").exists():
+        psc(data, lines / PSC_LINES)
+    password = secrets.token_urlsafe(18)
+    env = dict(os.environ, NEO4J_PASSWORD=password, PYTHONPATH=str(REPO))
+    res: dict[str, Any] = {"lines": lines}
+    log(f"{lines:,} lines")
+    res["embedded_load"] = timed([*GRAPHKIT, "load", str(data), "-m", "uk-psc", "--db", str(db),
+                                  "--rejects-dir", str(folder / "rejects")], env)
+    with EmbeddedStore(db, read_only=True) as store:
+        counts = store.counts()
+    res["nodes"], res["relationships"] = sum(counts.nodes.values()), sum(counts.relationships.values())
+    records = res["nodes"] + res["relationships"]
+    ports = {"bolt_port": free_port(), "http_port": free_port()}
+    info = ns.start(folder, password=password, **ports)
+    try:
+        res["push"] = timed([*GRAPHKIT, "push", "--db", str(db), "--neo4j", info.bolt_uri], env)
+        res["push"]["records_s"] = round(records / res["push"]["seconds"])
+        answers = {}
+        for name, where in (("embedded", ["--db", str(db)]), ("pushed", ["--neo4j", info.bolt_uri])):
+            out = folder / f"links.{name}.json"
+            res[f"find_links_{name}"] = timed([*GRAPHKIT, "find-links", "--all", *where, "--format", "json"], env, out)
+            answers[name] = sorted(out.read_text().splitlines())
+        res["import"] = timed([*GRAPHKIT, "neo4j", "import", "--db", str(db), "--workspace", str(folder),
+                               "--overwrite"], env, folder / "import.out")
+        res["import"]["output"] = (folder / "import.out").read_text().strip()
+        out = folder / "links.imported.json"
+        res["find_links_imported"] = timed([*GRAPHKIT, "find-links", "--all", "--neo4j", info.bolt_uri,
+                                            "--format", "json"], env, out)
+        answers["imported"] = sorted(out.read_text().splitlines())
+    finally:
+        ns.stop(folder)
+    res["links"] = len(answers["embedded"])
+    res["same_answers"] = {k: answers[k] == answers["embedded"] for k in ("pushed", "imported")}
+    res["push_over_import"] = round(res["push"]["seconds"] / res["import"]["seconds"], 2)
+    res["import_over_embedded_load"] = round(res["import"]["seconds"] / res["embedded_load"]["seconds"], 2)
+    log(f"  {json.dumps(res)}")
+    return res
+
+
+def render(runs: list[dict[str, Any]], command: str, started: str) -> str:
+    from docsection import machine
+
+    big = runs[-1]
+    rows = ["| lines | nodes + relationships | embedded load s | push s (records/s) | bulk import s | "
+            "push / import | import / load | push client peak RSS MB | find-links --all equal |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for r in runs:
+        rows.append(f"| {r['lines']:,} | {r['nodes'] + r['relationships']:,} | {r['embedded_load']['seconds']:.1f} | "
+                    f"{r['push']['seconds']:.1f} ({r['push']['records_s']:,}) | {r['import']['seconds']:.1f} | "
+                    f"{r['push_over_import']:.2f} | {r['import_over_embedded_load']:.2f} | "
+                    f"{r['push']['peak_rss_mb']:.0f} | {'yes' if all(r['same_answers'].values()) else 'NO'} "
+                    f"({r['links']:,} links) |")
+    flat = big["push"]["peak_rss_mb"] / runs[0]["push"]["peak_rss_mb"]
+    return "\n".join([
+        f"Machine: {machine()}; Neo4j Community 5.26 (local server, heap 3 GB, page cache 1 GB) on the same "
+        f"2 cores as the client, shared with other work. Run {started}.",
+        f"Command: `{command}`",
+        "",
+        "A synthetic UK PSC snapshot in the real line layout (`bench/registries_synth.py psc`). Each step is the "
+        "user's command in a child process, timed from outside: the embedded load (`graphkit load -m uk-psc`), "
+        "`graphkit push` into an empty database, and `graphkit neo4j import --overwrite` (CSV export, server stop, "
+        "neo4j-admin import, restart, constraints and indexes: the whole command). find-links over the whole graph "
+        "(`--all`) on the pushed and on the imported database must equal the embedded store's answers.",
+        "",
+        *rows,
+        "",
+        f"Targets (issue 16): push <= 3x the bulk import: {big['push_over_import']:.2f}x; bulk import <= 2x the "
+        f"embedded load: {big['import_over_embedded_load']:.2f}x. The push client's peak RSS at "
+        f"{big['lines']:,} lines is {flat:.2f}x its peak at {runs[0]['lines']:,} lines (flat memory: the client "
+        "holds two pages of 10,000 rows, not the graph). Push records/s: the issue's >= 25k/s target is "
+        f"{'met' if big['push']['records_s'] >= 25_000 else 'not met'} here "
+        f"({big['push']['records_s']:,}/s); the server's transaction work, not the client, is the limit "
+        "(see docs/neo4j-scale.md).",
+    ])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lines", type=int, default=200_000)
+    ap.add_argument("--small", type=int, default=20_000, help="a second, smaller size (push RSS flatness)")
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/graphkit-neo4j-scale"))
+    ap.add_argument("--doc", type=Path, help="write the section of this doc (docs/benchmarks.md)")
+    args = ap.parse_args(argv)
+    started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    command = "python bench/neo4j_scale_bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    runs = [one_size(n, args.workdir) for n in sorted({args.small, args.lines})]
+    result = {"command": command, "started": started, "runs": runs}
+    (args.workdir / "results.json").write_text(json.dumps(result, indent=2))
+    text = render(runs, command, started)
+    print(text)
+    if args.doc:
+        from docsection import put_section
+
+        put_section(HEADING, text, args.doc)
+        log(f"wrote the section {HEADING!r} of {args.doc}")
+    bad = [r["lines"] for r in runs if not all(r["same_answers"].values())]
+    if bad:
+        log(f"find-links answers differ from the embedded store's at {bad} lines")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
