@@ -8,10 +8,11 @@ timed from outside (wall seconds, peak RSS from ``wait4``):
 1. ``bench/registries_synth.py psc``: a PSC snapshot in the real line layout (not timed);
 2. ``graphkit load DIR -m uk-psc --db DB``: the embedded load, the reference;
 3. ``graphkit push --db DB --neo4j URI`` into an empty database of a fresh local server;
-4. ``graphkit find-links --all`` on the pushed database and on the embedded store;
+4. find-links for 300 firms drawn at random (and ``graphkit find-links --all``, the whole graph,
+   at sizes up to ``--all-up-to`` lines) on the pushed database and on the embedded store;
 5. ``graphkit neo4j import --db DB --overwrite`` (neo4j-admin; the whole command: CSV export,
    server stop, import, restart, constraints and indexes);
-6. ``graphkit find-links --all`` on the imported database.
+6. the same find-links on the imported database.
 
 The answers of 4 and 6 must equal the embedded store's (the run fails otherwise). Ratios:
 push / bulk import (target <= 3) and bulk import / embedded load (target <= 2); push records/s;
@@ -25,6 +26,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import random
 import secrets
 import socket
 import subprocess
@@ -38,6 +40,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 HEADING = "Bulk import into Neo4j and push, synthetic PSC"
 GRAPHKIT = [sys.executable, "-m", "graphkit.cli"]
+SAMPLE = 300  # firms whose find-links answers are compared at every size
 
 
 def log(msg: str) -> None:
@@ -46,7 +49,7 @@ def log(msg: str) -> None:
 
 def timed(cmd: list[str], env: dict[str, str], out: Path | None = None) -> dict[str, Any]:
     """Run ``cmd``; wall seconds and the child's peak RSS (MB). Raises on a non-zero exit."""
-    log("  " + " ".join(str(c) for c in cmd[3:]))
+    log("  " + " ".join(str(c) for c in cmd[2:]))
     t = time.perf_counter()
     with open(out or os.devnull, "w") as fh:
         proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.PIPE, text=True, cwd=REPO)
@@ -55,7 +58,7 @@ def timed(cmd: list[str], env: dict[str, str], out: Path | None = None) -> dict[
     err = proc.stderr.read() if proc.stderr else ""
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd[3:]))} failed (exit {code}): {err.strip()[-800:]}")
+        raise RuntimeError(f"{' '.join(map(str, cmd[2:]))} failed (exit {code}): {err.strip()[-800:]}")
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
 
 
@@ -65,7 +68,34 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def one_size(lines: int, workdir: Path) -> dict[str, Any]:
+def links(res: dict[str, Any], name: str, where: list[str], folder: Path, ids_file: Path, env: dict[str, str],
+          *, every: bool) -> list[str]:
+    """find-links for each sampled firm (and ``--all`` if ``every``) on one store, as sorted lines."""
+    out = folder / f"links.{name}.jsonl"
+    res[f"find_links_{name}"] = timed([sys.executable, str(Path(__file__).resolve()), "_links", *where,
+                                       str(ids_file), str(out)], env)
+    lines = sorted(out.read_text().splitlines())
+    if every:
+        out = folder / f"links-all.{name}.json"
+        res[f"find_links_all_{name}"] = timed([*GRAPHKIT, "find-links", "--all", *where, "--format", "json"], env, out)
+        lines += ["--all"] + sorted(out.read_text().splitlines())
+    return lines
+
+
+def child_links(where: list[str], ids_file: str, out: str) -> None:
+    """``find_links`` for each firm id in ``ids_file``, one JSON line per link (with the firm)."""
+    from graphkit.links import find_links
+    from graphkit.store.embedded import EmbeddedStore
+    from graphkit.store.neo4j import Neo4jStore
+
+    store: Any = EmbeddedStore(Path(where[1]), read_only=True) if where[0] == "--db" else Neo4jStore(where[1])
+    with store, open(out, "w") as fh:
+        for firm in json.loads(Path(ids_file).read_text()):
+            for link in find_links(store, [firm]):
+                fh.write(json.dumps({"from": firm, **link.as_dict()}, sort_keys=True, default=str) + "\n")
+
+
+def one_size(lines: int, workdir: Path, *, every: bool) -> dict[str, Any]:
     from registries_synth import PSC_LINES, psc
 
     from graphkit.server import neo4j_server as ns
@@ -85,6 +115,9 @@ def one_size(lines: int, workdir: Path) -> dict[str, Any]:
                                   "--rejects-dir", str(folder / "rejects")], env)
     with EmbeddedStore(db, read_only=True) as store:
         counts = store.counts()
+        firms = sorted(r["id"] for r in store.execute("MATCH (c:Company) RETURN c.id AS id"))
+    ids_file = folder / "sample.json"
+    ids_file.write_text(json.dumps(random.Random(7).sample(firms, min(SAMPLE, len(firms)))))
     res["nodes"], res["relationships"] = sum(counts.nodes.values()), sum(counts.relationships.values())
     records = res["nodes"] + res["relationships"]
     ports = {"bolt_port": free_port(), "http_port": free_port()}
@@ -94,16 +127,12 @@ def one_size(lines: int, workdir: Path) -> dict[str, Any]:
         res["push"]["records_s"] = round(records / res["push"]["seconds"])
         answers = {}
         for name, where in (("embedded", ["--db", str(db)]), ("pushed", ["--neo4j", info.bolt_uri])):
-            out = folder / f"links.{name}.json"
-            res[f"find_links_{name}"] = timed([*GRAPHKIT, "find-links", "--all", *where, "--format", "json"], env, out)
-            answers[name] = sorted(out.read_text().splitlines())
+            answers[name] = links(res, name, where, folder, ids_file, env, every=every)
         res["import"] = timed([*GRAPHKIT, "neo4j", "import", "--db", str(db), "--workspace", str(folder),
                                "--overwrite"], env, folder / "import.out")
         res["import"]["output"] = (folder / "import.out").read_text().strip()
-        out = folder / "links.imported.json"
-        res["find_links_imported"] = timed([*GRAPHKIT, "find-links", "--all", "--neo4j", info.bolt_uri,
-                                            "--format", "json"], env, out)
-        answers["imported"] = sorted(out.read_text().splitlines())
+        answers["imported"] = links(res, "imported", ["--neo4j", info.bolt_uri], folder, ids_file, env,
+                                    every=every)
     finally:
         ns.stop(folder)
     res["links"] = len(answers["embedded"])
@@ -126,7 +155,7 @@ def render(runs: list[dict[str, Any]], command: str, started: str) -> str:
                     f"{r['push']['seconds']:.1f} ({r['push']['records_s']:,}) | {r['import']['seconds']:.1f} | "
                     f"{r['push_over_import']:.2f} | {r['import_over_embedded_load']:.2f} | "
                     f"{r['push']['peak_rss_mb']:.0f} | {'yes' if all(r['same_answers'].values()) else 'NO'} "
-                    f"({r['links']:,} links) |")
+                    f"({r['links']:,} answer lines{', with --all' if 'find_links_all_embedded' in r else ''}) |")
     flat = big["push"]["peak_rss_mb"] / runs[0]["push"]["peak_rss_mb"]
     return "\n".join([
         f"Machine: {machine()}; Neo4j Community 5.26 (local server, heap 3 GB, page cache 1 GB) on the same "
@@ -136,8 +165,9 @@ def render(runs: list[dict[str, Any]], command: str, started: str) -> str:
         "A synthetic UK PSC snapshot in the real line layout (`bench/registries_synth.py psc`). Each step is the "
         "user's command in a child process, timed from outside: the embedded load (`graphkit load -m uk-psc`), "
         "`graphkit push` into an empty database, and `graphkit neo4j import --overwrite` (CSV export, server stop, "
-        "neo4j-admin import, restart, constraints and indexes: the whole command). find-links over the whole graph "
-        "(`--all`) on the pushed and on the imported database must equal the embedded store's answers.",
+        "neo4j-admin import, restart, constraints and indexes: the whole command). find-links for 300 firms drawn "
+        "at random (seed 7), and over the whole graph (`--all`) up to `--all-up-to` lines, on the pushed and on "
+        "the imported database must equal the embedded store's answers.",
         "",
         *rows,
         "",
@@ -152,16 +182,23 @@ def render(runs: list[dict[str, Any]], command: str, started: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "_links":
+        child_links(argv[1:3], argv[3], argv[4])
+        return 0
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lines", type=int, default=200_000)
     ap.add_argument("--small", type=int, default=20_000, help="a second, smaller size (push RSS flatness)")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/graphkit-neo4j-scale"))
+    ap.add_argument("--all-up-to", type=int, default=20_000,
+                    help="also compare find-links --all (the whole graph) at sizes up to this many lines")
     ap.add_argument("--doc", type=Path, help="write the section of this doc (docs/benchmarks.md)")
     args = ap.parse_args(argv)
     started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    command = "python bench/neo4j_scale_bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = "python bench/neo4j_scale_bench.py " + " ".join(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
-    runs = [one_size(n, args.workdir) for n in sorted({args.small, args.lines})]
+    sizes = sorted({args.small, args.lines})
+    runs = [one_size(n, args.workdir, every=n <= args.all_up_to) for n in sizes]
     result = {"command": command, "started": started, "runs": runs}
     (args.workdir / "results.json").write_text(json.dumps(result, indent=2))
     text = render(runs, command, started)
