@@ -145,6 +145,7 @@ def one_size(lines: int, workdir: Path, *, every: bool) -> dict[str, Any]:
 
 def render(runs: list[dict[str, Any]], command: str, started: str) -> str:
     from docsection import machine
+    from neo4j._codec.packstream import RUST_AVAILABLE
 
     big = runs[-1]
     rows = ["| lines | nodes + relationships | embedded load s | push s (records/s) | bulk import s | "
@@ -159,7 +160,8 @@ def render(runs: list[dict[str, Any]], command: str, started: str) -> str:
     flat = big["push"]["peak_rss_mb"] / runs[0]["push"]["peak_rss_mb"]
     return "\n".join([
         f"Machine: {machine()}; Neo4j Community 5.26 (local server, heap 3 GB, page cache 1 GB) on the same "
-        f"2 cores as the client, shared with other work. Run {started}.",
+        f"2 cores as the client, shared with other work; neo4j-rust-ext (`pip install graphkit[speed]`) "
+        f"{'installed' if RUST_AVAILABLE else 'not installed'}. Run {started}.",
         f"Command: `{command}`",
         "",
         "A synthetic UK PSC snapshot in the real line layout (`bench/registries_synth.py psc`). Each step is the "
