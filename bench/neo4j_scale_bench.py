@@ -3,7 +3,9 @@
     python bench/neo4j_scale_bench.py --lines 200000 --small 20000 --workdir /tmp/gk-neo4j-scale
 
 For each size (``--small`` lines, then ``--lines``), in one run, each command a child process
-timed from outside (wall seconds, peak RSS from ``wait4``):
+timed from outside (wall seconds, peak RSS from ``wait4``); the ratios of a size come from one run.
+Sizes measured by earlier runs into the same ``--workdir`` are kept (with their command and date)
+so that a size too slow for one run beside another can be measured alone:
 
 1. ``bench/registries_synth.py psc``: a PSC snapshot in the real line layout (not timed);
 2. ``graphkit load DIR -m uk-psc --db DB``: the embedded load, the reference;
@@ -148,11 +150,11 @@ def render(runs: list[dict[str, Any]], command: str, started: str) -> str:
     from neo4j._codec.packstream import RUST_AVAILABLE
 
     big = runs[-1]
-    rows = ["| lines | nodes + relationships | embedded load s | push s (records/s) | bulk import s | "
+    rows = ["| lines | run | nodes + relationships | embedded load s | push s (records/s) | bulk import s | "
             "push / import | import / load | push client peak RSS MB | find-links --all equal |",
-            "|---|---|---|---|---|---|---|---|---|"]
+            "|---|---|---|---|---|---|---|---|---|---|"]
     for r in runs:
-        rows.append(f"| {r['lines']:,} | {r['nodes'] + r['relationships']:,} | {r['embedded_load']['seconds']:.1f} | "
+        rows.append(f"| {r['lines']:,} | {r.get('started', started)} | {r['nodes'] + r['relationships']:,} | {r['embedded_load']['seconds']:.1f} | "
                     f"{r['push']['seconds']:.1f} ({r['push']['records_s']:,}) | {r['import']['seconds']:.1f} | "
                     f"{r['push_over_import']:.2f} | {r['import_over_embedded_load']:.2f} | "
                     f"{r['push']['peak_rss_mb']:.0f} | {'yes' if all(r['same_answers'].values()) else 'NO'} "
@@ -161,8 +163,8 @@ def render(runs: list[dict[str, Any]], command: str, started: str) -> str:
     return "\n".join([
         f"Machine: {machine()}; Neo4j Community 5.26 (local server, heap 3 GB, page cache 1 GB) on the same "
         f"2 cores as the client, shared with other work; neo4j-rust-ext (`pip install graphkit[speed]`) "
-        f"{'installed' if RUST_AVAILABLE else 'not installed'}. Run {started}.",
-        f"Command: `{command}`",
+        f"{'installed' if RUST_AVAILABLE else 'not installed'}. Each row is one run (its date in the table).",
+        "Commands: " + "; ".join(sorted({f"`{r.get('command', command)}`" for r in runs})),
         "",
         "A synthetic UK PSC snapshot in the real line layout (`bench/registries_synth.py psc`). Each step is the "
         "user's command in a child process, timed from outside: the embedded load (`graphkit load -m uk-psc`), "
@@ -190,7 +192,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lines", type=int, default=200_000)
-    ap.add_argument("--small", type=int, default=20_000, help="a second, smaller size (push RSS flatness)")
+    ap.add_argument("--small", type=int, default=20_000,
+                    help="a second, smaller size (push RSS flatness); 0 = none (sizes measured by earlier runs "
+                         "into the same --workdir are kept and shown beside, each with its own command and date)")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/graphkit-neo4j-scale"))
     ap.add_argument("--all-up-to", type=int, default=20_000,
                     help="also compare find-links --all (the whole graph) at sizes up to this many lines")
@@ -199,10 +203,13 @@ def main(argv: list[str] | None = None) -> int:
     started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     command = "python bench/neo4j_scale_bench.py " + " ".join(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
-    sizes = sorted({args.small, args.lines})
-    runs = [one_size(n, args.workdir, every=n <= args.all_up_to) for n in sizes]
-    result = {"command": command, "started": started, "runs": runs}
-    (args.workdir / "results.json").write_text(json.dumps(result, indent=2))
+    sizes = sorted({args.small, args.lines} - {0})
+    kept = args.workdir / "results.json"
+    earlier = {r["lines"]: r for r in json.loads(kept.read_text())["runs"]} if kept.exists() else {}
+    for n in sizes:
+        earlier[n] = {**one_size(n, args.workdir, every=n <= args.all_up_to), "command": command, "started": started}
+        kept.write_text(json.dumps({"runs": [earlier[k] for k in sorted(earlier)]}, indent=2))
+    runs = [earlier[k] for k in sorted(earlier)]
     text = render(runs, command, started)
     print(text)
     if args.doc:
