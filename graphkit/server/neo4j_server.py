@@ -606,3 +606,40 @@ def _stop(ws: Path, timeout: float) -> bool:
         time.sleep(0.1)
     (ws / "run" / "neo4j.pid").unlink(missing_ok=True)
     return True
+
+
+# --------------------------------------------------------------------------------------------
+# public: neo4j-admin for a workspace
+
+
+def logs_dir(workspace: Path) -> Path:
+    """Where the workspace's server (and :func:`admin`) write their logs."""
+    return _dir(workspace) / "logs"
+
+
+def admin(workspace: Path, args: list[str], *, timeout: float = 3600, what: str = "neo4j-admin") -> str:
+    """Run ``neo4j-admin ARGS`` with the workspace's configuration (its data directory) and
+    return its output; the output is also kept in ``logs/neo4j-admin.log``. Commands that
+    write a database (``database import``, ``database load``) need the server stopped.
+
+    Raises StoreError (naming ``what`` and the first error line) when it fails or runs past
+    ``timeout`` seconds.
+    """
+    ws = _dir(workspace)
+    if not (ws / "conf" / "neo4j.conf").is_file():
+        raise StoreError(f"no Neo4j server in {workspace}: run graphkit neo4j start once")
+    home = Path(_conf_values(ws).get("home") or fetch())
+    log = ws / "logs" / "neo4j-admin.log"
+    try:
+        proc = subprocess.run([str(home / "bin" / "neo4j-admin"), *args], env=_env(home, ws),
+                              capture_output=True, text=True, timeout=timeout, cwd=ws)
+    except subprocess.TimeoutExpired:
+        raise StoreError(f"{what} did not finish within {timeout:g} s") from None
+    output = proc.stdout + proc.stderr
+    log.write_text(output)
+    if proc.returncode != 0:
+        lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
+        errors = [ln for ln in lines if re.search(r"error|exception|failed|invalid", ln, re.I)]
+        raise StoreError(f"{what} failed (exit {proc.returncode}): {(errors or lines or ['no output'])[0]}; "
+                         f"see {log}")
+    return output

@@ -119,8 +119,9 @@ class Store(ABC):
         """The scope of one load: yields the sink that takes its batches of records.
 
         Here the whole load is one transaction, each batch written by ``write``. Both backends
-        override this with a staged bulk path (store/staged.py): the embedded store in one
-        transaction, Neo4j batch by batch (a file as one transaction exhausts a server's memory).
+        override this: the embedded store with a staged bulk path in one transaction
+        (store/staged.py), Neo4j streaming batch by batch with a journal to undo a failed load
+        (store/streamed.py; a file as one transaction exhausts a server's memory).
         """
         with self.transaction():
             yield LoadSink(self)

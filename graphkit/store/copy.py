@@ -9,12 +9,18 @@ that way after the node tables of a 100k-company graph.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from graphkit.model import Provenance, Rel, get_model
 from graphkit.store.base import Store, WriteStats
 
 BATCH = 10_000
+
+T = TypeVar("T")
 
 
 def copy_store(source: Store, target: Store, *, batch: int = BATCH,
@@ -22,23 +28,27 @@ def copy_store(source: Store, target: Store, *, batch: int = BATCH,
     """Copy every node and relationship of ``source`` into ``target``; returns what was written.
 
     Each batch is its own transaction on the target, so a large push does not hold one huge
-    transaction open; rerunning after a failure completes it without duplicates.
+    transaction open; rerunning after a failure completes it without duplicates. A label or
+    relationship type the target holds none of when the push starts is written without looking
+    its records up (each id is read once). The next batch is read from ``source`` while the
+    target writes the current one; the client holds two batches of ``batch`` rows at most.
     """
     model = get_model()
     stats = WriteStats()
     target.ensure_schema()
+    # a table the target does not hold yet needs no look-ups: the pages hold each id once
+    empty = {name for name, rows in (
+        *((label, target.execute(f"MATCH (n:{label}) RETURN count(n) AS n", name=f"count {label}"))
+          for label in model.nodes),
+        *((t, target.execute(f"MATCH ()-[r:{t}]->() RETURN count(r) AS n", name=f"count {t}"))
+          for t in model.relationships)) if not rows[0]["n"]}
     for label in model.nodes:
         columns = list(model.node_columns(label))
         ret = ", ".join(f"n.{c} AS {c}" for c in columns)
-        after = ""
-        while True:
-            rows = source.execute(f"MATCH (n:{label}) WHERE n.id > $after RETURN {ret} ORDER BY n.id LIMIT $limit",
-                                  {"after": after, "limit": batch}, name=f"read {label}")
-            if not rows:
-                break
-            after = rows[-1]["id"]
+        text = f"MATCH (n:{label}) WHERE n.id > $after RETURN {ret} ORDER BY n.id LIMIT $limit"
+        for rows in read_ahead(_pages(source, text, "id", batch, f"read {label}")):
             with target.transaction():
-                existing = target.fetch_nodes(label, [r["id"] for r in rows])
+                existing = {} if label in empty else target.fetch_nodes(label, [r["id"] for r in rows])
                 fresh = [r for r in rows if r["id"] not in existing]
                 if fresh:
                     target.create_nodes(label, fresh)
@@ -52,15 +62,9 @@ def copy_store(source: Store, target: Store, *, batch: int = BATCH,
         columns = [c for c in model.rel_columns(rt.type) if c != "id"]
         ret = ", ".join(f"r.{c} AS {c}" for c in columns)
         for start_label, end_label in rt.between:
-            after = ""
-            while True:
-                rows = source.execute(
-                    f"MATCH (a:{start_label})-[r:{rt.type}]->(b:{end_label}) WHERE r.id > $after "
-                    f"RETURN a.id AS _from, b.id AS _to, r.id AS _id, {ret} ORDER BY r.id LIMIT $limit",
-                    {"after": after, "limit": batch}, name=f"read {rt.type}")
-                if not rows:
-                    break
-                after = rows[-1]["_id"]
+            text = (f"MATCH (a:{start_label})-[r:{rt.type}]->(b:{end_label}) WHERE r.id > $after "
+                    f"RETURN a.id AS _from, b.id AS _to, r.id AS _id, {ret} ORDER BY r.id LIMIT $limit")
+            for rows in read_ahead(_pages(source, text, "_id", batch, f"read {rt.type}")):
                 rels = []
                 for r in rows:
                     props = {c: r[c] for c in columns}
@@ -68,7 +72,8 @@ def copy_store(source: Store, target: Store, *, batch: int = BATCH,
                                      props.get("record") or "?")
                     rels.append(Rel(rt.type, start_label, r["_from"], end_label, r["_to"], props, src, id=r["_id"]))
                 with target.transaction():
-                    have = target.existing_rels(rt.type, start_label, end_label, rels)
+                    have = set() if rt.type in empty else target.existing_rels(rt.type, start_label, end_label,
+                                                                               rels)
                     new_rels = [x for x in rels if x.id not in have]
                     if new_rels:
                         target.create_rels(rt.type, start_label, end_label, new_rels)
@@ -77,3 +82,57 @@ def copy_store(source: Store, target: Store, *, batch: int = BATCH,
                 if progress:
                     progress(len(rows))
     return stats
+
+
+def _pages(source: Store, text: str, key: str, batch: int, name: str) -> Iterator[list[dict[str, Any]]]:
+    """The rows of ``text`` (a keyset-paged query: ``$after``, ``$limit``), ``batch`` at a time."""
+    after = ""
+    while True:
+        rows = source.execute(text, {"after": after, "limit": batch}, name=name)
+        if not rows:
+            return
+        after = rows[-1][key]
+        yield rows
+
+
+_END = object()
+
+
+def read_ahead(items: Iterator[T]) -> Iterator[T]:
+    """``items``, with the next one produced by a thread while the caller handles the current
+    one (at most one item waits). An error in ``items`` is raised to the caller; a caller that
+    stops early stops the thread after its current item."""
+    slots: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        slots.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slots.put(_END)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            slots.put(exc)
+
+    thread = threading.Thread(target=produce, name="graphkit-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = slots.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # let it finish its current read before the source is used again
+            with contextlib.suppress(queue.Empty):
+                slots.get(timeout=0.1)
+        thread.join()

@@ -2,8 +2,9 @@
 
 Chosen with ``--neo4j URI`` or ``NEO4J_URI`` (with ``NEO4J_USER``, ``NEO4J_PASSWORD``,
 ``NEO4J_DATABASE``). Writes are batched ``UNWIND $rows …`` statements with values as parameters:
-a load is staged on disk and then creates its new records (``CREATE``) and merges stored ones
-(``MERGE``), ``batch_size`` rows per transaction; schema (a uniqueness constraint on ``id`` per
+a load streams, each batch of the loader in its own transaction (store/streamed.py), creating
+new records (``CREATE``, relationships between endpoints found by index seeks on ``id``) and
+merging stored ones (``MERGE``), ``batch_size`` rows per statement; schema (a uniqueness constraint on ``id`` per
 label, indexes on the properties look-ups use) is created idempotently. Credentials are never
 printed or logged.
 """
@@ -12,18 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
-
-import pyarrow.parquet as pq
 
 from graphkit.errors import StoreError
 from graphkit.model import Rel, get_model
 from graphkit.store.base import LoadSink, Store
-from graphkit.store.staged import StagedLoad, staged
+from graphkit.store.streamed import streamed
 
 BATCH = 5_000
 
@@ -159,11 +156,11 @@ class Neo4jStore(Store):
 
     @contextmanager
     def load(self) -> Iterator[LoadSink]:
-        """A load staged on disk (see store/staged.py): nothing reaches the server until every
-        row has been read, then new nodes and relationships are created and stored ones merged,
-        ``batch_size`` at a time, each chunk committed on its own."""
+        """A streamed load (see store/streamed.py): each batch is written as it comes, in its own
+        transaction, ``batch_size`` rows per statement; a load that fails is undone from its
+        journal. The client holds one batch at a time, whatever the size of the load."""
         self.ensure_schema()
-        with staged(_Neo4jStagedLoad(self, Path(tempfile.mkdtemp(prefix="graphkit-load-")))) as sink:
+        with streamed(self) as sink:
             yield sink
 
     def execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
@@ -191,7 +188,14 @@ class Neo4jStore(Store):
         return out
 
     def create_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
-        self.update_nodes(label, rows)
+        """``CREATE`` each row as a new node (the caller knows none exists; the uniqueness
+        constraint on ``id`` refuses a duplicate). Properties are named from the model, so a null
+        value is simply not stored; ``batch_size`` rows per statement."""
+        label = get_model().node(label).label
+        props = ", ".join(f"{c}: row.{c}" for c in get_model().node_columns(label))
+        for chunk in self._batches(rows):
+            self.execute(f"UNWIND $rows AS row CREATE (n:{label} {{{props}}})", {"rows": chunk},
+                         name=f"create {label}")
 
     def update_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
         label = get_model().node(label).label
@@ -212,42 +216,18 @@ class Neo4jStore(Store):
         return found
 
     def create_rels(self, type_: str, start_label: str, end_label: str, rels: list[Rel]) -> None:
+        """``CREATE`` the relationships (none stored yet), each between its endpoints found by an
+        index seek on the model's key ``id`` (the uniqueness constraint's index)."""
+        columns = get_model().rel_columns(type_)
         for chunk in self._batches(rels):
-            rows = [{"from": r.start, "to": r.end,
-                     "props": {k: v for k, v in {**r.props, "id": r.id}.items() if v is not None}}
-                    for r in chunk]
-            self.execute(
-                f"UNWIND $rows AS row MATCH (a:{start_label} {{id: row.from}}) MATCH (b:{end_label} {{id: row.to}}) "
-                f"MERGE (a)-[r:{type_} {{id: row.props.id}}]->(b) SET r = row.props",
-                {"rows": rows}, name=f"create {type_}")
+            rows = [{**r.props, "id": r.id, "_from": r.start, "_to": r.end} for r in chunk]
+            self.create_rel_rows(type_, start_label, end_label, rows, columns)
 
-
-class _Neo4jStagedLoad(StagedLoad):
-    """A staged load into Neo4j: the new records of each table are created with
-    ``UNWIND $rows ... CREATE``, ``batch_size`` rows per transaction. Stored nodes were merged
-    before (``StagedLoad``), so a load cut off midway completes when run again: the records it
-    had created are then found stored and merged, not created twice."""
-
-    store: Neo4jStore
-
-    def _chunks(self, path: Path) -> Iterator[list[dict[str, Any]]]:
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=self.store.batch_size):
-            yield batch.to_pylist()
-
-    def copy_nodes(self, label: str, path: Path) -> None:
-        label = get_model().node(label).label
-        for chunk in self._chunks(path):
-            rows = [{k: v for k, v in r.items() if v is not None} for r in chunk]
-            with self.store.transaction():
-                self.store.execute(f"UNWIND $rows AS row CREATE (n:{label}) SET n = row",
-                                   {"rows": rows}, name=f"create {label}")
-
-    def copy_rels(self, type_: str, start_label: str, end_label: str, path: Path) -> None:
-        for chunk in self._chunks(path):
-            rows = [{"from": r.pop("from"), "to": r.pop("to"),
-                     "props": {k: v for k, v in r.items() if v is not None}} for r in chunk]
-            with self.store.transaction():
-                self.store.execute(
-                    f"UNWIND $rows AS row MATCH (a:{start_label} {{id: row.from}}) "
-                    f"MATCH (b:{end_label} {{id: row.to}}) CREATE (a)-[r:{type_}]->(b) SET r = row.props",
-                    {"rows": rows}, name=f"create {type_}")
+    def create_rel_rows(self, type_: str, start_label: str, end_label: str, rows: list[dict[str, Any]],
+                        columns: dict[str, str] | None = None) -> None:
+        """``create_rels`` for rows of properties with the endpoint ids in ``_from`` and ``_to``."""
+        get_model().rel_between(type_, start_label, end_label)
+        props = ", ".join(f"{c}: row.{c}" for c in (columns or get_model().rel_columns(type_)))
+        self.execute(
+            f"UNWIND $rows AS row MATCH (a:{start_label} {{id: row._from}}) MATCH (b:{end_label} {{id: row._to}}) "
+            f"CREATE (a)-[r:{type_} {{{props}}}]->(b)", {"rows": rows}, name=f"create {type_}")
