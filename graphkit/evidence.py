@@ -40,8 +40,8 @@ Sentence templates (``A`` and ``B`` are the linked firms, printed above the evid
   or ``{A -> B|B -> A} monthly total, {YYYY-MM}: HS {code}, {quantity}, {value}, {desc}``
 - Status: ``current, since {start}`` | ``current, {start} to {end}`` | ``current (source status
   {S})`` | ``former, {start} to {end}`` | ``former, to {end}`` | ``former (the source says so;
-  no end date)`` | ``future, from {start}`` | ``GLEIF registration {S}: not confirmed current[,
-  {start} to {end}]`` | ``undated (record of {date})``
+  no end date)`` | ``future, from {start}`` | ``GLEIF registration {S}: not confirmed current[
+  (from {start}, no end given)]`` | ``undated (record of {date})`` | ``undated (record loaded {date})``
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ from typing import Any
 from graphkit import dates
 
 # roles that only say "owns": the sentence's verb already says it
+_DEFAULT_ROLE = {"directorship": "director", "ownership": "owner"}  # FtM schema names, when the record gives no role
 _OWNER_WORDS = {"ownership", "owner", "owners", "shareholder", "shareholding", "shares", "owns", "owner of",
                 "shareholder of", "beneficial owner"}
 _PLAIN_ADDRESS = {"address", "registered", "registered address", "registered office"}  # "registered at" says it
@@ -88,8 +89,10 @@ def status_of(start: Any, end: Any, as_of: dt.date, *, role: str | None = None, 
     span = _span(s, e)
     reg = (registration_status or "").upper()
     if reg in REGISTRATION_NOT_CURRENT:
+        dated = (f"{s.isoformat()} to {e.isoformat()}" if s and e else f"from {s.isoformat()}, no end given" if s
+                 else f"to {e.isoformat()}" if e else "")
         return Status("not confirmed", f"GLEIF registration status {reg}",
-                      f"GLEIF registration {reg}: not confirmed current" + (f", {span}" if span else ""))
+                      f"GLEIF registration {reg}: not confirmed current" + (f" ({dated})" if dated else ""))
     said = (source_status or "").lower()
     if (role and role.lower().startswith(dates.FORMER_WORDS)) or any(w in said for w in _ENDED_STATUS):
         basis = f"the source's status {source_status}" if source_status and any(w in said for w in _ENDED_STATUS) \
@@ -147,11 +150,11 @@ def share_text(share: float | None, share_min: float | None = None, share_max: f
 
 
 def quantity_text(quantity: float | None, unit: str | None) -> str | None:
-    """``1 piece``, ``80 pieces``, ``3,476.16 (unit not given)``; None without a quantity."""
+    """``1 piece``, ``80 pieces``, ``quantity 3,476.16 (unit not given)``; None without a quantity."""
     if quantity is None:
         return None
     if not unit:
-        return f"{_num(quantity)} (unit not given)"
+        return f"quantity {_num(quantity)} (unit not given)"
     u = unit.strip()
     if quantity == 1 and u.lower() in _SINGULAR:
         u = _SINGULAR[u.lower()] if u.islower() else _SINGULAR[u.lower()].upper() if u.isupper() else _SINGULAR[u.lower()]
@@ -165,6 +168,7 @@ def _role_words(role: str | None, relation: str, status: Status) -> str:
     if status.word == "former" and words.lower().startswith(dates.FORMER_WORDS):
         words = re.sub(r"^(former|ex-|previous)\s*", "", words, flags=re.IGNORECASE)
     words = re.sub(r"\s+of$", "", words, flags=re.IGNORECASE).strip()
+    words = _DEFAULT_ROLE.get(words.lower(), words)
     return words or ("officer" if relation == "OFFICER_OF" else "owner")
 
 

@@ -199,9 +199,8 @@ class Search:
         return (ra, rb)
 
     def shipment_dates(self, key: tuple[str, str]) -> list[dt.date] | None:
-        """The dates of the customs lines between a pair (when shipments are searched at all)."""
-        if "shipment" not in self.kinds:
-            return None
+        """The dates of the customs lines between a pair, whichever kinds are searched (a role's
+        timing against the shipments reads the same whatever ``--kind`` selects)."""
         dates: dict[tuple[str, str], list[dt.date]] = self.once(_shipment_dates)
         return dates.get(key)
 
