@@ -23,9 +23,8 @@ from typing import Any
 
 from graphkit import dates
 from graphkit import evidence as ev
-from graphkit import normalize as nz
 from graphkit.errors import NotFound
-from graphkit.identifiers import candidates_for
+from graphkit.lookup import choose, find
 from graphkit.model import source_of
 from graphkit.resolve.clusters import Clusters
 from graphkit.store.base import Store
@@ -98,27 +97,11 @@ class Link:
 
 def lookup(store: Store, query: str) -> list[Entity]:
     """Firms or people matching ``query``: an internal id, a registry number (with or without
-    its scheme, e.g. ``7707083893`` or ``ru-inn:7707083893``), or a name in any script.
-
-    Names match on the normalised name first, then on names containing it. Raises NotFound.
+    its scheme, e.g. ``7707083893`` or ``ru-inn:7707083893``), a source's record id, or a name,
+    alias or previous name in any script (``graphkit.lookup.find``; every match, what each
+    matched on is in ``graphkit.lookup``). Raises NotFound.
     """
-    query = query.strip()
-    ids = [query] + ([] if ":" in query else candidates_for(query))
-    rows = store.run("entity_by_id", ids=ids)
-    if not rows and any(c.isdigit() for c in query):  # a number the node is not keyed by (its OGRN)
-        rows = store.run("entity_by_registry_id", ids=ids,
-                         suffix=":" + (query.partition(":")[2] if ":" in query else query).upper())
-    if not rows:
-        key = nz.name_key(query)
-        if key:
-            rows = store.run("entity_by_name", key=key)
-            if not rows:
-                rows = store.run("entity_by_name_part", key=key)
-    if not rows:
-        raise NotFound(f"nothing matches {query!r}: try a registry number, an internal id "
-                       "(graphkit stats shows what is loaded) or another spelling")
-    return [Entity(r["id"], r["label"], r["name"], r["country"], list(r["registry_ids"] or []),
-                   list(r["datasets"] or [])) for r in rows]
+    return [Entity(m.id, m.label, m.name, m.country, m.registry_ids, m.datasets) for m in find(store, query)]
 
 
 def _entities(store: Store, ids: Iterable[str], clusters: Clusters) -> dict[str, Entity]:
@@ -357,21 +340,24 @@ KINDS = tuple(LINK_KINDS)
 
 
 def find_links(store: Store, query: str | list[str], *, kinds: Iterable[str] = KINDS,
-               as_of: dt.date | None = None) -> list[Link]:
+               as_of: dt.date | None = None, all_matches: bool = False) -> list[Link]:
     """Every firm linked to the firm(s) ``query`` names, with evidence.
 
     ``query`` is text for ``lookup`` or a list of internal ids. Firms resolved as the same
     (SAME_AS) are one start point. Returns links sorted by strength (number of independent
     pieces of evidence), strongest first. Costs a few batched, indexed look-ups per kind and step
-    of a cluster walk, independent of the graph's size. Raises NotFound.
+    of a cluster walk, independent of the graph's size. Raises NotFound, and
+    ``lookup.Ambiguous`` when the text names several firms and ``all_matches`` is False.
     """
+    clusters = Clusters.around(store, [])
     if isinstance(query, str):
-        starts = [e.id for e in lookup(store, query) if e.label == "Company"]
-        if not starts:
+        matched = [m for m in find(store, query) if m.label == "Company"]
+        if not matched:
             raise NotFound(f"{query!r} names a person, not a firm: find-links starts from a firm")
+        starts = [m.id for m in choose(matched, clusters, query, all_matches=all_matches)]
     else:
         starts = list(query)
-    clusters = Clusters.around(store, starts)
+    clusters.expand(starts)
     firms = {m for s in starts for m in clusters.members(s)}
     return _links(Search(store, firms, clusters, _checked(kinds), as_of or dt.date.today()))
 
