@@ -334,8 +334,9 @@ def render(fact: Fact) -> str:
 def _render_shared_role(f: SharedRole) -> str:
     name = f.holder.get("name") or f.holder["id"]
     other = f.holder.get("resolved_with")
-    if other:
-        name = f"{name} = {other.get('name') or other['id']}"
+    if other:  # "=" resolved as one; "~" a pair waiting for review (a possible link)
+        pending = (f.holder.get("resolution") or {}).get("judgement") == "pending"
+        name = f"{name} {'~' if pending else '='} {other.get('name') or other['id']}"
     return f"{name}: {f.a.predicate()}; {f.b.predicate()}"
 
 

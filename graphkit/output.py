@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # imported for types only: formatting stays cheap to import (
 FORMATS = ("table", "json", "csv")
 
 LINK_CSV_COLUMNS = ["a_id", "a_name", "a_registry_ids", "b_id", "b_name", "b_registry_ids", "kind",
-                    "via_id", "via_name", "summary", "sources"]
+                    "via_id", "via_name", "summary", "sources", "confirmed"]
 
 
 def _json(obj: Any) -> str:
@@ -55,10 +55,21 @@ def links(links: list[Link], fmt: str) -> str:
                     "a_id": link.a.id, "a_name": link.a.name, "a_registry_ids": " ".join(link.a.registry_ids),
                     "b_id": link.b.id, "b_name": link.b.name, "b_registry_ids": " ".join(link.b.registry_ids),
                     "kind": ev.kind, "via_id": (ev.via or {}).get("id"), "via_name": (ev.via or {}).get("name"),
-                    "summary": ev.summary, "sources": sources_text(ev.sources)})
+                    "summary": ev.summary, "sources": sources_text(ev.sources), "confirmed": ev.confirmed})
         return _csv(rows, LINK_CSV_COLUMNS)
-    if not links:
+    confirmed = [x for x in links if x.confirmed]
+    possible = [x for x in links if not x.confirmed]
+    if not confirmed and not possible:
         return "No links found.\n"
+    out = _link_lines(confirmed) if confirmed else ["No confirmed links found.", ""]
+    if possible:
+        out += [f"Possible links: unconfirmed, needs review ({plural(len(possible), 'link')}, each resting on "
+                "a resolution pair waiting for review; --confirmed-only hides them)", ""]
+        out += _link_lines(possible)
+    return "\n".join(out) + "\n"
+
+
+def _link_lines(links: list[Link]) -> list[str]:
     out = []
     for link in links:
         out.append(f"A: {_entity_line(link.a)}")
@@ -66,13 +77,18 @@ def links(links: list[Link], fmt: str) -> str:
         out.append(f"   linked by: {', '.join(link.kinds)} ({plural(len(link.evidence), 'piece')} of evidence)")
         for ev in link.evidence:
             out.append(f"   - [{ev.kind}] {ev.summary}")
-            if ev.via and ev.via.get("resolution"):
+            if ev.via and ev.via.get("resolution") and ev.confirmed:
                 res = ev.via["resolution"]
                 out.append(f"       resolved as one ({res['method']}, {res['judgement']}, score "
                            f"{res['score']}): {res['explanation']}")
             out.append(f"       source: {sources_text(ev.sources)}")
+            for p in ev.pending:
+                score = "" if p.get("score") is None else f", score {p['score']:.2f}"
+                out.append(f"       rests on: {p['a_name']} ({p['a_id']}) ~ {p['b_name']} ({p['b_id']}){score}, "
+                           "waiting for review")
+                out.append(f"       decide: {p['decide']}")
         out.append("")
-    return "\n".join(out) + "\n"
+    return out
 
 
 def cards(found: list[Any]) -> str:

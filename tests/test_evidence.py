@@ -262,3 +262,32 @@ def test_each_authority_is_listed_once_and_never_as_a_question_mark(samples):
     ofac = [x for x in data["listings"] if (x["authority"], x["list"]) == ("US Treasury OFAC", "SDN")]
     assert ofac and all(x["listed"] is None for x in ofac)
     assert data["card"]["matched_on"] == "name" and data["listed"] is True
+
+
+# ---- possible links (issue 14 item 8) -------------------------------------------------------------
+
+def test_links_resting_on_a_pending_pair_are_printed_apart_with_the_command_that_decides(tmp_path):
+    """Person 5 (resolved with person 1, who directs firm A; person 5 directs B) and person 6
+    (directs C) wait for review: C's link to A and B is possible, never confirmed."""
+    from test_link_engine import chain_scenario
+
+    db = tmp_path / "g"
+    with EmbeddedStore(db) as store:
+        chain_scenario(store)
+    r = run_cli("find-links", "chain:firm:C", "--db", db)
+    assert r.code == 0, r.err
+    assert "No confirmed links found." in r.out
+    section = r.out.split("Possible links: unconfirmed, needs review (2 links,", 1)[1]
+    assert "A: Firm C" in section and "B: Firm A" in section and "B: Firm B" in section
+    assert "[shared_officer] Person 6 ~ Person 5: is director of A — undated" in section
+    assert "rests on: Person 5 (chain:person:5) ~ Person 6 (chain:person:6), score 0.90, waiting for review" in section
+    assert "decide: graphkit review --accept chain:person:5 chain:person:6   (or --reject" in section
+    data = [json.loads(x) for x in run_cli("find-links", "chain:firm:C", "--db", db, "--format", "json").out.splitlines()]
+    assert len(data) == 2 and all(d["confirmed"] is False for d in data)
+    assert all(e["confirmed"] is False and e["pending"][0]["b_id"] == "chain:person:6"
+               for d in data for e in d["evidence"])
+    assert run_cli("find-links", "chain:firm:C", "--db", db, "--confirmed-only").out.endswith("No links found.\n")
+    screened = run_cli("find-links", "--all", "--db", db).out
+    confirmed, possible = screened.split("Possible links: unconfirmed, needs review")
+    assert "Firm C" not in confirmed and "Firm C" in possible
+    assert "Possible links" not in run_cli("find-links", "--all", "--db", db, "--confirmed-only").out
