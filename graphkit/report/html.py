@@ -55,6 +55,7 @@ class Report:
     links: list[Link] = field(default_factory=list)
     paths: PathResult | None = None
     notes: list[str] = field(default_factory=list)  # what was aggregated or cut, in sentences
+    cards: list[Any] = field(default_factory=list)  # graphkit.lookup.Card of the entities asked about
     generated: dt.date = field(default_factory=dt.date.today)
     positions: dict[str, tuple[float, float]] | None = None  # a fixed layout in CSS pixels (picture.layout)
     timeline: list[Event] = field(default_factory=list)
