@@ -3,9 +3,10 @@
 FtM is a model of its own, so this is the one layout read by code rather than a YAML mapping.
 Entities are parsed with ``followthemoney`` itself (schema inheritance, property types), then
 mapped: Company/Organization/LegalEntity/PublicBody -> Company, Person -> Person, Address ->
-Address, Directorship -> OFFICER_OF, Ownership -> OWNS, Sanction -> Sanction + SANCTIONED.
-Entities of other schemata (Payment, Family, Passport, ...) are counted and written to the
-rejects file as skipped, never dropped silently.
+Address, Directorship -> OFFICER_OF, Ownership -> OWNS, Sanction -> Sanction + SANCTIONED,
+Family -> FAMILY (the relation as worded), Payment -> PAID (amount, currency, date, purpose).
+Entities of other schemata (Passport, ...) are counted and written to the rejects file as
+skipped, never dropped silently.
 
 The file is read twice: once to learn each entity's node id and label (an interval entity such
 as a Directorship may come before the people it links), once to build records.
@@ -228,6 +229,39 @@ def _build(file: str, line: int, data: dict[str, Any], index: dict[str, tuple[st
             except ValueError:
                 rprops["share"] = None
         rels.append(Rel(rtype, start[0], start[1], end[0], end[1], rprops, source))
+        return RowResult(line, data, [], rels, [])
+    if schema.name == "Family":
+        person = index.get((proxy.get("person", quiet=True) or [""])[0])
+        relative = index.get((proxy.get("relative", quiet=True) or [""])[0])
+        if person is None or relative is None:
+            return RowResult(line, data, [], [], [], skipped="Family refers to an entity not in this file")
+        if person[0] != "Person" or relative[0] != "Person":
+            return RowResult(line, data, [], [], [], skipped=f"Family of a {person[0]} and a {relative[0]}")
+        relation = ", ".join(proxy.get("relationship", quiet=True)) or "family"
+        rels.append(Rel("FAMILY", "Person", person[1], "Person", relative[1],
+                        {**rel_prov, "role": relation, "start_date": _date(proxy.get("startDate", quiet=True)),
+                         "end_date": _date(proxy.get("endDate", quiet=True))}, source))
+        return RowResult(line, data, [], rels, [])
+    if schema.name == "Payment":
+        payer = index.get((proxy.get("payer", quiet=True) or [""])[0])
+        beneficiary = index.get((proxy.get("beneficiary", quiet=True) or [""])[0])
+        if payer is None or beneficiary is None:
+            return RowResult(line, data, [], [], [], skipped="Payment refers to an entity not in this file")
+        if payer[0] not in ("Person", "Company") or beneficiary[0] not in ("Person", "Company"):
+            return RowResult(line, data, [], [], [], skipped=f"Payment between a {payer[0]} and a {beneficiary[0]}")
+        amount, currency = _first(proxy, "amount"), _first(proxy, "currency")
+        if amount is None and _first(proxy, "amountEur") is not None:
+            amount, currency = _first(proxy, "amountEur"), "EUR"
+        try:
+            value = nz.parse_float(amount) if amount else None
+        except ValueError:
+            return RowResult(line, data, [], [], [Problem(file, line, "amount", f"{amount!r} is not an amount")])
+        purpose = "; ".join(proxy.get("purpose", quiet=True) + proxy.get("summary", quiet=True)) or None
+        rels.append(Rel("PAID", payer[0], payer[1], beneficiary[0], beneficiary[1],
+                        {**rel_prov, "role": _first(proxy, "programme") or "payment", "amount": value,
+                         "currency": currency.upper() if currency else None,
+                         "date": _date(proxy.get("date", quiet=True)), "purpose": purpose,
+                         "payment_id": str(proxy.id)}, source))
         return RowResult(line, data, [], rels, [])
     if schema.name == "Sanction":
         entity = index.get((proxy.get("entity", quiet=True) or [""])[0])

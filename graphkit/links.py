@@ -6,7 +6,8 @@ returns one ``Link`` per linked firm with every piece of evidence and its source
 ``screen(store)`` does the same for the whole graph (batch screening).
 
 Link kinds have stable names, used in JSON and CSV output: ``shared_officer``,
-``common_owner``, ``shared_address``, ``shipment`` and ``direct_control``, each registered below
+``common_owner``, ``shared_address``, ``shipment``, ``direct_control`` and ``source_link``
+(the source links them itself: OFAC "Linked To:"), each registered below
 with ``@link_kind`` (``LINK_KINDS[name].summary`` says what it means).
 
 People and firms joined by SAME_AS (entity resolution) count as one; the evidence then names
@@ -345,6 +346,50 @@ def _direct_control(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
             [source_of(r)],
             f"{who} is {status} {r['role'] or r['type'].lower()}{share} of {other}"
             + dates.span(r["start"], r["end_date"]))
+
+
+def _as_written(direction: str, firm: str, via: str) -> str:
+    """Who names whom in a "Linked To:" fact, in the list's own words."""
+    return f"{firm}'s entry reads Linked To {via}" if direction == "out" else f"{via}'s entry reads Linked To {firm}"
+
+
+@link_kind("source_link", "firm_source_links", "source_linked_firms", "same_as_of_person", "same_as_of_company")
+def _source_link(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
+    """The source links them itself (OFAC "Linked To:"): one firm's entry names the other, or both are linked to one entry."""
+    mine = s.facts("firm_source_links", s.firms)
+    s.clusters.expand(r["via_id"] for r in mine)
+    members = {r["via_id"]: s.clusters.members(r["via_id"]) for r in mine}
+    second: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in s.facts("source_linked_firms", {m for ms in members.values() for m in ms}):
+        second[r["via_id"]].append(r)
+    s.clusters.expand(r["firm_id"] for rs in second.values() for r in rs)
+    seen: set[tuple[Any, ...]] = set()
+    for r in mine:
+        if r["via_label"] == "Company":  # the firms' own entries name each other
+            key = s.pair(r["firm_id"], r["via_id"])
+            if key is not None and (key, r["record"], r["direction"]) not in seen:
+                seen.add((key, r["record"], r["direction"]))
+                yield key, Evidence(
+                    "source_link", None, {"a_names_b": r["direction"] == "out", "role": r["role"]}, [source_of(r)],
+                    f"linked by the source: {_as_written(r['direction'], 'A', 'B')}")
+        for m in members[r["via_id"]]:
+            for o in second[m]:
+                key = s.pair(r["firm_id"], o["firm_id"])
+                sig = (key, r["via_id"], r["record"], o["record"])
+                if key is None or sig in seen:
+                    continue
+                seen.add(sig)
+                via = {"id": r["via_id"], "label": r["via_label"], "name": r["via_name"]}
+                if m != r["via_id"]:
+                    via["resolved_with"] = {"id": m}
+                name = r["via_name"] or r["via_id"]
+                b_direction = "in" if o["direction"] == "out" else "out"  # read from B's side
+                yield key, Evidence(
+                    "source_link", via,
+                    {"a_names_via": r["direction"] == "out", "b_names_via": b_direction == "out", "role": r["role"]},
+                    [source_of(r), source_of(o)],
+                    f"linked by the source through {name}: {_as_written(r['direction'], 'A', name)}; "
+                    f"{_as_written(b_direction, 'B', name)}")
 
 
 KINDS = tuple(LINK_KINDS)

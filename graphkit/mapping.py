@@ -371,9 +371,10 @@ def _matches(name: str, patterns: list[str]) -> bool:
 # values are joined with "; " so a mapping reads them with ``split: ";"``. They live in the
 # module of their source, so this file holds no source-specific code.
 DERIVERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    "ofac-sdn": ("graphkit.sanctions:sdn_row", ("sdn_type", "program", "remarks"), (
+    "ofac-sdn": ("graphkit.sanctions:sdn_row", ("sdn_type", "program", "remarks", "vess_flag"), (
         "_kind", "_aliases", "_previous_names", "_birth_date", "_nationality", "_country",
-        "_programs", "_ru_inn", "_ru_ogrn", "_kz_bin", "_lei", "_registry_ids")),
+        "_programs", "_ru_inn", "_ru_ogrn", "_kz_bin", "_lei", "_registry_ids", "_linked_to",
+        "_imo", "_mmsi", "_aircraft_model", "_serial_number", "_tail_number", "_operator")),
 }
 
 
