@@ -27,7 +27,7 @@ from graphkit import identifiers as idents
 from graphkit import normalize as nz
 from graphkit.errors import InvalidData, Problem
 from graphkit.mapping import Mapping, RowResult, _text_lines, complete_entity, sniff_file
-from graphkit.model import Node, Provenance, Rel, address_id, id_schemes
+from graphkit.model import Node, Provenance, Rel, address_id, digest, id_schemes
 
 # FtM properties holding registry numbers; ``graphkit.identifiers.qualify`` gives each its scheme
 # from the number's country (``jurisdiction``, else ``country``): a Kazakh registrationNumber of
@@ -261,7 +261,9 @@ def _build(file: str, line: int, data: dict[str, Any], index: dict[str, tuple[st
                         {**rel_prov, "role": _first(proxy, "programme") or "payment", "amount": value,
                          "currency": currency.upper() if currency else None,
                          "date": _date(proxy.get("date", quiet=True)), "purpose": purpose,
-                         "payment_id": str(proxy.id)}, source))
+                         "payment_id": str(proxy.id)}, source,
+                        # one relationship per payment: two donations of a year are two facts
+                        id="r:" + digest("PAID", payer[1], beneficiary[1], dataset, proxy.id)))
         return RowResult(line, data, [], rels, [])
     if schema.name == "Sanction":
         entity = index.get((proxy.get("entity", quiet=True) or [""])[0])
