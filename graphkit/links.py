@@ -6,8 +6,9 @@ returns one ``Link`` per linked firm with every piece of evidence and its source
 ``screen(store)`` does the same for the whole graph (batch screening).
 
 Link kinds have stable names, used in JSON and CSV output: ``shared_officer``,
-``common_owner``, ``shared_address``, ``shipment``, ``direct_control`` and ``source_link``
-(the source links them itself: OFAC "Linked To:"), each registered below
+``common_owner``, ``shared_address``, ``shipment``, ``direct_control``, ``source_link`` (the
+source links them itself: OFAC "Linked To:"), ``family`` (their people are family, FtM Family)
+and ``payment`` (one paid the other, FtM Payment), each registered below
 with ``@link_kind`` (``LINK_KINDS[name].summary`` says what it means).
 
 People and firms joined by SAME_AS (entity resolution) count as one; the evidence then names
@@ -390,6 +391,66 @@ def _source_link(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
                     [source_of(r), source_of(o)],
                     f"linked by the source through {name}: {_as_written(r['direction'], 'A', name)}; "
                     f"{_as_written(b_direction, 'B', name)}")
+
+
+@link_kind("family", "firm_holders", "family_of", "holdings", "same_as_of_person")
+def _family(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
+    """A person holding a role in one firm is family of a person holding one in the other, as a source states it (FtM Family)."""
+    holders = [h for h in s.facts("firm_holders", s.firms) if h["holder_label"] == "Person"]
+    s.clusters.expand(h["holder_id"] for h in holders)
+    members = {h["holder_id"]: s.clusters.members(h["holder_id"]) for h in holders}
+    relatives: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for f in s.facts("family_of", {m for ms in members.values() for m in ms}):
+        relatives[f["person_id"]].append(f)
+    held: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for f in s.facts("holdings", {r["relative_id"] for rs in relatives.values() for r in rs}):
+        held[f["holder_id"]].append(f)
+    s.clusters.expand(f["firm_id"] for fs in held.values() for f in fs)
+    seen: set[tuple[Any, ...]] = set()
+    for h in holders:
+        for m in members[h["holder_id"]]:
+            for rel in relatives[m]:
+                for f in held[rel["relative_id"]]:
+                    key = s.pair(h["firm_id"], f["firm_id"])
+                    sig = (key, h["record"], rel["record"], f["record"])
+                    if key is None or sig in seen or s.clusters.find(rel["relative_id"]) == s.clusters.find(m):
+                        continue
+                    seen.add(sig)
+                    person, relative = ((h["holder_name"], rel["relative_name"]) if rel["direction"] == "out"
+                                        else (rel["relative_name"], h["holder_name"]))
+                    a_role = h["role"] or h["type"].lower()
+                    b_role = f["role"] or f["type"].lower()
+                    yield key, Evidence(
+                        "family", {"id": h["holder_id"], "label": "Person", "name": h["holder_name"]},
+                        {"relation": rel["relation"], "person": person, "relative": relative,
+                         "a_person": h["holder_name"], "a_role": a_role,
+                         "b_person": rel["relative_name"], "b_role": b_role},
+                        [source_of(h), source_of(rel), source_of(f)],
+                        f"{h['holder_name']} ({a_role} of A) and {rel['relative_name']} ({b_role} of B) are "
+                        f"family: the source's relation from {person} to {relative} reads \"{rel['relation']}\"")
+
+
+@link_kind("payment", "firm_payments")
+def _payment(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
+    """One firm paid the other, as a source records the payment (FtM Payment: donations, contracts)."""
+    rows = s.facts("firm_payments", s.firms)
+    s.clusters.expand(r["b_id"] for r in rows)
+    seen: set[tuple[Any, ...]] = set()
+    for r in rows:
+        key = s.pair(r["a_id"], r["b_id"])
+        if key is None or (key, r["payment_id"], r["record"]) in seen:
+            continue
+        seen.add((key, r["payment_id"], r["record"]))
+        payer, beneficiary = ("A", "B") if r["direction"] == "paid" else ("B", "A")
+        amount = (f" {r['currency'] or ''} {r['amount']:,.2f}".replace("  ", " ") if r["amount"] is not None
+                  else " an amount the source does not give")
+        when = f" on {dates.iso(r['date'])}" if r["date"] else " (undated)"
+        purpose = f" for {r['purpose']}" if r["purpose"] else ""
+        yield key, Evidence(
+            "payment", None,
+            {"payer": payer.lower(), "amount": r["amount"], "currency": r["currency"], "date": dates.iso(r["date"]),
+             "purpose": r["purpose"], "payment_id": r["payment_id"]},
+            [source_of(r)], f"{payer} paid {beneficiary}{amount}{when}{purpose}")
 
 
 KINDS = tuple(LINK_KINDS)

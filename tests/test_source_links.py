@@ -187,3 +187,29 @@ def test_a_payment_with_an_unreadable_amount_is_named_and_nothing_loads(store, t
         load_files(store, [path], "ftm")
     assert str(exc.value.problems[0]).startswith("pay.ftm.json, line 3, column 'amount': 'lots' is not an amount")
     assert store.counts().nodes.get("Person", 0) == 0
+
+
+def test_find_links_gives_family_and_payment_links_from_the_ftm_samples(cli, real, tmp_path):
+    db = tmp_path / "g"
+    for name, dataset in (("yente_zala_entities.ftm.json", "zala"),
+                          ("yente_parteispenden_entities.ftm.json", "parteispenden")):
+        r = cli("load", real / "ftm_opensanctions" / name, "-m", "ftm", "--dataset", dataset, "--db", db,
+                "--rejects-dir", tmp_path / "rej")
+        assert r.code == 0, r.err
+    family = cli("find-links", "1841015504", "--kind", "family", "--db", db)
+    assert family.code == 0, family.err
+    assert ('[family] Svetlana Nikolaevna Zakharova (ownership of A) and Aleksandr Vyacheslavovich Zakharov '
+            '(ownership of B) are family: the source\'s relation from Svetlana Nikolaevna Zakharova to Aleksandr '
+            'Vyacheslavovich Zakharov reads "Family member of"') in family.out
+    assert 'B: Joint-Stock Company "Zala Aero"' in family.out
+    paid = cli("find-links", "--all", "--kind", "payment", "--format", "json", "--db", db)
+    assert paid.code == 0, paid.err
+    import json
+
+    links = [json.loads(line) for line in paid.out.splitlines() if line.strip()]
+    metall = next(lk for lk in links if lk["a"]["name"].startswith("Verband der Metall- und Elektroindustrie")
+                  and lk["b"]["name"] == "CDU")
+    first = metall["evidence"][0]
+    assert first["summary"] == "A paid B EUR 200,000.00 on 2002-08-23"
+    assert first["detail"]["currency"] == "EUR" and first["sources"][0]["dataset"] == "parteispenden"
+    assert all(e["kind"] == "payment" for lk in links for e in lk["evidence"])
