@@ -272,7 +272,7 @@ def _build(file: str, line: int, data: dict[str, Any], index: dict[str, tuple[st
         props = {**base, "authority": _first(proxy, "authority"), "program": _first(proxy, "program"),
                  "list": dataset,  # FtM names no list: the dataset it came in (e.g. opensanctions)
                  "reason": _first(proxy, "reason"), "country": (_first(proxy, "country") or None),
-                 "listing_date": _date(proxy.get("listingDate", quiet=True)), "start_date": _date(proxy.get("startDate", quiet=True)),
+                 **_listing_date(proxy, data), "start_date": _earliest(proxy.get("startDate", quiet=True)),
                  "end_date": _date(proxy.get("endDate", quiet=True)), "source_url": _first(proxy, "sourceUrl")}
         sanction_id = f"ftm:{proxy.id}"
         nodes.append(Node("Sanction", sanction_id, {k: v for k, v in props.items() if v is not None}, source))
@@ -280,6 +280,28 @@ def _build(file: str, line: int, data: dict[str, Any], index: dict[str, tuple[st
                         {"role": "listed", **rel_prov}, source))
         return RowResult(line, data, nodes, rels, [])
     return RowResult(line, data, [], [], [], skipped=f"schema {schema.name} is not in the graph model")
+
+
+def _earliest(values: list[str]) -> dt.date | None:
+    """The earliest full date of ``values`` (a listing amended later carries both dates)."""
+    days = [d for d in (_date([v]) for v in values) if d is not None]
+    return min(days) if days else None
+
+
+def _listing_date(proxy: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """When a listing began, and on what the date rests: the source's ``listingDate`` (the
+    earliest, when it gives several), else its ``startDate``; else no date, saying so. The
+    date OpenSanctions first saw the listing (``first_seen``) is kept apart: it only says the
+    listing existed by then, not when it began."""
+    first_seen = data.get("first_seen") if isinstance(data.get("first_seen"), str) else None
+    for prop in ("listingDate", "startDate"):
+        day = _earliest(proxy.get(prop, quiet=True))
+        if day is not None:
+            return {"listing_date": day, "listing_date_basis": prop, "first_seen": first_seen}
+    basis = "unknown: the source gives no listing or start date"
+    if first_seen:
+        basis += f" (first seen by the publisher {first_seen[:10]})"
+    return {"listing_date": None, "listing_date_basis": basis, "first_seen": first_seen}
 
 
 def _first(proxy: Any, prop: str) -> str | None:

@@ -213,3 +213,24 @@ def test_find_links_gives_family_and_payment_links_from_the_ftm_samples(cli, rea
     assert first["summary"] == "A paid B EUR 200,000.00 on 2002-08-23"
     assert first["detail"]["currency"] == "EUR" and first["sources"][0]["dataset"] == "parteispenden"
     assert all(e["kind"] == "payment" for lk in links for e in lk["evidence"])
+
+
+def test_listings_say_when_they_began_and_on_what_basis(store, real, tmp_path):
+    load_files(store, [real / "ftm_opensanctions" / "yente_zala_entities.ftm.json"], "ftm", dataset="zala",
+               rejects_dir=tmp_path)
+    rows = {r["id"]: r for r in store.execute(
+        "MATCH (s:Sanction) RETURN s.id AS id, s.listing_date AS day, s.listing_date_basis AS basis, "
+        "s.first_seen AS seen")}
+    # Belgium lists the entity twice (2025-03-15 and 2023-12-18): the listing began at the earliest
+    be = rows["ftm:be-fod-6b5e9e949f3a7b1e9f5e62ecec79478ca6a28a0b"]
+    assert (str(be["day"]), be["basis"], be["seen"]) == ("2023-12-18", "listingDate", "2025-12-01T20:51:03")
+    au = rows["ftm:au-dfat-56600015954691cece058c2a3b0e3b27740701e6"]
+    assert (str(au["day"]), au["basis"]) == ("2023-02-24", "startDate")
+    undated = [r for r in rows.values() if r["day"] is None]
+    assert undated and all(r["basis"].startswith("unknown: the source gives no listing or start date")
+                           for r in undated)
+    # sanctions_of (what exposure reads) carries the date and its basis
+    listed = store.run("sanctions_of", ids=[store.execute(
+        "MATCH (n)-[:SANCTIONED]->(s:Sanction {id: 'ftm:be-fod-6b5e9e949f3a7b1e9f5e62ecec79478ca6a28a0b'}) "
+        "RETURN n.id AS id")[0]["id"]])
+    assert any(str(r["listing_date"]) == "2023-12-18" and r["listing_date_basis"] == "listingDate" for r in listed)
