@@ -221,7 +221,11 @@ def _build(file: str, line: int, data: dict[str, Any], index: dict[str, tuple[st
             role = f"former {role}"  # the source says the role ended, without a date
         rprops: dict[str, Any] = {**rel_prov, "role": role,
                                   "start_date": _date(proxy.get("startDate", quiet=True)),
-                                  "end_date": _date(proxy.get("endDate", quiet=True))}
+                                  "end_date": _date(proxy.get("endDate", quiet=True)),
+                                  "status": " ".join(proxy.get("status", quiet=True)) or None,
+                                  # the record's own date, for "undated (record of DATE)"
+                                  "record_date": next((str(d)[:10] for d in (data.get("last_seen"), data.get("last_change"),
+                                                                              data.get("first_seen")) if d), None)}
         if rtype == "OWNS":
             pct = proxy.get("percentage", quiet=True)
             try:

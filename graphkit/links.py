@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphkit import dates
+from graphkit import evidence as ev
 from graphkit import normalize as nz
 from graphkit.errors import NotFound
 from graphkit.identifiers import candidates_for
@@ -49,17 +50,32 @@ class Entity:
 
 @dataclass
 class Evidence:
-    """One fact behind a link, with the records it comes from."""
+    """One fact behind a link, with the records it comes from. ``fact`` is the typed fact
+    (``graphkit.evidence``); ``detail`` is its JSON and ``summary`` its one sentence
+    (``evidence.render``), both made from it. ``confirmed`` is False for a possible link: one
+    that rests on a resolution pair still waiting for review (``pending``, the pairs)."""
 
     kind: str
     via: dict[str, Any] | None  # the shared person, firm or address (id, label, name)
-    detail: dict[str, Any]  # roles with dates and status, or the shipment line
+    fact: ev.Fact
     sources: list[dict[str, str]]  # {dataset, file, record}
-    summary: str
+    confirmed: bool = True
+    pending: list[dict[str, Any]] = field(default_factory=list)  # SAME_AS pairs it rests on, when unconfirmed
+
+    @property
+    def detail(self) -> dict[str, Any]:
+        return self.fact.as_dict()
+
+    @property
+    def summary(self) -> str:
+        return ev.render(self.fact)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "via": self.via, "detail": self.detail, "sources": self.sources,
-                "summary": self.summary}
+        out = {"kind": self.kind, "via": self.via, "detail": self.detail, "sources": self.sources,
+               "summary": self.summary, "confirmed": self.confirmed}
+        if self.pending:
+            out["pending"] = self.pending
+        return out
 
 
 @dataclass
@@ -185,9 +201,8 @@ class Search:
         return (ra, rb)
 
     def shipment_dates(self, key: tuple[str, str]) -> list[dt.date] | None:
-        """The dates of the customs lines between a pair (when shipments are searched at all)."""
-        if "shipment" not in self.kinds:
-            return None
+        """The dates of the customs lines between a pair, whichever kinds are searched (a role's
+        timing against the shipments reads the same whatever ``--kind`` selects)."""
         dates: dict[tuple[str, str], list[dt.date]] = self.once(_shipment_dates)
         return dates.get(key)
 
@@ -218,7 +233,9 @@ def link_kind(name: str, *queries: str) -> Callable[[Callable[[Search], Iterable
 
 
 def _role_pairs(s: Search) -> list[tuple[tuple[str, str], dict[str, Any]]]:
-    """Pairs of roles held by one person or firm (or records resolved as one) in two firms."""
+    """Pairs of roles held by one person or firm (or records resolved as one) in two firms:
+    ``{"via_id", "via_label", "via_name", "via2_id", "via2_name", "a": row, "b": row}``, the
+    rows of ``firm_holders`` (A's side) and ``holdings`` (B's side)."""
     holders = s.facts("firm_holders", s.firms)
     s.clusters.expand(h["holder_id"] for h in holders)
     members = {h["holder_id"]: s.clusters.members(h["holder_id"]) for h in holders}
@@ -235,14 +252,9 @@ def _role_pairs(s: Search) -> list[tuple[tuple[str, str], dict[str, Any]]]:
                 if key is None or sig in seen:
                     continue
                 seen.add(sig)
-                row = {"via_id": h["holder_id"], "via_label": h["holder_label"], "via_name": h["holder_name"],
-                       "via2_id": m, "via2_name": f["holder_name"]}
-                for side, src in (("a", h), ("b", f)):
-                    row.update({f"{side}_type": src["type"], f"{side}_role": src["role"],
-                                f"{side}_share": src["share"], f"{side}_start": src["start"],
-                                f"{side}_end": src["end_date"], f"{side}_dataset": src["dataset"],
-                                f"{side}_file": src["file"], f"{side}_record": src["record"]})
-                out.append((key, row))
+                out.append((key, {"via_id": h["holder_id"], "via_label": h["holder_label"],
+                                  "via_name": h["holder_name"], "via2_id": m, "via2_name": f["holder_name"],
+                                  "a": h, "b": f}))
     return out
 
 
@@ -250,7 +262,7 @@ def _role_pairs(s: Search) -> list[tuple[tuple[str, str], dict[str, Any]]]:
 def _shared_officer(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
     """A person or firm holds a role in both firms: an officer in at least one, officer or owner in the other."""
     for key, r in s.once(_role_pairs):
-        if "OFFICER_OF" in (r["a_type"], r["b_type"]):
+        if "OFFICER_OF" in (r["a"]["type"], r["b"]["type"]):
             yield key, _role_evidence("shared_officer", r, s.clusters, s.as_of, s.shipment_dates(key))
 
 
@@ -258,7 +270,7 @@ def _shared_officer(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
 def _common_owner(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
     """The same person or firm owns shares in both firms."""
     for key, r in s.once(_role_pairs):
-        if r["a_type"] == r["b_type"] == "OWNS":
+        if r["a"]["type"] == r["b"]["type"] == "OWNS":
             yield key, _role_evidence("common_owner", r, s.clusters, s.as_of, s.shipment_dates(key))
 
 
@@ -285,11 +297,11 @@ def _shared_address(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
                 src = source_of(x)
                 entry["sources"].add((src["dataset"], src["file"], src["record"]))
     for (key, via_id), entry in sorted(entries.items()):
+        via = {"id": via_id, "label": "Address", "name": entry["name"]}
         yield key, Evidence(
-            "shared_address", {"id": via_id, "label": "Address", "name": entry["name"]},
-            {"a_role": ", ".join(sorted(entry["a_roles"])), "b_role": ", ".join(sorted(entry["b_roles"]))},
-            [{"dataset": d, "file": f, "record": rec} for d, f, rec in sorted(entry["sources"])],
-            f"both registered at {entry['name']}")
+            "shared_address", via,
+            ev.SharedAddress({"id": via_id, "name": entry["name"]}, sorted(entry["a_roles"]), sorted(entry["b_roles"])),
+            [{"dataset": d, "file": f, "record": rec} for d, f, rec in sorted(entry["sources"])])
 
 
 def _shipment_lines(s: Search) -> list[tuple[tuple[str, str], dict[str, Any]]]:
@@ -337,16 +349,10 @@ def _direct_control(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
         if key is None or (key, r["record"], r["type"]) in seen:
             continue
         seen.add((key, r["record"], r["type"]))
-        status = dates.status(r["start"], r["end_date"], s.as_of, r["role"])
-        share = f" ({r['share']:g}%)" if r["share"] is not None else ""
+        # the query's direction says who holds: 'holds' (A -> B) or 'held by' (B -> A)
         who, other = ("A", "B") if r["direction"] == "holds" else ("B", "A")
-        yield key, Evidence(
-            "direct_control", None,
-            {"holder": who.lower(), "type": r["type"], "role": r["role"], "share": r["share"],
-             "start_date": dates.iso(r["start"]), "end_date": dates.iso(r["end_date"]), "status": status},
-            [source_of(r)],
-            f"{who} is {status} {r['role'] or r['type'].lower()}{share} of {other}"
-            + dates.span(r["start"], r["end_date"]))
+        yield key, Evidence("direct_control", None, ev.Control(ev.Role.from_row(r, who, other, s.as_of)),
+                            [source_of(r)])
 
 
 def _as_written(direction: str, firm: str, via: str) -> str:
@@ -524,52 +530,31 @@ def _timing(start: Any, end: Any, ship_dates: list[dt.date] | None) -> str | Non
 
 def _role_evidence(kind: str, r: dict[str, Any], clusters: Clusters, as_of: dt.date,
                    ship_dates: list[dt.date] | None) -> Evidence:
-    sides = {}
-    for side in ("a", "b"):
-        start, end = r[f"{side}_start"], r[f"{side}_end"]
-        sides[side] = {
-            "type": r[f"{side}_type"], "role": r[f"{side}_role"], "share": r[f"{side}_share"],
-            "start_date": dates.iso(start), "end_date": dates.iso(end),
-            "status": dates.status(start, end, as_of, r[f"{side}_role"]),
-            "at_shipments": (_timing(start, end, ship_dates)
-                             if end is not None or dates.status(start, end, as_of, r[f"{side}_role"]) != "former"
-                             else ("ended; the source gives no date" if ship_dates else None)),
-        }
     via = {"id": r["via_id"], "label": r["via_label"], "name": r["via_name"]}
-    resolved = None
     if r["via2_id"] != r["via_id"]:
         via["resolved_with"] = {"id": r["via2_id"], "name": r["via2_name"]}
         resolved = clusters.decision(r["via_id"], r["via2_id"])
         if resolved:
             via["resolution"] = {k: resolved.get(k) for k in ("score", "method", "judgement", "explanation")}
-    parts = []
+    roles = {}
     for side, firm in (("a", "A"), ("b", "B")):
-        s = sides[side]
-        share = f" {s['share']:g}%" if s["share"] is not None else ""
-        when = f" ({s['start_date'] or '?'} to {s['end_date'] or 'present'})" if (s["start_date"] or s["end_date"]) else ""
-        timing = f", {s['at_shipments']}" if s["at_shipments"] else ""
-        role = s["role"] or s["type"].lower()
-        status = "" if role.lower().startswith(s["status"]) else s["status"] + " "
-        parts.append(f"{status}{role}{share} of {firm}{when}{timing}")
-    name = r["via_name"] if r["via2_id"] == r["via_id"] else f"{r['via_name']} = {r['via2_name']}"
-    summary = f"{name}: " + "; ".join(parts)
-    return Evidence(kind, via, sides, [source_of(r, "a_"), source_of(r, "b_")], summary)
+        row = r[side]
+        role = ev.Role.from_row(row, row["holder_name"], firm, as_of)
+        if role.end_date is not None or role.status != "former":
+            role.at_shipments = _timing(row["start"], row["end_date"], ship_dates)
+        elif ship_dates:
+            role.at_shipments = "ended; the source gives no date"
+        roles[side] = role
+    return Evidence(kind, via, ev.SharedRole(kind, dict(via), roles["a"], roles["b"]),
+                    [source_of(r["a"]), source_of(r["b"])])
 
 
 def _shipment_evidence(r: dict[str, Any], direction: str) -> Evidence:
-    arrow = "A -> B" if direction == "out" else "B -> A"
-    qty = f"{r['quantity']:g} {r['unit'] or ''}".strip() if r["quantity"] is not None else ""
-    value = f"USD {r['value_usd']:,.2f}" if r["value_usd"] is not None else ""
-    desc = r["description"] or r["description_orig"] or ""
-    bits = [b for b in (dates.iso(r["date"]), f"HS {r['hs_code']}" if r["hs_code"] else "", qty, value,
-                        desc[:60]) if b]
-    detail = {"direction": arrow, "shipment_id": r["shipment_id"],
-              "declaration_number": r["declaration_number"], "date": dates.iso(r["date"]),
-              "hs_code": r["hs_code"], "hs6": r["hs6"], "description": desc, "quantity": r["quantity"],
-              "unit": r["unit"], "value_usd": r["value_usd"], "aggregated": bool(r["aggregated"]),
-              "exporter_role": r["a_role"] if direction == "out" else r["b_role"],
-              "importer_role": r["b_role"] if direction == "out" else r["a_role"]}
-    decl = f"declaration {r['declaration_number']}: " if r["declaration_number"] else ""
-    return Evidence("shipment", None, detail,
-                    [source_of(r)],
-                    f"{arrow} {decl}" + ", ".join(bits))
+    out = direction == "out"
+    fact = ev.Shipment(
+        "A -> B" if out else "B -> A", r["shipment_id"], r["declaration_number"], dates.iso(r["date"]),
+        r.get("period"), bool(r["aggregated"]), r["hs_code"], r["hs6"],
+        r["description"] or r["description_orig"] or "", r["quantity"], r["unit"], r["value_usd"],
+        r.get("value"), r.get("currency"), r.get("net_weight_kg"),
+        r["a_role"] if out else r["b_role"], r["b_role"] if out else r["a_role"])
+    return Evidence("shipment", None, fact, [source_of(r)])

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from graphkit.evidence import plural
 from graphkit.model import sources_text
 
 if TYPE_CHECKING:  # imported for types only: formatting stays cheap to import (graphkit --help)
@@ -62,7 +63,7 @@ def links(links: list[Link], fmt: str) -> str:
     for link in links:
         out.append(f"A: {_entity_line(link.a)}")
         out.append(f"B: {_entity_line(link.b)}")
-        out.append(f"   linked by: {', '.join(link.kinds)} ({len(link.evidence)} pieces of evidence)")
+        out.append(f"   linked by: {', '.join(link.kinds)} ({plural(len(link.evidence), 'piece')} of evidence)")
         for ev in link.evidence:
             out.append(f"   - [{ev.kind}] {ev.summary}")
             if ev.via and ev.via.get("resolution"):

@@ -31,7 +31,8 @@ def test_load_then_find_links_in_every_format(cli, tmp_path: Path):
     table = cli("find-links", "7700000011", "--db", db)
     assert table.code == 0, table.err
     assert "linked by: shared_officer, shared_address" in table.out
-    assert "Орлов Олег: current director of A (2019-01-01 to present); former founder 50% of B (2020-01-01 to 2021-06-30)" in table.out
+    assert ("Орлов Олег: is director of A — current, since 2019-01-01; owns 50 % of B (the source's role: "
+            '"founder") — former, 2020-01-01 to 2021-06-30' in table.out)
     assert "source: registry:reg.csv#A1; registry:reg.csv#B1" in table.out
     assert "Гамма" not in table.out  # Орлова is another person
 
