@@ -355,11 +355,6 @@ def _direct_control(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
                             [source_of(r)])
 
 
-def _as_written(direction: str, firm: str, via: str) -> str:
-    """Who names whom in a "Linked To:" fact, in the list's own words."""
-    return f"{firm}'s entry reads Linked To {via}" if direction == "out" else f"{via}'s entry reads Linked To {firm}"
-
-
 @link_kind("source_link", "firm_source_links", "source_linked_firms", "same_as_of_person", "same_as_of_company")
 def _source_link(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
     """The source links them itself (OFAC "Linked To:"): one firm's entry names the other, or both are linked to one entry."""
@@ -376,9 +371,9 @@ def _source_link(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
             key = s.pair(r["firm_id"], r["via_id"])
             if key is not None and (key, r["record"], r["direction"]) not in seen:
                 seen.add((key, r["record"], r["direction"]))
-                yield key, Evidence(
-                    "source_link", None, {"a_names_b": r["direction"] == "out", "role": r["role"]}, [source_of(r)],
-                    f"linked by the source: {_as_written(r['direction'], 'A', 'B')}")
+                yield key, Evidence("source_link", None,
+                                    ev.SourceLink(r["role"] or "Linked To", None, r["direction"] == "out"),
+                                    [source_of(r)])
         for m in members[r["via_id"]]:
             for o in second[m]:
                 key = s.pair(r["firm_id"], o["firm_id"])
@@ -389,14 +384,11 @@ def _source_link(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
                 via = {"id": r["via_id"], "label": r["via_label"], "name": r["via_name"]}
                 if m != r["via_id"]:
                     via["resolved_with"] = {"id": m}
-                name = r["via_name"] or r["via_id"]
-                b_direction = "in" if o["direction"] == "out" else "out"  # read from B's side
-                yield key, Evidence(
-                    "source_link", via,
-                    {"a_names_via": r["direction"] == "out", "b_names_via": b_direction == "out", "role": r["role"]},
-                    [source_of(r), source_of(o)],
-                    f"linked by the source through {name}: {_as_written(r['direction'], 'A', name)}; "
-                    f"{_as_written(b_direction, 'B', name)}")
+                # source_linked_firms reads from the entry's side: 'in' there is B naming the entry
+                yield key, Evidence("source_link", via,
+                                    ev.SourceLink(r["role"] or "Linked To", via, r["direction"] == "out",
+                                                  o["direction"] == "in"),
+                                    [source_of(r), source_of(o)])
 
 
 @link_kind("family", "firm_holders", "family_of", "holdings", "same_as_of_person")
@@ -424,16 +416,11 @@ def _family(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
                     seen.add(sig)
                     person, relative = ((h["holder_name"], rel["relative_name"]) if rel["direction"] == "out"
                                         else (rel["relative_name"], h["holder_name"]))
-                    a_role = h["role"] or h["type"].lower()
-                    b_role = f["role"] or f["type"].lower()
                     yield key, Evidence(
                         "family", {"id": h["holder_id"], "label": "Person", "name": h["holder_name"]},
-                        {"relation": rel["relation"], "person": person, "relative": relative,
-                         "a_person": h["holder_name"], "a_role": a_role,
-                         "b_person": rel["relative_name"], "b_role": b_role},
-                        [source_of(h), source_of(rel), source_of(f)],
-                        f"{h['holder_name']} ({a_role} of A) and {rel['relative_name']} ({b_role} of B) are "
-                        f"family: the source's relation from {person} to {relative} reads \"{rel['relation']}\"")
+                        ev.Family(rel["relation"] or "family", person, relative, h["holder_name"],
+                                  h["role"] or h["type"].lower(), rel["relative_name"], f["role"] or f["type"].lower()),
+                        [source_of(h), source_of(rel), source_of(f)])
 
 
 @link_kind("payment", "firm_payments")
@@ -448,15 +435,10 @@ def _payment(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
             continue
         seen.add((key, r["payment_id"], r["record"]))
         payer, beneficiary = ("A", "B") if r["direction"] == "paid" else ("B", "A")
-        amount = (f" {r['currency'] or ''} {r['amount']:,.2f}".replace("  ", " ") if r["amount"] is not None
-                  else " an amount the source does not give")
-        when = f" on {dates.iso(r['date'])}" if r["date"] else " (undated)"
-        purpose = f" for {r['purpose']}" if r["purpose"] else ""
-        yield key, Evidence(
-            "payment", None,
-            {"payer": payer.lower(), "amount": r["amount"], "currency": r["currency"], "date": dates.iso(r["date"]),
-             "purpose": r["purpose"], "payment_id": r["payment_id"]},
-            [source_of(r)], f"{payer} paid {beneficiary}{amount}{when}{purpose}")
+        yield key, Evidence("payment", None,
+                            ev.Payment(payer, beneficiary, r["amount"], r["currency"], dates.iso(r["date"]),
+                                       r["purpose"], r["payment_id"]),
+                            [source_of(r)])
 
 
 KINDS = tuple(LINK_KINDS)
