@@ -234,3 +234,36 @@ def test_listings_say_when_they_began_and_on_what_basis(store, real, tmp_path):
         "MATCH (n)-[:SANCTIONED]->(s:Sanction {id: 'ftm:be-fod-6b5e9e949f3a7b1e9f5e62ecec79478ca6a28a0b'}) "
         "RETURN n.id AS id")[0]["id"]])
     assert any(str(r["listing_date"]) == "2023-12-18" and r["listing_date_basis"] == "listingDate" for r in listed)
+
+
+@pytest.mark.parametrize(("name", "kind", "basis"), [
+    # labelled by hand from the real ICIJ intermediaries table
+    ("CREDIT SUISSE PRIVATE BANKING (LONDON)", "company", "firm word: banking (rigour domain BANK)"),
+    ("UBS AG (NYON)", "company", "legal form: AG (rigour org type)"),
+    ("PT Hasnur Coal Terminal", "company", "legal form: PT (rigour org type)"),
+    ("ROMULO PHILIPPINE LAW FIRM", "company", "firm word: LAW FIRM"),
+    ("BANQUE PARIBAS - PANAMA", "company", "firm word: banque (rigour domain BANK)"),
+    ("Andrew Chandler", "person", "person: no legal form or firm word in the name"),
+    # given names that rigour's tables also list as legal forms or domains stay people
+    ("Yu Zhi Qu", "person", "person: no legal form or firm word in the name"),
+    ("ANG SAU HUNG, JOANNA", "person", "person: no legal form or firm word in the name"),
+    ("Gan Kong Eng", "person", "person: no legal form or firm word in the name"),
+    ("Sir Probyn Inniss(Not in Operation)", "person", "person: no legal form or firm word in the name"),
+])
+def test_a_name_is_typed_firm_or_person_with_the_rule_that_decided(name, kind, basis):
+    from graphkit.namekind import name_kind
+
+    assert name_kind(name) == (kind, basis)
+
+
+def test_icij_intermediaries_are_typed_from_their_names_with_the_rule_kept(store, real, tmp_path):
+    report = load_files(store, [real / "icij_offshoreleaks" / "nodes-intermediaries.csv"], "icij",
+                        rejects_dir=tmp_path)
+    assert report.rows_rejected == 0
+    by_label = {label: store.execute(f"MATCH (n:{label}) WHERE n.label_basis IS NOT NULL RETURN count(n) AS n")[0]["n"]
+                for label in ("Company", "Person")}
+    assert by_label["Company"] > 11000 and by_label["Person"] > 15000
+    assert sum(by_label.values()) == report.rows_loaded
+    cs = store.execute("MATCH (c:Company) WHERE c.name = 'CREDIT SUISSE PRIVATE BANKING (LAUSANNE)' "
+                       "RETURN c.label_basis AS basis")
+    assert cs == [{"basis": "firm word: banking (rigour domain BANK)"}]
