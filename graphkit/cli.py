@@ -15,6 +15,7 @@ import click
 from graphkit import output
 from graphkit.cli_options import (
     StoreTarget,
+    all_matches_option,
     format_option,
     judgements_option,
     open_store,
@@ -85,20 +86,35 @@ def _count_lines(path: Path) -> int:
 @click.option("--all", "screen_all", is_flag=True, help="Screen the whole graph for linked pairs.")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
               help="Only these link kinds (repeatable) [default: all].")
+@click.option("--confirmed-only", is_flag=True,
+              help="Leave out possible links (those resting on a resolution pair waiting for review).")
+@all_matches_option
 @store_options
 @format_option
-def find_links(query: str | None, screen_all: bool, kinds: tuple[str, ...], target: StoreTarget, fmt: str) -> None:
-    """Firms linked to QUERY (a name, a registry number or an internal id), with evidence."""
+def find_links(query: str | None, screen_all: bool, kinds: tuple[str, ...], confirmed_only: bool, all_matches: bool,
+               target: StoreTarget, fmt: str) -> None:
+    """Firms linked to QUERY (a name in any script, an alias, a registry number, a source's
+    record id or an internal id), with evidence. Begins with the card of the firm it starts from;
+    possible links (resting on a resolution pair waiting for review) follow in their own section,
+    each with the pair and the command that decides it."""
     from graphkit import links
+    from graphkit import lookup as lk
 
     if bool(query) == screen_all:
         raise click.UsageError("give a QUERY or --all (not both)")
+    cards: list[lk.Card] = []
     with open_store(target, read_only=True) as store:
         if screen_all:
-            found = links.screen(store, kinds=kinds or KINDS)
+            found = links.screen(store, kinds=kinds or KINDS, possible=not confirmed_only)
         else:
             assert query is not None
-            found = links.find_links(store, query, kinds=kinds or KINDS)
+            clusters = links.Clusters.around(store, [])
+            chosen = lk.entities(store, query, clusters, label="Company", all_matches=all_matches)
+            cards = [lk.card(store, m, clusters) for m in chosen]
+            found = links.find_links(store, [m.id for m in chosen], kinds=kinds or KINDS,
+                                     possible=not confirmed_only)
+    if fmt == "table":
+        click.echo(output.cards(cards), nl=False)
     click.echo(output.links(found, fmt), nl=False)
 
 

@@ -70,3 +70,9 @@ def judgements_option(fn: Callable[..., Any]) -> Callable[..., Any]:
                         envvar="GRAPHKIT_JUDGEMENTS", show_envvar=True,
                         help="The judgements file (JSON lines; version it with your investigation) "
                              "[default: ./graphkit-judgements.jsonl].")(fn)
+
+
+all_matches_option = click.option(
+    "--all-matches", is_flag=True,
+    help="When the query names several entities, act on all of them (otherwise they are listed with "
+         "their ids and what each matched on, and nothing is done).")

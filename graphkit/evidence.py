@@ -21,6 +21,7 @@ API (small on purpose; reports and new link kinds build on it):
 - ``render(fact)``: the one sentence for a fact, the same whatever ``--kind`` selects.
 - ``fact.as_dict()``: the fact as JSON (the ``detail`` of ``links.Evidence``).
 - ``status_of(start, end, as_of, ...)``: a role's ``Status`` (word and basis).
+- ``Role.of_step(step, holder, firm, as_of)``: the same sentence for a step of an exposure path.
 - ``share_text``, ``quantity_text``, ``plural``: the wording helpers the sentences use.
 
 Status rules (``status_of``): "current" only where the source says so (a status such as GLEIF
@@ -232,6 +233,15 @@ class Role:
                    source={"dataset": get("dataset") or "", "file": get("file") or get("source_file") or "",
                            "record": get("record") or ""})
 
+    @classmethod
+    def of_step(cls, step: dict[str, Any], holder: str, firm: str, as_of: dt.date) -> Role:
+        """A Role from one step of an exposure or ownership path (``type``, ``role``, ``share``,
+        ``start_date``, ``end_date``)."""
+        return cls.from_row({"type": step.get("type") or "OWNS", "role": step.get("role"), "share": step.get("share"),
+                             "share_min": step.get("share_min"), "share_max": step.get("share_max"),
+                             "start": step.get("start_date"), "end_date": step.get("end_date"),
+                             "status": step.get("status")}, holder, firm, as_of)
+
     def predicate(self) -> str:
         """What the holder does, without the holder: ``owns 49 % of B (the source's role:
         "subsidiary of")`` or ``is director of A``, then `` — `` and the status clause."""
@@ -265,7 +275,7 @@ class SharedRole:
     b: Role
 
     def as_dict(self) -> dict[str, Any]:
-        return {"holder": self.holder, "a": self.a.as_dict(), "b": self.b.as_dict()}
+        return {"a": self.a.as_dict(), "b": self.b.as_dict()}  # the holder is the evidence's ``via``
 
 
 @dataclass
@@ -407,8 +417,9 @@ def _render_payment(f: Payment) -> str:
 def _render_shared_role(f: SharedRole) -> str:
     name = f.holder.get("name") or f.holder["id"]
     other = f.holder.get("resolved_with")
-    if other:
-        name = f"{name} = {other.get('name') or other['id']}"
+    if other:  # "=" resolved as one; "~" a pair waiting for review (a possible link)
+        pending = (f.holder.get("resolution") or {}).get("judgement") == "pending"
+        name = f"{name} {'~' if pending else '='} {other.get('name') or other['id']}"
     return f"{name}: {f.a.predicate()}; {f.b.predicate()}"
 
 

@@ -31,7 +31,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphkit import dates
-from graphkit.links import Clusters, lookup
+from graphkit import lookup as lk
+from graphkit.evidence import plural
+from graphkit.links import Clusters
 from graphkit.model import source_of
 from graphkit.store.base import Store
 from graphkit.trade import sources_of
@@ -71,15 +73,45 @@ class Walker:
         return self.clusters.find(node_id)
 
     def listings(self, rep: str) -> list[dict[str, Any]]:
-        """The sanctions listings of the entity ``rep`` (any of its resolved records)."""
+        """The sanctions listings of the entity ``rep`` (any of its resolved records), each with
+        ``listed`` (the listing or start date the source gives, or None: "listing date
+        unknown") and ``ended``."""
         if rep not in self._listings:
             rows = self.store.run("sanctions_of", ids=self.clusters.members(rep))
             self._listings[rep] = sorted(
                 ({"id": r["id"], "name": r["name"], "authority": r["authority"], "list": r["list"],
                   "program": r["program"], "sanction_id": r["sanction_id"],
+                  "listed": dates.iso(r["listing_date"] or r["start_date"]),
+                  "ended": dates.iso(r["end_date"]),
                   "sources": sources_of(r["sanction_records"])} for r in rows),
                 key=lambda x: (x["id"], x["sanction_id"] or ""))
         return self._listings[rep]
+
+    def listed(self, rep: str) -> bool | str:
+        """Whether ``rep`` is listed on ``as_of``: True when a listing dated on or before it has
+        not ended by then, or when its listings give no date at all (OFAC SDN: "listing date
+        unknown", said with it); "unknown" when every dated listing comes after ``as_of`` and
+        others give no date (they may be the same listing); False otherwise."""
+        return self.listing_status(rep)[0]
+
+    def listing_status(self, rep: str) -> tuple[bool | str, str]:
+        """``listed`` and the reason, in words."""
+        found = self.listings(rep)
+        in_force = [x for x in found if not (x["ended"] and dates.as_date(x["ended"]) < self.as_of)]
+        dated = sorted(x["listed"] for x in in_force if x["listed"])
+        undated = [x for x in in_force if not x["listed"]]
+        day = self.as_of.isoformat()
+        if dated and dated[0] <= day:
+            return True, f"listed {dated[0]}"
+        if dated and undated:
+            n = len(undated)
+            return UNKNOWN, (f"first dated listing {dated[0]} is after {day}; "
+                             f"{plural(n, 'other listing')} {'gives' if n == 1 else 'give'} no date")
+        if dated:
+            return False, f"first listing {dated[0]} is after {day}"
+        if undated:
+            return True, "listing date unknown"
+        return False, "not listed"
 
     def name(self, node_id: str) -> str | None:
         if node_id not in self._names:
@@ -117,23 +149,30 @@ class Walker:
         known, unknown = 0.0, 0
         paths: list[list[dict[str, Any]]] = []
         for owner, step in sorted(stakes.items()):
-            listed = bool(self.listings(owner))
+            status = self.listed(owner)
+            listed = status is True
             via: Ownership | None = None
             if not listed and step["from"]["label"] == "Company" and depth + 1 < self.hops:
                 via = self.ownership(owner, depth + 1, seen | {firm})
-                if via.blocked is False:
+                if via.blocked is False and status is False:
                     continue
-            elif not listed:
+                if via.blocked is True:
+                    status = True
+            elif status is False:
                 continue
-            if via is not None and via.blocked == UNKNOWN or step["share"] is None:
+            if (via is not None and via.blocked == UNKNOWN) or status == UNKNOWN or step["share"] is None:
                 unknown += 1
-                reason = "share not given" if step["share"] is None else "whether the owner is blocked is unknown"
+                reason = ("share not given" if step["share"] is None
+                          else self.listing_status(owner)[1]
+                          if status == UNKNOWN and (via is None or via.blocked is not True)
+                          else "whether the owner is blocked is unknown")
                 step = {**step, "counted": UNKNOWN, "why": reason}
             else:
                 known += step["share"]
                 step = {**step, "counted": step["share"]}
-            if via is None:
+            if via is None or self.listings(owner):
                 step["from"]["listings"] = self.listings(owner)
+            if via is None or not via.paths:
                 paths.append([step])
             else:
                 step["from"]["blocked_by_ownership"] = via.blocked
@@ -196,7 +235,7 @@ class Walker:
                             found[other]["paths"].append(full)
                         continue
                     listings = self.listings(other)
-                    if listings:
+                    if listings and self.listed(other) is not False:
                         found.setdefault(other, {"party": {"id": other, "name": self.name(other)},
                                                  "listings": listings, "hops": len(full), "paths": []})
                         if found[other]["hops"] == len(full):
@@ -208,25 +247,32 @@ class Walker:
         return sorted(found.values(), key=lambda e: (e["hops"], e["party"]["id"]))
 
 
-def exposure(store: Store, query: str, *, hops: int = 3, as_of: dt.date | None = None) -> list[dict[str, Any]]:
-    """The exposure of each entity ``query`` names (see the module docstring), one dict each:
-    ``entity``, ``as_of``, ``listings`` (its own), ``blocked_by_ownership`` (True, False,
+def exposure(store: Store, query: str, *, hops: int = 3, as_of: dt.date | None = None,
+             all_matches: bool = False) -> list[dict[str, Any]]:
+    """The exposure of each entity ``query`` names (see the module docstring; firms and people,
+    by any name, number or source id: ``graphkit.lookup``), one dict each: ``card`` (the
+    entity card), ``entity``, ``as_of``, ``listings`` (its own, with dates), ``listed`` (on
+    ``as_of``: True, False or ``"unknown"``), ``blocked_by_ownership`` (True, False,
     ``"unknown"``; None for a person), ``aggregate_share``, ``known_share``,
-    ``unknown_stakes``, ``ownership_paths`` and ``exposures``. Raises NotFound."""
+    ``unknown_stakes``, ``ownership_paths`` and ``exposures``. Raises NotFound, and
+    ``lookup.Ambiguous`` when ``query`` names several entities and ``all_matches`` is False."""
     if hops < 1:
         raise ValueError("hops must be 1 or more")
     as_of = as_of or dt.date.today()
     walker = Walker(store, as_of, hops)
     out = []
     done = set()
-    for ent in lookup(store, query):
+    for ent in lk.entities(store, query, walker.clusters, all_matches=all_matches):
         rep = walker.rep(ent.id)
         if rep in done:
             continue
         done.add(rep)
         result: dict[str, Any] = {"entity": {"id": rep, "label": ent.label, "name": walker.name(rep),
                                              "members": walker.clusters.members(rep)},
-                                  "as_of": as_of.isoformat(), "hops": hops, "listings": walker.listings(rep)}
+                                  "as_of": as_of.isoformat(), "hops": hops, "listings": walker.listings(rep),
+                                  "listed": walker.listing_status(rep)[0],
+                                  "listed_basis": walker.listing_status(rep)[1],
+                                  "card": lk.card(store, ent, walker.clusters).as_dict()}
         if ent.label == "Company":
             own = walker.ownership(rep)
             result.update({"blocked_by_ownership": own.blocked, "aggregate_share": own.aggregate_share,

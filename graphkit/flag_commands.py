@@ -9,7 +9,13 @@ from pathlib import Path
 import click
 
 from graphkit import output
-from graphkit.cli_options import StoreTarget, format_option, open_store, store_options
+from graphkit.cli_options import (
+    StoreTarget,
+    all_matches_option,
+    format_option,
+    open_store,
+    store_options,
+)
 from graphkit.flags import KINDS
 from graphkit.trade import DESTINATIONS, TRANSIT
 
@@ -77,14 +83,17 @@ def flags(kinds: tuple[str, ...], watchlists: tuple[Path, ...], factor: float, m
 @click.option("--hops", type=click.IntRange(1, 6), default=3, show_default=True,
               help="How far to look: ownership levels for the 50 % rule, steps for linked sanctioned parties.")
 @as_of_option
+@all_matches_option
 @store_options
 @format_option
-def exposure(query: str, hops: int, as_of: dt.date | None, target: StoreTarget, fmt: str) -> None:
-    """Sanctions exposure of QUERY (a name, registry number or id): whether it is blocked by
+def exposure(query: str, hops: int, as_of: dt.date | None, all_matches: bool, target: StoreTarget, fmt: str) -> None:
+    """Sanctions exposure of QUERY (a firm or person: a name in any script, an alias, a registry
+    number, a source's record id or an internal id): whether it is listed on the day, blocked by
     ownership (OFAC 50 % rule, with the chain of shares) and its paths to sanctioned parties
-    through officer, ownership and trade links."""
+    through officer, ownership and trade links. Begins with the entity card. A listing counts
+    from its date; a list that gives none (OFAC SDN) says "listing date unknown"."""
     from graphkit.exposure import exposure as run_exposure
 
     with open_store(target, read_only=True) as store:
-        results = run_exposure(store, query, hops=hops, as_of=as_of)
+        results = run_exposure(store, query, hops=hops, as_of=as_of, all_matches=all_matches)
     click.echo(output.exposure(results, fmt), nl=False)

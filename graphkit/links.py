@@ -25,9 +25,8 @@ from typing import Any
 
 from graphkit import dates
 from graphkit import evidence as ev
-from graphkit import normalize as nz
 from graphkit.errors import NotFound
-from graphkit.identifiers import candidates_for
+from graphkit.lookup import choose, find
 from graphkit.model import source_of
 from graphkit.resolve.clusters import Clusters
 from graphkit.store.base import Store
@@ -89,8 +88,13 @@ class Link:
         """The kinds of evidence, in ``KINDS`` order."""
         return [k for k in KINDS if any(e.kind == k for e in self.evidence)]
 
+    @property
+    def confirmed(self) -> bool:
+        """False for a possible link: all its evidence rests on pairs waiting for review."""
+        return any(e.confirmed for e in self.evidence)
+
     def as_dict(self) -> dict[str, Any]:
-        return {"a": self.a.as_dict(), "b": self.b.as_dict(), "kinds": self.kinds,
+        return {"a": self.a.as_dict(), "b": self.b.as_dict(), "kinds": self.kinds, "confirmed": self.confirmed,
                 "evidence": [e.as_dict() for e in self.evidence]}
 
 
@@ -100,27 +104,11 @@ class Link:
 
 def lookup(store: Store, query: str) -> list[Entity]:
     """Firms or people matching ``query``: an internal id, a registry number (with or without
-    its scheme, e.g. ``7707083893`` or ``ru-inn:7707083893``), or a name in any script.
-
-    Names match on the normalised name first, then on names containing it. Raises NotFound.
+    its scheme, e.g. ``7707083893`` or ``ru-inn:7707083893``), a source's record id, or a name,
+    alias or previous name in any script (``graphkit.lookup.find``; every match, what each
+    matched on is in ``graphkit.lookup``). Raises NotFound.
     """
-    query = query.strip()
-    ids = [query] + ([] if ":" in query else candidates_for(query))
-    rows = store.run("entity_by_id", ids=ids)
-    if not rows and any(c.isdigit() for c in query):  # a number the node is not keyed by (its OGRN)
-        rows = store.run("entity_by_registry_id", ids=ids,
-                         suffix=":" + (query.partition(":")[2] if ":" in query else query).upper())
-    if not rows:
-        key = nz.name_key(query)
-        if key:
-            rows = store.run("entity_by_name", key=key)
-            if not rows:
-                rows = store.run("entity_by_name_part", key=key)
-    if not rows:
-        raise NotFound(f"nothing matches {query!r}: try a registry number, an internal id "
-                       "(graphkit stats shows what is loaded) or another spelling")
-    return [Entity(r["id"], r["label"], r["name"], r["country"], list(r["registry_ids"] or []),
-                   list(r["datasets"] or [])) for r in rows]
+    return [Entity(m.id, m.label, m.name, m.country, m.registry_ids, m.datasets) for m in find(store, query)]
 
 
 def _entities(store: Store, ids: Iterable[str], clusters: Clusters) -> dict[str, Entity]:
@@ -445,30 +433,50 @@ KINDS = tuple(LINK_KINDS)
 
 
 def find_links(store: Store, query: str | list[str], *, kinds: Iterable[str] = KINDS,
-               as_of: dt.date | None = None) -> list[Link]:
+               as_of: dt.date | None = None, all_matches: bool = False, possible: bool = False) -> list[Link]:
     """Every firm linked to the firm(s) ``query`` names, with evidence.
 
     ``query`` is text for ``lookup`` or a list of internal ids. Firms resolved as the same
     (SAME_AS) are one start point. Returns links sorted by strength (number of independent
     pieces of evidence), strongest first. Costs a few batched, indexed look-ups per kind and step
-    of a cluster walk, independent of the graph's size. Raises NotFound.
+    of a cluster walk, independent of the graph's size. With ``possible``, the possible links
+    (``graphkit.possible``: resting on a resolution pair waiting for review) follow, marked
+    ``confirmed`` False. Raises NotFound, and ``lookup.Ambiguous`` when the text names several
+    firms and ``all_matches`` is False.
     """
+    clusters = Clusters.around(store, [])
     if isinstance(query, str):
-        starts = [e.id for e in lookup(store, query) if e.label == "Company"]
-        if not starts:
+        matched = [m for m in find(store, query) if m.label == "Company"]
+        if not matched:
             raise NotFound(f"{query!r} names a person, not a firm: find-links starts from a firm")
+        starts = [m.id for m in choose(matched, clusters, query, all_matches=all_matches)]
     else:
         starts = list(query)
-    clusters = Clusters.around(store, starts)
+    clusters.expand(starts)
     firms = {m for s in starts for m in clusters.members(s)}
-    return _links(Search(store, firms, clusters, _checked(kinds), as_of or dt.date.today()))
+    day = as_of or dt.date.today()
+    found = _links(Search(store, firms, clusters, _checked(kinds), day))
+    if possible:
+        from graphkit.possible import possible_links
+
+        found += possible_links(store, clusters, starts=firms, kinds=_checked(kinds), as_of=day)
+    return found
 
 
-def screen(store: Store, *, kinds: Iterable[str] = KINDS, as_of: dt.date | None = None) -> list[Link]:
+def screen(store: Store, *, kinds: Iterable[str] = KINDS, as_of: dt.date | None = None,
+           possible: bool = False) -> list[Link]:
     """Batch screening: every linked pair of firms in the graph, each pair once. The same
-    engine as ``find_links``, started from every firm on a one-hop fact (``linked_company_ids``)."""
+    engine as ``find_links``, started from every firm on a one-hop fact (``linked_company_ids``);
+    with ``possible``, the possible links follow (``graphkit.possible``)."""
     firms = [r["id"] for r in store.run("linked_company_ids")]
-    return _links(Search(store, firms, Clusters.load(store), _checked(kinds), as_of or dt.date.today()))
+    clusters = Clusters.load(store)
+    day = as_of or dt.date.today()
+    found = _links(Search(store, firms, clusters, _checked(kinds), day))
+    if possible:
+        from graphkit.possible import possible_links
+
+        found += possible_links(store, clusters, kinds=_checked(kinds), as_of=day)
+    return found
 
 
 def _checked(kinds: Iterable[str]) -> set[str]:
@@ -492,9 +500,13 @@ def _links(s: Search) -> list[Link]:
             evidence.sort(key=lambda e: (KINDS.index(e.kind), e.detail.get("date") or "", e.summary,
                                          str(e.sources)))
             links.append(Link(entities[a], entities[b], evidence))
-    links.sort(key=lambda link: (-len({e.kind for e in link.evidence}), -len(link.evidence),
-                                 link.a.name or "", link.b.name or ""))
-    return links
+    return _sort_links(links)
+
+
+def _sort_links(links: list[Link]) -> list[Link]:
+    """Strongest first: most kinds of evidence, then most pieces."""
+    return sorted(links, key=lambda link: (-len({e.kind for e in link.evidence}), -len(link.evidence),
+                                           link.a.name or "", link.b.name or ""))
 
 def _timing(start: Any, end: Any, ship_dates: list[dt.date] | None) -> str | None:
     """Where a role stood when the goods moved: held, ended before, or began after."""

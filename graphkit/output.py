@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # imported for types only: formatting stays cheap to import (
 FORMATS = ("table", "json", "csv")
 
 LINK_CSV_COLUMNS = ["a_id", "a_name", "a_registry_ids", "b_id", "b_name", "b_registry_ids", "kind",
-                    "via_id", "via_name", "summary", "sources"]
+                    "via_id", "via_name", "summary", "sources", "confirmed"]
 
 
 def _json(obj: Any) -> str:
@@ -55,10 +55,21 @@ def links(links: list[Link], fmt: str) -> str:
                     "a_id": link.a.id, "a_name": link.a.name, "a_registry_ids": " ".join(link.a.registry_ids),
                     "b_id": link.b.id, "b_name": link.b.name, "b_registry_ids": " ".join(link.b.registry_ids),
                     "kind": ev.kind, "via_id": (ev.via or {}).get("id"), "via_name": (ev.via or {}).get("name"),
-                    "summary": ev.summary, "sources": sources_text(ev.sources)})
+                    "summary": ev.summary, "sources": sources_text(ev.sources), "confirmed": ev.confirmed})
         return _csv(rows, LINK_CSV_COLUMNS)
-    if not links:
+    confirmed = [x for x in links if x.confirmed]
+    possible = [x for x in links if not x.confirmed]
+    if not confirmed and not possible:
         return "No links found.\n"
+    out = _link_lines(confirmed) if confirmed else ["No confirmed links found.", ""]
+    if possible:
+        out += [f"Possible links: unconfirmed, needs review ({plural(len(possible), 'link')}, each resting on "
+                "a resolution pair waiting for review; --confirmed-only hides them)", ""]
+        out += _link_lines(possible)
+    return "\n".join(out) + "\n"
+
+
+def _link_lines(links: list[Link]) -> list[str]:
     out = []
     for link in links:
         out.append(f"A: {_entity_line(link.a)}")
@@ -66,13 +77,39 @@ def links(links: list[Link], fmt: str) -> str:
         out.append(f"   linked by: {', '.join(link.kinds)} ({plural(len(link.evidence), 'piece')} of evidence)")
         for ev in link.evidence:
             out.append(f"   - [{ev.kind}] {ev.summary}")
-            if ev.via and ev.via.get("resolution"):
+            if ev.via and ev.via.get("resolution") and ev.confirmed:
                 res = ev.via["resolution"]
                 out.append(f"       resolved as one ({res['method']}, {res['judgement']}, score "
                            f"{res['score']}): {res['explanation']}")
             out.append(f"       source: {sources_text(ev.sources)}")
+            for p in ev.pending:
+                score = "" if p.get("score") is None else f", score {p['score']:.2f}"
+                out.append(f"       rests on: {p['a_name']} ({p['a_id']}) ~ {p['b_name']} ({p['b_id']}){score}, "
+                           "waiting for review")
+                out.append(f"       decide: {p['decide']}")
         out.append("")
-    return "\n".join(out) + "\n"
+    return out
+
+
+def cards(found: list[Any]) -> str:
+    """Entity cards (``graphkit.lookup.Card``): what the command acts on, with its records."""
+    from graphkit.lookup import listings_text
+
+    out = []
+    for c in found:
+        out.append(f"{c.label}: {c.name or '(no name)'}  id={c.id}  (matched on {c.matched_on})")
+        if len(c.members) > 1:
+            out.append(f"  resolved records: {', '.join(c.members)}")
+        if len(c.names) > 1:
+            more = f" (+{len(c.names) - 6} more)" if len(c.names) > 6 else ""
+            out.append(f"  names: {'; '.join(c.names[:6])}{more}")
+        if c.registry_ids:
+            out.append(f"  registry numbers: {', '.join(c.registry_ids)}")
+        out.append(f"  datasets: {', '.join(c.datasets) or 'none recorded'}")
+        more = f" (+{len(c.records) - 5} more)" if len(c.records) > 5 else ""
+        out.append(f"  records: {'; '.join(c.records[:5])}{more}")
+        out.append(f"  sanctions listings: {listings_text(c.listings)}")
+    return "\n".join(out) + "\n\n" if out else ""
 
 
 def _entity_line(e: Any) -> str:
@@ -209,24 +246,24 @@ EXPOSURE_CSV_COLUMNS = ["entity_id", "entity_name", "as_of", "blocked_by_ownersh
                         "party_id", "party_name", "hops", "path", "sources"]
 
 
-def _step_text(step: dict[str, Any]) -> str:
-    """One step of an exposure or ownership path, said the way the relationship runs."""
+def _step_text(step: dict[str, Any], as_of: str | None = None) -> str:
+    """One step of an exposure or ownership path, said the way the relationship runs (the
+    sentences of ``graphkit.evidence``)."""
+    import datetime as dt
+
+    from graphkit.evidence import Role
+
     a = step["from"].get("name") or step["from"]["id"]
     b = step["to"].get("name") or step["to"]["id"]
     if step.get("kind") == "trade":
         value = f", USD {step['value_usd']:,.0f}" if step.get("value_usd") is not None else ""
         verb = "sold to" if step["type"] == "SHIPPED" else "bought from"
-        return f"{a} {verb} {b} ({step.get('date') or '?'}, HS {step.get('hs_code') or '?'}{value})"
-    share = f" {step['share']:g}%" if step.get("share") is not None else ""
-    when = (f" ({step.get('start_date') or '?'} to {step.get('end_date') or 'present'})"
-            if step.get("start_date") or step.get("end_date") else "")
-    role = (step.get("role") or step.get("type") or "").lower()
+        return f"{a} {verb} {b} ({step.get('date') or 'date not given'}, HS {step.get('hs_code') or 'not given'}{value})"
+    day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     if step.get("kind") == "holder":  # the next entity holds a role in or shares of this one
-        return f"{b} is {role}{share} of {a}{when}"
-    if step.get("kind") == "holding":
-        return f"{a} is {role}{share} of {b}{when}"
-    unknown = " (share not given)" if step.get("share") is None else ""
-    return f"{a} is {role}{share}{unknown} of {b}{when}"  # an ownership path runs owner -> firm
+        return Role.of_step(step, b, a, day).sentence()
+    text = Role.of_step(step, a, b, day).sentence()  # a holding, or an ownership path (owner -> firm)
+    return text if step.get("kind") == "holding" or step.get("share") is not None else text + " (share not given)"
 
 
 def exposure(results: list[dict[str, Any]], fmt: str) -> str:
@@ -241,24 +278,29 @@ def exposure(results: list[dict[str, Any]], fmt: str) -> str:
             for p in r["ownership_paths"]:
                 rows.append({**base, "kind": "ownership", "party_id": p[0]["from"]["id"],
                              "party_name": p[0]["from"]["name"], "hops": len(p),
-                             "path": " | ".join(_step_text(s) for s in p),
+                             "path": " | ".join(_step_text(s, r["as_of"]) for s in p),
                              "sources": sources_text([s["source"] for s in p])})
             for e in r["exposures"]:
                 for p in e["paths"]:
                     rows.append({**base, "kind": "linked", "party_id": e["party"]["id"],
                                  "party_name": e["party"]["name"], "hops": e["hops"],
-                                 "path": " | ".join(_step_text(s) for s in p),
+                                 "path": " | ".join(_step_text(s, r["as_of"]) for s in p),
                                  "sources": sources_text([s["source"] for s in p])})
             if not r["ownership_paths"] and not r["exposures"]:
                 rows.append(base)
         return _csv(rows, EXPOSURE_CSV_COLUMNS)
+    from graphkit.lookup import Card, listings_text
+
     out = []
     for r in results:
         ent = r["entity"]
+        if r.get("card"):
+            out.append(cards([Card(**r["card"])]).rstrip("\n"))
         out.append(f"{ent['name']} ({ent['id']}) as of {r['as_of']}")
-        listed = ", ".join(f"{x['authority'] or '?'} {x['list'] or ''} {x['program'] or ''}".strip()
-                           for x in r["listings"])
-        out.append(f"  listed: {listed or 'no'}")
+        listed = r.get("listed", bool(r["listings"]))
+        on_day = {True: "yes", False: "no", "unknown": "unknown"}[listed] + (
+            f" ({r['listed_basis']})" if r.get("listed_basis") and r["listings"] else "")
+        out.append(f"  listed on {r['as_of']}: {on_day}; listings: {listings_text(r['listings'])}")
         b = r["blocked_by_ownership"]
         if b is True:
             out.append(f"  blocked by ownership: yes ({r['aggregate_share']:g}% held by blocked parties; "
@@ -266,19 +308,22 @@ def exposure(results: list[dict[str, Any]], fmt: str) -> str:
         elif b is False:
             out.append(f"  blocked by ownership: no ({r['aggregate_share']:g}% held by blocked parties)")
         elif b == "unknown":
-            out.append(f"  blocked by ownership: unknown ({r['known_share']:g}% known; {r['unknown_stakes']} "
-                       "stake(s) of blocked or possibly blocked owners without a share)")
+            why = sorted({p[-1].get("why") or p[0].get("why") or "" for p in r["ownership_paths"]} - {""})
+            out.append(f"  blocked by ownership: unknown ({r['known_share']:g}% known; "
+                       f"{plural(r['unknown_stakes'], 'stake')} of blocked or possibly blocked owners not counted: "
+                       f"{'; '.join(why) or 'share not given'})")
         for p in r["ownership_paths"]:
             chain = p[-1].get("chain_share")
-            out.append("    - " + " | ".join(_step_text(s) for s in p)
+            out.append("    - " + " | ".join(_step_text(s, r["as_of"]) for s in p)
                        + (f" (chain {chain:g}%)" if chain is not None and len(p) > 1 else "")
                        + f"  [{sources_text([s['source'] for s in p])}]")
         if r["exposures"]:
             out.append(f"  linked sanctioned parties (up to {r['hops']} hops):")
         for e in r["exposures"]:
-            out.append(f"    * {e['party']['name']} ({e['party']['id']}), {e['hops']} hop(s)")
+            out.append(f"    * {e['party']['name']} ({e['party']['id']}), {plural(e['hops'], 'hop')}; "
+                       f"listings: {listings_text(e['listings'])}")
             for p in e["paths"]:
-                out.append("      - " + " | ".join(_step_text(s) for s in p)
+                out.append("      - " + " | ".join(_step_text(s, r["as_of"]) for s in p)
                            + f"  [{sources_text([s['source'] for s in p])}]")
     return "\n".join(out) + "\n"
 

@@ -13,7 +13,13 @@ from pathlib import Path
 import click
 
 from graphkit import output as formats
-from graphkit.cli_options import StoreTarget, format_option, open_store, store_options
+from graphkit.cli_options import (
+    StoreTarget,
+    all_matches_option,
+    format_option,
+    open_store,
+    store_options,
+)
 from graphkit.links import KINDS
 
 AGGREGATE_ABOVE = 300  # the default of --aggregate-above; graphkit.report.DEFAULT_AGGREGATE_ABOVE is this
@@ -70,17 +76,21 @@ def viz(query: str, hops: int, kinds: tuple[str, ...], aggregate_above: int, tit
 @_title_option
 @_output_option
 @_png_option
+@all_matches_option
 @store_options
 @format_option
 def path(a: str, b: str, max_hops: int, limit: int, title: str | None, output: Path | None,
-         png: Path | None, target: StoreTarget, fmt: str) -> None:
-    """Shortest paths between A and B (each a name, registry number or internal id) through
+         png: Path | None, all_matches: bool, target: StoreTarget, fmt: str) -> None:
+    """Shortest paths between A and B (each a firm or person: a name in any script, an alias, a
+    registry number, a source's record id or an internal id), beginning with their cards, through
     officers, owners, addresses, shipments and resolved records; optionally drawn."""
     from graphkit.report import path_report, screenshot, write
 
     with open_store(target, read_only=True) as store:
-        report = path_report(store, a, b, max_hops=max_hops, limit=limit, title=title)
+        report = path_report(store, a, b, max_hops=max_hops, limit=limit, title=title, all_matches=all_matches)
     assert report.paths is not None
+    if fmt == "table":
+        click.echo(formats.cards(report.cards), nl=False)
     click.echo(formats.paths(report.paths, fmt), nl=False)
     if output or png:
         with tempfile.TemporaryDirectory(prefix="graphkit-path-") as tmp:

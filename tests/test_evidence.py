@@ -183,3 +183,113 @@ def test_status_rules():
     assert ev.status_of("2018-02-06", None, day, registration_status="LAPSED").word == "not confirmed"
     assert ev.quantity_text(1, "PIECES") == "1 PIECE" and ev.quantity_text(80, "pieces") == "80 pieces"
     assert ev.plural(1, "piece") == "1 piece" and ev.plural(2, "piece") == "2 pieces"
+
+
+# ---- one look-up for firms and people, the entity card ----------------------------------------
+
+ZAKHAROV = "ru-inn:183111242406"  # zala NK-aU5ybkbRFJucf8YMwsJvDw and OFAC ent_num 45937, resolved by INN
+
+
+@pytest.mark.parametrize("query, matched_on", [
+    ("Aleksandr Vyacheslavovich Zakharov", "matched on name"),
+    ("Захаров Александр Вячеславович", "matched on alias 'Александр Вячеславович Захаров'"),  # word order aside
+    ("183111242406", "matched on registry number ru-inn:183111242406"),
+    ("45937", "matched on source id ofac-sdn|sdn.csv|45937"),
+    ("NK-aU5ybkbRFJucf8YMwsJvDw", "matched on source id ftm|yente_zala_entities.ftm.json|NK-aU5ybkbRFJucf8YMwsJvDw"),
+])
+def test_exposure_of_a_sanctioned_person_by_any_name_number_or_source_id(samples, query, matched_on):
+    r = run_cli("exposure", query, "--db", samples)
+    assert r.code == 0, r.err
+    card = r.out.split("\n\n")[0]
+    assert card.startswith(f"Person: Aleksandr Vyacheslavovich Zakharov  id={ZAKHAROV}  ({matched_on})")
+    assert "records: ftm:yente_zala_entities.ftm.json#NK-aU5ybkbRFJucf8YMwsJvDw; ofac-sdn:sdn.csv#45937" in card
+    assert "US Treasury OFAC SDN: RUSSIA-EO14024 (listing date unknown)" in card
+    assert "National Security and Defense Council: 364/2023 (listed 2023-07-01)" in card
+    assert f"Aleksandr Vyacheslavovich Zakharov ({ZAKHAROV}) as of" in r.out
+    assert 'Aleksandr Vyacheslavovich Zakharov owns 51 % of Limited Liability Company "CST" — current, since 2015-11-25' \
+        in r.out
+
+
+def test_a_query_naming_several_entities_lists_them_and_acts_only_when_told(samples):
+    r = run_cli("path", "Zakharov", "Kalashnikov", "--db", samples)
+    assert r.code == 1 and r.out == ""
+    assert "'Zakharov' matches 7 entities; name one by its id, or give --all-matches:" in r.err
+    assert f"  {ZAKHAROV}  Person Aleksandr Vyacheslavovich Zakharov (ru)  matched on part of name" in r.err
+    assert "Zakharova" not in r.err  # whole words: Svetlana Zakharova is not "Zakharov"
+    r = run_cli("path", "Zakharov", "Kalashnikov", "--db", samples, "--all-matches")
+    assert r.code == 0, r.err
+    assert ("shortest path(s) of 2 relationship(s) between" in r.out and "OJSC CONCERN KALASHNIKOV (ru)" in r.out
+            and 'Limited Liability Company "CST"' in r.out)
+    many = run_cli("find-links", "Holding", "--db", samples)
+    assert many.code == 1 and "matches 176 entities" in many.err and "... and 146 more" in many.err
+    assert run_cli("find-links", "Holding", "--db", samples, "--all-matches", "--format", "json").code == 0
+
+
+def test_path_between_people_and_firms_by_name(samples):
+    r = run_cli("path", "Aleksandr Vyacheslavovich Zakharov", "Kalashnikov", "--db", samples)
+    assert r.code == 0, r.err
+    assert r.out.startswith(f"Person: Aleksandr Vyacheslavovich Zakharov  id={ZAKHAROV}  (matched on name)")
+    assert "Company: OJSC CONCERN KALASHNIKOV  id=ru-inn:1832090230" in r.out
+    assert "1 shortest path(s) of 2 relationship(s)" in r.out
+
+
+# ---- sanctions over time ------------------------------------------------------------------------
+
+def test_exposure_never_says_blocked_before_a_known_listing_date(samples):
+    """CST (INN 1841015504) is owned 51 % by Zakharov and 49 % by Concern Kalashnikov: both
+    listed, Zakharov first in 2023 (Ukraine, NSDC), Kalashnikov only on OFAC SDN, which gives no
+    dates. On 2018-01-01: "unknown", never "yes"."""
+    before = run_cli("exposure", "1841015504", "--as-of", "2018-01-01", "--db", samples).out
+    assert "blocked by ownership: yes" not in before
+    # Kalashnikov's only listing (OFAC SDN) gives no date: counted, and said so; Zakharov's dated
+    # listings all come later, and his undated ones may be the same: not counted, and said why
+    assert ("blocked by ownership: unknown (49% known; 1 stake of blocked or possibly blocked owners not counted: "
+            "first dated listing 2023-07-01 is after 2018-01-01; 5 other listings give no date)") in before
+    assert "listed on 2018-01-01: unknown (first dated listing 2021-10-30 is after 2018-01-01;" in before
+    now = run_cli("exposure", "1841015504", "--db", samples).out
+    assert "blocked by ownership: yes (100% held by blocked parties; threshold 50%)" in now
+    later = run_cli("exposure", "1841015504", "--as-of", "2024-01-01", "--db", samples).out
+    assert "blocked by ownership: yes (100% held by blocked parties; threshold 50%)" in later  # Zakharov listed 2023-07-01
+
+
+def test_each_authority_is_listed_once_and_never_as_a_question_mark(samples):
+    out = run_cli("exposure", "Aleksandr Vyacheslavovich Zakharov", "--db", samples).out
+    assert "?" not in out and "listed: ?" not in out
+    listing_line = next(x for x in out.splitlines() if x.startswith("  listed on "))
+    authorities = [p.split(":")[0].split(" (")[0] for p in listing_line.split("listings: ", 1)[1].split("); ")]
+    assert len(authorities) == len(set(authorities)) and "US Treasury OFAC SDN" in authorities
+    assert "OFAC: Reciprocal (listed 2025-02-13, 2025-02-14)" in listing_line
+    data = json.loads(run_cli("exposure", "Aleksandr Vyacheslavovich Zakharov", "--db", samples, "--format",
+                              "json").out)
+    ofac = [x for x in data["listings"] if (x["authority"], x["list"]) == ("US Treasury OFAC", "SDN")]
+    assert ofac and all(x["listed"] is None for x in ofac)
+    assert data["card"]["matched_on"] == "name" and data["listed"] is True
+
+
+# ---- possible links (issue 14 item 8) -------------------------------------------------------------
+
+def test_links_resting_on_a_pending_pair_are_printed_apart_with_the_command_that_decides(tmp_path):
+    """Person 5 (resolved with person 1, who directs firm A; person 5 directs B) and person 6
+    (directs C) wait for review: C's link to A and B is possible, never confirmed."""
+    from test_link_engine import chain_scenario
+
+    db = tmp_path / "g"
+    with EmbeddedStore(db) as store:
+        chain_scenario(store)
+    r = run_cli("find-links", "chain:firm:C", "--db", db)
+    assert r.code == 0, r.err
+    assert "No confirmed links found." in r.out
+    section = r.out.split("Possible links: unconfirmed, needs review (2 links,", 1)[1]
+    assert "A: Firm C" in section and "B: Firm A" in section and "B: Firm B" in section
+    assert "[shared_officer] Person 6 ~ Person 5: is director of A — undated" in section
+    assert "rests on: Person 5 (chain:person:5) ~ Person 6 (chain:person:6), score 0.90, waiting for review" in section
+    assert "decide: graphkit review --accept chain:person:5 chain:person:6   (or --reject" in section
+    data = [json.loads(x) for x in run_cli("find-links", "chain:firm:C", "--db", db, "--format", "json").out.splitlines()]
+    assert len(data) == 2 and all(d["confirmed"] is False for d in data)
+    assert all(e["confirmed"] is False and e["pending"][0]["b_id"] == "chain:person:6"
+               for d in data for e in d["evidence"])
+    assert run_cli("find-links", "chain:firm:C", "--db", db, "--confirmed-only").out.endswith("No links found.\n")
+    screened = run_cli("find-links", "--all", "--db", db).out
+    confirmed, possible = screened.split("Possible links: unconfirmed, needs review")
+    assert "Firm C" not in confirmed and "Firm C" in possible
+    assert "Possible links" not in run_cli("find-links", "--all", "--db", db, "--confirmed-only").out

@@ -126,6 +126,6 @@ def test_exposure_command_prints_json_and_a_table(cli, tmp_path):
     assert data["blocked_by_ownership"] is True and data["aggregate_share"] == 55.0
     table = cli("exposure", "Aggregate Ltd", "--db", db, "--as-of", "2023-06-01")
     assert "blocked by ownership: yes (55% held by blocked parties" in table.out
-    assert "Blocked Firm Y is shareholder 30% of Aggregate Ltd (2019-01-01 to present)" in table.out
+    assert "Blocked Firm Y owns 30 % of Aggregate Ltd — current, since 2019-01-01" in table.out
     bad = cli("exposure", "Aggregate Ltd", "--db", db, "--as-of", "June")
     assert bad.code == 2 and "--as-of" in bad.err

@@ -146,7 +146,7 @@ def test_links_to_graph_keeps_roles_dates_resolution_and_sources(case):
     assert (founder["status"], founder["start_date"], founder["end_date"], founder["share"]) == (
         "former", "2019-05-01", "2021-12-15", 100.0)
     assert founder["sources"] == [{"dataset": "ru-registry", "file": "ru.csv", "record": "RU1"}]
-    assert founder["kinds"] == ["shared_officer"] and "former founder 100% of B" in founder["evidence"][0]
+    assert founder["kinds"] == ["shared_officer"] and "owns 100 % of B (the source's role: \"founder\") — former, 2019-05-01 to 2021-12-15" in founder["evidence"][0]
     director = next(d for d in by_type["OFFICER_OF"] if d["sources"][0]["record"] == "KZ1")
     assert director["status"] == "current" and director["end_date"] is None
     assert all(s["score"] == 1.0 and s["judgement"] == "auto" for s in by_type["SAME_AS"])
@@ -281,7 +281,7 @@ def test_page_has_title_query_dates_sources_legend_and_evidence(case):
     for dataset in ("ru-registry", "kz-registry", "kz-customs-export", "test-sanctions"):
         assert dataset in text
     assert "goods on the Common High Priority List (HS-6)" in text and "former role (ended)" in text
-    assert "former founder 100% of B (2019-05-01 to 2021-12-15)" in text
+    assert "owns 100 % of B (the source's role: \"founder\") — former, 2019-05-01 to 2021-12-15" in text
     nodes = json.loads(page.raw["script"][0])["nodes"]
     def legend_border(meaning: str) -> str:  # the colour the page's legend gives a border
         return re.search(r'border-color:(#[0-9a-fA-F]{6})[^"]*"></span> ' + meaning, html_text).group(1)

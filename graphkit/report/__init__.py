@@ -66,12 +66,18 @@ def network_report(store: Store, query: str, *, hops: int = 2, kinds: Iterable[s
 
 
 def path_report(store: Store, a: str, b: str, *, max_hops: int = 4, limit: int = 25,
-                title: str | None = None) -> Report:
+                title: str | None = None, all_matches: bool = False) -> Report:
     """The shortest paths (at most ``limit``) of at most ``max_hops`` relationships between the
-    entities ``a`` and ``b`` name (a name, registry number or internal id, as for find-links).
-    Raises NotFound when either names nothing."""
-    a_ids = [e.id for e in lookup(store, a)]
-    b_ids = [e.id for e in lookup(store, b)]
+    entities ``a`` and ``b`` name (firms or people, by any name, number or id: ``graphkit.lookup``;
+    every resolved record of each). ``report.cards`` holds their entity cards. Raises NotFound
+    when either names nothing, ``lookup.Ambiguous`` when one names several entities and
+    ``all_matches`` is False."""
+    from graphkit import lookup as lk
+
+    clusters = Clusters.around(store, [])
+    ends = [lk.entities(store, q, clusters, all_matches=all_matches) for q in (a, b)]
+    a_ids, b_ids = ([x for m in ms for x in clusters.members(m.id)] for ms in ends)
+    cards = [lk.card(store, m, clusters) for ms in ends for m in ms]
     if set(a_ids) & set(b_ids):
         raise NotFound(f"{a!r} and {b!r} name the same entity")
     result = paths(store, a_ids, b_ids, max_hops, limit=limit)
@@ -84,4 +90,4 @@ def path_report(store: Store, a: str, b: str, *, max_hops: int = 4, limit: int =
     found = (f"{len(result.paths):,} shortest path{'s' if len(result.paths) != 1 else ''}"
              if result.paths else "no path")
     question = f'path "{a}" "{b}" --max-hops {max_hops}: {found}'
-    return Report(title or f"Paths between {name_a} and {name_b}", question, g, paths=result)
+    return Report(title or f"Paths between {name_a} and {name_b}", question, g, paths=result, cards=cards)

@@ -53,6 +53,7 @@ class Report:
     links: list[Link] = field(default_factory=list)
     paths: PathResult | None = None
     notes: list[str] = field(default_factory=list)  # what was aggregated or cut, in sentences
+    cards: list[Any] = field(default_factory=list)  # graphkit.lookup.Card of the entities asked about
     generated: dt.date = field(default_factory=dt.date.today)
 
 
