@@ -14,5 +14,6 @@ RETURN n.id AS id, labels(n)[0] AS label, n.name AS name, n.full AS full, n.hs_c
        n.direction AS direction, n.date AS date, n.period AS period, n.aggregated AS aggregated,
        n.hs6 AS hs6, n.description AS description, n.quantity AS quantity, n.unit AS unit,
        n.value_usd AS value_usd, n.origin_country AS origin_country,
-       n.destination_country AS destination_country, n.authority AS authority,
-       n.listing_date AS listing_date
+       n.destination_country AS destination_country, n.kind AS kind, n.vessel_type AS vessel_type,
+       n.flag AS flag, n.call_sign AS call_sign, n.imo AS imo, n.aircraft_model AS aircraft_model,
+       n.authority AS authority, n.listing_date AS listing_date

@@ -12,6 +12,9 @@ report all say the same thing:
 - ``Control`` (kind ``direct_control``): one firm's Role in the other.
 - ``SharedAddress`` (kind ``shared_address``): both firms at one address.
 - ``Shipment`` (kind ``shipment``): one customs line, or one monthly total, between A and B.
+- ``SourceLink`` (kind ``source_link``): the source links them itself (OFAC "Linked To:").
+- ``Family`` (kind ``family``): a person of A and a person of B are family (FtM Family).
+- ``Payment`` (kind ``payment``): one paid the other (FtM Payment).
 
 API (small on purpose; reports and new link kinds build on it):
 
@@ -39,6 +42,13 @@ Sentence templates (``A`` and ``B`` are the linked firms, printed above the evid
 - SharedAddress: ``both registered at {address}[ (A: {role}; B: {role})]``
 - Shipment: ``{A -> B|B -> A} declaration {n}: {date}, HS {code}, {quantity}, USD {value}, {desc}``
   or ``{A -> B|B -> A} monthly total, {YYYY-MM}: HS {code}, {quantity}, {value}, {desc}``
+- SourceLink: ``linked by the source: {A's entry reads Linked To B | B's entry reads Linked To A}``
+  or ``linked by the source through {X}: {A's entry reads Linked To X | X's entry reads Linked
+  To A}; {the same for B}``
+- Family: ``{person} ({role} of A) and {person} ({role} of B) are family: the source's relation
+  from {person} to {relative} reads "{relation}"``
+- Payment: ``{A|B} paid {B|A} {currency} {amount} on {date}[ for {purpose}]`` (``(undated)``,
+  ``an amount the source does not give``, ``(currency not named by the source)`` where missing)
 - Status: ``current, since {start}`` | ``current, {start} to {end}`` | ``current (source status
   {S})`` | ``former, {start} to {end}`` | ``former, to {end}`` | ``former (the source says so;
   no end date)`` | ``future, from {start}`` | ``GLEIF registration {S}: not confirmed current[
@@ -317,7 +327,54 @@ class Shipment:
         return asdict(self)
 
 
-Fact = SharedRole | Control | SharedAddress | Shipment
+@dataclass
+class SourceLink:
+    """The source links the pair itself (OFAC "Linked To:"), without saying how: one firm's
+    entry names the other (``through`` None), or both are linked to one entry (``through``)."""
+
+    wording: str  # the source's words: "Linked To"
+    through: dict[str, Any] | None  # the entry both are linked to: id, label, name
+    a_names: bool  # A's own entry names the other side (B, or the entry through which)
+    b_names: bool | None = None  # B's own entry names the entry through which (None: direct)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Family:
+    """A person holding a role in A and a person holding one in B are family, as a source
+    states it (FtM Family: person, relative, the relation from the person's side)."""
+
+    relation: str  # as the source words it: "Family member of", "Son", ...
+    person: str  # the fact's person and relative, by name, as the source orders them
+    relative: str
+    a_person: str  # who holds the role in A, and the role
+    a_role: str
+    b_person: str
+    b_role: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Payment:
+    """One payment between the pair, as a source records it (FtM Payment: a donation, a contract)."""
+
+    payer: str  # "A" or "B"
+    beneficiary: str
+    amount: float | None
+    currency: str | None
+    date: str | None
+    purpose: str | None
+    payment_id: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+Fact = SharedRole | Control | SharedAddress | Shipment | SourceLink | Family | Payment
 
 
 def render(fact: Fact) -> str:
@@ -328,7 +385,33 @@ def render(fact: Fact) -> str:
         return fact.role.sentence()
     if isinstance(fact, SharedAddress):
         return _render_address(fact)
+    if isinstance(fact, SourceLink):
+        return _render_source_link(fact)
+    if isinstance(fact, Family):
+        return (f"{fact.a_person} ({fact.a_role} of A) and {fact.b_person} ({fact.b_role} of B) are family: the "
+                f"source's relation from {fact.person} to {fact.relative} reads \"{fact.relation}\"")
+    if isinstance(fact, Payment):
+        return _render_payment(fact)
     return _render_shipment(fact)
+
+
+def _render_source_link(f: SourceLink) -> str:
+    def names(side: str, names_other: bool, other: str) -> str:
+        return f"{side}'s entry reads {f.wording} {other}" if names_other else f"{other}'s entry reads {f.wording} {side}"
+
+    if f.through is None:
+        return f"linked by the source: {names('A', f.a_names, 'B')}"
+    via = f.through.get("name") or f.through["id"]
+    return (f"linked by the source through {via}: {names('A', f.a_names, via)}; "
+            f"{names('B', bool(f.b_names), via)}")
+
+
+def _render_payment(f: Payment) -> str:
+    amount = (f"{f.currency} {f.amount:,.2f}" if f.currency else f"{f.amount:,.2f} (currency not named by the source)"
+              ) if f.amount is not None else "an amount the source does not give"
+    when = f"on {f.date}" if f.date else "(undated)"
+    purpose = f" for {f.purpose}" if f.purpose else ""
+    return f"{f.payer} paid {f.beneficiary} {amount} {when}{purpose}"
 
 
 def _render_shared_role(f: SharedRole) -> str:

@@ -3,9 +3,10 @@
 FtM is a model of its own, so this is the one layout read by code rather than a YAML mapping.
 Entities are parsed with ``followthemoney`` itself (schema inheritance, property types), then
 mapped: Company/Organization/LegalEntity/PublicBody -> Company, Person -> Person, Address ->
-Address, Directorship -> OFFICER_OF, Ownership -> OWNS, Sanction -> Sanction + SANCTIONED.
-Entities of other schemata (Payment, Family, Passport, ...) are counted and written to the
-rejects file as skipped, never dropped silently.
+Address, Directorship -> OFFICER_OF, Ownership -> OWNS, Sanction -> Sanction + SANCTIONED,
+Family -> FAMILY (the relation as worded), Payment -> PAID (amount, currency, date, purpose).
+Entities of other schemata (Passport, ...) are counted and written to the rejects file as
+skipped, never dropped silently.
 
 The file is read twice: once to learn each entity's node id and label (an interval entity such
 as a Directorship may come before the people it links), once to build records.
@@ -26,7 +27,7 @@ from graphkit import identifiers as idents
 from graphkit import normalize as nz
 from graphkit.errors import InvalidData, Problem
 from graphkit.mapping import Mapping, RowResult, _text_lines, complete_entity, sniff_file
-from graphkit.model import Node, Provenance, Rel, address_id, id_schemes
+from graphkit.model import Node, Provenance, Rel, address_id, digest, id_schemes
 
 # FtM properties holding registry numbers; ``graphkit.identifiers.qualify`` gives each its scheme
 # from the number's country (``jurisdiction``, else ``country``): a Kazakh registrationNumber of
@@ -233,6 +234,41 @@ def _build(file: str, line: int, data: dict[str, Any], index: dict[str, tuple[st
                 rprops["share"] = None
         rels.append(Rel(rtype, start[0], start[1], end[0], end[1], rprops, source))
         return RowResult(line, data, [], rels, [])
+    if schema.name == "Family":
+        person = index.get((proxy.get("person", quiet=True) or [""])[0])
+        relative = index.get((proxy.get("relative", quiet=True) or [""])[0])
+        if person is None or relative is None:
+            return RowResult(line, data, [], [], [], skipped="Family refers to an entity not in this file")
+        if person[0] != "Person" or relative[0] != "Person":
+            return RowResult(line, data, [], [], [], skipped=f"Family of a {person[0]} and a {relative[0]}")
+        relation = ", ".join(proxy.get("relationship", quiet=True)) or "family"
+        rels.append(Rel("FAMILY", "Person", person[1], "Person", relative[1],
+                        {**rel_prov, "role": relation, "start_date": _date(proxy.get("startDate", quiet=True)),
+                         "end_date": _date(proxy.get("endDate", quiet=True))}, source))
+        return RowResult(line, data, [], rels, [])
+    if schema.name == "Payment":
+        payer = index.get((proxy.get("payer", quiet=True) or [""])[0])
+        beneficiary = index.get((proxy.get("beneficiary", quiet=True) or [""])[0])
+        if payer is None or beneficiary is None:
+            return RowResult(line, data, [], [], [], skipped="Payment refers to an entity not in this file")
+        if payer[0] not in ("Person", "Company") or beneficiary[0] not in ("Person", "Company"):
+            return RowResult(line, data, [], [], [], skipped=f"Payment between a {payer[0]} and a {beneficiary[0]}")
+        amount, currency = _first(proxy, "amount"), _first(proxy, "currency")
+        if amount is None and _first(proxy, "amountEur") is not None:
+            amount, currency = _first(proxy, "amountEur"), "EUR"
+        try:
+            value = nz.parse_float(amount) if amount else None
+        except ValueError:
+            return RowResult(line, data, [], [], [Problem(file, line, "amount", f"{amount!r} is not an amount")])
+        purpose = "; ".join(proxy.get("purpose", quiet=True) + proxy.get("summary", quiet=True)) or None
+        rels.append(Rel("PAID", payer[0], payer[1], beneficiary[0], beneficiary[1],
+                        {**rel_prov, "role": _first(proxy, "programme") or "payment", "amount": value,
+                         "currency": currency.upper() if currency else None,
+                         "date": _date(proxy.get("date", quiet=True)), "purpose": purpose,
+                         "payment_id": str(proxy.id)}, source,
+                        # one relationship per payment: two donations of a year are two facts
+                        id="r:" + digest("PAID", payer[1], beneficiary[1], dataset, proxy.id)))
+        return RowResult(line, data, [], rels, [])
     if schema.name == "Sanction":
         entity = index.get((proxy.get("entity", quiet=True) or [""])[0])
         if entity is None or entity[0] not in ("Person", "Company"):
@@ -240,7 +276,7 @@ def _build(file: str, line: int, data: dict[str, Any], index: dict[str, tuple[st
         props = {**base, "authority": _first(proxy, "authority"), "program": _first(proxy, "program"),
                  "list": dataset,  # FtM names no list: the dataset it came in (e.g. opensanctions)
                  "reason": _first(proxy, "reason"), "country": (_first(proxy, "country") or None),
-                 "listing_date": _date(proxy.get("listingDate", quiet=True)), "start_date": _date(proxy.get("startDate", quiet=True)),
+                 **_listing_date(proxy, data), "start_date": _earliest(proxy.get("startDate", quiet=True)),
                  "end_date": _date(proxy.get("endDate", quiet=True)), "source_url": _first(proxy, "sourceUrl")}
         sanction_id = f"ftm:{proxy.id}"
         nodes.append(Node("Sanction", sanction_id, {k: v for k, v in props.items() if v is not None}, source))
@@ -248,6 +284,28 @@ def _build(file: str, line: int, data: dict[str, Any], index: dict[str, tuple[st
                         {"role": "listed", **rel_prov}, source))
         return RowResult(line, data, nodes, rels, [])
     return RowResult(line, data, [], [], [], skipped=f"schema {schema.name} is not in the graph model")
+
+
+def _earliest(values: list[str]) -> dt.date | None:
+    """The earliest full date of ``values`` (a listing amended later carries both dates)."""
+    days = [d for d in (_date([v]) for v in values) if d is not None]
+    return min(days) if days else None
+
+
+def _listing_date(proxy: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """When a listing began, and on what the date rests: the source's ``listingDate`` (the
+    earliest, when it gives several), else its ``startDate``; else no date, saying so. The
+    date OpenSanctions first saw the listing (``first_seen``) is kept apart: it only says the
+    listing existed by then, not when it began."""
+    first_seen = data.get("first_seen") if isinstance(data.get("first_seen"), str) else None
+    for prop in ("listingDate", "startDate"):
+        day = _earliest(proxy.get(prop, quiet=True))
+        if day is not None:
+            return {"listing_date": day, "listing_date_basis": prop, "first_seen": first_seen}
+    basis = "unknown: the source gives no listing or start date"
+    if first_seen:
+        basis += f" (first seen by the publisher {first_seen[:10]})"
+    return {"listing_date": None, "listing_date_basis": basis, "first_seen": first_seen}
 
 
 def _first(proxy: Any, prop: str) -> str | None:

@@ -6,7 +6,9 @@ returns one ``Link`` per linked firm with every piece of evidence and its source
 ``screen(store)`` does the same for the whole graph (batch screening).
 
 Link kinds have stable names, used in JSON and CSV output: ``shared_officer``,
-``common_owner``, ``shared_address``, ``shipment`` and ``direct_control``, each registered below
+``common_owner``, ``shared_address``, ``shipment``, ``direct_control``, ``source_link`` (the
+source links them itself: OFAC "Linked To:"), ``family`` (their people are family, FtM Family)
+and ``payment`` (one paid the other, FtM Payment), each registered below
 with ``@link_kind`` (``LINK_KINDS[name].summary`` says what it means).
 
 People and firms joined by SAME_AS (entity resolution) count as one; the evidence then names
@@ -338,6 +340,92 @@ def _direct_control(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
         # the query's direction says who holds: 'holds' (A -> B) or 'held by' (B -> A)
         who, other = ("A", "B") if r["direction"] == "holds" else ("B", "A")
         yield key, Evidence("direct_control", None, ev.Control(ev.Role.from_row(r, who, other, s.as_of)),
+                            [source_of(r)])
+
+
+@link_kind("source_link", "firm_source_links", "source_linked_firms", "same_as_of_person", "same_as_of_company")
+def _source_link(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
+    """The source links them itself (OFAC "Linked To:"): one firm's entry names the other, or both are linked to one entry."""
+    mine = s.facts("firm_source_links", s.firms)
+    s.clusters.expand(r["via_id"] for r in mine)
+    members = {r["via_id"]: s.clusters.members(r["via_id"]) for r in mine}
+    second: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in s.facts("source_linked_firms", {m for ms in members.values() for m in ms}):
+        second[r["via_id"]].append(r)
+    s.clusters.expand(r["firm_id"] for rs in second.values() for r in rs)
+    seen: set[tuple[Any, ...]] = set()
+    for r in mine:
+        if r["via_label"] == "Company":  # the firms' own entries name each other
+            key = s.pair(r["firm_id"], r["via_id"])
+            if key is not None and (key, r["record"], r["direction"]) not in seen:
+                seen.add((key, r["record"], r["direction"]))
+                yield key, Evidence("source_link", None,
+                                    ev.SourceLink(r["role"] or "Linked To", None, r["direction"] == "out"),
+                                    [source_of(r)])
+        for m in members[r["via_id"]]:
+            for o in second[m]:
+                key = s.pair(r["firm_id"], o["firm_id"])
+                sig = (key, r["via_id"], r["record"], o["record"])
+                if key is None or sig in seen:
+                    continue
+                seen.add(sig)
+                via = {"id": r["via_id"], "label": r["via_label"], "name": r["via_name"]}
+                if m != r["via_id"]:
+                    via["resolved_with"] = {"id": m}
+                # source_linked_firms reads from the entry's side: 'in' there is B naming the entry
+                yield key, Evidence("source_link", via,
+                                    ev.SourceLink(r["role"] or "Linked To", via, r["direction"] == "out",
+                                                  o["direction"] == "in"),
+                                    [source_of(r), source_of(o)])
+
+
+@link_kind("family", "firm_holders", "family_of", "holdings", "same_as_of_person")
+def _family(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
+    """A person holding a role in one firm is family of a person holding one in the other, as a source states it (FtM Family)."""
+    holders = [h for h in s.facts("firm_holders", s.firms) if h["holder_label"] == "Person"]
+    s.clusters.expand(h["holder_id"] for h in holders)
+    members = {h["holder_id"]: s.clusters.members(h["holder_id"]) for h in holders}
+    relatives: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for f in s.facts("family_of", {m for ms in members.values() for m in ms}):
+        relatives[f["person_id"]].append(f)
+    held: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for f in s.facts("holdings", {r["relative_id"] for rs in relatives.values() for r in rs}):
+        held[f["holder_id"]].append(f)
+    s.clusters.expand(f["firm_id"] for fs in held.values() for f in fs)
+    seen: set[tuple[Any, ...]] = set()
+    for h in holders:
+        for m in members[h["holder_id"]]:
+            for rel in relatives[m]:
+                for f in held[rel["relative_id"]]:
+                    key = s.pair(h["firm_id"], f["firm_id"])
+                    sig = (key, h["record"], rel["record"], f["record"])
+                    if key is None or sig in seen or s.clusters.find(rel["relative_id"]) == s.clusters.find(m):
+                        continue
+                    seen.add(sig)
+                    person, relative = ((h["holder_name"], rel["relative_name"]) if rel["direction"] == "out"
+                                        else (rel["relative_name"], h["holder_name"]))
+                    yield key, Evidence(
+                        "family", {"id": h["holder_id"], "label": "Person", "name": h["holder_name"]},
+                        ev.Family(rel["relation"] or "family", person, relative, h["holder_name"],
+                                  h["role"] or h["type"].lower(), rel["relative_name"], f["role"] or f["type"].lower()),
+                        [source_of(h), source_of(rel), source_of(f)])
+
+
+@link_kind("payment", "firm_payments")
+def _payment(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
+    """One firm paid the other, as a source records the payment (FtM Payment: donations, contracts)."""
+    rows = s.facts("firm_payments", s.firms)
+    s.clusters.expand(r["b_id"] for r in rows)
+    seen: set[tuple[Any, ...]] = set()
+    for r in rows:
+        key = s.pair(r["a_id"], r["b_id"])
+        if key is None or (key, r["payment_id"], r["record"]) in seen:
+            continue
+        seen.add((key, r["payment_id"], r["record"]))
+        payer, beneficiary = ("A", "B") if r["direction"] == "paid" else ("B", "A")
+        yield key, Evidence("payment", None,
+                            ev.Payment(payer, beneficiary, r["amount"], r["currency"], dates.iso(r["date"]),
+                                       r["purpose"], r["payment_id"]),
                             [source_of(r)])
 
 

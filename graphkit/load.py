@@ -75,6 +75,10 @@ class LoadReport:
 
 
 def reader_for(mapping: Mapping) -> Callable[..., Iterator[RowResult]]:
+    if mapping.derive == "ofac-sdn":  # the SDN bundle: side files and links across rows
+        from graphkit.ofac import read_sdn
+
+        return read_sdn
     if mapping.format == "ftm":
         from graphkit.ftm import read_ftm
 

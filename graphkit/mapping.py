@@ -25,19 +25,13 @@ from graphkit import identifiers as ident
 from graphkit import normalize as nz
 from graphkit.errors import InvalidData, MappingError, Problem
 from graphkit.model import Node, Provenance, Rel, address_id, entity_id, get_model
+from graphkit.namekind import name_kind
 from graphkit.nested import LIST_SEP, PathRow, json_records, xml_records
 from graphkit.sourceids import SourceIndex
 
 FORMATS = ("csv", "json", "xml", "ftm")
 
 _SHARES = re.compile(r"ownership-of-shares-(?:(\d+(?:\.\d+)?)-to-(\d+(?:\.\d+)?)|more-than-(\d+(?:\.\d+)?))-percent")
-# Words that mark a name as a firm's, for sources (ICIJ officers) that do not say which
-_FIRM_WORDS = re.compile(
-    r"\b(limited|ltd|inc|incorporated|corp|corporation|company|gmbh|plc|llc|llp|trust|trustees?|"
-    r"foundation|fund|bank|holdings?|group|nominees?|services|management|investments?|enterprises?|"
-    r"international|partners|associates|bearer|anstalt|stiftung|establishment|sdn|bhd|pte|pty|ltda|"
-    r"lawyers|consultants?|consulting|capital|ventures|securities|trading|société|societe|sociedad|"
-    r"s\.a|s\.l|s\.r\.l|b\.v|n\.v|a\.g|co\.)(?=\W|$)", re.IGNORECASE)
 
 
 def _share_bound(which: int) -> Callable[[str], str | None]:
@@ -53,8 +47,10 @@ def _share_bound(which: int) -> Callable[[str], str | None]:
 
 def person_or_company(name: str) -> str:
     """``company`` when a name carries a legal form or a word only firms use (LIMITED, TRUST,
-    HOLDINGS, BEARER, ...), else ``person``: for sources that hold both in one list."""
-    return "company" if nz.split_legal_form(name)[0] or _FIRM_WORDS.search(name) else "person"
+    BANK, LAW FIRM, ...), else ``person``: for sources that hold both in one list. The rules
+    are ``graphkit.namekind``'s; a mapping's label decided this way records the rule on the node
+    (``label_basis``)."""
+    return name_kind(name)[0]
 
 
 def _year_month(year: str | None, month: str | None) -> str | None:
@@ -371,9 +367,10 @@ def _matches(name: str, patterns: list[str]) -> bool:
 # values are joined with "; " so a mapping reads them with ``split: ";"``. They live in the
 # module of their source, so this file holds no source-specific code.
 DERIVERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    "ofac-sdn": ("graphkit.sanctions:sdn_row", ("sdn_type", "program", "remarks"), (
+    "ofac-sdn": ("graphkit.sanctions:sdn_row", ("sdn_type", "program", "remarks", "vess_flag"), (
         "_kind", "_aliases", "_previous_names", "_birth_date", "_nationality", "_country",
-        "_programs", "_ru_inn", "_ru_ogrn", "_kz_bin", "_lei", "_registry_ids")),
+        "_programs", "_ru_inn", "_ru_ogrn", "_kz_bin", "_lei", "_registry_ids", "_linked_to",
+        "_imo", "_mmsi", "_aircraft_model", "_serial_number", "_tail_number", "_operator")),
 }
 
 
@@ -892,6 +889,8 @@ class RecordBuilder:
                                             f"{raw!r} is not one of {', '.join(label_map)}"))
                     return None
             assert label is not None
+            basis = (name_kind(row[spec.label_column].split(LIST_SEP)[0])[1]
+                     if spec.label_transform == "person_or_company" and spec.label_column else None)
             ids: dict[str, str] = {}
             for scheme, values_of in identifiers:
                 vals = values_of(row)
@@ -913,6 +912,8 @@ class RecordBuilder:
                     props[pname] = typed(values)
                 except ValueError as exc:
                     problems.append(Problem(file, line, col, str(exc)))
+            if basis is not None:
+                props["label_basis"] = basis
             if not any(key_values):
                 # The key columns are empty but another spelling of the name is there: use it.
                 key_values = [(props.get("names") or [props.get("name") or props.get("full")])[0]]

@@ -38,10 +38,23 @@ _ALIAS = re.compile(r"^(a\.k\.a\.|f\.k\.a\.|n\.k\.a\.)\s+'(.+)'$", re.IGNORECASE
 _DOB = re.compile(r"^(alt\.\s+)?DOB\s+(.+)$", re.IGNORECASE)
 _NATIONALITY = re.compile(r"^(?:alt\.\s+)?(nationality|citizen)\s+(.+)$", re.IGNORECASE)
 _NUMBER = re.compile(
-    r"^(?P<kind>Tax ID No\.|Registration Number|Business Registration Number|Registration ID|"
+    r"^(?:alt\.\s+)?(?P<kind>Tax ID No\.|Registration Number|Business Registration Number|Registration ID|"
     r"Company Number|National ID No\.|Legal Entity Number|Business Identification Number|"
-    r"Government Gazette Number|Identification Number)\s+(?P<value>[A-Z0-9][A-Z0-9 ./-]*?)"
+    r"Government Gazette Number|Identification Number|Commercial Registry Number|"
+    r"Unified Social Credit Code \(USCC\)|V\.A\.T\. Number|C\.R\. No\.|Economic Register Number \(CBLS\)|"
+    r"Trade License No\.|Folio Mercantil No\.|Matricula Mercantil No|R\.F\.C\.)"
+    r"\s+(?P<value>[A-Z0-9][A-Z0-9 ./-]*?)"
     r"(?:\s+\((?P<country>[^)]+)\))?$", re.IGNORECASE)
+_LINKED_TO = re.compile(r"^Linked To:\s+(?P<name>.+)$", re.IGNORECASE)
+# what the Remarks say about a vessel or an aircraft (the other asset facts have columns)
+_ASSET_FACTS = {
+    "imo": re.compile(r"^(?:Vessel Registration Identification|Identification Number) IMO\s+(\d{7})$", re.I),
+    "mmsi": re.compile(r"^MMSI\s+(\d{9})$", re.I),
+    "aircraft_model": re.compile(r"^Aircraft Model\s+(.+)$", re.I),
+    "serial_number": re.compile(r"^Aircraft Manufacturer's Serial Number \(MSN\)\s+(.+)$", re.I),
+    "tail_number": re.compile(r"^Aircraft Tail Number\s+(.+)$", re.I),
+    "operator": re.compile(r"^Aircraft Operator\s+(.+)$", re.I),
+}
 
 
 def split_remarks(text: str | None) -> list[str]:
@@ -71,14 +84,27 @@ def parse_remarks(text: str | None, *, person: bool) -> dict[str, Any]:
     """What the Remarks text says, as far as it can be read safely (see the module docstring).
 
     Returns ``aliases``, ``previous_names`` (lists), ``birth_date`` (ISO text or None),
-    ``nationality`` (ISO alpha-2 or None) and ``ids``: ``{scheme: [values]}``.
+    ``nationality`` (ISO alpha-2 or None), ``ids``: ``{scheme: [values]}``, ``linked_to``: the
+    names after "Linked To:" as written (the final full stop removed) and ``asset``: what the
+    Remarks say about a vessel or aircraft (``imo``, ``mmsi``, ``aircraft_model``,
+    ``serial_number``, ``tail_number``, ``operator``).
     """
     aliases: list[str] = []
     previous: list[str] = []
     dobs: list[tuple[bool, str]] = []
     nationality: str | None = None
     ids: dict[str, list[str]] = {}
+    linked: list[str] = []
+    asset: dict[str, str] = {}
     for part in split_remarks(text):
+        m = _LINKED_TO.match(part)
+        if m:
+            linked.append(m.group("name").strip())
+            continue
+        fact = next(((k, hit.group(1).strip()) for k, rx in _ASSET_FACTS.items() if (hit := rx.match(part))), None)
+        if fact:
+            asset.setdefault(*fact)
+            continue
         m = _ALIAS.match(part)
         if m:
             (previous if m.group(1).lower().startswith("f") else aliases).append(m.group(2).strip())
@@ -101,7 +127,7 @@ def parse_remarks(text: str | None, *, person: bool) -> dict[str, Any]:
         day = _full_date(dobs[0][1])
         birth = day.isoformat() if day else None
     return {"aliases": aliases, "previous_names": previous, "birth_date": birth,
-            "nationality": nationality, "ids": ids}
+            "nationality": nationality, "ids": ids, "linked_to": linked, "asset": asset}
 
 
 def _scheme(kind: str, value: str, country_name: str | None, person: bool) -> tuple[str | None, str | None]:
@@ -126,7 +152,8 @@ def _scheme(kind: str, value: str, country_name: str | None, person: bool) -> tu
 def sdn_row(row: dict[str, Any]) -> dict[str, str | None]:
     """The row parser of ``loaders/ofac-sdn.yml``: the columns it adds from ``sdn_type``,
     ``program`` and ``remarks``. Lists are joined with ``"; "``."""
-    person = (row.get("sdn_type") or "").lower() == "individual"
+    sdn_type = (row.get("sdn_type") or "").lower()
+    person = sdn_type == "individual"
     parsed = parse_remarks(row.get("remarks"), person=person)
     ids = parsed["ids"]
 
@@ -136,18 +163,22 @@ def sdn_row(row: dict[str, Any]) -> dict[str, str | None]:
     registry = [f"{s}:{v}" for s, values in ids.items() for v in values]
     programs = [p.strip(" []") for p in re.split(r"\]\s*\[", row.get("program") or "") if p.strip(" []")]
     return {
-        "_kind": "person" if person else "company",
+        "_kind": sdn_type if sdn_type in ("vessel", "aircraft") else "person" if person else "company",
         "_aliases": "; ".join(parsed["aliases"]) or None,
         "_previous_names": "; ".join(parsed["previous_names"]) or None,
         "_birth_date": parsed["birth_date"],
         "_nationality": parsed["nationality"],
-        "_country": parsed["nationality"] if person else _company_country(ids),
+        "_country": (parsed["nationality"] if person
+                     else nz.country(row["vess_flag"]) if sdn_type in ("vessel", "aircraft") and row.get("vess_flag")
+                     else None if sdn_type in ("vessel", "aircraft") else _company_country(ids)),
         "_programs": "; ".join(programs) or None,
         "_ru_inn": first("ru-inn"),
         "_ru_ogrn": first("ru-ogrn"),
         "_kz_bin": first("kz-bin"),
         "_lei": first("lei"),
-        "_registry_ids": "; ".join(registry) or None,
+        "_registry_ids": "; ".join(registry + [f"imo:{v}" for v in [parsed["asset"].get("imo")] if v]) or None,
+        "_linked_to": "; ".join(parsed["linked_to"]) or None,
+        **{f"_{k}": parsed["asset"].get(k) for k in _ASSET_FACTS},
     }
 
 

@@ -144,13 +144,43 @@ def test_real_samples_link_the_same_everywhere(any_store, real):
     assert {"common_owner", "shipment"} <= set().union(*links.values())
 
 
+# the demo has no list links, family or payments: those kinds are sliced on the samples that have them
+SOURCE_KINDS = ("source_link", "family", "payment")
+SDN_LINKED = ('10,"ALPHA TRADING LLC",-0- ,"RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,'
+              '"Linked To: PETROV, Ivan."\r\n'
+              '11,"PETROV, Ivan","individual","RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n'
+              '12,"BETA HOLDING AG",-0- ,"RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,'
+              '"Linked To: PETROV, Ivan; Linked To: ALPHA TRADING LLC."\r\n')
+
+
+def load_source_links(store: Store, real, folder) -> None:
+    """OFAC-style Linked To entries, and the FtM samples with Family and Payment facts."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sdn.csv").write_text(SDN_LINKED, encoding="utf-8")
+    load_files(store, [folder / "sdn.csv"], "ofac-sdn")
+    for name in ("yente_zala_entities.ftm.json", "yente_parteispenden_entities.ftm.json"):
+        load_files(store, [real / "ftm_opensanctions" / name], "ftm", dataset=name.split("_")[1],
+                   rejects_dir=folder)
+
+
+def test_the_sources_own_links_link_the_same_everywhere(any_store, real, tmp_path):
+    load_source_links(any_store, real, tmp_path / "in")
+    everything = _pairs(screen(any_store))
+    firms = every_firm(any_store)
+    assert from_each_firm(any_store, firms) == everything
+    assert set(SOURCE_KINDS) <= set().union(*everything.values())
+
+
 @pytest.mark.parametrize("kind", KINDS)
-def test_each_kind_alone_is_the_slice_of_all_kinds(store, kind):
-    load_demo(store)
+def test_each_kind_alone_is_the_slice_of_all_kinds(store, kind, request, tmp_path):
+    if kind in SOURCE_KINDS:
+        load_source_links(store, request.getfixturevalue("real"), tmp_path / "in")
+    else:
+        load_demo(store)
     alone = _pairs(screen(store, kinds=[kind]))
     together = {p: {kind} for p, kinds in _pairs(screen(store)).items() if kind in kinds}
     assert alone == together
-    assert alone, f"the demo has a {kind} link"
+    assert alone, f"the data has a {kind} link"
 
 
 def test_every_link_kind_reads_one_hop_queries_keyed_by_ids():

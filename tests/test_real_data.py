@@ -59,13 +59,15 @@ def test_opensanctions_ftm_samples_load(store, real, tmp_path):
     report = load_files(store, files, "ftm", dataset="opensanctions", rejects_dir=tmp_path)
     assert report.rows_rejected == 0
     reasons = {k: v for f in report.files for k, v in f.skipped_reasons.items()}
-    assert reasons["schema Payment is not in the graph model"] == 290
-    skipped = (tmp_path / "yente_parteispenden_entities.ftm.json.rejects.jsonl").read_text(encoding="utf-8")
-    assert skipped.count('"skipped: schema Payment is not in the graph model"') == 290  # counted and written out
+    assert "schema Payment is not in the graph model" not in reasons  # payments are facts now
+    assert reasons["schema Passport is not in the graph model"] == 1  # counted and written out
+    skipped = (tmp_path / "yente_zala_entities.ftm.json.rejects.jsonl").read_text(encoding="utf-8")
+    assert skipped.count('"skipped: schema Passport is not in the graph model"') == 1
     assert report.rows_read == report.rows_loaded + report.rows_skipped
     counts = store.counts()
     assert counts.nodes["Sanction"] == 41 and counts.relationships["SANCTIONED"] == 41
     assert counts.relationships["OFFICER_OF"] == 3
+    assert counts.relationships["PAID"] == 290 and counts.relationships["FAMILY"] == 4
     assert counts.by_dataset["opensanctions"]["Person"] == counts.nodes["Person"]
     sanctioned = store.execute("MATCH (p:Person) WHERE p.sanctioned RETURN count(p) AS n")[0]["n"]
     assert sanctioned > 0
