@@ -26,13 +26,14 @@ from typing import Any
 
 from graphkit import dates
 from graphkit.errors import NotFound, ResolutionError
-from graphkit.identifiers import by_scheme, conflicts, describe_conflict, is_registry_id, shared
+from graphkit.identifiers import conflicts, describe_conflict, is_registry_id, shared
 from graphkit.model import Provenance, Rel, now_iso
+from graphkit.resolve import constraints
 from graphkit.resolve.blocking import candidates, keys
 from graphkit.resolve.clusters import Clusters, UnionFind
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
-from graphkit.resolve.names import firm_name, person_name
-from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record, common_words, same_father, score
+from graphkit.resolve.names import firm_name
+from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record, common_words, score
 from graphkit.store.base import Store
 
 METHOD = "graphkit-resolve"
@@ -72,11 +73,14 @@ def _numbers(node_id: str, registry_ids: list[str] | None) -> list[str]:
 
 def load_records(store: Store) -> dict[str, list[Record]]:
     """Firms and people as resolution sees them, with their context."""
+    listed = {r["id"] for r in store.run("sanctioned_entities")}
     companies = [Record(r["id"], "Company", list(r["names"] or []) + list(r["previous_names"] or []),
-                        r["country"], None, _numbers(r["id"], r["registry_ids"]), r["legal_form"])
+                        r["country"], None, _numbers(r["id"], r["registry_ids"]), r["legal_form"],
+                        datasets=list(r["datasets"] or []), listed=r["id"] in listed)
                  for r in store.run("resolve_companies")]
-    people = [Record(r["id"], "Person", list(r["names"] or []), r["country"], dates.iso(r["birth_date"]),
-                     _numbers(r["id"], r["registry_ids"]))
+    people = [Record(r["id"], "Person", list(r["names"] or []), r["country"],
+                     dates.iso(r["birth_date"]) or r["birth_month"] or None, _numbers(r["id"], r["registry_ids"]),
+                     datasets=list(r["datasets"] or []), listed=r["id"] in listed)
               for r in store.run("resolve_people")]
     by_id = {r.id: r for r in companies}
     for row in store.run("company_context"):
@@ -96,18 +100,11 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
 
     ``observe`` is called with every candidate pair (benchmarks use it to measure blocking)."""
     ids = {r.id for r in records}
-    partition.agree.setdefault("patronymic", same_father)  # Ilich / Ilyich / Ільїч name one father
+    constraints.configure(partition)
     for r in records:  # what two records of one entity cannot disagree on
-        if r.birth_date:
-            partition.note(r.id, "birth_date", r.birth_date)
-        if r.label == "Person":  # the father's name as written; ``same_father`` says which agree
-            for name in r.names:
-                pn = person_name(name)
-                if pn.patronymic:
-                    partition.note(r.id, "patronymic", pn.original[pn.words.index(pn.patronymic)])
-        for scheme, values in by_scheme(r.registry_ids).items():
-            for value in values:
-                partition.note(r.id, scheme, value)
+        constraints.note(partition, r)
+        if r.listed:
+            partition.note(r.id, "listed", "yes")
     # people's judgements first: they bind, and they constrain what is merged automatically
     by_id = {r.id: r for r in records}
     for d in judgements:
@@ -147,8 +144,14 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
             c.explanation += "; " + (torn.get(c.a.id) or torn.get(c.b.id) or shared_names.get(c.a.id)
                                      or shared_names.get(c.b.id, ""))
             report.pending += 1
+        elif c.score >= AUTO and (gate := _changes_listing(c, partition)):
+            if partition.find(c.a.id) == partition.find(c.b.id):
+                continue
+            c.state = "pending"
+            c.explanation += "; " + gate
+            report.pending += 1
         elif c.score >= AUTO:
-            if partition.union(c.a.id, c.b.id):
+            if partition.union(c.a.id, c.b.id, confirmed=bool(shared(c.a.registry_ids, c.b.registry_ids))):
                 c.state = "auto"
                 report.auto += 1
             else:
@@ -178,6 +181,17 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
             out.append(Candidate(a.label, a, b, s.value, s.explanation + "; judged by a person" + _judged_note(d),
                                  d.judgement.same_as_state))
     return out
+
+
+def _changes_listing(c: Candidate, partition: Partition) -> str | None:
+    """Why an automatic merge of ``c`` must wait for a person: it would put a record on a
+    sanctions list into one entity with records no list names (or the reverse), and no registry
+    number the two share confirms it. None if the merge changes no listing."""
+    listed = ["listed" in partition.facts.get(partition.find(x), {}) for x in (c.a.id, c.b.id)]
+    if listed[0] == listed[1] or shared(c.a.registry_ids, c.b.registry_ids):
+        return None
+    return "merging would change a sanctions status (one side is listed, the other not) and no registry number " \
+           "confirms it: a person decides"
 
 
 def _judged_note(d: Any) -> str:
@@ -327,11 +341,11 @@ def run(records: dict[str, list[Record]], judgements: Judgements | None = None) 
     judgements = judgements or Judgements()
     report = ResolveReport()
     report.records = {k: len(v) for k, v in records.items()}
-    firms = Partition()
+    firms = constraints.configure(Partition())
     decisions = decide(records["Company"], judgements, firms, report)
     for p in records["Person"]:  # compare people by resolved firms
         p.context = {firms.find(c) for c in p.context}
-    people = Partition()
+    people = constraints.configure(Partition())
     people_decisions = decide(records["Person"], judgements, people, report)
     _confirm_by_people(decisions, people, firms, report)
     report.decisions = decisions + people_decisions
@@ -394,12 +408,13 @@ def explain(store: Store, a_id: str, b_id: str, judgements: Judgements | None = 
         lines.append("decision: one entity through other records (each was merged with a record of the other)")
     elif s.value == NEVER:
         lines.append("decision: different entities (a hard rule)")
+    elif (clash := partition.conflict(a.id, b.id)) is not None:
+        lines.append(f"decision: kept apart: their clusters contradict each other on "
+                     f"{partition.describe_conflict(a.id, b.id, clash)}")
     elif s.value < REVIEW:
         lines.append(f"decision: different entities as far as the data shows (score below review, {REVIEW})")
     else:
-        clash = partition.conflict(a.id, b.id)
-        why = f"their clusters disagree on {clash}" if clash else "a judgement keeps their clusters apart"
-        lines.append(f"decision: kept apart: {why}")
+        lines.append("decision: kept apart: a judgement keeps their clusters apart")
     return lines
 
 
@@ -478,3 +493,8 @@ def clusters(store: Store) -> list[dict[str, Any]]:
                                  "records": rows.get(m, {}).get("records") or []}
                                 for m in sorted(members)]})
     return out
+
+
+def apply_judgement(store: Store, judgements: Judgements, a: str, b: str) -> ResolveReport:
+    """Re-apply resolution after a person judged ``a`` and ``b`` (already in ``judgements``)."""
+    return resolve(store, judgements)

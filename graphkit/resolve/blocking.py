@@ -89,7 +89,10 @@ def keys(record: Record) -> set[tuple[str, frozenset[str]]]:
 
 
 def _compatible(a: Record, b: Record) -> bool:
-    return not (a.birth_date and b.birth_date and a.birth_date != b.birth_date)
+    """Whether two records' birth dates, each at its precision, may be one day (PSC gives only
+    the month and year: namesakes born in other months are never paired)."""
+    return not (a.birth_date and b.birth_date and not a.birth_date.startswith(b.birth_date)
+                and not b.birth_date.startswith(a.birth_date))
 
 
 def _cost(part: list[Record]) -> int:

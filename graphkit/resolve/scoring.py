@@ -19,7 +19,14 @@ from rigour.names import NameTypeTag, SymbolCategory, analyze_names
 
 from graphkit import identifiers as idents
 from graphkit import normalize as nz
-from graphkit.resolve.names import father_stem, fathers_as_written, firm_name, fold, person_name
+from graphkit.resolve.names import (
+    father_stem,
+    fathers_as_written,
+    firm_name,
+    fold,
+    person_gender,
+    person_name,
+)
 
 AUTO = 0.90  # at or above: SAME_AS, judgement "auto"
 REVIEW = 0.75  # at or above (and below AUTO): a candidate for review
@@ -38,6 +45,8 @@ class Record:
     registry_ids: list[str] = field(default_factory=list)
     legal_form: str | None = None
     context: set[str] = field(default_factory=set)  # firms (for people) / people, addresses (for firms)
+    datasets: list[str] = field(default_factory=list)  # where the record comes from
+    listed: bool = False  # on a sanctions list
 
 
 @dataclass
@@ -52,6 +61,30 @@ class Score:
     @property
     def explanation(self) -> str:
         return "; ".join(self.reasons)
+
+
+def dates_agree(x: str, y: str) -> bool:
+    """Birth dates at their own precision (year, year-month, day): "1961-12" fits "1961-12-03"."""
+    return x.startswith(y) or y.startswith(x)
+
+
+#: datasets whose every entry is one entity, as their editors decided (see ``constraints``)
+CURATED = frozenset({"ofac-sdn"})
+
+
+def _listed_apart(a: Record, b: Record) -> str | None:
+    """The curated list that gives ``a`` and ``b`` as two of its entries, if any."""
+    return next((d for d in sorted(set(a.datasets) & set(b.datasets)) if d in CURATED), None)
+
+
+def _short(name: str, fn: Any) -> bool:
+    """A name too short to tell an entity: 4 letters or fewer ("NPD", "MSC", "PK"), or one word
+    of 5 written in capitals (an acronym: "NIIPA")."""
+    letters = "".join(fn.words) + "".join(fn.letters)
+    if len(letters) <= 4:
+        return True
+    caps = [t for t in re.findall(r"[^\W\d_]+", name) if t.isupper()]
+    return len(fn.words) == 1 and len(letters) <= 5 and bool(caps) and len(caps) == len(re.findall(r"[^\W\d_]+", name))
 
 
 def _id_rules(a: Record, b: Record) -> Score | None:
@@ -97,6 +130,16 @@ def _firm_pair(na: str, nb: str, a: Record, b: Record,
     same_order = fa.words == fb.words
     reasons = [f"same words {fa.text!r}" if same_order else f"names {fa.text!r} ~ {fb.text!r} {sim:.2f}"]
     value, identical = (1.0 if same_order else sim), same_order
+    short = next(((n, f) for n, f in ((na, fa), (nb, fb)) if _short(n, f)), None)
+    if short is not None:
+        if not short[1].form:
+            # an acronym or a bare name of a few letters names many bodies ("NPD", "MSC", "ISS"):
+            # alone it never joins two records, nor asks a person to
+            return min(value, REVIEW - 0.05), reasons + [f"a short name or acronym ({short[0]!r}) alone decides "
+                                                         "nothing"], False
+        # "ALTA LLC": a firm's registered name, but a short one: a person decides
+        value, identical = min(value, AUTO - 0.05), False
+        reasons.append(f"a short name ({short[0]!r}): names alone do not decide")
     if fa.marks != fb.marks:
         differ = _difference(fa.marks, fb.marks)
         if fa.marks and fb.marks:  # Zehnte / Vierzehnte, Metall-1 / Metall-2: two firms
@@ -144,6 +187,10 @@ def _firm_pair(na: str, nb: str, a: Record, b: Record,
             if shared_words and not telling:
                 value = min(value, 0.7)
                 reasons.append(f"they share only common words ({', '.join(sorted(set(fa.words) - set(only_a)))})")
+            elif not shared_words and not idents.shared(a.registry_ids, b.registry_ids):
+                # "CNOOC Limited" / "KNOKKE HEIST SUPPORT ...": letters alike, no word in common
+                value = min(value, REVIEW - 0.05)
+                reasons.append("the names share no word")
             elif only_a and only_b and shared_words * 2 >= min(len(fa.words), len(fb.words)) and value >= 0.6:
                 # most words agree and the names are close, a few words do not: a translated or
                 # prefixed word ("FIRMA Kale Seramik", "Inter Tobako" / "Inter Tabak"), or two
@@ -168,14 +215,22 @@ def score_companies(a: Record, b: Record, common: frozenset[str] = frozenset()) 
     if hard:
         return hard
     best: tuple[float, list[str], bool] | None = None
-    for na in a.names:
-        for nb in b.names:
+    aliases = 0
+    for i, na in enumerate(a.names):
+        for j, nb in enumerate(b.names):
             pair = _firm_pair(na, nb, a, b, common)
             if best is None or (pair[2], pair[0]) > (best[2], best[0]):
-                best = pair
+                best, aliases = pair, (i > 0) + (j > 0)
     if best is None:
         return Score(0.0, ["no comparable names"])
     value, reasons, identical = best
+    if aliases == 2 and value >= REVIEW:
+        # two other names of two records (a.k.a.s) weigh less than a record's own name
+        value, identical = min(value, AUTO - 0.05), False
+        reasons = reasons + ["alike only in names each record gives as an alias or a former name"]
+    elif aliases == 1 and value >= AUTO:
+        value -= 0.05
+        reasons = reasons + ["through one record's alias or former name"]
     if a.country and b.country and a.country != b.country:
         # one firm's offices in two countries, or two firms: only the same name goes to a person
         cap = REVIEW + 0.02 if value >= REVIEW + 0.05 else 0.6
@@ -339,8 +394,11 @@ def score_people(a: Record, b: Record) -> Score:
     hard = _id_rules(a, b)
     if hard:
         return hard
-    if a.birth_date and b.birth_date and a.birth_date != b.birth_date:
+    if a.birth_date and b.birth_date and not dates_agree(a.birth_date, b.birth_date):
         return Score(NEVER, [f"different birth dates ({a.birth_date}, {b.birth_date}): never the same"])
+    ga, gb = person_gender(a.names), person_gender(b.names)
+    if ga and gb and ga != gb:  # Mr / Mrs, Vladimirovich / Vladimirovna
+        return Score(0.0, [f"male and female forms ({a.names[0]!r} is {ga}, {b.names[0]!r} {gb})"])
     best: tuple[float, int, list[str], list[str], Any, Any, list[tuple[str, str]], set[tuple[str, str]],
                list[str]] | None = None
     # forms of a name in other languages are looked for only where a birth date or a firm
@@ -397,9 +455,12 @@ def score_people(a: Record, b: Record) -> Score:
     elif initials_agree and matched - len(initials_agree) < 2:
         value = min(value, AUTO - 0.05)
         reasons.append(f"only initials besides one name ({' '.join(initials_agree)}): a person decides")
-    if a.birth_date and b.birth_date:
+    same_birth = bool(a.birth_date and b.birth_date and a.birth_date == b.birth_date and len(a.birth_date) >= 7)
+    if same_birth:
         value += 0.1
-        reasons.append(f"same birth date {a.birth_date}")
+        reasons.append(f"same birth {'date' if len(a.birth_date or '') == 10 else 'month'} {a.birth_date}")
+    elif a.birth_date and b.birth_date:
+        reasons.append(f"birth dates agree only at the precision both give ({a.birth_date}, {b.birth_date})")
     shared = a.context & b.context
     if shared:
         value += 0.1
@@ -409,7 +470,6 @@ def score_people(a: Record, b: Record) -> Score:
         # judge, whatever evidence comes with them
         value = min(value, AUTO - 0.05)
         reasons.append(f"loosely matched parts ({weak[0]}, {weak[1]})")
-    same_birth = bool(a.birth_date and b.birth_date)
     if a.country and b.country and a.country != b.country and not shared and not same_birth:
         return Score(min(value, REVIEW), reasons + [f"different countries ({a.country}, {b.country})"])
     if not same_birth and not shared:
@@ -424,6 +484,16 @@ def score_people(a: Record, b: Record) -> Score:
 def score(a: Record, b: Record, common: frozenset[str] = frozenset()) -> Score:
     """The score of a candidate pair with its reasons. ``common``: firm-name words too frequent
     in the data to tell firms apart (see ``common_words``)."""
+    s = _score(a, b, common)
+    apart = _listed_apart(a, b)
+    if apart and s.value >= REVIEW:
+        # a curated list gives them as two entries, whatever they share: a person decides
+        s.value, s.names_only = min(s.value, AUTO - 0.05), None
+        s.reasons.append(f"{apart} lists them as two entries: a person decides")
+    return s
+
+
+def _score(a: Record, b: Record, common: frozenset[str]) -> Score:
     if a.label == "Person" or (_written_as_person(a) and _written_as_person(b)):
         # an FtM LegalEntity "Müller, Lutz" is a person whatever its label: names alone never
         # join two people, and Lutz is not Matthias
