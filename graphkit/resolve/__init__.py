@@ -95,7 +95,8 @@ def load_records(store: Store) -> dict[str, list[Record]]:
 
 
 def decide(records: list[Record], judgements: Judgements, partition: Partition,
-           report: ResolveReport, observe: Callable[[Record, Record], None] | None = None) -> list[Candidate]:
+           report: ResolveReport, observe: Callable[[Record, Record], None] | None = None,
+           common: frozenset[str] | None = None) -> list[Candidate]:
     """Score every candidate pair of one label and decide, strongest first.
 
     ``observe`` is called with every candidate pair (benchmarks use it to measure blocking)."""
@@ -117,7 +118,7 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
                 partition.separate(d.a, d.b)
     scored: list[Candidate] = []
     crowded: set[str] = set()
-    common = common_words(records)
+    common = common_words(records) if common is None else common
     for a, b in candidates(records, crowded=crowded):
         if observe is not None:
             observe(a, b)
@@ -335,14 +336,16 @@ class Run:
     partitions: dict[str, Partition]  # by label: the entities as decided
 
 
-def run(records: dict[str, list[Record]], judgements: Judgements | None = None) -> Run:
+def run(records: dict[str, list[Record]], judgements: Judgements | None = None,
+        common: frozenset[str] | None = None) -> Run:
     """Resolve firms, then people (compared by their resolved firms), then look again at the
-    firms waiting for review with their people resolved. Writes nothing."""
+    firms waiting for review with their people resolved. Writes nothing. ``common``: the firm-name
+    words too frequent to tell firms apart, when ``records`` are only part of the graph."""
     judgements = judgements or Judgements()
     report = ResolveReport()
     report.records = {k: len(v) for k, v in records.items()}
     firms = constraints.configure(Partition())
-    decisions = decide(records["Company"], judgements, firms, report)
+    decisions = decide(records["Company"], judgements, firms, report, common=common)
     for p in records["Person"]:  # compare people by resolved firms
         p.context = {firms.find(c) for c in p.context}
     people = constraints.configure(Partition())
@@ -358,26 +361,16 @@ def resolve(store: Store, judgements: Judgements | None = None) -> ResolveReport
     Raises ResolutionError, leaving the graph as it was, if the judgements file accepts two
     records with different registry numbers without an override."""
     report = run(load_records(store), judgements).report
-    loaded_at = now_iso()
-    rels = []
-    for c in report.decisions:
-        src = Provenance(METHOD, "judgements" if c.state in ("accepted", "rejected", "unsure") else "scoring",
-                         f"{c.a.id}={c.b.id}")
-        rels.append(Rel("SAME_AS", c.label, c.a.id, c.label, c.b.id, {
-            "score": round(c.score, 4), "explanation": c.explanation, "method": METHOD, "judgement": c.state,
-            "dataset": src.dataset, "source_file": src.file, "record": src.record, "loaded_at": loaded_at}, src))
-    with store.transaction():
-        store.delete_rels("SAME_AS", {"method": METHOD})
-        store.write([], rels)
+    _write(store, report.decisions)
     return report
-
 
 def explain(store: Store, a_id: str, b_id: str, judgements: Judgements | None = None) -> list[str]:
     """The full decision for two records, as lines of text: what each record carries, whether
     blocking compared them (and why not), the score with every rule that fired, and what
     resolution decided, including a judgement or a cluster fact that overrode the score.
 
-    Runs the whole resolution in memory (the cost of ``graphkit resolve``) and writes nothing.
+    Resolves in memory only the records the pair's decision can depend on (their entities,
+    review groups and block neighbours, as ``apply_judgement``), and writes nothing.
     Raises NotFound if either id is not a firm or person in the graph."""
     records = load_records(store)
     by_id = {r.id: r for rs in records.values() for r in rs}
@@ -388,7 +381,9 @@ def explain(store: Store, a_id: str, b_id: str, judgements: Judgements | None = 
     a, b = by_id[a_id], by_id[b_id]
     if a.label != b.label:
         return [f"{a.id} is a {a.label} and {b.id} a {b.label}: never compared"]
-    result = run(records, judgements)
+    part, _ = _around(store, records, [a_id, b_id])
+    _as_stored(store, part)
+    result = run(part, judgements, common_words(records["Company"]))
     lines = [_describe(a), _describe(b)]
     shared_keys = sorted({k for k, _ in keys(a)} & {k for k, _ in keys(b)})
     if a.birth_date and b.birth_date and a.birth_date != b.birth_date:
@@ -495,6 +490,67 @@ def clusters(store: Store) -> list[dict[str, Any]]:
     return out
 
 
+
+def _around(store: Store, records: dict[str, list[Record]],
+            ids: list[str]) -> tuple[dict[str, list[Record]], set[str]]:
+    """The records a decision about ``ids`` can depend on, and the core among them. The core: the
+    entities and review groups ``ids`` belong to (every record tied to them by any SAME_AS
+    decision, transitively). Around it: every record sharing a block key with the core, with the
+    entities and groups of these in turn."""
+    groups = UnionFind()
+    for row in store.run("same_as_all"):
+        groups.union(row["a_id"], row["b_id"])
+    by_id = {r.id: r for rs in records.values() for r in rs}
+    core = {m for x in ids for m in groups.members(x)}
+    wanted = {r.label + k for x in core if x in by_id for r in [by_id[x]] for k, _ in keys(r)}
+    reached = set(core)
+    for r in by_id.values():
+        if any(r.label + k in wanted for k, _ in keys(r)):
+            reached.add(r.id)
+    reached = {m for x in reached for m in groups.members(x)}
+    return {label: [r for r in rs if r.id in reached] for label, rs in records.items()}, core
+
+
+def _as_stored(store: Store, records: dict[str, list[Record]]) -> None:
+    """Compare people by their firms as the stored resolution joined them (a partial run sees
+    only some firms)."""
+    firms = Clusters.load(store)
+    for p in records["Person"]:
+        p.context = {firms.find(c) for c in p.context}
+
+
 def apply_judgement(store: Store, judgements: Judgements, a: str, b: str) -> ResolveReport:
-    """Re-apply resolution after a person judged ``a`` and ``b`` (already in ``judgements``)."""
-    return resolve(store, judgements)
+    """Re-apply resolution after a person judged ``a`` and ``b`` (already in ``judgements``),
+    only where the judgement can change anything: the records of their entities and review
+    groups and the records that share a block key with those (see ``_around``). Their SAME_AS
+    decisions are replaced; the rest of the graph keeps its own. Costs one read of the records
+    and a resolution of that neighbourhood, not of the graph."""
+    records = load_records(store)
+    common = common_words(records["Company"])
+    part, core = _around(store, records, [a, b])
+    _as_stored(store, part)
+    report = run(part, judgements, common).report
+    # every earlier decision touching the core lies inside it: those are replaced, with what the
+    # run decided about the core; the neighbours' own decisions stay as the full resolve made them
+    report.decisions = [c for c in report.decisions if c.a.id in core or c.b.id in core]
+    _write(store, report.decisions, replace_among=sorted(core))
+    return report
+
+
+def _write(store: Store, decisions: list[Candidate], replace_among: list[str] | None = None) -> None:
+    """Write ``decisions`` as SAME_AS, replacing this module's earlier ones: all of them, or
+    (``replace_among``) those between the given records."""
+    loaded_at = now_iso()
+    rels = []
+    for c in decisions:
+        src = Provenance(METHOD, "judgements" if c.state in ("accepted", "rejected", "unsure") else "scoring",
+                         f"{c.a.id}={c.b.id}")
+        rels.append(Rel("SAME_AS", c.label, c.a.id, c.label, c.b.id, {
+            "score": round(c.score, 4), "explanation": c.explanation, "method": METHOD, "judgement": c.state,
+            "dataset": src.dataset, "source_file": src.file, "record": src.record, "loaded_at": loaded_at}, src))
+    with store.transaction():
+        if replace_among is None:
+            store.delete_rels("SAME_AS", {"method": METHOD})
+        else:
+            store.run("same_as_delete_among", ids=replace_among, method=METHOD)
+        store.write([], rels)
