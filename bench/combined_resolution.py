@@ -155,9 +155,10 @@ def section(outcomes: list[dict[str, str]], missing: int, graph: dict[str, int],
     return "\n".join(lines)
 
 
-def put(doc: Path, body: str) -> None:
+def put(doc: Path, body: str, heading: str = HEADING) -> None:
+    """Replace the section ``heading`` of ``doc`` with ``body`` (or append it)."""
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Entity resolution: evaluation\n"
-    pattern = re.compile(r"^" + re.escape(HEADING) + r"\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(r"^" + re.escape(heading) + r"\n.*?(?=^## |\Z)", re.S | re.M)
     text = pattern.sub(lambda _m: body.rstrip() + "\n\n", text) if pattern.search(text) \
         else text.rstrip() + "\n\n" + body.rstrip() + "\n"
     doc.write_text(text, encoding="utf-8")

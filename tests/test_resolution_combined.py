@@ -137,3 +137,23 @@ def test_run_keeps_what_one_curated_list_gives_apart_even_through_a_third_record
     result = run({"Company": [a, b, c], "Person": []})
     firms = result.partitions["Company"]
     assert firms.find("a") != firms.find("b")
+
+
+def test_the_review_queue_puts_what_changes_a_sanctions_status_first_and_counts_n_of_m(cli, real, tmp_path):
+    # one real OFAC entry beside a registry firm of that name, and two registry namesakes
+    sdn = tmp_path / "sdn.csv"
+    with (real / "ofac_sdn" / "sdn.csv").open(encoding="utf-8", errors="replace") as fh:
+        sdn.write_text(next(line for line in fh if line.startswith("28687,")), encoding="utf-8")
+    reg = tmp_path / "reg.csv"
+    reg.write_text("record_id,company_name,jurisdiction,holder_kind,holder_name,holder_nationality,role\n"
+                   "1,Middle East Saman Chemical Company,ir,person,Сидоров Олег Петрович,ru,director\n"
+                   "2,ООО Бета,ru,person,SIDOROV OLEG PETROVICH,kz,director\n", encoding="utf-8")
+    db, book = tmp_path / "g", tmp_path / "j.jsonl"
+    cli("load", sdn, "--mapping", "ofac-sdn", "--db", db)
+    cli("load", reg, "--mapping", "registry", "--db", db)
+    cli("resolve", "--db", db, "--judgements", book)
+    out = cli("review", "--db", db, "--judgements", book).out
+    first, second = (ln for ln in out.splitlines() if " of 2. " in ln)
+    assert first.startswith("1 of 2. ") and first.endswith("changes a sanctions status:")
+    assert second.startswith("2 of 2. ")
+    assert "merging would change a sanctions status" in out

@@ -315,12 +315,12 @@ def _confirm_by_people(decisions: list[Candidate], people: Partition, firms: Par
     addresses as resolved entities, and merged if that now reaches ``AUTO`` (the rules are the
     same: names that differ by a number, a legal-form family or word order never get there)."""
     for c in decisions:
-        if c.state != "pending" or c.torn:
+        if c.state != "pending" or c.torn or _changes_listing(c, firms):
             continue
         a = replace(c.a, context={people.find(x) for x in c.a.context})
         b = replace(c.b, context={people.find(x) for x in c.b.context})
         s = score(a, b)
-        if s.value >= AUTO and firms.union(c.a.id, c.b.id):
+        if s.value >= AUTO and firms.union(c.a.id, c.b.id, confirmed=bool(shared(c.a.registry_ids, c.b.registry_ids))):
             c.state, c.score = "auto", s.value
             c.explanation = s.explanation + "; the shared officers are resolved people"
             report.pending -= 1
@@ -446,8 +446,11 @@ def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]
     review (and the entities they already belong to), with the evidence for and against each
     pair, strongest group first. A queue never has more items than the records behind it.
 
+    Ordered by consequence: groups that would put a record on a sanctions list (or take one off)
+    first, then groups of listed records, then the rest; strongest first within each.
+
     Each group: ``score`` (its strongest pair), ``members`` (id, name), ``pairs`` (a_id, b_id,
-    score, explanation, the command to decide it)."""
+    score, explanation, the command to decide it), ``consequence``, and ``number`` of ``total``."""
     rows = pending(store)
     if not rows:
         return []
@@ -468,9 +471,17 @@ def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]
         g["members"][r["a_id"]] = r["a_name"]
         g["members"][r["b_id"]] = r["b_name"]
         g["pairs"].append({**r, "decide": f"graphkit review --accept {r['a_id']} {r['b_id']}"})
-    out = sorted(groups.values(), key=lambda g: (-(g["score"] or 0.0), min(g["members"])))
-    for g in out:
+    listed = {r["id"] for r in store.run("sanctioned_entities")}
+    for g in groups.values():
+        on_list = {m in listed for m in g["members"]}
+        g["consequence"] = "changes a sanctions status" if on_list == {True, False} else \
+            "on a sanctions list" if on_list == {True} else "other"
+    # what a wrong answer would cost first: a record put on (or taken off) a sanctions list
+    rank = {"changes a sanctions status": 0, "on a sanctions list": 1, "other": 2}
+    out = sorted(groups.values(), key=lambda g: (rank[g["consequence"]], -(g["score"] or 0.0), min(g["members"])))
+    for number, g in enumerate(out, start=1):
         g["members"] = [{"id": k, "name": v} for k, v in sorted(g["members"].items())]
+        g["number"], g["total"] = number, len(out)
     return out[:limit] if limit else out
 
 
