@@ -85,6 +85,12 @@ def keys(record: Record) -> set[tuple[str, frozenset[str]]]:
                 out.add((f"p:{w[:3]}|{initial}", refine))
             if record.birth_date:
                 out.add((f"b:{record.birth_date}|{metaphone(w)}", frozenset()))
+        if record.birth_date and len(record.birth_date) == 10:
+            # born the same day, one name part beginning alike (its sound class): "Czvetkov K. Y."
+            # meets "Цветков Кирилл Юрьевич", whose surnames share no key, through K.
+            for _, heads, _ in parts:
+                for head in heads:
+                    out.add((f"d:{record.birth_date}|{_sound_class(head)}", frozenset()))
     return out
 
 

@@ -128,7 +128,8 @@ def _firm_pair(na: str, nb: str, a: Record, b: Record,
     form_b = nz.form_family(b.legal_form) or fb.form
     sim = _word_sim(fa.text, fb.text)
     same_order = fa.words == fb.words
-    reasons = [f"same words {fa.text!r}" if same_order else f"names {fa.text!r} ~ {fb.text!r} {sim:.2f}"]
+    # the names as written: a reader checks them against the sources
+    reasons = [f"same words {na!r} / {nb!r}" if same_order else f"names {na!r} ~ {nb!r} {sim:.2f}"]
     value, identical = (1.0 if same_order else sim), same_order
     short = next(((n, f) for n, f in ((na, fa), (nb, fb)) if _short(n, f)), None)
     if short is not None:
@@ -302,6 +303,15 @@ def _initial_of(initial: str, word: str, spelled: str) -> bool:
 _TITLES = frozenset({"mr", "ms", "dr"})
 
 
+def _spelling_sim(w: str, w_spelled: str, u: str, u_spelled: str) -> float:
+    """The similarity of two name words, also read the way GOST 7.79 (system B) writes ц:
+    "Czvetkov" is Цветков there, where Polish reads "cz" as ч."""
+    best = _word_sim(w, u)
+    if best < 0.9 and ("cz" in w_spelled or "cz" in u_spelled):
+        best = max(best, _word_sim(fold(w_spelled.replace("cz", "c")), fold(u_spelled.replace("cz", "c"))))
+    return best
+
+
 def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None,
            equivalent: set[tuple[str, str]] | None = None,
            initials_only: list[str] | None = None, deep: bool = True) -> tuple[float, int, list[str], list[str]]:
@@ -311,17 +321,26 @@ def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None,
     name in two languages (Володимир / Vladimir) rather than by spelling."""
     sims: list[float] = []
     left, right = list(a.words), list(b.words)
-    for w in sorted(a.words, key=len, reverse=True):
-        if not right:
+    # the closest words first, whatever their order: "PUTIN, Vladimir Vladimirovich" pairs
+    # Vladimir with Vladimir, not the patronymic with the given name
+    spelled_a = dict(zip(a.words, a.spelled, strict=False))
+    spelled_b = dict(zip(b.words, b.spelled, strict=False))
+    ranked = sorted(((_spelling_sim(w, spelled_a.get(w, w), u, spelled_b.get(u, u)), -len(w), i, j, w, u)
+                     for i, w in enumerate(a.words) for j, u in enumerate(b.words)), reverse=True)
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for s, _, i, j, w, u in ranked:
+        if s < 0.7:
             break
-        cand = max(right, key=lambda u: _word_sim(w, u))
-        s = _word_sim(w, cand)
-        if s >= 0.7:
-            sims.append(s)
-            left.remove(w)
-            right.remove(cand)
-            if pairs is not None:
-                pairs.append((w, cand))
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        sims.append(s)
+        left.remove(w)
+        right.remove(u)
+        if pairs is not None:
+            pairs.append((w, u))
     if deep and left and right:  # forms of one name in other languages (rigour's name symbols)
         forms_a = {w: {o, sp} for w, sp, o in zip(a.words, a.spelled, a.original, strict=False)}
         forms_b = {w: {o, sp} for w, sp, o in zip(b.words, b.spelled, b.original, strict=False)}
@@ -414,10 +433,11 @@ def score_people(a: Record, b: Record) -> Score:
             sim, n, la, lb = _align(pa, pb, words, equivalent, initials, deep=confirmed)
             if best is None or (sim * min(n, 3)) > (best[0] * min(best[1], 3)):
                 best = (sim, n, la, lb, pa, pb, words, equivalent, initials)
+                written = (na, nb)
     if best is None or best[1] == 0:
         return Score(0.0, ["names share no part"])
     sim, matched, left_a, left_b, pa, pb, words, equivalent, initials_agree = best
-    reasons = [f"name parts {' '.join(pa.words + pa.initials)!r} ~ {' '.join(pb.words + pb.initials)!r} "
+    reasons = [f"name parts {written[0]!r} ~ {written[1]!r} "
                f"{sim:.2f} ({matched} part(s))"]
     if (pa.patronymic and pb.patronymic and (pa.patronymic, pb.patronymic) not in equivalent
             and not same_father(_original(pa, pa.patronymic), _original(pb, pb.patronymic))):
@@ -430,12 +450,17 @@ def score_people(a: Record, b: Record) -> Score:
         cap = REVIEW + 0.02 if a.birth_date and b.birth_date else 0.5
         return Score(min(sim, cap), reasons + [f"different given names ({other_name[0]}, {other_name[1]})"])
     value = sim
-    weak = next(((w, u) for w, u in words if _word_sim(w, u) < 0.8 and (w, u) not in equivalent), None)
+    spelled_a, spelled_b = dict(zip(pa.words, pa.spelled, strict=False)), dict(zip(pb.words, pb.spelled, strict=False))
+
+    def close(w: str, u: str) -> float:
+        return _spelling_sim(w, spelled_a.get(w, w), u, spelled_b.get(u, u))
+
+    weak = next(((w, u) for w, u in words if close(w, u) < 0.8 and (w, u) not in equivalent), None)
     if equivalent:
         reasons.append("forms of one name in two languages: "
                        + ", ".join(f"{w} ~ {u}" for w, u in sorted(equivalent)))
     lone = [ws for ws in (pa.words, pb.words) if len(ws) == 1]
-    if lone and not any(w in lone[0] or u in lone[0] for w, u in words if _word_sim(w, u) >= 0.9):
+    if lone and not any(w in lone[0] or u in lone[0] for w, u in words if close(w, u) >= 0.9):
         # "Daurensky E." is not "Lobai Dauren Evgenevich": a name of one word must find that word
         return Score(min(value, 0.5), reasons + [f"the one full word of a name ({lone[0][0]}) has no close match"])
     # an unmatched given name on both sides means two different people who share a surname
