@@ -381,6 +381,14 @@ def _original(pn: Any, word: str) -> str:
     return next((o for w, o in zip(pn.words, pn.original, strict=False) if w == word), word)
 
 
+def _spelled_apart(pa: Any, pb: Any, w: str, u: str) -> bool:
+    """Whether two matched words other than patronymics differ beyond a slip (a vowel, one letter
+    in ten): Marina / Mariya, but not Golberg / Goldberg."""
+    if w in (pa.patronymic, pb.patronymic) or u in (pa.patronymic, pb.patronymic):
+        return False
+    return re.sub(r"[aeiouy]", "", w) != re.sub(r"[aeiouy]", "", u) and _word_sim(w, u) < 0.9
+
+
 def _other_given_name(pa: Any, pb: Any, w: str, u: str) -> bool:
     """Whether two matched words are two different given names: both known to rigour's name
     symbols, none in common, and not merely spelled apart (Maria / Mariya share a symbol;
@@ -422,7 +430,9 @@ def score_people(a: Record, b: Record) -> Score:
                list[str]] | None = None
     # forms of a name in other languages are looked for only where a birth date or a firm
     # confirms the person: without them names alone decide nothing, and the look-up costs
-    confirmed = bool((a.birth_date and b.birth_date) or a.context & b.context)
+    # (a birth day, not PSC's month: the look-up is costly and a month confirms less)
+    confirmed = bool((a.birth_date and b.birth_date and len(a.birth_date) == len(b.birth_date) == 10)
+                     or a.context & b.context)
     for na in a.names:
         pa = person_name(na)
         for nb in b.names:
@@ -445,7 +455,14 @@ def score_people(a: Record, b: Record) -> Score:
     gendered = next(((w, u) for w, u in words if _gendered(w, u)), None)
     if gendered:
         return Score(min(sim, 0.5), reasons + [f"male and female forms ({gendered[0]}, {gendered[1]})"])
-    other_name = next(((w, u) for w, u in words if w != u and _other_given_name(pa, pb, w, u)), None)
+    if not confirmed:
+        # without a birth day or a firm to confirm, rigour's name symbols are not consulted (they
+        # cost): two given names spelled apart beyond a slip are a question for a person
+        loose = next(((w, u) for w, u in words if w != u and _spelled_apart(pa, pb, w, u)), None)
+        if loose:
+            return Score(min(sim, REVIEW + 0.02), reasons + [
+                f"given names spelled apart ({loose[0]}, {loose[1]}): a person decides"])
+    other_name = next(((w, u) for w, u in words if w != u and confirmed and _other_given_name(pa, pb, w, u)), None)
     if other_name:  # Marina / Mariya: close in letters, two names in every language
         cap = REVIEW + 0.02 if a.birth_date and b.birth_date else 0.5
         return Score(min(sim, cap), reasons + [f"different given names ({other_name[0]}, {other_name[1]})"])
