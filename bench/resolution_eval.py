@@ -148,9 +148,16 @@ def real_records(row: dict[str, str]) -> tuple[Record, Record]:
     for side in ("a", "b"):
         names = [row[f"{side}_name"]] + [n for n in row[f"{side}_aliases"].split("|") if n.strip()]
         ids = [x for x in row[f"{side}_ids"].split(";") if x and not x.startswith("ru-kpp:")]
+        folder = row[f"{side}_ref"].split("/", 1)[0] if "/" in row[f"{side}_ref"] else ""
         out.append(Record(f"{row['pair_id']}-{side}", row["label"], names, row[f"{side}_country"] or None,
-                          row[f"{side}_birth_date"] or None, ids))
+                          row[f"{side}_birth_date"] or None, ids, datasets=[DATASETS.get(folder, folder)]))
     return out[0], out[1]
+
+
+# the dataset each sample folder's records carry once loaded (bench/load_real.py)
+DATASETS = {"ofac_sdn": "ofac-sdn", "ftm_opensanctions": "opensanctions", "ftm_kek_media_ownership": "kek",
+            "icij_offshoreleaks": "icij", "gleif": "gleif", "customs_trade": "customs",
+            "uk_companies_house": "uk-psc"}
 
 
 def evaluate_real(path: Path) -> list[RealOutcome]:

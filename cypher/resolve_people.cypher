@@ -1,4 +1,5 @@
-// Every person with what entity resolution compares: names, country, birth date, registry ids.
+// Every person with what entity resolution compares: names, country, birth date (or the birth
+// month where a source gives no day), registry ids, sources.
 MATCH (n:Person)
 RETURN n.id AS id, n.names AS names, n.country AS country, n.birth_date AS birth_date,
-       n.registry_ids AS registry_ids
+       n.birth_month AS birth_month, n.registry_ids AS registry_ids, n.datasets AS datasets

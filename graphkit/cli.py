@@ -169,9 +169,8 @@ def resolve(explain: tuple[str, str] | None, target: StoreTarget, judgements: Pa
 def review(accept: tuple[str, str] | None, reject: tuple[str, str] | None, unsure: tuple[str, str] | None,
            override: bool, note: str, limit: int, target: StoreTarget, judgements: Path | None, fmt: str) -> None:
     """List what waits for review, one would-be entity at a time (strongest first), or record a
-    judgement (then resolution is re-applied)."""
-    from graphkit.resolve import load_records, refuse_across_numbers, review_groups
-    from graphkit.resolve import resolve as run_resolve
+    judgement (then resolution is re-applied to the records it touches)."""
+    from graphkit.resolve import apply_judgement, load_records, refuse_across_numbers, review_groups
     from graphkit.resolve.judgements import Judgement, Judgements, default_path
 
     chosen = [(j, pair) for j, pair in ((Judgement.POSITIVE, accept), (Judgement.NEGATIVE, reject),
@@ -189,7 +188,7 @@ def review(accept: tuple[str, str] | None, reject: tuple[str, str] | None, unsur
                 refuse_across_numbers(records[a], records[b], override)
             book = Judgements.load(judgements or default_path())
             book.record(a, b, judgement, note, override=override)
-            run_resolve(store, book)
+            apply_judgement(store, book, a, b)
             click.echo(f"recorded: {a} {judgement.value} {b} in {book.path}")
             return
         groups = review_groups(store, limit)

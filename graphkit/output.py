@@ -189,7 +189,9 @@ def review(groups: list[dict[str, Any]], fmt: str) -> str:
     out = []
     for i, g in enumerate(groups, start=1):
         strongest = "" if g["score"] is None else f" (strongest {g['score']:.2f})"
-        out.append(f"{i}. {len(g['members'])} records that may be one entity{strongest}:")
+        place = f"{g.get('number', i)} of {g.get('total', len(groups))}"
+        stake = f"; {g['consequence']}" if g.get("consequence", "other") != "other" else ""
+        out.append(f"{place}. {len(g['members'])} records that may be one entity{strongest}{stake}:")
         out.extend(f"     {m['id']}: {m['name']}" for m in g["members"])
         for p in g["pairs"]:
             score = "  -  " if p["score"] is None else f"{p['score']:.2f}"  # a source's own candidates (ICIJ) have none

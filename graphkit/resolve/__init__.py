@@ -26,13 +26,14 @@ from typing import Any
 
 from graphkit import dates
 from graphkit.errors import NotFound, ResolutionError
-from graphkit.identifiers import by_scheme, conflicts, describe_conflict, is_registry_id, shared
+from graphkit.identifiers import conflicts, describe_conflict, is_registry_id, shared
 from graphkit.model import Provenance, Rel, now_iso
+from graphkit.resolve import constraints
 from graphkit.resolve.blocking import candidates, keys
 from graphkit.resolve.clusters import Clusters, UnionFind
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
-from graphkit.resolve.names import firm_name, person_name
-from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record, common_words, same_father, score
+from graphkit.resolve.names import firm_name
+from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record, common_words, score
 from graphkit.store.base import Store
 
 METHOD = "graphkit-resolve"
@@ -72,11 +73,14 @@ def _numbers(node_id: str, registry_ids: list[str] | None) -> list[str]:
 
 def load_records(store: Store) -> dict[str, list[Record]]:
     """Firms and people as resolution sees them, with their context."""
+    listed = {r["id"] for r in store.run("sanctioned_entities")}
     companies = [Record(r["id"], "Company", list(r["names"] or []) + list(r["previous_names"] or []),
-                        r["country"], None, _numbers(r["id"], r["registry_ids"]), r["legal_form"])
+                        r["country"], None, _numbers(r["id"], r["registry_ids"]), r["legal_form"],
+                        datasets=list(r["datasets"] or []), listed=r["id"] in listed)
                  for r in store.run("resolve_companies")]
-    people = [Record(r["id"], "Person", list(r["names"] or []), r["country"], dates.iso(r["birth_date"]),
-                     _numbers(r["id"], r["registry_ids"]))
+    people = [Record(r["id"], "Person", list(r["names"] or []), r["country"],
+                     dates.iso(r["birth_date"]) or r["birth_month"] or None, _numbers(r["id"], r["registry_ids"]),
+                     datasets=list(r["datasets"] or []), listed=r["id"] in listed)
               for r in store.run("resolve_people")]
     by_id = {r.id: r for r in companies}
     for row in store.run("company_context"):
@@ -91,23 +95,17 @@ def load_records(store: Store) -> dict[str, list[Record]]:
 
 
 def decide(records: list[Record], judgements: Judgements, partition: Partition,
-           report: ResolveReport, observe: Callable[[Record, Record], None] | None = None) -> list[Candidate]:
+           report: ResolveReport, observe: Callable[[Record, Record], None] | None = None,
+           common: frozenset[str] | None = None) -> list[Candidate]:
     """Score every candidate pair of one label and decide, strongest first.
 
     ``observe`` is called with every candidate pair (benchmarks use it to measure blocking)."""
     ids = {r.id for r in records}
-    partition.agree.setdefault("patronymic", same_father)  # Ilich / Ilyich / Ільїч name one father
+    constraints.configure(partition)
     for r in records:  # what two records of one entity cannot disagree on
-        if r.birth_date:
-            partition.note(r.id, "birth_date", r.birth_date)
-        if r.label == "Person":  # the father's name as written; ``same_father`` says which agree
-            for name in r.names:
-                pn = person_name(name)
-                if pn.patronymic:
-                    partition.note(r.id, "patronymic", pn.original[pn.words.index(pn.patronymic)])
-        for scheme, values in by_scheme(r.registry_ids).items():
-            for value in values:
-                partition.note(r.id, scheme, value)
+        constraints.note(partition, r)
+        if r.listed:
+            partition.note(r.id, "listed", "yes")
     # people's judgements first: they bind, and they constrain what is merged automatically
     by_id = {r.id: r for r in records}
     for d in judgements:
@@ -120,7 +118,7 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
                 partition.separate(d.a, d.b)
     scored: list[Candidate] = []
     crowded: set[str] = set()
-    common = common_words(records)
+    common = common_words(records) if common is None else common
     for a, b in candidates(records, crowded=crowded):
         if observe is not None:
             observe(a, b)
@@ -147,8 +145,14 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
             c.explanation += "; " + (torn.get(c.a.id) or torn.get(c.b.id) or shared_names.get(c.a.id)
                                      or shared_names.get(c.b.id, ""))
             report.pending += 1
+        elif c.score >= AUTO and (gate := _changes_listing(c, partition)):
+            if partition.find(c.a.id) == partition.find(c.b.id):
+                continue
+            c.state = "pending"
+            c.explanation += "; " + gate
+            report.pending += 1
         elif c.score >= AUTO:
-            if partition.union(c.a.id, c.b.id):
+            if partition.union(c.a.id, c.b.id, confirmed=bool(shared(c.a.registry_ids, c.b.registry_ids))):
                 c.state = "auto"
                 report.auto += 1
             else:
@@ -178,6 +182,17 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
             out.append(Candidate(a.label, a, b, s.value, s.explanation + "; judged by a person" + _judged_note(d),
                                  d.judgement.same_as_state))
     return out
+
+
+def _changes_listing(c: Candidate, partition: Partition) -> str | None:
+    """Why an automatic merge of ``c`` must wait for a person: it would put a record on a
+    sanctions list into one entity with records no list names (or the reverse), and no registry
+    number the two share confirms it. None if the merge changes no listing."""
+    listed = ["listed" in partition.facts.get(partition.find(x), {}) for x in (c.a.id, c.b.id)]
+    if listed[0] == listed[1] or shared(c.a.registry_ids, c.b.registry_ids):
+        return None
+    return "merging would change a sanctions status (one side is listed, the other not) and no registry number " \
+           "confirms it: a person decides"
 
 
 def _judged_note(d: Any) -> str:
@@ -300,12 +315,12 @@ def _confirm_by_people(decisions: list[Candidate], people: Partition, firms: Par
     addresses as resolved entities, and merged if that now reaches ``AUTO`` (the rules are the
     same: names that differ by a number, a legal-form family or word order never get there)."""
     for c in decisions:
-        if c.state != "pending" or c.torn:
+        if c.state != "pending" or c.torn or _changes_listing(c, firms):
             continue
         a = replace(c.a, context={people.find(x) for x in c.a.context})
         b = replace(c.b, context={people.find(x) for x in c.b.context})
         s = score(a, b)
-        if s.value >= AUTO and firms.union(c.a.id, c.b.id):
+        if s.value >= AUTO and firms.union(c.a.id, c.b.id, confirmed=bool(shared(c.a.registry_ids, c.b.registry_ids))):
             c.state, c.score = "auto", s.value
             c.explanation = s.explanation + "; the shared officers are resolved people"
             report.pending -= 1
@@ -321,17 +336,19 @@ class Run:
     partitions: dict[str, Partition]  # by label: the entities as decided
 
 
-def run(records: dict[str, list[Record]], judgements: Judgements | None = None) -> Run:
+def run(records: dict[str, list[Record]], judgements: Judgements | None = None,
+        common: frozenset[str] | None = None) -> Run:
     """Resolve firms, then people (compared by their resolved firms), then look again at the
-    firms waiting for review with their people resolved. Writes nothing."""
+    firms waiting for review with their people resolved. Writes nothing. ``common``: the firm-name
+    words too frequent to tell firms apart, when ``records`` are only part of the graph."""
     judgements = judgements or Judgements()
     report = ResolveReport()
     report.records = {k: len(v) for k, v in records.items()}
-    firms = Partition()
-    decisions = decide(records["Company"], judgements, firms, report)
+    firms = constraints.configure(Partition())
+    decisions = decide(records["Company"], judgements, firms, report, common=common)
     for p in records["Person"]:  # compare people by resolved firms
         p.context = {firms.find(c) for c in p.context}
-    people = Partition()
+    people = constraints.configure(Partition())
     people_decisions = decide(records["Person"], judgements, people, report)
     _confirm_by_people(decisions, people, firms, report)
     report.decisions = decisions + people_decisions
@@ -344,26 +361,16 @@ def resolve(store: Store, judgements: Judgements | None = None) -> ResolveReport
     Raises ResolutionError, leaving the graph as it was, if the judgements file accepts two
     records with different registry numbers without an override."""
     report = run(load_records(store), judgements).report
-    loaded_at = now_iso()
-    rels = []
-    for c in report.decisions:
-        src = Provenance(METHOD, "judgements" if c.state in ("accepted", "rejected", "unsure") else "scoring",
-                         f"{c.a.id}={c.b.id}")
-        rels.append(Rel("SAME_AS", c.label, c.a.id, c.label, c.b.id, {
-            "score": round(c.score, 4), "explanation": c.explanation, "method": METHOD, "judgement": c.state,
-            "dataset": src.dataset, "source_file": src.file, "record": src.record, "loaded_at": loaded_at}, src))
-    with store.transaction():
-        store.delete_rels("SAME_AS", {"method": METHOD})
-        store.write([], rels)
+    _write(store, report.decisions)
     return report
-
 
 def explain(store: Store, a_id: str, b_id: str, judgements: Judgements | None = None) -> list[str]:
     """The full decision for two records, as lines of text: what each record carries, whether
     blocking compared them (and why not), the score with every rule that fired, and what
     resolution decided, including a judgement or a cluster fact that overrode the score.
 
-    Runs the whole resolution in memory (the cost of ``graphkit resolve``) and writes nothing.
+    Resolves in memory only the records the pair's decision can depend on (their entities,
+    review groups and block neighbours, as ``apply_judgement``), and writes nothing.
     Raises NotFound if either id is not a firm or person in the graph."""
     records = load_records(store)
     by_id = {r.id: r for rs in records.values() for r in rs}
@@ -374,7 +381,9 @@ def explain(store: Store, a_id: str, b_id: str, judgements: Judgements | None = 
     a, b = by_id[a_id], by_id[b_id]
     if a.label != b.label:
         return [f"{a.id} is a {a.label} and {b.id} a {b.label}: never compared"]
-    result = run(records, judgements)
+    part, _ = _around(store, records, [a_id, b_id])
+    _as_stored(store, part)
+    result = run(part, judgements, common_words(records["Company"]))
     lines = [_describe(a), _describe(b)]
     shared_keys = sorted({k for k, _ in keys(a)} & {k for k, _ in keys(b)})
     if a.birth_date and b.birth_date and a.birth_date != b.birth_date:
@@ -394,12 +403,13 @@ def explain(store: Store, a_id: str, b_id: str, judgements: Judgements | None = 
         lines.append("decision: one entity through other records (each was merged with a record of the other)")
     elif s.value == NEVER:
         lines.append("decision: different entities (a hard rule)")
+    elif (clash := partition.conflict(a.id, b.id)) is not None:
+        lines.append(f"decision: kept apart: their clusters contradict each other on "
+                     f"{partition.describe_conflict(a.id, b.id, clash)}")
     elif s.value < REVIEW:
         lines.append(f"decision: different entities as far as the data shows (score below review, {REVIEW})")
     else:
-        clash = partition.conflict(a.id, b.id)
-        why = f"their clusters disagree on {clash}" if clash else "a judgement keeps their clusters apart"
-        lines.append(f"decision: kept apart: {why}")
+        lines.append("decision: kept apart: a judgement keeps their clusters apart")
     return lines
 
 
@@ -436,8 +446,11 @@ def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]
     review (and the entities they already belong to), with the evidence for and against each
     pair, strongest group first. A queue never has more items than the records behind it.
 
+    Ordered by consequence: groups that would put a record on a sanctions list (or take one off)
+    first, then groups of listed records, then the rest; strongest first within each.
+
     Each group: ``score`` (its strongest pair), ``members`` (id, name), ``pairs`` (a_id, b_id,
-    score, explanation, the command to decide it)."""
+    score, explanation, the command to decide it), ``consequence``, and ``number`` of ``total``."""
     rows = pending(store)
     if not rows:
         return []
@@ -458,9 +471,17 @@ def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]
         g["members"][r["a_id"]] = r["a_name"]
         g["members"][r["b_id"]] = r["b_name"]
         g["pairs"].append({**r, "decide": f"graphkit review --accept {r['a_id']} {r['b_id']}"})
-    out = sorted(groups.values(), key=lambda g: (-(g["score"] or 0.0), min(g["members"])))
-    for g in out:
+    listed = {r["id"] for r in store.run("sanctioned_entities")}
+    for g in groups.values():
+        on_list = {m in listed for m in g["members"]}
+        g["consequence"] = "changes a sanctions status" if on_list == {True, False} else \
+            "on a sanctions list" if on_list == {True} else "other"
+    # what a wrong answer would cost first: a record put on (or taken off) a sanctions list
+    rank = {"changes a sanctions status": 0, "on a sanctions list": 1, "other": 2}
+    out = sorted(groups.values(), key=lambda g: (rank[g["consequence"]], -(g["score"] or 0.0), min(g["members"])))
+    for number, g in enumerate(out, start=1):
         g["members"] = [{"id": k, "name": v} for k, v in sorted(g["members"].items())]
+        g["number"], g["total"] = number, len(out)
     return out[:limit] if limit else out
 
 
@@ -478,3 +499,69 @@ def clusters(store: Store) -> list[dict[str, Any]]:
                                  "records": rows.get(m, {}).get("records") or []}
                                 for m in sorted(members)]})
     return out
+
+
+
+def _around(store: Store, records: dict[str, list[Record]],
+            ids: list[str]) -> tuple[dict[str, list[Record]], set[str]]:
+    """The records a decision about ``ids`` can depend on, and the core among them. The core: the
+    entities and review groups ``ids`` belong to (every record tied to them by any SAME_AS
+    decision, transitively). Around it: every record sharing a block key with the core, with the
+    entities and groups of these in turn."""
+    groups = UnionFind()
+    for row in store.run("same_as_all"):
+        groups.union(row["a_id"], row["b_id"])
+    by_id = {r.id: r for rs in records.values() for r in rs}
+    core = {m for x in ids for m in groups.members(x)}
+    wanted = {r.label + k for x in core if x in by_id for r in [by_id[x]] for k, _ in keys(r)}
+    reached = set(core)
+    for r in by_id.values():
+        if any(r.label + k in wanted for k, _ in keys(r)):
+            reached.add(r.id)
+    reached = {m for x in reached for m in groups.members(x)}
+    return {label: [r for r in rs if r.id in reached] for label, rs in records.items()}, core
+
+
+def _as_stored(store: Store, records: dict[str, list[Record]]) -> None:
+    """Compare people by their firms as the stored resolution joined them (a partial run sees
+    only some firms)."""
+    firms = Clusters.load(store)
+    for p in records["Person"]:
+        p.context = {firms.find(c) for c in p.context}
+
+
+def apply_judgement(store: Store, judgements: Judgements, a: str, b: str) -> ResolveReport:
+    """Re-apply resolution after a person judged ``a`` and ``b`` (already in ``judgements``),
+    only where the judgement can change anything: the records of their entities and review
+    groups and the records that share a block key with those (see ``_around``). Their SAME_AS
+    decisions are replaced; the rest of the graph keeps its own. Costs one read of the records
+    and a resolution of that neighbourhood, not of the graph."""
+    records = load_records(store)
+    common = common_words(records["Company"])
+    part, core = _around(store, records, [a, b])
+    _as_stored(store, part)
+    report = run(part, judgements, common).report
+    # every earlier decision touching the core lies inside it: those are replaced, with what the
+    # run decided about the core; the neighbours' own decisions stay as the full resolve made them
+    report.decisions = [c for c in report.decisions if c.a.id in core or c.b.id in core]
+    _write(store, report.decisions, replace_among=sorted(core))
+    return report
+
+
+def _write(store: Store, decisions: list[Candidate], replace_among: list[str] | None = None) -> None:
+    """Write ``decisions`` as SAME_AS, replacing this module's earlier ones: all of them, or
+    (``replace_among``) those between the given records."""
+    loaded_at = now_iso()
+    rels = []
+    for c in decisions:
+        src = Provenance(METHOD, "judgements" if c.state in ("accepted", "rejected", "unsure") else "scoring",
+                         f"{c.a.id}={c.b.id}")
+        rels.append(Rel("SAME_AS", c.label, c.a.id, c.label, c.b.id, {
+            "score": round(c.score, 4), "explanation": c.explanation, "method": METHOD, "judgement": c.state,
+            "dataset": src.dataset, "source_file": src.file, "record": src.record, "loaded_at": loaded_at}, src))
+    with store.transaction():
+        if replace_among is None:
+            store.delete_rels("SAME_AS", {"method": METHOD})
+        else:
+            store.run("same_as_delete_among", ids=replace_among, method=METHOD)
+        store.write([], rels)

@@ -85,11 +85,20 @@ def keys(record: Record) -> set[tuple[str, frozenset[str]]]:
                 out.add((f"p:{w[:3]}|{initial}", refine))
             if record.birth_date:
                 out.add((f"b:{record.birth_date}|{metaphone(w)}", frozenset()))
+        if record.birth_date and len(record.birth_date) == 10:
+            # born the same day, one name part beginning alike (its sound class): "Czvetkov K. Y."
+            # meets "Цветков Кирилл Юрьевич", whose surnames share no key, through K.
+            for _, heads, _ in parts:
+                for head in heads:
+                    out.add((f"d:{record.birth_date}|{_sound_class(head)}", frozenset()))
     return out
 
 
 def _compatible(a: Record, b: Record) -> bool:
-    return not (a.birth_date and b.birth_date and a.birth_date != b.birth_date)
+    """Whether two records' birth dates, each at its precision, may be one day (PSC gives only
+    the month and year: namesakes born in other months are never paired)."""
+    return not (a.birth_date and b.birth_date and not a.birth_date.startswith(b.birth_date)
+                and not b.birth_date.startswith(a.birth_date))
 
 
 def _cost(part: list[Record]) -> int:

@@ -125,35 +125,54 @@ class Partition(UnionFind):
     different days, joining them through B would make one person of two, so the second union
     is refused. Only a person's judgement (``force=True``) overrides that."""
 
-    def __init__(self, agree: dict[str, Callable[[str, str], bool]] | None = None) -> None:
+    def __init__(self, agree: dict[str, Callable[[str, str], bool]] | None = None,
+                 compatible: dict[str, Callable[[str, str], bool]] | None = None) -> None:
         super().__init__()
         self.apart: dict[str, set[str]] = {}
         self.facts: dict[str, dict[str, set[str]]] = {}
         #: facts whose values agree without being equal (a father's name in Russian and in
         #: Ukrainian), by key; other facts agree only when equal
         self.agree = agree or {}
+        #: facts whose every two values must be compatible, by key (a birth year and a full
+        #: date in that year: "1961" and "1961-12-03" agree, "1961-12" and "1961-11-03" do not)
+        self.compatible = compatible or {}
+        #: facts a union may set aside when the pair joining the clusters confirms it (a shared
+        #: registry number makes firms of two countries one)
+        self.waivable: set[str] = set()
 
     def note(self, x: str, key: str, value: str) -> None:
         """Record a fact of x's cluster, e.g. ``note(id, "birth_date", "1984-11-02")``."""
         self.facts.setdefault(self.find(x), {}).setdefault(key, set()).add(value)
 
-    def conflict(self, *xs: str) -> str | None:
+    def conflict(self, *xs: str, waive: bool = False) -> str | None:
         """The first fact on which the clusters of ``xs`` disagree, as ``key``; None if none.
-        With three or more, a value may agree with another through a third (see ``agree``)."""
+        With three or more, a value may agree with another through a third (see ``agree``).
+        ``waive`` sets aside the ``waivable`` facts."""
         facts = [self.facts.get(r, {}) for r in {self.find(x) for x in xs}]
         keys = sorted({k for f in facts for k in f})
         for key in keys:
+            if waive and key in self.waivable:
+                continue
             held = [f[key] for f in facts if key in f]
             if len(held) < 2:
                 continue
             union = set().union(*held)
             agree = self.agree.get(key)
-            if agree is None:
+            fits = self.compatible.get(key)
+            if fits is not None:
+                if any(not fits(x, y) for i, h in enumerate(held) for x in h for g in held[i + 1:] for y in g):
+                    return key
+            elif agree is None:
                 if len(union) > max(len(h) for h in held):
                     return key
             elif not _connected(union, agree):
                 return key
         return None
+
+    def describe_conflict(self, a: str, b: str, key: str) -> str:
+        """What the clusters of ``a`` and ``b`` hold for ``key``: "gender: male vs female"."""
+        held = [", ".join(sorted(self.facts.get(self.find(x), {}).get(key, set()))) or "none" for x in (a, b)]
+        return f"{key.replace('_', ' ')}: {held[0]} vs {held[1]}"
 
     def kept_apart(self, a: str, b: str) -> bool:
         ra, rb = self.find(a), self.find(b)
@@ -164,13 +183,17 @@ class Partition(UnionFind):
         self.apart.setdefault(ra, set()).add(rb)
         self.apart.setdefault(rb, set()).add(ra)
 
-    def union(self, a: str, b: str, *, force: bool = False) -> bool:
+    def union(self, a: str, b: str, *, force: bool = False, confirmed: bool = False) -> bool:
         """Join the clusters of a and b unless a constraint keeps them apart or (unless
-        ``force``) their facts disagree."""
+        ``force``) their facts disagree; ``confirmed`` (the pair shares a registry number) sets
+        aside the ``waivable`` facts.
+
+        Every fact of every member is kept on its cluster, so this checks each record of one
+        cluster against each of the other (cannot-link constraints between clusters)."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        if self.kept_apart(ra, rb) or (not force and self.conflict(ra, rb)):
+        if self.kept_apart(ra, rb) or (not force and self.conflict(ra, rb, waive=confirmed)):
             return False
         keep, drop = self.join(ra, rb)
         for key, values in self.facts.pop(drop, {}).items():

@@ -68,6 +68,8 @@ class PersonName:
     patronymic: str | None  # a word ending like a Russian patronymic
     spelled: tuple[str, ...] = ()  # the words transliterated but not folded, for initials: Kseniya is K.
     original: tuple[str, ...] = ()  # the words as written, in their script (for rigour's name symbols)
+    gender: str | None = None  # "male" / "female" where a title (Mr, Mrs) or a patronymic says so
+
 
     @property
     def tokens(self) -> set[str]:
@@ -105,11 +107,32 @@ def fathers_as_written(patronymic: str) -> set[str]:
             _CYR_FATHER_SUFFIX.sub("", patronymic.lower())} - {"", patronymic.lower()}
 
 
+# Titles and honorifics are no part of a name (UK PSC writes "Mr John Smith"); Mr and Mrs say a
+# gender, which two forms of one person's name cannot disagree on. Matched on the word as
+# transliterated, so "г-н" and "г-жа" count too.
+_TITLES: dict[str, str | None] = {
+    "mr": "male", "mister": "male", "sir": "male", "lord": "male", "herr": "male", "g-n": "male",
+    "gospodin": "male", "mrs": "female", "ms": "female", "miss": "female", "madam": "female", "dame": "female",
+    "lady": "female", "frau": "female", "g-zha": "female", "gospozha": "female",
+    "dr": None, "prof": None, "professor": None, "rev": None, "hon": None, "mx": None,
+}
+_CYRILLIC_TITLES = {"г-н": "male", "г-жа": "female", "господин": "male", "госпожа": "female"}
+_FEMALE_PATRONYMIC = re.compile(r"(ovna|evna|ivna|ichna|kyzy|kyzi|kizi|qyzy|qyzi)$")
+_MALE_PATRONYMIC = re.compile(r"(ovich|evich|ovych|evych|ich|ych|uly|uli|ulu|ogly|ogli)$")
+
+
 @lru_cache(maxsize=500_000)
 def person_name(name: str) -> PersonName:
     words, initials, spelled, original = [], [], [], []
+    titled: set[str] = set()
     for raw in nz.split_glued_ids(name)[1].split():
+        if raw.lower().strip(".,") in _CYRILLIC_TITLES:
+            titled.add(_CYRILLIC_TITLES[raw.lower().strip(".,")])
+            continue
         for token in nz.latin(raw.translate(_SLAVIC_LATIN)).split():
+            if token.strip(".") in _TITLES:
+                titled.add(_TITLES[token.strip(".")] or "")
+                continue
             if len(token) <= 2:  # "M." and digraph initials such as "Yu." or "Zh.", as written
                 initials.append(token)
             else:
@@ -122,7 +145,19 @@ def person_name(name: str) -> PersonName:
         # a Turkic -uly / -kyzy ends surnames too (Karasuly), so only the last word counts as one
         patronymic = next((w for w in words if _PATRONYMIC.search(w)), None) or (
             words[-1] if _TURKIC_PATRONYMIC.search(words[-1]) else None)
-    return PersonName(tuple(words), tuple(initials), patronymic, tuple(spelled), tuple(original))
+    genders = titled - {""}
+    if patronymic:
+        genders.add("female" if _FEMALE_PATRONYMIC.search(patronymic) else
+                    "male" if _MALE_PATRONYMIC.search(patronymic) else "")
+        genders.discard("")
+    gender = genders.pop() if len(genders) == 1 else None
+    return PersonName(tuple(words), tuple(initials), patronymic, tuple(spelled), tuple(original), gender)
+
+
+def person_gender(names: list[str]) -> str | None:
+    """"male" or "female" when a person's names say so (a title, a patronymic) and agree; else None."""
+    found = {g for g in (person_name(n).gender for n in names) if g}
+    return found.pop() if len(found) == 1 else None
 
 
 # Words that tell firms apart although a fuzzy comparison barely sees them: numbers, Roman

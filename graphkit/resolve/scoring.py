@@ -19,7 +19,14 @@ from rigour.names import NameTypeTag, SymbolCategory, analyze_names
 
 from graphkit import identifiers as idents
 from graphkit import normalize as nz
-from graphkit.resolve.names import father_stem, fathers_as_written, firm_name, fold, person_name
+from graphkit.resolve.names import (
+    father_stem,
+    fathers_as_written,
+    firm_name,
+    fold,
+    person_gender,
+    person_name,
+)
 
 AUTO = 0.90  # at or above: SAME_AS, judgement "auto"
 REVIEW = 0.75  # at or above (and below AUTO): a candidate for review
@@ -38,6 +45,8 @@ class Record:
     registry_ids: list[str] = field(default_factory=list)
     legal_form: str | None = None
     context: set[str] = field(default_factory=set)  # firms (for people) / people, addresses (for firms)
+    datasets: list[str] = field(default_factory=list)  # where the record comes from
+    listed: bool = False  # on a sanctions list
 
 
 @dataclass
@@ -52,6 +61,30 @@ class Score:
     @property
     def explanation(self) -> str:
         return "; ".join(self.reasons)
+
+
+def dates_agree(x: str, y: str) -> bool:
+    """Birth dates at their own precision (year, year-month, day): "1961-12" fits "1961-12-03"."""
+    return x.startswith(y) or y.startswith(x)
+
+
+#: datasets whose every entry is one entity, as their editors decided (see ``constraints``)
+CURATED = frozenset({"ofac-sdn"})
+
+
+def _listed_apart(a: Record, b: Record) -> str | None:
+    """The curated list that gives ``a`` and ``b`` as two of its entries, if any."""
+    return next((d for d in sorted(set(a.datasets) & set(b.datasets)) if d in CURATED), None)
+
+
+def _short(name: str, fn: Any) -> bool:
+    """A name too short to tell an entity: 4 letters or fewer ("NPD", "MSC", "PK"), or one word
+    of 5 written in capitals (an acronym: "NIIPA")."""
+    letters = "".join(fn.words) + "".join(fn.letters)
+    if len(letters) <= 4:
+        return True
+    caps = [t for t in re.findall(r"[^\W\d_]+", name) if t.isupper()]
+    return len(fn.words) == 1 and len(letters) <= 5 and bool(caps) and len(caps) == len(re.findall(r"[^\W\d_]+", name))
 
 
 def _id_rules(a: Record, b: Record) -> Score | None:
@@ -95,8 +128,19 @@ def _firm_pair(na: str, nb: str, a: Record, b: Record,
     form_b = nz.form_family(b.legal_form) or fb.form
     sim = _word_sim(fa.text, fb.text)
     same_order = fa.words == fb.words
-    reasons = [f"same words {fa.text!r}" if same_order else f"names {fa.text!r} ~ {fb.text!r} {sim:.2f}"]
+    # the names as written: a reader checks them against the sources
+    reasons = [f"same words {na!r} / {nb!r}" if same_order else f"names {na!r} ~ {nb!r} {sim:.2f}"]
     value, identical = (1.0 if same_order else sim), same_order
+    short = next(((n, f) for n, f in ((na, fa), (nb, fb)) if _short(n, f)), None)
+    if short is not None:
+        if not short[1].form:
+            # an acronym or a bare name of a few letters names many bodies ("NPD", "MSC", "ISS"):
+            # alone it never joins two records, nor asks a person to
+            return min(value, REVIEW - 0.05), reasons + [f"a short name or acronym ({short[0]!r}) alone decides "
+                                                         "nothing"], False
+        # "ALTA LLC": a firm's registered name, but a short one: a person decides
+        value, identical = min(value, AUTO - 0.05), False
+        reasons.append(f"a short name ({short[0]!r}): names alone do not decide")
     if fa.marks != fb.marks:
         differ = _difference(fa.marks, fb.marks)
         if fa.marks and fb.marks:  # Zehnte / Vierzehnte, Metall-1 / Metall-2: two firms
@@ -144,6 +188,10 @@ def _firm_pair(na: str, nb: str, a: Record, b: Record,
             if shared_words and not telling:
                 value = min(value, 0.7)
                 reasons.append(f"they share only common words ({', '.join(sorted(set(fa.words) - set(only_a)))})")
+            elif not shared_words and not idents.shared(a.registry_ids, b.registry_ids):
+                # "CNOOC Limited" / "KNOKKE HEIST SUPPORT ...": letters alike, no word in common
+                value = min(value, REVIEW - 0.05)
+                reasons.append("the names share no word")
             elif only_a and only_b and shared_words * 2 >= min(len(fa.words), len(fb.words)) and value >= 0.6:
                 # most words agree and the names are close, a few words do not: a translated or
                 # prefixed word ("FIRMA Kale Seramik", "Inter Tobako" / "Inter Tabak"), or two
@@ -168,14 +216,22 @@ def score_companies(a: Record, b: Record, common: frozenset[str] = frozenset()) 
     if hard:
         return hard
     best: tuple[float, list[str], bool] | None = None
-    for na in a.names:
-        for nb in b.names:
+    aliases = 0
+    for i, na in enumerate(a.names):
+        for j, nb in enumerate(b.names):
             pair = _firm_pair(na, nb, a, b, common)
             if best is None or (pair[2], pair[0]) > (best[2], best[0]):
-                best = pair
+                best, aliases = pair, (i > 0) + (j > 0)
     if best is None:
         return Score(0.0, ["no comparable names"])
     value, reasons, identical = best
+    if aliases == 2 and value >= REVIEW:
+        # two other names of two records (a.k.a.s) weigh less than a record's own name
+        value, identical = min(value, AUTO - 0.05), False
+        reasons = reasons + ["alike only in names each record gives as an alias or a former name"]
+    elif aliases == 1 and value >= AUTO:
+        value -= 0.05
+        reasons = reasons + ["through one record's alias or former name"]
     if a.country and b.country and a.country != b.country:
         # one firm's offices in two countries, or two firms: only the same name goes to a person
         cap = REVIEW + 0.02 if value >= REVIEW + 0.05 else 0.6
@@ -247,6 +303,15 @@ def _initial_of(initial: str, word: str, spelled: str) -> bool:
 _TITLES = frozenset({"mr", "ms", "dr"})
 
 
+def _spelling_sim(w: str, w_spelled: str, u: str, u_spelled: str) -> float:
+    """The similarity of two name words, also read the way GOST 7.79 (system B) writes ц:
+    "Czvetkov" is Цветков there, where Polish reads "cz" as ч."""
+    best = _word_sim(w, u)
+    if best < 0.9 and ("cz" in w_spelled or "cz" in u_spelled):
+        best = max(best, _word_sim(fold(w_spelled.replace("cz", "c")), fold(u_spelled.replace("cz", "c"))))
+    return best
+
+
 def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None,
            equivalent: set[tuple[str, str]] | None = None,
            initials_only: list[str] | None = None, deep: bool = True) -> tuple[float, int, list[str], list[str]]:
@@ -256,17 +321,26 @@ def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None,
     name in two languages (Володимир / Vladimir) rather than by spelling."""
     sims: list[float] = []
     left, right = list(a.words), list(b.words)
-    for w in sorted(a.words, key=len, reverse=True):
-        if not right:
+    # the closest words first, whatever their order: "PUTIN, Vladimir Vladimirovich" pairs
+    # Vladimir with Vladimir, not the patronymic with the given name
+    spelled_a = dict(zip(a.words, a.spelled, strict=False))
+    spelled_b = dict(zip(b.words, b.spelled, strict=False))
+    ranked = sorted(((_spelling_sim(w, spelled_a.get(w, w), u, spelled_b.get(u, u)), -len(w), i, j, w, u)
+                     for i, w in enumerate(a.words) for j, u in enumerate(b.words)), reverse=True)
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for s, _, i, j, w, u in ranked:
+        if s < 0.7:
             break
-        cand = max(right, key=lambda u: _word_sim(w, u))
-        s = _word_sim(w, cand)
-        if s >= 0.7:
-            sims.append(s)
-            left.remove(w)
-            right.remove(cand)
-            if pairs is not None:
-                pairs.append((w, cand))
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        sims.append(s)
+        left.remove(w)
+        right.remove(u)
+        if pairs is not None:
+            pairs.append((w, u))
     if deep and left and right:  # forms of one name in other languages (rigour's name symbols)
         forms_a = {w: {o, sp} for w, sp, o in zip(a.words, a.spelled, a.original, strict=False)}
         forms_b = {w: {o, sp} for w, sp, o in zip(b.words, b.spelled, b.original, strict=False)}
@@ -307,6 +381,14 @@ def _original(pn: Any, word: str) -> str:
     return next((o for w, o in zip(pn.words, pn.original, strict=False) if w == word), word)
 
 
+def _spelled_apart(pa: Any, pb: Any, w: str, u: str) -> bool:
+    """Whether two matched words other than patronymics differ beyond a slip (a vowel, one letter
+    in ten): Marina / Mariya, but not Golberg / Goldberg."""
+    if w in (pa.patronymic, pb.patronymic) or u in (pa.patronymic, pb.patronymic):
+        return False
+    return re.sub(r"[aeiouy]", "", w) != re.sub(r"[aeiouy]", "", u) and _word_sim(w, u) < 0.9
+
+
 def _other_given_name(pa: Any, pb: Any, w: str, u: str) -> bool:
     """Whether two matched words are two different given names: both known to rigour's name
     symbols, none in common, and not merely spelled apart (Maria / Mariya share a symbol;
@@ -339,13 +421,18 @@ def score_people(a: Record, b: Record) -> Score:
     hard = _id_rules(a, b)
     if hard:
         return hard
-    if a.birth_date and b.birth_date and a.birth_date != b.birth_date:
+    if a.birth_date and b.birth_date and not dates_agree(a.birth_date, b.birth_date):
         return Score(NEVER, [f"different birth dates ({a.birth_date}, {b.birth_date}): never the same"])
+    ga, gb = person_gender(a.names), person_gender(b.names)
+    if ga and gb and ga != gb:  # Mr / Mrs, Vladimirovich / Vladimirovna
+        return Score(0.0, [f"male and female forms ({a.names[0]!r} is {ga}, {b.names[0]!r} {gb})"])
     best: tuple[float, int, list[str], list[str], Any, Any, list[tuple[str, str]], set[tuple[str, str]],
                list[str]] | None = None
     # forms of a name in other languages are looked for only where a birth date or a firm
     # confirms the person: without them names alone decide nothing, and the look-up costs
-    confirmed = bool((a.birth_date and b.birth_date) or a.context & b.context)
+    # (a birth day, not PSC's month: the look-up is costly and a month confirms less)
+    confirmed = bool((a.birth_date and b.birth_date and len(a.birth_date) == len(b.birth_date) == 10)
+                     or a.context & b.context)
     for na in a.names:
         pa = person_name(na)
         for nb in b.names:
@@ -356,10 +443,11 @@ def score_people(a: Record, b: Record) -> Score:
             sim, n, la, lb = _align(pa, pb, words, equivalent, initials, deep=confirmed)
             if best is None or (sim * min(n, 3)) > (best[0] * min(best[1], 3)):
                 best = (sim, n, la, lb, pa, pb, words, equivalent, initials)
+                written = (na, nb)
     if best is None or best[1] == 0:
         return Score(0.0, ["names share no part"])
     sim, matched, left_a, left_b, pa, pb, words, equivalent, initials_agree = best
-    reasons = [f"name parts {' '.join(pa.words + pa.initials)!r} ~ {' '.join(pb.words + pb.initials)!r} "
+    reasons = [f"name parts {written[0]!r} ~ {written[1]!r} "
                f"{sim:.2f} ({matched} part(s))"]
     if (pa.patronymic and pb.patronymic and (pa.patronymic, pb.patronymic) not in equivalent
             and not same_father(_original(pa, pa.patronymic), _original(pb, pb.patronymic))):
@@ -367,17 +455,29 @@ def score_people(a: Record, b: Record) -> Score:
     gendered = next(((w, u) for w, u in words if _gendered(w, u)), None)
     if gendered:
         return Score(min(sim, 0.5), reasons + [f"male and female forms ({gendered[0]}, {gendered[1]})"])
-    other_name = next(((w, u) for w, u in words if w != u and _other_given_name(pa, pb, w, u)), None)
+    if not confirmed:
+        # without a birth day or a firm to confirm, rigour's name symbols are not consulted (they
+        # cost): two given names spelled apart beyond a slip are a question for a person
+        loose = next(((w, u) for w, u in words if w != u and _spelled_apart(pa, pb, w, u)), None)
+        if loose:
+            return Score(min(sim, REVIEW + 0.02), reasons + [
+                f"given names spelled apart ({loose[0]}, {loose[1]}): a person decides"])
+    other_name = next(((w, u) for w, u in words if w != u and confirmed and _other_given_name(pa, pb, w, u)), None)
     if other_name:  # Marina / Mariya: close in letters, two names in every language
         cap = REVIEW + 0.02 if a.birth_date and b.birth_date else 0.5
         return Score(min(sim, cap), reasons + [f"different given names ({other_name[0]}, {other_name[1]})"])
     value = sim
-    weak = next(((w, u) for w, u in words if _word_sim(w, u) < 0.8 and (w, u) not in equivalent), None)
+    spelled_a, spelled_b = dict(zip(pa.words, pa.spelled, strict=False)), dict(zip(pb.words, pb.spelled, strict=False))
+
+    def close(w: str, u: str) -> float:
+        return _spelling_sim(w, spelled_a.get(w, w), u, spelled_b.get(u, u))
+
+    weak = next(((w, u) for w, u in words if close(w, u) < 0.8 and (w, u) not in equivalent), None)
     if equivalent:
         reasons.append("forms of one name in two languages: "
                        + ", ".join(f"{w} ~ {u}" for w, u in sorted(equivalent)))
     lone = [ws for ws in (pa.words, pb.words) if len(ws) == 1]
-    if lone and not any(w in lone[0] or u in lone[0] for w, u in words if _word_sim(w, u) >= 0.9):
+    if lone and not any(w in lone[0] or u in lone[0] for w, u in words if close(w, u) >= 0.9):
         # "Daurensky E." is not "Lobai Dauren Evgenevich": a name of one word must find that word
         return Score(min(value, 0.5), reasons + [f"the one full word of a name ({lone[0][0]}) has no close match"])
     # an unmatched given name on both sides means two different people who share a surname
@@ -397,9 +497,12 @@ def score_people(a: Record, b: Record) -> Score:
     elif initials_agree and matched - len(initials_agree) < 2:
         value = min(value, AUTO - 0.05)
         reasons.append(f"only initials besides one name ({' '.join(initials_agree)}): a person decides")
-    if a.birth_date and b.birth_date:
+    same_birth = bool(a.birth_date and b.birth_date and a.birth_date == b.birth_date and len(a.birth_date) >= 7)
+    if same_birth:
         value += 0.1
-        reasons.append(f"same birth date {a.birth_date}")
+        reasons.append(f"same birth {'date' if len(a.birth_date or '') == 10 else 'month'} {a.birth_date}")
+    elif a.birth_date and b.birth_date:
+        reasons.append(f"birth dates agree only at the precision both give ({a.birth_date}, {b.birth_date})")
     shared = a.context & b.context
     if shared:
         value += 0.1
@@ -409,7 +512,6 @@ def score_people(a: Record, b: Record) -> Score:
         # judge, whatever evidence comes with them
         value = min(value, AUTO - 0.05)
         reasons.append(f"loosely matched parts ({weak[0]}, {weak[1]})")
-    same_birth = bool(a.birth_date and b.birth_date)
     if a.country and b.country and a.country != b.country and not shared and not same_birth:
         return Score(min(value, REVIEW), reasons + [f"different countries ({a.country}, {b.country})"])
     if not same_birth and not shared:
@@ -424,6 +526,16 @@ def score_people(a: Record, b: Record) -> Score:
 def score(a: Record, b: Record, common: frozenset[str] = frozenset()) -> Score:
     """The score of a candidate pair with its reasons. ``common``: firm-name words too frequent
     in the data to tell firms apart (see ``common_words``)."""
+    s = _score(a, b, common)
+    apart = _listed_apart(a, b)
+    if apart and s.value >= REVIEW:
+        # a curated list gives them as two entries, whatever they share: a person decides
+        s.value, s.names_only = min(s.value, AUTO - 0.05), None
+        s.reasons.append(f"{apart} lists them as two entries: a person decides")
+    return s
+
+
+def _score(a: Record, b: Record, common: frozenset[str]) -> Score:
     if a.label == "Person" or (_written_as_person(a) and _written_as_person(b)):
         # an FtM LegalEntity "Müller, Lutz" is a person whatever its label: names alone never
         # join two people, and Lutz is not Matthias
