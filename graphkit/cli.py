@@ -88,11 +88,14 @@ def _count_lines(path: Path) -> int:
               help="Only these link kinds (repeatable) [default: all].")
 @click.option("--confirmed-only", is_flag=True,
               help="Leave out possible links (those resting on a resolution pair waiting for review).")
+@click.option("--detail", is_flag=True,
+              help="Text: every record-level fact with its source, instead of one line per resolved "
+                   "person and per shipment group.")
 @all_matches_option
 @store_options
 @format_option
-def find_links(query: str | None, screen_all: bool, kinds: tuple[str, ...], confirmed_only: bool, all_matches: bool,
-               target: StoreTarget, fmt: str) -> None:
+def find_links(query: str | None, screen_all: bool, kinds: tuple[str, ...], confirmed_only: bool, detail: bool,
+               all_matches: bool, target: StoreTarget, fmt: str) -> None:
     """Firms linked to QUERY (a name in any script, an alias, a registry number, a source's
     record id or an internal id), with evidence. Begins with the card of the firm it starts from;
     possible links (resting on a resolution pair waiting for review) follow in their own section,
@@ -115,7 +118,7 @@ def find_links(query: str | None, screen_all: bool, kinds: tuple[str, ...], conf
                                      possible=not confirmed_only)
     if fmt == "table":
         click.echo(output.cards(cards), nl=False)
-    click.echo(output.links(found, fmt), nl=False)
+    click.echo(output.links(found, fmt, detail=detail), nl=False)
 
 
 @cli.command()

@@ -44,7 +44,9 @@ def _csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
 
 
 
-def links(links: list[Link], fmt: str) -> str:
+def links(links: list[Link], fmt: str, *, detail: bool = False) -> str:
+    """Linked pairs: JSON and CSV with every fact; text grouped per resolved entity and shipment
+    group (``graphkit.digest``), or every record-level fact with its source when ``detail``."""
     if fmt == "json":
         return "".join(_json(link.as_dict()) + "\n" for link in links)
     if fmt == "csv":
@@ -61,12 +63,25 @@ def links(links: list[Link], fmt: str) -> str:
     possible = [x for x in links if not x.confirmed]
     if not confirmed and not possible:
         return "No links found.\n"
-    out = _link_lines(confirmed) if confirmed else ["No confirmed links found.", ""]
+    lines = _link_lines if detail else _digest_lines
+    out = lines(confirmed) if confirmed else ["No confirmed links found.", ""]
     if possible:
         out += [f"Possible links: unconfirmed, needs review ({plural(len(possible), 'link')}, each resting on "
                 "a resolution pair waiting for review; --confirmed-only hides them)", ""]
-        out += _link_lines(possible)
-    return "\n".join(out) + "\n"
+        out += lines(possible)
+    text = "\n".join(out) + "\n"
+    return text if detail else text.rstrip("\n") + "\n"  # the digest ends on its last fact
+
+
+def _digest_lines(links: list[Link]) -> list[str]:
+    from graphkit import digest
+
+    out = []
+    for link in links:
+        first, *rest = digest.link_lines(link)
+        out += [f"A: {_entity_line(link.a)}", f"B: {_entity_line(link.b)} — {first.strip()}",
+                *rest, ""]
+    return out
 
 
 def _link_lines(links: list[Link]) -> list[str]:

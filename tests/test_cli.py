@@ -28,7 +28,14 @@ def test_load_then_find_links_in_every_format(cli, tmp_path: Path):
     assert r.code == 0, r.err
     assert "reg.csv: 3 read, 3 loaded, 0 rejected, 0 skipped" in r.out
 
-    table = cli("find-links", "7700000011", "--db", db)
+    digest = cli("find-links", "7700000011", "--db", db)  # one line per person, sources counted
+    assert digest.code == 0, digest.err
+    assert "— linked by: shared_officer, shared_address (1 shared person or firm; 1 other fact)" in digest.out
+    assert ("[shared_officer] Орлов Олег: in A: is director of A — current, since 2019-01-01 | in B: owns 50 % "
+            "of B (the source's role: \"founder\") — former, 2020-01-01 to 2021-06-30" in digest.out)
+    assert "sources: registry:reg.csv#A1, #B1" in digest.out and "Гамма" not in digest.out
+
+    table = cli("find-links", "7700000011", "--db", db, "--detail")  # every record-level fact
     assert table.code == 0, table.err
     assert "linked by: shared_officer, shared_address" in table.out
     assert ("Орлов Олег: is director of A — current, since 2019-01-01; owns 50 % of B (the source's role: "

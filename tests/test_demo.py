@@ -75,7 +75,7 @@ def test_graphkit_demo_prints_the_link_with_sources(cli, tmp_path):
     assert r.code == 0, r.err
     assert "ТОО «Аспан Арба»" in r.out and "ООО «Небесная механика»" in r.out
     assert "linked by: shared_officer, common_owner, shipment" in r.out
-    assert "source: demo-registry-kz:registry_kz.csv#KZ-" in r.out
+    assert "sources: " in r.out and "demo-registry-kz:registry_kz.csv#KZ-" in r.out
     r = cli("demo", "--db", tmp_path / "d", "--format", "json")
     first = json.loads(r.out.splitlines()[0])
     assert (first["a"]["id"], first["b"]["id"]) == (ASPAN, NEBESNAYA)

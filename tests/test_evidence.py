@@ -46,7 +46,7 @@ def samples(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def screened(samples: Path) -> str:
-    r = run_cli("find-links", "--all", "--db", samples)
+    r = run_cli("find-links", "--all", "--db", samples, "--detail")  # every record-level sentence
     assert r.code == 0, r.err
     return r.out
 
@@ -163,7 +163,7 @@ def test_monthly_customs_totals_say_so_with_value_and_unit(tmp_path):
     db = tmp_path / "g"
     run_cli("load", REAL / "customs_trade" / "kz_import_monthly_agg.csv", "--mapping", "kz-import-agg",
             "--db", db)
-    out = run_cli("find-links", "FASAD TSENTR", "--db", db, "--kind", "shipment").out
+    out = run_cli("find-links", "FASAD TSENTR", "--db", db, "--kind", "shipment", "--detail").out
     line = next(s for s in _sentences(out) if "line 969" in s or "91,526.10" in s)
     assert line.startswith("[shipment] B -> A monthly total, 2024-10: HS 6907219009, quantity 12 (unit not given), "
                            "value 91,526.10 (currency not named by the source), CERAMIC PLATES")
@@ -276,7 +276,7 @@ def test_links_resting_on_a_pending_pair_are_printed_apart_with_the_command_that
     db = tmp_path / "g"
     with EmbeddedStore(db) as store:
         chain_scenario(store)
-    r = run_cli("find-links", "chain:firm:C", "--db", db)
+    r = run_cli("find-links", "chain:firm:C", "--db", db, "--detail")
     assert r.code == 0, r.err
     assert "No confirmed links found." in r.out
     section = r.out.split("Possible links: unconfirmed, needs review (2 links,", 1)[1]

@@ -1,0 +1,171 @@
+"""The text of a linked pair as an editor reads it: one line per resolved person, firm or address,
+shipments summed per direction, HS-6 code, year and customs dataset.
+
+``find-links`` prints this by default; ``--detail`` prints every record-level fact with its source
+(``output._link_lines``), and JSON always keeps every fact. Nothing here decides anything: the
+evidence is the link engine's (``links.Evidence`` with its typed ``evidence`` fact); this module
+only groups it.
+
+- **Roles**: the record-level facts of one holder are grouped when their records are one entity
+  (a SAME_AS that joins them, or the same record). The line names every spelling once, then each
+  distinct role in A and in B once (as ``Role.predicate`` words it), the resolution basis once,
+  and the sources as a count per dataset.
+- **Shipments**: customs lines (and monthly totals) of one direction, HS-6 code, year and customs
+  dataset are one line: count, total quantity per unit, total USD value, first and last date. An
+  export declared at one end and the import declared at the other are kept in their own datasets,
+  never summed together (the same goods would count twice).
+- Every other fact (control, shared address, the sources' own links, family, payment) is one line
+  as ``evidence.render`` words it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from graphkit import evidence as ev
+
+if TYPE_CHECKING:
+    from graphkit.links import Evidence, Link
+
+
+def _datasets(sources: list[dict[str, str]], most: int = 4) -> str:
+    """``demo-registry-kz:registry_kz.csv#KZ-0001, #KZ-0002; demo-press-notes:press.jsonl#p1``: the
+    records per file, in first-seen order; past ``most`` records in a file, their count."""
+    by_file: dict[str, list[str]] = defaultdict(list)
+    for s in sources:
+        by_file[f"{s.get('dataset', '?')}:{s.get('file', '?')}"].append(s.get("record", "?"))
+    out = []
+    for where, records in by_file.items():
+        records = list(dict.fromkeys(records))
+        shown = ", ".join(f"#{r}" for r in records[:most])
+        more = f" (+{len(records) - most} more; --detail lists them)" if len(records) > most else ""
+        out.append(f"{where}{shown}{more}")
+    return "; ".join(out)
+
+
+class _Groups:
+    """Union-find over record ids: the records a link's evidence says are one entity."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+@dataclass
+class _Holder:
+    kinds: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    a_roles: list[str] = field(default_factory=list)
+    b_roles: list[str] = field(default_factory=list)
+    resolutions: list[str] = field(default_factory=list)
+    sources: list[dict[str, str]] = field(default_factory=list)
+    pending: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _add(items: list[Any], value: Any) -> None:
+    if value and value not in items:
+        items.append(value)
+
+
+def _holders(evidence: list[Evidence]) -> list[_Holder]:
+    groups = _Groups()
+    for e in evidence:
+        via = e.via or {}
+        groups.find(via["id"])
+        if via.get("resolved_with") and e.confirmed:  # a pending pair joins nothing
+            groups.union(via["id"], via["resolved_with"]["id"])
+    by_root: dict[str, _Holder] = {}
+    for e in evidence:
+        fact = e.fact
+        assert isinstance(fact, ev.SharedRole)
+        via = e.via or {}
+        h = by_root.setdefault(groups.find(via["id"]), _Holder())
+        _add(h.kinds, e.kind)
+        _add(h.names, fact.a.holder)
+        _add(h.names, fact.b.holder)
+        _add(h.a_roles, fact.a.predicate())
+        _add(h.b_roles, fact.b.predicate())
+        res = via.get("resolution")
+        if res and e.confirmed:
+            _add(h.resolutions, f"{res['explanation']} ({res['judgement']}, score {res['score']})")
+        for s in e.sources:
+            _add(h.sources, s)
+        for p in e.pending:
+            _add(h.pending, p)
+    return list(by_root.values())
+
+
+def _shipment_key(f: ev.Shipment) -> tuple[str, str, str]:
+    hs6 = (f.hs_code or "")[:6] or "HS not given"
+    year = (f.period or f.date or "")[:4] or "undated"
+    return f.direction, hs6, year
+
+
+def _dataset_sum(dataset: str, facts: list[ev.Shipment]) -> str:
+    """``6 lines in kz-export:kz.csv (524 PCE, USD 870,500.00, 2022-06-08 to 2022-12-06)``."""
+    quantities: dict[str | None, float] = defaultdict(float)
+    for f in facts:
+        if f.quantity is not None:
+            quantities[f.unit] += f.quantity
+    qty = ", ".join(filter(None, (ev.quantity_text(q, u) for u, q in quantities.items())))
+    usd = [f.value_usd for f in facts if f.value_usd is not None]
+    value = (f"USD {sum(usd):,.2f}" + ("" if len(usd) == len(facts) else f" for {len(usd)} of them")
+             if usd else "value not given")
+    dates = sorted(f.date for f in facts if f.date)
+    span = (dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}") if dates else "dates not given"
+    what = ev.plural(len(facts), "monthly total") if all(f.aggregated for f in facts) else ev.plural(len(facts), "line")
+    return f"{what} in {dataset} (" + ", ".join(filter(None, (qty, value, span))) + ")"
+
+
+def _shipment_lines(evidence: list[Evidence]) -> list[str]:
+    groups: dict[tuple[str, str, str], dict[str, list[ev.Shipment]]] = defaultdict(lambda: defaultdict(list))
+    for e in evidence:
+        assert isinstance(e.fact, ev.Shipment)
+        src = e.sources[0] if e.sources else {}
+        groups[_shipment_key(e.fact)][f"{src.get('dataset', '?')}:{src.get('file', '?')}"].append(e.fact)
+    out = []
+    for (direction, hs6, year), by_dataset in groups.items():
+        facts = [f for fs in by_dataset.values() for f in fs]
+        described = next((f.description[:40] for f in facts if f.description), "")
+        sums = "; ".join(_dataset_sum(d, fs) for d, fs in by_dataset.items())
+        out.append(f"   - [shipment] {direction}, HS {hs6}, {year}: {sums}" + (f"; {described}" if described else ""))
+    return out
+
+
+def link_lines(link: Link) -> list[str]:
+    """The lines of one linked pair, after its A/B header (which ``output`` writes); the first
+    says what links them, and ``output`` puts it on B's line."""
+    roles = [e for e in link.evidence if isinstance(e.fact, ev.SharedRole)]
+    shipments = [e for e in link.evidence if isinstance(e.fact, ev.Shipment)]
+    others = [e for e in link.evidence if e not in roles and e not in shipments]
+    holders = _holders(roles)
+    counts = [ev.plural(len(holders), "shared person or firm", "shared people or firms")] if holders else []
+    if shipments:
+        counts.append(ev.plural(len(shipments), "customs record"))
+    if others:
+        counts.append(ev.plural(len(others), "other fact"))
+    out = [f"   linked by: {', '.join(link.kinds)} ({'; '.join(counts)})"]
+    for h in holders:
+        joiner = " ~ " if h.pending else " = "  # "~": records a pair waiting for review would join
+        out.append(f"   - [{', '.join(h.kinds)}] {joiner.join(h.names)}: in A: {'; '.join(h.a_roles)}"
+                   f" | in B: {'; '.join(h.b_roles)}")
+        basis = f"resolved as one: {' / '.join(h.resolutions)}; " if h.resolutions else ""
+        rests = "".join(f"; rests on {p['a_name']} ~ {p['b_name']}, waiting for review" for p in h.pending)
+        out.append(f"       {basis}sources: {_datasets(h.sources)}{rests}")
+        for decide in dict.fromkeys(p["decide"] for p in h.pending):
+            out.append(f"       decide: {decide}")
+    out += _shipment_lines(shipments)
+    for e in others:
+        out.append(f"   - [{e.kind}] {e.summary}  (sources: {_datasets(e.sources)})")
+    return out
