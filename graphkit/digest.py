@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from graphkit import evidence as ev
+from graphkit.resolve.clusters import UnionFind
 
 if TYPE_CHECKING:
     from graphkit.links import Evidence, Link
@@ -45,23 +46,6 @@ def _datasets(sources: list[dict[str, str]], most: int = 4) -> str:
     return "; ".join(out)
 
 
-class _Groups:
-    """Union-find over record ids: the records a link's evidence says are one entity."""
-
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: str, b: str) -> None:
-        self.parent[self.find(a)] = self.find(b)
-
-
 @dataclass
 class _Holder:
     kinds: list[str] = field(default_factory=list)
@@ -79,12 +63,13 @@ def _add(items: list[Any], value: Any) -> None:
 
 
 def _holders(evidence: list[Evidence]) -> list[_Holder]:
-    groups = _Groups()
+    groups = UnionFind()  # the records the link's evidence says are one entity
     for e in evidence:
         via = e.via or {}
-        groups.find(via["id"])
         if via.get("resolved_with") and e.confirmed:  # a pending pair joins nothing
-            groups.union(via["id"], via["resolved_with"]["id"])
+            ra, rb = groups.find(via["id"]), groups.find(via["resolved_with"]["id"])
+            if ra != rb:
+                groups.join(ra, rb)
     by_root: dict[str, _Holder] = {}
     for e in evidence:
         fact = e.fact
