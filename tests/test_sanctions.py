@@ -116,10 +116,10 @@ def test_a_user_headerless_mapping_loads_by_column_names(store, tmp_path):
         {"id": "ru-inn:7707083893", "c": "ru"}]
 
 
-def test_a_listed_person_without_an_id_joins_the_registry_person_only_through_resolution(store, tmp_path):
+def test_a_listed_person_without_an_id_joins_the_registry_person_only_through_a_judgement(store, tmp_path):
     from graphkit.exposure import exposure
-    from graphkit.resolve import resolve
-    from graphkit.resolve.judgements import Judgements
+    from graphkit.resolve import apply_judgement, resolve
+    from graphkit.resolve.judgements import Judgement, Judgements
 
     reg = tmp_path / "registry.csv"
     reg.write_text(
@@ -133,9 +133,16 @@ def test_a_listed_person_without_an_id_joins_the_registry_person_only_through_re
     load_files(store, [sdn], "ofac-sdn")
     before = exposure(store, "7816385044", as_of=dt.date(2023, 1, 1))[0]
     assert before["blocked_by_ownership"] is False  # not joined yet: nothing is guessed
-    resolve(store, Judgements.load(tmp_path / "j.jsonl"))
-    same = store.execute("MATCH (a:Person)-[r:SAME_AS]-(b:Person) RETURN r.judgement AS j, r.explanation AS why")
-    assert same and same[0]["j"] == "auto" and "birth date" in same[0]["why"]
+    judgements = Judgements.load(tmp_path / "j.jsonl")
+    resolve(store, judgements)
+    # name and birth date agree, but joining would make an unlisted person listed and no registry
+    # number confirms it: a person decides (issue 14, the consequence gate), and until then nothing is blocked
+    same = store.execute("MATCH (a:Person)-[r:SAME_AS]->(b:Person) RETURN a.id AS a, b.id AS b, "
+                         "r.judgement AS j, r.explanation AS why")
+    assert same and same[0]["j"] == "pending" and "sanctions status" in same[0]["why"]
+    assert exposure(store, "7816385044", as_of=dt.date(2023, 1, 1))[0]["blocked_by_ownership"] is False
+    judgements.record(same[0]["a"], same[0]["b"], Judgement.POSITIVE, note="same birth date, checked")
+    apply_judgement(store, judgements, same[0]["a"], same[0]["b"])
     after = exposure(store, "7816385044", as_of=dt.date(2023, 1, 1))[0]
     assert after["blocked_by_ownership"] is True and after["aggregate_share"] == 60.0
     # the namesake born in 1980 is another person: his firm stays clear
