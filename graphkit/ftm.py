@@ -28,6 +28,7 @@ from graphkit import normalize as nz
 from graphkit.errors import InvalidData, Problem
 from graphkit.mapping import Mapping, RowResult, _text_lines, complete_entity, sniff_file
 from graphkit.model import Node, Provenance, Rel, address_id, digest, id_schemes
+from graphkit.numberids import NumberClaims
 
 # FtM properties holding registry numbers; ``graphkit.identifiers.qualify`` gives each its scheme
 # from the number's country (``jurisdiction``, else ``country``): a Kazakh registrationNumber of
@@ -97,6 +98,7 @@ def read_ftm(path: Path, mapping: Mapping, *, loaded_at: str, index: Any = None)
     """Stream FtM entities from ``path`` as RowResults (see module docstring). (``index``, the
     source-id index of mappings with relationship files, is not used: FtM names ends itself.)"""
     sniff_file(path)
+    claims = mapping.number_claims
     ids: dict[str, tuple[str, str]] = {}
     for _line, data, _problem in _entities(path, mapping.encoding):
         if data is None or "__skip__" in data:
@@ -104,7 +106,9 @@ def read_ftm(path: Path, mapping: Mapping, *, loaded_at: str, index: Any = None)
         schema = ftm_model.get(data["schema"])
         label = _label(schema) if schema else None
         if label:
-            ids[data["id"]] = (label, _node_id(label, data))
+            ids[data["id"]] = (label, _node_id(label, data, claims))
+    if claims is not None and claims.counting:
+        return  # the counting pass of a load needs the ids only (graphkit/numberids.py)
     if not ids and path.stat().st_size and not any(d for _, d, _ in _entities(path, mapping.encoding)):
         raise InvalidData.single(path.name, None, None, "no FollowTheMoney entities in the file")
     for line, data, problem in _entities(path, mapping.encoding):
@@ -118,16 +122,20 @@ def read_ftm(path: Path, mapping: Mapping, *, loaded_at: str, index: Any = None)
         yield _build(path.name, line, data, ids, mapping.dataset, loaded_at)
 
 
-def _node_id(label: str, data: dict[str, Any]) -> str:
+def _node_id(label: str, data: dict[str, Any], claims: NumberClaims | None = None) -> str:
+    """The registry number that is the entity's identity, else ``ftm:<entity id>``; a number
+    that another entity of the load also carries is no identity (graphkit/numberids.py)."""
     props = data.get("properties") or {}
     if label == "Address" and props.get("full"):
         return address_id(str(props["full"][0]))
+    own = f"ftm:{data['id']}"
     if label in ("Company", "Person"):
         ids = _identifiers(label, props)
         for scheme in id_schemes(label):
             if scheme in ids:
-                return f"{scheme}:{ids[scheme]}"
-    return f"ftm:{data['id']}"
+                number = f"{scheme}:{ids[scheme]}"
+                return number if claims is None else claims.node_id(number, own)
+    return own
 
 
 def _build(file: str, line: int, data: dict[str, Any], index: dict[str, tuple[str, str]],

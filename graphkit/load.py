@@ -30,6 +30,7 @@ from graphkit.mapping import (
     safe_cell,
 )
 from graphkit.model import Node, Rel, now_iso
+from graphkit.numberids import NumberClaims
 from graphkit.sourceids import SourceIndex
 from graphkit.store.base import Store, WriteStats
 
@@ -56,6 +57,7 @@ class LoadReport:
     files: list[FileReport] = field(default_factory=list)
     written: WriteStats = field(default_factory=WriteStats)
     problems: list[Problem] = field(default_factory=list)
+    ambiguous_numbers: int = 0  # registry numbers two records of the load carry: no node id
 
     @property
     def rows_read(self) -> int:
@@ -117,11 +119,36 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
     files = mapping.files_for([Path(p) for p in paths])
     index = SourceIndex() if mapping.uses_source_ids else None
     try:
+        claims = _count_numbers(files, loaded_at)
         _load(store, files, report, on_error, loaded_at, index, batch_rows, rejects_dir, progress)
     finally:
+        mapping.set_number_claims(None)
+        for _, part in files:
+            part.set_number_claims(None)
         if index is not None:
             index.close()
+    if claims is not None:
+        report.ambiguous_numbers = len(claims.ambiguous)
     return report
+
+
+def _count_numbers(files: list[tuple[Path, Mapping]], loaded_at: str) -> NumberClaims | None:
+    """The counting pass: read every file of the load that may take node ids from registry
+    numbers, writing nothing, to learn which numbers two of its records carry; those are no
+    node identity in the writing pass (graphkit/numberids.py, which states the cost). Problems
+    are left to the writing pass, which reports them."""
+    counted = [(p, m) for p, m in files
+               if m.format == "ftm" or any(e.identifiers for e in m.entities.values())]
+    if not counted:
+        return None
+    claims = NumberClaims()
+    for _, mapping in files:
+        mapping.set_number_claims(claims)
+    for path, mapping in counted:
+        for _ in reader_for(mapping)(path, mapping, loaded_at=loaded_at, index=None):
+            pass
+    claims.done_counting()
+    return claims
 
 
 def _load(store: Store, files: list[tuple[Path, Mapping]], report: LoadReport, on_error: str, loaded_at: str,

@@ -27,6 +27,7 @@ from graphkit.errors import InvalidData, MappingError, Problem
 from graphkit.model import Node, Provenance, Rel, address_id, entity_id, get_model
 from graphkit.namekind import name_kind
 from graphkit.nested import LIST_SEP, PathRow, json_records, xml_records
+from graphkit.numberids import NumberClaims
 from graphkit.sourceids import SourceIndex
 
 FORMATS = ("csv", "json", "xml", "ftm")
@@ -275,10 +276,18 @@ class Mapping:
     patterns: list[str] = field(default_factory=list)  # file names this mapping reads (match:)
     require: list[str] = field(default_factory=list)  # columns a record must fill (else a bad record)
     parts: list[FilePart] = field(default_factory=list)  # the kinds of file of a several-file mapping
+    # set by a load: which registry numbers are ambiguous within it (graphkit/numberids.py)
+    number_claims: NumberClaims | None = field(default=None, repr=False, compare=False)
 
 
     def derived_columns(self) -> set[str]:
         return set(DERIVERS[self.derive][2]) if self.derive else set()
+
+    def set_number_claims(self, claims: NumberClaims | None) -> None:
+        """Use ``claims`` to decide which numbers may be node ids (this mapping and its parts)."""
+        self.number_claims = claims
+        for part in self.parts:
+            part.mapping.set_number_claims(claims)
 
     def set_dataset(self, dataset: str) -> None:
         self.dataset = dataset
@@ -936,6 +945,12 @@ class RecordBuilder:
             else:
                 key = [nz.latin(v) if v else v for v in key_values] if global_scope else key_values
                 node_id = entity_id(label, scope, ids, key)
+                claims = self.mapping.number_claims
+                if claims is not None and ident.is_registry_id(node_id):
+                    # a number two records of the load claim is no identity (graphkit/numberids.py);
+                    # the records are told apart by the source's key, within one entity of the
+                    # mapping (a holder named by a firm's number refers to that firm's record)
+                    node_id = claims.node_id(node_id, entity_id(label, scope, {}, key), spec.name)
             props["datasets"] = [source.dataset]
             props["records"] = [source.ref]
             props["first_loaded"] = props["last_loaded"] = loaded_at

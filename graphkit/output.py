@@ -177,6 +177,9 @@ def load_report(r: LoadReport, fmt: str) -> str:
             out.append(f"  skipped {n:,}: {reason}")
         if row["rejects_file"]:
             out.append(f"  rejected and skipped rows written to {row['rejects_file']}")
+    if r.ambiguous_numbers:
+        out.append(f"{r.ambiguous_numbers:,} registry number(s) given to several records of this load: "
+                   "not used as node ids (each record keeps its own; resolution sees the pairs)")
     out.append(f"Store: {r.written.nodes_created:,} nodes created, {r.written.nodes_updated:,} updated, "
                f"{r.written.rels_created:,} relationships created, {r.written.rels_existing:,} already present.")
     return "\n".join(out) + "\n"
