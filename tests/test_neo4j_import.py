@@ -22,7 +22,7 @@ pytestmark = pytest.mark.neo4j
 def _answers(cli, *where: str | Path) -> list[str]:
     """find-links over the whole graph and for one name, as JSON lines, order-free."""
     every = cli("find-links", "--all", *where, "--format", "json")
-    one = cli("find-links", "Zala Aero", *where, "--format", "json")
+    one = cli("find-links", "Zala Aero", "--all-matches", *where, "--format", "json")  # three firms match
     assert every.code == 0 and one.code == 0, every.err + one.err
     return sorted(every.out.splitlines()) + ["--"] + sorted(one.out.splitlines())
 

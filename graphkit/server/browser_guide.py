@@ -89,13 +89,22 @@ def _slide(query: Query) -> str:
     return '<slide class="row-fluid">\n<div class="col-sm-12">\n' + "\n".join(parts) + "\n</div>\n</slide>\n"
 
 
+_WRITES = re.compile(r"\b(DELETE|DETACH|CREATE|MERGE|SET|REMOVE)\b")
+
+
+def writes(query: Query) -> bool:
+    """True for a query that changes the graph (graphkit runs those itself; the guide leaves them out)."""
+    return bool(_WRITES.search(query_body(query)))
+
+
 def guide_html(queries: dict[str, Query] | None = None) -> str:
     """The guide as one HTML document: an introduction, then one slide per query.
 
-    ``queries`` defaults to the whole library (``cypher/``); ``browser_find_links``, ``same_as``
-    and ``same_as_all`` come first. Every text is HTML-escaped. Costs a few milliseconds.
+    ``queries`` defaults to the whole library (``cypher/``), less the queries that write;
+    ``browser_find_links``, ``same_as`` and ``same_as_all`` come first. Every text is HTML-escaped. Costs a few milliseconds.
     """
     queries = library() if queries is None else queries
+    queries = {n: q for n, q in queries.items() if not writes(q)}  # a click in the guide never changes the graph
     order = [n for n in FIRST if n in queries] + sorted(n for n in queries if n not in FIRST)
     intro = (
         '<slide class="row-fluid">\n<div class="col-sm-12">\n<h3>graphkit query library</h3>\n'
