@@ -142,3 +142,14 @@ def any_store(request, tmp_path):
 def free_port():
     """A function returning a TCP port free on 127.0.0.1."""
     return _free_port
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo case (graphkit.demo) in an embedded store, one per test module."""
+    from graphkit.demo import load_demo
+
+    store = EmbeddedStore(tmp_path_factory.mktemp("demo") / "graph")
+    load_demo(store)
+    yield store
+    store.close()

@@ -5,24 +5,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from graphkit.demo import load_demo
 from graphkit.links import find_links, screen
 from graphkit.resolve import clusters
 
 ASPAN = "kz-bin:220440173863"
 NEBESNAYA = "ru-inn:7717019625"
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from graphkit.store.embedded import EmbeddedStore
-
-    store = EmbeddedStore(tmp_path_factory.mktemp("demo") / "graph")
-    load_demo(store)
-    yield store
-    store.close()
 
 
 def test_aspan_arba_is_linked_to_nebesnaya_mekhanika_by_people_and_shipments(demo):

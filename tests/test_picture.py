@@ -10,7 +10,6 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
 from test_report import EVIL, HOSTILE, build_case
 
 from graphkit import addresses
@@ -21,16 +20,6 @@ from graphkit.report.svg import render_svg
 
 ASPAN = "kz-bin:220440173863"
 NEBESNAYA = "ru-inn:7717019625"
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from graphkit.store.embedded import EmbeddedStore
-
-    store = EmbeddedStore(tmp_path_factory.mktemp("demo") / "graph")
-    load_demo(store)
-    yield store
-    store.close()
 
 
 def test_demo_picture_has_one_node_per_entity_and_trade_per_hs6(demo):
