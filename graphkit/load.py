@@ -47,6 +47,7 @@ class FileReport:
     skipped_reasons: Counter[str] = field(default_factory=Counter)
     rejects_path: str | None = None
     linked: Counter[str] | None = None  # for files that name nodes by the source's ids: rels by type
+    operations: Counter[str] | None = None  # for FtM delta files: ADD/MOD/DEL applied, what they removed
 
 
 @dataclass
@@ -118,6 +119,12 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
     loaded_at = now_iso()
     files = mapping.files_for([Path(p) for p in paths])
     index = SourceIndex() if mapping.uses_source_ids else None
+    deltas = _delta_files(files)
+    if deltas:
+        from graphkit.deltas import load_deltas
+
+        load_deltas(store, files, report, on_error=on_error, loaded_at=loaded_at, rejects_dir=rejects_dir)
+        return report
     try:
         claims = _count_numbers(files, loaded_at)
         _load(store, files, report, on_error, loaded_at, index, batch_rows, rejects_dir, progress)
@@ -130,6 +137,21 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
     if claims is not None:
         report.ambiguous_numbers = len(claims.ambiguous)
     return report
+
+
+def _delta_files(files: list[tuple[Path, Mapping]]) -> bool:
+    """Whether the load is of FtM delta files (graphkit/deltas.py); refuses a mix of delta and
+    full files, whose order of application would be unclear."""
+    if not any(m.format == "ftm" for _, m in files):
+        return False
+    from graphkit.deltas import is_delta
+
+    kinds = {p.name: is_delta(p, m.encoding) for p, m in files}
+    if any(kinds.values()) and not all(kinds.values()):
+        raise InvalidData.single(next(n for n, d in kinds.items() if not d), None, None,
+                                 "a full FtM file loaded together with delta files: load them apart, "
+                                 "the full state first")
+    return any(kinds.values())
 
 
 def _count_numbers(files: list[tuple[Path, Mapping]], loaded_at: str) -> NumberClaims | None:

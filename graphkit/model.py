@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -269,14 +270,33 @@ def merge_node_props(label: str, old: Mapping[str, Any] | None, new: Mapping[str
     Lists are unioned in order (names, registry ids, provenance); a scalar already stored is kept
     (the first source to state it wins, and the new value stays visible through its record);
     booleans are or-ed; ``last_loaded`` takes the newest value.
+
+    A node more than one dataset asserts also keeps what each dataset said, in ``claims``
+    (``node_claims``), so that one dataset's statements can later be replaced or withdrawn and
+    the node derived again from the others (``derive_node``). A node of one dataset - most
+    nodes - carries no claims: its properties are that dataset's.
     """
     columns = get_model().node_columns(label)
     if old is None:
         return {k: v for k, v in new.items() if k in columns}
+    out = _merge_plain(columns, old, new)
+    new_datasets = new.get("datasets")
+    if old.get("claims") or new.get("claims") or (new_datasets and list(new_datasets) != list(old.get("datasets") or [])):
+        claims = node_claims(label, old)
+        for key, props in node_claims(label, new).items():
+            claims[key] = _merge_plain(columns, claims[key], props) if key in claims else props
+        if len(claims) > 1:
+            out["claims"] = dump_claims(claims)
+        else:
+            out.pop("claims", None)
+    return out
+
+
+def _merge_plain(columns: Mapping[str, str], old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(old)
     for key, value in new.items():
         typ = columns.get(key)
-        if typ is None or value is None:
+        if typ is None or value is None or key == "claims":
             continue
         current = out.get(key)
         if typ != "bool" and current == value:
@@ -290,6 +310,42 @@ def merge_node_props(label: str, old: Mapping[str, Any] | None, new: Mapping[str
         elif key == "last_loaded" or current is None or current == "":
             out[key] = value
     return out
+
+
+def node_claims(label: str, props: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """What each dataset said about a node: ``{dataset: properties}``, in the order the datasets
+    came. A node without ``claims`` is one dataset's (or, in a graph built before claims were
+    kept, several datasets' together, under their names joined by "+", which cannot be told
+    apart)."""
+    text = props.get("claims")
+    if text:
+        columns = get_model().node_columns(label)
+        out: dict[str, dict[str, Any]] = {}
+        for key, stored in json.loads(text).items():
+            out[key] = {k: (dt.date.fromisoformat(v) if columns.get(k) == "date" and isinstance(v, str) else v)
+                        for k, v in stored.items()}
+        return out
+    own = {k: v for k, v in props.items() if k not in _NOT_CLAIMED and v is not None}
+    return {"+".join(props.get("datasets") or []) or "?": own}
+
+
+# kept on the node, not per dataset: the load times say when the graph changed, not what a source said
+_NOT_CLAIMED = frozenset(("claims", "id", "first_loaded", "last_loaded"))
+
+
+def derive_node(label: str, claims: Mapping[str, Mapping[str, Any]]) -> dict[str, Any] | None:
+    """A node's properties from what its datasets said (``node_claims``), merged in their order
+    as loading them would; None when no dataset is left."""
+    out: dict[str, Any] | None = None
+    for props in claims.values():
+        out = merge_node_props(label, out, props)
+    return out
+
+
+def dump_claims(claims: Mapping[str, Mapping[str, Any]]) -> str:
+    return json.dumps({k: {p: v for p, v in props.items() if p not in _NOT_CLAIMED and v is not None}
+                       for k, props in claims.items()},
+                      ensure_ascii=False, sort_keys=False, default=lambda v: v.isoformat())
 
 
 def now_iso() -> str:

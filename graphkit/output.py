@@ -156,7 +156,8 @@ def load_report(r: LoadReport, fmt: str) -> str:
     rows: list[dict[str, Any]] = [{"file": f.file, "rows_read": f.rows_read, "rows_loaded": f.rows_loaded,
              "rows_rejected": f.rows_rejected, "rows_skipped": f.rows_skipped,
              "skipped_reasons": dict(f.skipped_reasons), "rejects_file": f.rejects_path,
-             "linked": None if f.linked is None else dict(f.linked)} for f in r.files]
+             "linked": None if f.linked is None else dict(f.linked),
+             "operations": None if f.operations is None else dict(f.operations)} for f in r.files]
     if fmt == "json":
         return "".join(_json({"mapping": r.mapping, **row}) + "\n" for row in rows) + _json({
             "mapping": r.mapping, "nodes_created": r.written.nodes_created, "nodes_updated": r.written.nodes_updated,
@@ -173,6 +174,11 @@ def load_report(r: LoadReport, fmt: str) -> str:
         if row["linked"] is not None:
             linked = ", ".join(f"{t} {n:,}" for t, n in sorted(row["linked"].items())) or "nothing"
             out.append(f"  linked by the source's node ids: {linked}")
+        if row["operations"] is not None:
+            ops = row["operations"]
+            out.append("  delta: " + ", ".join(f"{op} {ops.get(op, 0):,}" for op in ("ADD", "MOD", "DEL"))
+                       + f"; removed {ops.get('nodes removed', 0):,} nodes, "
+                       f"{ops.get('relationships removed', 0):,} relationships")
         for reason, n in row["skipped_reasons"].items():
             out.append(f"  skipped {n:,}: {reason}")
         if row["rejects_file"]:
