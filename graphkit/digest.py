@@ -139,7 +139,7 @@ def link_lines(link: Link) -> list[str]:
     if shipments:
         counts.append(ev.plural(len(shipments), "customs record"))
     if others:
-        counts.append(ev.plural(len(others), "other fact"))
+        counts.append(ev.plural(len(others), "other fact" if counts else "fact"))
     out = [f"   linked by: {', '.join(link.kinds)} ({'; '.join(counts)})"]
     for h in holders:
         joiner = " ~ " if h.pending else " = "  # "~": records a pair waiting for review would join

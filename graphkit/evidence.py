@@ -42,9 +42,8 @@ Sentence templates (``A`` and ``B`` are the linked firms, printed above the evid
 - SharedAddress: ``both registered at {address}[ (A: {role}; B: {role})]``
 - Shipment: ``{A -> B|B -> A} declaration {n}: {date}, HS {code}, {quantity}, USD {value}, {desc}``
   or ``{A -> B|B -> A} monthly total, {YYYY-MM}: HS {code}, {quantity}, {value}, {desc}``
-- SourceLink: ``linked by the source: {A's entry reads Linked To B | B's entry reads Linked To A}``
-  or ``linked by the source through {X}: {A's entry reads Linked To X | X's entry reads Linked
-  To A}; {the same for B}``
+- SourceLink: ``linked by the source: {A's entry reads Linked To B | B's entry reads Linked To A}
+  (entry {ent_num})`` - only pairs the source states, never two firms through a third entry
 - Family: ``{person} ({role} of A) and {person} ({role} of B) are family: the source's relation
   from {person} to {relative} reads "{relation}"``
 - Payment: ``{A|B} paid {B|A} {currency} {amount} on {date}[ for {purpose}]`` (``(undated)``,
@@ -329,13 +328,13 @@ class Shipment:
 
 @dataclass
 class SourceLink:
-    """The source links the pair itself (OFAC "Linked To:"), without saying how: one firm's
-    entry names the other (``through`` None), or both are linked to one entry (``through``)."""
+    """The source links the pair itself (OFAC "Linked To:"), without saying how: one side's
+    entry names the other. Only pairs the source states: two firms both linked to a third entry
+    are not linked by that (the source's links are not made transitive)."""
 
     wording: str  # the source's words: "Linked To"
-    through: dict[str, Any] | None  # the entry both are linked to: id, label, name
-    a_names: bool  # A's own entry names the other side (B, or the entry through which)
-    b_names: bool | None = None  # B's own entry names the entry through which (None: direct)
+    a_names: bool  # A's own entry names B (else B's entry names A)
+    entry: str | None = None  # the record (OFAC ent_num) whose remarks state the link
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -396,14 +395,9 @@ def render(fact: Fact) -> str:
 
 
 def _render_source_link(f: SourceLink) -> str:
-    def names(side: str, names_other: bool, other: str) -> str:
-        return f"{side}'s entry reads {f.wording} {other}" if names_other else f"{other}'s entry reads {f.wording} {side}"
-
-    if f.through is None:
-        return f"linked by the source: {names('A', f.a_names, 'B')}"
-    via = f.through.get("name") or f.through["id"]
-    return (f"linked by the source through {via}: {names('A', f.a_names, via)}; "
-            f"{names('B', bool(f.b_names), via)}")
+    said = f"A's entry reads {f.wording} B" if f.a_names else f"B's entry reads {f.wording} A"
+    entry = f" (entry {f.entry})" if f.entry else ""
+    return f"linked by the source: {said}{entry}"
 
 
 def _render_payment(f: Payment) -> str:

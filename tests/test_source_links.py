@@ -68,23 +68,49 @@ def test_ofac_linked_to_becomes_the_lists_own_links(four_sources):
         == [{"name": "STATE CORPORATION BANK FOR DEVELOPMENT AND FOREIGN ECONOMIC AFFAIRS VNESHECONOMBANK"}]
 
 
-def test_find_links_shows_sequoia_linked_through_timchenko(four_sources):
+def test_find_links_shows_the_entries_ofac_links_sequoia_to(four_sources):
+    """SEQUOIA's own entry names TIMCHENKO; three people's entries name SEQUOIA: four stated
+    pairs, each with OFAC's wording and the ent_num of the entry that states it."""
     store, _, _ = four_sources
     links = find_links(store, "SEQUOIA TREUHAND TRUST REG")
     partners = {link.b.name: link for link in links}
-    assert {"OOO TRANSOIL", "OOO VOLGA GROUP"} <= set(partners)
-    ev = partners["OOO TRANSOIL"].evidence[0]
-    assert ev.kind == "source_link" and ev.via and ev.via["name"] == "TIMCHENKO, Gennady Nikolayevich"
-    assert ev.summary == ("linked by the source through TIMCHENKO, Gennady Nikolayevich: A's entry reads "
-                          "Linked To TIMCHENKO, Gennady Nikolayevich; B's entry reads Linked To TIMCHENKO, "
-                          "Gennady Nikolayevich")
-    assert [s["record"] for s in ev.sources] == ["41476", "16807"]
-    # VOLGA GROUP's entry does not name Timchenko: his entry names it
-    assert partners["OOO VOLGA GROUP"].evidence[0].summary.endswith(
-        "TIMCHENKO, Gennady Nikolayevich's entry reads Linked To B")
-    # batch screening finds the same pair
-    pairs = {frozenset((lk.a.name, lk.b.name)) for lk in screen(store, kinds=["source_link"])}
-    assert frozenset(("SEQUOIA TREUHAND TRUST REG", "OOO TRANSOIL")) in pairs
+    assert set(partners) == {"TIMCHENKO, Gennady Nikolayevich", "GIGER, Markus Jakob", "OEHRI, Roland",
+                             "OSTROWSKY, Alexander"}
+    ev = partners["TIMCHENKO, Gennady Nikolayevich"].evidence[0]
+    assert ev.kind == "source_link" and ev.via is None
+    assert ev.summary == "linked by the source: A's entry reads Linked To B (entry 41476)"
+    assert [s["record"] for s in ev.sources] == ["41476"]
+    assert partners["OEHRI, Roland"].evidence[0].summary == \
+        "linked by the source: B's entry reads Linked To A (entry 41477)"
+    # firms linked to Timchenko too (OOO TRANSOIL's entry names him) are not SEQUOIA's links:
+    # OFAC states no link between them
+    assert "OOO TRANSOIL" not in partners
+
+
+def test_screening_gives_each_stated_pair_once_and_nothing_through_a_hub(four_sources):
+    """--all over OFAC "Linked To:": one link per pair of entries the list itself links, one
+    side a firm, however many firms a hub entry (GHADIR INVESTMENT COMPANY) is linked to."""
+    store, _, _ = four_sources
+    stated: dict[frozenset, set[str]] = {}
+    for label in ("Company", "Person", "Asset"):
+        for row in store.execute(f"MATCH (a:{label})-[r:LINKED_TO]->(b) RETURN a.id AS a, b.id AS b, "
+                                 "r.record AS record"):
+            stated.setdefault(frozenset((row["a"], row["b"])), set()).add(row["record"])
+    firms = {r["id"] for r in store.execute("MATCH (n:Company)-[:LINKED_TO]-() RETURN DISTINCT n.id AS id")}
+    expected = {pair: recs for pair, recs in stated.items() if pair & firms and len(pair) == 2}
+    links = screen(store, kinds=["source_link"])
+    got = {frozenset((lk.a.id, lk.b.id)): {s["record"] for e in lk.evidence for s in e.sources} for lk in links}
+    assert len(links) == len(got) == len(expected)
+    assert got == expected
+    hub = store.execute("MATCH (f:Company)-[:LINKED_TO]->(h:Company {name: 'GHADIR INVESTMENT COMPANY'}) "
+                        "RETURN f.id AS id, h.id AS hub")
+    assert len(hub) > 50
+    ids = {r["id"] for r in hub}
+    # each firm linked to the hub is paired with the hub, and with another such firm only where
+    # OFAC states that pair (never the len(ids) * (len(ids) - 1) / 2 pairs through the hub)
+    assert all(frozenset((r["id"], r["hub"])) in got for r in hub)
+    among = [p for p in got if p <= ids]
+    assert set(among) == {p for p in stated if p <= ids} and len(among) < len(ids)
 
 
 def test_an_alt_tax_id_in_the_remarks_finds_its_firm(four_sources):
