@@ -1,6 +1,8 @@
 // Paths from the firm named $name to every firm linked to it, for Neo4j Browser to draw: the
 // records resolved as that firm, shared officers and owners (also through people resolved as the
-// same), shared addresses, shipments and direct control.
+// same), shared addresses, shipments, direct control, the source's own links (OFAC "Linked To:",
+// to a firm, person, vessel or aircraft, only as stated), family of the people holding roles
+// (FtM Family) and payments (FtM Payment).
 //
 // A firm record is a start when $name is its id, or part of one of its names as written (any
 // case, any script) or of its normalised names; so is every record joined to one by SAME_AS
@@ -45,6 +47,20 @@ CALL (members) {
   MATCH path = (a:Company)-[:OFFICER_OF|OWNS]-(b:Company)
   WHERE a.id IN members AND NOT b.id IN members
   RETURN 'direct_control' AS kind, a, b, path
+  UNION ALL
+  MATCH path = (a:Company)-[:LINKED_TO]-(b)
+  WHERE a.id IN members AND NOT b.id IN members
+  RETURN 'source_link' AS kind, a, b, path
+  UNION ALL
+  MATCH path = (a:Company)<-[:OFFICER_OF|OWNS]-(:Person)
+               (()-[j:SAME_AS]-() WHERE j.judgement IN ['auto', 'accepted'])*
+               (:Person)-[:FAMILY]-(:Person)-[:OFFICER_OF|OWNS]->(b:Company)
+  WHERE a.id IN members AND NOT b.id IN members
+  RETURN 'family' AS kind, a, b, path
+  UNION ALL
+  MATCH path = (a:Company)-[:PAID]-(b:Company)
+  WHERE a.id IN members AND NOT b.id IN members
+  RETURN 'payment' AS kind, a, b, path
 }
 RETURN kind, a.name AS firm, b.name AS linked, a.id AS firm_id, b.id AS linked_id, path
 ORDER BY kind, linked, firm
