@@ -387,7 +387,8 @@ def render(fact: Fact) -> str:
     if isinstance(fact, SourceLink):
         return _render_source_link(fact)
     if isinstance(fact, Family):
-        return (f"{fact.a_person} ({fact.a_role} of A) and {fact.b_person} ({fact.b_role} of B) are family: the "
+        a_role, b_role = (_DEFAULT_ROLE.get(r.lower(), r) for r in (fact.a_role, fact.b_role))  # "owner of A", not "ownership of A"
+        return (f"{fact.a_person} ({a_role} of A) and {fact.b_person} ({b_role} of B) are family: the "
                 f"source's relation from {fact.person} to {fact.relative} reads \"{fact.relation}\"")
     if isinstance(fact, Payment):
         return _render_payment(fact)

@@ -4,6 +4,7 @@ source_link link kind over them."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -227,8 +228,8 @@ def test_find_links_gives_family_and_payment_links_from_the_ftm_samples(cli, rea
         assert r.code == 0, r.err
     family = cli("find-links", "1841015504", "--kind", "family", "--db", db)
     assert family.code == 0, family.err
-    assert ('[family] Svetlana Nikolaevna Zakharova (ownership of A) and Aleksandr Vyacheslavovich Zakharov '
-            '(ownership of B) are family: the source\'s relation from Svetlana Nikolaevna Zakharova to Aleksandr '
+    assert ('[family] Svetlana Nikolaevna Zakharova (owner of A) and Aleksandr Vyacheslavovich Zakharov '
+            '(owner of B) are family: the source\'s relation from Svetlana Nikolaevna Zakharova to Aleksandr '
             'Vyacheslavovich Zakharov reads "Family member of"') in family.out
     assert 'B: Joint-Stock Company "Zala Aero"' in family.out
     paid = cli("find-links", "--all", "--kind", "payment", "--format", "json", "--db", db)
@@ -296,3 +297,14 @@ def test_icij_intermediaries_are_typed_from_their_names_with_the_rule_kept(store
     cs = store.execute("MATCH (c:Company) WHERE c.name = 'CREDIT SUISSE PRIVATE BANKING (LAUSANNE)' "
                        "RETURN c.label_basis AS basis")
     assert cs == [{"basis": "firm word: banking (rigour domain BANK)"}]
+
+
+def test_the_source_link_examples_of_docs_sentences_are_what_screening_prints(four_sources):
+    """docs/sentences.md (bench/sentences.py) quotes real sentences: its source_link lines are
+    printed, for the same pair, by screening the OFAC sample."""
+    store, _, _ = four_sources
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "sentences.md").read_text(encoding="utf-8")
+    quoted = re.findall(r"^  `\[source_link\] (.+)`\n  A = (.+), B = (.+); source:", doc, flags=re.M)
+    assert len(quoted) == 2
+    printed = {(e.summary, lk.a.name, lk.b.name) for lk in screen(store, kinds=["source_link"]) for e in lk.evidence}
+    assert set(quoted) <= printed
