@@ -197,3 +197,17 @@ def test_claims_are_kept_only_where_datasets_meet(store, real):
         load_files(store, [path], "ftm", dataset="t2")
     rows = store.execute("MATCH (n:Company) WHERE n.claims IS NOT NULL RETURN count(n) AS n")
     assert rows[0]["n"] == 0
+
+
+def test_one_file_with_every_version_and_a_readd_gives_the_final_state(any_store, real, tmp_path):
+    """The same entity twice in one file (ADD then MOD; DEL then ADD again): each line applies
+    in order, as separate versions would."""
+    delta = [line for path in versions(real) for line in lines(path)]
+    person = next(x["entity"] for x in delta if x["entity"]["schema"] == "Person")
+    delta += [{"op": "DEL", "entity": {"id": person["id"]}}, {"op": "ADD", "entity": person}]
+    path = write_lines(tmp_path / "t2_all.delta.json", delta)
+    report = load_files(any_store, [path], "ftm", dataset="t2")
+    assert dict(report.files[0].operations) == {"ADD": 5, "MOD": 1, "DEL": 1, "nodes removed": 1,
+                                                "relationships removed": 0}
+    final = write_lines(tmp_path / "t2_final.ftm.json", final_state(delta))
+    assert snapshot(any_store) == reference(tmp_path, [(final, "t2")])
