@@ -211,3 +211,17 @@ def test_one_file_with_every_version_and_a_readd_gives_the_final_state(any_store
                                                 "relationships removed": 0}
     final = write_lines(tmp_path / "t2_final.ftm.json", final_state(delta))
     assert snapshot(any_store) == reference(tmp_path, [(final, "t2")])
+
+
+def test_a_graph_built_before_claims_gains_the_column_and_keeps_its_data(real, tmp_path):
+    zala = real / ZALA
+    with EmbeddedStore(tmp_path / "old") as s:
+        load_files(s, [zala], "ftm", dataset="zala")
+        for label in get_model().nodes:  # as graphkit wrote it before nodes kept claims
+            s.execute(f"ALTER TABLE {label} DROP claims")
+        before = s.counts()
+    with EmbeddedStore(tmp_path / "old") as s:
+        assert s.counts().nodes == before.nodes
+        load_files(s, [zala], "ftm", dataset="mirror")
+        rows = s.execute("MATCH (n:Company) RETURN count(n) AS n, count(n.claims) AS claims")
+        assert rows == [{"n": before.nodes["Company"], "claims": before.nodes["Company"]}]

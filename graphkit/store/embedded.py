@@ -117,7 +117,14 @@ class EmbeddedStore(Store):
             have = set()
             while result.has_next():
                 have.add(result.get_next()[1])
-            missing = [c for c in model.node_columns(label) if c not in have]
+            columns = model.node_columns(label)
+            missing = [c for c in columns if c not in have]
+            if missing and missing == list(columns)[-len(missing):]:
+                # the model's newest properties come last (node claims, graphkit/deltas.py):
+                # added in place, in the model's order, so the graph keeps its data
+                for c in missing:
+                    conn.execute(f"ALTER TABLE {label} ADD {c} {_LB_TYPES[columns[c]]}")
+                missing = []
             if missing:
                 raise StoreError(f"the graph at {self.path} was built by an older graphkit: {label} lacks "
                                  f"{', '.join(missing)}; load the data again into a new --db")
