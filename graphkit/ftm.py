@@ -84,7 +84,7 @@ def _entities(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any] |
             continue
         if isinstance(data, dict) and "entity" in data and "op" in data:  # delta form
             if str(data.get("op")).upper() == "DEL":
-                yield line, {"__skip__": "delta DEL operation (removals are not applied)", **data}, None
+                yield line, {"__skip__": "delta DEL line read as an entity (graphkit load applies delta files: graphkit/deltas.py)", **data}, None
                 continue
             data = data["entity"]
         if not isinstance(data, dict) or "schema" not in data or "id" not in data:

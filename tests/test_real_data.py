@@ -55,8 +55,12 @@ def test_monthly_aggregates_are_flagged_and_dated_by_month(store, real):
 
 
 def test_opensanctions_ftm_samples_load(store, real, tmp_path):
-    files = sorted((real / "ftm_opensanctions").glob("*.json"))
+    files = sorted((real / "ftm_opensanctions").glob("*.ftm.json"))
     report = load_files(store, files, "ftm", dataset="opensanctions", rejects_dir=tmp_path)
+    # the delta files after the full state (loading them together is refused, test_deltas.py)
+    deltas = load_files(store, sorted((real / "ftm_opensanctions").glob("*.delta.json")), "ftm",
+                        dataset="opensanctions", rejects_dir=tmp_path)
+    assert [f.operations["ADD"] for f in deltas.files] == [2, 1, 1] and deltas.rows_rejected == 0
     assert report.rows_rejected == 0
     reasons = {k: v for f in report.files for k, v in f.skipped_reasons.items()}
     assert "schema Payment is not in the graph model" not in reasons  # payments are facts now
