@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 from rigour.names import NameTypeTag, SymbolCategory, analyze_names
@@ -27,6 +27,9 @@ from graphkit.resolve.names import (
     person_gender,
     person_name,
 )
+
+if TYPE_CHECKING:
+    from graphkit.resolve.registry_people import Population
 
 AUTO = 0.90  # at or above: SAME_AS, judgement "auto"
 REVIEW = 0.75  # at or above (and below AUTO): a candidate for review
@@ -47,6 +50,10 @@ class Record:
     context: set[str] = field(default_factory=set)  # firms (for people) / people, addresses (for firms)
     datasets: list[str] = field(default_factory=list)  # where the record comes from
     listed: bool = False  # on a sanctions list
+    nationality: str | None = None  # a person's, where the source gives it (PSC)
+    addresses: set[str] = field(default_factory=set)  # a person's service addresses (Address node ids)
+    #: counts over the run's month-dated people, for the namesake estimate (``registry_people``)
+    population: Population | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -536,6 +543,12 @@ def score(a: Record, b: Record, common: frozenset[str] = frozenset()) -> Score:
 
 
 def _score(a: Record, b: Record, common: frozenset[str]) -> Score:
+    if a.label == "Person" and b.label == "Person":
+        from graphkit.resolve.registry_people import score_month_people  # imports this module
+
+        decided = score_month_people(a, b)
+        if decided is not None:
+            return decided
     if a.label == "Person" or (_written_as_person(a) and _written_as_person(b)):
         # an FtM LegalEntity "Müller, Lutz" is a person whatever its label: names alone never
         # join two people, and Lutz is not Matthias
