@@ -287,6 +287,18 @@ def _slip(r: random.Random, word: str) -> str:
     return word[:i] + word[i - 1] + word[i:] if r.random() < 0.5 else word[:i] + word[i + 1:]
 
 
+_TRADES = ("Holdings", "Group", "Properties", "Investments", "Services", "Developments", "Estates", "Care",
+           "Consulting", "Engineering", "Capital", "Trading", "Construction", "Homes", "Logistics", "Media")
+
+
+def _corporate(r: random.Random) -> str:
+    """A corporate PSC's name as the register shows them ("Robert Hitchins Limited", "Wpp Rocky
+    Ltd", "Hull Citycare (Intermediate 2) Ltd"): a family or place name, a trade, a legal form."""
+    head = _surname(r) if r.random() < 0.6 else r.choice(TOWNS)[0]
+    tail = f" ({r.choice(_TRADES)} {r.randint(1, 9)})" if r.random() < 0.05 else ""
+    return f"{head} {r.choice(_TRADES)}{tail} {r.choice(('Limited', 'Ltd', 'Holdings Limited', 'Plc', 'LLP'))}"
+
+
 def _psc_line(r: random.Random, p: dict[str, Any], office: dict[str, str]) -> dict[str, Any]:
     """One PSC line of person ``p`` at a firm whose registered office is ``office``: the same
     person as filed by another firm (or another agent) varies as the register does."""
@@ -354,7 +366,7 @@ def psc(out: Path, scale: float, seed: int = 7, truth: bool = False) -> dict[str
                 elif x < 0.14:
                     uk = r.random() < 0.7
                     data = {"kind": "corporate-entity-person-with-significant-control",
-                            "name": firm(r, written).title(),
+                            "name": _corporate(r),
                             "identification": {"legal_authority": "Companies Act 2006", "legal_form": "Limited",
                                                "country_registered": "England And Wales" if uk else "Delaware, Usa",
                                                "registration_number": f"{r.randrange(10**8):08d}" if uk

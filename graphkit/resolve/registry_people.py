@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -89,6 +90,7 @@ def month_dated(r: Record) -> bool:
     return r.label == "Person" and r.birth_date is not None and len(r.birth_date) == 7
 
 
+@lru_cache(maxsize=500_000)
 def _parts(name: str) -> tuple[list[str], list[str]]:
     """A name's words (folded) and initials, titles dropped. Unlike ``names.person_name`` a
     two-letter word is a word here ("Li", "Bo", "Xu"): name elements are written out, and an
@@ -107,8 +109,13 @@ def _parts(name: str) -> tuple[list[str], list[str]]:
 
 def elements(r: Record) -> Elements | None:
     """The fullest name form of ``r``: forename, middle names, surname (titles dropped)."""
+    return _elements(tuple(r.names))
+
+
+@lru_cache(maxsize=500_000)
+def _elements(names: tuple[str, ...]) -> Elements | None:
     best: tuple[list[str], list[str]] | None = None
-    for name in r.names:
+    for name in names:
         words, initials = _parts(name)
         if len(words) >= 2 and (best is None or len(words) + len(initials) > len(best[0]) + len(best[1])):
             best = (words, initials)
