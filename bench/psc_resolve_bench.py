@@ -40,9 +40,12 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: the repository root holds the bench package
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.combined_resolution import put  # noqa: E402
 from bench.docsection import machine, put_section  # noqa: E402
 
 HEADING = "Entity resolution: UK PSC snapshot"
+EVALUATION = Path(__file__).resolve().parent.parent / "docs" / "resolution-evaluation.md"
+EVALUATION_HEADING = "## Synthetic UK PSC snapshot"
 TARGET_QUEUE = 0.05  # pending person pairs per person
 TARGET_PARSE = 10.0  # resolve / json parse at the largest size
 TARGET_GROWTH = 12.0  # resolve at 200k / at 20k lines
@@ -89,7 +92,7 @@ def _child(step: str, folder: Path, lines: int) -> dict[str, Any]:
 
 def _kind(explanation: str) -> str:
     """The rule that sent a pair to review: the last clause of its explanation, without names."""
-    last = explanation.split("; ")[-1]
+    last = re.sub(r"'[^']*'", "…", explanation.split("; ")[-1])
     return re.sub(r"\d{4}-\d\d(-\d\d)?", "…", last.split(" (")[0].split(":")[0])
 
 
@@ -173,6 +176,7 @@ def main() -> None:
     print(body)
     if not args.no_doc:
         put_section(HEADING, body)
+        put(EVALUATION, f"{EVALUATION_HEADING}\n\n{body}", EVALUATION_HEADING)
 
 
 def render(rows: list[dict[str, Any]], command: str) -> str:
