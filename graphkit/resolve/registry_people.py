@@ -84,6 +84,10 @@ class Elements:
     middles: tuple[str, ...]
     surname: str
     initials: tuple[str, ...]
+    written: tuple[tuple[str, str], ...] = ()  # (folded word, as written), for explanations
+
+    def as_written(self, word: str) -> str:
+        return next((w for f, w in self.written if f == word), word)
 
 
 def month_dated(r: Record) -> bool:
@@ -91,20 +95,23 @@ def month_dated(r: Record) -> bool:
 
 
 @lru_cache(maxsize=500_000)
-def _parts(name: str) -> tuple[list[str], list[str]]:
+def _parts(name: str) -> tuple[list[str], list[str], list[tuple[str, str]]]:
     """A name's words (folded) and initials, titles dropped. Unlike ``names.person_name`` a
     two-letter word is a word here ("Li", "Bo", "Xu"): name elements are written out, and an
     initial is one letter, with or without its full stop."""
-    words, initials = [], []
-    for token in nz.latin(name).replace(",", " ").split():
-        bare = token.strip(".")
-        if not bare or bare in TITLES:
-            continue
-        if len(bare) == 1:
-            initials.append(bare)
-        else:
-            words.extend(fold(bare).split())
-    return words, initials
+    words, initials, written = [], [], []
+    for raw in name.replace(",", " ").split():
+        for token in nz.latin(raw).split():
+            bare = token.strip(".")
+            if not bare or bare in TITLES:
+                continue
+            if len(bare) == 1:
+                initials.append(bare)
+            else:
+                for w in fold(bare).split():
+                    words.append(w)
+                    written.append((w, raw.strip(".,")))
+    return words, initials, written
 
 
 def elements(r: Record) -> Elements | None:
@@ -114,15 +121,15 @@ def elements(r: Record) -> Elements | None:
 
 @lru_cache(maxsize=500_000)
 def _elements(names: tuple[str, ...]) -> Elements | None:
-    best: tuple[list[str], list[str]] | None = None
+    best: tuple[list[str], list[str], list[tuple[str, str]]] | None = None
     for name in names:
-        words, initials = _parts(name)
+        words, initials, written = _parts(name)
         if len(words) >= 2 and (best is None or len(words) + len(initials) > len(best[0]) + len(best[1])):
-            best = (words, initials)
+            best = (words, initials, written)
     if best is None:
         return None
-    words, initials = best
-    return Elements(words[0], tuple(words[1:-1]), words[-1], tuple(initials))
+    words, initials, written = best
+    return Elements(words[0], tuple(words[1:-1]), words[-1], tuple(initials), tuple(written))
 
 
 def count(records: Iterable[Record]) -> Population:
@@ -167,7 +174,7 @@ def _slip(x: str, y: str) -> bool:
 
 def _middles_differ(a: Elements, b: Elements) -> str | None:
     if a.middles and b.middles and a.middles != b.middles:
-        return f"{' '.join(a.middles)} vs {' '.join(b.middles)}"
+        return f"{' '.join(map(a.as_written, a.middles))} vs {' '.join(map(b.as_written, b.middles))}"
     ia = [i[0] for i in a.initials]
     ib = [i[0] for i in b.initials]
     for initials, other in ((ia, b.middles), (ib, a.middles)):
@@ -213,7 +220,8 @@ def score_month_people(a: Record, b: Record) -> Score | None:
     if ea.forename != eb.forename or ea.surname != eb.surname:
         slips = [(x, y) for x, y in ((ea.forename, eb.forename), (ea.surname, eb.surname)) if x != y]
         if len(slips) == 1 and _slip(*slips[0]) and not _middles_differ(ea, eb):
-            why = f"{said}: {slips[0][0]} / {slips[0][1]} differ by one letter, {born}"
+            why = (f"{said}: {ea.as_written(slips[0][0])!r} / {eb.as_written(slips[0][1])!r} differ by one "
+                   f"letter, {born}")
             if confirm:
                 return Score(REVIEW + 0.05, [f"{why}; {confirm}: a slip or two people? a person decides"])
             return Score(UNDECIDABLE, [f"{why}; nothing shared to confirm: a person could not decide either"])
