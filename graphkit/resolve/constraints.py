@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from graphkit import normalize as nz
 from graphkit.identifiers import by_scheme
+from graphkit.resolve import registry_people
 from graphkit.resolve.judgements import Partition
 from graphkit.resolve.names import firm_name, person_gender, person_name
 from graphkit.resolve.scoring import CURATED, Record, dates_agree, same_father
@@ -57,7 +58,9 @@ def note(p: Partition, r: Record) -> None:
     if curated:
         p.note(r.id, f"entry:{curated}", r.id)
     if r.label == "Person":
-        gender = person_gender(r.names)
+        # a PSC filing's titles, read once for its name elements; else every name's title or patronymic
+        dated = registry_people.elements(r) if registry_people.month_dated(r) else None
+        gender = dated.gender if dated is not None else person_gender(r.names)
         if gender:
             p.note(r.id, "gender", gender)
         for name in r.names:  # the father's name as written; ``same_father`` says which agree

@@ -42,7 +42,7 @@ from rapidfuzz.distance import Levenshtein
 
 from graphkit import normalize as nz
 from graphkit.resolve.names import _TITLES as TITLES
-from graphkit.resolve.names import fold, person_name
+from graphkit.resolve.names import fold
 from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record, Score
 
 RARE = 0.001  # expected namesakes born in one month at or below which names alone decide
@@ -85,6 +85,7 @@ class Elements:
     surname: str
     initials: tuple[str, ...]
     written: tuple[tuple[str, str], ...] = ()  # (folded word, as written), for explanations
+    gender: str | None = None  # "male" / "female" where the titles say so (Mr, Mrs) and agree
 
     def as_written(self, word: str) -> str:
         return next((w for f, w in self.written if f == word), word)
@@ -95,15 +96,19 @@ def month_dated(r: Record) -> bool:
 
 
 @lru_cache(maxsize=500_000)
-def _parts(name: str) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+def _parts(name: str) -> tuple[list[str], list[str], list[tuple[str, str]], str | None]:
     """A name's words (folded) and initials, titles dropped. Unlike ``names.person_name`` a
     two-letter word is a word here ("Li", "Bo", "Xu"): name elements are written out, and an
     initial is one letter, with or without its full stop."""
     words, initials, written = [], [], []
+    genders = set()
     for raw in name.replace(",", " ").split():
         for token in nz.latin(raw).split():
             bare = token.strip(".")
-            if not bare or bare in TITLES:
+            if bare in TITLES:
+                genders.add(TITLES[bare])
+                continue
+            if not bare:
                 continue
             if len(bare) == 1:
                 initials.append(bare)
@@ -111,7 +116,8 @@ def _parts(name: str) -> tuple[list[str], list[str], list[tuple[str, str]]]:
                 for w in fold(bare).split():
                     words.append(w)
                     written.append((w, raw.strip(".,")))
-    return words, initials, written
+    genders.discard(None)
+    return words, initials, written, genders.pop() if len(genders) == 1 else None
 
 
 def elements(r: Record) -> Elements | None:
@@ -121,15 +127,20 @@ def elements(r: Record) -> Elements | None:
 
 @lru_cache(maxsize=500_000)
 def _elements(names: tuple[str, ...]) -> Elements | None:
-    best: tuple[list[str], list[str], list[tuple[str, str]]] | None = None
+    best: tuple[list[str], list[str], list[tuple[str, str]], str | None] | None = None
+    genders = set()
     for name in names:
-        words, initials, written = _parts(name)
+        parts = _parts(name)
+        words, initials = parts[0], parts[1]
+        if parts[3]:
+            genders.add(parts[3])
         if len(words) >= 2 and (best is None or len(words) + len(initials) > len(best[0]) + len(best[1])):
-            best = (words, initials, written)
+            best = parts
     if best is None:
         return None
-    words, initials, written = best
-    return Elements(words[0], tuple(words[1:-1]), words[-1], tuple(initials), tuple(written))
+    words, initials, written, _ = best
+    return Elements(words[0], tuple(words[1:-1]), words[-1], tuple(initials), tuple(written),
+                    genders.pop() if len(genders) == 1 else None)
 
 
 def count(records: Iterable[Record]) -> Population:
@@ -209,7 +220,7 @@ def score_month_people(a: Record, b: Record) -> Score | None:
     said = f"{na!r} / {nb!r}"
     if a.birth_date != b.birth_date:
         return Score(NEVER, [f"{said}: born in different months ({a.birth_date}, {b.birth_date}): never the same"])
-    ga, gb = person_name(na).gender, person_name(nb).gender
+    ga, gb = ea.gender, eb.gender
     if ga and gb and ga != gb:
         return Score(APART, [f"{said}: male and female forms ({ga}, {gb}): two people"])
     pop = a.population or b.population
