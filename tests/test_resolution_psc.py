@@ -169,3 +169,17 @@ def test_real_psc_people_keep_their_name_elements_without_the_title(real, store,
     assert r.birth_date and len(r.birth_date) == 7 and r.nationality == "gb"
     e = elements(r)
     assert e is not None and "mr" not in (e.forename, e.surname)
+
+
+def test_a_filing_without_middle_names_that_fits_two_namesakes_who_differ_in_them_waits_for_a_person():
+    from graphkit.resolve import run
+
+    bare = _record(1, "Mr Ian Wesigden", firms={"f1", "f2"})
+    paul = _record(2, "Mr Ian Paul Wesigden", firms={"f1"})
+    samuel = _record(3, "Mr Ian Paul Samuel Wesigden", firms={"f2"})
+    result = run({"Company": [], "Person": [bare, paul, samuel, *_crowd("Mr Other Person", 5)]})
+    people = result.partitions["Person"]
+    assert len({people.find(x) for x in ("p1", "p2", "p3")}) == 3
+    asked = {frozenset((c.a.id, c.b.id)): c for c in result.report.decisions if c.state == "pending"}
+    assert set(asked) == {frozenset(("p1", "p2")), frozenset(("p1", "p3"))}
+    assert "who cannot be one (middle_names differs)" in asked[frozenset(("p1", "p2"))].explanation
