@@ -57,20 +57,34 @@ def _people(cli, db: Path, name: str) -> list[dict]:
     return [c for c in out if any(name in (m["name"] or "") for m in c["members"])]
 
 
-def test_a_person_filed_by_a_second_firm_without_middle_name_and_at_another_address_is_one(cli, real, tmp_path):
+def test_a_person_filed_by_a_second_firm_at_another_address_is_one_if_the_full_name_is_rare(cli, real, tmp_path):
     feldman = _feldman(real)
-    other = _filed_again(feldman, "12345678", name="Mr Marc Feldman",
-                         name_elements={"forename": "Marc", "surname": "Feldman", "title": "Mr"},
-                         address={"premises": "1", "address_line_1": "Parliament Street", "locality": "Harrogate",
-                                  "postal_code": "HG1 2QU", "country": "England"})
+    elsewhere = {"premises": "1", "address_line_1": "Parliament Street", "locality": "Harrogate",
+                 "postal_code": "HG1 2QU", "country": "England"}
+    other = _filed_again(feldman, "12345678", name="Mr. Marc Anthony Feldman", address=elsewhere,
+                         name_elements={"forename": "Marc", "middle_name": "Anthony", "surname": "Feldman", "title": "Mr."})
+    bare = _filed_again(feldman, "12345679", name="Mr Marc Feldman", address=dict(elsewhere, premises="7"),
+                        name_elements={"forename": "Marc", "surname": "Feldman", "title": "Mr"})
     db = tmp_path / "g"
-    assert cli("load", _snapshot(tmp_path, [feldman, other]), "--mapping", "uk-psc", "--db", db).code == 0
+    assert cli("load", _snapshot(tmp_path, [feldman, other, bare]), "--mapping", "uk-psc", "--db", db).code == 0
     assert cli("resolve", "--db", db).code == 0
     [cluster] = _people(cli, db, "Feldman")
-    assert sorted(m["name"] for m in cluster["members"]) == ["Mr Marc Anthony Feldman", "Mr Marc Feldman"]
+    assert sorted(m["name"] for m in cluster["members"]) == ["Mr Marc Anthony Feldman", "Mr. Marc Anthony Feldman"]
     ids = [m["id"] for m in cluster["members"]]
     explained = cli("resolve", "--db", db, "--explain", *ids).out
     assert "name elements agree, born 1961-12, nationality gb; a rare name" in explained
+    # the filing without middle name at a third address: nothing settles it, and nobody is asked
+    [lone] = [r.id for r in load_records_of(db) if r.names[0] == "Mr Marc Feldman"]
+    explained = cli("resolve", "--db", db, "--explain", ids[0], lone).out
+    assert "a filing without middle names and nothing shared to confirm" in explained
+    assert "Feldman" not in cli("review", "--db", db, "--format", "json").out
+
+
+def load_records_of(db: Path) -> list[Record]:
+    from graphkit.store.embedded import EmbeddedStore
+
+    with EmbeddedStore(db) as store:
+        return load_records(store)["Person"]
 
 
 def test_namesakes_born_in_another_month_and_a_spouse_at_the_same_home_stay_apart_and_wait_for_nobody(
@@ -102,7 +116,7 @@ def _crowd(name: str, n: int) -> list[Record]:
 
 
 def test_a_common_name_born_the_same_month_with_nothing_shared_is_neither_merged_nor_queued():
-    a, b = _record(1, "Mr David John Smith", addresses={"x1"}), _record(2, "Mr David Smith", addresses={"x2"})
+    a, b = _record(1, "Mr David John Smith", addresses={"x1"}), _record(2, "David John Smith", addresses={"x2"})
     count([a, b, *_crowd("Mr David Smith", 40)])
     s = score_month_people(a, b)
     assert s is not None and s.value < REVIEW
@@ -156,7 +170,7 @@ def test_on_a_synthetic_snapshot_no_false_merge_and_the_queue_is_at_most_5_perce
     assert all(person[x] == person[y] for members in entities.values() for x, y in combinations(members, 2))
     true_pairs = [(x, y) for x, y in combinations(person, 2) if person[x] == person[y]]
     merged = sum(clusters.find(x) == clusters.find(y) for x, y in true_pairs)
-    assert merged >= 0.7 * len(true_pairs)  # the rest: common names with nothing else shared
+    assert merged >= 0.5 * len(true_pairs)  # the rest: no middle names or a common name, nothing else shared
     queued = sum(c.state == "pending" and c.label == "Person" for c in report.decisions)
     assert queued <= 0.05 * len({next(iter(v)) for v in person.values()})
 

@@ -15,7 +15,8 @@ office as the address. Two records both dated to a month are decided here, by th
 - the name elements agree (a middle name one record leaves out agrees) and so does the
   nationality, and a confirming fact is shared: the same firm, or the same service address
   where few people give it (not a formation agent's address that thousands give): **one person**;
-- the same, with nothing shared: one person only if the name is rare enough that a namesake
+- the same, with nothing shared: one person only if both filings give their middle names (the
+  full name elements; spelled alike as written, not only folded alike) and the name is rare enough that a namesake
   born that month is not to be expected: ``namesakes`` estimates, from the records themselves,
   how many other people of that name are born in any one month (people of that name in the data,
   counted by their distinct birth months, times the share of people born in that month; at least
@@ -89,6 +90,10 @@ class Elements:
 
     def as_written(self, word: str) -> str:
         return next((w for f, w in self.written if f == word), word)
+
+    def plain(self, word: str) -> str:
+        """``word`` as written, in lower case and Latin letters, not folded."""
+        return nz.latin(self.as_written(word))
 
 
 def month_dated(r: Record) -> bool:
@@ -228,9 +233,12 @@ def score_month_people(a: Record, b: Record) -> Score | None:
     nat = (f"nationalities differ ({a.nationality}, {b.nationality})"
            if a.nationality and b.nationality and a.nationality != b.nationality else None)
     born = f"born {a.birth_date}"
-    if ea.forename != eb.forename or ea.surname != eb.surname:
-        slips = [(x, y) for x, y in ((ea.forename, eb.forename), (ea.surname, eb.surname)) if x != y]
-        if len(slips) == 1 and _slip(*slips[0]) and not _middles_differ(ea, eb):
+    # folded forms find candidates; a name agrees only as written (Raning is not Ranning)
+    spelled = [(x, y) for x, y in ((ea.forename, eb.forename), (ea.surname, eb.surname))
+               if x == y and ea.plain(x) != eb.plain(y)]
+    if ea.forename != eb.forename or ea.surname != eb.surname or spelled:
+        slips = spelled + [(x, y) for x, y in ((ea.forename, eb.forename), (ea.surname, eb.surname)) if x != y]
+        if len(slips) == 1 and (slips[0][0] == slips[0][1] or _slip(*slips[0])) and not _middles_differ(ea, eb):
             why = (f"{said}: {ea.as_written(slips[0][0])!r} / {eb.as_written(slips[0][1])!r} differ by one "
                    f"letter, {born}")
             if confirm:
@@ -254,10 +262,13 @@ def score_month_people(a: Record, b: Record) -> Score | None:
         agree += f", nationality {a.nationality}"
     if confirm:
         return Score(1.0, [f"{agree}; {confirm}"])
+    if not (ea.middles and eb.middles):
+        return Score(UNDECIDABLE, [f"{agree}; a filing without middle names and nothing shared to confirm: the name "
+                                   "elements do not settle it, and a person could not decide either"])
     expected = pop.namesakes(ea.forename, ea.surname, a.birth_date, a.nationality) if pop else 1.0
     if expected <= RARE:
-        return Score(max(AUTO, 0.95), [f"{agree}; a rare name: about {expected:.4f} other people of that name "
-                                       "would be born that month in these records"])
-    return Score(UNDECIDABLE, [f"{agree}; a common name (about {expected:.3f} other people of that name born "
-                               "that month expected) and nothing shared to confirm: a person could not decide "
-                               "either"])
+        return Score(max(AUTO, 0.95), [f"{agree}; a rare name: about {expected:.2g} other people of that name "
+                                       f"would be born that month in these records (at most {RARE:g})"])
+    return Score(UNDECIDABLE, [f"{agree}; a common name (about {expected:.2g} other people of that name born "
+                               f"that month expected, above {RARE:g}) and nothing shared to confirm: a person could "
+                               "not decide either"])
