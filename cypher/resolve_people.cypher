@@ -2,4 +2,5 @@
 // month where a source gives no day), registry ids, sources.
 MATCH (n:Person)
 RETURN n.id AS id, n.names AS names, n.country AS country, n.birth_date AS birth_date,
-       n.birth_month AS birth_month, n.registry_ids AS registry_ids, n.datasets AS datasets
+       n.birth_month AS birth_month, n.registry_ids AS registry_ids, n.datasets AS datasets,
+       n.nationality AS nationality

@@ -97,7 +97,14 @@ def test_psc_birth_months_and_titles_decide_at_their_precision():
     assert "male and female forms" in score(psc, mrs).explanation
     same_month = Record("again", "Person", ["Marc Anthony Feldman"], "gb", "1961-12")
     s = score(Record("psc", "Person", ["Mr Marc Anthony Feldman"], "gb", "1961-12"), same_month)
-    assert s.value >= 0.9 and "same birth month 1961-12" in s.explanation  # "Mr" is no missing name part
+    assert "name elements agree, born 1961-12" in s.explanation  # "Mr" is no missing name part
+    # a name and a month alone join two filings only where namesakes are not to be expected
+    # (test_resolution_psc); a firm both control confirms it
+    assert s.value < 0.75 and "nothing shared to confirm" in s.explanation
+    same_month.context = {"gb-coh:08209948"}
+    s = score(Record("psc", "Person", ["Mr Marc Anthony Feldman"], "gb", "1961-12", context={"gb-coh:08209948"}),
+              same_month)
+    assert s.value >= 0.9 and "both control the same firm" in s.explanation
 
 
 def test_inverted_names_and_gost_initials_are_compared_and_matched_with_a_birth_date():

@@ -28,7 +28,7 @@ from graphkit import dates
 from graphkit.errors import NotFound, ResolutionError
 from graphkit.identifiers import conflicts, describe_conflict, is_registry_id, shared
 from graphkit.model import Provenance, Rel, now_iso
-from graphkit.resolve import constraints
+from graphkit.resolve import constraints, registry_people
 from graphkit.resolve.blocking import candidates, keys
 from graphkit.resolve.clusters import Clusters, UnionFind
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
@@ -80,7 +80,7 @@ def load_records(store: Store) -> dict[str, list[Record]]:
                  for r in store.run("resolve_companies")]
     people = [Record(r["id"], "Person", list(r["names"] or []), r["country"],
                      dates.iso(r["birth_date"]) or r["birth_month"] or None, _numbers(r["id"], r["registry_ids"]),
-                     datasets=list(r["datasets"] or []), listed=r["id"] in listed)
+                     datasets=list(r["datasets"] or []), listed=r["id"] in listed, nationality=r.get("nationality"))
               for r in store.run("resolve_people")]
     by_id = {r.id: r for r in companies}
     for row in store.run("company_context"):
@@ -91,7 +91,23 @@ def load_records(store: Store) -> dict[str, list[Record]]:
         firms_of[row["person_id"]].add(row["company_id"])
     for p in people:
         p.context = set(firms_of.get(p.id, ()))
+    _addresses(store, people)
     return {"Company": [r for r in companies if r.names], "Person": [r for r in people if r.names]}
+
+
+def _addresses(store: Store, people: list[Record]) -> None:
+    """Each month-dated person's service addresses, and the counts over those people that the
+    namesake estimate of ``registry_people`` needs (over all of them: a partial run of
+    ``explain`` or a judgement estimates as the full resolve did)."""
+    dated = {p.id: p for p in people if registry_people.month_dated(p)}
+    if not dated:
+        return
+    text: dict[str, str] = {}
+    for row in store.run("person_addresses"):
+        if row["person_id"] in dated:
+            dated[row["person_id"]].addresses.add(row["address_id"])
+            text[row["address_id"]] = row["address"] or row["address_id"]
+    registry_people.count(dated.values()).address_text = text
 
 
 def decide(records: list[Record], judgements: Judgements, partition: Partition,
@@ -101,6 +117,8 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
 
     ``observe`` is called with every candidate pair (benchmarks use it to measure blocking)."""
     ids = {r.id for r in records}
+    if any(registry_people.month_dated(r) and r.population is None for r in records):
+        registry_people.count(records)
     constraints.configure(partition)
     for r in records:  # what two records of one entity cannot disagree on
         constraints.note(partition, r)

@@ -7,6 +7,14 @@ words, so a million names stay in minutes and memory stays bounded. Legal forms 
 words make no keys. People with a birth date also get keys of that date and each name word's
 phonetic form, so a variant that loses its given name to an initial still meets its original.
 
+People dated to a month (UK PSC) are blocked apart, by what their filings repeat: the birth
+month with the forename and the surname's first letter, with the surname and the forename's
+first letter, and with the forename and middle names (a married name). Every pair the rules of
+``registry_people`` could join or ask about shares one of these keys, and a block holds only the
+namesakes born in one month, so the pairs per record stay bounded at any size. Such people enter
+the general blocks below only where records of other kinds (a full birth date, none) are there
+to meet.
+
 Inside a block, two people with different birth dates are never paired (scoring would rule them
 out anyway), so a block's cost is the pairs that remain. A block whose cost is still too high is
 compared by sorted neighbourhood, each record with the next few in the order of folded names;
@@ -23,6 +31,7 @@ from itertools import chain
 from rigour.text import metaphone
 
 from graphkit.resolve.names import company_name, person_name
+from graphkit.resolve.registry_people import elements, month_dated
 from graphkit.resolve.scoring import Record
 
 MAX_BLOCK = 20
@@ -145,6 +154,28 @@ def _split(members: list[tuple[Record, frozenset[str]]]) -> list[list[Record]]:
     return [g + wildcard for g in groups.values() if 1 < len(g) + len(wildcard)]
 
 
+def month_keys(r: Record) -> set[str]:
+    """The block keys of a person dated to a month (see the module's docstring)."""
+    e = elements(r)
+    if e is None:
+        return set()
+    out = {f"{r.birth_date}|{e.forename}|{e.surname[0]}", f"{r.birth_date}|{e.surname}|{e.forename[0]}"}
+    if e.middles:
+        out.add(f"{r.birth_date}|{e.forename}|{' '.join(e.middles)}")
+    return out
+
+
+def _month_pairs(dated: list[Record]) -> Iterator[tuple[Record, Record]]:
+    blocks: dict[str, list[Record]] = defaultdict(list)
+    for r in dated:
+        for key in month_keys(r):
+            blocks[key].append(r)
+    for members in blocks.values():
+        for i in range(len(members)):
+            for j in range(i + 1, len(members)):
+                yield members[i], members[j]
+
+
 def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                crowded: set[str] | None = None) -> Iterator[tuple[Record, Record]]:
     """Each candidate pair once (ids in sorted order), of records with the same label.
@@ -153,10 +184,23 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     ``crowded``, if given, receives the ids of the records in those parts."""
     blocks: dict[str, list[tuple[Record, frozenset[str]]]] = defaultdict(list)
     index: dict[str, int] = {}
-    for r in records:
+    records = list(records)
+    dated = [r for r in records if month_dated(r) and elements(r) is not None]
+    in_months = {r.id for r in dated}
+    others = [r for r in records if r.id not in in_months]
+    meet = {r.label for r in others}  # month-dated people meet others of their label only
+    for r in others:
         index.setdefault(r.id, len(index))
         for key, refine in keys(r):
             blocks[r.label + key].append((r, refine))
+    if "Person" in meet:
+        for r in dated:
+            index.setdefault(r.id, len(index))
+            for key, refine in keys(r):
+                if r.label + key in blocks:
+                    blocks[r.label + key].append((r, refine))
+    for r in dated:
+        index.setdefault(r.id, len(index))
     width = len(index) + 1
     seen: set[int] = set()  # pairs as one int each: a tenth of the memory of string tuples
     for members in blocks.values():
@@ -177,9 +221,18 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             else:
                 pairs = _all_pairs(part)
             for a, b in pairs:
+                if a.id in in_months and b.id in in_months:
+                    continue  # compared in their month blocks
                 if b.id < a.id:
                     a, b = b, a
                 pair = index[a.id] * width + index[b.id]
                 if pair not in seen:
                     seen.add(pair)
                     yield a, b
+    for a, b in _month_pairs(dated):
+        if b.id < a.id:
+            a, b = b, a
+        pair = index[a.id] * width + index[b.id]
+        if pair not in seen:
+            seen.add(pair)
+            yield a, b

@@ -11,6 +11,8 @@ cluster under the same kind of constraint). The facts:
   ``1961-12`` and ``1961-11`` do not);
 - a person's gender where a title or a patronymic says it (Mr / Mrs, Vladimirovich /
   Vladimirovna), and the father's name (``patronymic``);
+- the middle names a register's filing gives with its name elements (PSC), where it gives any:
+  "Mr Ian Wesigden" may be Ian Paul or Ian Paul Samuel Wesigden, not both;
 - a firm's numerals (Zehnte / Vierzehnte, Metall-1 / Metall-2), its legal-form family
   (related families agree) and its country, all three overruled by a registry number the joining
   pair shares (a renamed fund keeps its LEI);
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 from graphkit import normalize as nz
 from graphkit.identifiers import by_scheme
+from graphkit.resolve import registry_people
 from graphkit.resolve.judgements import Partition
 from graphkit.resolve.names import firm_name, person_gender, person_name
 from graphkit.resolve.scoring import CURATED, Record, dates_agree, same_father
@@ -57,7 +60,11 @@ def note(p: Partition, r: Record) -> None:
     if curated:
         p.note(r.id, f"entry:{curated}", r.id)
     if r.label == "Person":
-        gender = person_gender(r.names)
+        # a PSC filing's titles, read once for its name elements; else every name's title or patronymic
+        dated = registry_people.elements(r) if registry_people.month_dated(r) else None
+        gender = dated.gender if dated is not None else person_gender(r.names)
+        if dated is not None and dated.middles:  # "Ian Wesigden" joins Ian Paul or Ian Paul Samuel, not both
+            p.note(r.id, "middle_names", " ".join(dated.middles))
         if gender:
             p.note(r.id, "gender", gender)
         for name in r.names:  # the father's name as written; ``same_father`` says which agree

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 from rigour.names import NameTypeTag, SymbolCategory, analyze_names
@@ -27,6 +27,9 @@ from graphkit.resolve.names import (
     person_gender,
     person_name,
 )
+
+if TYPE_CHECKING:
+    from graphkit.resolve.registry_people import Population
 
 AUTO = 0.90  # at or above: SAME_AS, judgement "auto"
 REVIEW = 0.75  # at or above (and below AUTO): a candidate for review
@@ -47,6 +50,10 @@ class Record:
     context: set[str] = field(default_factory=set)  # firms (for people) / people, addresses (for firms)
     datasets: list[str] = field(default_factory=list)  # where the record comes from
     listed: bool = False  # on a sanctions list
+    nationality: str | None = None  # a person's, where the source gives it (PSC)
+    addresses: set[str] = field(default_factory=set)  # a person's service addresses (Address node ids)
+    #: counts over the run's month-dated people, for the namesake estimate (``registry_people``)
+    population: Population | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -87,11 +94,28 @@ def _short(name: str, fn: Any) -> bool:
     return len(fn.words) == 1 and len(letters) <= 5 and bool(caps) and len(caps) == len(re.findall(r"[^\W\d_]+", name))
 
 
+@lru_cache(maxsize=500_000)
+def _schemes(ids: tuple[str, ...]) -> dict[str, set[str]]:
+    """``identifiers.by_scheme``, once per list of numbers (a firm meets many candidates)."""
+    return idents.by_scheme(ids)
+
+
+@lru_cache(maxsize=100_000)
+def _form_family(form: str | None) -> str | None:
+    return nz.form_family(form)
+
+
 def _id_rules(a: Record, b: Record) -> Score | None:
-    same = idents.shared(a.registry_ids, b.registry_ids)
+    """As ``identifiers.shared`` then ``identifiers.conflicts``, without regrouping each list
+    of numbers for every pair."""
+    if not a.registry_ids or not b.registry_ids:
+        return None
+    ia, ib = _schemes(tuple(a.registry_ids)), _schemes(tuple(b.registry_ids))
+    common = sorted(ia.keys() & ib.keys())
+    same = sorted(f"{s}:{v}" for s in common for v in ia[s] & ib[s])
     if same:
         return Score(1.0, [f"same registry id {same[0]}"])
-    clash = idents.conflicts(a.registry_ids, b.registry_ids)
+    clash = [(s, min(ia[s]), min(ib[s])) for s in common if not ia[s] & ib[s]]
     if clash:
         return Score(NEVER, [idents.describe_conflict(*clash[0]) + ": never the same"])
     return None
@@ -124,8 +148,8 @@ def _firm_pair(na: str, nb: str, a: Record, b: Record,
     fa, fb = firm_name(na), firm_name(nb)
     if not fa.words or not fb.words:
         return 0.0, ["no comparable names"], False
-    form_a = nz.form_family(a.legal_form) or fa.form
-    form_b = nz.form_family(b.legal_form) or fb.form
+    form_a = _form_family(a.legal_form) or fa.form
+    form_b = _form_family(b.legal_form) or fb.form
     sim = _word_sim(fa.text, fb.text)
     same_order = fa.words == fb.words
     # the names as written: a reader checks them against the sources
@@ -536,6 +560,12 @@ def score(a: Record, b: Record, common: frozenset[str] = frozenset()) -> Score:
 
 
 def _score(a: Record, b: Record, common: frozenset[str]) -> Score:
+    if a.label == "Person" and b.label == "Person":
+        from graphkit.resolve.registry_people import score_month_people  # imports this module
+
+        decided = score_month_people(a, b)
+        if decided is not None:
+            return decided
     if a.label == "Person" or (_written_as_person(a) and _written_as_person(b)):
         # an FtM LegalEntity "Müller, Lutz" is a person whatever its label: names alone never
         # join two people, and Lutz is not Matthias
