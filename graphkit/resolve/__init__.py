@@ -492,14 +492,15 @@ def group_pairs(pairs: list[tuple[str, str]], entity_of: Callable[[str], str]) -
 
 
 def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
-    """The review queue, one item per would-be entity: records joined by pairs waiting for
-    review (and the entities they already belong to), with the evidence for and against each
-    pair, strongest group first. A queue never has more items than the records behind it.
+    """The review queue, one item per question: an entity and the records it may be, joined by
+    pairs waiting for review, with the evidence for and against each pair, strongest group first.
+    A queue never has more items than the pairs behind it.
 
     Ordered by consequence: groups that would put a record on a sanctions list (or take one off)
     first, then groups of listed records, then the rest; strongest first within each.
 
-    Each group: ``score`` (its strongest pair), ``members`` (id, name), ``pairs`` (a_id, b_id,
+    Each group (see ``group_pairs``): ``about``, the entity (its representative record) every
+    pair of the group has at one end; ``score`` (its strongest pair), ``members`` (id, name), ``pairs`` (a_id, b_id,
     score, explanation, the command to decide it), ``consequence``, and ``number`` of ``total``."""
     rows = pending(store)
     if not rows:
@@ -515,7 +516,7 @@ def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]
         return []
     groups: dict[str, dict[str, Any]] = {}
     for r, root in zip(rows, group_pairs([(r["a_id"], r["b_id"]) for r in rows], clusters.find), strict=True):
-        g = groups.setdefault(root, {"score": r["score"], "members": {}, "pairs": []})
+        g = groups.setdefault(root, {"score": r["score"], "about": root, "members": {}, "pairs": []})
         if r["score"] is not None and (g["score"] is None or r["score"] > g["score"]):
             g["score"] = r["score"]
         g["members"][r["a_id"]] = r["a_name"]
