@@ -143,3 +143,25 @@ def test_weak_pairs_with_a_confirming_fact_are_still_asked():
     assert weak_pair(a, b) is None  # the same address: a person looks
     b.context = set()
     assert weak_pair(a, b) is not None and "share 0% of their distinctive name content" in weak_pair(a, b)
+
+
+def test_a_possible_rename_stays_a_question_when_the_firms_share_an_officer():
+    # the second look at firms with their people resolved never settles a number under names
+    # that share almost nothing (GLEIF: LEI 213800FERQ5LE3H7WJ58 was AEGIS GROUP PLC, then
+    # DENTSU AEGIS NETWORK LTD.), here in a load where "aegis" is a common word
+    from graphkit.resolve import run
+    from graphkit.resolve.overlap import WordStats
+    from graphkit.resolve.scoring import Record
+
+    number = ["lei:213800FERQ5LE3H7WJ58"]
+    a = Record("a", "Company", ["DENTSU AEGIS NETWORK LTD."], "gb", registry_ids=number, context={"p1"})
+    b = Record("b", "Company", ["AEGIS GROUP PLC"], "gb", registry_ids=number, context={"p2"})
+    p1 = Record("p1", "Person", ["Wendy Clark"], "gb", "1970-03")
+    p2 = Record("p2", "Person", ["Wendy Clark"], "gb", "1970-03")
+    stats = WordStats(set(), {"Company": {"aegis": 5_000, "dentsu": 1, "network": 1, "group": 1}},
+                      {"Company": 10_000})
+    result = run({"Company": [a, b], "Person": [p1, p2]}, common=stats)
+    assert result.partitions["Person"].find("p1") == result.partitions["Person"].find("p2")
+    (pair,) = [c for c in result.report.decisions if c.label == "Company"]
+    assert pair.state == "pending" and pair.explanation.startswith("possible rename: the same number lei:")
+    assert result.partitions["Company"].find("a") != result.partitions["Company"].find("b")

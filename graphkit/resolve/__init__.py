@@ -326,6 +326,8 @@ def _confirm_by_people(decisions: list[Candidate], people: UnionFind, firms: Par
     for c in decisions:
         if c.state != "pending" or c.torn or _changes_listing(c, firms):
             continue
+        if shared(c.a.registry_ids, c.b.registry_ids):  # a number under unrelated names: officers do not settle it
+            continue
         a = replace(c.a, context={people.find(x) for x in c.a.context})
         b = replace(c.b, context={people.find(x) for x in c.b.context})
         s = score(a, b)
