@@ -201,8 +201,8 @@ def _machine(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> str | 
 
 
 def review(groups: list[dict[str, Any]], fmt: str) -> str:
-    """The review queue: one would-be entity per item (JSON: one object per line; CSV: one row
-    per pair, with its group number)."""
+    """The review queue: one entity and its candidates per item (JSON: one object per line; CSV:
+    one row per pair, with its group number)."""
     if fmt == "json":
         return "".join(_json(g) + "\n" for g in groups)
     if fmt == "csv":
@@ -215,7 +215,8 @@ def review(groups: list[dict[str, Any]], fmt: str) -> str:
         strongest = "" if g["score"] is None else f" (strongest {g['score']:.2f})"
         place = f"{g.get('number', i)} of {g.get('total', len(groups))}"
         stake = f"; {g['consequence']}" if g.get("consequence", "other") != "other" else ""
-        out.append(f"{place}. {len(g['members'])} records that may be one entity{strongest}{stake}:")
+        out.append(f"{place}. {len(g['members'])} records: one entity and what it may be the same as"
+                   f"{strongest}{stake}:")
         out.extend(f"     {m['id']}: {m['name']}" for m in g["members"])
         for p in g["pairs"]:
             score = "  -  " if p["score"] is None else f"{p['score']:.2f}"  # a source's own candidates (ICIJ) have none

@@ -153,3 +153,43 @@ def test_a_failing_named_query_raises_query_error_with_its_name(any_store):
         with pytest.raises(QueryError, match="runs on neo4j only") as refused:
             any_store.run("browser_find_links", name="Aspan Arba")
         assert refused.value.query == "browser_find_links"
+
+
+def test_a_judgement_replaces_only_the_decisions_among_the_records_it_touches(any_store, real, tmp_path):
+    # same_as_delete_among and same_as_delete_touching (what `graphkit review` runs after each
+    # judgement) on both stores: they remove one method's decisions among, or touching, the given
+    # records and nothing else
+    from graphkit.resolve import METHOD, apply_judgement, resolve, review_groups
+    from graphkit.resolve.judgements import Judgement, Judgements
+
+    def decisions() -> set[tuple[str, str, str]]:
+        return {(r["a_id"], r["b_id"], r["judgement"]) for r in any_store.run("same_as_all")}
+
+    load_files(any_store, [real / "ftm_kek_media_ownership" / "kek_company_ownership.ftm.jsonl"], "ftm",
+               dataset="kek")
+    book = Judgements.load(tmp_path / "j.jsonl")
+    resolve(any_store, book)
+    before = decisions()
+    pair = review_groups(any_store, 1)[0]["pairs"][0]
+    a, b = pair["a_id"], pair["b_id"]
+    among = {d for d in before if {d[0], d[1]} <= {a, b}}
+    assert [d[2] for d in among] == ["pending"]
+    with any_store.transaction():
+        any_store.run("same_as_delete_among", ids=[a, b], method=METHOD)
+    assert decisions() == before - among
+    with any_store.transaction():
+        any_store.run("same_as_delete_among", ids=[a, b], method="another-method")  # not ours: nothing
+    assert decisions() == before - among
+    with any_store.transaction():
+        any_store.run("same_as_delete_touching", ids=[a], method="another-method")
+    assert decisions() == before - among
+    touching = {d for d in before if a in d[:2]}
+    with any_store.transaction():
+        any_store.run("same_as_delete_touching", ids=[a], method=METHOD)
+    assert decisions() == before - among - touching
+    book.record(a, b, Judgement.NEGATIVE, "conformance: one judgement")
+    apply_judgement(any_store, book, a, b)
+    after = decisions()
+    assert [d[2] for d in after if {d[0], d[1]} == {a, b}] == ["rejected"]
+    resolve(any_store, book)  # the whole graph again: the same entities and the same rejection
+    assert {d for d in decisions() if d[2] != "pending"} == {d for d in after if d[2] != "pending"}

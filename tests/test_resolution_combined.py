@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from pathlib import Path
 
 from bench.resolution_eval import decide_pair, real_records
-from graphkit.resolve import ResolveReport, decide, run
+from graphkit.resolve import MAX_QUESTIONS, ResolveReport, decide, run
 from graphkit.resolve.judgements import Judgements, Partition
 from graphkit.resolve.scoring import Record, score
 
@@ -146,7 +147,13 @@ def test_a_judgement_reapplies_only_what_it_touches_and_decides_as_a_full_resolv
         after_judgement = _decisions(store)
         assert (pair["a_id"], pair["b_id"], "rejected") in after_judgement
         resolve(store, Judgements.load(book))  # the whole graph again, from scratch
-        assert _decisions(store) == after_judgement
+        full = _decisions(store)
+    # the same entities, the same rejection; the review questions may differ only where a record
+    # of the neighbourhood has its MAX_QUESTIONS strongest questions (which three, a full resolve
+    # settles over the whole graph)
+    assert {d for d in full if d[2] != "pending"} == {d for d in after_judgement if d[2] != "pending"}
+    asked = Counter(x for d in full | after_judgement if d[2] == "pending" for x in d[:2])
+    assert all(max(asked[d[0]], asked[d[1]]) >= MAX_QUESTIONS for d in full ^ after_judgement), full ^ after_judgement
     explained = cli("resolve", "--db", db, "--judgements", book, "--explain", pair["a_id"], pair["b_id"]).out
     assert "decision: rejected" in explained
 

@@ -33,6 +33,7 @@ from graphkit.resolve.blocking import candidates, keys
 from graphkit.resolve.clusters import Clusters, UnionFind
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
 from graphkit.resolve.names import firm_name
+from graphkit.resolve.overlap import weak_pair
 from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record, common_words, score
 from graphkit.store.base import Store
 
@@ -58,6 +59,7 @@ class ResolveReport:
     auto: int = 0
     pending: int = 0
     kept_apart: int = 0  # scored high enough but a rejection or a hard rule keeps them apart
+    not_asked: int = 0  # in the review band, but the names share almost nothing and no fact confirms them
     judgements_applied: int = 0
     decisions: list[Candidate] = field(default_factory=list)
 
@@ -112,10 +114,11 @@ def _addresses(store: Store, people: list[Record]) -> None:
 
 def decide(records: list[Record], judgements: Judgements, partition: Partition,
            report: ResolveReport, observe: Callable[[Record, Record], None] | None = None,
-           common: frozenset[str] | None = None) -> list[Candidate]:
+           common: frozenset[str] | None = None, focus: set[str] | None = None) -> list[Candidate]:
     """Score every candidate pair of one label and decide, strongest first.
 
-    ``observe`` is called with every candidate pair (benchmarks use it to measure blocking)."""
+    ``observe`` is called with every candidate pair (benchmarks use it to measure blocking);
+    ``focus``: only pairs with a record among these are scored (a judgement's re-decision)."""
     ids = {r.id for r in records}
     if any(registry_people.month_dated(r) and r.population is None for r in records):
         registry_people.count(records)
@@ -138,6 +141,8 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
     crowded: set[str] = set()
     common = common_words(records) if common is None else common
     for a, b in candidates(records, crowded=crowded):
+        if focus is not None and a.id not in focus and b.id not in focus:
+            continue
         if observe is not None:
             observe(a, b)
         s = score(a, b, common)
@@ -178,6 +183,9 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
                 continue
         elif partition.find(c.a.id) == partition.find(c.b.id):
             continue  # already one entity through other pairs: nothing to ask
+        elif weak_pair(c.a, c.b, common):
+            report.not_asked += 1  # names that share almost nothing, and nothing confirms them
+            continue
         else:
             c.state = "pending"
             report.pending += 1
@@ -269,7 +277,8 @@ def _strongest_questions(out: list[Candidate], report: ResolveReport) -> list[Ca
     asked: dict[str, int] = defaultdict(int)
     kept = []
     for c in out:
-        if c.state == "pending" and (asked[c.a.id] >= MAX_QUESTIONS or asked[c.b.id] >= MAX_QUESTIONS):
+        if c.state == "pending" and (asked[c.a.id] >= MAX_QUESTIONS or asked[c.b.id] >= MAX_QUESTIONS) \
+                and not shared(c.a.registry_ids, c.b.registry_ids):  # a shared number is always asked
             report.pending -= 1
             continue
         if c.state == "pending":
@@ -325,7 +334,7 @@ def _note_unique_names(out: list[Candidate], scored: list[Candidate], crowded: s
             c.explanation += "; no other record in the data is compatible with either name (still a person decides)"
 
 
-def _confirm_by_people(decisions: list[Candidate], people: Partition, firms: Partition,
+def _confirm_by_people(decisions: list[Candidate], people: UnionFind, firms: Partition,
                        report: ResolveReport) -> None:
     """A second look at the firms waiting for review, now that people are resolved: the press's
     "Aspan Arba" and the registry's ТОО «Аспан Арба» share no person record, but they share
@@ -334,6 +343,8 @@ def _confirm_by_people(decisions: list[Candidate], people: Partition, firms: Par
     same: names that differ by a number, a legal-form family or word order never get there)."""
     for c in decisions:
         if c.state != "pending" or c.torn or _changes_listing(c, firms):
+            continue
+        if shared(c.a.registry_ids, c.b.registry_ids):  # a number under unrelated names: officers do not settle it
             continue
         a = replace(c.a, context={people.find(x) for x in c.a.context})
         b = replace(c.b, context={people.find(x) for x in c.b.context})
@@ -358,8 +369,11 @@ def run(records: dict[str, list[Record]], judgements: Judgements | None = None,
         common: frozenset[str] | None = None) -> Run:
     """Resolve firms, then people (compared by their resolved firms), then look again at the
     firms waiting for review with their people resolved. Writes nothing. ``common``: the firm-name
-    words too frequent to tell firms apart, when ``records`` are only part of the graph."""
+    words too frequent to tell firms apart, and every label's word counts (``common_words`` of
+    all records), when ``records`` are only part of the graph."""
     judgements = judgements or Judgements()
+    if common is None:  # firms and people each weigh their words by the whole load's names
+        common = common_words(records["Company"] + records["Person"])
     report = ResolveReport()
     report.records = {k: len(v) for k, v in records.items()}
     firms = constraints.configure(Partition())
@@ -367,7 +381,7 @@ def run(records: dict[str, list[Record]], judgements: Judgements | None = None,
     for p in records["Person"]:  # compare people by resolved firms
         p.context = {firms.find(c) for c in p.context}
     people = constraints.configure(Partition())
-    people_decisions = decide(records["Person"], judgements, people, report)
+    people_decisions = decide(records["Person"], judgements, people, report, common=common)
     _confirm_by_people(decisions, people, firms, report)
     report.decisions = decisions + people_decisions
     return Run(records, report, {"Company": firms, "Person": people})
@@ -387,8 +401,11 @@ def explain(store: Store, a_id: str, b_id: str, judgements: Judgements | None = 
     blocking compared them (and why not), the score with every rule that fired, and what
     resolution decided, including a judgement or a cluster fact that overrode the score.
 
-    Resolves in memory only the records the pair's decision can depend on (their entities,
-    review groups and block neighbours, as ``apply_judgement``), and writes nothing.
+    Scores the one pair (people compared by their firms as the stored resolution joined them)
+    and reads the decision the last resolution wrote; where it wrote none, says which rule kept
+    the pair out: a hard rule, a contradiction between the two clusters (every record of each
+    checked against every record of the other), a score below review, names that share almost
+    nothing. Writes nothing. Cost: one read of the records and of the SAME_AS decisions.
     Raises NotFound if either id is not a firm or person in the graph."""
     records = load_records(store)
     by_id = {r.id: r for rs in records.values() for r in rs}
@@ -399,9 +416,11 @@ def explain(store: Store, a_id: str, b_id: str, judgements: Judgements | None = 
     a, b = by_id[a_id], by_id[b_id]
     if a.label != b.label:
         return [f"{a.id} is a {a.label} and {b.id} a {b.label}: never compared"]
-    part, _ = _around(store, records, [a_id, b_id])
-    _as_stored(store, part)
-    result = run(part, judgements, common_words(records["Company"]))
+    common = common_words(records["Company"] + records["Person"])
+    stored = Clusters.load(store)
+    if a.label == "Person":  # compared by their firms as resolution joined them
+        a = replace(a, context={stored.find(c) for c in a.context})
+        b = replace(b, context={stored.find(c) for c in b.context})
     lines = [_describe(a), _describe(b)]
     shared_keys = sorted({k for k, _ in keys(a)} & {k for k, _ in keys(b)})
     if a.birth_date and b.birth_date and a.birth_date != b.birth_date:
@@ -411,24 +430,45 @@ def explain(store: Store, a_id: str, b_id: str, judgements: Judgements | None = 
     else:
         lines.append("blocking: never compared: the names share no sound or prefix key and the records no "
                      "registry number")
-    s = score(a, b)
+    s = score(a, b, common)
     lines.append(f"score: {s.value:.2f}: {s.explanation}")
-    decided = next((c for c in result.report.decisions if {c.a.id, c.b.id} == {a.id, b.id}), None)
-    partition = result.partitions[a.label]
-    if decided is not None:
-        lines.append(f"decision: {decided.state} ({decided.score:.2f}): {decided.explanation}")
-    elif partition.find(a.id) == partition.find(b.id):
+    decided = stored.decision(a.id, b.id)
+    judged = (judgements or Judgements()).get(a.id, b.id)
+    if decided is not None and decided.get("judgement"):
+        lines.append(f"decision: {decided['judgement']} ({decided['score'] or 0.0:.2f}): {decided['explanation']}")
+    elif judged is not None:
+        lines.append(f"decision: judged {judged.judgement.same_as_state} by a person (not yet applied: "
+                     "graphkit resolve applies it)")
+    elif stored.find(a.id) == stored.find(b.id):
         lines.append("decision: one entity through other records (each was merged with a record of the other)")
     elif s.value == NEVER:
         lines.append("decision: different entities (a hard rule)")
-    elif (clash := partition.conflict(a.id, b.id)) is not None:
-        lines.append(f"decision: kept apart: their clusters contradict each other on "
-                     f"{partition.describe_conflict(a.id, b.id, clash)}")
+    elif (clash := _cluster_conflict(stored, [r for rs in records.values() for r in rs if r.label == a.label],
+                                     a.id, b.id)) is not None:
+        lines.append(f"decision: kept apart: their clusters contradict each other on {clash}")
     elif s.value < REVIEW:
         lines.append(f"decision: different entities as far as the data shows (score below review, {REVIEW})")
+    elif (weak := weak_pair(a, b, common)) is not None:
+        lines.append(f"decision: {weak}")
     else:
-        lines.append("decision: kept apart: a judgement keeps their clusters apart")
+        lines.append("decision: kept apart: not among the strongest questions of either record, or a judgement "
+                     "keeps their clusters apart")
     return lines
+
+
+def _cluster_conflict(stored: Clusters, records: list[Record], a: str, b: str) -> str | None:
+    """The fact on which the stored clusters of ``a`` and ``b`` contradict each other, described
+    ("gender: female vs male"); None if they agree."""
+    wanted = set(stored.members(a)) | set(stored.members(b))
+    partition = constraints.configure(Partition())
+    for r in records:
+        if r.id in wanted:
+            constraints.note(partition, r)
+    for x in (a, b):
+        for m in stored.members(x):
+            partition.union(x, m, force=True)
+    key = partition.conflict(a, b)
+    return partition.describe_conflict(a, b, key) if key else None
 
 
 def _describe(r: Record) -> str:
@@ -451,23 +491,36 @@ def pending(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
 
 
 def group_pairs(pairs: list[tuple[str, str]], entity_of: Callable[[str], str]) -> list[str]:
-    """For each pair waiting for review, the would-be entity it belongs to: pairs that share a
-    record, or records of one resolved entity (``entity_of``), are one question for a person."""
-    groups = UnionFind()
-    for a, b in pairs:
-        groups.union(entity_of(a), entity_of(b))
-    return [groups.find(entity_of(a)) for a, _ in pairs]
+    """For each pair waiting for review, the question it belongs to: the entity (``entity_of``)
+    it is asked about. A question is one entity against its candidates ("is X any of these?"),
+    never a chain: "Studio Dortmund" ~ "Studio Panama" ~ "Panama Holdings" are two questions,
+    not one group of three firms a person must hold in mind together. Each pair goes to the
+    end with more pairs waiting (the hub; ties by id), so a record asked about several
+    candidates gathers them, and a group never holds two pairs that share no entity.
+    Cost: linear in the pairs."""
+    ends = [(entity_of(a), entity_of(b)) for a, b in pairs]
+    by_entity: dict[str, list[int]] = defaultdict(list)
+    for i, (x, y) in enumerate(ends):
+        by_entity[x].append(i)
+        by_entity[y].append(i)
+    out: list[str | None] = [None] * len(pairs)
+    for hub in sorted(by_entity, key=lambda e: (-len(by_entity[e]), e)):
+        for i in by_entity[hub]:
+            if out[i] is None:
+                out[i] = hub
+    return [x for x in out if x is not None]
 
 
 def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
-    """The review queue, one item per would-be entity: records joined by pairs waiting for
-    review (and the entities they already belong to), with the evidence for and against each
-    pair, strongest group first. A queue never has more items than the records behind it.
+    """The review queue, one item per question: an entity and the records it may be, joined by
+    pairs waiting for review, with the evidence for and against each pair, strongest group first.
+    A queue never has more items than the pairs behind it.
 
     Ordered by consequence: groups that would put a record on a sanctions list (or take one off)
     first, then groups of listed records, then the rest; strongest first within each.
 
-    Each group: ``score`` (its strongest pair), ``members`` (id, name), ``pairs`` (a_id, b_id,
+    Each group (see ``group_pairs``): ``about``, the entity (its representative record) every
+    pair of the group has at one end; ``score`` (its strongest pair), ``members`` (id, name), ``pairs`` (a_id, b_id,
     score, explanation, the command to decide it), ``consequence``, and ``number`` of ``total``."""
     rows = pending(store)
     if not rows:
@@ -483,7 +536,7 @@ def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]
         return []
     groups: dict[str, dict[str, Any]] = {}
     for r, root in zip(rows, group_pairs([(r["a_id"], r["b_id"]) for r in rows], clusters.find), strict=True):
-        g = groups.setdefault(root, {"score": r["score"], "members": {}, "pairs": []})
+        g = groups.setdefault(root, {"score": r["score"], "about": root, "members": {}, "pairs": []})
         if r["score"] is not None and (g["score"] is None or r["score"] > g["score"]):
             g["score"] = r["score"]
         g["members"][r["a_id"]] = r["a_name"]
@@ -520,55 +573,50 @@ def clusters(store: Store) -> list[dict[str, Any]]:
 
 
 
-def _around(store: Store, records: dict[str, list[Record]],
-            ids: list[str]) -> tuple[dict[str, list[Record]], set[str]]:
-    """The records a decision about ``ids`` can depend on, and the core among them. The core: the
-    entities and review groups ``ids`` belong to (every record tied to them by any SAME_AS
-    decision, transitively). Around it: every record sharing a block key with the core, with the
-    entities and groups of these in turn."""
-    groups = UnionFind()
-    for row in store.run("same_as_all"):
-        groups.union(row["a_id"], row["b_id"])
-    by_id = {r.id: r for rs in records.values() for r in rs}
-    core = {m for x in ids for m in groups.members(x)}
-    wanted = {r.label + k for x in core if x in by_id for r in [by_id[x]] for k, _ in keys(r)}
-    reached = set(core)
-    for r in by_id.values():
-        if any(r.label + k in wanted for k, _ in keys(r)):
-            reached.add(r.id)
-    reached = {m for x in reached for m in groups.members(x)}
-    return {label: [r for r in rs if r.id in reached] for label, rs in records.items()}, core
-
-
-def _as_stored(store: Store, records: dict[str, list[Record]]) -> None:
-    """Compare people by their firms as the stored resolution joined them (a partial run sees
-    only some firms)."""
-    firms = Clusters.load(store)
-    for p in records["Person"]:
-        p.context = {firms.find(c) for c in p.context}
-
-
 def apply_judgement(store: Store, judgements: Judgements, a: str, b: str) -> ResolveReport:
     """Re-apply resolution after a person judged ``a`` and ``b`` (already in ``judgements``),
-    only where the judgement can change anything: the records of their entities and review
-    groups and the records that share a block key with those (see ``_around``). Their SAME_AS
-    decisions are replaced; the rest of the graph keeps its own. Costs one read of the records
-    and a resolution of that neighbourhood, not of the graph."""
+    only for the entities the judgement touches: the records of the stored clusters of ``a``
+    and ``b`` (the core). Every candidate pair with a record of the core is scored and decided
+    again, against the records that share a block key with the core (blocking proposes the
+    same pairs of the core as over the whole graph, since those blocks lie wholly in that
+    neighbourhood), with the neighbours' stored clusters as they are, so joining the core to
+    one checks every record of it. The core's SAME_AS decisions are replaced; the rest of the
+    graph keeps its own. A firm judgement does not re-compare the people of those firms, nor a
+    neighbour's other questions: ``graphkit resolve`` does.
+
+    Cost: one read of the records and of the SAME_AS decisions, and the scoring of the core's
+    candidate pairs only (seconds on a graph whose full resolve takes minutes)."""
     records = load_records(store)
-    common = common_words(records["Company"])
-    part, core = _around(store, records, [a, b])
-    _as_stored(store, part)
-    report = run(part, judgements, common).report
-    # every earlier decision touching the core lies inside it: those are replaced, with what the
-    # run decided about the core; the neighbours' own decisions stay as the full resolve made them
-    report.decisions = [c for c in report.decisions if c.a.id in core or c.b.id in core]
-    _write(store, report.decisions, replace_among=sorted(core))
+    common = common_words(records["Company"] + records["Person"])
+    by_id = {r.id: r for rs in records.values() for r in rs}
+    label = by_id[a].label if a in by_id else by_id[b].label if b in by_id else "Company"
+    stored = Clusters.load(store)
+    core = {m for x in (a, b) for m in stored.members(x)}
+    judged_with = {y for d in judgements for x, y in ((d.a, d.b), (d.b, d.a)) if x in core}
+    wanted = {label + k for x in core if x in by_id for k, _ in keys(by_id[x])}
+    near = {r.id for r in records[label] if r.id in judged_with or any(label + k in wanted for k, _ in keys(r))}
+    near = {m for x in near | core for m in stored.members(x)}
+    part = [r for r in records[label] if r.id in near]
+    if label == "Person":  # people are compared by their firms as resolution joined them
+        for p in part:
+            p.context = {stored.find(c) for c in p.context}
+    partition = constraints.configure(Partition())
+    for x in near - core:  # the neighbours' entities as they are: facts checked against every record
+        partition.union(x, stored.find(x), force=True)
+    report = ResolveReport()
+    decisions = decide(part, judgements, partition, report, common=common, focus=core)
+    if label == "Company":
+        _confirm_by_people(decisions, stored, partition, report)
+    report.decisions = [c for c in decisions if c.a.id in core or c.b.id in core]
+    _write(store, report.decisions, replace_touching=sorted(core))
     return report
 
 
-def _write(store: Store, decisions: list[Candidate], replace_among: list[str] | None = None) -> None:
-    """Write ``decisions`` as SAME_AS, replacing this module's earlier ones: all of them, or
-    (``replace_among``) those between the given records."""
+def _write(store: Store, decisions: list[Candidate], replace_among: list[str] | None = None,
+           replace_touching: list[str] | None = None) -> None:
+    """Write ``decisions`` as SAME_AS, replacing this module's earlier ones: all of them, those
+    between the given records (``replace_among``) or those touching any of them
+    (``replace_touching``)."""
     loaded_at = now_iso()
     rels = []
     for c in decisions:
@@ -578,8 +626,10 @@ def _write(store: Store, decisions: list[Candidate], replace_among: list[str] | 
             "score": round(c.score, 4), "explanation": c.explanation, "method": METHOD, "judgement": c.state,
             "dataset": src.dataset, "source_file": src.file, "record": src.record, "loaded_at": loaded_at}, src))
     with store.transaction():
-        if replace_among is None:
-            store.delete_rels("SAME_AS", {"method": METHOD})
-        else:
+        if replace_touching is not None:
+            store.run("same_as_delete_touching", ids=replace_touching, method=METHOD)
+        elif replace_among is not None:
             store.run("same_as_delete_among", ids=replace_among, method=METHOD)
+        else:
+            store.delete_rels("SAME_AS", {"method": METHOD})
         store.write([], rels)

@@ -27,6 +27,7 @@ from graphkit.resolve.names import (
     person_gender,
     person_name,
 )
+from graphkit.resolve.overlap import possible_rename, word_stats
 
 if TYPE_CHECKING:
     from graphkit.resolve.registry_people import Population
@@ -238,6 +239,10 @@ def score_companies(a: Record, b: Record, common: frozenset[str] = frozenset()) 
     address to confirm it; otherwise it waits for a person, with the difference named."""
     hard = _id_rules(a, b)
     if hard:
+        same = idents.shared(a.registry_ids, b.registry_ids)
+        rename = possible_rename(a, b, same[0], common) if same else None
+        if rename:  # one number, names that share almost nothing: asked, never merged on the number
+            return Score(AUTO - 0.05, [rename])
         return hard
     best: tuple[float, list[str], bool] | None = None
     aliases = 0
@@ -483,6 +488,9 @@ def score_people(a: Record, b: Record) -> Score:
         # without a birth day or a firm to confirm, rigour's name symbols are not consulted (they
         # cost): two given names spelled apart beyond a slip are a question for a person
         loose = next(((w, u) for w, u in words if w != u and _spelled_apart(pa, pb, w, u)), None)
+        if loose and matched < 2:  # one loosely matched part is no question: 'Herr Dr. Cornelius Boersch' / 'BOURAS'
+            return Score(min(sim, 0.7), reasons + [f"only one name part to compare, spelled apart ({loose[0]}, "
+                                                   f"{loose[1]})"])
         if loose:
             return Score(min(sim, REVIEW + 0.02), reasons + [
                 f"given names spelled apart ({loose[0]}, {loose[1]}): a person decides"])
@@ -585,12 +593,6 @@ def _written_as_person(r: Record) -> bool:
 
 def common_words(records: list[Record], share: float = 0.005, floor: int = 10) -> frozenset[str]:
     """Firm-name words found in more than ``share`` of the records (and more than ``floor``):
-    "gesellschaft", "trading", "stroi". Sharing only such words is no reason to ask a person."""
-    counts: dict[str, int] = {}
-    for r in records:
-        if r.label != "Company":
-            continue
-        for w in {w for n in r.names for w in firm_name(n).words}:
-            counts[w] = counts.get(w, 0) + 1
-    limit = max(floor, int(share * len(records)))
-    return frozenset(w for w, c in counts.items() if c > limit)
+    "gesellschaft", "trading", "stroi". Sharing only such words is no reason to ask a person.
+    The set also carries every word's count, for the rarity weights of ``overlap``."""
+    return word_stats(records, share, floor)

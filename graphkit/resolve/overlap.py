@@ -1,0 +1,182 @@
+"""How much two firms' names have in common, weighted by how rare each word is in the load.
+
+A review queue a person can finish asks only about pairs whose names say something together.
+"Studio Dortmund" and "Studio Panama" share a word, but one that a hundred firms of the load
+carry; "CNOOC Limited" and "KNOKKE HEIST SUPPORT CORPORATION" share letters and no word. The
+measure here is the **share of distinctive name content in common**: each name's words after
+legal forms are taken off (``names.firm_name``), each word weighted by its rarity among the
+firm names of the load (smoothed inverse document frequency, ``ln((1 + N) / (1 + df)) + 1``, so
+a word in every name still weighs 1 and a word in one name of 20,000 about 11), and the share is
+the weighted Dice coefficient of the two word sets::
+
+    share = (weight of A's words found in B + weight of B's words found in A)
+            / (weight of A's words + weight of B's words)
+
+Words count as found when they may be one word spelled two ways (``scoring._words_match``:
+equal if short, otherwise 80 % alike); names whose letters agree once the spaces are dropped
+("Granitifiandre" / "Graniti Fiandre") share everything. Two records' share is the best over
+all their names (a former name or an alias may be the one that matches).
+
+The rule (``weak_pair``): a pair whose share is below ``SHARE_MIN`` and that no fact confirms
+(a registry number both carry, a birth date both give alike, an officer or address both are
+tied to) is not queued for review. A third of the content is the line: below it, the words in
+common are a minority of each name's substance, e.g. one common word against two rare ones.
+
+The same measure names a **possible rename** (``possible_rename``): two records carrying the
+same number of one scheme under names that share less than ``SHARE_MIN`` are one firm renamed,
+or a number given to the wrong record: never merged automatically, never dropped, always asked.
+
+Rarity needs a population: with fewer than ``MIN_RECORDS`` records to count words over (a
+pair decided on its own, a small test load) every word weighs the same.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
+
+from graphkit import identifiers as idents
+from graphkit import normalize as nz
+from graphkit.resolve.names import firm_name, person_name
+
+if TYPE_CHECKING:
+    from graphkit.resolve.scoring import Record
+
+SHARE_MIN = 1 / 3  # below: the names share almost nothing
+MIN_RECORDS = 100  # rarity is read from at least this many records of a label; fewer weigh words alike
+
+
+class WordStats(frozenset[str]):
+    """The firm-name words too frequent to tell firms apart (it *is* that frozenset, as
+    ``scoring.common_words`` always returned), carrying for each label the document frequency of
+    every name word and the number of records counted, for rarity weights."""
+
+    counts: dict[str, dict[str, int]]  # label -> word -> records whose names carry it
+    records: dict[str, int]  # label -> records counted
+
+    def __new__(cls, common: Iterable[str], counts: dict[str, dict[str, int]] | None = None,
+                records: dict[str, int] | None = None) -> WordStats:
+        out = super().__new__(cls, common)
+        out.counts = counts or {}
+        out.records = records or {}
+        return out
+
+
+def word_stats(records: Iterable[Record], share: float = 0.005, floor: int = 10) -> WordStats:
+    """Name words of ``records`` with their document frequency, per label; the common set holds
+    the firm-name words found in more than ``share`` of the firm records (and more than
+    ``floor``)."""
+    counts: dict[str, Counter[str]] = {"Company": Counter(), "Person": Counter()}
+    n: Counter[str] = Counter()
+    for r in records:
+        if r.label not in counts:
+            continue
+        n[r.label] += 1
+        words = {w for name in r.names for w in (_content(name, "Person") if r.label == "Person"
+                                                   else firm_name(name).words)}
+        counts[r.label].update(words)
+    limit = max(floor, int(share * n["Company"]))
+    return WordStats((w for w, c in counts["Company"].items() if c > limit),
+                     {k: dict(v) for k, v in counts.items()}, dict(n))
+
+
+def weight(word: str, stats: frozenset[str] | None, label: str = "Company") -> float:
+    """A word's rarity weight among the names of one label in the load (1 for every word when
+    fewer than ``MIN_RECORDS`` records were counted)."""
+    counts = getattr(stats, "counts", {}).get(label)
+    n = getattr(stats, "records", {}).get(label, 0)
+    if not counts or n < MIN_RECORDS:
+        return 1.0
+    return math.log((1 + n) / (1 + counts.get(word, 0))) + 1.0
+
+
+def _found(word: str, others: tuple[str, ...]) -> bool:
+    from graphkit.resolve.scoring import _words_match
+
+    return any(_words_match(word, o) for o in others)
+
+
+@lru_cache(maxsize=100_000)
+def _is_form(word: str) -> bool:
+    """Whether a word is a legal form on its own ("spa" inside "GRANITIFIANDRE SPA DIV ARIOSTEA")."""
+    form, rest = nz.split_legal_form(word)
+    return form is not None and not rest
+
+
+@lru_cache(maxsize=400_000)
+def _content(name: str, label: str = "Company") -> tuple[str, ...]:
+    """A name's words as resolution compares them: a firm's without legal forms (wherever they
+    stand) and numbers; a person's without titles and initials."""
+    if label == "Person":
+        return person_name(name).words
+    return tuple(w for w in firm_name(name).words if not _is_form(w))
+
+
+def name_share(na: str, nb: str, stats: frozenset[str] | None = None, label: str = "Company") -> float | None:
+    """The share of distinctive content two names have in common (0 to 1), or None when either
+    has no words left once legal forms, titles, initials and numbers are taken off."""
+    wa_, wb_ = _content(na, label), _content(nb, label)
+    if not wa_ or not wb_:
+        return None
+    if wa_ == wb_ or fuzz.ratio("".join(wa_), "".join(wb_)) >= 92:
+        return 1.0
+    wa = [weight(w, stats, label) for w in wa_]
+    wb = [weight(u, stats, label) for u in wb_]
+    common = sum(x for w, x in zip(wa_, wa, strict=True) if _found(w, wb_)) \
+        + sum(x for u, x in zip(wb_, wb, strict=True) if _found(u, wa_))
+    return common / (sum(wa) + sum(wb))
+
+
+def best_share(a: Record, b: Record, stats: frozenset[str] | None = None) -> tuple[float, str, str] | None:
+    """The best share over the names of two records, with the two names as written; None if no
+    pair of names can be compared."""
+    best: tuple[float, str, str] | None = None
+    for na in a.names:
+        for nb in b.names:
+            s = name_share(na, nb, stats, a.label)
+            if s is not None and (best is None or s > best[0]):
+                best = (s, na, nb)
+    return best
+
+
+def confirming_fact(a: Record, b: Record) -> str | None:
+    """A fact besides the names that says two records may be one: a shared registry number, a
+    birth date both give alike, or an officer or address both are tied to."""
+    same = idents.shared(a.registry_ids, b.registry_ids)
+    if same:
+        return f"same registry id {same[0]}"
+    if a.birth_date and b.birth_date and (a.birth_date.startswith(b.birth_date)
+                                          or b.birth_date.startswith(a.birth_date)):
+        return f"birth dates agree ({a.birth_date}, {b.birth_date})"
+    if a.context & b.context:
+        return "a shared officer or address"
+    return None
+
+
+def weak_pair(a: Record, b: Record, stats: frozenset[str] | None = None) -> str | None:
+    """Why a pair is not worth a person's time: its names share almost nothing (less than
+    ``SHARE_MIN`` of their distinctive content) and no fact confirms it. None if it is worth
+    asking (or the names cannot be compared)."""
+    best = best_share(a, b, stats)
+    if best is None or best[0] >= SHARE_MIN or confirming_fact(a, b):
+        return None
+    return (f"not asked: {best[1]!r} and {best[2]!r} share {best[0]:.0%} of their distinctive name content "
+            f"(less than {SHARE_MIN:.0%}) and no number, birth date, officer or address confirms them")
+
+
+def possible_rename(a: Record, b: Record, number: str, stats: frozenset[str] | None = None) -> str | None:
+    """The reason to ask about two firms that carry the same ``number`` under names sharing less
+    than ``SHARE_MIN`` of their content (a rename, or a number on the wrong record); None if
+    their names agree enough for the number to decide."""
+    if a.label != "Company":
+        return None
+    best = best_share(a, b, stats)
+    if best is None or best[0] >= SHARE_MIN:
+        return None
+    return (f"possible rename: the same number {number} under {best[1]!r} and {best[2]!r}, names that share "
+            f"{best[0]:.0%} of their distinctive content: a person decides")
