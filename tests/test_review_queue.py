@@ -156,8 +156,8 @@ def test_a_possible_rename_stays_a_question_when_the_firms_share_an_officer():
     number = ["lei:213800FERQ5LE3H7WJ58"]
     a = Record("a", "Company", ["DENTSU AEGIS NETWORK LTD."], "gb", registry_ids=number, context={"p1"})
     b = Record("b", "Company", ["AEGIS GROUP PLC"], "gb", registry_ids=number, context={"p2"})
-    p1 = Record("p1", "Person", ["Wendy Clark"], "gb", "1970-03")
-    p2 = Record("p2", "Person", ["Wendy Clark"], "gb", "1970-03")
+    p1 = Record("p1", "Person", ["Wendy Clark"], "gb", "1970-03-14")
+    p2 = Record("p2", "Person", ["Wendy Clark"], "gb", "1970-03-14")
     stats = WordStats(set(), {"Company": {"aegis": 5_000, "dentsu": 1, "network": 1, "group": 1}},
                       {"Company": 10_000})
     result = run({"Company": [a, b], "Person": [p1, p2]}, common=stats)
