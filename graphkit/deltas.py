@@ -43,7 +43,7 @@ from typing import Any
 from followthemoney import model as ftm_model
 
 from graphkit.errors import InvalidData, Problem
-from graphkit.ftm import _build, _label, _node_id
+from graphkit.ftm import _build, _label, _node_id, json_lines
 from graphkit.load import FileReport, LoadReport, _Rejects
 from graphkit.mapping import Mapping, RowResult, _text_lines, sniff_file
 from graphkit.model import derive_node, dump_claims, get_model, merge_node_props, node_claims
@@ -80,14 +80,9 @@ def is_delta(path: Path, encoding: str = "utf-8") -> bool:
 def _read_ops(path: Path, encoding: str) -> tuple[list[_Op], list[Problem]]:
     ops: list[_Op] = []
     problems: list[Problem] = []
-    for line, text in enumerate(_text_lines(path, encoding), start=1):
-        if not text.strip():
-            continue
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(path.name, line, None,
-                                    f"not a complete JSON object ({exc.msg} at character {exc.pos + 1})"))
+    for line, data, problem in json_lines(path, encoding):
+        if problem is not None:
+            problems.append(problem)
             continue
         if not isinstance(data, dict) or "op" not in data or not isinstance(data.get("entity"), dict):
             problems.append(Problem(path.name, line, "op", "not a delta line (needs op and entity)"))

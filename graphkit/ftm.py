@@ -72,15 +72,23 @@ def _date(values: list[str]) -> dt.date | None:
     return None
 
 
-def _entities(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any] | None, Problem | None]]:
+def json_lines(path: Path, encoding: str) -> Iterator[tuple[int, Any, Problem | None]]:
+    """Each non-blank line of a JSON-lines file with its number: the parsed value, or the problem
+    naming the line (FtM entity files and their delta files share this reading)."""
     for line, text in enumerate(_text_lines(path, encoding), start=1):
         if not text.strip():
             continue
         try:
-            data = json.loads(text)
+            yield line, json.loads(text), None
         except json.JSONDecodeError as exc:
             yield line, None, Problem(path.name, line, None,
                                       f"not a complete JSON object ({exc.msg} at character {exc.pos + 1})")
+
+
+def _entities(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any] | None, Problem | None]]:
+    for line, data, problem in json_lines(path, encoding):
+        if problem is not None:
+            yield line, None, problem
             continue
         if isinstance(data, dict) and "entity" in data and "op" in data:  # delta form
             if str(data.get("op")).upper() == "DEL":

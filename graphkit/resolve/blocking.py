@@ -203,6 +203,15 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         index.setdefault(r.id, len(index))
     width = len(index) + 1
     seen: set[int] = set()  # pairs as one int each: a tenth of the memory of string tuples
+
+    def first_time(pairs: Iterable[tuple[Record, Record]]) -> Iterator[tuple[Record, Record]]:
+        for a, b in pairs:
+            if b.id < a.id:
+                a, b = b, a
+            pair = index[a.id] * width + index[b.id]
+            if pair not in seen:
+                seen.add(pair)
+                yield a, b
     for members in blocks.values():
         if len(members) < 2:
             continue
@@ -220,19 +229,6 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                 pairs: Iterator[tuple[Record, Record]] = chain(_same_date(part), _windows(part))
             else:
                 pairs = _all_pairs(part)
-            for a, b in pairs:
-                if a.id in in_months and b.id in in_months:
-                    continue  # compared in their month blocks
-                if b.id < a.id:
-                    a, b = b, a
-                pair = index[a.id] * width + index[b.id]
-                if pair not in seen:
-                    seen.add(pair)
-                    yield a, b
-    for a, b in _month_pairs(dated):
-        if b.id < a.id:
-            a, b = b, a
-        pair = index[a.id] * width + index[b.id]
-        if pair not in seen:
-            seen.add(pair)
-            yield a, b
+            yield from first_time(((a, b) for a, b in pairs
+                                   if not (a.id in in_months and b.id in in_months)))  # those meet in month blocks
+    yield from first_time(_month_pairs(dated))
