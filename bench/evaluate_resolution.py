@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 import time
 from collections import defaultdict
@@ -88,6 +89,17 @@ def real_section() -> list[str]:
     return lines
 
 
+def _kept(out: Path, lines: list[str]) -> str:
+    """The sections of ``out`` that other scripts and people wrote (after this script's own, from
+    the first ``## `` heading this script does not write), kept as they are."""
+    if not out.exists():
+        return ""
+    own = {ln for ln in lines if ln.startswith("## ")}
+    old = out.read_text(encoding="utf-8")
+    m = next((m for m in re.finditer(r"^## .*$", old, re.M) if m.group(0) not in own), None)
+    return "\n" + old[m.start():] if m else ""
+
+
 def _fmt(v: float | int | None) -> str:
     return "–" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
 
@@ -144,7 +156,7 @@ def main() -> None:
               "| pair | category | same | score | explanation |", "|---|---|---|---|---|"]
     for o in wrong:
         lines.append(f"| {o.pair_id} | {o.category} | {int(o.same)} | {o.score:.2f} | {o.explanation.replace('|', '/')} |")
-    Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    Path(args.out).write_text("\n".join(lines) + "\n" + _kept(Path(args.out), lines), encoding="utf-8")
     from docsection import put_section
 
     real = lines[lines.index("## Real records labelled by hand"):lines.index("## One person under many spellings")]

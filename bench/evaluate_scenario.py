@@ -170,16 +170,19 @@ def score_scenario(out_dir: Path, truth: Truth, store_path: Path, *, screen_all:
     try:
         if not screen_all:
             raise GraphkitError("not run (screen_all=False)")
-        printed = [json.loads(line) for line in
-                   _graphkit("find-links", "--all", "--db", store_path, "--format", "json").splitlines() if line.strip()]
-        # possible links (resting on a pair waiting for review, "confirmed": false) are not printed links
-        printed = [p for p in printed if p.get("confirmed", True)]
+        screened = [json.loads(line) for line in
+                    _graphkit("find-links", "--all", "--db", store_path, "--format", "json").splitlines() if line.strip()]
+        # possible links (resting on a pair waiting for review, "confirmed": false) are not printed
+        # links; they are scored apart, as what an investigator is shown to decide
+        printed = [p for p in screened if p.get("confirmed", True)]
+        possible = [p for p in screened if not p.get("confirmed", True)]
     except GraphkitError as exc:
         all_error = str(exc)
         seconds["find_links_all_failed"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         links_from = "find-links per firm"
         printed = _links_per_firm(store_path)
+        possible = []
     seconds["find_links"] = time.perf_counter() - t0
 
     carried: dict[str, dict[str, set[str]]] = {}
@@ -252,6 +255,10 @@ def score_scenario(out_dir: Path, truth: Truth, store_path: Path, *, screen_all:
     node_of = {r.split("|")[-1]: nid for nid, n in nodes.items() for r in n["records"] or []}
     pending = {frozenset((s["a_id"], s["b_id"])): s for s in same_as if s["judgement"] in REVIEW}
     links = _score_links(printed, nodes, true_of, truth, joined, node_of, pending)
+    with_possible = _score_links(printed + possible, nodes, true_of, truth, joined, node_of, pending)
+    links["possible"] = len(possible)
+    for key in ("found", "recall", "corroborated_found", "recall_corroborated", "precision", "printed", "correct"):
+        links[f"{key}_with_possible"] = with_possible[key]
     n_records = Counter(n["label"] for n in nodes.values())
     return {"firms": len(truth.firms), "people": len(truth.people), "records": dict(n_records),
             "ftm_records": len(truth.entity_of), "same_as": dict(judgements),
@@ -374,6 +381,11 @@ def markdown(result: dict[str, Any], command: str) -> str:
              f"| **officer links precision** | **{_f(lk['precision'])}** |",
              f"| **officer links recall** (all {lk['true']:,} true links) | **{_f(lk['recall'])}** |",
              f"| officer links recall, corroborated ({lk['corroborated_true']:,} where both records carry the birth date) | {_f(lk['recall_corroborated'])} |",
+             f"| possible links shown (resting on a pair waiting for review) | {lk['possible']:,} |",
+             f"| officer links recall, links plus possible links (all {lk['true']:,} / corroborated "
+             f"{lk['corroborated_true']:,}) | {_f(lk['recall_with_possible'])} / {_f(lk['recall_corroborated_with_possible'])} |",
+             f"| links plus possible links: KZ-RU shown / correct, precision | {lk['printed_with_possible']:,} / "
+             f"{lk['correct_with_possible']:,}, {_f(lk['precision_with_possible'])} |",
              f"| links printed between two records of one firm (KZ-RU countries) | {lk['same_firm_links']:,} |",
              f"| links scored from | `{result['links_from']}` |"]
     if result["find_links_all_error"] and "not run" not in result["find_links_all_error"]:

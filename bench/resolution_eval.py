@@ -19,9 +19,9 @@ blocking proposes for scoring).
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.namesakes import make_records
@@ -195,6 +195,9 @@ class SpellingsOutcome:
     false_merges: int  # record pairs of two different people joined
     review_items: int  # would-be entities waiting for a person
     review_pairs: int
+    # group -> (records in the person's largest entity, records); the largest entity may hold
+    # another person's records too (``false_merges`` counts those)
+    in_largest: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def evaluate_spellings(path: Path) -> SpellingsOutcome:
@@ -218,5 +221,10 @@ def evaluate_spellings(path: Path) -> SpellingsOutcome:
     from graphkit.resolve import group_pairs
 
     items = set(group_pairs([(c.a.id, c.b.id) for c in pending], partition.find))
+    per_entity = Counter((truth[r.id], partition.find(r.id)) for r in records)
+    largest: dict[str, tuple[int, int]] = {}
+    for g in sorted(entities):
+        counts = [n for (group, _), n in per_entity.items() if group == g]
+        largest[g] = (max(counts), sum(counts))
     return SpellingsOutcome(len(records), len(entities), {g: len(v) for g, v in sorted(entities.items())},
-                            false, len(items), len(pending))
+                            false, len(items), len(pending), largest)

@@ -95,3 +95,16 @@ def test_customs_aggregates_rerun_merge_only_on_glued_numbers_or_identical_names
     for r in rows:  # every automatic merge says which evidence carried it
         assert "same registry id" in r["why"] or "same words" in r["why"] or "spaced" in r["why"], r["why"]
         assert "numerals differ" not in r["why"] and "different families" not in r["why"]
+
+
+def test_nine_in_ten_spellings_of_a_person_with_a_birth_date_end_in_one_entity():
+    # issue 14: >= 90 % of the Latin and Cyrillic spellings of one person (same birth date) in one
+    # entity, with no woman's form or namesake joined
+    import csv
+
+    out = evaluate_spellings(DATA / "person_spellings.csv")
+    with (DATA / "person_spellings.csv").open(encoding="utf-8", newline="") as fh:
+        dated = {r["group_id"] for r in csv.DictReader(fh) if r["birth_date"]}
+    kept, spelled = (sum(out.in_largest[g][i] for g in dated) for i in (0, 1))
+    assert spelled >= 50 and out.false_merges == 0
+    assert kept / spelled >= 0.90, out.in_largest

@@ -131,3 +131,13 @@ def test_officer_links_recall(scored):
     links = scored["links"]
     assert links["corroborated_true"] >= 20
     assert links["recall_corroborated"] >= 0.95, links["missed_examples"]
+
+
+def test_links_plus_possible_links_show_nearly_every_true_officer_link(scored):
+    """An investigator sees the printed links and, in their own section, the possible links
+    resting on a pair waiting for review: together they show >= 95 % of all true KZ-RU officer
+    links (issue 14), and every printed link is still among them."""
+    links = scored["links"]
+    assert links["possible"] > 0
+    assert links["found_with_possible"] >= links["found"]
+    assert links["recall_with_possible"] >= 0.95, links["missed_examples"]

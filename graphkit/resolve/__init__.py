@@ -426,7 +426,7 @@ def explain(store: Store, a_id: str, b_id: str, judgements: Judgements | None = 
     if a.birth_date and b.birth_date and a.birth_date != b.birth_date:
         lines.append(f"blocking: never compared: born on different days ({a.birth_date}, {b.birth_date})")
     elif shared_keys:
-        lines.append(f"blocking: compared (shared keys: {', '.join(shared_keys[:6])})")
+        lines.append(f"blocking: compared (shared blocking keys, in their folded comparison form: {', '.join(shared_keys[:6])})")
     else:
         lines.append("blocking: never compared: the names share no sound or prefix key and the records no "
                      "registry number")

@@ -235,6 +235,22 @@ def firm_name(name: str) -> FirmName:
     return FirmName(form, tuple(words), tuple(sorted(marks)), tuple(sorted(letters)))
 
 
+def as_written(name: str, folded: list[str] | tuple[str, ...]) -> list[str]:
+    """The words ``folded`` (comparison forms of words of ``name``, as ``firm_name`` gives them)
+    as ``name`` writes them, for explanations: "korporakion" in 'CORPORACION PANAMERICANA S.A.'
+    is 'CORPORACION'. Each written word once, in the order of ``folded``; a folded word no
+    written word gives (none should) stays as it is."""
+    written: dict[str, str] = {}
+    for raw in re.findall(r"[^\W\d_]+", name):
+        for w in fold(raw).split():
+            written.setdefault(w, raw)
+    for raw in name.split():  # dotted abbreviations: "m.b.H." is "mbh", "S.A.S." is "sas"
+        raw = raw.strip(".,;:()[]'\"")
+        for w in fold(raw.replace(".", "")).split():
+            written.setdefault(w, raw)
+    return list(dict.fromkeys(written.get(w, w) for w in folded))
+
+
 def company_name(name: str) -> tuple[str | None, str]:
     """(legal form family, folded name without it, glued registry numbers or marks)."""
     fn = firm_name(name)

@@ -193,9 +193,10 @@ def _middles_differ(a: Elements, b: Elements) -> str | None:
         return f"{' '.join(map(a.as_written, a.middles))} vs {' '.join(map(b.as_written, b.middles))}"
     ia = [i[0] for i in a.initials]
     ib = [i[0] for i in b.initials]
-    for initials, other in ((ia, b.middles), (ib, a.middles)):
+    for initials, el in ((ia, b), (ib, a)):
+        other = el.middles
         if initials and other and [w[0] for w in other][:len(initials)] != initials:
-            return f"{'.'.join(initials)}. vs {' '.join(other)}"
+            return f"{'.'.join(initials)}. vs {' '.join(map(el.as_written, other))}"
     return None
 
 

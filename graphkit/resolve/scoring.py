@@ -20,6 +20,7 @@ from rigour.names import NameTypeTag, SymbolCategory, analyze_names
 from graphkit import identifiers as idents
 from graphkit import normalize as nz
 from graphkit.resolve.names import (
+    as_written,
     father_stem,
     fathers_as_written,
     firm_name,
@@ -143,6 +144,12 @@ def _difference(a: tuple[str, ...], b: tuple[str, ...]) -> str:
 _PERSON_LIKE = re.compile(r"^\s*[^\W\d_]+(?:[-'][^\W\d_]+)?,\s*[^\W\d_]+(?:\s+[^\W\d_.]+\.?)*\s*$")
 
 
+def _unshared(na: str, only_a: list[str], nb: str, only_b: list[str]) -> str:
+    """The words only one name has, as each name writes them (the folded forms match, they are
+    never shown): 'EURO, LINE, PANAMA / CORPORACION'."""
+    return " / ".join(", ".join(sorted(as_written(n, sorted(set(only))), key=str.lower)) for n, only in ((na, only_a), (nb, only_b)) if only)
+
+
 def _firm_pair(na: str, nb: str, a: Record, b: Record,
                common: frozenset[str] = frozenset()) -> tuple[float, list[str], bool]:
     """(score, reasons, identical) for two firm names; see ``score_companies``."""
@@ -212,7 +219,8 @@ def _firm_pair(na: str, nb: str, a: Record, b: Record,
             telling = [w for w in fa.words if w not in only_a and w not in common]
             if shared_words and not telling:
                 value = min(value, 0.7)
-                reasons.append(f"they share only common words ({', '.join(sorted(set(fa.words) - set(only_a)))})")
+                shared_w = as_written(na, sorted(set(fa.words) - set(only_a)))
+                reasons.append(f"they share only common words ({', '.join(shared_w)})")
             elif not shared_words and not idents.shared(a.registry_ids, b.registry_ids):
                 # "CNOOC Limited" / "KNOKKE HEIST SUPPORT ...": letters alike, no word in common
                 value = min(value, REVIEW - 0.05)
@@ -222,13 +230,13 @@ def _firm_pair(na: str, nb: str, a: Record, b: Record,
                 # prefixed word ("FIRMA Kale Seramik", "Inter Tobako" / "Inter Tabak"), or two
                 # firms; a person decides
                 value = max(min(value, REVIEW + 0.02), REVIEW)
-                reasons.append(f"words only one name has: {', '.join(sorted(set(only_a + only_b)))}")
+                reasons.append(f"words only one name has: {_unshared(na, only_a, nb, only_b)}")
             elif only_a and only_b:
                 value = min(value, 0.7)
-                reasons.append(f"words only one name has: {', '.join(sorted(set(only_a + only_b)))}")
+                reasons.append(f"words only one name has: {_unshared(na, only_a, nb, only_b)}")
             elif only_a or only_b:  # "Восток" / "Восток Сервис", "NPO Izhmash" / "Izhmash": a person decides
                 value = REVIEW + 0.05
-                reasons.append(f"one name has more words: {', '.join(sorted(set(only_a + only_b)))}")
+                reasons.append(f"one name has more words: {_unshared(na, only_a, nb, only_b)}")
     return value, reasons, identical
 
 
@@ -410,6 +418,11 @@ def _original(pn: Any, word: str) -> str:
     return next((o for w, o in zip(pn.words, pn.original, strict=False) if w == word), word)
 
 
+def _both(pa: Any, pb: Any, pair: tuple[str, str]) -> str:
+    """Two matched words of two names, each as its name writes it: 'Путина, Putin'."""
+    return f"{_original(pa, pair[0])}, {_original(pb, pair[1])}"
+
+
 def _spelled_apart(pa: Any, pb: Any, w: str, u: str) -> bool:
     """Whether two matched words other than patronymics differ beyond a slip (a vowel, one letter
     in ten): Marina / Mariya, but not Golberg / Goldberg."""
@@ -480,24 +493,23 @@ def score_people(a: Record, b: Record) -> Score:
                f"{sim:.2f} ({matched} part(s))"]
     if (pa.patronymic and pb.patronymic and (pa.patronymic, pb.patronymic) not in equivalent
             and not same_father(_original(pa, pa.patronymic), _original(pb, pb.patronymic))):
-        return Score(NEVER, reasons + [f"different patronymics ({pa.patronymic}, {pb.patronymic}): never the same"])
+        return Score(NEVER, reasons + [f"different patronymics ({_original(pa, pa.patronymic)}, {_original(pb, pb.patronymic)}): never the same"])
     gendered = next(((w, u) for w, u in words if _gendered(w, u)), None)
     if gendered:
-        return Score(min(sim, 0.5), reasons + [f"male and female forms ({gendered[0]}, {gendered[1]})"])
+        return Score(min(sim, 0.5), reasons + [f"male and female forms ({_both(pa, pb, gendered)})"])
     if not confirmed:
         # without a birth day or a firm to confirm, rigour's name symbols are not consulted (they
         # cost): two given names spelled apart beyond a slip are a question for a person
         loose = next(((w, u) for w, u in words if w != u and _spelled_apart(pa, pb, w, u)), None)
         if loose and matched < 2:  # one loosely matched part is no question: 'Herr Dr. Cornelius Boersch' / 'BOURAS'
-            return Score(min(sim, 0.7), reasons + [f"only one name part to compare, spelled apart ({loose[0]}, "
-                                                   f"{loose[1]})"])
+            return Score(min(sim, 0.7), reasons + [f"only one name part to compare, spelled apart ({_both(pa, pb, loose)})"])
         if loose:
             return Score(min(sim, REVIEW + 0.02), reasons + [
-                f"given names spelled apart ({loose[0]}, {loose[1]}): a person decides"])
+                f"given names spelled apart ({_both(pa, pb, loose)}): a person decides"])
     other_name = next(((w, u) for w, u in words if w != u and confirmed and _other_given_name(pa, pb, w, u)), None)
     if other_name:  # Marina / Mariya: close in letters, two names in every language
         cap = REVIEW + 0.02 if a.birth_date and b.birth_date else 0.5
-        return Score(min(sim, cap), reasons + [f"different given names ({other_name[0]}, {other_name[1]})"])
+        return Score(min(sim, cap), reasons + [f"different given names ({_both(pa, pb, other_name)})"])
     value = sim
     spelled_a, spelled_b = dict(zip(pa.words, pa.spelled, strict=False)), dict(zip(pb.words, pb.spelled, strict=False))
 
@@ -507,11 +519,11 @@ def score_people(a: Record, b: Record) -> Score:
     weak = next(((w, u) for w, u in words if close(w, u) < 0.8 and (w, u) not in equivalent), None)
     if equivalent:
         reasons.append("forms of one name in two languages: "
-                       + ", ".join(f"{w} ~ {u}" for w, u in sorted(equivalent)))
+                       + ", ".join(f"{_original(pa, w)} ~ {_original(pb, u)}" for w, u in sorted(equivalent)))
     lone = [ws for ws in (pa.words, pb.words) if len(ws) == 1]
     if lone and not any(w in lone[0] or u in lone[0] for w, u in words if close(w, u) >= 0.9):
         # "Daurensky E." is not "Lobai Dauren Evgenevich": a name of one word must find that word
-        return Score(min(value, 0.5), reasons + [f"the one full word of a name ({lone[0][0]}) has no close match"])
+        return Score(min(value, 0.5), reasons + [f"the one full word of a name ({_original(pa if lone[0] is pa.words else pb, lone[0][0])}) has no close match"])
     # an unmatched given name on both sides means two different people who share a surname
     real_left = [w for w in left_a if w != pa.patronymic]
     real_right = [w for w in left_b if w != pb.patronymic]
@@ -521,8 +533,8 @@ def score_people(a: Record, b: Record) -> Score:
             # given name, father's name and birth day agree, the surnames do not: a maiden or
             # married name, or two people; a person decides
             return Score(min(value, REVIEW + 0.05), reasons + [
-                f"surnames differ ({real_left[0]}, {real_right[0]}): a maiden or married name? a person decides"])
-        return Score(min(value, 0.5), reasons + [f"different given names ({real_left[0]}, {real_right[0]})"])
+                f"surnames differ ({_both(pa, pb, (real_left[0], real_right[0]))}): a maiden or married name? a person decides"])
+        return Score(min(value, 0.5), reasons + [f"different given names ({_both(pa, pb, (real_left[0], real_right[0]))})"])
     if matched < 2:
         value = min(value, 0.7)
         reasons.append("only one name part to compare")
@@ -543,7 +555,7 @@ def score_people(a: Record, b: Record) -> Score:
         # Belenko / Tolenko with Igorevich / Grigorevich: parts this loose are for a person to
         # judge, whatever evidence comes with them
         value = min(value, AUTO - 0.05)
-        reasons.append(f"loosely matched parts ({weak[0]}, {weak[1]})")
+        reasons.append(f"loosely matched parts ({_both(pa, pb, weak)})")
     if a.country and b.country and a.country != b.country and not shared and not same_birth:
         return Score(min(value, REVIEW), reasons + [f"different countries ({a.country}, {b.country})"])
     if not same_birth and not shared:
