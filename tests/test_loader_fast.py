@@ -5,6 +5,7 @@ through orjson against the standard library, on the real samples."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,15 @@ def real_files(real: Path) -> list[tuple[str, list[Path]]]:
             ("gleif-rr", [gleif / "rr-data.xml", gleif / "rr-updates-data2.xml", gleif / "repex-data.xml"])]
 
 
+def part_records(part, files: list[Path]) -> Iterator[tuple[Path, dict]]:
+    """Each record of ``files`` that the mapping part reads (JSON lines, or its XML record tag)."""
+    for path in files:
+        if part.format == "json":
+            yield from ((path, obj) for _, obj, _ in json_records(path, iter(path.read_text().splitlines(True))))
+        elif part.record and part.patterns and any(path.match(p) for p in part.patterns):
+            yield from ((path, rec) for _, rec in xml_records(path, part.record, part.namespaces))
+
+
 def graph(store: EmbeddedStore) -> dict[str, list[dict]]:
     """Every stored node and relationship with every property but the load times, in id order."""
     model = get_model()
@@ -46,16 +56,9 @@ def test_flattening_key_by_key_equals_the_full_walk_on_every_real_record(real):
     for name, files in real_files(real):
         for part in load_mapping(name)._all():
             flat = PathRow(sorted(part.columns()))
-            for path in files:
-                if part.format == "json":
-                    records = (obj for _, obj, _ in json_records(path, iter(path.read_text().splitlines(True))))
-                elif part.record and part.patterns and any(path.match(p) for p in part.patterns):
-                    records = (rec for _, rec in xml_records(path, part.record, part.namespaces))
-                else:
-                    continue
-                for record in records:
-                    assert flat.flatten(record) == flat.walk(record), (path.name, record)
-                    checked += 1
+            for path, record in part_records(part, files):
+                assert flat.flatten(record) == flat.walk(record), (path.name, record)
+                checked += 1
     assert checked > 80  # 93 records in the samples of 2026-12
 
 
@@ -126,17 +129,10 @@ def test_compiled_value_specs_give_what_the_spec_gives_on_every_real_row(real):
             compiled = [(spec, _compile_values(spec)) for spec in specs]
             columns = RecordBuilder(part, "x", "t")._columns
             flat = PathRow(sorted(part.columns()))
-            for path in files:
-                if part.format == "json":
-                    records = (obj for _, obj, _ in json_records(path, iter(path.read_text().splitlines(True))))
-                elif part.record and part.patterns and any(path.match(p) for p in part.patterns):
-                    records = (rec for _, rec in xml_records(path, part.record, part.namespaces))
-                else:
-                    continue
-                for record in records:
-                    raw = flat.flatten(record)
-                    row = {c: (None if (v := raw.get(c)) is None else _clean_cell(v)) for c in columns}
-                    for spec, fn in compiled:
-                        assert fn(row) == spec.values(row), (path.name, spec)
-                        checked += 1
+            for path, record in part_records(part, files):
+                raw = flat.flatten(record)
+                row = {c: (None if (v := raw.get(c)) is None else _clean_cell(v)) for c in columns}
+                for spec, fn in compiled:
+                    assert fn(row) == spec.values(row), (path.name, spec)
+                    checked += 1
     assert checked > 1000
