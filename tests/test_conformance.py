@@ -50,12 +50,12 @@ def test_real_samples_screen_the_same_on_every_store(any_store, real, tmp_path):
     files = [real / "ftm_kek_media_ownership" / "kek_company_ownership.ftm.jsonl"]
     customs = real / "customs_trade" / "ru_import_monthly_agg.csv"
     with EmbeddedStore(tmp_path / "ref") as ref:
-        load_files(ref, files, "ftm", dataset="kek")
-        load_files(ref, [customs], "ru-import-agg")
+        load_files(ref, files, "ftm", dataset="kek", rejects_dir=tmp_path)
+        load_files(ref, [customs], "ru-import-agg", rejects_dir=tmp_path)
         expected = canonical(screen(ref))
         expected_counts = ref.counts()
-    load_files(any_store, files, "ftm", dataset="kek")
-    load_files(any_store, [customs], "ru-import-agg")
+    load_files(any_store, files, "ftm", dataset="kek", rejects_dir=tmp_path)
+    load_files(any_store, [customs], "ru-import-agg", rejects_dir=tmp_path)
     assert any_store.counts().nodes == expected_counts.nodes
     assert any_store.counts().relationships == expected_counts.relationships
     assert canonical(screen(any_store)) == expected
@@ -166,7 +166,7 @@ def test_a_judgement_replaces_only_the_decisions_among_the_records_it_touches(an
         return {(r["a_id"], r["b_id"], r["judgement"]) for r in any_store.run("same_as_all")}
 
     load_files(any_store, [real / "ftm_kek_media_ownership" / "kek_company_ownership.ftm.jsonl"], "ftm",
-               dataset="kek")
+               dataset="kek", rejects_dir=tmp_path)
     book = Judgements.load(tmp_path / "j.jsonl")
     resolve(any_store, book)
     before = decisions()

@@ -76,7 +76,7 @@ def snapshot(store) -> dict:
 def reference(tmp_path: Path, loads: list[tuple[Path, str]]) -> dict:
     with EmbeddedStore(tmp_path / "reference") as ref:
         for path, dataset in loads:
-            load_files(ref, [path], "ftm", dataset=dataset)
+            load_files(ref, [path], "ftm", dataset=dataset, rejects_dir=tmp_path / "ref-rejects")
         return snapshot(ref)
 
 
@@ -138,8 +138,8 @@ def test_del_and_mod_keep_what_another_dataset_said(any_store, real, tmp_path):
     a person in it (MOD) leaves the other dataset's properties and relationships."""
     zala = real / ZALA
     entities = lines(zala)
-    load_files(any_store, [zala], "ftm", dataset="mirror")
-    load_files(any_store, [zala], "ftm", dataset="zala")
+    load_files(any_store, [zala], "ftm", dataset="mirror", rejects_dir=tmp_path)
+    load_files(any_store, [zala], "ftm", dataset="zala", rejects_dir=tmp_path)
     firm = _zala_firm_with_owners(entities)
     person = next(e for e in entities if e["schema"] == "Person")
     renamed = {**person, "properties": {**person["properties"], "name": ["Renamed By The Delta"]}}
@@ -216,12 +216,12 @@ def test_one_file_with_every_version_and_a_readd_gives_the_final_state(any_store
 def test_a_graph_built_before_claims_gains_the_column_and_keeps_its_data(real, tmp_path):
     zala = real / ZALA
     with EmbeddedStore(tmp_path / "old") as s:
-        load_files(s, [zala], "ftm", dataset="zala")
+        load_files(s, [zala], "ftm", dataset="zala", rejects_dir=tmp_path)
         for label in get_model().nodes:  # as graphkit wrote it before nodes kept claims
             s.execute(f"ALTER TABLE {label} DROP claims")
         before = s.counts()
     with EmbeddedStore(tmp_path / "old") as s:
         assert s.counts().nodes == before.nodes
-        load_files(s, [zala], "ftm", dataset="mirror")
+        load_files(s, [zala], "ftm", dataset="mirror", rejects_dir=tmp_path)
         rows = s.execute("MATCH (n:Company) RETURN count(n) AS n, count(n.claims) AS claims")
         assert rows == [{"n": before.nodes["Company"], "claims": before.nodes["Company"]}]

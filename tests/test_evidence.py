@@ -162,7 +162,7 @@ def test_monthly_customs_totals_say_so_with_value_and_unit(tmp_path):
     _need_real()
     db = tmp_path / "g"
     run_cli("load", REAL / "customs_trade" / "kz_import_monthly_agg.csv", "--mapping", "kz-import-agg",
-            "--db", db)
+            "--db", db, "--rejects-dir", tmp_path / "rejects")
     out = run_cli("find-links", "FASAD TSENTR", "--db", db, "--kind", "shipment", "--detail").out
     line = next(s for s in _sentences(out) if "line 969" in s or "91,526.10" in s)
     assert line.startswith("[shipment] B -> A monthly total, 2024-10: HS 6907219009, quantity 12 (unit not given), "

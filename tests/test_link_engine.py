@@ -136,10 +136,11 @@ def test_the_demo_links_the_same_everywhere(any_store):
     assert len(links) >= 10
 
 
-def test_real_samples_link_the_same_everywhere(any_store, real):
+def test_real_samples_link_the_same_everywhere(any_store, real, tmp_path):
     load_files(any_store, [real / "ftm_kek_media_ownership" / "kek_company_ownership.ftm.jsonl"], "ftm",
-               dataset="kek")
-    load_files(any_store, [real / "customs_trade" / "ru_import_monthly_agg.csv"], "ru-import-agg")
+               dataset="kek", rejects_dir=tmp_path)
+    load_files(any_store, [real / "customs_trade" / "ru_import_monthly_agg.csv"], "ru-import-agg",
+               rejects_dir=tmp_path)
     links = assert_one_answer(any_store, every=10)  # find-links for 300 of the 2,966 firms
     assert {"common_owner", "shipment"} <= set().union(*links.values())
 

@@ -125,7 +125,7 @@ def test_inverted_names_and_gost_initials_are_compared_and_matched_with_a_birth_
 def _kek_graph(cli, real: Path, tmp_path: Path) -> Path:
     db = tmp_path / "g"
     cli("load", real / "ftm_kek_media_ownership" / "kek_company_ownership.ftm.jsonl", "--mapping", "ftm",
-        "--dataset", "kek", "--db", db)
+        "--dataset", "kek", "--db", db, "--rejects-dir", tmp_path / "rejects")
     return db
 
 

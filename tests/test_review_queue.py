@@ -122,7 +122,7 @@ def test_a_review_group_is_one_entity_against_its_candidates_never_a_chain():
 def test_every_review_group_on_real_records_shares_one_entity(cli, real, tmp_path):
     db, book = tmp_path / "g", tmp_path / "j.jsonl"
     cli("load", real / "ftm_kek_media_ownership" / "kek_company_ownership.ftm.jsonl", "--mapping", "ftm",
-        "--dataset", "kek", "--db", db)
+        "--dataset", "kek", "--db", db, "--rejects-dir", tmp_path / "rejects")
     cli("resolve", "--db", db, "--judgements", book)
     groups = _review(cli, db, book)
     assert len(groups) > 10
