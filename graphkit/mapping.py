@@ -671,8 +671,8 @@ def read_json(path: Path, mapping: Mapping, *, loaded_at: str,
     JSON line that does not parse is a problem of that record only.
     """
     sniff_file(path)
-    flat = PathRow(sorted(mapping.columns()))
     builder = RecordBuilder(mapping, path.name, loaded_at, index)
+    flat = PathRow(builder.read_columns)
     try:
         for line, obj, problem in json_records(path, _text_lines(path, mapping.encoding)):
             if problem is not None:
@@ -697,8 +697,8 @@ def read_xml(path: Path, mapping: Mapping, *, loaded_at: str,
     """
     sniff_file(path)
     assert mapping.record is not None
-    flat = PathRow(sorted(mapping.columns()))
     builder = RecordBuilder(mapping, path.name, loaded_at, index)
+    flat = PathRow(builder.read_columns)
     try:
         for line, record in xml_records(path, mapping.record, mapping.namespaces):
             result = builder.build(flat.flatten(record), line)
@@ -733,6 +733,21 @@ def _rows(reader: Iterator[list[str]], header: list[str], line_box: list[int], b
 PSEUDO_COLUMNS = {"_line"}  # the line a record starts on, for layouts that have no record id
 
 
+def _counted_columns(mapping: Mapping) -> set[str]:
+    """The columns the counting pass reads: those of the entities that may claim a number, the
+    skip rules' (a skipped record claims nothing), the record id and what the deriver reads (a
+    mapping with a deriver is read whole: what it derives may be anything)."""
+    if mapping.derive:
+        return mapping.columns()
+    cols = {rule.column for rule in mapping.skip}
+    for e in mapping.entities.values():
+        if e.identifiers:
+            cols |= e.columns()
+    if mapping.record_id:
+        cols.add(mapping.record_id)
+    return cols - PSEUDO_COLUMNS
+
+
 class RecordBuilder:
     """Turns one row (a dict of column -> text) into model records, following a mapping.
 
@@ -745,6 +760,7 @@ class RecordBuilder:
     """
 
     _CACHE_LIMIT = 50_000
+    lean_counting = True  # False: the counting pass builds every record in full (the reference)
 
     def __init__(self, mapping: Mapping, file: str, loaded_at: str, index: SourceIndex | None = None):
         self.mapping = mapping
@@ -753,12 +769,19 @@ class RecordBuilder:
         self.index = index
         self._source_ids = [(name, spec.source_id) for name, spec in mapping.entities.items() if spec.source_id]
         self.model = get_model()
-        self._columns = sorted(mapping.columns() | mapping.derived_columns())
+        # the counting pass of a load (graphkit/numberids.py): per row only the numbers its
+        # entities would take as node ids are claimed; nothing is built, and only the columns
+        # of those entities (with the skip rules' and the deriver's) are read
+        self.counting = (self.lean_counting and mapping.number_claims is not None
+                         and mapping.number_claims.counting)
+        self.read_columns = sorted(_counted_columns(mapping) if self.counting else mapping.columns())
+        self._columns = sorted({*self.read_columns, *mapping.derived_columns()})
         self._derive = _deriver(mapping.derive)[0] if mapping.derive else None
         self._typed_cache: dict[tuple[str, str], Any] = {}
-        self._caches: list[dict[Any, Any]] = [self._typed_cache]  # emptied by close()
-        self._entities = [(name, self._compile_entity(spec)) for name, spec in mapping.entities.items()]
-        self._rels = [self._compile_rel(spec) for spec in mapping.relationships]
+        self._caches: list[Any] = [self._typed_cache]  # emptied by close()
+        compiled = [(name, self._compile_entity(spec)) for name, spec in mapping.entities.items()]
+        self._entities = [(name, entity) for name, entity in compiled if entity is not None]
+        self._rels = [] if self.counting else [self._compile_rel(spec) for spec in mapping.relationships]
 
     def close(self) -> None:
         """Free the caches now: the compiled functions refer to the builder, so without this
@@ -788,6 +811,10 @@ class RecordBuilder:
             cleaned.update(self._derive(cleaned))
         record = cleaned.get(self.mapping.record_id) if self.mapping.record_id else None
         source = Provenance(self.mapping.dataset, self.file, record or f"line {line}")
+        if self.counting:
+            for _ename, claim in self._entities:
+                claim(cleaned, line, source, problems)
+            return RowResult(line, row, [], [], problems)
         built: dict[str, Node] = {}
         for ename, entity in self._entities:
             node = entity(cleaned, line, source, problems)
@@ -851,7 +878,7 @@ class RecordBuilder:
                  vspec.columns[0] if vspec.columns else None, bool(vspec.columns))
                 for pname, vspec in specs.items() if pname in columns]
 
-    def _compile_entity(self, spec: EntitySpec) -> Callable[..., Node | None]:
+    def _compile_entity(self, spec: EntitySpec) -> Callable[..., Node | None] | None:
         model = self.model
         file = self.file
         loaded_at = self.loaded_at
@@ -879,8 +906,7 @@ class RecordBuilder:
         label_map = spec.label_map
         label_transform = TRANSFORMS[spec.label_transform] if spec.label_transform else None
 
-        def build_entity(row: dict[str, Any], line: int, source: Provenance,
-                         problems: list[Problem]) -> Node | None:
+        def label_of(row: dict[str, Any], line: int, problems: list[Problem]) -> str | None:
             label = spec.label
             if spec.label_column:
                 raw = row[spec.label_column]
@@ -898,8 +924,9 @@ class RecordBuilder:
                                             f"{raw!r} is not one of {', '.join(label_map)}"))
                     return None
             assert label is not None
-            basis = (name_kind(row[spec.label_column].split(LIST_SEP)[0])[1]
-                     if spec.label_transform == "person_or_company" and spec.label_column else None)
+            return label
+
+        def ids_of(row: dict[str, Any]) -> dict[str, str]:
             ids: dict[str, str] = {}
             for scheme, values_of in identifiers:
                 vals = values_of(row)
@@ -909,6 +936,16 @@ class RecordBuilder:
                         ids[qualified_scheme] = value
                 elif vals:
                     ids[scheme] = vals[0]
+            return ids
+
+        def build_entity(row: dict[str, Any], line: int, source: Provenance,
+                         problems: list[Problem]) -> Node | None:
+            label = label_of(row, line, problems)
+            if label is None:
+                return None
+            basis = (name_kind(row[spec.label_column].split(LIST_SEP)[0])[1]
+                     if spec.label_transform == "person_or_company" and spec.label_column else None)
+            ids = ids_of(row)
             key_values = [row[c] for c in key_cols]
             props: dict[str, Any] = {}
             from_columns = False  # constants alone do not make an entity present in a row
@@ -974,7 +1011,53 @@ class RecordBuilder:
                                                                 if k not in ("datasets", "records")})
             return node
 
-        return entity
+        if not self.counting:
+            return entity
+        if not identifiers:
+            return None  # no number to claim: not read in the counting pass
+        claims = self.mapping.number_claims
+        assert claims is not None
+        fallback = ("name", "names", "full")  # the properties a record without key values is keyed by
+        seen: set[Any] = set()
+        self._caches.append(seen)
+
+        def claim(row: dict[str, Any], line: int, source: Provenance, problems: list[Problem]) -> None:
+            """What ``build_entity`` claims for the row, and nothing else: the label, the
+            numbers (qualified by the record's country) and the source-scoped id."""
+            signature = (getter(row),) if single else getter(row)
+            if signature in seen:  # the same cells claim the same number for the same record
+                return
+            if len(seen) >= self._CACHE_LIMIT:
+                seen.clear()
+            seen.add(signature)
+            label = label_of(row, line, problems)
+            if label is None:
+                return
+            if label not in ("Company", "Person"):  # the rare labels: the whole build, exact
+                build_entity(row, line, source, problems)
+                return
+            ids = ids_of(row)
+            if not ids:  # a source-scoped id, unique to its key: never an ambiguous number
+                return
+            key_values = [row[c] for c in key_cols]
+            props: dict[str, Any] = {}
+            for pname, values_of, typed, _, _ in props_for(label):
+                if pname == "country" or (pname in fallback and not any(key_values)):
+                    values = values_of(row)
+                    if values:
+                        try:
+                            props[pname] = typed(values)
+                        except ValueError:
+                            pass  # reported by the writing pass
+            if not any(key_values):
+                key_values = [(props.get("names") or [props.get("name") or props.get("full")])[0]]
+            qualify_identifiers(label, props.get("country"), ids)
+            key = [nz.latin(v) if v else v for v in key_values] if global_scope else key_values
+            node_id = entity_id(label, scope, ids, key)
+            if ident.is_registry_id(node_id):
+                claims.claim(node_id, entity_id(label, scope, {}, key), spec.name)
+
+        return claim
 
     def _compile_rel(self, spec: RelSpec) -> Callable[..., Rel | None]:
         model = self.model
@@ -1198,6 +1281,22 @@ def _combined(spec: ValueSpec) -> Callable[[dict[str, Any]], list[str]]:
     return combined
 
 
+def qualify_identifiers(label: str, country: str | None, identifiers: dict[str, str]) -> None:
+    """Each number of a Company or Person under its scheme, in its normal form ("company-number"
+    of a UK firm is a "gb-coh"; a number whose scheme is unknown is "reg:<country>"). The dict is
+    updated in place, so the caller's node id comes from the qualified numbers."""
+    from graphkit import identifiers as idents
+
+    qualified: dict[str, str] = {}
+    for kind, value in identifiers.items():
+        q = idents.qualify(kind, value, country=country, label=label)
+        if q:
+            scheme, norm = idents.split(q)
+            qualified.setdefault(scheme, norm)
+    identifiers.clear()
+    identifiers.update(qualified)
+
+
 def complete_entity(label: str, props: dict[str, Any], identifiers: dict[str, str]) -> None:
     """Derive what the model derives, the same way for every source: identifier properties and
     ``registry_ids``, all names with their look-up keys, the legal form, HS-6 and chapter."""
@@ -1205,17 +1304,7 @@ def complete_entity(label: str, props: dict[str, Any], identifiers: dict[str, st
 
     columns = get_model().node_columns(label)
     if label in ("Company", "Person"):
-        # each number under its scheme, in its normal form ("company-number" of a UK firm is a
-        # "gb-coh"; a number whose scheme is unknown is "reg:<country>"); the dict is updated in
-        # place, so the caller's node id comes from the qualified numbers
-        qualified: dict[str, str] = {}
-        for kind, value in identifiers.items():
-            q = idents.qualify(kind, value, country=props.get("country"), label=label)
-            if q:
-                scheme, norm = idents.split(q)
-                qualified.setdefault(scheme, norm)
-        identifiers.clear()
-        identifiers.update(qualified)
+        qualify_identifiers(label, props.get("country"), identifiers)
         for scheme, value in identifiers.items():
             spec = idents.schemes().get(scheme)
             prop = spec.property if spec else None
