@@ -166,9 +166,10 @@ def _count_numbers(files: list[tuple[Path, Mapping]], loaded_at: str) -> NumberC
     claims = NumberClaims()
     for _, mapping in files:
         mapping.set_number_claims(claims)
-    for path, mapping in counted:
-        for _ in reader_for(mapping)(path, mapping, loaded_at=loaded_at, index=None):
-            pass
+    with _gc_paused():  # as in the writing pass: the records make no cycles
+        for path, mapping in counted:
+            for _ in reader_for(mapping)(path, mapping, loaded_at=loaded_at, index=None):
+                pass
     claims.done_counting()
     return claims
 

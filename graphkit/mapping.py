@@ -779,6 +779,7 @@ class RecordBuilder:
         self._derive = _deriver(mapping.derive)[0] if mapping.derive else None
         self._typed_cache: dict[tuple[str, str], Any] = {}
         self._caches: list[Any] = [self._typed_cache]  # emptied by close()
+        self._skip_reason = self._compile_skip(mapping.skip) if mapping.skip else None
         compiled = [(name, self._compile_entity(spec)) for name, spec in mapping.entities.items()]
         self._entities = [(name, entity) for name, entity in compiled if entity is not None]
         self._rels = [] if self.counting else [self._compile_rel(spec) for spec in mapping.relationships]
@@ -796,8 +797,8 @@ class RecordBuilder:
         clean = _clean_cell
         cleaned = {c: (None if (v := row.get(c)) is None else clean(v)) for c in self._columns}
         row["_line"] = cleaned["_line"] = str(line)  # placeholders became None
-        for rule in self.mapping.skip:
-            reason = rule.reason_for(cleaned)
+        if self._skip_reason is not None:
+            reason = self._skip_reason(cleaned)
             if reason:
                 if self.index is not None:  # relationships naming this record are skipped too
                     for _ename, column in self._source_ids:
@@ -837,6 +838,29 @@ class RecordBuilder:
         return RowResult(line, row, list(built.values()), rels, problems)
 
     # ---- compiling the mapping -----------------------------------------------------------
+
+    def _compile_skip(self, rules: list[SkipRule]) -> Callable[[dict[str, Any]], str | None]:
+        """The reason of the first skip rule that holds for a cleaned row, else None; decided
+        once per distinct set of the rules' cells (a record kind repeats on every line)."""
+        columns = tuple(dict.fromkeys(rule.column for rule in rules))
+        getter = itemgetter(*columns)
+        single = len(columns) == 1
+        seen: dict[Any, str | None] = {}
+        self._caches.append(seen)
+
+        def reason(row: dict[str, Any]) -> str | None:
+            key = getter(row)
+            try:
+                return seen[key]
+            except KeyError:
+                pass
+            cells = dict(zip(columns, (key,) if single else key, strict=True))
+            found = next((r for rule in rules if (r := rule.reason_for(cells))), None)
+            if len(seen) >= self._CACHE_LIMIT:
+                seen.clear()
+            seen[key] = found
+            return found
+        return reason
 
     def _typer(self, typ: str) -> Callable[[list[str]], Any]:
         """A function from a property's values to its typed value; raises ValueError."""
@@ -1073,6 +1097,9 @@ class RecordBuilder:
             return found
 
         index = self.index
+        when_column = spec.when_column
+        when_seen: dict[str | None, bool] = {}  # a ``when:`` decided once per distinct cell
+        self._caches.append(when_seen)
 
         def end_of(row: dict[str, Any], name: str, ref: str | None, built: dict[str, Node], line: int,
                    problems: list[Problem], skips: list[str]) -> tuple[str, str] | None:
@@ -1094,8 +1121,17 @@ class RecordBuilder:
 
         def relationship(row: dict[str, Any], line: int, source: Provenance, built: dict[str, Node],
                          problems: list[Problem], skips: list[str]) -> Rel | None:
-            if spec.when_column and not _when(spec, row[spec.when_column]):
-                return None
+            if when_column:
+                raw = row[when_column]
+                try:
+                    holds = when_seen[raw]
+                except KeyError:
+                    holds = _when(spec, raw)
+                    if len(when_seen) >= self._CACHE_LIMIT:
+                        when_seen.clear()
+                    when_seen[raw] = holds
+                if not holds:
+                    return None
             start = end_of(row, spec.start, spec.start_ref, built, line, problems, skips)
             end = end_of(row, spec.end, spec.end_ref, built, line, problems, skips)
             if start is None or end is None:

@@ -231,9 +231,10 @@ def digest(*parts: Any, length: int = 20) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
 
 
+@cache
 def id_schemes(label: str) -> tuple[str, ...]:
     """The registry id schemes of ``label``, in the order they are preferred for a node's id
-    (``model.yml``, ``identifiers``)."""
+    (``model.yml``, ``identifiers``); computed once per label (the model is parsed once)."""
     return tuple(s.name for s in get_model().identifiers.values() if label in s.labels)
 
 

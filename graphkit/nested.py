@@ -129,8 +129,16 @@ class PathRow:
         self.paths = [(p, compile_path(p)) for p in paths]
         self._plain = [(p, steps, None if any(f for _, f in steps) else _dotted(steps))
                        for p, steps in self.paths]
+        self._flatten = _compiled_flatten(self._plain)
 
     def flatten(self, record: Any) -> dict[str, Any]:
+        """``{path: text or None}`` for every path of the row (a list of values joined by
+        ``LIST_SEP``), by the function compiled for these paths."""
+        row: dict[str, Any] = self._flatten(record)
+        return row
+
+    def flatten_by_path(self, record: Any) -> dict[str, Any]:
+        """``flatten`` path by path, uncompiled (what the compiled function is checked against)."""
         row: dict[str, Any] = {}
         for path, steps, keys in self._plain:
             if keys is not None:
@@ -169,6 +177,96 @@ class PathRow:
 
 
 _ABSENT = object()
+
+
+def _compiled_flatten(plain: list[tuple[str, Any, Any]]) -> Any:
+    """``flatten`` as one Python function written for these paths: the paths without filters
+    are followed together, each shared key looked up once per record (``data`` once for the
+    thirty paths of a PSC record), with the same outcomes as following them one by one; a
+    value that is not a plain scalar at the end of plain objects, and every path with a
+    filter, is walked in full (``resolve``)."""
+    consts: dict[str, Any] = {"_ABSENT": _ABSENT, "_slow": _slow, "str": str, "type": type, "dict": dict,
+                              "int": int, "float": float, "any": any}
+    tree: dict[str, Any] = {}  # key -> [paths ending here, subtree]
+    slow_paths: list[tuple[str, Any]] = []
+    for path, steps, keys in plain:
+        if keys is None:
+            slow_paths.append((path, steps))
+            continue
+        node = tree
+        for depth, (key, _) in enumerate(keys):
+            entry = node.setdefault(key, [[], {}])
+            if depth == len(keys) - 1:
+                entry[0].append((path, steps, keys))
+            node = entry[1]
+    lines = ["def flatten(record):", "    row = {}"]
+    names: dict[int, str] = {}
+
+    def const(value: Any) -> str:
+        name = names.get(id(value))
+        if name is None:
+            name = names[id(value)] = f"_c{len(names)}"
+            consts[name] = value
+        return name
+
+    def under(node: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+        out = []
+        for ends, sub in node.values():
+            out.extend(ends)
+            out.extend(under(sub))
+        return out
+
+    def not_a_dict(var: str, paths: list[tuple[str, Any, Any]], pad: str) -> None:
+        for path, steps, _ in paths:  # None ends the path; anything else is walked in full
+            lines.append(f"{pad}row[{path!r}] = None if {var} is None else _slow(record, {const(steps)})")
+
+    def emit(node: dict[str, Any], var: str, depth: int, pad: str) -> None:
+        for key, (ends, sub) in node.items():
+            child = f"n{depth + 1}"
+            lines.append(f"{pad}{child} = {var}.get({key!r}, _ABSENT)")
+            lines.append(f"{pad}if {child} is _ABSENT:")
+            for path, steps, keys in [*ends, *under(sub)]:
+                joined = keys[depth][1]  # a key holding dots may stand in for the missing one
+                if joined:
+                    lines.append(f"{pad}    row[{path!r}] = _slow(record, {const(steps)}) "
+                                 f"if any(k in {var} for k in {const(joined)}) else None")
+                else:
+                    lines.append(f"{pad}    row[{path!r}] = None")
+            lines.append(f"{pad}else:")
+            if ends:
+                lines.append(f"{pad}    t = type({child})")
+                for path, steps, _ in ends:
+                    lines.append(f"{pad}    if t is str:")
+                    lines.append(f"{pad}        row[{path!r}] = {child} if {child}.strip() else None")
+                    lines.append(f"{pad}    elif t is int or t is float:")
+                    lines.append(f"{pad}        row[{path!r}] = str({child})")
+                    lines.append(f"{pad}    elif {child} is None:")
+                    lines.append(f"{pad}        row[{path!r}] = None")
+                    lines.append(f"{pad}    else:")
+                    lines.append(f"{pad}        row[{path!r}] = _slow(record, {const(steps)})")
+            if sub:
+                lines.append(f"{pad}    if type({child}) is dict:")
+                emit(sub, child, depth + 1, pad + "        ")
+                lines.append(f"{pad}    else:")
+                not_a_dict(child, under(sub), pad + "        ")
+            lines.append(f"{pad}    pass")
+
+    if tree:
+        lines.append("    if type(record) is dict:")
+        emit(tree, "record", 0, "        ")
+        lines.append("    else:")
+        not_a_dict("record", under(tree), "        ")
+    for path, steps in slow_paths:
+        lines.append(f"    row[{path!r}] = _slow(record, {const(steps)})")
+    lines.append("    return row")
+    exec("\n".join(lines), consts)  # noqa: S102 - code written above from the mapping's paths, no data
+    return consts["flatten"]
+
+
+def _slow(record: Any, steps: list[tuple[str, tuple[str, str] | None]]) -> str | None:
+    """A path's value walked in full: None, its one value, or its values joined by LIST_SEP."""
+    values = resolve(record, steps)
+    return None if not values else values[0] if len(values) == 1 else LIST_SEP.join(values)
 
 
 def _dotted(steps: list[tuple[str, tuple[str, str] | None]]) -> tuple[tuple[str, tuple[str, ...]], ...]:

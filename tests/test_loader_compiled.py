@@ -1,0 +1,45 @@
+"""What the loader compiles from a mapping gives what the plain code gives: the flattening
+function written for a mapping's paths against the paths followed one by one and against the
+full walk, on odd shapes and on every real record a mapping reads."""
+
+from __future__ import annotations
+
+from test_loader_fast import part_records, real_files
+
+from graphkit.mapping import load_mapping
+from graphkit.nested import LIST_SEP, PathRow
+
+PATHS = ["a", "a.b", "a.b.c", "a.d", "RegAddress.PostTown", "n", "t", "x.y.z", "l.v",
+         "q[k=v].w", "e.f-g", "e.f"]
+ODD = [
+    {"a": {"b": {"c": "deep"}, "d": 4}, "n": 0, "t": False, "e": {"f": "plain", "f-g": "dash"}},
+    {"a": "a scalar where objects go", "x": None, "l": [], "q": [{"k": "v", "w": "kept"}, {"k": "u", "w": "no"}]},
+    {"a": {"b": None}, "x": {"y.z": "dotted below"}, "RegAddress": {"PostTown": "  "}},
+    {"a": [{"b": {"c": "in a list"}}, {"d": "x"}], "x": {"y": ["one", "two"]}, "l": {"v": {"#text": "element"}}},
+    {"a": {"b.c": "dotted key", "d": True}, "RegAddress.PostTown": 12.5, "t": {"x": 1}},
+    {"n": [1, 2], "e": [], "q": {"k": "v", "w": "single"}},
+    {},
+]
+
+
+def test_the_compiled_flattening_is_the_path_by_path_one_and_the_walk_on_odd_shapes():
+    flat = PathRow(sorted(PATHS))
+    for record in ODD:
+        assert flat.flatten(record) == flat.flatten_by_path(record) == flat.walk(record), record
+    assert flat.flatten(ODD[0])["a.b.c"] == "deep"
+    assert flat.flatten(ODD[3])["a.b.c"] == "in a list"
+    assert flat.flatten(ODD[4])["a.b.c"] == "dotted key"
+    assert flat.flatten(ODD[1])["q[k=v].w"] == "kept"
+    assert flat.flatten(ODD[3])["x.y.z"] is None and flat.flatten(ODD[2])["x.y.z"] == "dotted below"
+    assert flat.flatten(ODD[5])["n"] == f"1{LIST_SEP}2"
+
+
+def test_the_compiled_flattening_is_the_path_by_path_one_on_every_real_record(real):
+    checked = 0
+    for name, files in real_files(real):
+        for part in load_mapping(name)._all():
+            flat = PathRow(sorted(part.columns()))
+            for path, record in part_records(part, files):
+                assert flat.flatten(record) == flat.flatten_by_path(record), (path.name, record)
+                checked += 1
+    assert checked > 80
