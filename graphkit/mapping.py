@@ -1222,7 +1222,23 @@ def _compile_values(spec: ValueSpec) -> Callable[[dict[str, Any]], list[str]]:
         constant = str(spec.value)
         return lambda row: [constant]
     col = spec.columns[0]
-    values = spec.values
+    spec_values = spec.values
+    lists: dict[str, list[str]] = {}
+
+    def values(row: dict[str, Any]) -> list[str]:
+        """The values of a cell holding a list (PSC natures of control), worked out once per
+        distinct cell: they depend on that cell alone. A fresh list each time (it may be kept
+        in a record's properties)."""
+        v = row[col]
+        try:
+            return list(lists[v])
+        except KeyError:
+            out = spec_values(row)
+            if len(lists) >= 10_000:
+                lists.clear()
+            lists[v] = out
+            return list(out)
+
     if not spec.transform:
         def plain(row: dict[str, Any]) -> list[str]:
             v = row[col]
