@@ -185,8 +185,8 @@ def _compiled_flatten(plain: list[tuple[str, Any, Any]]) -> Any:
     thirty paths of a PSC record), with the same outcomes as following them one by one; a
     value that is not a plain scalar at the end of plain objects, and every path with a
     filter, is walked in full (``resolve``)."""
-    consts: dict[str, Any] = {"_ABSENT": _ABSENT, "_slow": _slow, "str": str, "type": type, "dict": dict,
-                              "int": int, "float": float, "any": any}
+    consts: dict[str, Any] = {"_ABSENT": _ABSENT, "_slow": _slow, "_SEP": LIST_SEP, "str": str, "type": type,
+                              "dict": dict, "list": list, "int": int, "float": float, "any": any, "all": all}
     tree: dict[str, Any] = {}  # key -> [paths ending here, subtree]
     slow_paths: list[tuple[str, Any]] = []
     for path, steps, keys in plain:
@@ -242,6 +242,11 @@ def _compiled_flatten(plain: list[tuple[str, Any, Any]]) -> Any:
                     lines.append(f"{pad}        row[{path!r}] = str({child})")
                     lines.append(f"{pad}    elif {child} is None:")
                     lines.append(f"{pad}        row[{path!r}] = None")
+                    # a list of texts (PSC natures of control): its non-blank items, as the walk
+                    lines.append(f"{pad}    elif t is list and all(type(x) is str for x in {child}):")
+                    lines.append(f"{pad}        vs = [x for x in {child} if x.strip()]")
+                    lines.append(f"{pad}        row[{path!r}] = None if not vs else vs[0] if len(vs) == 1 "
+                                 "else _SEP.join(vs)")
                     lines.append(f"{pad}    else:")
                     lines.append(f"{pad}        row[{path!r}] = _slow(record, {const(steps)})")
             if sub:

@@ -159,6 +159,9 @@ def _ascii_word(word: str) -> str:
     return ascii_text(word)
 
 
+_SIGNS = re.compile(r"[ʹʺ'`’]")
+
+
 @lru_cache(maxsize=200_000)
 def latin(text: str) -> str:
     """ASCII transliteration (rigour), casefolded, punctuation to spaces, spaces collapsed.
@@ -169,7 +172,7 @@ def latin(text: str) -> str:
     # transliterate word by word: names share words, and rigour's transliteration is the
     # costly step (about 0.3 ms a call), so each distinct word is transliterated once
     ascii_form = " ".join(w if w.isascii() else _ascii_word(w) for w in fix_homoglyphs(text).split()).casefold()
-    ascii_form = re.sub(r"[ʹʺ'`’]", "", ascii_form)  # soft and hard signs join their word
+    ascii_form = _SIGNS.sub("", ascii_form)  # soft and hard signs join their word
     return " ".join(_NON_WORD.sub(" ", ascii_form).replace("_", " ").split())
 
 

@@ -18,6 +18,8 @@ ODD = [
     {"a": [{"b": {"c": "in a list"}}, {"d": "x"}], "x": {"y": ["one", "two"]}, "l": {"v": {"#text": "element"}}},
     {"a": {"b.c": "dotted key", "d": True}, "RegAddress.PostTown": 12.5, "t": {"x": 1}},
     {"n": [1, 2], "e": [], "q": {"k": "v", "w": "single"}},
+    {"l": {"v": ["first", " ", "second"]}, "n": ["only"], "t": [], "a": {"d": ["x", 1]}},
+    {"l": [{"v": ["in", "lists"]}, {"v": "and not"}], "n": [" "], "e": {"f": [None, "after none"]}},
     {},
 ]
 
@@ -32,6 +34,8 @@ def test_the_compiled_flattening_is_the_path_by_path_one_and_the_walk_on_odd_sha
     assert flat.flatten(ODD[1])["q[k=v].w"] == "kept"
     assert flat.flatten(ODD[3])["x.y.z"] is None and flat.flatten(ODD[2])["x.y.z"] == "dotted below"
     assert flat.flatten(ODD[5])["n"] == f"1{LIST_SEP}2"
+    assert flat.flatten(ODD[6])["l.v"] == f"first{LIST_SEP}second" and flat.flatten(ODD[6])["n"] == "only"
+    assert flat.flatten(ODD[6])["t"] is None and flat.flatten(ODD[7])["n"] is None
 
 
 def test_the_compiled_flattening_is_the_path_by_path_one_on_every_real_record(real):
