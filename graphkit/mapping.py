@@ -1337,8 +1337,7 @@ def qualify_identifiers(label: str, country: str | None, identifiers: dict[str, 
     """Each number of a Company or Person under its scheme, in its normal form ("company-number"
     of a UK firm is a "gb-coh"; a number whose scheme is unknown is "reg:<country>"). The dict is
     updated in place, so the caller's node id comes from the qualified numbers."""
-    from graphkit import identifiers as idents
-
+    idents = ident
     qualified: dict[str, str] = {}
     for kind, value in identifiers.items():
         q = idents.qualify(kind, value, country=country, label=label)
@@ -1352,8 +1351,7 @@ def qualify_identifiers(label: str, country: str | None, identifiers: dict[str, 
 def complete_entity(label: str, props: dict[str, Any], identifiers: dict[str, str]) -> None:
     """Derive what the model derives, the same way for every source: identifier properties and
     ``registry_ids``, all names with their look-up keys, the legal form, HS-6 and chapter."""
-    from graphkit import identifiers as idents
-
+    idents = ident
     columns = get_model().node_columns(label)
     if label in ("Company", "Person"):
         qualify_identifiers(label, props.get("country"), identifiers)

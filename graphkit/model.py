@@ -226,8 +226,11 @@ class Rel:
 
 def digest(*parts: Any, length: int = 20) -> str:
     """A short stable hash of ``parts`` (None and '' are distinct from each other)."""
-    # One update of the joined text hashes the same bytes as one update per part.
-    text = "".join(["\x1f" + ("\x00" if p is None else str(p)) for p in parts])
+    # One update of the joined text hashes the same bytes as one update per part: each part
+    # preceded by \x1f, None written \x00.
+    if not parts:
+        return hashlib.sha1(b"").hexdigest()[:length]
+    text = "\x1f" + "\x1f".join(["\x00" if p is None else p if type(p) is str else str(p) for p in parts])
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
 
 

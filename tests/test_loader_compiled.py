@@ -47,3 +47,20 @@ def test_the_compiled_flattening_is_the_path_by_path_one_on_every_real_record(re
                 assert flat.flatten(record) == flat.flatten_by_path(record), (path.name, record)
                 checked += 1
     assert checked > 80
+
+
+def test_digest_hashes_each_part_after_a_separator_none_apart_from_empty():
+    import hashlib
+
+    from graphkit.model import digest
+
+    def by_part(*parts: object, length: int = 20) -> str:  # the definition, one update per part
+        h = hashlib.sha1()
+        for p in parts:
+            h.update(("\x1f" + ("\x00" if p is None else str(p))).encode("utf-8"))
+        return h.hexdigest()[:length]
+
+    for parts in [(), (None,), ("",), ("Company", None, "", 3, 4.5, True), ("x\x1fy", "é", "ООО Ромашка")]:
+        assert digest(*parts) == by_part(*parts)
+    assert digest("a", length=8) == by_part("a", length=8)
+    assert digest(None) != digest("")
