@@ -19,8 +19,8 @@ nothing written) and then the writing pass. The counting pass builds no record: 
 builder (``RecordBuilder`` in counting mode) reads only the columns of the entities that have
 identifiers and the skip rules', and claims per record what decides its node id - the label,
 the numbers qualified by the record's country, the source key - once per distinct set of those
-cells. Cost: a second read and parse of every file, about a fifth of the writing pass on a PSC
-snapshot (FtM files count in their own first pass over the ids, which they make anyway), and a
+cells. Cost: a second read and parse of every file, with a fraction of the build (FtM files
+count in their own first pass over the ids, which they make anyway), and a
 dict with one entry per distinct number in the load (its first claimant's id) plus the set of
 ambiguous numbers: for a million numbers, on the order of 150 MB. ``RecordBuilder.lean_counting
 = False`` counts by building every record in full, the reference the lean count is tested
