@@ -1,9 +1,10 @@
 """The embedded store: LadybugDB (the maintained successor of Kùzu), on disk, no server.
 
-Tables are created from the model. A load is staged on disk and each table ``COPY``-ed from
-its Parquet file at the end (``load()``, see ``store/staged.py``); stored nodes it merges with
-are updated through ``LOAD FROM``; ``write()`` (used outside loads) ``COPY``s from Arrow. A load
-is one transaction: ``transaction()`` rolls everything back on any error.
+Tables are created from the model. A load is staged on disk and, chunk by chunk, each table
+``COPY``-ed from its Parquet file (``load()``, see ``store/staged.py``); stored nodes it merges
+with are updated through ``LOAD FROM``; ``write()`` (used outside loads) ``COPY``s from Arrow.
+Each chunk is one transaction, journalled first (``store/journal.py``): a load that fails is
+undone, and one killed outright is undone when the store is next opened.
 """
 
 from __future__ import annotations
@@ -21,10 +22,23 @@ import pyarrow as pa
 from graphkit.errors import StoreError
 from graphkit.model import Rel, get_model
 from graphkit.store.base import LoadSink, Store
+from graphkit.store.journal import Journal, recover, stale_loads
 from graphkit.store.staged import StagedLoad, arrow_column, staged
 
 DEFAULT_DB = "graphkit-data"
 DB_FILE = "graph.lbdb"
+JOURNALS = ".loads"  # in the database directory: the journals of loads under way (store/journal.py)
+
+#: records (nodes and relationships) a load stages before it commits them as one chunk: LadybugDB
+#: holds a chunk's transaction in memory, so this bounds a load's memory whatever its size
+#: (docs/benchmarks.md, "Loader: UK PSC lines against a JSON parse", for how it was sized)
+CHUNK_RECORDS = 250_000
+
+
+def chunk_records() -> int:
+    """Records per committed chunk of a load: GRAPHKIT_LOAD_CHUNK, else ``CHUNK_RECORDS``."""
+    value = os.environ.get("GRAPHKIT_LOAD_CHUNK")
+    return int(value) if value else CHUNK_RECORDS
 
 _LB_TYPES = {"string": "STRING", "date": "DATE", "float": "DOUBLE", "int": "INT64",
              "bool": "BOOLEAN", "list": "STRING[]"}
@@ -76,6 +90,7 @@ class EmbeddedStore(Store):
         self._db: Any = None
         self._conn: Any = None
         self._in_tx = False
+        self.recovered: list[str] = []  # loads killed midway that opening this store undid
 
     # ---- connection ----------------------------------------------------------------------
 
@@ -89,6 +104,8 @@ class EmbeddedStore(Store):
             if self.read_only and not (self.path / DB_FILE).exists():
                 raise StoreError(f"no graph at {self.path}: load data first (graphkit load ...)")
             self.path.mkdir(parents=True, exist_ok=True)
+            if self.read_only and stale_loads(self.path / JOURNALS):
+                self._recover_first()
             try:
                 self._db = ladybug.Database(str(self.path / DB_FILE), buffer_pool_size=_buffer_pool(),
                                             read_only=self.read_only)
@@ -97,7 +114,20 @@ class EmbeddedStore(Store):
                 raise StoreError(f"cannot open the graph at {self.path}: {exc}") from None
             if not self.read_only:
                 self.ensure_schema()
+                self.recovered += recover(self, self.path / JOURNALS)
         return self._conn
+
+    def _recover_first(self) -> None:
+        """Before a read-only open: undo the loads killed midway, through a writable open (which
+        fails only while another process writes; the reader then sees the graph as it is)."""
+        writer = EmbeddedStore(self.path)
+        try:
+            writer.conn  # noqa: B018 - opening it undoes them
+            self.recovered += writer.recovered
+        except StoreError:
+            pass
+        finally:
+            writer.close()
 
     def close(self) -> None:
         if self._conn is not None:
@@ -158,10 +188,20 @@ class EmbeddedStore(Store):
 
     @contextmanager
     def load(self) -> Iterator[LoadSink]:
-        """One transaction for the whole load, its batches staged on disk (see store/staged.py)
-        and each table COPY-ed from its Parquet file at the end."""
-        with self.transaction(), staged(_EmbeddedStagedLoad(self, self._staging_folder())) as sink:
-            yield sink
+        """A load staged on disk (see store/staged.py) and committed chunk by chunk under a load
+        id, ``chunk_records()`` records a chunk, each table COPY-ed from its Parquet file. Each
+        chunk's journal entry is on disk before it commits; a load that fails is undone from it
+        (the store is as before), and one killed outright is undone by the next open."""
+        self.conn  # noqa: B018 - open (undoing any load killed midway) before the journal starts
+        journal = Journal.start(self.path / JOURNALS)
+        sink = _EmbeddedStagedLoad(self, self._staging_folder(), journal=journal, chunk_records=chunk_records())
+        try:
+            with staged(sink):
+                yield sink
+        except BaseException:
+            journal.undo(self)  # if this fails too, the journal stays: the next open undoes it
+            raise
+        journal.remove()
 
     def _staging_folder(self) -> Path:
         """A new folder for a load's staging files: inside the database directory (the same
