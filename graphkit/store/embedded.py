@@ -104,7 +104,7 @@ class EmbeddedStore(Store):
             if self.read_only and not (self.path / DB_FILE).exists():
                 raise StoreError(f"no graph at {self.path}: load data first (graphkit load ...)")
             self.path.mkdir(parents=True, exist_ok=True)
-            if self.read_only and stale_loads(self.path / JOURNALS):
+            if self.read_only and stale_loads(self.journal_root()):
                 self._recover_first()
             try:
                 self._db = ladybug.Database(str(self.path / DB_FILE), buffer_pool_size=_buffer_pool(),
@@ -114,8 +114,12 @@ class EmbeddedStore(Store):
                 raise StoreError(f"cannot open the graph at {self.path}: {exc}") from None
             if not self.read_only:
                 self.ensure_schema()
-                self.recovered += recover(self, self.path / JOURNALS)
+                self.recovered += recover(self, self.journal_root())
         return self._conn
+
+    def journal_root(self) -> Path:
+        """The folder of this graph's load journals: inside its directory."""
+        return self.path / JOURNALS
 
     def _recover_first(self) -> None:
         """Before a read-only open: undo the loads killed midway, through a writable open (which
@@ -193,8 +197,10 @@ class EmbeddedStore(Store):
         chunk's journal entry is on disk before it commits; a load that fails is undone from it
         (the store is as before), and one killed outright is undone by the next open."""
         self.conn  # noqa: B018 - open (undoing any load killed midway) before the journal starts
-        journal = Journal.start(self.path / JOURNALS)
-        sink = _EmbeddedStagedLoad(self, self._staging_folder(), journal=journal, chunk_records=chunk_records())
+        journal = Journal.start(self.journal_root())
+        # staged inside the journal's folder: a load killed midway leaves nothing once undone
+        sink = _EmbeddedStagedLoad(self, self._staging_folder(journal.folder), journal=journal,
+                                   chunk_records=chunk_records())
         try:
             with staged(sink):
                 yield sink
@@ -203,10 +209,11 @@ class EmbeddedStore(Store):
             raise
         journal.remove()
 
-    def _staging_folder(self) -> Path:
-        """A new folder for a load's staging files: inside the database directory (the same
-        disk, removed with it), unless that path cannot be written into a COPY statement."""
-        folder = Path(tempfile.mkdtemp(prefix=".load-", dir=self.path)).resolve()
+    def _staging_folder(self, parent: Path | None = None) -> Path:
+        """A new folder for a load's staging files: in ``parent``, else the database directory
+        (the same disk, removed with it), unless that path cannot be written into a COPY
+        statement."""
+        folder = Path(tempfile.mkdtemp(prefix=".load-", dir=parent or self.path)).resolve()
         if "'" in str(folder) or "\\" in str(folder):
             shutil.rmtree(folder)
             folder = Path(tempfile.mkdtemp(prefix="graphkit-load-")).resolve()

@@ -198,7 +198,7 @@ def recover(store: Store, root: Path, notice: Callable[[str], None] | None = Non
 
 
 def _stderr(line: str) -> None:
-    print(f"graphkit: {line}", file=sys.stderr)
+    print(f"graphkit: {line}", file=sys.stderr, flush=True)
 
 
 def _alive(pid: int) -> bool:
