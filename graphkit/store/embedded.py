@@ -44,12 +44,20 @@ _LB_TYPES = {"string": "STRING", "date": "DATE", "float": "DOUBLE", "int": "INT6
              "bool": "BOOLEAN", "list": "STRING[]"}
 
 
-def _buffer_pool() -> int:
-    """LadybugDB's memory budget: GRAPHKIT_BUFFER_POOL_MB, else LadybugDB's default (a share of
-    the machine's memory). A load is one transaction, and its uncommitted data and the primary-key
-    indexes live in this pool: see docs/benchmarks.md for how it grows with the graph."""
+#: LadybugDB's buffer pool when a load opens the store: a load commits in chunks, so the pages
+#: of the chunks committed can leave memory; with LadybugDB's default (a share of the machine's
+#: memory) they all stay, and a load's peak grows with the graph (docs/benchmarks.md)
+LOAD_POOL_MB = 1024
+
+
+def _buffer_pool(for_load: bool = False) -> int:
+    """LadybugDB's memory budget: GRAPHKIT_BUFFER_POOL_MB, else ``LOAD_POOL_MB`` for a store a
+    load opens, else LadybugDB's default (a share of the machine's memory). A chunk's
+    uncommitted data and the pages of the primary-key indexes live in this pool."""
     mb = os.environ.get("GRAPHKIT_BUFFER_POOL_MB")
-    return int(mb) << 20 if mb else 0
+    if mb:
+        return int(mb) << 20
+    return LOAD_POOL_MB << 20 if for_load else 0
 
 
 def default_db_path() -> Path:
@@ -90,6 +98,7 @@ class EmbeddedStore(Store):
         self._db: Any = None
         self._conn: Any = None
         self._in_tx = False
+        self._for_load = False  # opened by a load: the load's buffer pool
         self.recovered: list[str] = []  # loads killed midway that opening this store undid
 
     # ---- connection ----------------------------------------------------------------------
@@ -107,7 +116,7 @@ class EmbeddedStore(Store):
             if self.read_only and stale_loads(self.journal_root()):
                 self._recover_first()
             try:
-                self._db = ladybug.Database(str(self.path / DB_FILE), buffer_pool_size=_buffer_pool(),
+                self._db = ladybug.Database(str(self.path / DB_FILE), buffer_pool_size=_buffer_pool(self._for_load),
                                             read_only=self.read_only)
                 self._conn = ladybug.Connection(self._db)
             except RuntimeError as exc:
@@ -196,6 +205,8 @@ class EmbeddedStore(Store):
         id, ``chunk_records()`` records a chunk, each table COPY-ed from its Parquet file. Each
         chunk's journal entry is on disk before it commits; a load that fails is undone from it
         (the store is as before), and one killed outright is undone by the next open."""
+        if self._conn is None:
+            self._for_load = True
         self.conn  # noqa: B018 - open (undoing any load killed midway) before the journal starts
         journal = Journal.start(self.journal_root())
         # staged inside the journal's folder: a load killed midway leaves nothing once undone
@@ -204,8 +215,12 @@ class EmbeddedStore(Store):
         try:
             with staged(sink):
                 yield sink
-        except BaseException:
-            journal.undo(self)  # if this fails too, the journal stays: the next open undoes it
+        except BaseException as exc:
+            try:
+                journal.undo(self)
+            except Exception as undo_exc:  # noqa: BLE001 - the load's own error is what counts
+                exc.add_note(f"graphkit: the chunks committed before this could not be undone ({undo_exc}); "
+                             "the next command that opens the graph undoes them")
             raise
         journal.remove()
 
