@@ -30,9 +30,9 @@ DB_FILE = "graph.lbdb"
 JOURNALS = ".loads"  # in the database directory: the journals of loads under way (store/journal.py)
 
 #: records (nodes and relationships) a load stages before it commits them as one chunk: LadybugDB
-#: holds a chunk's transaction in memory, so this bounds a load's memory whatever its size
-#: (docs/benchmarks.md, "Loader: UK PSC lines against a JSON parse", for how it was sized)
-CHUNK_RECORDS = 250_000
+#: holds a chunk's uncommitted data in its buffer pool, so this bounds what one transaction holds
+#: whatever the load's size (docs/benchmarks.md, "Loader: UK PSC lines against a JSON parse")
+CHUNK_RECORDS = 100_000
 
 
 def chunk_records() -> int:
@@ -40,24 +40,19 @@ def chunk_records() -> int:
     value = os.environ.get("GRAPHKIT_LOAD_CHUNK")
     return int(value) if value else CHUNK_RECORDS
 
+
 _LB_TYPES = {"string": "STRING", "date": "DATE", "float": "DOUBLE", "int": "INT64",
              "bool": "BOOLEAN", "list": "STRING[]"}
 
 
-#: LadybugDB's buffer pool when a load opens the store: a load commits in chunks, so the pages
-#: of the chunks committed can leave memory; with LadybugDB's default (a share of the machine's
-#: memory) they all stay, and a load's peak grows with the graph (docs/benchmarks.md)
-LOAD_POOL_MB = 1024
-
-
-def _buffer_pool(for_load: bool = False) -> int:
-    """LadybugDB's memory budget: GRAPHKIT_BUFFER_POOL_MB, else ``LOAD_POOL_MB`` for a store a
-    load opens, else LadybugDB's default (a share of the machine's memory). A chunk's
-    uncommitted data and the pages of the primary-key indexes live in this pool."""
+def _buffer_pool() -> int:
+    """LadybugDB's memory budget: GRAPHKIT_BUFFER_POOL_MB, else LadybugDB's default (a share of
+    the machine's memory). A chunk's uncommitted data and the pages of the primary-key indexes
+    live in this pool; pages of committed chunks stay in it while it has room, so with the
+    default a load's resident memory grows with the graph (docs/benchmarks.md), and a smaller
+    pool bounds it (a pool too small for one chunk fails the load, which is then undone)."""
     mb = os.environ.get("GRAPHKIT_BUFFER_POOL_MB")
-    if mb:
-        return int(mb) << 20
-    return LOAD_POOL_MB << 20 if for_load else 0
+    return int(mb) << 20 if mb else 0
 
 
 def default_db_path() -> Path:
@@ -98,7 +93,6 @@ class EmbeddedStore(Store):
         self._db: Any = None
         self._conn: Any = None
         self._in_tx = False
-        self._for_load = False  # opened by a load: the load's buffer pool
         self.recovered: list[str] = []  # loads killed midway that opening this store undid
 
     # ---- connection ----------------------------------------------------------------------
@@ -116,7 +110,7 @@ class EmbeddedStore(Store):
             if self.read_only and stale_loads(self.journal_root()):
                 self._recover_first()
             try:
-                self._db = ladybug.Database(str(self.path / DB_FILE), buffer_pool_size=_buffer_pool(self._for_load),
+                self._db = ladybug.Database(str(self.path / DB_FILE), buffer_pool_size=_buffer_pool(),
                                             read_only=self.read_only)
                 self._conn = ladybug.Connection(self._db)
             except RuntimeError as exc:
@@ -205,8 +199,6 @@ class EmbeddedStore(Store):
         id, ``chunk_records()`` records a chunk, each table COPY-ed from its Parquet file. Each
         chunk's journal entry is on disk before it commits; a load that fails is undone from it
         (the store is as before), and one killed outright is undone by the next open."""
-        if self._conn is None:
-            self._for_load = True
         self.conn  # noqa: B018 - open (undoing any load killed midway) before the journal starts
         journal = Journal.start(self.journal_root())
         # staged inside the journal's folder: a load killed midway leaves nothing once undone
