@@ -29,10 +29,13 @@ DEFAULT_DB = "graphkit-data"
 DB_FILE = "graph.lbdb"
 JOURNALS = ".loads"  # in the database directory: the journals of loads under way (store/journal.py)
 
-#: records (nodes and relationships) a load stages before it commits them as one chunk: LadybugDB
-#: holds a chunk's uncommitted data in its buffer pool, so this bounds what one transaction holds
-#: whatever the load's size (docs/benchmarks.md, "Loader: UK PSC lines against a JSON parse")
-CHUNK_RECORDS = 100_000
+#: records (nodes and relationships) a load stages before it commits them as one chunk; 0: the
+#: whole load is one chunk (one journalled transaction, as fast as before chunks existed). Chunks
+#: bound what one transaction holds, but measured at 500k PSC lines they did not lower the load's
+#: peak memory (the pages of committed chunks stay in LadybugDB's buffer pool, and the look-ups of
+#: records earlier chunks stored cost time and pool): off until that is solved
+#: (docs/benchmarks.md, "Loader: loads in chunks"). GRAPHKIT_LOAD_CHUNK turns them on.
+CHUNK_RECORDS = 0
 
 
 def chunk_records() -> int:
