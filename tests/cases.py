@@ -16,3 +16,29 @@ def ftm_entity(eid: str, schema: str, **props: object) -> str:
     return json.dumps({"id": eid, "schema": schema,
                        "properties": {k: v if isinstance(v, list) else [v] for k, v in props.items()}},
                       ensure_ascii=False)
+
+
+LOAD_TIMES = ("first_loaded", "last_loaded", "loaded_at")
+
+
+def graph_snapshot(store, *, without: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
+    """Everything a store holds, comparable: every node of each label and every relationship of
+    each type with all their stored properties (lists sorted), rows sorted; ``without`` names
+    properties to leave out (e.g. ``LOAD_TIMES`` when comparing two different loads)."""
+    from graphkit.model import get_model
+
+    def value(v: object) -> object:
+        return tuple(sorted(map(str, v))) if isinstance(v, list) else str(v) if v is not None else None
+
+    model = get_model()
+    out: dict[str, list[tuple]] = {}
+    for label in model.nodes:
+        cols = [c for c in model.node_columns(label) if c not in without]
+        rows = store.execute(f"MATCH (n:{label}) RETURN " + ", ".join(f"n.{c} AS {c}" for c in cols))
+        out[label] = sorted(tuple(value(r[c]) for c in cols) for r in rows)
+    for type_ in model.relationships:
+        cols = [c for c in model.rel_columns(type_) if c not in without]
+        rows = store.execute(f"MATCH (a)-[r:{type_}]->(b) RETURN a.id AS _a, b.id AS _b, "
+                             + ", ".join(f"r.{c} AS {c}" for c in cols))
+        out[type_] = sorted(tuple(value(r[c]) for c in ["_a", "_b", *cols]) for r in rows)
+    return out

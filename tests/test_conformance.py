@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from cases import graph_snapshot
 
 from graphkit.demo import load_demo
 from graphkit.errors import InvalidData, QueryError
@@ -112,6 +113,34 @@ def test_a_bad_file_leaves_every_store_unchanged(any_store, tmp_path: Path):
         load_files(any_store, [bad], "registry", batch_rows=1)  # the first row was already written
     after = any_store.counts()
     assert after.nodes == before.nodes and after.relationships == before.relationships
+
+
+def test_a_bad_row_in_the_third_chunk_leaves_the_graph_exactly_as_before(any_store, tmp_path: Path,
+                                                                         monkeypatch):
+    # a load commits chunk by chunk (store/journal.py); here every batch of two rows is a chunk,
+    # so the first two commit before the bad row of the third is read, and are undone
+    from graphkit.store.journal import Journal
+
+    monkeypatch.setenv("GRAPHKIT_LOAD_CHUNK", "1")
+    header = "record_id,company_name,jurisdiction,inn,incorporation_date\n"
+    first = tmp_path / "firms.csv"
+    first.write_text(header + "F1,ООО Альфа,ru,7700000001,2001-01-01\nF2,ООО Бета,ru,7700000002,\n", encoding="utf-8")
+    load_files(any_store, [first], "registry")
+    before = graph_snapshot(any_store)
+    committed: list[tuple[int, int, int]] = []
+    record = Journal.record
+    monkeypatch.setattr(Journal, "record", lambda self, entry: (committed.append(entry.counts()),
+                                                                record(self, entry))[1])
+    second = tmp_path / "second.csv"
+    second.write_text(header + "S1,АО Альфа,ru,7700000001,\nS2,ООО Гамма,ru,7700000003,\n"  # F1 changes
+                      "S3,ООО Дельта,ru,7700000004,\nS4,ПАО Бета,ru,7700000002,2002-02-02\n"  # F2 changes
+                      "S5,ООО Эпсилон,ru,7700000005,\nS6,ООО Зета,ru,7700000006,not a date\n", encoding="utf-8")
+    with pytest.raises(InvalidData, match="second.csv, line 7, column 'incorporation_date'"):
+        load_files(any_store, [second], "registry", batch_rows=2)
+    assert len(committed) == 2 and all(created and changed for created, changed, _ in committed)
+    assert graph_snapshot(any_store) == before  # every property of every node and relationship
+    assert not any((tmp_path / name).exists() for name in ("second.csv.rejects.csv", "second.csv.rejects.csv.part"))
+    assert not list(any_store.journal_root().iterdir())  # the load is over: no journal is left
 
 
 def test_a_load_reports_progress_for_every_row_on_every_store(any_store, tmp_path: Path):

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from graphkit.errors import QueryError, StoreError
@@ -119,12 +120,21 @@ class Store(ABC):
         """The scope of one load: yields the sink that takes its batches of records.
 
         Here the whole load is one transaction, each batch written by ``write``. Both backends
-        override this: the embedded store with a staged bulk path in one transaction
-        (store/staged.py), Neo4j streaming batch by batch with a journal to undo a failed load
-        (store/streamed.py; a file as one transaction exhausts a server's memory).
+        override this to commit in chunks, each journalled before it commits so that a failed
+        load is undone and a killed one undone by the next open (store/journal.py): the embedded
+        store with a staged bulk path (store/staged.py), Neo4j streaming batch by batch
+        (store/streamed.py).
         """
         with self.transaction():
             yield LoadSink(self)
+
+    #: what opening this store undid: one line per load killed midway (store/journal.py)
+    recovered: list[str]
+
+    def journal_root(self) -> Path | None:
+        """The folder of this store's load journals (store/journal.py); None where a load keeps
+        none (it is one transaction)."""
+        return None
 
     def close(self) -> None:  # noqa: B027 - optional for backends
         """Release the connection."""

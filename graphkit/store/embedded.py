@@ -1,9 +1,10 @@
 """The embedded store: LadybugDB (the maintained successor of Kùzu), on disk, no server.
 
-Tables are created from the model. A load is staged on disk and each table ``COPY``-ed from
-its Parquet file at the end (``load()``, see ``store/staged.py``); stored nodes it merges with
-are updated through ``LOAD FROM``; ``write()`` (used outside loads) ``COPY``s from Arrow. A load
-is one transaction: ``transaction()`` rolls everything back on any error.
+Tables are created from the model. A load is staged on disk and, chunk by chunk, each table
+``COPY``-ed from its Parquet file (``load()``, see ``store/staged.py``); stored nodes it merges
+with are updated through ``LOAD FROM``; ``write()`` (used outside loads) ``COPY``s from Arrow.
+Each chunk is one transaction, journalled first (``store/journal.py``): a load that fails is
+undone, and one killed outright is undone when the store is next opened.
 """
 
 from __future__ import annotations
@@ -21,10 +22,27 @@ import pyarrow as pa
 from graphkit.errors import StoreError
 from graphkit.model import Rel, get_model
 from graphkit.store.base import LoadSink, Store
+from graphkit.store.journal import Journal, recover, stale_loads
 from graphkit.store.staged import StagedLoad, arrow_column, staged
 
 DEFAULT_DB = "graphkit-data"
 DB_FILE = "graph.lbdb"
+JOURNALS = ".loads"  # in the database directory: the journals of loads under way (store/journal.py)
+
+#: records (nodes and relationships) a load stages before it commits them as one chunk; 0: the
+#: whole load is one chunk (one journalled transaction, as fast as before chunks existed). Chunks
+#: bound what one transaction holds, but measured at 500k PSC lines they did not lower the load's
+#: peak memory (the pages of committed chunks stay in LadybugDB's buffer pool, and the look-ups of
+#: records earlier chunks stored cost time and pool): off until that is solved
+#: (docs/benchmarks.md, "Loader: loads in chunks"). GRAPHKIT_LOAD_CHUNK turns them on.
+CHUNK_RECORDS = 0
+
+
+def chunk_records() -> int:
+    """Records per committed chunk of a load: GRAPHKIT_LOAD_CHUNK, else ``CHUNK_RECORDS``."""
+    value = os.environ.get("GRAPHKIT_LOAD_CHUNK")
+    return int(value) if value else CHUNK_RECORDS
+
 
 _LB_TYPES = {"string": "STRING", "date": "DATE", "float": "DOUBLE", "int": "INT64",
              "bool": "BOOLEAN", "list": "STRING[]"}
@@ -32,8 +50,10 @@ _LB_TYPES = {"string": "STRING", "date": "DATE", "float": "DOUBLE", "int": "INT6
 
 def _buffer_pool() -> int:
     """LadybugDB's memory budget: GRAPHKIT_BUFFER_POOL_MB, else LadybugDB's default (a share of
-    the machine's memory). A load is one transaction, and its uncommitted data and the primary-key
-    indexes live in this pool: see docs/benchmarks.md for how it grows with the graph."""
+    the machine's memory). A chunk's uncommitted data and the pages of the primary-key indexes
+    live in this pool; pages of committed chunks stay in it while it has room, so with the
+    default a load's resident memory grows with the graph (docs/benchmarks.md), and a smaller
+    pool bounds it (a pool too small for one chunk fails the load, which is then undone)."""
     mb = os.environ.get("GRAPHKIT_BUFFER_POOL_MB")
     return int(mb) << 20 if mb else 0
 
@@ -76,6 +96,7 @@ class EmbeddedStore(Store):
         self._db: Any = None
         self._conn: Any = None
         self._in_tx = False
+        self.recovered: list[str] = []  # loads killed midway that opening this store undid
 
     # ---- connection ----------------------------------------------------------------------
 
@@ -89,6 +110,8 @@ class EmbeddedStore(Store):
             if self.read_only and not (self.path / DB_FILE).exists():
                 raise StoreError(f"no graph at {self.path}: load data first (graphkit load ...)")
             self.path.mkdir(parents=True, exist_ok=True)
+            if self.read_only and stale_loads(self.journal_root()):
+                self._recover_first()
             try:
                 self._db = ladybug.Database(str(self.path / DB_FILE), buffer_pool_size=_buffer_pool(),
                                             read_only=self.read_only)
@@ -97,7 +120,24 @@ class EmbeddedStore(Store):
                 raise StoreError(f"cannot open the graph at {self.path}: {exc}") from None
             if not self.read_only:
                 self.ensure_schema()
+                self.recovered += recover(self, self.journal_root())
         return self._conn
+
+    def journal_root(self) -> Path:
+        """The folder of this graph's load journals: inside its directory."""
+        return self.path / JOURNALS
+
+    def _recover_first(self) -> None:
+        """Before a read-only open: undo the loads killed midway, through a writable open (which
+        fails only while another process writes; the reader then sees the graph as it is)."""
+        writer = EmbeddedStore(self.path)
+        try:
+            writer.conn  # noqa: B018 - opening it undoes them
+            self.recovered += writer.recovered
+        except StoreError:
+            pass
+        finally:
+            writer.close()
 
     def close(self) -> None:
         if self._conn is not None:
@@ -158,15 +198,32 @@ class EmbeddedStore(Store):
 
     @contextmanager
     def load(self) -> Iterator[LoadSink]:
-        """One transaction for the whole load, its batches staged on disk (see store/staged.py)
-        and each table COPY-ed from its Parquet file at the end."""
-        with self.transaction(), staged(_EmbeddedStagedLoad(self, self._staging_folder())) as sink:
-            yield sink
+        """A load staged on disk (see store/staged.py) and committed chunk by chunk under a load
+        id, ``chunk_records()`` records a chunk, each table COPY-ed from its Parquet file. Each
+        chunk's journal entry is on disk before it commits; a load that fails is undone from it
+        (the store is as before), and one killed outright is undone by the next open."""
+        self.conn  # noqa: B018 - open (undoing any load killed midway) before the journal starts
+        journal = Journal.start(self.journal_root())
+        # staged inside the journal's folder: a load killed midway leaves nothing once undone
+        sink = _EmbeddedStagedLoad(self, self._staging_folder(journal.folder), journal=journal,
+                                   chunk_records=chunk_records())
+        try:
+            with staged(sink):
+                yield sink
+        except BaseException as exc:
+            try:
+                journal.undo(self)
+            except Exception as undo_exc:  # noqa: BLE001 - the load's own error is what counts
+                exc.add_note(f"graphkit: the chunks committed before this could not be undone ({undo_exc}); "
+                             "the next command that opens the graph undoes them")
+            raise
+        journal.remove()
 
-    def _staging_folder(self) -> Path:
-        """A new folder for a load's staging files: inside the database directory (the same
-        disk, removed with it), unless that path cannot be written into a COPY statement."""
-        folder = Path(tempfile.mkdtemp(prefix=".load-", dir=self.path)).resolve()
+    def _staging_folder(self, parent: Path | None = None) -> Path:
+        """A new folder for a load's staging files: in ``parent``, else the database directory
+        (the same disk, removed with it), unless that path cannot be written into a COPY
+        statement."""
+        folder = Path(tempfile.mkdtemp(prefix=".load-", dir=parent or self.path)).resolve()
         if "'" in str(folder) or "\\" in str(folder):
             shutil.rmtree(folder)
             folder = Path(tempfile.mkdtemp(prefix="graphkit-load-")).resolve()

@@ -12,17 +12,29 @@ printed or logged.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from graphkit.errors import StoreError
 from graphkit.model import Rel, get_model
 from graphkit.store.base import LoadSink, Store
+from graphkit.store.journal import recover
 from graphkit.store.streamed import streamed
 
 BATCH = 5_000
+
+
+def state_dir() -> Path:
+    """Where graphkit keeps the journals of loads into Neo4j (a server holds no such file):
+    GRAPHKIT_STATE_DIR, else $XDG_STATE_HOME/graphkit, else ~/.local/state/graphkit."""
+    if os.environ.get("GRAPHKIT_STATE_DIR"):
+        return Path(os.environ["GRAPHKIT_STATE_DIR"])
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "graphkit"
 
 
 def _to_python(value: Any) -> Any:
@@ -58,6 +70,7 @@ class Neo4jStore(Store):
         self._tx: Any = None
         self._session: Any = None
         self._schema_done = False
+        self.recovered: list[str] = []  # loads killed midway that opening this store undid
 
     def __repr__(self) -> str:  # never show the password
         return f"Neo4jStore({self.uri!r}, user={self._user!r}, database={self.database!r})"
@@ -82,7 +95,14 @@ class Neo4jStore(Store):
                 raise StoreError(f"cannot reach Neo4j at {self.uri}: {type(exc).__name__}; is the "
                                  "server running (graphkit neo4j status)?") from None
             self._driver = driver
+            self.recovered = recover(self, self.journal_root())
         return self._driver
+
+    def journal_root(self) -> Path:
+        """The folder of this database's load journals, on this machine (store/journal.py): one
+        per server and database, named by a hash of both (no credentials in it)."""
+        key = hashlib.sha256(f"{self.uri}\n{self.database or ''}".encode()).hexdigest()[:16]
+        return state_dir() / "neo4j-loads" / key
 
     def close(self) -> None:
         if self._driver is not None:
@@ -158,9 +178,11 @@ class Neo4jStore(Store):
     def load(self) -> Iterator[LoadSink]:
         """A streamed load (see store/streamed.py): each batch is written as it comes, in its own
         transaction, ``batch_size`` rows per statement; a load that fails is undone from its
-        journal. The client holds one batch at a time, whatever the size of the load."""
+        journal (kept under ``journal_root()``; one left by a killed client is undone when the
+        store is next opened). The client holds one batch at a time, whatever the size of the
+        load."""
         self.ensure_schema()
-        with streamed(self) as sink:
+        with streamed(self, self.journal_root()) as sink:
             yield sink
 
     def execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:

@@ -10,6 +10,13 @@ records of nodes the store already holds into them, and hands each table to the 
 Parquet file of new records: nodes first, so every relationship finds its endpoints. A table
 that is empty when ``finish`` starts needs no look-up of stored nodes or relationships.
 
+A load commits in chunks (``chunk_records``, see ``store/journal.py``): once that many records
+are staged, they are written out as above in one transaction of their own, after the chunk's
+journal entry (the ids it creates, the old properties of the nodes it changes) is on disk, and
+the staging files start again. A table the store held nothing of when the load began is looked up
+only for the ids earlier chunks of the load created (kept as Arrow arrays, a few dozen bytes an
+id), so a load into a new graph stays on the bulk path chunk after chunk.
+
 The result is what writing each batch with ``Store.write`` gives: the same merges in the same
 order (within a batch the last record of a relationship is kept, across batches the first),
 and the same counts.
@@ -32,6 +39,7 @@ import pyarrow.parquet as pq
 
 from graphkit.model import Node, Rel, get_model, merge_node_props
 from graphkit.store.base import LoadSink, Store
+from graphkit.store.journal import Entry, Journal
 
 ARROW_TYPES = {"string": pa.string(), "date": pa.date32(), "float": pa.float64(), "int": pa.int64(),
                "bool": pa.bool_(), "list": pa.list_(pa.string())}
@@ -71,11 +79,19 @@ class StagedLoad(LoadSink):
     file of new nodes or relationships is written (``copy_nodes``, ``copy_rels``), and
     provides ``existing_rel_ids``; the rest uses the store protocol."""
 
-    def __init__(self, store: Store, folder: Path):
+    def __init__(self, store: Store, folder: Path, *, journal: Journal | None = None,
+                 chunk_records: int = 0):
         super().__init__(store)
         self.folder = folder
+        self.journal = journal
+        self.chunk_records = chunk_records  # 0: the whole load is one chunk
+        self.chunks = 0
         self._node_runs: dict[str, tuple[Path, pq.ParquetWriter]] = {}
         self._rel_runs: dict[tuple[str, str, str], tuple[Path, pq.ParquetWriter]] = {}
+        self._staged = 0  # records staged in the current chunk
+        self._stored_before: set[str] | None = None  # labels and types the store held at the start
+        self._created: dict[str, list[pa.Array]] = defaultdict(list)  # ids earlier chunks created
+        self._entry = Entry()
 
     @abstractmethod
     def copy_nodes(self, label: str, path: Path) -> None:
@@ -100,6 +116,7 @@ class StagedLoad(LoadSink):
             arrays = [pa.array(list(merged), pa.string()),
                       *arrow_columns(list(merged.values()), schema.remove(schema.get_field_index("id")))]
             self._append(self._node_runs, label, f"node.{label}", schema, arrays)
+            self._staged += len(merged)
         groups: dict[tuple[str, str, str], dict[str, Rel]] = defaultdict(dict)
         for rel in rels:
             groups[(rel.type, rel.start_label, rel.end_label)][rel.id] = rel  # the last one stays
@@ -112,6 +129,9 @@ class StagedLoad(LoadSink):
                       pa.array(list(by_id), pa.string()),
                       *arrow_columns([r.props for r in batch], pa.schema(list(schema)[3:]))]
             self._append(self._rel_runs, (type_, sl, el), f"rel.{type_}.{sl}.{el}", schema, arrays)
+            self._staged += len(batch)
+        if self.chunk_records and self._staged >= self.chunk_records:
+            self.commit_chunk()
 
     def _append(self, runs: dict[Any, tuple[Path, pq.ParquetWriter]], key: Any, name: str,
                 schema: pa.Schema, arrays: list[pa.Array]) -> None:
@@ -129,35 +149,74 @@ class StagedLoad(LoadSink):
     # ---- writing -----------------------------------------------------------------------------
 
     def finish(self) -> None:
-        """Write everything staged."""
+        """Write everything staged (the last chunk)."""
+        self.commit_chunk()
+
+    def commit_chunk(self) -> None:
+        """Write the chunk staged so far in one transaction, its journal entry on disk before
+        the commit, and start the next chunk."""
         self.close()
+        if not self._node_runs and not self._rel_runs:
+            return
         store = self.store
-        stored_labels = {label for label in self._node_runs
-                         if store.execute(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]}
-        stored_types = {t for t, _, _ in self._rel_runs
-                        if store.execute(f"MATCH ()-[r:{t}]->() RETURN count(r) AS n")[0]["n"]}
-        for label, (path, _) in self._node_runs.items():
-            self._finish_nodes(label, path, label in stored_labels)
-        for (type_, sl, el), (path, _) in sorted(self._rel_runs.items()):
-            self._finish_rels(type_, sl, el, path, type_ in stored_types)
+        if self._stored_before is None:  # nothing of this load is committed yet
+            model = get_model()
+            self._stored_before = (
+                {label for label in model.nodes
+                 if store.execute(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]}
+                | {t for t in model.relationships
+                   if store.execute(f"MATCH ()-[r:{t}]->() RETURN count(r) AS n")[0]["n"]})
+        self._entry = Entry()
+        with store.transaction():
+            for label, (path, _) in self._node_runs.items():
+                self._finish_nodes(label, path, label in self._stored_before)
+            for (type_, sl, el), (path, _) in sorted(self._rel_runs.items()):
+                self._finish_rels(type_, sl, el, path, type_ in self._stored_before)
+            if self.journal is not None and self._entry:
+                self.journal.record(self._entry)  # on disk before the commit
+        for path, _ in [*self._node_runs.values(), *self._rel_runs.values()]:
+            path.unlink(missing_ok=True)
+        for final in self.folder.glob("final.*.parquet"):
+            final.unlink()
+        self._node_runs, self._rel_runs, self._staged = {}, {}, 0
+        self.chunks += 1
+
+    def _prior(self, key: str) -> pa.Array | None:
+        """The ids of ``key`` (a label, or a relationship type) that earlier chunks created."""
+        arrays = self._created.get(key)
+        return pa.concat_arrays(arrays) if arrays else None
+
+    def _created_ids(self, key: str, ids: pa.ChunkedArray | pa.Array, into: dict[str, list[str]]) -> None:
+        """Remember ids this chunk creates: for later chunks, and in the journal entry."""
+        array = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+        if not len(array):
+            return
+        self._created[key].append(array)
+        into.setdefault(key, []).extend(array.to_pylist())
 
     def _finish_nodes(self, label: str, path: Path, stored: bool) -> None:
         store = self.store
         schema = node_schema(label)
         staged, dups = _duplicates(path)
-        if not dups and not stored:
+        prior = self._prior(label)
+        if not dups and not stored and prior is None:
             self.copy_nodes(label, path)
+            self._created_ids(label, pq.read_table(path, columns=["id"]).column("id"), self._entry.created)
             self.stats.nodes_created += staged
             return
         merged: dict[str, dict[str, Any]] = {}  # records of one node staged in several batches
 
         def without_stored(table: pa.Table) -> pa.Table:
             """``table`` less the nodes already stored, which are merged and updated."""
-            if not stored or not table.num_rows:
+            if not (stored or prior is not None) or not table.num_rows:
                 return table
-            existing = store.fetch_nodes(label, table.column("id").to_pylist())
+            ids = table.column("id")
+            if not stored:  # only what earlier chunks of this load created can be stored
+                ids = ids.filter(pc.is_in(ids, value_set=prior))
+            existing = store.fetch_nodes(label, ids.to_pylist()) if len(ids) else {}
             if not existing:
                 return table
+            self._entry.updated.setdefault(label, []).extend(existing.values())
             mask = pc.is_in(table.column("id"), value_set=pa.array(list(existing), pa.string()))
             updates = []
             for row in table.filter(mask).to_pylist():
@@ -184,14 +243,17 @@ class StagedLoad(LoadSink):
                 created += table.num_rows
         if created:
             self.copy_nodes(label, final)
+            self._created_ids(label, pq.read_table(final, columns=["id"]).column("id"), self._entry.created)
         self.stats.nodes_created += created
         self.stats.nodes_updated += staged - created
 
     def _finish_rels(self, type_: str, sl: str, el: str, path: Path, stored: bool) -> None:
         schema = rel_schema(type_)
         staged, dups = _duplicates(path)
-        if not dups and not stored:
+        prior = self._prior(type_)
+        if not dups and not stored and prior is None:
             self.copy_rels(type_, sl, el, path)
+            self._created_ids(type_, pq.read_table(path, columns=["id"]).column("id"), self._entry.rels)
             self.stats.rels_created += staged
             return
         seen: set[str] = set()  # across batches the first record of a relationship stays
@@ -206,10 +268,12 @@ class StagedLoad(LoadSink):
                         first.append(row)
                 if first:
                     table = pa.concat_tables([table, pa.Table.from_pylist(first, schema=schema)])
-                if stored and table.num_rows:
-                    have = self.store.existing_rel_ids(type_, sl, el, table.column("from").to_pylist(),
-                                                       table.column("to").to_pylist(),
-                                                       table.column("id").to_pylist())
+                maybe = table if stored or prior is None else table.filter(pc.is_in(table.column("id"),
+                                                                                     value_set=prior))
+                if (stored or prior is not None) and maybe.num_rows:
+                    have = self.store.existing_rel_ids(type_, sl, el, maybe.column("from").to_pylist(),
+                                                       maybe.column("to").to_pylist(),
+                                                       maybe.column("id").to_pylist())
                     if have:
                         table = table.filter(pc.invert(pc.is_in(table.column("id"),
                                                                 value_set=pa.array(list(have), pa.string()))))
@@ -217,6 +281,7 @@ class StagedLoad(LoadSink):
                 created += table.num_rows
         if created:
             self.copy_rels(type_, sl, el, final)
+            self._created_ids(type_, pq.read_table(final, columns=["id"]).column("id"), self._entry.rels)
         self.stats.rels_created += created
         self.stats.rels_existing += staged - created
 

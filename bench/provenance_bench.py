@@ -1,0 +1,174 @@
+"""What a node's provenance costs the embedded store, and what a compact form would save: the
+measurement behind the design of compact provenance (docs/compact-provenance.md).
+
+    python bench/provenance_bench.py --lines 50000
+
+In one run on one machine, each step a fresh child process:
+
+1. a synthetic UK PSC snapshot in the real line layout (``bench/registries_synth.py``), loaded by
+   graphkit into a fresh embedded store (``graphkit load --mapping uk-psc``), and every stored row
+   exported to Parquet (``bench/run.py``'s children; not timed here);
+2. the share of the node tables that provenance takes (``datasets``: a list of dataset names;
+   ``records``: a list of ``dataset|file|record`` strings, one per source record), in Arrow bytes;
+3. the same rows in a compact form, written beside them: ``records`` as a list of integers
+   into a ``SourceRecord`` table (id, source, record key) and ``datasets`` as a list of integers
+   into a ``Source`` dictionary (id, dataset, file) - every relationship file unchanged;
+4. the raw ``COPY`` of each form into a fresh database in one transaction (wall and CPU seconds,
+   peak RSS), the form of today as the reference of the ratio.
+
+Nothing here asserts on timings; the figures are ratios within the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import registries_bench as rb  # noqa: E402 - its generate/load/export children, reused
+import registries_synth  # noqa: E402
+import run  # noqa: E402 - peak RSS, machine facts
+
+_LB = {"string": "STRING", "large_string": "STRING", "date32[day]": "DATE", "double": "DOUBLE",
+       "int64": "INT64", "bool": "BOOLEAN", "list<element: string>": "STRING[]",
+       "list<element: int64>": "INT64[]", "list<item: string>": "STRING[]", "list<item: int64>": "INT64[]"}
+
+
+def compact(prep: Path, out: Path) -> dict[str, Any]:
+    """Write ``prep``'s tables to ``out`` with node provenance as integers (see step 3)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out.mkdir(parents=True, exist_ok=True)
+    sources: dict[tuple[str, str], int] = {}
+    keys: list[tuple[int, str]] = []
+    record_ids: dict[str, int] = {}
+    share: dict[str, Any] = {"node_bytes": 0, "provenance_bytes": 0, "nodes": 0, "records": 0}
+    for path in sorted(prep.glob("node.*.parquet")):
+        table = pq.read_table(path)
+        share["node_bytes"] += table.nbytes
+        share["provenance_bytes"] += table.column("records").nbytes + table.column("datasets").nbytes
+        share["nodes"] += table.num_rows
+        ids_per_node, sources_per_node = [], []
+        for recs in table.column("records").to_pylist():
+            mine, theirs = [], []
+            for ref in recs or []:
+                dataset, file, key = (ref.split("|", 2) + ["", ""])[:3]
+                source = sources.setdefault((dataset, file), len(sources))
+                rid = record_ids.get(ref)
+                if rid is None:
+                    rid = record_ids[ref] = len(keys)
+                    keys.append((source, key))
+                mine.append(rid)
+                if source not in theirs:
+                    theirs.append(source)
+            ids_per_node.append(mine)
+            sources_per_node.append(theirs)
+            share["records"] += len(mine)
+        table = table.drop_columns(["records", "datasets"])
+        table = table.append_column("record_ids", pa.array(ids_per_node, pa.list_(pa.int64())))
+        table = table.append_column("source_ids", pa.array(sources_per_node, pa.list_(pa.int64())))
+        pq.write_table(table, out / path.name)
+    pq.write_table(pa.table({"id": pa.array(range(len(keys)), pa.int64()),
+                             "source": pa.array([s for s, _ in keys], pa.int64()),
+                             "key": pa.array([k for _, k in keys], pa.string())}), out / "node.SourceRecord.parquet")
+    pq.write_table(pa.table({"id": pa.array(range(len(sources)), pa.int64()),
+                             "dataset": pa.array([d for d, _ in sources], pa.string()),
+                             "file": pa.array([f for _, f in sources], pa.string())}), out / "node.Source.parquet")
+    for path in sorted(prep.glob("rel.*.parquet")):
+        shutil.copy(path, out / path.name)
+    share["sources"] = len(sources)
+    share["distinct_records"] = len(keys)
+    return share
+
+
+def child_copy(prep_dir: str, db: str) -> dict[str, Any]:
+    """A fresh database with tables made from the Parquet files' own columns, and each file
+    ``COPY``-ed into it, all in one transaction (nodes first)."""
+    import ladybug
+    import pyarrow.parquet as pq
+
+    prep = Path(prep_dir)
+    Path(db).mkdir(parents=True, exist_ok=True)
+    database = ladybug.Database(str(Path(db) / "graph.lbdb"))
+    conn = ladybug.Connection(database)
+    nodes, rels = sorted(prep.glob("node.*.parquet")), sorted(prep.glob("rel.*.parquet"))
+    for path in nodes:
+        cols = ", ".join(f"{f.name} {_LB[str(f.type)]}" for f in pq.read_schema(path))
+        conn.execute(f"CREATE NODE TABLE {path.name.split('.')[1]}({cols}, PRIMARY KEY (id))")
+    pairs: dict[str, list[str]] = defaultdict(list)
+    columns: dict[str, str] = {}
+    for path in rels:
+        _, type_, sl, el, _ = path.name.split(".")
+        pairs[type_].append(f"FROM {sl} TO {el}")
+        columns[type_] = ", ".join(f"{f.name} {_LB[str(f.type)]}" for f in pq.read_schema(path)
+                                   if f.name not in ("from", "to", "_from", "_to"))
+    for type_, between in pairs.items():
+        conn.execute(f"CREATE REL TABLE {type_}({', '.join(between)}, {columns[type_]})")
+    t, c = time.perf_counter(), time.process_time()
+    conn.execute("BEGIN TRANSACTION")
+    for path in [*nodes, *rels]:
+        parts = path.name.split(".")
+        extra = f" (from='{parts[2]}', to='{parts[3]}')" if parts[0] == "rel" else ""
+        conn.execute(f"COPY {parts[1]} FROM '{path}'{extra}")
+    conn.execute("COMMIT")
+    seconds, cpu = time.perf_counter() - t, time.process_time() - c
+    conn.close()
+    database.close()
+    size = sum(p.stat().st_size for p in Path(db).rglob("*") if p.is_file())
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": run._rss_mb(), "db_mb": size / 1e6}
+
+
+def copy_child(prep: Path, db: Path) -> dict[str, Any]:
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "_child", str(prep), str(db)],
+                          capture_output=True, text=True, cwd=run.REPO)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit("the COPY child failed")
+    out: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    run.log(f"  copy {prep.name}: {json.dumps(out)}")
+    return out
+
+
+def main() -> int:
+    if len(sys.argv) == 4 and sys.argv[1] == "_child":
+        print(json.dumps(child_copy(sys.argv[2], sys.argv[3])))
+        return 0
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--lines", type=int, default=50_000)
+    p.add_argument("--work", type=Path, default=Path("/tmp/graphkit-provenance-bench"))
+    a = p.parse_args()
+    base = a.work / f"psc-{a.lines}"
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    rb.child("generate", "psc", base / "in", repr(a.lines / registries_synth.PSC_LINES))
+    rb.child("load", "psc", base / "in", base / "db")
+    rb.child("export", base / "db", base / "today")
+    share = compact(base / "today", base / "compact")
+    today = copy_child(base / "today", base / "db-today")
+    small = copy_child(base / "compact", base / "db-compact")
+    shutil.rmtree(base, ignore_errors=True)
+    print(f"python bench/provenance_bench.py --lines {a.lines}  (machine: {run.machine()})")
+    print(f"nodes {share['nodes']:,}; source records named {share['records']:,} "
+          f"({share['records'] / share['nodes']:.2f} per node), {share['distinct_records']:,} distinct, "
+          f"{share['sources']} (dataset, file) sources")
+    print(f"provenance share of the node tables (Arrow bytes): {share['provenance_bytes'] / share['node_bytes']:.0%}")
+    for name, r in (("today", today), ("compact", small)):
+        print(f"raw COPY, {name}: {r['seconds']:.2f} s wall, {r['cpu_seconds']:.2f} s CPU, "
+              f"peak RSS {r['peak_rss_mb']:,.0f} MB, database {r['db_mb']:,.0f} MB")
+    print(f"compact / today: wall {small['seconds'] / today['seconds']:.2f}x, "
+          f"CPU {small['cpu_seconds'] / today['cpu_seconds']:.2f}x, database {small['db_mb'] / today['db_mb']:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,217 @@
+"""The journal of a load that commits in chunks: what each chunk changed, kept on disk so that a
+failed load, or one killed outright, can be undone.
+
+A load larger than memory cannot be one transaction (LadybugDB holds an uncommitted transaction
+in memory, a Neo4j server in its transaction memory), so it commits chunk by chunk under a load
+id. Before a chunk commits, its entry is appended to the journal and flushed to disk: the ids of
+the nodes and relationships it creates, and the properties the nodes it changes had before. The
+load's folder (``<root>/<load id>/``) holds ``load.json`` (who runs it: process id, host, start
+time) and ``journal.pickle`` (the entries); it is removed when the load has committed its last
+chunk, or has been undone.
+
+Undoing replays the entries newest first, each in its own transaction: relationships created are
+deleted, changed nodes get their old properties back, created nodes are deleted. Each step is
+idempotent (deleting what is gone is a no-op; restoring the old properties of a node the
+uncommitted chunk never changed writes what is there), so an entry whose chunk never committed
+(the process was killed between the journal's flush and the commit) and an undo cut off midway
+are both undone correctly by undoing again.
+
+A load killed outright (kill -9, power cut) leaves its folder behind; the next command that opens
+the store finds it (``stale_loads``) and undoes it (``recover``), and says so. Undo rather than
+resume: resuming needs the same input files, mapping and options, and the next command may be
+any command (a query, another load); undoing needs nothing but the journal, and leaves the graph
+exactly as before the load, which is what a load that did not finish promised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import pickle
+import shutil
+import socket
+import sys
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from graphkit.model import get_model
+
+if TYPE_CHECKING:
+    from graphkit.store.base import Store
+
+JOURNAL = "journal.pickle"
+META = "load.json"
+
+
+@dataclass
+class Entry:
+    """What one chunk of a load changed."""
+
+    created: dict[str, list[str]] = field(default_factory=dict)  # label -> node ids
+    updated: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # label -> old properties
+    rels: dict[str, list[str]] = field(default_factory=dict)  # type -> relationship ids
+
+    def __bool__(self) -> bool:
+        return bool(self.created or self.updated or self.rels)
+
+    def counts(self) -> tuple[int, int, int]:
+        """(nodes created, nodes changed, relationships created)."""
+        return (sum(map(len, self.created.values())), sum(map(len, self.updated.values())),
+                sum(map(len, self.rels.values())))
+
+
+class Journal:
+    """The journal of one load in ``folder`` (see the module docstring)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._fh: Any = None
+        self.chunks = 0
+
+    @classmethod
+    def start(cls, root: Path) -> Journal:
+        """A new load's journal under ``root``, with a fresh load id."""
+        load_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+        folder = root / load_id
+        folder.mkdir(parents=True)
+        meta = {"load_id": load_id, "pid": os.getpid(), "host": socket.gethostname(),
+                "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        (folder / META).write_text(json.dumps(meta), encoding="utf-8")
+        journal = cls(folder)
+        journal._fh = open(folder / JOURNAL, "wb")  # noqa: SIM115 - closed by close()
+        _sync(journal._fh)
+        return journal
+
+    @property
+    def load_id(self) -> str:
+        return self.folder.name
+
+    def meta(self) -> dict[str, Any]:
+        try:
+            return dict(json.loads((self.folder / META).read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return {"load_id": self.load_id}
+
+    def record(self, entry: Entry) -> None:
+        """Append ``entry`` and flush it to disk; call it inside the chunk's transaction, before
+        the commit, so that no committed change is missing from the journal."""
+        pickle.dump(entry, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+        _sync(self._fh)
+        self.chunks += 1
+
+    def entries(self) -> list[Entry]:
+        """The entries written, oldest first. A last entry cut off by a kill is left out: its
+        chunk never committed (the commit follows the flush)."""
+        out: list[Entry] = []
+        try:
+            fh = open(self.folder / JOURNAL, "rb")  # noqa: SIM115 - closed below
+        except FileNotFoundError:
+            return out
+        with fh:
+            while True:
+                try:
+                    out.append(pickle.load(fh))  # noqa: S301 - graphkit's own file in the store's folder
+                except EOFError:
+                    return out
+                except (pickle.UnpicklingError, ValueError, AttributeError, IndexError):
+                    return out  # a torn last entry
+
+    def undo(self, store: Store) -> tuple[int, int, int, int]:
+        """Undo every entry, newest first, each in its own transaction, then remove the journal.
+        Returns (chunks, nodes removed, nodes restored, relationships removed)."""
+        self.close()
+        entries = self.entries()
+        created = restored = rels = 0
+        for entry in reversed(entries):
+            with store.transaction():
+                undo_entry(store, entry)
+            c, u, r = entry.counts()
+            created, restored, rels = created + c, restored + u, rels + r
+        self.remove()
+        return len(entries), created, restored, rels
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def remove(self) -> None:
+        """The load is over (committed or undone): its journal goes."""
+        self.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def undo_entry(store: Store, entry: Entry) -> None:
+    """Undo what one chunk changed (inside a transaction): its relationships, then the old
+    properties of the nodes it changed, then the nodes it created (with any relationship still
+    attached to them)."""
+    model = get_model()
+    for type_, ids in entry.rels.items():
+        model.rel(type_)
+        for i in range(0, len(ids), 5_000):
+            store.execute(f"UNWIND $ids AS k MATCH ()-[r:{type_} {{id: k}}]->() DELETE r",
+                          {"ids": ids[i:i + 5_000]}, name=f"undo {type_}")
+    for label, rows in entry.updated.items():
+        store.update_nodes(label, rows)
+    for label, ids in entry.created.items():
+        label = model.node(label).label
+        for i in range(0, len(ids), 5_000):
+            store.execute(f"UNWIND $ids AS k MATCH (n:{label} {{id: k}}) DETACH DELETE n",
+                          {"ids": ids[i:i + 5_000]}, name=f"undo {label}")
+
+
+def stale_loads(root: Path) -> list[Journal]:
+    """The journals under ``root`` of loads whose process is gone (killed before it finished)."""
+    if not root.is_dir():
+        return []
+    out = []
+    for folder in sorted(root.iterdir()):
+        if not (folder / META).exists() and not (folder / JOURNAL).exists():
+            continue
+        journal = Journal(folder)
+        meta = journal.meta()
+        pid, host = meta.get("pid"), meta.get("host")
+        if host == socket.gethostname() and isinstance(pid, int) and (pid == os.getpid() or _alive(pid)):
+            continue  # a load still running (or this process's own)
+        out.append(journal)
+    return out
+
+
+def recover(store: Store, root: Path, notice: Callable[[str], None] | None = None) -> list[str]:
+    """Undo the loads under ``root`` that were killed before they finished; returns (and passes
+    to ``notice``, by default printed on stderr) one line per load undone."""
+    said = []
+    for journal in stale_loads(root):
+        meta = journal.meta()
+        chunks, created, restored, rels = journal.undo(store)
+        line = (f"undid the load {journal.load_id} (started {meta.get('started', '?')}, process "
+                f"{meta.get('pid', '?')}), which stopped before it finished: {chunks} committed "
+                f"chunk(s), {created} node(s) and {rels} relationship(s) removed, {restored} node(s) "
+                "given back their properties; the graph is as before that load, run it again")
+        said.append(line)
+        (notice or _stderr)(line)
+    return said
+
+
+def _stderr(line: str) -> None:
+    print(f"graphkit: {line}", file=sys.stderr, flush=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sync(fh: Any) -> None:
+    fh.flush()
+    os.fsync(fh.fileno())
+

@@ -1,0 +1,109 @@
+"""A load commits in chunks under a load id, journalled first (graphkit/store/journal.py): a load
+killed outright (SIGKILL) after some chunks committed is undone by the next command that opens
+the store, which says so, and running the load again gives the graph of one clean load."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cases import LOAD_TIMES, graph_snapshot
+
+from graphkit.cli_options import StoreTarget, open_store
+from graphkit.load import load_files
+from graphkit.store.embedded import EmbeddedStore
+
+# the child: a load whose every batch of 400 lines is a chunk; it kills itself (SIGKILL, nothing
+# runs after it) once its third chunk is journalled, just before that chunk commits
+KILLED_LOAD = """
+import os, signal, sys
+from pathlib import Path
+from graphkit.cli_options import StoreTarget, open_store
+from graphkit.load import load_files
+from graphkit.store.journal import Journal
+
+record = Journal.record
+def record_then_die(self, entry):
+    record(self, entry)
+    if self.chunks == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+Journal.record = record_then_die
+db, neo4j, sample, rejects = sys.argv[1:]
+with open_store(StoreTarget(Path(db) if db else None, neo4j or None)) as store:
+    load_files(store, [Path(sample)], "ftm", dataset="kek", batch_rows=400, rejects_dir=Path(rejects))
+"""
+
+
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def target(request, tmp_path, monkeypatch) -> tuple[list[str], StoreTarget]:
+    """The store a command line names: a new embedded graph, or the test Neo4j emptied (its
+    load journals in a folder of this test's)."""
+    if request.param == "embedded":
+        return ["--db", str(tmp_path / "graph")], StoreTarget(tmp_path / "graph")
+    server = request.getfixturevalue("neo4j_server")
+    monkeypatch.setenv("NEO4J_PASSWORD", server.password)
+    monkeypatch.setenv("GRAPHKIT_STATE_DIR", str(tmp_path / "state"))
+    with open_store(StoreTarget(None, server.bolt_uri)) as store:
+        store.execute("MATCH (n) DETACH DELETE n")
+    return ["--neo4j", server.bolt_uri], StoreTarget(None, server.bolt_uri)
+
+
+def test_a_load_killed_after_two_chunks_is_undone_by_the_next_command(real, tmp_path: Path, cli, target):
+    options, where = target
+    sample = real / "ftm_kek_media_ownership" / "kek_company_ownership.ftm.jsonl"
+    lines = sample.read_text(encoding="utf-8").splitlines(keepends=True)
+    head = tmp_path / "kek-head.ftm.jsonl"  # a graph that holds part of the sample already
+    head.write_text("".join(lines[-2500:]), encoding="utf-8")  # the first chunks create and change
+    with open_store(where) as store:
+        load_files(store, [head], "ftm", dataset="kek", rejects_dir=tmp_path)
+        before = graph_snapshot(store)
+        journals = store.journal_root()
+    assert journals is not None
+
+    env = {**os.environ, "GRAPHKIT_LOAD_CHUNK": "1"}
+    child = subprocess.run([sys.executable, "-c", KILLED_LOAD, str(where.db or ""), where.neo4j or "", str(sample),
+                            str(tmp_path)], env=env, capture_output=True, text=True)
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    assert len(list(journals.iterdir())) == 1  # the killed load's journal is left behind
+
+    stats = cli("stats", *options)  # any command: a reader too
+    assert stats.code == 0, stats.err
+    said = re.search(r"undid the load \S+ \(started .*\), which stopped before it finished: 3 committed "
+                     r"chunk\(s\), (\d+) node\(s\) and (\d+) relationship\(s\) removed, (\d+) node\(s\) given back "
+                     "their properties", stats.err)
+    assert said and all(int(n) > 0 for n in said.groups()), stats.err
+    with open_store(where) as store:
+        assert graph_snapshot(store) == before  # exactly: every property, the load times too
+    assert not list(journals.iterdir())  # its staging files went with its journal
+    if where.db:
+        assert sorted(p.name for p in where.db.iterdir()) == [".loads", "graph.lbdb"]
+
+    again = cli("load", sample, "--mapping", "ftm", "--dataset", "kek", *options, "--rejects-dir", tmp_path)
+    assert again.code == 0, again.err
+    assert "undid" not in again.err
+    with EmbeddedStore(tmp_path / "reference") as store:
+        load_files(store, [head], "ftm", dataset="kek", rejects_dir=tmp_path)
+        load_files(store, [sample], "ftm", dataset="kek", rejects_dir=tmp_path)
+        expected = graph_snapshot(store, without=LOAD_TIMES)
+    with open_store(where) as store:
+        assert graph_snapshot(store, without=LOAD_TIMES) == expected
+
+
+def test_a_load_in_chunks_gives_the_graph_of_a_load_in_one(real, tmp_path: Path, monkeypatch):
+    # the same real files loaded in chunks of 300 records and as one chunk: the same graph
+    files = [real / "ftm_kek_media_ownership" / "kek_company_ownership.ftm.jsonl"]
+    customs = real / "customs_trade" / "ru_import_monthly_agg.csv"
+    snapshots = []
+    for chunk in ("300", "0"):
+        monkeypatch.setenv("GRAPHKIT_LOAD_CHUNK", chunk)
+        with EmbeddedStore(tmp_path / f"chunk-{chunk}") as store:
+            load_files(store, files, "ftm", dataset="kek", batch_rows=250, rejects_dir=tmp_path)
+            report = load_files(store, [customs], "ru-import-agg", batch_rows=250, rejects_dir=tmp_path)
+            snapshots.append((graph_snapshot(store, without=LOAD_TIMES), report.written))
+    assert snapshots[0] == snapshots[1]
+    assert sum(map(len, snapshots[0][0].values())) > 1000  # enough records for several chunks
