@@ -39,6 +39,16 @@ def shared_samples_stay_untouched():
     assert not added, f"tests wrote into {REAL}: {added}; pass rejects_dir (or --rejects-dir)"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def load_journals_stay_in_the_test_run(tmp_path_factory):
+    """Neo4j loads journal on the client (store/journal.py) under GRAPHKIT_STATE_DIR, else the
+    user's ~/.local/state: tests keep theirs in the run's temporary folder."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("GRAPHKIT_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture
 def real() -> Path:
     """The real samples in ../shared/data/real, read in place (never copied)."""
