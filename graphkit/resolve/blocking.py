@@ -32,7 +32,7 @@ from rigour.text import metaphone
 
 from graphkit.resolve.names import company_name, person_name
 from graphkit.resolve.registry_people import elements, month_dated
-from graphkit.resolve.scoring import Record
+from graphkit.resolve.scoring import Record, _schemes
 
 MAX_BLOCK = 20
 MAX_PAIRS = 80 * 79 // 2  # pairs compared exhaustively in one block part; above: sorted neighbourhood
@@ -103,6 +103,18 @@ def keys(record: Record) -> set[tuple[str, frozenset[str]]]:
     return out
 
 
+def numbers_apart(a: Record, b: Record) -> bool:
+    """Whether two firms carry numbers of a scheme both have and share none of them (two UK
+    company numbers): the hard rule of ``scoring`` calls such a pair different whatever the
+    names say, so it is not proposed. A PSC snapshot holds thousands of "... Holdings Ltd" with
+    their own company numbers, and these pairs were over half of the firm pairs scored."""
+    if not a.registry_ids or not b.registry_ids:
+        return False
+    ia, ib = _schemes(tuple(a.registry_ids)), _schemes(tuple(b.registry_ids))
+    common = ia.keys() & ib.keys()
+    return bool(common) and not any(ia[s] & ib[s] for s in common)
+
+
 def _compatible(a: Record, b: Record) -> bool:
     """Whether two records' birth dates, each at its precision, may be one day (PSC gives only
     the month and year: namesakes born in other months are never paired)."""
@@ -124,6 +136,40 @@ def _all_pairs(part: list[Record]) -> Iterator[tuple[Record, Record]]:
         for j in range(i + 1, len(part)):
             if _compatible(part[i], part[j]):
                 yield part[i], part[j]
+
+
+def _firm_pairs(part: list[Record]) -> Iterator[tuple[Record, Record]]:
+    """``_all_pairs`` of firms without the pairs ``numbers_apart`` rules out, found by grouping
+    rather than by testing each pair: firms that carry one number each are grouped by its scheme,
+    and two firms of one group meet only if their numbers are the same."""
+    single: dict[str, dict[str, list[Record]]] = defaultdict(lambda: defaultdict(list))
+    rest: list[Record] = []
+    for r in part:
+        ids = _schemes(tuple(r.registry_ids)) if r.registry_ids else {}
+        if len(ids) == 1:
+            ((scheme, values),) = ids.items()
+            if len(values) == 1:
+                single[scheme][next(iter(values))].append(r)
+                continue
+        rest.append(r)
+    for i, a in enumerate(rest):
+        for b in rest[i + 1:]:
+            if not numbers_apart(a, b):
+                yield a, b
+    groups = [[r for same in by_value.values() for r in same] for by_value in single.values()]
+    for group in groups:
+        for a in rest:
+            for b in group:
+                if not numbers_apart(a, b):
+                    yield a, b
+    for i, group in enumerate(groups):  # firms of two schemes share no scheme: all pairs
+        for other in groups[i + 1:]:
+            for a in group:
+                for b in other:
+                    yield a, b
+    for by_value in single.values():  # one scheme: only firms of the same number
+        for same in by_value.values():
+            yield from _all_pairs(same)
 
 
 def _same_date(part: list[Record]) -> Iterator[tuple[Record, Record]]:
@@ -227,8 +273,11 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                 if crowded is not None:
                     crowded.update(r.id for r in part)
                 pairs: Iterator[tuple[Record, Record]] = chain(_same_date(part), _windows(part))
+            elif part[0].label == "Company":
+                pairs = _firm_pairs(part)
             else:
                 pairs = _all_pairs(part)
             yield from first_time(((a, b) for a, b in pairs
-                                   if not (a.id in in_months and b.id in in_months)))  # those meet in month blocks
+                                   if not (a.id in in_months and b.id in in_months)  # those meet in month blocks
+                                   and not (a.label == "Company" and numbers_apart(a, b))))
     yield from first_time(_month_pairs(dated))
