@@ -25,11 +25,13 @@ must know before it calls a name unique.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from itertools import chain
 
 from rigour.text import metaphone
 
+from graphkit.identifiers import split
 from graphkit.resolve.names import company_name, person_name
 from graphkit.resolve.registry_people import elements, month_dated
 from graphkit.resolve.scoring import Record, _schemes
@@ -110,6 +112,10 @@ def numbers_apart(a: Record, b: Record) -> bool:
     their own company numbers, and these pairs were over half of the firm pairs scored."""
     if not a.registry_ids or not b.registry_ids:
         return False
+    if len(a.registry_ids) == len(b.registry_ids) == 1:  # the common case, without grouping
+        (sa, va), (sb, vb) = split(a.registry_ids[0]), split(b.registry_ids[0])
+        if va and vb:
+            return sa == sb and va != vb
     ia, ib = _schemes(tuple(a.registry_ids)), _schemes(tuple(b.registry_ids))
     common = ia.keys() & ib.keys()
     return bool(common) and not any(ia[s] & ib[s] for s in common)
@@ -181,9 +187,20 @@ def _same_date(part: list[Record]) -> Iterator[tuple[Record, Record]]:
         yield from _all_pairs(group)
 
 
+@lru_cache(maxsize=500_000)
+def _orders(label: str, name: str) -> tuple[str, str]:
+    """A name's words (initials included) as written and sorted: the two orders of ``_windows``."""
+    if label == "Person":
+        pn = person_name(name)
+        words = list(pn.words) + list(pn.initials)
+    else:
+        words = company_name(name)[1].split()
+    return " ".join(words), " ".join(sorted(words))
+
+
 def _windows(part: list[Record]) -> Iterator[tuple[Record, Record]]:
-    for key in (lambda r: " ".join(next(_words(r), [])), lambda r: " ".join(sorted(next(_words(r), [])))):
-        ordered = sorted(part, key=key)
+    for k in (0, 1):
+        ordered = sorted(part, key=lambda r: _orders(r.label, r.names[0])[k] if r.names else "")
         for i in range(len(ordered)):
             for j in range(i + 1, min(i + 1 + WINDOW, len(ordered))):
                 if _compatible(ordered[i], ordered[j]):
@@ -222,6 +239,29 @@ def _month_pairs(dated: list[Record]) -> Iterator[tuple[Record, Record]]:
                 yield members[i], members[j]
 
 
+def _meeting(blocks: dict[str, list[tuple[Record, frozenset[str]]]]) -> Callable[[Record], bool]:
+    """A quick test whether a person dated to a month could share one of the people's ``blocks``
+    (see ``keys``): a registry number, a birth date, or a name word whose sound or first three
+    letters one of those keys carries. False means none of the person's keys is there, without
+    making them: a PSC snapshot of 160,000 people may hold two of other kinds."""
+    sounds, prefixes, rest = set(), set(), set()
+    for key in blocks:
+        if key.startswith("Personm:"):
+            sounds.add(key[len("Personm:"):].partition("|")[0])
+        elif key.startswith("Personp:"):
+            prefixes.add(key[len("Personp:"):].partition("|")[0])
+        elif key.startswith("Personid:"):
+            rest.add(key[len("Personid:"):])
+        elif key.startswith(("Personb:", "Persond:")):
+            rest.add(key[len("Personb:"):].partition("|")[0])
+
+    def may_meet(r: Record) -> bool:
+        if r.birth_date in rest or any(x in rest for x in r.registry_ids):
+            return True
+        return any(w[:3] in prefixes or metaphone(w) in sounds for words in _words(r) for w in words)
+    return may_meet
+
+
 def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                crowded: set[str] | None = None) -> Iterator[tuple[Record, Record]]:
     """Each candidate pair once (ids in sorted order), of records with the same label.
@@ -240,8 +280,11 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         for key, refine in keys(r):
             blocks[r.label + key].append((r, refine))
     if "Person" in meet:
+        may_meet = _meeting(blocks)
         for r in dated:
             index.setdefault(r.id, len(index))
+            if not may_meet(r):
+                continue
             for key, refine in keys(r):
                 if r.label + key in blocks:
                     blocks[r.label + key].append((r, refine))

@@ -86,9 +86,11 @@ def _listed_apart(a: Record, b: Record) -> str | None:
     return next((d for d in sorted(set(a.datasets) & set(b.datasets)) if d in CURATED), None)
 
 
-def _short(name: str, fn: Any) -> bool:
+@lru_cache(maxsize=500_000)
+def _short(name: str) -> bool:
     """A name too short to tell an entity: 4 letters or fewer ("NPD", "MSC", "PK"), or one word
     of 5 written in capitals (an acronym: "NIIPA")."""
+    fn = firm_name(name)
     letters = "".join(fn.words) + "".join(fn.letters)
     if len(letters) <= 4:
         return True
@@ -187,7 +189,7 @@ def _firm_names_scored(na: str, nb: str, legal_a: str | None, legal_b: str | Non
     # the names as written: a reader checks them against the sources
     reasons = [f"same words {na!r} / {nb!r}" if same_order else f"names {na!r} ~ {nb!r} {sim:.2f}"]
     value, identical = (1.0 if same_order else sim), same_order
-    short = next(((n, f) for n, f in ((na, fa), (nb, fb)) if _short(n, f)), None)
+    short = next(((n, f) for n, f in ((na, fa), (nb, fb)) if _short(n)), None)
     if short is not None:
         if not short[1].form:
             # an acronym or a bare name of a few letters names many bodies ("NPD", "MSC", "ISS"):
