@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from graphkit import dates
@@ -68,9 +69,23 @@ def _numbers(node_id: str, registry_ids: list[str] | None) -> list[str]:
     """A record's registry numbers, the one its node is keyed by included (a firm keyed
     ``ru-inn:…`` carries that INN whatever its ``registry_ids`` say)."""
     out = list(registry_ids or [])
-    if is_registry_id(node_id) and node_id not in out:
+    if _keyed_by_number(node_id) and node_id not in out:
         out.insert(0, node_id)
     return out
+
+
+def _keyed_by_number(node_id: str) -> bool:
+    """``identifiers.is_registry_id``, deciding most ids by their first part alone (a PSC
+    person's ``uk-psc:person:…`` is no number): resolution asks it of every record."""
+    head, _, value = node_id.partition(":")
+    if head in ("reg", "tax", "vat"):
+        return is_registry_id(node_id)
+    return bool(value) and _is_scheme(head)
+
+
+@lru_cache(maxsize=1024)
+def _is_scheme(head: str) -> bool:
+    return is_registry_id(f"{head}:0")
 
 
 def load_records(store: Store) -> dict[str, list[Record]]:

@@ -144,6 +144,17 @@ def _all_pairs(part: list[Record]) -> Iterator[tuple[Record, Record]]:
                 yield part[i], part[j]
 
 
+def _pairs_meeting(part: list[Record], in_months: set[str]) -> Iterator[tuple[Record, Record]]:
+    """``_all_pairs`` without the pairs of two people dated to a month (those meet in their
+    month blocks): only each other record with every record of the part."""
+    outside = [i for i, r in enumerate(part) if r.id not in in_months]
+    inside = set(outside)
+    for i in outside:
+        for j in range(len(part)):
+            if j != i and (j not in inside or j > i) and _compatible(part[i], part[j]):
+                yield (part[i], part[j]) if i < j else (part[j], part[i])
+
+
 def _firm_pairs(part: list[Record]) -> Iterator[tuple[Record, Record]]:
     """``_all_pairs`` of firms without the pairs ``numbers_apart`` rules out, found by grouping
     rather than by testing each pair: firms that carry one number each are grouped by its scheme,
@@ -258,7 +269,7 @@ def _meeting(blocks: dict[str, list[tuple[Record, frozenset[str]]]]) -> Callable
     def may_meet(r: Record) -> bool:
         if r.birth_date in rest or any(x in rest for x in r.registry_ids):
             return True
-        return any(w[:3] in prefixes or metaphone(w) in sounds for words in _words(r) for w in words)
+        return any(w[:3] in prefixes or metaphone(w) in sounds for name in r.names for w in person_name(name).words)
     return may_meet
 
 
@@ -318,6 +329,8 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                 pairs: Iterator[tuple[Record, Record]] = chain(_same_date(part), _windows(part))
             elif part[0].label == "Company":
                 pairs = _firm_pairs(part)
+            elif in_months:
+                pairs = _pairs_meeting(part, in_months)
             else:
                 pairs = _all_pairs(part)
             yield from first_time(((a, b) for a, b in pairs
