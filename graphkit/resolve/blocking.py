@@ -105,6 +105,11 @@ def keys(record: Record) -> set[tuple[str, frozenset[str]]]:
     return out
 
 
+@lru_cache(maxsize=500_000)
+def _split_id(number: str) -> tuple[str, str]:
+    return split(number)
+
+
 def numbers_apart(a: Record, b: Record) -> bool:
     """Whether two firms carry numbers of a scheme both have and share none of them (two UK
     company numbers): the hard rule of ``scoring`` calls such a pair different whatever the
@@ -113,7 +118,7 @@ def numbers_apart(a: Record, b: Record) -> bool:
     if not a.registry_ids or not b.registry_ids:
         return False
     if len(a.registry_ids) == len(b.registry_ids) == 1:  # the common case, without grouping
-        (sa, va), (sb, vb) = split(a.registry_ids[0]), split(b.registry_ids[0])
+        (sa, va), (sb, vb) = _split_id(a.registry_ids[0]), _split_id(b.registry_ids[0])
         if va and vb:
             return sa == sb and va != vb
     ia, ib = _schemes(tuple(a.registry_ids)), _schemes(tuple(b.registry_ids))
