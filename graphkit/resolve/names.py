@@ -256,6 +256,12 @@ def as_written(name: str, folded: list[str] | tuple[str, ...]) -> list[str]:
     as ``name`` writes them, for explanations: "korporakion" in 'CORPORACION PANAMERICANA S.A.'
     is 'CORPORACION'. Each written word once, in the order of ``folded``; a folded word no
     written word gives (none should) stays as it is."""
+    return list(_as_written(name, tuple(folded)))
+
+
+@lru_cache(maxsize=200_000)
+def _as_written(name: str, folded: tuple[str, ...]) -> tuple[str, ...]:
+    """``as_written``, once per name and words (a firm's name is explained against many others)."""
     written: dict[str, str] = {}
     for raw in re.findall(r"[^\W\d_]+", name):
         for w in fold(raw).split():
@@ -264,7 +270,7 @@ def as_written(name: str, folded: list[str] | tuple[str, ...]) -> list[str]:
         raw = raw.strip(".,;:()[]'\"")
         for w in fold(raw.replace(".", "")).split():
             written.setdefault(w, raw)
-    return list(dict.fromkeys(written.get(w, w) for w in folded))
+    return tuple(dict.fromkeys(written.get(w, w) for w in folded))
 
 
 def company_name(name: str) -> tuple[str | None, str]:

@@ -129,6 +129,7 @@ def _word_sim(x: str, y: str) -> float:
     return fuzz.ratio(x, y) / 100.0
 
 
+@lru_cache(maxsize=500_000)
 def _words_match(x: str, y: str) -> bool:
     """Two name words that may be one spelled two ways; short words (initialisms such as "AT"
     and "EKD") only when equal."""
