@@ -15,6 +15,10 @@ namesakes born in one month, so the pairs per record stay bounded at any size. S
 the general blocks below only where records of other kinds (a full birth date, none) are there
 to meet.
 
+Two firms that carry different numbers of one scheme (two UK company numbers) are never paired
+either: scoring's hard rule calls them different whatever their names say, and a PSC snapshot
+holds thousands of "... Holdings Ltd" with their own numbers in every word block.
+
 Inside a block, two people with different birth dates are never paired (scoring would rule them
 out anyway), so a block's cost is the pairs that remain. A block whose cost is still too high is
 compared by sorted neighbourhood, each record with the next few in the order of folded names;
