@@ -104,7 +104,8 @@ def main() -> None:
         "# Entity resolution benchmark", "",
         f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         f"- machine: {machine()}",
-        f"- command: `python bench/resolve_bench.py --sizes {args.sizes}`", "",
+        f"- command: `python bench/resolve_bench.py --sizes {args.sizes}"
+        + (f" --against {args.against}" if args.against else "") + "`", "",
         "Synthetic people (see the script's docstring): N Cyrillic records, 10% with a second record "
         "in another transliteration, order or with an initial. Blocking recall is the share of true "
         "pairs that reach scoring; precision and recall are those of the automatic decisions; found "
