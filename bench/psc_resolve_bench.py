@@ -26,8 +26,10 @@ import argparse
 import csv
 import datetime as dt
 import json
+import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,6 +41,8 @@ from typing import Any
 
 if __package__ in (None, ""):  # run as a script: the repository root holds the bench package
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if os.environ.get("PSC_BENCH_CODE"):  # a child resolving with an earlier revision's package (--against)
+    sys.path.insert(0, os.environ["PSC_BENCH_CODE"])
 
 from bench.combined_resolution import put  # noqa: E402
 from bench.docsection import machine, put_section  # noqa: E402
@@ -82,12 +86,33 @@ def _child_resolve(folder: Path) -> dict[str, Any]:
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def _child(step: str, folder: Path, lines: int) -> dict[str, Any]:
+def _child(step: str, folder: Path, lines: int, code: Path | None = None) -> dict[str, Any]:
+    env = dict(os.environ, PSC_BENCH_CODE=str(code)) if code is not None else None
     out = subprocess.run([sys.executable, __file__, "_child", step, str(folder), str(lines)],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, env=env)
     if out.returncode != 0:
         raise SystemExit(f"{step} at {lines:,} lines failed:\n{out.stderr[-3000:]}")
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def _decisions(folder: Path) -> set[tuple[Any, ...]]:
+    """Every SAME_AS decision the graph holds: the two records, judgement, score, explanation."""
+    from graphkit.store.embedded import EmbeddedStore
+
+    store = EmbeddedStore(folder / "g")
+    rows = {(r["a_id"], r["b_id"], r["judgement"], r["score"], r["explanation"]) for r in store.run("same_as_all")}
+    store.close()
+    return rows
+
+
+def checkout(rev: str, dest: Path) -> Path:
+    """The package, queries and mappings as they were at git revision ``rev``, in ``dest``."""
+    repo = Path(__file__).resolve().parent.parent
+    dest.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(repo), "archive", rev, "graphkit", "cypher", "loaders"],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest
 
 
 def _kind(explanation: str) -> str:
@@ -158,6 +183,8 @@ def main() -> None:
     parser.add_argument("--lines", default="20000,200000", help="snapshot sizes in lines, comma-separated")
     parser.add_argument("--no-doc", action="store_true", help="print only; leave docs/ as they are")
     parser.add_argument("--show", type=int, default=0, help="queued pairs of each kind to print")
+    parser.add_argument("--against", metavar="REV", help="also resolve each snapshot (a copy of its graph) with "
+                        "the code of this git revision, in the same run")
     if len(sys.argv) > 1 and sys.argv[1] == "_child":
         step, folder, lines = sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
         print(json.dumps(_child_load(folder, lines) if step == "load" else _child_resolve(folder)))
@@ -168,12 +195,28 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             _child("load", folder, lines)
+            before = None
+            if args.against:
+                shutil.copytree(folder / "g", folder / "g-before")
+                code = checkout(args.against, folder / "code-before")
+                shutil.move(folder / "g", folder / "g-now")
+                shutil.move(folder / "g-before", folder / "g")
+                before = _child("resolve", folder, lines, code)
+                before["decisions"] = _decisions(folder)
+                shutil.rmtree(folder / "g")
+                shutil.move(folder / "g-now", folder / "g")
             m = _child("resolve", folder, lines)
+            if before is not None:
+                now = _decisions(folder)
+                m["before"] = {"rev": args.against, "resolve_s": before["resolve_s"], "parse_s": before["parse_s"],
+                               "pairs_scored": before["pairs_scored"], "peak_rss_mb": before["peak_rss_mb"],
+                               "decisions": len(now), "decisions_differ": len(now ^ before["decisions"])}
             m |= evaluate(folder, args.show)
         m["lines"] = lines
         rows.append(m)
         print(json.dumps(m), flush=True)
-    command = "python bench/psc_resolve_bench.py" + (f" --lines {args.lines}" if args.lines != "20000,200000" else "")
+    command = "python bench/psc_resolve_bench.py" + (f" --lines {args.lines}" if args.lines != "20000,200000" else "") \
+        + (f" --against {args.against}" if args.against else "")
     body = render(rows, command)
     print(body)
     if not args.no_doc:
@@ -208,6 +251,16 @@ def render(rows: list[dict[str, Any]], command: str) -> str:
                      f"lines for {last['lines'] / first['lines']:.0f}x the lines (target <= {TARGET_GROWTH:.0f}x), "
                      f"peak RSS {last['peak_rss_mb']:,.0f} MB (target <= {TARGET_RSS_MB:,}). Issue 14: queue <= "
                      f"{TARGET_QUEUE:.0%} of people, no false merge.")
+        lines.append("")
+    if "before" in last:
+        lines.append(f"Against revision `{last['before']['rev']}` (its code resolving a copy of each graph, in the same run):")
+        lines.append("")
+        for m in rows:
+            b = m["before"]
+            lines.append(f"- {m['lines']:,} lines: before {b['resolve_s']:.1f} s ({b['resolve_s'] / b['parse_s']:.1f}x "
+                         f"its json parse, {b['pairs_scored']:,} pairs scored, {b['peak_rss_mb']:,.0f} MB), now "
+                         f"{m['resolve_s']:.1f} s: {b['resolve_s'] / m['resolve_s']:.2f}x faster; of {b['decisions']:,} "
+                         f"SAME_AS decisions (pair, judgement, score, explanation), {b['decisions_differ']} differ.")
         lines.append("")
     lines.append("Why pairs wait for review at the largest size (rule, and whether the truth says same or two people):")
     lines.append("")

@@ -18,14 +18,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: the repository root holds the bench package
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+if os.environ.get("RESOLVE_BENCH_CODE"):  # a child measuring an earlier revision's package (--against)
+    sys.path.insert(0, os.environ["RESOLVE_BENCH_CODE"])
 
 from bench.docsection import machine  # noqa: E402
 from bench.namesakes import make_records  # noqa: E402
@@ -62,6 +67,7 @@ def measure(n: int) -> dict:
         "auto_recall": round(tp / len(truth), 4) if truth else None,
         "found_recall": round(len((auto | asked) & truth) / len(truth), 4) if truth else None,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "decisions": sorted([c.a.id, c.b.id, c.state, round(c.score, 4), c.explanation] for c in decisions),
     }
 
 
@@ -70,6 +76,8 @@ def main() -> None:
     ap.add_argument("--sizes", default="100000,1000000")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--out", default="docs/benchmarks-resolve.md")
+    ap.add_argument("--against", metavar="REV", help="also measure each size with the code of this git revision, "
+                    "in the same run (the time ratio and whether any decision differs)")
     ap.add_argument("--render-only", action="store_true",
                     help="only copy --out (measured earlier) into docs/benchmarks.md")
     args = ap.parse_args()
@@ -80,15 +88,24 @@ def main() -> None:
         print(json.dumps(measure(args.one)))
         return
     rows = []
-    for n in [int(x) for x in args.sizes.split(",")]:
-        res = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True)
-        rows.append({"size": n, **json.loads(res.stdout.strip().splitlines()[-1])})
-        print(rows[-1], flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        code = checkout(args.against, Path(tmp) / "code") if args.against else None
+        for n in [int(x) for x in args.sizes.split(",")]:
+            row = {"size": n, **_measure_in_child(n)}
+            if code is not None:
+                before = _measure_in_child(n, code)
+                row["before"] = {k: before[k] for k in ("resolve_s", "pairs_scored", "peak_rss_mb", "auto", "pending")}
+                row["before"]["decisions_differ"] = len(set(map(tuple, before["decisions"]))
+                                                        ^ set(map(tuple, row["decisions"])))
+            row.pop("decisions")
+            rows.append(row)
+            print(rows[-1], flush=True)
     lines = [
         "# Entity resolution benchmark", "",
         f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         f"- machine: {machine()}",
-        f"- command: `python bench/resolve_bench.py --sizes {args.sizes}`", "",
+        f"- command: `python bench/resolve_bench.py --sizes {args.sizes}"
+        + (f" --against {args.against}" if args.against else "") + "`", "",
         "Synthetic people (see the script's docstring): N Cyrillic records, 10% with a second record "
         "in another transliteration, order or with an initial. Blocking recall is the share of true "
         "pairs that reach scoring; precision and recall are those of the automatic decisions; found "
@@ -104,9 +121,34 @@ def main() -> None:
         lines.append(f"| {r['size']:,} | {r['records']:,} | {r['true_pairs']:,} | {r['pairs_scored']:,} | "
                      f"{r['blocking_recall']} | {r['resolve_s']} | {r['auto_precision']} | "
                      f"{r['auto_recall']} | {r['pending']:,} | {r['found_recall']} | {r['peak_rss_mb']:,} |")
+    if args.against:
+        lines += ["", f"Against revision `{args.against}` (its code on the same records, each size in its own process, "
+                  "in the same run):", ""]
+        lines += [f"- {r['size']:,} names: before {r['before']['resolve_s']} s ({r['before']['pairs_scored']:,} pairs "
+                  f"scored, {r['before']['peak_rss_mb']:,} MB), now {r['resolve_s']} s: "
+                  f"{r['before']['resolve_s'] / r['resolve_s']:.2f}x faster; decisions (pair, state, score, explanation) "
+                  f"that differ: {r['before']['decisions_differ']}" for r in rows]
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
     _to_benchmarks(Path(args.out))
     print(f"wrote {args.out} and its section of docs/benchmarks.md")
+
+
+def _measure_in_child(n: int, code: Path | None = None) -> dict:
+    """``measure(n)`` in a fresh process (its own peak RSS); with ``code``, that package's."""
+    env = dict(os.environ, RESOLVE_BENCH_CODE=str(code)) if code is not None else None
+    res = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True,
+                         env=env)
+    return dict(json.loads(res.stdout.strip().splitlines()[-1]))
+
+
+def checkout(rev: str, dest: Path) -> Path:
+    """The package and queries as they were at git revision ``rev``, in ``dest``."""
+    repo = Path(__file__).resolve().parent.parent
+    dest.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(repo), "archive", rev, "graphkit", "cypher", "loaders"],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest
 
 
 def _to_benchmarks(out: Path) -> None:

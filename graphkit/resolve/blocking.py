@@ -15,6 +15,10 @@ namesakes born in one month, so the pairs per record stay bounded at any size. S
 the general blocks below only where records of other kinds (a full birth date, none) are there
 to meet.
 
+Two firms that carry different numbers of one scheme (two UK company numbers) are never paired
+either: scoring's hard rule calls them different whatever their names say, and a PSC snapshot
+holds thousands of "... Holdings Ltd" with their own numbers in every word block.
+
 Inside a block, two people with different birth dates are never paired (scoring would rule them
 out anyway), so a block's cost is the pairs that remain. A block whose cost is still too high is
 compared by sorted neighbourhood, each record with the next few in the order of folded names;
@@ -25,14 +29,16 @@ must know before it calls a name unique.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from itertools import chain
 
 from rigour.text import metaphone
 
+from graphkit.identifiers import split
 from graphkit.resolve.names import company_name, person_name
 from graphkit.resolve.registry_people import elements, month_dated
-from graphkit.resolve.scoring import Record
+from graphkit.resolve.scoring import Record, _schemes
 
 MAX_BLOCK = 20
 MAX_PAIRS = 80 * 79 // 2  # pairs compared exhaustively in one block part; above: sorted neighbourhood
@@ -103,6 +109,27 @@ def keys(record: Record) -> set[tuple[str, frozenset[str]]]:
     return out
 
 
+@lru_cache(maxsize=500_000)
+def _split_id(number: str) -> tuple[str, str]:
+    return split(number)
+
+
+def numbers_apart(a: Record, b: Record) -> bool:
+    """Whether two firms carry numbers of a scheme both have and share none of them (two UK
+    company numbers): the hard rule of ``scoring`` calls such a pair different whatever the
+    names say, so it is not proposed. A PSC snapshot holds thousands of "... Holdings Ltd" with
+    their own company numbers, and these pairs were over half of the firm pairs scored."""
+    if not a.registry_ids or not b.registry_ids:
+        return False
+    if len(a.registry_ids) == len(b.registry_ids) == 1:  # the common case, without grouping
+        (sa, va), (sb, vb) = _split_id(a.registry_ids[0]), _split_id(b.registry_ids[0])
+        if va and vb:
+            return sa == sb and va != vb
+    ia, ib = _schemes(tuple(a.registry_ids)), _schemes(tuple(b.registry_ids))
+    common = ia.keys() & ib.keys()
+    return bool(common) and not any(ia[s] & ib[s] for s in common)
+
+
 def _compatible(a: Record, b: Record) -> bool:
     """Whether two records' birth dates, each at its precision, may be one day (PSC gives only
     the month and year: namesakes born in other months are never paired)."""
@@ -126,6 +153,51 @@ def _all_pairs(part: list[Record]) -> Iterator[tuple[Record, Record]]:
                 yield part[i], part[j]
 
 
+def _pairs_meeting(part: list[Record], in_months: set[str]) -> Iterator[tuple[Record, Record]]:
+    """``_all_pairs`` without the pairs of two people dated to a month (those meet in their
+    month blocks): only each other record with every record of the part."""
+    outside = [i for i, r in enumerate(part) if r.id not in in_months]
+    inside = set(outside)
+    for i in outside:
+        for j in range(len(part)):
+            if j != i and (j not in inside or j > i) and _compatible(part[i], part[j]):
+                yield (part[i], part[j]) if i < j else (part[j], part[i])
+
+
+def _firm_pairs(part: list[Record]) -> Iterator[tuple[Record, Record]]:
+    """``_all_pairs`` of firms without the pairs ``numbers_apart`` rules out, found by grouping
+    rather than by testing each pair: firms that carry one number each are grouped by its scheme,
+    and two firms of one group meet only if their numbers are the same."""
+    single: dict[str, dict[str, list[Record]]] = defaultdict(lambda: defaultdict(list))
+    rest: list[Record] = []
+    for r in part:
+        ids = _schemes(tuple(r.registry_ids)) if r.registry_ids else {}
+        if len(ids) == 1:
+            ((scheme, values),) = ids.items()
+            if len(values) == 1:
+                single[scheme][next(iter(values))].append(r)
+                continue
+        rest.append(r)
+    for i, a in enumerate(rest):
+        for b in rest[i + 1:]:
+            if not numbers_apart(a, b):
+                yield a, b
+    groups = [[r for same in by_value.values() for r in same] for by_value in single.values()]
+    for group in groups:
+        for a in rest:
+            for b in group:
+                if not numbers_apart(a, b):
+                    yield a, b
+    for i, group in enumerate(groups):  # firms of two schemes share no scheme: all pairs
+        for other in groups[i + 1:]:
+            for a in group:
+                for b in other:
+                    yield a, b
+    for by_value in single.values():  # one scheme: only firms of the same number
+        for same in by_value.values():
+            yield from _all_pairs(same)
+
+
 def _same_date(part: list[Record]) -> Iterator[tuple[Record, Record]]:
     by_date: dict[str, list[Record]] = defaultdict(list)
     for r in part:
@@ -135,9 +207,20 @@ def _same_date(part: list[Record]) -> Iterator[tuple[Record, Record]]:
         yield from _all_pairs(group)
 
 
+@lru_cache(maxsize=500_000)
+def _orders(label: str, name: str) -> tuple[str, str]:
+    """A name's words (initials included) as written and sorted: the two orders of ``_windows``."""
+    if label == "Person":
+        pn = person_name(name)
+        words = list(pn.words) + list(pn.initials)
+    else:
+        words = company_name(name)[1].split()
+    return " ".join(words), " ".join(sorted(words))
+
+
 def _windows(part: list[Record]) -> Iterator[tuple[Record, Record]]:
-    for key in (lambda r: " ".join(next(_words(r), [])), lambda r: " ".join(sorted(next(_words(r), [])))):
-        ordered = sorted(part, key=key)
+    for k in (0, 1):
+        ordered = sorted(part, key=lambda r: _orders(r.label, r.names[0])[k] if r.names else "")
         for i in range(len(ordered)):
             for j in range(i + 1, min(i + 1 + WINDOW, len(ordered))):
                 if _compatible(ordered[i], ordered[j]):
@@ -176,6 +259,29 @@ def _month_pairs(dated: list[Record]) -> Iterator[tuple[Record, Record]]:
                 yield members[i], members[j]
 
 
+def _meeting(blocks: dict[str, list[tuple[Record, frozenset[str]]]]) -> Callable[[Record], bool]:
+    """A quick test whether a person dated to a month could share one of the people's ``blocks``
+    (see ``keys``): a registry number, a birth date, or a name word whose sound or first three
+    letters one of those keys carries. False means none of the person's keys is there, without
+    making them: a PSC snapshot of 160,000 people may hold two of other kinds."""
+    sounds, prefixes, rest = set(), set(), set()
+    for key in blocks:
+        if key.startswith("Personm:"):
+            sounds.add(key[len("Personm:"):].partition("|")[0])
+        elif key.startswith("Personp:"):
+            prefixes.add(key[len("Personp:"):].partition("|")[0])
+        elif key.startswith("Personid:"):
+            rest.add(key[len("Personid:"):])
+        elif key.startswith(("Personb:", "Persond:")):
+            rest.add(key[len("Personb:"):].partition("|")[0])
+
+    def may_meet(r: Record) -> bool:
+        if r.birth_date in rest or any(x in rest for x in r.registry_ids):
+            return True
+        return any(w[:3] in prefixes or metaphone(w) in sounds for name in r.names for w in person_name(name).words)
+    return may_meet
+
+
 def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                crowded: set[str] | None = None) -> Iterator[tuple[Record, Record]]:
     """Each candidate pair once (ids in sorted order), of records with the same label.
@@ -194,8 +300,11 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         for key, refine in keys(r):
             blocks[r.label + key].append((r, refine))
     if "Person" in meet:
+        may_meet = _meeting(blocks)
         for r in dated:
             index.setdefault(r.id, len(index))
+            if not may_meet(r):
+                continue
             for key, refine in keys(r):
                 if r.label + key in blocks:
                     blocks[r.label + key].append((r, refine))
@@ -227,8 +336,13 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                 if crowded is not None:
                     crowded.update(r.id for r in part)
                 pairs: Iterator[tuple[Record, Record]] = chain(_same_date(part), _windows(part))
+            elif part[0].label == "Company":
+                pairs = _firm_pairs(part)
+            elif in_months:
+                pairs = _pairs_meeting(part, in_months)
             else:
                 pairs = _all_pairs(part)
             yield from first_time(((a, b) for a, b in pairs
-                                   if not (a.id in in_months and b.id in in_months)))  # those meet in month blocks
+                                   if not (a.id in in_months and b.id in in_months)  # those meet in month blocks
+                                   and not (a.label == "Company" and numbers_apart(a, b))))
     yield from first_time(_month_pairs(dated))

@@ -46,6 +46,8 @@ def configure(p: Partition) -> Partition:
 
 def curated_entry(r: Record) -> str | None:
     """The curated list that gives ``r`` as one of its entries, if any."""
+    if CURATED.isdisjoint(r.datasets):
+        return None
     return next((d for d in sorted(r.datasets) if d in CURATED), None)
 
 

@@ -121,25 +121,41 @@ _FEMALE_PATRONYMIC = re.compile(r"(ovna|evna|ivna|ichna|kyzy|kyzi|kizi|qyzy|qyzi
 _MALE_PATRONYMIC = re.compile(r"(ovich|evich|ovych|evych|ich|ych|uly|uli|ulu|ogly|ogli)$")
 
 
+@lru_cache(maxsize=200_000)
+def _person_token(raw: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str, str], ...]]:
+    """One written word of a person's name: the titles it is (as genders, "" for none), its
+    initials and its words (comparison form, as spelled in Latin letters, as written). Names
+    share their words (a register repeats John and Smith), so each is read once."""
+    if raw.lower().strip(".,") in _CYRILLIC_TITLES:
+        return (_CYRILLIC_TITLES[raw.lower().strip(".,")],), (), ()
+    titled, initials, words = [], [], []
+    for token in nz.latin(raw.translate(_SLAVIC_LATIN)).split():
+        if token.strip(".") in _TITLES:
+            titled.append(_TITLES[token.strip(".")] or "")
+            continue
+        if len(token) <= 2:  # "M." and digraph initials such as "Yu." or "Zh.", as written
+            initials.append(token)
+        else:
+            for w in fold(token).split():
+                words.append((w, token, raw.strip(".,;:'\"()")))
+    return tuple(titled), tuple(initials), tuple(words)
+
+
 @lru_cache(maxsize=500_000)
 def person_name(name: str) -> PersonName:
-    words, initials, spelled, original = [], [], [], []
+    words: list[str] = []
+    initials: list[str] = []
+    spelled: list[str] = []
+    original: list[str] = []
     titled: set[str] = set()
     for raw in nz.split_glued_ids(name)[1].split():
-        if raw.lower().strip(".,") in _CYRILLIC_TITLES:
-            titled.add(_CYRILLIC_TITLES[raw.lower().strip(".,")])
-            continue
-        for token in nz.latin(raw.translate(_SLAVIC_LATIN)).split():
-            if token.strip(".") in _TITLES:
-                titled.add(_TITLES[token.strip(".")] or "")
-                continue
-            if len(token) <= 2:  # "M." and digraph initials such as "Yu." or "Zh.", as written
-                initials.append(token)
-            else:
-                for w in fold(token).split():
-                    words.append(w)
-                    spelled.append(token)
-                    original.append(raw.strip(".,;:'\"()"))
+        titles, its_initials, its_words = _person_token(raw)
+        titled.update(titles)
+        initials.extend(its_initials)
+        for w, sp, orig in its_words:
+            words.append(w)
+            spelled.append(sp)
+            original.append(orig)
     patronymic = None
     if len(words) > 2:
         # a Turkic -uly / -kyzy ends surnames too (Karasuly), so only the last word counts as one
@@ -240,6 +256,12 @@ def as_written(name: str, folded: list[str] | tuple[str, ...]) -> list[str]:
     as ``name`` writes them, for explanations: "korporakion" in 'CORPORACION PANAMERICANA S.A.'
     is 'CORPORACION'. Each written word once, in the order of ``folded``; a folded word no
     written word gives (none should) stays as it is."""
+    return list(_as_written(name, tuple(folded)))
+
+
+@lru_cache(maxsize=200_000)
+def _as_written(name: str, folded: tuple[str, ...]) -> tuple[str, ...]:
+    """``as_written``, once per name and words (a firm's name is explained against many others)."""
     written: dict[str, str] = {}
     for raw in re.findall(r"[^\W\d_]+", name):
         for w in fold(raw).split():
@@ -248,7 +270,7 @@ def as_written(name: str, folded: list[str] | tuple[str, ...]) -> list[str]:
         raw = raw.strip(".,;:()[]'\"")
         for w in fold(raw.replace(".", "")).split():
             written.setdefault(w, raw)
-    return list(dict.fromkeys(written.get(w, w) for w in folded))
+    return tuple(dict.fromkeys(written.get(w, w) for w in folded))
 
 
 def company_name(name: str) -> tuple[str | None, str]:

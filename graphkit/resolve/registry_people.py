@@ -100,27 +100,43 @@ def month_dated(r: Record) -> bool:
     return r.label == "Person" and r.birth_date is not None and len(r.birth_date) == 7
 
 
+@lru_cache(maxsize=200_000)
+def _token(raw: str) -> tuple[tuple[str | None, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """One written word of a name: the genders of the titles it is, its initials, its words
+    (folded, with the word as written). A register repeats its forenames and surnames, so
+    each is read once."""
+    genders, initials, written = [], [], []
+    for token in nz.latin(raw).split():
+        bare = token.strip(".")
+        if bare in TITLES:
+            genders.append(TITLES[bare])
+            continue
+        if not bare:
+            continue
+        if len(bare) == 1:
+            initials.append(bare)
+        else:
+            for w in fold(bare).split():
+                written.append((w, raw.strip(".,")))
+    return tuple(genders), tuple(initials), tuple(written)
+
+
 @lru_cache(maxsize=500_000)
 def _parts(name: str) -> tuple[list[str], list[str], list[tuple[str, str]], str | None]:
     """A name's words (folded) and initials, titles dropped. Unlike ``names.person_name`` a
     two-letter word is a word here ("Li", "Bo", "Xu"): name elements are written out, and an
     initial is one letter, with or without its full stop."""
-    words, initials, written = [], [], []
-    genders = set()
+    words: list[str] = []
+    initials: list[str] = []
+    written: list[tuple[str, str]] = []
+    genders: set[str | None] = set()
     for raw in name.replace(",", " ").split():
-        for token in nz.latin(raw).split():
-            bare = token.strip(".")
-            if bare in TITLES:
-                genders.add(TITLES[bare])
-                continue
-            if not bare:
-                continue
-            if len(bare) == 1:
-                initials.append(bare)
-            else:
-                for w in fold(bare).split():
-                    words.append(w)
-                    written.append((w, raw.strip(".,")))
+        its_genders, its_initials, its_written = _token(raw)
+        genders.update(its_genders)
+        initials.extend(its_initials)
+        for w, as_written in its_written:
+            words.append(w)
+            written.append((w, as_written))
     genders.discard(None)
     return words, initials, written, genders.pop() if len(genders) == 1 else None
 

@@ -86,9 +86,11 @@ def _listed_apart(a: Record, b: Record) -> str | None:
     return next((d for d in sorted(set(a.datasets) & set(b.datasets)) if d in CURATED), None)
 
 
-def _short(name: str, fn: Any) -> bool:
+@lru_cache(maxsize=500_000)
+def _short(name: str) -> bool:
     """A name too short to tell an entity: 4 letters or fewer ("NPD", "MSC", "PK"), or one word
     of 5 written in capitals (an acronym: "NIIPA")."""
+    fn = firm_name(name)
     letters = "".join(fn.words) + "".join(fn.letters)
     if len(letters) <= 4:
         return True
@@ -127,6 +129,7 @@ def _word_sim(x: str, y: str) -> float:
     return fuzz.ratio(x, y) / 100.0
 
 
+@lru_cache(maxsize=500_000)
 def _words_match(x: str, y: str) -> bool:
     """Two name words that may be one spelled two ways; short words (initialisms such as "AT"
     and "EKD") only when equal."""
@@ -150,20 +153,44 @@ def _unshared(na: str, only_a: list[str], nb: str, only_b: list[str]) -> str:
     return " / ".join(", ".join(sorted(as_written(n, sorted(set(only))), key=str.lower)) for n, only in ((na, only_a), (nb, only_b)) if only)
 
 
+def _share_number(a: Record, b: Record) -> bool:
+    """Whether two records carry one number alike (``identifiers.shared``, without regrouping
+    each list of numbers for every pair)."""
+    if not a.registry_ids or not b.registry_ids:
+        return False
+    ia, ib = _schemes(tuple(a.registry_ids)), _schemes(tuple(b.registry_ids))
+    return any(ia[s] & ib[s] for s in ia.keys() & ib.keys())
+
+
 def _firm_pair(na: str, nb: str, a: Record, b: Record,
                common: frozenset[str] = frozenset()) -> tuple[float, list[str], bool]:
-    """(score, reasons, identical) for two firm names; see ``score_companies``."""
+    """(score, reasons, identical) for two firm names; see ``score_companies``. A PSC snapshot
+    compares one pair of names many times (thousands of firms named alike), so the outcome is
+    kept per names, legal forms and whether a number is shared: all it depends on."""
+    value, reasons, identical = _firm_names(na, nb, a.legal_form, b.legal_form, _share_number(a, b), common)
+    return value, list(reasons), identical
+
+
+@lru_cache(maxsize=200_000)
+def _firm_names(na: str, nb: str, legal_a: str | None, legal_b: str | None, numbered: bool,
+                common: frozenset[str]) -> tuple[float, tuple[str, ...], bool]:
+    value, reasons, identical = _firm_names_scored(na, nb, legal_a, legal_b, numbered, common)
+    return value, tuple(reasons), identical
+
+
+def _firm_names_scored(na: str, nb: str, legal_a: str | None, legal_b: str | None, numbered: bool,
+                       common: frozenset[str]) -> tuple[float, list[str], bool]:
     fa, fb = firm_name(na), firm_name(nb)
     if not fa.words or not fb.words:
         return 0.0, ["no comparable names"], False
-    form_a = _form_family(a.legal_form) or fa.form
-    form_b = _form_family(b.legal_form) or fb.form
+    form_a = _form_family(legal_a) or fa.form
+    form_b = _form_family(legal_b) or fb.form
     sim = _word_sim(fa.text, fb.text)
     same_order = fa.words == fb.words
     # the names as written: a reader checks them against the sources
     reasons = [f"same words {na!r} / {nb!r}" if same_order else f"names {na!r} ~ {nb!r} {sim:.2f}"]
     value, identical = (1.0 if same_order else sim), same_order
-    short = next(((n, f) for n, f in ((na, fa), (nb, fb)) if _short(n, f)), None)
+    short = next(((n, f) for n, f in ((na, fa), (nb, fb)) if _short(n)), None)
     if short is not None:
         if not short[1].form:
             # an acronym or a bare name of a few letters names many bodies ("NPD", "MSC", "ISS"):
@@ -198,7 +225,7 @@ def _firm_pair(na: str, nb: str, a: Record, b: Record,
         reasons.append(f"legal form on one side only ({form_a or form_b})")
     elif form_a:
         reasons.append(f"same legal form family {form_a}")
-    if "sole trader" in (form_a, form_b) and identical and not idents.shared(a.registry_ids, b.registry_ids):
+    if "sole trader" in (form_a, form_b) and identical and not numbered:
         # ИП Воробьёв Александр Анатольевич is a person trading under his name: namesakes in two
         # registries are two people unless a number joins them
         identical = False
@@ -221,7 +248,7 @@ def _firm_pair(na: str, nb: str, a: Record, b: Record,
                 value = min(value, 0.7)
                 shared_w = as_written(na, sorted(set(fa.words) - set(only_a)))
                 reasons.append(f"they share only common words ({', '.join(shared_w)})")
-            elif not shared_words and not idents.shared(a.registry_ids, b.registry_ids):
+            elif not shared_words and not numbered:
                 # "CNOOC Limited" / "KNOKKE HEIST SUPPORT ...": letters alike, no word in common
                 value = min(value, REVIEW - 0.05)
                 reasons.append("the names share no word")
