@@ -44,6 +44,7 @@ import registries_bench as rb  # noqa: E402 - its load/generate children, reused
 import registries_synth  # noqa: E402
 import run  # noqa: E402 - bench/run.py: peak RSS, machine facts, export and raw COPY children
 from docsection import machine, put_section  # noqa: E402
+from revisions import checkout  # noqa: E402
 
 HEADING = "Loader: UK PSC lines against a JSON parse"
 FULL_LINES = 13_600_000  # the real snapshot: 12.8M PSCs and 0.77M statements (its totals record)
@@ -90,20 +91,6 @@ def run_self(kind: str, *args: str | Path, code: Path | None = None) -> dict[str
     out: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     run.log(f"  {kind}: {json.dumps(out)[:300]}")
     return out
-
-
-def checkout(rev: str, work: Path) -> Path:
-    """The package as it was at git revision ``rev``, in a folder of its own (with the query
-    and mapping folders its symlinks name), for the same load with the earlier code."""
-    import subprocess
-
-    dest = work / f"code-{rev}"
-    shutil.rmtree(dest, ignore_errors=True)
-    dest.mkdir(parents=True)
-    archive = subprocess.run(["git", "-C", str(run.REPO), "archive", rev, "graphkit", "cypher", "loaders"],
-                             capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
-    return dest
 
 
 def bench(lines: int, work: Path, pool_gib: int, against: tuple[str, Path] | None = None) -> dict[str, Any]:
@@ -183,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     started = dt.datetime.now(dt.UTC)
     command = "python bench/loader_bench.py " + " ".join(sys.argv[1:] if argv is None else argv)
-    against = (a.against, checkout(a.against, a.work)) if a.against else None
+    against = (a.against, checkout(a.against, a.work / f"code-{a.against}")) if a.against else None
     results = [bench(int(n), a.work, a.pool_gib, against) for n in a.lines.split(",")]
     text = render(results, command.strip(), started, a.pool_gib)
     if a.no_doc:

@@ -46,6 +46,7 @@ if os.environ.get("PSC_BENCH_CODE"):  # a child resolving with an earlier revisi
 
 from bench.combined_resolution import put  # noqa: E402
 from bench.docsection import machine, put_section  # noqa: E402
+from bench.revisions import checkout  # noqa: E402
 
 HEADING = "Entity resolution: UK PSC snapshot"
 EVALUATION = Path(__file__).resolve().parent.parent / "docs" / "resolution-evaluation.md"
@@ -103,16 +104,6 @@ def _decisions(folder: Path) -> set[tuple[Any, ...]]:
     rows = {(r["a_id"], r["b_id"], r["judgement"], r["score"], r["explanation"]) for r in store.run("same_as_all")}
     store.close()
     return rows
-
-
-def checkout(rev: str, dest: Path) -> Path:
-    """The package, queries and mappings as they were at git revision ``rev``, in ``dest``."""
-    repo = Path(__file__).resolve().parent.parent
-    dest.mkdir(parents=True)
-    archive = subprocess.run(["git", "-C", str(repo), "archive", rev, "graphkit", "cypher", "loaders"],
-                             capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
-    return dest
 
 
 def _kind(explanation: str) -> str:

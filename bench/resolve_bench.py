@@ -34,6 +34,7 @@ if os.environ.get("RESOLVE_BENCH_CODE"):  # a child measuring an earlier revisio
 
 from bench.docsection import machine  # noqa: E402
 from bench.namesakes import make_records  # noqa: E402
+from bench.revisions import checkout  # noqa: E402
 
 
 def measure(n: int) -> dict:
@@ -139,16 +140,6 @@ def _measure_in_child(n: int, code: Path | None = None) -> dict:
     res = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True,
                          env=env)
     return dict(json.loads(res.stdout.strip().splitlines()[-1]))
-
-
-def checkout(rev: str, dest: Path) -> Path:
-    """The package and queries as they were at git revision ``rev``, in ``dest``."""
-    repo = Path(__file__).resolve().parent.parent
-    dest.mkdir(parents=True)
-    archive = subprocess.run(["git", "-C", str(repo), "archive", rev, "graphkit", "cypher", "loaders"],
-                             capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
-    return dest
 
 
 def _to_benchmarks(out: Path) -> None:
