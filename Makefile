@@ -26,7 +26,7 @@ typecheck: install
 	$(BIN)/mypy graphkit
 
 unit: install
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=15
 
 test: lint typecheck unit
 
