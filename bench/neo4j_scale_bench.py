@@ -61,7 +61,21 @@ def timed(cmd: list[str], env: dict[str, str], out: Path | None = None) -> dict[
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd[2:]))} failed (exit {code}): {err.strip()[-800:]}")
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 1)}
+
+
+def server_cpu(folder: Path) -> float:
+    """CPU seconds (user + system) the server JVM of workspace ``folder`` has used so far (/proc)."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if b"java" in (text := cmdline.read_bytes()) and str(folder.resolve()).encode() in text:
+                fields = (cmdline.parent / "stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+        except OSError:  # a process gone meanwhile
+            continue
+    return total
 
 
 def free_port() -> int:
@@ -125,7 +139,9 @@ def one_size(lines: int, workdir: Path, *, every: bool) -> dict[str, Any]:
     ports = {"bolt_port": free_port(), "http_port": free_port()}
     info = ns.start(folder, password=password, **ports)
     try:
+        before = server_cpu(folder)
         res["push"] = timed([*GRAPHKIT, "push", "--db", str(db), "--neo4j", info.bolt_uri], env)
+        res["push"]["server_cpu_s"] = round(server_cpu(folder) - before, 1)
         res["push"]["records_s"] = round(records / res["push"]["seconds"])
         answers = {}
         for name, where in (("embedded", ["--db", str(db)]), ("pushed", ["--neo4j", info.bolt_uri])):
@@ -183,8 +199,17 @@ def render(runs: list[dict[str, Any]], command: str, started: str) -> str:
         f"{'met' if big['push']['records_s'] >= 25_000 else 'not met'} here "
         f"({big['push']['records_s']:,}/s); the server's transaction work, not the client, is the limit "
         "(see docs/neo4j-scale.md).",
+        *cpu(runs),
         *scaling(runs),
     ])
+
+
+def cpu(runs: list[dict[str, Any]]) -> list[str]:
+    """Where the push's time goes: CPU seconds of the server JVM and of the client, per run."""
+    split = [f"{r['lines']:,} lines: server {r['push']['server_cpu_s']:.1f} s, client {r['push']['cpu_s']:.1f} s "
+             f"in {r['push']['seconds']:.1f} s wall" for r in runs if "server_cpu_s" in r["push"]]
+    return ["", "Push CPU (the server JVM's from /proc, the client's from its rusage): " + "; ".join(split) + "."
+            ] if split else []
 
 
 def scaling(runs: list[dict[str, Any]]) -> list[str]:

@@ -37,11 +37,7 @@ def copy_store(source: Store, target: Store, *, batch: int = BATCH,
     stats = WriteStats()
     target.ensure_schema()
     # a table the target does not hold yet needs no look-ups: the pages hold each id once
-    empty = {name for name, rows in (
-        *((label, target.execute(f"MATCH (n:{label}) RETURN count(n) AS n", name=f"count {label}"))
-          for label in model.nodes),
-        *((t, target.execute(f"MATCH ()-[r:{t}]->() RETURN count(r) AS n", name=f"count {t}"))
-          for t in model.relationships)) if not rows[0]["n"]}
+    empty = empty_tables(target)
     for label in model.nodes:
         columns = list(model.node_columns(label))
         ret = ", ".join(f"n.{c} AS {c}" for c in columns)
@@ -82,6 +78,24 @@ def copy_store(source: Store, target: Store, *, batch: int = BATCH,
                 if progress:
                     progress(len(rows))
     return stats
+
+
+def empty_tables(target: Store) -> set[str]:
+    """The node labels and relationship types of the model that ``target`` holds none of.
+
+    On Neo4j one statement of ``COUNT {}`` subqueries (each answered from the count store): 17
+    statements of their own cost about 4 s on a fresh server, most of it planning each text once.
+    """
+    model = get_model()
+    tables = [*((label, f"(n:{label})") for label in model.nodes),
+              *((t, f"()-[r:{t}]->()") for t in model.relationships)]
+    if target.dialect == "neo4j":
+        ret = ", ".join(f"COUNT {{ MATCH {pattern} }} AS {name}" for name, pattern in tables)
+        row = target.execute(f"RETURN {ret}", name="count tables")[0]
+        return {name for name, _ in tables if not row[name]}
+    return {name for name, pattern in tables
+            if not target.execute(f"MATCH {pattern} RETURN count(*) AS n",
+                                  name=f"count {name}")[0]["n"]}
 
 
 def _pages(source: Store, text: str, key: str, batch: int, name: str) -> Iterator[list[dict[str, Any]]]:
