@@ -48,6 +48,7 @@ from revisions import checkout  # noqa: E402
 
 HEADING = "Loader: UK PSC lines against a JSON parse"
 FULL_LINES = 13_600_000  # the real snapshot: 12.8M PSCs and 0.77M statements (its totals record)
+TARGET_LINES = 500_000  # issue 16: a 500k-line load within 8x a json parse, RSS flat against 50k
 
 
 def child_parse(file: str) -> dict[str, Any]:
@@ -140,11 +141,15 @@ def render(results: list[dict[str, Any]], command: str, started: dt.datetime, po
     rss = large["load"]["peak_rss_mb"]
     growth = rss / small["load"]["peak_rss_mb"]
     full = large["load"]["seconds"] * FULL_LINES / large["lines"]
-    out += ["", "Against the targets (largest size):", "",
-            f"- load / json parse, CPU seconds: {ratio:.1f}x (target <= 8x): {'met' if ratio <= 8 else 'not met'}",
-            f"- peak RSS: {rss:,.0f} MB (target <= 1,500 MB): {'met' if rss <= 1500 else 'not met'}",
-            f"- peak RSS against {small['lines']:,} lines: {growth:.2f}x (target <= 1.5x): "
-            f"{'met' if growth <= 1.5 else 'not met'}",
+    def judged(met: bool) -> str:  # the targets are stated for 500k lines against 50k
+        return ("met" if met else "not met") if at_size else f"not judged ({large['lines']:,} lines)"
+
+    at_size = large["lines"] >= TARGET_LINES and small["lines"] < large["lines"]
+    out += ["", f"Against the targets (stated for {TARGET_LINES:,} lines against a smaller load; largest size here "
+            f"{large['lines']:,}):", "",
+            f"- load / json parse, CPU seconds: {ratio:.1f}x (target <= 8x): {judged(ratio <= 8)}",
+            f"- peak RSS: {rss:,.0f} MB (target <= 1,500 MB): {judged(rss <= 1500)}",
+            f"- peak RSS against {small['lines']:,} lines: {growth:.2f}x (target <= 1.5x): {judged(growth <= 1.5)}",
             *([f"- the store's raw COPY of the same stored rows alone (wall): "
                f"{large['raw']['seconds'] / large['parse']['json_seconds']:.1f}x the json parse (wall), "
                "a floor for any loader writing graphkit's present schema"] if "seconds" in large["raw"] else []),
