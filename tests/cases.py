@@ -21,14 +21,17 @@ def ftm_entity(eid: str, schema: str, **props: object) -> str:
 LOAD_TIMES = ("first_loaded", "last_loaded", "loaded_at")
 
 
-def graph_snapshot(store, *, without: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
+def graph_snapshot(store, *, without: tuple[str, ...] = (), list_order: bool = False) -> dict[str, list[tuple]]:
     """Everything a store holds, comparable: every node of each label and every relationship of
-    each type with all their stored properties (lists sorted), rows sorted; ``without`` names
-    properties to leave out (e.g. ``LOAD_TIMES`` when comparing two different loads)."""
+    each type with all their stored properties (lists sorted, or as stored with ``list_order``),
+    rows sorted; ``without`` names properties to leave out (e.g. ``LOAD_TIMES`` when comparing two
+    different loads)."""
     from graphkit.model import get_model
 
     def value(v: object) -> object:
-        return tuple(sorted(map(str, v))) if isinstance(v, list) else str(v) if v is not None else None
+        if isinstance(v, list):
+            return tuple(map(str, v)) if list_order else tuple(sorted(map(str, v)))
+        return str(v) if v is not None else None
 
     model = get_model()
     out: dict[str, list[tuple]] = {}

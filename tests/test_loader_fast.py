@@ -9,15 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cases import LOAD_TIMES, graph_snapshot
 
 from graphkit.errors import InvalidData
 from graphkit.load import load_files
 from graphkit.mapping import load_mapping, read_json
-from graphkit.model import get_model
 from graphkit.nested import LIST_SEP, PathRow, json_records, xml_records
 from graphkit.store.embedded import EmbeddedStore
-
-TIMES = {"first_loaded", "last_loaded", "loaded_at"}  # the clock of each load
 
 
 def real_files(real: Path) -> list[tuple[str, list[Path]]]:
@@ -37,27 +35,21 @@ def part_records(part, files: list[Path]) -> Iterator[tuple[Path, dict]]:
             yield from ((path, rec) for _, rec in xml_records(path, part.record, part.namespaces))
 
 
-def graph(store: EmbeddedStore) -> dict[str, list[dict]]:
-    """Every stored node and relationship with every property but the load times, in id order."""
-    model = get_model()
-    out: dict[str, list[dict]] = {}
-    for label in model.nodes:
-        cols = ", ".join(f"n.{c} AS {c}" for c in model.node_columns(label) if c not in TIMES)
-        out[label] = store.execute(f"MATCH (n:{label}) RETURN {cols} ORDER BY n.id")
-    for rt in model.relationships.values():
-        cols = ", ".join(f"r.{c} AS {c}" for c in model.rel_columns(rt.type) if c not in TIMES)
-        out[rt.type] = store.execute(f"MATCH (a)-[r:{rt.type}]->(b) RETURN a.id AS _from, b.id AS _to, "
-                                     f"{cols} ORDER BY r.id, a.id, b.id")
-    return out
+def graph(store: EmbeddedStore) -> dict[str, list[tuple]]:
+    """Every stored node and relationship with every property but the load times, lists in the
+    order they were stored."""
+    return graph_snapshot(store, without=LOAD_TIMES, list_order=True)
 
 
 def test_flattening_key_by_key_equals_the_full_walk_on_every_real_record(real):
+    """The flattening generated per mapping, the path-by-path one and the full walk agree."""
     checked = 0
     for name, files in real_files(real):
         for part in load_mapping(name)._all():
             flat = PathRow(sorted(part.columns()))
             for path, record in part_records(part, files):
                 assert flat.flatten(record) == flat.walk(record), (path.name, record)
+                assert flat.flatten(record) == flat.flatten_by_path(record), (path.name, record)
                 checked += 1
     assert checked > 80  # 93 records in the samples of 2026-12
 
