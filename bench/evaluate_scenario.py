@@ -125,7 +125,7 @@ def _links_per_firm(store_path: Path) -> list[dict[str, Any]]:
     """What ``find-links`` prints for every firm in turn (the library call behind
     ``graphkit find-links QUERY``, one indexed look-up per firm), each pair once: the fallback
     when ``find-links --all`` cannot run on the graph."""
-    from graphkit.links import find_links
+    from graphkit.link.links import find_links
 
     seen: set[frozenset[str]] = set()
     out = []

@@ -15,7 +15,7 @@ In one run:
    on the CHPL, over 2021-2023 with a rise in 2022; the firms join the registry's by BIN/INN;
 3. an OFAC SDN file in the published layout (headerless, CRLF, EOF byte) listing 500 of the
    registry's shareholders by their INN (``--mapping ofac-sdn``), so the 50 % rule has work;
-4. ``graphkit.flags.flags(store)`` with every detector, timed, with its peak RSS; and, as the
+4. ``graphkit.link.flags.flags(store)`` with every detector, timed, with its peak RSS; and, as the
    reference in the same run, the bare Cypher scan it starts from (``trade_lines``).
 
 Nothing here asserts on timings.
@@ -44,10 +44,10 @@ sys.path.insert(0, str(HERE))
 from docsection import put_section  # noqa: E402
 from synth import generate  # noqa: E402
 
-from graphkit.flags import flags  # noqa: E402
+from graphkit.link.flags import flags  # noqa: E402
+from graphkit.link.watchlists import Watchlists  # noqa: E402
 from graphkit.load import load_files  # noqa: E402
 from graphkit.store.embedded import EmbeddedStore  # noqa: E402
-from graphkit.watchlists import Watchlists  # noqa: E402
 
 MAPPING = HERE / "trade-lines.yml"
 TRADE_COLUMNS = ["line_id", "seller_name", "seller_bin", "seller_inn", "seller_country", "buyer_name",
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
                                                f" --companies {args.companies} --lines {args.lines}")
     ratio = timings["graphkit flags, every detector"] / timings["reference: the trade_lines scan alone"]
     nodes = ", ".join(f"{n:,} {label}" for label, n in sorted(counts.nodes.items()))
-    body = f"""`graphkit.flags.flags(store)` with every detector on a synthetic graph (`bench/flags_bench.py`;
+    body = f"""`graphkit.link.flags.flags(store)` with every detector on a synthetic graph (`bench/flags_bench.py`;
 its docstring says what is generated), embedded store, one run.
 
 - Machine: {platform.machine()}, {os.cpu_count()} cores (shared), Python {platform.python_version()}; \

@@ -170,7 +170,7 @@ def _sample(ids: list[str], queries: int, seed: int) -> list[str]:
 
 
 def _time_links(store: Any, sample: list[str]) -> dict[str, Any]:
-    from graphkit.links import find_links
+    from graphkit.link.links import find_links
 
     warm, sample = sample[0], sample[1:]
     find_links(store, [warm])

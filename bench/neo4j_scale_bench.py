@@ -100,7 +100,7 @@ def links(res: dict[str, Any], name: str, where: list[str], folder: Path, ids_fi
 
 def child_links(where: list[str], ids_file: str, out: str) -> None:
     """``find_links`` for each firm id in ``ids_file``, one JSON line per link (with the firm)."""
-    from graphkit.links import find_links
+    from graphkit.link.links import find_links
     from graphkit.store.embedded import EmbeddedStore
     from graphkit.store.neo4j import Neo4jStore
 

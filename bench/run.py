@@ -277,7 +277,7 @@ def child_raw_batched(prep_dir: str, db: str, rows: str, batch: str, pool_gib: s
 
 
 def child_links(db: str, queries: str, seed: str) -> dict[str, Any]:
-    from graphkit.links import find_links
+    from graphkit.link.links import find_links
     from graphkit.store.embedded import EmbeddedStore
 
     store = EmbeddedStore(Path(db), read_only=True)

@@ -5,7 +5,7 @@
 Loads the real samples that give links (OFAC SDN; OpenSanctions zala, t1 and parteispenden;
 KEK; UK PSC; GLEIF; the customs declarations and monthly totals) into a fresh embedded graph,
 resolves it (``graphkit resolve``), runs batch screening (``find-links --all``) over it, and sorts every piece of evidence by the
-template its sentence follows: per class of ``graphkit/evidence.py`` (and per ``Role`` and
+template its sentence follows: per class of ``graphkit/link/evidence.py`` (and per ``Role`` and
 ``Status`` variant inside them: share, share band, the source's role quoted, dated, undated,
 current, lapsed...). For each variant the doc shows the template and the first real sentence
 (in sorted order, so a rerun gives the same doc) with its pair and source. A variant no sample
@@ -27,8 +27,8 @@ if __package__ in (None, ""):  # run as a script: the repository root holds the 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.load_real import DEFAULT_REAL, SOURCES, _files  # noqa: E402
-from graphkit import evidence as ev  # noqa: E402
-from graphkit.links import Evidence, Link, screen  # noqa: E402
+from graphkit.link import evidence as ev  # noqa: E402
+from graphkit.link.links import Evidence, Link, screen  # noqa: E402
 from graphkit.load import load_files  # noqa: E402
 from graphkit.store.base import Store  # noqa: E402
 
@@ -155,7 +155,7 @@ def examples(links: list[Link]) -> dict[tuple[str, str], tuple[str, Link, Eviden
 
 
 def templates() -> dict[str, str]:
-    """The templates the module docstring of graphkit/evidence.py lists, by class name."""
+    """The templates the module docstring of graphkit/link/evidence.py lists, by class name."""
     doc = ev.__doc__ or ""
     block = doc.split("Sentence templates", 1)[1]
     out: dict[str, str] = {}
@@ -189,12 +189,12 @@ def document(found: dict[tuple[str, str], tuple[str, Link, Evidence]], command: 
              "(" + ", ".join(sorted({d or m for m, d, _ in LINKING})) + "), "
              "through `find-links --all`. A and B are the two linked firms (or, for `source_link`, "
              "the firm and the entry the list links it to); each example names them, then its source. "
-             "The classes are those of `graphkit/evidence.py`; `tests/test_sentences.py` checks that "
+             "The classes are those of `graphkit/link/evidence.py`; `tests/test_sentences.py` checks that "
              "each appears here.", "",
              f"Sentences in that run: {total:,}; reading a doubled word: {bad['of of']}; "
              f"a plural after 1: {bad['1 pieces']}.", ""]
     for cls in dict.fromkeys(c for c, _, _ in VARIANTS):
-        lines += [f"## {cls}", "", f"Template: {tpl.get(cls, '(see graphkit/evidence.py)')}", ""]
+        lines += [f"## {cls}", "", f"Template: {tpl.get(cls, '(see graphkit/link/evidence.py)')}", ""]
         for c, name, when in VARIANTS:
             if c != cls:
                 continue

@@ -5,7 +5,7 @@ lines in the same run; writes the "Red flags" section of docs/benchmarks.md.
     python bench/trade_bench.py --lines 1000000    # smaller
     python bench/trade_bench.py --quick            # 200k lines, a smoke test (no doc written)
 
-The lines (``graphkit.trade.lines_table`` columns: from, to, hs6, date, value, aggregated, row)
+The lines (``graphkit.link.trade.lines_table`` columns: from, to, hs6, date, value, aggregated, row)
 are generated with numpy: 40 routes among 12 countries, 2,000 HS-6 codes, days across
 2021-2023, values log-normal; 20 route/HS-6 pairs get a planted jump (x50 in 2022). Generation
 is not timed. Then, each three times, best kept:
@@ -41,7 +41,7 @@ sys.path.insert(0, str(HERE))
 
 from docsection import put_section  # noqa: E402
 
-from graphkit.trade import route_jumps  # noqa: E402
+from graphkit.link.trade import route_jumps  # noqa: E402
 
 COUNTRIES = ["kz", "ru", "by", "cn", "de", "nl", "tr", "ae", "am", "kg", "uz", "ge"]
 TARGET = 2.0
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> None:
     planted = sum(1 for j in jumps if j.level == "hs6" and j.period_kind == "year")
     behind = sum(len(j.rows) for j in with_lines)
     command = "python bench/trade_bench.py" + ("" if n == 10_000_000 else f" --lines {n}")
-    body = f"""Route-jump scan (`graphkit.trade.route_jumps`) against a plain pyarrow group-by of the same
+    body = f"""Route-jump scan (`graphkit.link.trade.route_jumps`) against a plain pyarrow group-by of the same
 synthetic lines, in one run (`bench/trade_bench.py`; its docstring says what is generated and
 timed). Best of three; generation not timed.
 

@@ -1,5 +1,5 @@
 // Firms and people whose normalised name, alias or previous name contains $key (used when no
-// name matches exactly; graphkit.lookup keeps those where $key is whole words).
+// name matches exactly; graphkit.link.lookup keeps those where $key is whole words).
 // :param key: normalised name or part of one, e.g. "arba"
 MATCH (n:Company)
 UNWIND n.name_keys AS k

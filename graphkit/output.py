@@ -12,11 +12,11 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from graphkit.evidence import plural
+from graphkit.link.evidence import plural
 from graphkit.model import sources_text
 
 if TYPE_CHECKING:  # imported for types only: formatting stays cheap to import (graphkit --help)
-    from graphkit.links import Link
+    from graphkit.link.links import Link
     from graphkit.load import LoadReport
     from graphkit.report import PathResult
     from graphkit.store.base import Counts
@@ -32,7 +32,7 @@ def _json(obj: Any) -> str:
 
 
 def _csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
-    from graphkit.mapping import safe_cell
+    from graphkit.load.mapping import safe_cell
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -46,7 +46,7 @@ def _csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
 
 def links(links: list[Link], fmt: str, *, detail: bool = False) -> str:
     """Linked pairs: JSON and CSV with every fact; text grouped per resolved entity and shipment
-    group (``graphkit.digest``), or every record-level fact with its source when ``detail``."""
+    group (``graphkit.link.digest``), or every record-level fact with its source when ``detail``."""
     if fmt == "json":
         return "".join(_json(link.as_dict()) + "\n" for link in links)
     if fmt == "csv":
@@ -74,7 +74,7 @@ def links(links: list[Link], fmt: str, *, detail: bool = False) -> str:
 
 
 def _digest_lines(links: list[Link]) -> list[str]:
-    from graphkit import digest
+    from graphkit.link import digest
 
     out = []
     for link in links:
@@ -107,8 +107,8 @@ def _link_lines(links: list[Link]) -> list[str]:
 
 
 def cards(found: list[Any]) -> str:
-    """Entity cards (``graphkit.lookup.Card``): what the command acts on, with its records."""
-    from graphkit.lookup import listings_text
+    """Entity cards (``graphkit.link.lookup.Card``): what the command acts on, with its records."""
+    from graphkit.link.lookup import listings_text
 
     out = []
     for c in found:
@@ -250,7 +250,7 @@ FLAG_CSV_COLUMNS = ["rank", "kind", "score", "title", "summary", "entities", "so
 
 
 def flags(findings: list[Any], fmt: str) -> str:
-    """``graphkit flags``: findings (``graphkit.flags.Finding``) ranked, with evidence."""
+    """``graphkit flags``: findings (``graphkit.link.flags.Finding``) ranked, with evidence."""
     if fmt == "json":
         return "".join(_json({"rank": i, **f.as_dict()}) + "\n" for i, f in enumerate(findings, 1))
     if fmt == "csv":
@@ -275,10 +275,10 @@ EXPOSURE_CSV_COLUMNS = ["entity_id", "entity_name", "as_of", "blocked_by_ownersh
 
 def _step_text(step: dict[str, Any], as_of: str | None = None) -> str:
     """One step of an exposure or ownership path, said the way the relationship runs (the
-    sentences of ``graphkit.evidence``)."""
+    sentences of ``graphkit.link.evidence``)."""
     import datetime as dt
 
-    from graphkit.evidence import Role
+    from graphkit.link.evidence import Role
 
     a = step["from"].get("name") or step["from"]["id"]
     b = step["to"].get("name") or step["to"]["id"]
@@ -316,7 +316,7 @@ def exposure(results: list[dict[str, Any]], fmt: str) -> str:
             if not r["ownership_paths"] and not r["exposures"]:
                 rows.append(base)
         return _csv(rows, EXPOSURE_CSV_COLUMNS)
-    from graphkit.lookup import Card, listings_text
+    from graphkit.link.lookup import Card, listings_text
 
     out = []
     for r in results:

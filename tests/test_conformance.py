@@ -11,7 +11,7 @@ from cases import graph_snapshot
 
 from graphkit.demo import load_demo
 from graphkit.errors import InvalidData, QueryError
-from graphkit.links import find_links, screen
+from graphkit.link.links import find_links, screen
 from graphkit.load import load_files
 from graphkit.model import Node, Provenance, Rel
 

@@ -1,4 +1,4 @@
-"""FtM deltas as yente applies them (graphkit/deltas.py), on the shared t2 delta files and the
+"""FtM deltas as yente applies them (graphkit/load/deltas.py), on the shared t2 delta files and the
 zala sample: after the deltas, the graph is the one loading the final state gives, on both
 stores; a dataset's withdrawn statements go, other datasets' stay."""
 
@@ -165,7 +165,7 @@ def test_del_and_mod_keep_what_another_dataset_said(any_store, real, tmp_path):
 
 
 def _ids_of(store, entity_id: str) -> list[str]:
-    from graphkit.deltas import nodes_of_records
+    from graphkit.load.deltas import nodes_of_records
 
     return [nid for label, nid in nodes_of_records(store, "mirror", [entity_id]).get(entity_id, [])
             if label in ("Company", "Person")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from graphkit.links import find_links, screen
+from graphkit.link.links import find_links, screen
 from graphkit.resolve import clusters
 
 ASPAN = "kz-bin:220440173863"

@@ -1,4 +1,4 @@
-"""find-links text as an editor reads it (graphkit.digest): one line per resolved person, shipments
+"""find-links text as an editor reads it (graphkit.link.digest): one line per resolved person, shipments
 summed per direction, HS-6 code, year and customs dataset; --detail keeps every record-level fact."""
 
 from __future__ import annotations

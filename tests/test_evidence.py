@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import IN_CI, REAL, run_cli
 
-from graphkit import evidence as ev
-from graphkit.links import screen
+from graphkit.link import evidence as ev
+from graphkit.link.links import screen
 from graphkit.store.embedded import EmbeddedStore
 
 LOADS = [  # (files under REAL, mapping)

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from graphkit.exposure import exposure
-from graphkit.mapping import complete_entity
+from graphkit.link.exposure import exposure
+from graphkit.load.mapping import complete_entity
 from graphkit.model import Node, Provenance, Rel
 
 SRC = Provenance("own", "owners.csv", "line 1")

@@ -12,11 +12,11 @@ import pytest
 
 from graphkit.demo import data_dir, load_demo
 from graphkit.errors import InvalidData
-from graphkit.flags import Options, flags
-from graphkit.mapping import complete_entity
+from graphkit.link.flags import Options, flags
+from graphkit.link.trade import lines_table, route_jumps, trade_lines, transshipments
+from graphkit.link.watchlists import Watchlists, read_watchlist
+from graphkit.load.mapping import complete_entity
 from graphkit.model import Node, Provenance, Rel
-from graphkit.trade import lines_table, route_jumps, trade_lines, transshipments
-from graphkit.watchlists import Watchlists, read_watchlist
 
 ASPAN = "kz-bin:220440173863"
 NEBESNAYA = "ru-inn:7717019625"

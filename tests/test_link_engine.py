@@ -10,7 +10,7 @@ from collections import defaultdict
 import pytest
 
 from graphkit.demo import load_demo
-from graphkit.links import KINDS, find_links, screen
+from graphkit.link.links import KINDS, find_links, screen
 from graphkit.load import load_files
 from graphkit.model import Node, Provenance, Rel
 from graphkit.resolve.clusters import Clusters
@@ -187,7 +187,7 @@ def test_each_kind_alone_is_the_slice_of_all_kinds(store, kind, request, tmp_pat
 
 
 def test_every_link_kind_reads_one_hop_queries_keyed_by_ids():
-    from graphkit.links import LINK_KINDS
+    from graphkit.link.links import LINK_KINDS
     from graphkit.queries import library
 
     assert tuple(LINK_KINDS) == KINDS

@@ -9,7 +9,7 @@ import pytest
 from cases import KZ_EXPORT_COLUMNS
 
 from graphkit.errors import NotFound
-from graphkit.links import find_links, lookup, screen
+from graphkit.link.links import find_links, lookup, screen
 from graphkit.load import load_files
 from graphkit.resolve import resolve
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from cases import LOAD_TIMES, graph_snapshot
 
-from graphkit.cli_options import StoreTarget, open_store
+from graphkit.cli.options import StoreTarget, open_store
 from graphkit.load import load_files
 from graphkit.store.embedded import EmbeddedStore
 
@@ -23,7 +23,7 @@ from graphkit.store.embedded import EmbeddedStore
 KILLED_LOAD = """
 import os, signal, sys
 from pathlib import Path
-from graphkit.cli_options import StoreTarget, open_store
+from graphkit.cli.options import StoreTarget, open_store
 from graphkit.load import load_files
 from graphkit.store.journal import Journal
 

@@ -4,7 +4,7 @@ full walk, on odd shapes and on every real record a mapping reads."""
 
 from __future__ import annotations
 
-from graphkit.nested import LIST_SEP, PathRow
+from graphkit.load.nested import LIST_SEP, PathRow
 
 PATHS = ["a", "a.b", "a.b.c", "a.d", "RegAddress.PostTown", "n", "t", "x.y.z", "l.v",
          "q[k=v].w", "e.f-g", "e.f"]

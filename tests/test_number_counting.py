@@ -1,4 +1,4 @@
-"""The counting pass of a load (graphkit/numberids.py) claims per record only what decides a node
+"""The counting pass of a load (graphkit/load/numberids.py) claims per record only what decides a node
 id - label, numbers, source key - without building the record; the graph it leads to is the one
 the full build of every record in the counting pass leads to, on the real samples."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from test_loader_fast import graph, real_files
 
 from graphkit.load import load_files
-from graphkit.mapping import RecordBuilder
+from graphkit.load.mapping import RecordBuilder
 from graphkit.store.embedded import EmbeddedStore
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graphkit.links import screen
+from graphkit.link.links import screen
 from graphkit.load import load_files
 
 CUSTOMS = "customs_trade"

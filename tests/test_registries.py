@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from graphkit.errors import InvalidData, MappingError
-from graphkit.links import find_links, screen
+from graphkit.link.links import find_links, screen
 from graphkit.load import load_files
-from graphkit.mapping import person_or_company
-from graphkit.nested import PathRow
+from graphkit.load.mapping import person_or_company
+from graphkit.load.nested import PathRow
 
 ICIJ_FIXTURES = Path(__file__).parent / "data" / "icij"
 ICIJ_FILES = ["nodes-entities.csv", "nodes-officers.csv", "nodes-others.csv", "nodes-addresses.csv",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from cases import KZ_EXPORT_COLUMNS
 
-from graphkit.links import Clusters, find_links
+from graphkit.link.links import Clusters, find_links
 from graphkit.load import load_files
 from graphkit.report import Report, network_report, path_report, render
 from graphkit.report.graph import (

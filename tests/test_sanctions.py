@@ -11,8 +11,8 @@ import pytest
 
 from graphkit.errors import InvalidData, MappingError
 from graphkit.load import load_files
-from graphkit.mapping import parse_mapping
-from graphkit.sanctions import parse_remarks
+from graphkit.load.mapping import parse_mapping
+from graphkit.load.sanctions import parse_remarks
 
 SDN_ROW = ('{n},"{name}",{kind},"RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"{remarks}"\r\n')
 
@@ -117,7 +117,7 @@ def test_a_user_headerless_mapping_loads_by_column_names(store, tmp_path):
 
 
 def test_a_listed_person_without_an_id_joins_the_registry_person_only_through_a_judgement(store, tmp_path):
-    from graphkit.exposure import exposure
+    from graphkit.link.exposure import exposure
     from graphkit.resolve import apply_judgement, resolve
     from graphkit.resolve.judgements import Judgement, Judgements
 

@@ -1,5 +1,5 @@
 """docs/sentences.md, written by bench/sentences.py from the real samples: every evidence class of
-graphkit/evidence.py is there with its template and real examples, and no sentence reads "of of"
+graphkit/link/evidence.py is there with its template and real examples, and no sentence reads "of of"
 or "1 pieces"."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import get_args
 
-from graphkit import evidence as ev
+from graphkit.link import evidence as ev
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -20,7 +20,7 @@ DOC = ROOT / "docs" / "sentences.md"
 
 
 def classes() -> set[str]:
-    """Every sentence class of graphkit/evidence.py: each Fact, the Role inside them and its Status."""
+    """Every sentence class of graphkit/link/evidence.py: each Fact, the Role inside them and its Status."""
     return {cls.__name__ for cls in get_args(ev.Fact)} | {"Role", "Status"}
 
 
@@ -30,7 +30,7 @@ def test_every_evidence_class_has_its_section_with_a_real_example():
     assert classes() <= headings
     for name in classes():
         section = text.split(f"## {name}\n", 1)[1].split("\n## ", 1)[0]
-        assert "Template: " in section and "(see graphkit/evidence.py)" not in section, name
+        assert "Template: " in section and "(see graphkit/link/evidence.py)" not in section, name
         assert re.search(r"^  `\[\w+\] .+`$", section, flags=re.M), f"{name} has no real example"
 
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import IN_CI, REAL
 
 from graphkit.errors import InvalidData
-from graphkit.links import find_links, screen
+from graphkit.link.links import find_links, screen
 from graphkit.load import load_files
 from graphkit.store.embedded import EmbeddedStore
 
@@ -120,7 +120,7 @@ def test_an_alt_tax_id_in_the_remarks_finds_its_firm(four_sources):
                          "c.registry_ids AS ids")
     assert rows[0]["id"] == "ru-inn:9909354395"
     assert {"reg:ch:113974567", "lei:529900E3569EJW938341", "reg:ch:CH-020.3.031.775-0"} <= set(rows[0]["ids"])
-    from graphkit.links import lookup
+    from graphkit.link.links import lookup
 
     assert [e.name for e in lookup(store, "9909354395")] == ["DULAC CAPITAL LTD"]
 

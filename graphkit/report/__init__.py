@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from graphkit.errors import NotFound
-from graphkit.links import KINDS, Clusters, find_links, lookup
+from graphkit.link.links import KINDS, Clusters, find_links, lookup
 from graphkit.report.graph import (
     DEFAULT_MAX_NODES,
     PathResult,
@@ -91,11 +91,11 @@ def network_report(store: Store, query: str, *, hops: int = 2, kinds: Iterable[s
 def path_report(store: Store, a: str, b: str, *, max_hops: int = 4, limit: int = 25,
                 title: str | None = None, all_matches: bool = False) -> Report:
     """The shortest paths (at most ``limit``) of at most ``max_hops`` relationships between the
-    entities ``a`` and ``b`` name (firms or people, by any name, number or id: ``graphkit.lookup``;
+    entities ``a`` and ``b`` name (firms or people, by any name, number or id: ``graphkit.link.lookup``;
     every resolved record of each). ``report.cards`` holds their entity cards. Raises NotFound
     when either names nothing, ``lookup.Ambiguous`` when one names several entities and
     ``all_matches`` is False."""
-    from graphkit import lookup as lk
+    from graphkit.link import lookup as lk
 
     clusters = Clusters.around(store, [])
     ends = [lk.entities(store, q, clusters, all_matches=all_matches) for q in (a, b)]

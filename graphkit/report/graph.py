@@ -32,7 +32,7 @@ from typing import Any
 import networkx as nx
 
 from graphkit import dates
-from graphkit.links import Entity, Link
+from graphkit.link.links import Entity, Link
 from graphkit.model import get_model, source_from_ref, source_of
 from graphkit.resolve.clusters import JOINING, Clusters
 from graphkit.store.base import Store
@@ -50,8 +50,8 @@ _LIST_ATTRS = ("flags", "sources", "registry_ids", "datasets", "members", "names
 
 
 def chpl_tiers() -> dict[str, str]:
-    """HS-6 code -> CHPL tier: the built-in watch list (``graphkit.watchlists``)."""
-    from graphkit.watchlists import chpl_tiers as tiers
+    """HS-6 code -> CHPL tier: the built-in watch list (``graphkit.link.watchlists``)."""
+    from graphkit.link.watchlists import chpl_tiers as tiers
 
     return tiers()
 

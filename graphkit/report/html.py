@@ -31,7 +31,7 @@ import networkx as nx
 from pyvis.network import Network
 
 from graphkit.errors import GraphkitError
-from graphkit.links import Link
+from graphkit.link.links import Link
 from graphkit.model import get_model, sources_text
 from graphkit.report.graph import PathResult, centrality, components, data_dates, edge_text, sources
 from graphkit.report.picture import EDGE_FONT_PX, LABEL_FONT_PX, TRADE, label_lines, trade_text
@@ -55,7 +55,7 @@ class Report:
     links: list[Link] = field(default_factory=list)
     paths: PathResult | None = None
     notes: list[str] = field(default_factory=list)  # what was aggregated or cut, in sentences
-    cards: list[Any] = field(default_factory=list)  # graphkit.lookup.Card of the entities asked about
+    cards: list[Any] = field(default_factory=list)  # graphkit.link.lookup.Card of the entities asked about
     generated: dt.date = field(default_factory=dt.date.today)
     positions: dict[str, tuple[float, float]] | None = None  # a fixed layout in CSS pixels (picture.layout)
     timeline: list[Event] = field(default_factory=list)

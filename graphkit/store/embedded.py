@@ -160,7 +160,7 @@ class EmbeddedStore(Store):
             columns = model.node_columns(label)
             missing = [c for c in columns if c not in have]
             if missing and missing == list(columns)[-len(missing):]:
-                # the model's newest properties come last (node claims, graphkit/deltas.py):
+                # the model's newest properties come last (node claims, graphkit/load/deltas.py):
                 # added in place, in the model's order, so the graph keeps its data
                 for c in missing:
                     conn.execute(f"ALTER TABLE {label} ADD {c} {_LB_TYPES[columns[c]]}")

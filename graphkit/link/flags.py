@@ -4,11 +4,11 @@ Kinds (stable names, used in JSON and CSV output and by ``--kind``):
 
 - ``transshipment``: supplier -> intermediary in a transit country -> consignee in RU/BY, same
   goods, in time, quantities that fit, scored up when the intermediary and the consignee are
-  linked and by the public red-flag indicators (``graphkit.trade``);
+  linked and by the public red-flag indicators (``graphkit.link.trade``);
 - ``route_jump``: a route's value per HS-6 code or chapter jumped year over year or month over
-  month by ``factor`` or more to at least ``min_value`` (``graphkit.trade``);
+  month by ``factor`` or more to at least ``min_value`` (``graphkit.link.trade``);
 - ``blocked_by_ownership``: a firm owned 50 % or more by blocked parties under the OFAC rule, or
-  whose answer is unknown because a blocked owner's share is not given (``graphkit.exposure``);
+  whose answer is unknown because a blocked owner's share is not given (``graphkit.link.exposure``);
 - ``watchlist_goods``: goods on a watch list (the CHPL, or the user's) sent into RU/BY, per
   seller, buyer and list.
 
@@ -28,10 +28,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphkit.exposure import Walker
-from graphkit.links import Clusters
-from graphkit.store.base import Store
-from graphkit.trade import (
+from graphkit.link.exposure import Walker
+from graphkit.link.links import Clusters
+from graphkit.link.trade import (
     DESTINATIONS,
     TRANSIT,
     Jump,
@@ -42,7 +41,8 @@ from graphkit.trade import (
     trade_lines,
     transshipments,
 )
-from graphkit.watchlists import Watchlists
+from graphkit.link.watchlists import Watchlists
+from graphkit.store.base import Store
 
 KINDS = ("transshipment", "route_jump", "blocked_by_ownership", "watchlist_goods")
 

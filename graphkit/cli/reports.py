@@ -13,14 +13,14 @@ from pathlib import Path
 import click
 
 from graphkit import output as formats
-from graphkit.cli_options import (
+from graphkit.cli.options import (
     StoreTarget,
     all_matches_option,
     format_option,
     open_store,
     store_options,
 )
-from graphkit.links import KINDS
+from graphkit.link.links import KINDS
 
 AGGREGATE_ABOVE = 300  # the default of --aggregate-above; graphkit.report.DEFAULT_AGGREGATE_ABOVE is this
 MAX_DRAWN = 40  # the default of --max-nodes; graphkit.report.DEFAULT_MAX_DRAWN is this

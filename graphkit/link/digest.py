@@ -24,11 +24,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from graphkit import evidence as ev
+from graphkit.link import evidence as ev
 from graphkit.resolve.clusters import UnionFind
 
 if TYPE_CHECKING:
-    from graphkit.links import Evidence, Link
+    from graphkit.link.links import Evidence, Link
 
 
 def _datasets(sources: list[dict[str, str]], most: int = 4) -> str:

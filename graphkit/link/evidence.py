@@ -1,6 +1,6 @@
 """Evidence as typed data: one class per link kind, one sentence per class.
 
-Every fact behind a link (``graphkit.links``) is one of the classes below, built from the rows
+Every fact behind a link (``graphkit.link.links``) is one of the classes below, built from the rows
 of the one-hop queries in ``cypher/`` and nothing else, so the printed sentence, the JSON and a
 report all say the same thing:
 

@@ -20,7 +20,7 @@ intermediary in a transit country (``TRANSIT``, configurable), which then sells 
 within ``window_days`` after it received them, without exporting more than it imported.
 Firms resolved as one (SAME_AS) count as one. Each finding is scored and lists its red flags:
 intermediary and consignee linked (shared officer, owner or address, or control: the evidence
-of ``graphkit.links``), the intermediary incorporated after 24 February 2022, its first
+of ``graphkit.link.links``), the intermediary incorporated after 24 February 2022, its first
 shipment to the consignee after that date, an officer or owner role that ended within a year
 before the shipments, goods on a watch list.
 """
@@ -34,9 +34,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from graphkit import dates
-from graphkit.links import Clusters, Link, find_links
+from graphkit.link.links import Clusters, Link, find_links
+from graphkit.link.watchlists import Watchlists
 from graphkit.store.base import Store
-from graphkit.watchlists import Watchlists
 
 if TYPE_CHECKING:  # pyarrow is imported where the scan runs, not for graphkit --help
     import pyarrow as pa

@@ -26,9 +26,9 @@ from followthemoney.exc import InvalidData as FtmInvalidData
 from graphkit import identifiers as idents
 from graphkit import normalize as nz
 from graphkit.errors import InvalidData, Problem
-from graphkit.mapping import Mapping, RowResult, _text_lines, complete_entity, sniff_file
+from graphkit.load.mapping import Mapping, RowResult, _text_lines, complete_entity, sniff_file
+from graphkit.load.numberids import NumberClaims
 from graphkit.model import Node, Provenance, Rel, address_id, digest, id_schemes
-from graphkit.numberids import NumberClaims
 
 # FtM properties holding registry numbers; ``graphkit.identifiers.qualify`` gives each its scheme
 # from the number's country (``jurisdiction``, else ``country``): a Kazakh registrationNumber of
@@ -92,7 +92,7 @@ def _entities(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any] |
             continue
         if isinstance(data, dict) and "entity" in data and "op" in data:  # delta form
             if str(data.get("op")).upper() == "DEL":
-                yield line, {"__skip__": "delta DEL line read as an entity (graphkit load applies delta files: graphkit/deltas.py)", **data}, None
+                yield line, {"__skip__": "delta DEL line read as an entity (graphkit load applies delta files: graphkit/load/deltas.py)", **data}, None
                 continue
             data = data["entity"]
         if not isinstance(data, dict) or "schema" not in data or "id" not in data:
@@ -116,7 +116,7 @@ def read_ftm(path: Path, mapping: Mapping, *, loaded_at: str, index: Any = None)
         if label:
             ids[data["id"]] = (label, _node_id(label, data, claims))
     if claims is not None and claims.counting:
-        return  # the counting pass of a load needs the ids only (graphkit/numberids.py)
+        return  # the counting pass of a load needs the ids only (graphkit/load/numberids.py)
     if not ids and path.stat().st_size and not any(d for _, d, _ in _entities(path, mapping.encoding)):
         raise InvalidData.single(path.name, None, None, "no FollowTheMoney entities in the file")
     for line, data, problem in _entities(path, mapping.encoding):
@@ -132,7 +132,7 @@ def read_ftm(path: Path, mapping: Mapping, *, loaded_at: str, index: Any = None)
 
 def _node_id(label: str, data: dict[str, Any], claims: NumberClaims | None = None) -> str:
     """The registry number that is the entity's identity, else ``ftm:<entity id>``; a number
-    that another entity of the load also carries is no identity (graphkit/numberids.py)."""
+    that another entity of the load also carries is no identity (graphkit/load/numberids.py)."""
     props = data.get("properties") or {}
     if label == "Address" and props.get("full"):
         return address_id(str(props["full"][0]))

@@ -1,5 +1,5 @@
 """The ``graphkit flags`` and ``graphkit exposure`` commands: parse options, call
-``graphkit.flags.flags`` or ``graphkit.exposure.exposure``, format the result."""
+``graphkit.link.flags.flags`` or ``graphkit.link.exposure.exposure``, format the result."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from pathlib import Path
 import click
 
 from graphkit import output
-from graphkit.cli_options import (
+from graphkit.cli.options import (
     StoreTarget,
     all_matches_option,
     format_option,
     open_store,
     store_options,
 )
-from graphkit.flags import KINDS
-from graphkit.trade import DESTINATIONS, TRANSIT
+from graphkit.link.flags import KINDS
+from graphkit.link.trade import DESTINATIONS, TRANSIT
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -67,9 +67,9 @@ def flags(kinds: tuple[str, ...], watchlists: tuple[Path, ...], factor: float, m
     """Red flags, ranked, each with its evidence and source records: transshipment through
     transit countries, route jumps, firms blocked by ownership (OFAC 50 % rule) and goods on
     watch lists sent to RU/BY."""
-    from graphkit.flags import Options
-    from graphkit.flags import flags as run_flags
-    from graphkit.watchlists import Watchlists
+    from graphkit.link.flags import Options
+    from graphkit.link.flags import flags as run_flags
+    from graphkit.link.watchlists import Watchlists
 
     options = Options(factor=factor, min_value=min_value, window_days=window_days, transit=transit,
                       destinations=destinations, as_of=as_of, watchlists=Watchlists.load(list(watchlists)))
@@ -92,7 +92,7 @@ def exposure(query: str, hops: int, as_of: dt.date | None, all_matches: bool, ta
     ownership (OFAC 50 % rule, with the chain of shares) and its paths to sanctioned parties
     through officer, ownership and trade links. Begins with the entity card. A listing counts
     from its date; a list that gives none (OFAC SDN) says "listing date unknown"."""
-    from graphkit.exposure import exposure as run_exposure
+    from graphkit.link.exposure import exposure as run_exposure
 
     with open_store(target, read_only=True) as store:
         results = run_exposure(store, query, hops=hops, as_of=as_of, all_matches=all_matches)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from graphkit.errors import InvalidData, Problem
-from graphkit.mapping import (
+from graphkit.load.mapping import (
     Mapping,
     RowResult,
     load_mapping,
@@ -29,9 +29,9 @@ from graphkit.mapping import (
     read_xml,
     safe_cell,
 )
+from graphkit.load.numberids import NumberClaims
+from graphkit.load.sourceids import SourceIndex
 from graphkit.model import Node, Rel, now_iso
-from graphkit.numberids import NumberClaims
-from graphkit.sourceids import SourceIndex
 from graphkit.store.base import Store, WriteStats
 
 BATCH_ROWS = 20_000
@@ -79,11 +79,11 @@ class LoadReport:
 
 def reader_for(mapping: Mapping) -> Callable[..., Iterator[RowResult]]:
     if mapping.derive == "ofac-sdn":  # the SDN bundle: side files and links across rows
-        from graphkit.ofac import read_sdn
+        from graphkit.load.ofac import read_sdn
 
         return read_sdn
     if mapping.format == "ftm":
-        from graphkit.ftm import read_ftm
+        from graphkit.load.ftm import read_ftm
 
         return read_ftm
     return {"json": read_json, "xml": read_xml}.get(mapping.format, read_csv)
@@ -121,7 +121,7 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
     index = SourceIndex() if mapping.uses_source_ids else None
     deltas = _delta_files(files)
     if deltas:
-        from graphkit.deltas import load_deltas
+        from graphkit.load.deltas import load_deltas
 
         load_deltas(store, files, report, on_error=on_error, loaded_at=loaded_at, rejects_dir=rejects_dir)
         return report
@@ -140,11 +140,11 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
 
 
 def _delta_files(files: list[tuple[Path, Mapping]]) -> bool:
-    """Whether the load is of FtM delta files (graphkit/deltas.py); refuses a mix of delta and
+    """Whether the load is of FtM delta files (graphkit/load/deltas.py); refuses a mix of delta and
     full files, whose order of application would be unclear."""
     if not any(m.format == "ftm" for _, m in files):
         return False
-    from graphkit.deltas import is_delta
+    from graphkit.load.deltas import is_delta
 
     kinds = {p.name: is_delta(p, m.encoding) for p, m in files}
     if any(kinds.values()) and not all(kinds.values()):
@@ -157,7 +157,7 @@ def _delta_files(files: list[tuple[Path, Mapping]]) -> bool:
 def _count_numbers(files: list[tuple[Path, Mapping]], loaded_at: str) -> NumberClaims | None:
     """The counting pass: read every file of the load that may take node ids from registry
     numbers, writing nothing, to learn which numbers two of its records carry; those are no
-    node identity in the writing pass (graphkit/numberids.py, which states the cost). Problems
+    node identity in the writing pass (graphkit/load/numberids.py, which states the cost). Problems
     are left to the writing pass, which reports them."""
     counted = [(p, m) for p, m in files
                if m.format == "ftm" or any(e.identifiers for e in m.entities.values())]

@@ -24,11 +24,11 @@ import yaml
 from graphkit import identifiers as ident
 from graphkit import normalize as nz
 from graphkit.errors import InvalidData, MappingError, Problem
+from graphkit.load.nested import LIST_SEP, PathRow, json_records, xml_records
+from graphkit.load.numberids import NumberClaims
+from graphkit.load.sourceids import SourceIndex
 from graphkit.model import Node, Provenance, Rel, address_id, entity_id, get_model
 from graphkit.namekind import name_kind
-from graphkit.nested import LIST_SEP, PathRow, json_records, xml_records
-from graphkit.numberids import NumberClaims
-from graphkit.sourceids import SourceIndex
 
 FORMATS = ("csv", "json", "xml", "ftm")
 
@@ -276,7 +276,7 @@ class Mapping:
     patterns: list[str] = field(default_factory=list)  # file names this mapping reads (match:)
     require: list[str] = field(default_factory=list)  # columns a record must fill (else a bad record)
     parts: list[FilePart] = field(default_factory=list)  # the kinds of file of a several-file mapping
-    # set by a load: which registry numbers are ambiguous within it (graphkit/numberids.py)
+    # set by a load: which registry numbers are ambiguous within it (graphkit/load/numberids.py)
     number_claims: NumberClaims | None = field(default=None, repr=False, compare=False)
 
 
@@ -376,7 +376,7 @@ def _matches(name: str, patterns: list[str]) -> bool:
 # values are joined with "; " so a mapping reads them with ``split: ";"``. They live in the
 # module of their source, so this file holds no source-specific code.
 DERIVERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    "ofac-sdn": ("graphkit.sanctions:sdn_row", ("sdn_type", "program", "remarks", "vess_flag"), (
+    "ofac-sdn": ("graphkit.load.sanctions:sdn_row", ("sdn_type", "program", "remarks", "vess_flag"), (
         "_kind", "_aliases", "_previous_names", "_birth_date", "_nationality", "_country",
         "_programs", "_ru_inn", "_ru_ogrn", "_kz_bin", "_lei", "_registry_ids", "_linked_to",
         "_imo", "_mmsi", "_aircraft_model", "_serial_number", "_tail_number", "_operator")),
@@ -769,7 +769,7 @@ class RecordBuilder:
         self.index = index
         self._source_ids = [(name, spec.source_id) for name, spec in mapping.entities.items() if spec.source_id]
         self.model = get_model()
-        # the counting pass of a load (graphkit/numberids.py): per row only the numbers its
+        # the counting pass of a load (graphkit/load/numberids.py): per row only the numbers its
         # entities would take as node ids are claimed; nothing is built, and only the columns
         # of those entities (with the skip rules' and the deriver's) are read
         self.counting = (self.lean_counting and mapping.number_claims is not None
@@ -1008,7 +1008,7 @@ class RecordBuilder:
                 node_id = entity_id(label, scope, ids, key)
                 claims = self.mapping.number_claims
                 if claims is not None and ident.is_registry_id(node_id):
-                    # a number two records of the load claim is no identity (graphkit/numberids.py);
+                    # a number two records of the load claim is no identity (graphkit/load/numberids.py);
                     # the records are told apart by the source's key, within one entity of the
                     # mapping (a holder named by a firm's number refers to that firm's record)
                     node_id = claims.node_id(node_id, entity_id(label, scope, {}, key), spec.name)

@@ -7,7 +7,7 @@
     sdn_comments.csv  ent_num, remarks continuation
 
 ``read_sdn`` is the reader of ``loaders/ofac-sdn.yml``: each sdn.csv row goes through that
-mapping (its row parser ``graphkit.sanctions.sdn_row`` reads the Remarks), then the links the
+mapping (its row parser ``graphkit.load.sanctions.sdn_row`` reads the Remarks), then the links the
 list states between its own entries are added, since they cross rows:
 
 - ``Linked To: NAME`` becomes a LINKED_TO relationship (role "Linked To", OFAC's wording) to the
@@ -31,9 +31,16 @@ from typing import Any
 
 from graphkit import normalize as nz
 from graphkit.errors import InvalidData, Problem
-from graphkit.mapping import Mapping, RecordBuilder, RowResult, _clean_cell, _text_lines, sniff_file
+from graphkit.load.mapping import (
+    Mapping,
+    RecordBuilder,
+    RowResult,
+    _clean_cell,
+    _text_lines,
+    sniff_file,
+)
+from graphkit.load.sanctions import parse_remarks
 from graphkit.model import Node, Provenance, Rel, address_id
-from graphkit.sanctions import parse_remarks
 
 # the side files of the bundle and their columns, in order
 SIDE_FILES = {

@@ -13,7 +13,8 @@ from typing import Any
 import click
 
 from graphkit import output
-from graphkit.cli_options import (
+from graphkit.cli.flags import exposure, flags
+from graphkit.cli.options import (
     StoreTarget,
     all_matches_option,
     format_option,
@@ -21,11 +22,10 @@ from graphkit.cli_options import (
     open_store,
     store_options,
 )
+from graphkit.cli.reports import path, viz
 from graphkit.errors import GraphkitError, InvalidData
-from graphkit.flag_commands import exposure, flags
-from graphkit.links import KINDS
-from graphkit.mapping import available_mappings
-from graphkit.report_commands import path, viz
+from graphkit.link.links import KINDS
+from graphkit.load.mapping import available_mappings
 from graphkit.server.browser_guide import main as guide_command
 
 MAX_PROBLEMS_SHOWN = 50
@@ -100,8 +100,8 @@ def find_links(query: str | None, screen_all: bool, kinds: tuple[str, ...], conf
     record id or an internal id), with evidence. Begins with the card of the firm it starts from;
     possible links (resting on a resolution pair waiting for review) follow in their own section,
     each with the pair and the command that decides it."""
-    from graphkit import links
-    from graphkit import lookup as lk
+    from graphkit.link import links
+    from graphkit.link import lookup as lk
 
     if bool(query) == screen_all:
         raise click.UsageError("give a QUERY or --all (not both)")
@@ -216,7 +216,7 @@ def clusters(target: StoreTarget, fmt: str) -> None:
 def demo(db: Path, fmt: str) -> None:
     """Load the Aspan Arba case into a fresh embedded graph and show its links."""
     from graphkit import demo as demo_mod
-    from graphkit import links
+    from graphkit.link import links
 
     if db.exists():
         if not (db / "graph.lbdb").exists() and any(db.iterdir()):
@@ -237,7 +237,7 @@ def demo(db: Path, fmt: str) -> None:
 @cli.command()
 def mappings() -> None:
     """List the built-in loader mappings."""
-    from graphkit.mapping import load_mapping
+    from graphkit.load.mapping import load_mapping
 
     for name in available_mappings():
         mapping = load_mapping(name)

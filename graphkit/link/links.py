@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphkit import dates
-from graphkit import evidence as ev
 from graphkit.errors import NotFound
-from graphkit.lookup import choose, find
+from graphkit.link import evidence as ev
+from graphkit.link.lookup import choose, find
 from graphkit.model import source_of
 from graphkit.resolve.clusters import Clusters
 from graphkit.store.base import Store
@@ -50,7 +50,7 @@ class Entity:
 @dataclass
 class Evidence:
     """One fact behind a link, with the records it comes from. ``fact`` is the typed fact
-    (``graphkit.evidence``); ``detail`` is its JSON and ``summary`` its one sentence
+    (``graphkit.link.evidence``); ``detail`` is its JSON and ``summary`` its one sentence
     (``evidence.render``), both made from it. ``confirmed`` is False for a possible link: one
     that rests on a resolution pair still waiting for review (``pending``, the pairs)."""
 
@@ -105,8 +105,8 @@ class Link:
 def lookup(store: Store, query: str) -> list[Entity]:
     """Firms or people matching ``query``: an internal id, a registry number (with or without
     its scheme, e.g. ``7707083893`` or ``ru-inn:7707083893``), a source's record id, or a name,
-    alias or previous name in any script (``graphkit.lookup.find``; every match, what each
-    matched on is in ``graphkit.lookup``). Raises NotFound.
+    alias or previous name in any script (``graphkit.link.lookup.find``; every match, what each
+    matched on is in ``graphkit.link.lookup``). Raises NotFound.
     """
     return [Entity(m.id, m.label, m.name, m.country, m.registry_ids, m.datasets) for m in find(store, query)]
 
@@ -429,7 +429,7 @@ def find_links(store: Store, query: str | list[str], *, kinds: Iterable[str] = K
     (SAME_AS) are one start point. Returns links sorted by strength (number of independent
     pieces of evidence), strongest first. Costs a few batched, indexed look-ups per kind and step
     of a cluster walk, independent of the graph's size. With ``possible``, the possible links
-    (``graphkit.possible``: resting on a resolution pair waiting for review) follow, marked
+    (``graphkit.link.possible``: resting on a resolution pair waiting for review) follow, marked
     ``confirmed`` False. Raises NotFound, and ``lookup.Ambiguous`` when the text names several
     firms and ``all_matches`` is False.
     """
@@ -446,7 +446,7 @@ def find_links(store: Store, query: str | list[str], *, kinds: Iterable[str] = K
     day = as_of or dt.date.today()
     found = _links(Search(store, firms, clusters, _checked(kinds), day))
     if possible:
-        from graphkit.possible import possible_links
+        from graphkit.link.possible import possible_links
 
         found += possible_links(store, clusters, starts=firms, kinds=_checked(kinds), as_of=day)
     return found
@@ -456,13 +456,13 @@ def screen(store: Store, *, kinds: Iterable[str] = KINDS, as_of: dt.date | None 
            possible: bool = False) -> list[Link]:
     """Batch screening: every linked pair of firms in the graph, each pair once. The same
     engine as ``find_links``, started from every firm on a one-hop fact (``linked_company_ids``);
-    with ``possible``, the possible links follow (``graphkit.possible``)."""
+    with ``possible``, the possible links follow (``graphkit.link.possible``)."""
     firms = [r["id"] for r in store.run("linked_company_ids")]
     clusters = Clusters.load(store)
     day = as_of or dt.date.today()
     found = _links(Search(store, firms, clusters, _checked(kinds), day))
     if possible:
-        from graphkit.possible import possible_links
+        from graphkit.link.possible import possible_links
 
         found += possible_links(store, clusters, kinds=_checked(kinds), as_of=day)
     return found

@@ -31,12 +31,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphkit import dates
-from graphkit import lookup as lk
-from graphkit.evidence import plural
-from graphkit.links import Clusters
+from graphkit.link import lookup as lk
+from graphkit.link.evidence import plural
+from graphkit.link.links import Clusters
+from graphkit.link.trade import sources_of
 from graphkit.model import source_of
 from graphkit.store.base import Store
-from graphkit.trade import sources_of
 
 THRESHOLD = 50.0
 UNKNOWN = "unknown"
@@ -250,7 +250,7 @@ class Walker:
 def exposure(store: Store, query: str, *, hops: int = 3, as_of: dt.date | None = None,
              all_matches: bool = False) -> list[dict[str, Any]]:
     """The exposure of each entity ``query`` names (see the module docstring; firms and people,
-    by any name, number or source id: ``graphkit.lookup``), one dict each: ``card`` (the
+    by any name, number or source id: ``graphkit.link.lookup``), one dict each: ``card`` (the
     entity card), ``entity``, ``as_of``, ``listings`` (its own, with dates), ``listed`` (on
     ``as_of``: True, False or ``"unknown"``), ``blocked_by_ownership`` (True, False,
     ``"unknown"``; None for a person), ``aggregate_share``, ``known_share``,

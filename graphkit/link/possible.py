@@ -19,8 +19,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from graphkit import evidence as ev
-from graphkit.links import Evidence, Link, _entities, _sort_links
+from graphkit.link import evidence as ev
+from graphkit.link.links import Evidence, Link, _entities, _sort_links
 from graphkit.model import source_of
 from graphkit.resolve.clusters import Clusters
 from graphkit.store.base import Store
