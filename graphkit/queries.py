@@ -14,10 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from pathlib import Path
 
 from graphkit.errors import QueryError
+from graphkit.resources import cypher_dir
 
 # (pattern, replacement) rewrites from Neo4j Cypher into each dialect.
 DIALECTS: dict[str, list[tuple[re.Pattern[str], str]]] = {
@@ -68,10 +67,6 @@ class Query:
 
 
 _ONE_KEY_UNWIND = re.compile(r"^UNWIND \$ids AS k\n", re.M)
-
-
-def cypher_dir() -> Path:
-    return Path(str(resources.files("graphkit").joinpath("cypher")))
 
 
 @cache

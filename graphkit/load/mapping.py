@@ -14,7 +14,6 @@ import fnmatch
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from graphkit.load.numberids import NumberClaims
 from graphkit.load.sourceids import SourceIndex
 from graphkit.model import Node, Provenance, Rel, address_id, entity_id, get_model
 from graphkit.namekind import name_kind
+from graphkit.resources import loaders_dir
 
 FORMATS = ("csv", "json", "xml", "ftm")
 
@@ -397,7 +397,7 @@ def _deriver(name: str) -> tuple[Callable[[dict[str, Any]], dict[str, str | None
 
 
 def mappings_dir() -> Path:
-    return Path(str(resources.files("graphkit").joinpath("loaders")))
+    return loaders_dir()
 
 
 def available_mappings() -> dict[str, Path]:
