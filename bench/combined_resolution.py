@@ -43,7 +43,7 @@ _NODES = ("MATCH (n:Company) RETURN n.id AS id, n.records AS records "
 def record_index(store: Store) -> dict[tuple[str, str], str]:
     """(file name, record) of every source record -> the node it became."""
     out: dict[tuple[str, str], str] = {}
-    for row in store.execute(_NODES, name="bench_record_index"):
+    for row in store._execute(_NODES, name="bench_record_index"):
         for ref in row["records"] or []:
             _dataset, file, record = (ref.split("|", 2) + ["", ""])[:3]
             out[(Path(file).name, record)] = row["id"]

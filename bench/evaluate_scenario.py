@@ -191,7 +191,7 @@ def score_scenario(out_dir: Path, truth: Truth, store_path: Path, *, screen_all:
     nodes: dict[str, dict[str, Any]] = {}
     with EmbeddedStore(store_path, read_only=True) as store:
         for label in ("Company", "Person"):
-            for row in store.execute(f"MATCH (n:{label}) RETURN n.id AS id, n.name AS name, "
+            for row in store._execute(f"MATCH (n:{label}) RETURN n.id AS id, n.name AS name, "
                                      "n.records AS records, n.registry_ids AS registry_ids", name="scenario_nodes"):
                 nodes[row["id"]] = {**row, "label": label}
         same_as = store.run("same_as_all")

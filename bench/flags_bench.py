@@ -115,13 +115,13 @@ def main(argv: list[str] | None = None) -> None:
             t0 = time.perf_counter()
             load_files(store, [registry], "registry")
             timings["load registry"] = time.perf_counter() - t0
-            firms = store.execute("MATCH (c:Company) WHERE c.bin IS NOT NULL RETURN c.bin AS id, c.name AS name "
+            firms = store._execute("MATCH (c:Company) WHERE c.bin IS NOT NULL RETURN c.bin AS id, c.name AS name "
                                   "ORDER BY c.bin LIMIT 2000")
             kz = [(r["id"], r["name"]) for r in firms]
-            firms = store.execute("MATCH (c:Company) WHERE c.inn IS NOT NULL RETURN c.inn AS id, c.name AS name "
+            firms = store._execute("MATCH (c:Company) WHERE c.inn IS NOT NULL RETURN c.inn AS id, c.name AS name "
                                   "ORDER BY c.inn LIMIT 2000")
             ru = [(r["id"], r["name"]) for r in firms]
-            owners = store.execute("MATCH (p:Person)-[:OWNS]->(:Company) WHERE p.inn IS NOT NULL "
+            owners = store._execute("MATCH (p:Person)-[:OWNS]->(:Company) WHERE p.inn IS NOT NULL "
                                    "RETURN DISTINCT p.inn AS inn, p.name AS name ORDER BY inn LIMIT 500")
             trade, sdn = work / "trade.csv", work / "sdn.csv"
             trade_csv(trade, kz, ru, args.lines)

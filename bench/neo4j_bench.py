@@ -206,7 +206,7 @@ def child_ids(db: str) -> dict[str, Any]:
     from graphkit.store.embedded import EmbeddedStore
 
     with EmbeddedStore(Path(db), read_only=True) as store:
-        return {"ids": [r["id"] for r in store.execute("MATCH (c:Company) RETURN c.id AS id")]}
+        return {"ids": [r["id"] for r in store._execute("MATCH (c:Company) RETURN c.id AS id")]}
 
 
 def child_wipe(uri: str) -> dict[str, Any]:

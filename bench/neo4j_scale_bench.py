@@ -131,7 +131,7 @@ def one_size(lines: int, workdir: Path, *, every: bool) -> dict[str, Any]:
                                   "--rejects-dir", str(folder / "rejects")], env)
     with EmbeddedStore(db, read_only=True) as store:
         counts = store.counts()
-        firms = sorted(r["id"] for r in store.execute("MATCH (c:Company) RETURN c.id AS id"))
+        firms = sorted(r["id"] for r in store._execute("MATCH (c:Company) RETURN c.id AS id"))
     ids_file = folder / "sample.json"
     ids_file.write_text(json.dumps(random.Random(7).sample(firms, min(SAMPLE, len(firms)))))
     res["nodes"], res["relationships"] = sum(counts.nodes.values()), sum(counts.relationships.values())

@@ -125,7 +125,7 @@ def evaluate(folder: Path, show: int = 0) -> dict[str, Any]:
     names = {r["id"]: r["names"][0] for r in rows}
     person: dict[str, str] = {}
     mixed_at_load = 0
-    for row in store.execute("MATCH (n:Person) RETURN n.id AS id, n.records AS records"):
+    for row in store._execute("MATCH (n:Person) RETURN n.id AS id, n.records AS records"):
         found = {person_of_line[rec.split("|", 2)[2]] for rec in row["records"] or []
                  if rec.split("|", 2)[2] in person_of_line}
         mixed_at_load += len(found) > 1

@@ -281,7 +281,7 @@ def child_links(db: str, queries: str, seed: str) -> dict[str, Any]:
     from graphkit.store.embedded import EmbeddedStore
 
     store = EmbeddedStore(Path(db), read_only=True)
-    ids = sorted(r["id"] for r in store.execute("MATCH (c:Company) RETURN c.id AS id"))
+    ids = sorted(r["id"] for r in store._execute("MATCH (c:Company) RETURN c.id AS id"))
     rng = random.Random(int(seed))
     sample = rng.sample(ids, min(len(ids), int(queries) + 1))
     warm, sample = sample[0], sample[1:]
@@ -294,7 +294,7 @@ def child_links(db: str, queries: str, seed: str) -> dict[str, Any]:
         found.append(len(links))
     # where the time goes: every query find_links runs, timed through the store, on 10 firms
     spent: dict[str, float] = {}
-    plain_execute = store.execute
+    plain_execute = store._execute
 
     def timed(text: str, params: dict[str, Any] | None = None, *, name: str = "") -> Any:
         t = time.perf_counter()
@@ -304,7 +304,7 @@ def child_links(db: str, queries: str, seed: str) -> dict[str, Any]:
             key = name or " ".join(text.split())[:40]
             spent[key] = spent.get(key, 0.0) + (time.perf_counter() - t) * 1000
 
-    store.execute = timed  # type: ignore[method-assign]
+    store._execute = timed  # type: ignore[method-assign]
     few = sample[:10]
     for cid in few:
         find_links(store, [cid])

@@ -1,8 +1,9 @@
 """The query library: ``cypher/*.cypher``, one question per file, loaded by name.
 
-This is the one place that knows dialects. The files are written in Neo4j's Cypher; the
-embedded store (LadybugDB) needs a handful of rewrites, listed in ``DIALECTS`` and applied
-here, nowhere else. Values never enter query text: every file takes ``$parameters``.
+The files are written in Neo4j's Cypher; each store reads them in its own dialect
+(``graphkit/store/dialect.py``: the embedded store's rewrites, and the few queries it cannot
+run), so this module knows no dialect. Values never enter query text: every file takes
+``$parameters``. Where the files are: ``graphkit/resources.py``.
 
 Each file starts with ``//`` comment lines: the first says what it answers, and lines of the
 form ``// :param name: meaning`` document its parameters (they are shown in ``graphkit
@@ -18,28 +19,6 @@ from functools import cache
 from graphkit.errors import QueryError
 from graphkit.resources import cypher_dir
 
-# (pattern, replacement) rewrites from Neo4j Cypher into each dialect.
-DIALECTS: dict[str, list[tuple[re.Pattern[str], str]]] = {
-    "neo4j": [],
-    "ladybug": [
-        (re.compile(r"\blabels\((\w+)\)\[0\]"), r"label(\1)"),  # a node's one label
-        (re.compile(r"\btype\((\w+)\)"), r"label(\1)"),  # a relationship's type
-        (re.compile(r"\brelationships\((\w+)\)"), r"rels(\1)"),  # a path's relationships
-        (re.compile(r"\btoString\("), "to_string("),  # a value as text (a date's year: left(..., 4))
-    ],
-}
-
-
-# Queries only one store runs: name -> (dialect, why). Store.run refuses them elsewhere.
-ONLY_ON: dict[str, tuple[str, str]] = {
-    "browser_find_links": ("neo4j", "LadybugDB cannot put paths of different shapes in one column; "
-                                    "graphkit find-links answers the same question on every store"),
-    "browser_transshipment": ("neo4j", "LadybugDB reads duration({days: ...}) differently; graphkit "
-                                       "flags answers on every store"),
-    "browser_blocked_owners": ("neo4j", "LadybugDB cannot read the relationships of a variable-length "
-                                        "path this way; graphkit exposure answers on every store"),
-}
-
 
 @dataclass(frozen=True)
 class Query:
@@ -48,15 +27,10 @@ class Query:
     summary: str
     params: dict[str, str]
 
-    def for_dialect(self, dialect: str, *, one_key: bool = False) -> str:
-        """The text in ``dialect``. ``one_key``: a query keyed by a batch of ids (written
-        ``UNWIND $ids AS k`` ... ``{id: k}``) rewritten for one id, ``$id`` (see ``keyed``)."""
-        text = self.text
-        if one_key:
-            text = _ONE_KEY_UNWIND.sub("", text).replace("{id: k}", "{id: $id}")
-        for pattern, repl in DIALECTS[dialect]:
-            text = pattern.sub(repl, text)
-        return text
+    def one_key_text(self) -> str:
+        """The text of a query keyed by a batch of ids (written ``UNWIND $ids AS k`` ...
+        ``{id: k}``, see ``keyed``) rewritten for one id, ``$id``."""
+        return _ONE_KEY_UNWIND.sub("", self.text).replace("{id: k}", "{id: $id}")
 
     @property
     def keyed(self) -> bool:

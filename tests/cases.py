@@ -37,11 +37,11 @@ def graph_snapshot(store, *, without: tuple[str, ...] = (), list_order: bool = F
     out: dict[str, list[tuple]] = {}
     for label in model.nodes:
         cols = [c for c in model.node_columns(label) if c not in without]
-        rows = store.execute(f"MATCH (n:{label}) RETURN " + ", ".join(f"n.{c} AS {c}" for c in cols))
+        rows = store._execute(f"MATCH (n:{label}) RETURN " + ", ".join(f"n.{c} AS {c}" for c in cols))
         out[label] = sorted(tuple(value(r[c]) for c in cols) for r in rows)
     for type_ in model.relationships:
         cols = [c for c in model.rel_columns(type_) if c not in without]
-        rows = store.execute(f"MATCH (a)-[r:{type_}]->(b) RETURN a.id AS _a, b.id AS _b, "
+        rows = store._execute(f"MATCH (a)-[r:{type_}]->(b) RETURN a.id AS _a, b.id AS _b, "
                              + ", ".join(f"r.{c} AS {c}" for c in cols))
         out[type_] = sorted(tuple(value(r[c]) for c in ["_a", "_b", *cols]) for r in rows)
     return out

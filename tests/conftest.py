@@ -130,7 +130,7 @@ def neo4j_server(tmp_path_factory):
 
 
 def _clear(store) -> None:
-    store.execute("MATCH (n) DETACH DELETE n")
+    store._execute("MATCH (n) DETACH DELETE n")
 
 
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])

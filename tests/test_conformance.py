@@ -94,7 +94,7 @@ def test_names_with_cypher_syntax_are_stored_verbatim_and_never_run(any_store, t
     src = tmp_path / "hostile.csv"
     src.write_text("record_id,company_name,jurisdiction,inn\n" + rows + "\n", encoding="utf-8")
     load_files(any_store, [src], "registry")
-    names = sorted(r["name"] for r in any_store.execute("MATCH (c:Company) RETURN c.name AS name"))
+    names = sorted(r["name"] for r in any_store._execute("MATCH (c:Company) RETURN c.name AS name"))
     assert names == sorted(HOSTILE)
     assert any_store.counts().nodes["Company"] == len(HOSTILE)
     for name in HOSTILE:
@@ -160,7 +160,7 @@ def test_push_then_find_links_on_neo4j_answers_as_the_embedded_store(neo4j_serve
     from graphkit.store.neo4j import Neo4jStore
 
     with Neo4jStore(uri, password=password) as s:
-        s.execute("MATCH (n) DETACH DELETE n")
+        s._execute("MATCH (n) DETACH DELETE n")
     db = tmp_path / "demo"
     assert cli("demo", "--db", db).code == 0
     r = cli("push", "--db", db, "--neo4j", uri)

@@ -56,7 +56,7 @@ def snapshot(store) -> dict:
     out: dict = {}
     for label in model.nodes:
         cols = [c for c in model.node_columns(label) if c not in LOADED]
-        rows = store.execute(f"MATCH (n:{label}) RETURN " + ", ".join(f"n.{c} AS {c}" for c in cols))
+        rows = store._execute(f"MATCH (n:{label}) RETURN " + ", ".join(f"n.{c} AS {c}" for c in cols))
         for row in rows:
             if row.get("claims"):
                 row["claims"] = {ds: {k: (sorted(map(_record, v)) if k == "records" else v)
@@ -66,7 +66,7 @@ def snapshot(store) -> dict:
             out[(label, row["id"])] = json.dumps(row, sort_keys=True, default=str, ensure_ascii=False)
     for type_ in model.relationships:
         cols = [c for c in model.rel_columns(type_) if c not in ("source_file", "loaded_at")]
-        rows = store.execute(f"MATCH (a)-[r:{type_}]->(b) RETURN a.id AS a, b.id AS b, "
+        rows = store._execute(f"MATCH (a)-[r:{type_}]->(b) RETURN a.id AS a, b.id AS b, "
                              + ", ".join(f"r.{c} AS {c}" for c in cols))
         for row in rows:
             out[(type_, row["id"])] = json.dumps(row, sort_keys=True, default=str, ensure_ascii=False)
@@ -154,7 +154,7 @@ def test_del_and_mod_keep_what_another_dataset_said(any_store, real, tmp_path):
     firm_id = next(nid for nid in _ids_of(any_store, firm["id"]))
     kept = node(any_store, "Company", firm_id)
     assert kept is not None and kept["datasets"] == ["mirror"] and not kept.get("claims")
-    by = any_store.execute("MATCH (n:Company {id: $id})-[r]-() RETURN DISTINCT r.dataset AS d", {"id": firm_id})
+    by = any_store._execute("MATCH (n:Company {id: $id})-[r]-() RETURN DISTINCT r.dataset AS d", {"id": firm_id})
     assert [r["d"] for r in by] == ["mirror"]
     pid = next(nid for nid in _ids_of(any_store, person["id"]))
     p = node(any_store, "Person", pid)
@@ -195,7 +195,7 @@ def test_claims_are_kept_only_where_datasets_meet(store, real):
     """One dataset's nodes carry no claims (no cost for the common case)."""
     for path in versions(real):
         load_files(store, [path], "ftm", dataset="t2")
-    rows = store.execute("MATCH (n:Company) WHERE n.claims IS NOT NULL RETURN count(n) AS n")
+    rows = store._execute("MATCH (n:Company) WHERE n.claims IS NOT NULL RETURN count(n) AS n")
     assert rows[0]["n"] == 0
 
 
@@ -218,10 +218,10 @@ def test_a_graph_built_before_claims_gains_the_column_and_keeps_its_data(real, t
     with EmbeddedStore(tmp_path / "old") as s:
         load_files(s, [zala], "ftm", dataset="zala", rejects_dir=tmp_path)
         for label in get_model().nodes:  # as graphkit wrote it before nodes kept claims
-            s.execute(f"ALTER TABLE {label} DROP claims")
+            s._execute(f"ALTER TABLE {label} DROP claims")
         before = s.counts()
     with EmbeddedStore(tmp_path / "old") as s:
         assert s.counts().nodes == before.nodes
         load_files(s, [zala], "ftm", dataset="mirror", rejects_dir=tmp_path)
-        rows = s.execute("MATCH (n:Company) RETURN count(n) AS n, count(n.claims) AS claims")
+        rows = s._execute("MATCH (n:Company) RETURN count(n) AS n, count(n.claims) AS claims")
         assert rows == [{"n": before.nodes["Company"], "claims": before.nodes["Company"]}]

@@ -46,7 +46,7 @@ def test_decoys_stay_apart(demo):
     members = {m["name"]: c["id"] for c in clusters(demo) for m in c["members"]}
     member_ids = {m["id"] for c in clusters(demo) for m in c["members"]}
     # the namesake born 1971 is not the Goldberg born 1984: no cluster holds him
-    namesake = demo.execute("MATCH (p:Person) WHERE p.birth_date = date('1971-02-27') RETURN p.id AS id")[0]["id"]
+    namesake = demo._execute("MATCH (p:Person) WHERE p.birth_date = date('1971-02-27') RETURN p.id AS id")[0]["id"]
     assert namesake not in member_ids
     assert "Сапожников Алексей Викторович" not in members
     assert "OOO NEBESNAYA MEKHANIKA TRADE" not in members

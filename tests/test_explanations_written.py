@@ -85,7 +85,7 @@ def test_resolve_explain_quotes_the_names_as_written(cli, real, tmp_path):
     cli("load", icij, "--mapping", "icij", "--db", db)
     cli("resolve", "--db", db, "--judgements", book)
     with EmbeddedStore(db, read_only=True) as store:
-        ids = {r["name"]: r["id"] for r in store.execute("MATCH (n:Company) RETURN n.id AS id, n.name AS name",
+        ids = {r["name"]: r["id"] for r in store._execute("MATCH (n:Company) RETURN n.id AS id, n.name AS name",
                                                          name="test_ids")}
     out = cli("resolve", "--db", db, "--judgements", book, "--explain",
               ids["CORPORACION PANAMERICANA S.A."], ids["EURO-LINE PANAMERICANA (PANAMA), S.A."]).out

@@ -27,7 +27,7 @@ def _pairs(links) -> Pairs:
 
 
 def every_firm(store: Store) -> list[str]:
-    return sorted(r["id"] for r in store.execute("MATCH (c:Company) RETURN c.id AS id"))
+    return sorted(r["id"] for r in store._execute("MATCH (c:Company) RETURN c.id AS id"))
 
 
 def from_each_firm(store: Store, firms: list[str]) -> Pairs:

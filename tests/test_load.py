@@ -54,7 +54,7 @@ def test_a_registry_extract_loads_with_provenance(loaded):
     assert company["registry_ids"] == ["ru-inn:7701000001", "ru-ogrn:1027700000001"]
     assert company["legal_form"] == "llc"
     assert company["records"] == ["registry|base.csv|R1", "registry|base.csv|R2"]
-    rows = loaded.execute("MATCH (p:Person)-[r:OWNS]->(c:Company) RETURN r.dataset AS d, "
+    rows = loaded._execute("MATCH (p:Person)-[r:OWNS]->(c:Company) RETURN r.dataset AS d, "
                           "r.source_file AS f, r.record AS rec, r.end_date AS e")
     assert rows[0]["d"] == "registry" and rows[0]["f"] == "base.csv" and rows[0]["rec"] == "R2"
     assert str(rows[0]["e"]) == "2021-01-01"
@@ -69,7 +69,7 @@ def test_loading_the_same_file_twice_leaves_the_same_counts(loaded, tmp_path):
 
 def test_a_person_without_id_is_one_node_per_source_and_name(loaded):
     # Петров appears in two rows of the same registry: one node, two roles.
-    rows = loaded.execute("MATCH (p:Person)-[r]->(c:Company) WHERE p.name = 'Петров Пётр' RETURN count(r) AS n")
+    rows = loaded._execute("MATCH (p:Person)-[r]->(c:Company) WHERE p.name = 'Петров Пётр' RETURN count(r) AS n")
     assert rows[0]["n"] == 2
 
 
@@ -188,7 +188,7 @@ relationships:
 """)
     path = write(tmp_path, "ledger.csv", "id,seller,buyer,hs,day,usd\nL1,Acme LLC,Beta GmbH,854231,2023-01-05,100.5\n")
     load_files(store, [path], str(mapping))
-    rows = store.execute("MATCH (a:Company)-[:SHIPPED]->(s:Shipment)-[:SHIPPED_TO]->(b:Company) "
+    rows = store._execute("MATCH (a:Company)-[:SHIPPED]->(s:Shipment)-[:SHIPPED_TO]->(b:Company) "
                          "RETURN a.name AS a, b.name AS b, s.hs6 AS hs6, s.hs_chapter AS ch, s.records AS rec")
     assert rows == [{"a": "Acme LLC", "b": "Beta GmbH", "hs6": "854231", "ch": "85",
                      "rec": ["my-ledger|ledger.csv|L1"]}]

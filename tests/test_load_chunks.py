@@ -49,7 +49,7 @@ def target(request, tmp_path, monkeypatch) -> tuple[list[str], StoreTarget]:
     monkeypatch.setenv("NEO4J_PASSWORD", server.password)
     monkeypatch.setenv("GRAPHKIT_STATE_DIR", str(tmp_path / "state"))
     with open_store(StoreTarget(None, server.bolt_uri)) as store:
-        store.execute("MATCH (n) DETACH DELETE n")
+        store._execute("MATCH (n) DETACH DELETE n")
     return ["--neo4j", server.bolt_uri], StoreTarget(None, server.bolt_uri)
 
 

@@ -153,7 +153,7 @@ def demo_neo4j(neo4j_server):
     from graphkit.store.neo4j import Neo4jStore
 
     with Neo4jStore(neo4j_server.bolt_uri, password=neo4j_server.password) as store:
-        store.execute("MATCH (n) DETACH DELETE n")
+        store._execute("MATCH (n) DETACH DELETE n")
         load_demo(store)
     return neo4j_server
 

@@ -67,7 +67,7 @@ def test_a_push_killed_midway_completes_exactly_on_rerun(real, tmp_path: Path, f
         watcher = Neo4jStore(info.bolt_uri, password=password)
         deadline = time.time() + 120
         while time.time() < deadline:  # wait until part of the push has landed
-            if watcher.execute("MATCH (n) RETURN count(n) AS n")[0]["n"] > 500:
+            if watcher._execute("MATCH (n) RETURN count(n) AS n")[0]["n"] > 500:
                 break
             time.sleep(0.2)
         watcher.close()

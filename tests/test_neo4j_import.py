@@ -60,7 +60,7 @@ def test_import_answers_as_the_embedded_store_refuses_a_full_database_and_dumps_
         assert _answers(cli, "--neo4j", uri) == expected
         with Neo4jStore(uri) as store:  # every node property as the embedded store holds it
             assert _properties(store) == properties
-            constraints = {r["name"] for r in store.execute("SHOW CONSTRAINTS YIELD name")}
+            constraints = {r["name"] for r in store._execute("SHOW CONSTRAINTS YIELD name")}
         assert {"company_id", "person_id", "sanction_id"} <= constraints
 
         # a database that holds nodes is refused, with nothing changed
@@ -93,7 +93,7 @@ def _properties(store: Any) -> dict[str, dict[str, Any]]:
     out = {}
     for label in get_model().nodes:
         ret = ", ".join(f"x.{c} AS {c}" for c in get_model().node_columns(label))
-        for row in store.execute(f"MATCH (x:{label}) RETURN {ret}"):
+        for row in store._execute(f"MATCH (x:{label}) RETURN {ret}"):
             out[f"{label}:{row['id']}"] = {k: v for k, v in row.items() if v is not None}
     return out
 
@@ -112,16 +112,16 @@ class _Counting(Neo4jStore):
         self.writes: list[tuple[str, int]] = []
         self.on_write = lambda: None
 
-    def execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
+    def _execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
         if name.startswith(("create ", "write ")):
             self.writes.append((name, len((params or {}).get("rows", []))))
             self.on_write()
-        return super().execute(text, params, name=name)
+        return super()._execute(text, params, name=name)
 
 
 def test_a_load_into_neo4j_streams_batch_by_batch_and_a_failed_one_is_undone(neo4j_server, tmp_path: Path):
     with _Counting(neo4j_server.bolt_uri, password=neo4j_server.password, batch_size=40) as store:
-        store.execute("MATCH (n) DETACH DELETE n")
+        store._execute("MATCH (n) DETACH DELETE n")
         rows = 1000
         firms = tmp_path / "firms.csv"
         firms.write_text("record_id,company_name,jurisdiction,inn\n"
@@ -165,7 +165,7 @@ def test_a_push_streams_page_by_page(real, neo4j_server, tmp_path: Path):
 
     source.execute = counting  # type: ignore[method-assign]
     with _Counting(neo4j_server.bolt_uri, password=neo4j_server.password) as target:
-        target.execute("MATCH (n) DETACH DELETE n")
+        target._execute("MATCH (n) DETACH DELETE n")
         ahead: list[int] = []
         target.on_write = lambda: ahead.append(len(reads) - len(target.writes))
         stats = copy_store(source, target, batch=50)

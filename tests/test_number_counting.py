@@ -62,7 +62,7 @@ def test_a_number_two_people_of_a_psc_file_carry_is_found_by_the_lean_count(tmp_
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with EmbeddedStore(tmp_path / "g") as store:
         report = load_files(store, [path], "uk-psc")
-        rows = store.execute("MATCH (c:Company) RETURN c.id AS id, c.name AS name, c.registry_ids AS reg "
+        rows = store._execute("MATCH (c:Company) RETURN c.id AS id, c.name AS name, c.registry_ids AS reg "
                              "ORDER BY c.name")
     assert report.ambiguous_numbers == 1
     by_name = {r["name"]: r for r in rows}

@@ -9,8 +9,8 @@ VEB = "STATE CORPORATION BANK FOR DEVELOPMENT AND FOREIGN ECONOMIC AFFAIRS VNESH
 
 
 def _holders(store, identifier: str) -> dict[str, str]:
-    rows = store.execute(f"MATCH (c:Company) WHERE any(x IN c.registry_ids WHERE x = '{identifier}') "
-                         "RETURN c.id AS id, c.name AS name")
+    rows = store._execute("MATCH (c:Company) WHERE $identifier IN c.registry_ids "
+                          "RETURN c.id AS id, c.name AS name", {"identifier": identifier})
     return {r["name"]: r["id"] for r in rows}
 
 
@@ -28,7 +28,7 @@ def test_ofac_gives_vebs_inn_to_belveb_too_and_both_stay_apart(cli, real, tmp_pa
         assert set(holders) == {VEB, "BANK BELVEB OJSC"}
         assert not any(i.startswith("ru-inn:") for i in holders.values())
         assert holders[VEB] != holders["BANK BELVEB OJSC"]
-        assert store.execute("MATCH (c:Company {id: 'ru-inn:7831000122'}) RETURN c.name AS n")
+        assert store._execute("MATCH (c:Company {id: 'ru-inn:7831000122'}) RETURN c.name AS n")
     asked = cli("find-links", "7750004150", "--db", db)  # the number names two: both are listed
     assert "matches 2 entities" in asked.err
     assert "VNESHECONOMBANK" in asked.err and "BANK BELVEB OJSC" in asked.err

@@ -31,17 +31,17 @@ def test_a_push_into_a_database_holding_part_of_the_graph_merges(real, neo4j_ser
             load_files(store, [source], "ftm", dataset="kek", rejects_dir=tmp_path / name / "rejects")
     with EmbeddedStore(graphs["part"], read_only=True) as store:
         held = store.counts()
-        firm = store.execute("MATCH (c:Company) RETURN c.id AS id, c.name AS name ORDER BY c.id LIMIT 1")[0]
+        firm = store._execute("MATCH (c:Company) RETURN c.id AS id, c.name AS name ORDER BY c.id LIMIT 1")[0]
     with EmbeddedStore(graphs["whole"], read_only=True) as store:
         whole = store.counts()
     assert 0 < sum(held.nodes.values()) < sum(whole.nodes.values())
 
     with Neo4jStore(uri, password=neo4j_server.password) as neo:
-        neo.execute("MATCH (n) DETACH DELETE n")
+        neo._execute("MATCH (n) DETACH DELETE n")
     assert cli("push", "--db", graphs["part"], "--neo4j", uri).code == 0
     with Neo4jStore(uri, password=neo4j_server.password) as neo:  # a stale value, and a firm only Neo4j holds
-        neo.execute("MATCH (c:Company {id: $id}) SET c.name = 'stale name'", {"id": firm["id"]})
-        neo.execute("CREATE (:Company {id: 'only-in-neo4j', name: 'Kept GmbH', datasets: ['manual']})")
+        neo._execute("MATCH (c:Company {id: $id}) SET c.name = 'stale name'", {"id": firm["id"]})
+        neo._execute("CREATE (:Company {id: 'only-in-neo4j', name: 'Kept GmbH', datasets: ['manual']})")
 
     r = cli("push", "--db", graphs["whole"], "--neo4j", uri)
     assert r.code == 0, r.err
@@ -53,10 +53,10 @@ def test_a_push_into_a_database_holding_part_of_the_graph_merges(real, neo4j_ser
         counts = neo.counts()
         assert counts.relationships == whole.relationships  # none twice
         assert counts.nodes == {**whole.nodes, "Company": whole.nodes["Company"] + 1}
-        assert neo.execute("MATCH (c:Company {id: $id}) RETURN c.name AS name", {"id": firm["id"]}) == [
+        assert neo._execute("MATCH (c:Company {id: $id}) RETURN c.name AS name", {"id": firm["id"]}) == [
             {"name": firm["name"]}]
-        assert neo.execute("MATCH (c:Company {id: 'only-in-neo4j'}) RETURN c.name AS name") == [{"name": "Kept GmbH"}]
-        neo.execute("MATCH (c:Company {id: 'only-in-neo4j'}) DELETE c")
+        assert neo._execute("MATCH (c:Company {id: 'only-in-neo4j'}) RETURN c.name AS name") == [{"name": "Kept GmbH"}]
+        neo._execute("MATCH (c:Company {id: 'only-in-neo4j'}) DELETE c")
     for query in (["--all"], [firm["name"]]):
         embedded = cli("find-links", *query, "--db", graphs["whole"], "--format", "json")
         pushed = cli("find-links", *query, "--neo4j", uri, "--format", "json")

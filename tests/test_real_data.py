@@ -31,7 +31,7 @@ def test_customs_samples_load(store, real, file, mapping, rows, shipments, selle
 
 def test_kz_export_keeps_hs_codes_as_strings_and_both_scripts(store, real):
     load_files(store, [real / CUSTOMS / "kz_export_declarations_full.csv"], "kz-export")
-    rows = store.execute("MATCH (c:Company)-[:SHIPPED]->(s:Shipment) RETURN c.id AS id, c.names AS names, "
+    rows = store._execute("MATCH (c:Company)-[:SHIPPED]->(s:Shipment) RETURN c.id AS id, c.names AS names, "
                          "c.legal_form AS form, s.hs_code AS hs, s.hs6 AS hs6, s.hs_chapter AS ch, "
                          "s.destination_country AS dest ORDER BY s.id")
     first = rows[0]
@@ -43,13 +43,13 @@ def test_kz_export_keeps_hs_codes_as_strings_and_both_scripts(store, real):
 
 def test_glued_inn_and_kpp_become_identifiers(store, real):
     load_files(store, [real / CUSTOMS / "ru_import_monthly_agg.csv"], "ru-import-agg")
-    rows = store.execute("MATCH (c:Company) WHERE c.id = 'ru-inn:7722476458' RETURN c.name AS name, c.kpp AS kpp")
+    rows = store._execute("MATCH (c:Company) WHERE c.id = 'ru-inn:7722476458' RETURN c.name AS name, c.kpp AS kpp")
     assert rows == [{"name": "OOO YATASH RUS", "kpp": "772201001"}]
 
 
 def test_monthly_aggregates_are_flagged_and_dated_by_month(store, real):
     load_files(store, [real / CUSTOMS / "kz_import_monthly_agg.csv"], "kz-import-agg")
-    rows = store.execute("MATCH (s:Shipment) WHERE s.aggregated RETURN count(s) AS n, min(s.date) AS first")
+    rows = store._execute("MATCH (s:Shipment) WHERE s.aggregated RETURN count(s) AS n, min(s.date) AS first")
     assert rows[0]["n"] == 1000
     assert rows[0]["first"].day == 1
 
@@ -73,7 +73,7 @@ def test_opensanctions_ftm_samples_load(store, real, tmp_path):
     assert counts.relationships["OFFICER_OF"] == 3
     assert counts.relationships["PAID"] == 290 and counts.relationships["FAMILY"] == 4
     assert counts.by_dataset["opensanctions"]["Person"] == counts.nodes["Person"]
-    sanctioned = store.execute("MATCH (p:Person) WHERE p.sanctioned RETURN count(p) AS n")[0]["n"]
+    sanctioned = store._execute("MATCH (p:Person) WHERE p.sanctioned RETURN count(p) AS n")[0]["n"]
     assert sanctioned > 0
 
 

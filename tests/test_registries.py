@@ -63,7 +63,7 @@ def test_icij_bundle_loads_and_links_on_both_stores(any_store, real, tmp_path):
                                           f"names a record that was skipped ({nameless})": 1}
     counts = any_store.counts()
     assert counts.relationships["OWNS"] == 4 and counts.relationships["SAME_AS"] == 2
-    same = any_store.execute("MATCH (a)-[s:SAME_AS]->(b) RETURN a.name AS a, b.name AS b, s.judgement AS j, "
+    same = any_store._execute("MATCH (a)-[s:SAME_AS]->(b) RETURN a.name AS a, b.name AS b, s.judgement AS j, "
                              "s.method AS m ORDER BY a.name")
     assert same == [{"a": "IVANOVA, ELENA", "b": "ELENA IVANOVA", "j": "pending", "m": "icij:same_name_as"},
                     {"a": "NORTHWIND NOMINEES LIMITED", "b": "NORTHWIND NOMINEES LTD", "j": "pending",
@@ -79,14 +79,14 @@ def test_icij_bundle_loads_and_links_on_both_stores(any_store, real, tmp_path):
 
 def test_icij_entity_fields_and_dates(store, real, tmp_path):
     load_files(store, icij_bundle(real), "icij", rejects_dir=tmp_path)
-    row = store.execute("MATCH (c:Company) WHERE c.name = 'BLUE HERON HOLDINGS LIMITED' RETURN c.country AS country, "
+    row = store._execute("MATCH (c:Company) WHERE c.name = 'BLUE HERON HOLDINGS LIMITED' RETURN c.country AS country, "
                         "c.jurisdiction AS j, c.previous_names AS prev, c.incorporation_date AS inc, "
                         "c.status AS status, c.records AS records")[0]
     assert (row["country"], row["j"], row["prev"], row["status"]) == ("vg", "BVI", ["BLUE HERON TRADING LIMITED"],
                                                                       "Defaulted")
     assert str(row["inc"]) == "2006-03-23"
     assert row["records"] == ["icij-offshoreleaks|nodes-entities.csv|10000001"]
-    owns = store.execute("MATCH (p:Person)-[o:OWNS]->(c:Company) RETURN p.name AS p, o.role AS role, "
+    owns = store._execute("MATCH (p:Person)-[o:OWNS]->(c:Company) RETURN p.name AS p, o.role AS role, "
                          "o.start_date AS start")
     assert [(r["p"], r["role"], str(r["start"])) for r in owns] == [("IVANOVA, ELENA", "shareholder", "2006-03-23")]
 
@@ -108,7 +108,7 @@ def test_icij_intermediaries_are_split_into_people_and_firms(store, real, tmp_pa
     counts = store.counts().nodes
     assert counts["Person"] + counts["Company"] == 26_767
     assert counts["Person"] > 10_000 and counts["Company"] > 10_000
-    firm = store.execute("MATCH (c:Company) WHERE c.name = 'CORFIDUCIA ANSTALT' RETURN c.country AS c")
+    firm = store._execute("MATCH (c:Company) WHERE c.name = 'CORFIDUCIA ANSTALT' RETURN c.country AS c")
     assert firm == [{"c": "li"}]
 
 
@@ -197,7 +197,7 @@ def test_uk_psc_and_company_samples_load_and_meet_on_both_stores(any_store, real
     companies = load_files(any_store, [ch / "company-data-1.json"], "uk-companies")
     accounted(companies)
     # the PSC record's company 08209948 and the company record are one node
-    row = any_store.execute("MATCH (p:Person)-[o:OWNS]->(c:Company) WHERE c.id = 'gb-coh:08209948' "
+    row = any_store._execute("MATCH (p:Person)-[o:OWNS]->(c:Company) WHERE c.id = 'gb-coh:08209948' "
                             "RETURN c.name AS name, c.status AS status, c.incorporation_date AS inc, "
                             "p.name AS psc, p.birth_month AS born, o.share_min AS lo, o.share_max AS hi, "
                             "o.start_date AS start")
@@ -206,11 +206,11 @@ def test_uk_psc_and_company_samples_load_and_meet_on_both_stores(any_store, real
     assert (r["name"], r["status"], str(r["inc"]), r["psc"], r["born"], r["lo"], r["hi"], str(r["start"])) == (
         "! LTD", "Active", "2012-09-11", "Mr Marc Anthony Feldman", "1961-12", 75.0, 100.0, "2021-12-13")
     # a corporate PSC registered in the UK joins its company; one registered in the US keeps its own scheme
-    ids = {r["name"]: r["id"] for r in any_store.execute(
+    ids = {r["name"]: r["id"] for r in any_store._execute(
         "MATCH (c:Company)-[:OWNS]->(:Company) RETURN c.name AS name, c.id AS id")}
     assert ids["Robert Hitchins Limited"] == "gb-coh:00686734"
     assert ids["Clientlogic Holding Limited"] == "gb-coh:03530981"
-    us = any_store.execute("MATCH (c:Company) WHERE c.name = 'St. Paul Fire & Marine Insurance Company' "
+    us = any_store._execute("MATCH (c:Company) WHERE c.name = 'St. Paul Fire & Marine Insurance Company' "
                            "RETURN c.id AS id, c.registry_ids AS ids")[0]
     assert us["ids"] == ["reg:us:41-0406690"] and not us["id"].startswith("gb-coh:")
     assert find_links(any_store, "gb-coh:08209948") == []  # answers: the firm is found, nothing links it
@@ -247,7 +247,7 @@ def test_basic_company_data_csv_with_previous_names(store, tmp_path):
     src = tmp_path / "BasicCompanyData-2024-12-01-part1_7.csv"
     src.write_text(header + "\n" + row + "\n", encoding="utf-8")
     load_files(store, [src], "uk-companies")
-    r = store.execute("MATCH (c:Company)-[:REGISTERED_AT]->(a:Address) RETURN c.id AS id, c.previous_names AS prev, "
+    r = store._execute("MATCH (c:Company)-[:REGISTERED_AT]->(a:Address) RETURN c.id AS id, c.previous_names AS prev, "
                       "c.dissolution_date AS gone, c.country AS country, a.full AS address")[0]
     assert (r["id"], r["prev"], str(r["gone"]), r["country"], r["address"]) == (
         "gb-coh:01234567", ["OLD WIDGETS LTD"], "2020-02-01", "gb", "1 HIGH STREET, LEEDS, LS1 1AA, ENGLAND")
@@ -288,19 +288,19 @@ def test_gleif_level_1_and_2_load_and_link_on_both_stores(any_store, real, tmp_p
     counts = any_store.counts()
     assert counts.relationships["OWNS"] + counts.relationships["OFFICER_OF"] == 21
     # parents outside the loaded Level 1 records: firms known by their LEI alone, without a name
-    bare = any_store.execute("MATCH (c:Company) WHERE c.name IS NULL RETURN c.id AS id, c.records AS records "
+    bare = any_store._execute("MATCH (c:Company) WHERE c.name IS NULL RETURN c.id AS id, c.records AS records "
                              "ORDER BY c.id")
     assert len(bare) == 14 and all(r["id"].startswith("lei:") for r in bare)
     assert not any("|lei-" in rec for r in bare for rec in r["records"])  # only Level 2 files name them
-    fund = any_store.execute("MATCH (m:Company)-[o:OFFICER_OF]->(f:Company) WHERE f.id = 'lei:001GPB6A9XPE8XJICC14' "
+    fund = any_store._execute("MATCH (m:Company)-[o:OFFICER_OF]->(f:Company) WHERE f.id = 'lei:001GPB6A9XPE8XJICC14' "
                              "RETURN m.id AS m, o.role AS role, o.start_date AS start, o.status AS status ORDER BY m.id")
     assert [(r["m"], r["role"], str(r["start"]), r["status"]) for r in fund] == [
         ("lei:5493001Z012YSB2A0K51", "fund manager", "2012-11-29", "ACTIVE"),
         ("lei:C7J4FOV6ELAVE39B7M82", "umbrella fund", "2012-11-29", "ACTIVE")]
-    exc = any_store.execute("MATCH (c:Company) WHERE c.id = 'lei:004L5FPTUREIWK9T2N63' "
+    exc = any_store._execute("MATCH (c:Company) WHERE c.id = 'lei:004L5FPTUREIWK9T2N63' "
                             "RETURN c.name AS n, c.reporting_exceptions AS r")
     assert exc == [{"n": "Hutchin Hill Capital, LP", "r": ["DIRECT_ACCOUNTING_CONSOLIDATION_PARENT: NON_CONSOLIDATING"]}]
-    uk = any_store.execute("MATCH (c:Company) WHERE c.id = 'lei:213800FERQ5LE3H7WJ58' "
+    uk = any_store._execute("MATCH (c:Company) WHERE c.id = 'lei:213800FERQ5LE3H7WJ58' "
                            "RETURN c.registry_ids AS ids, c.previous_names AS prev")[0]
     assert uk["ids"] == ["gb-coh:01403668", "lei:213800FERQ5LE3H7WJ58"]
     assert uk["prev"] == ["DENTSU AEGIS NETWORK LTD.", "AEGIS GROUP PLC"]

@@ -202,7 +202,7 @@ def test_paths_follow_people_and_resolutions_and_respect_judgements(case):
     assert paths(case, DALA, EVIL, max_hops=2).paths == []
     to_veter = paths(case, DALA, VETER, max_hops=4)
     assert len(to_veter.paths) == 4  # three customs lines to the resolved buyer, and Ветров
-    case.execute("MATCH ()-[s:SAME_AS]->() SET s.judgement = 'rejected'")
+    case._execute("MATCH ()-[s:SAME_AS]->() SET s.judgement = 'rejected'")
     assert paths(case, DALA, EVIL, max_hops=6).paths == []  # a rejected resolution is no tie
 
 

@@ -179,7 +179,7 @@ def test_judgements_persist_and_are_reapplied_after_a_reload(store, tmp_path):
         report = resolve(again, Judgements.load(tmp_path / "judgements.jsonl"))
         assert [c.state for c in report.decisions] == ["rejected"]
         assert "reviewer: two people, says the registry office" in report.decisions[0].explanation
-        rows = again.execute("MATCH (a:Person)-[s:SAME_AS]->(b:Person) RETURN s.judgement AS j, s.method AS m")
+        rows = again._execute("MATCH (a:Person)-[s:SAME_AS]->(b:Person) RETURN s.judgement AS j, s.method AS m")
         assert rows == [{"j": "rejected", "m": "graphkit-resolve"}]
 
 

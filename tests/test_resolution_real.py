@@ -77,7 +77,7 @@ def test_kek_sample_rerun_shows_none_of_the_wrong_merges(store, real, tmp_path):
                dataset="kek", rejects_dir=tmp_path)
     report = resolve(store)
     names = {n for c in _clusters_by_name(store) for n in c}
-    present = {r["name"] for r in store.execute("MATCH (c:Company) RETURN c.name AS name")}
+    present = {r["name"] for r in store._execute("MATCH (c:Company) RETURN c.name AS name")}
     for a, b in KEK_WRONG_MERGES:
         assert a in present and b in present, (a, b)
         assert not any({a, b} <= c for c in _clusters_by_name(store)), (a, b)
@@ -90,7 +90,7 @@ def test_customs_aggregates_rerun_merge_only_on_glued_numbers_or_identical_names
     load_files(store, [customs / "ru_import_monthly_agg.csv"], "ru-import-agg", rejects_dir=tmp_path)
     load_files(store, [customs / "kz_import_monthly_agg.csv"], "kz-import-agg", rejects_dir=tmp_path)
     resolve(store)
-    rows = store.execute("MATCH (a:Company)-[s:SAME_AS]->(b:Company) WHERE s.judgement = 'auto' "
+    rows = store._execute("MATCH (a:Company)-[s:SAME_AS]->(b:Company) WHERE s.judgement = 'auto' "
                          "RETURN a.registry_ids AS ai, b.registry_ids AS bi, s.explanation AS why")
     for r in rows:  # every automatic merge says which evidence carried it
         assert "same registry id" in r["why"] or "same words" in r["why"] or "spaced" in r["why"], r["why"]

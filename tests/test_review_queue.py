@@ -58,7 +58,7 @@ def test_names_that_share_almost_nothing_are_not_asked_and_namesakes_still_are(c
     from graphkit.store.embedded import EmbeddedStore
 
     with EmbeddedStore(db) as store:
-        people = {r["name"]: r["id"] for r in store.execute("MATCH (p:Person) RETURN p.name AS name, p.id AS id")}
+        people = {r["name"]: r["id"] for r in store._execute("MATCH (p:Person) RETURN p.name AS name, p.id AS id")}
         lines = explain(store, people["KATE JORDAN"], people["BRATHWAITE JONATHAN J.K."])
     assert any(ln.startswith("decision: not asked: 'KATE JORDAN' and 'BRATHWAITE JONATHAN J.K.' share")
                for ln in lines), lines

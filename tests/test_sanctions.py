@@ -34,12 +34,12 @@ def test_the_real_sdn_list_loads_with_every_row_accounted_for(real, store, tmp_p
     assert counts.relationships["SANCTIONED"] == report.rows_loaded == counts.nodes["Sanction"]
     assert counts.nodes["Asset"] == 1227  # 851 vessels and 376 aircraft
     # Bank Rossiya: INN and OGRN from Remarks become its id and registry ids; raw text kept
-    bank = store.execute("MATCH (c:Company)-[:SANCTIONED]->(s:Sanction) WHERE c.id = 'ru-inn:7831000122' "
+    bank = store._execute("MATCH (c:Company)-[:SANCTIONED]->(s:Sanction) WHERE c.id = 'ru-inn:7831000122' "
                          "RETURN c.name AS name, c.registry_ids AS ids, c.sanctioned AS sanctioned, "
                          "s.program AS program, s.list AS list, s.remarks AS remarks")
     assert bank and bank[0]["sanctioned"] is True and bank[0]["list"] == "SDN"
     assert "ru-ogrn:1027800000084" in bank[0]["ids"] and "Tax ID No. 7831000122 (Russia)" in bank[0]["remarks"]
-    people = store.execute("MATCH (p:Person) RETURN count(p) AS n, count(p.birth_date) AS dob")[0]
+    people = store._execute("MATCH (p:Person) RETURN count(p) AS n, count(p.birth_date) AS dob")[0]
     assert people["n"] > 6000 and 0 < people["dob"] < people["n"]  # years alone and alt. DOBs stay unset
 
 
@@ -70,7 +70,7 @@ def test_a_listed_firm_with_a_registry_number_is_the_registry_firm(store, tmp_pa
         {"n": "2", "name": "IVANOV, Ivan", "kind": "individual", "remarks": "DOB 01 Feb 1970."}])
     report = load_files(store, [sdn], "ofac-sdn")
     assert (report.rows_read, report.rows_loaded) == (2, 2)
-    row = store.execute("MATCH (c:Company)-[:SANCTIONED]->(s:Sanction) RETURN c.id AS id, c.names AS names")
+    row = store._execute("MATCH (c:Company)-[:SANCTIONED]->(s:Sanction) RETURN c.id AS id, c.names AS names")
     assert row[0]["id"] == "ru-inn:7717019625"
     assert {"ООО Небесная механика", "CELESTIAL MECHANICS"} <= set(row[0]["names"])
 
@@ -112,7 +112,7 @@ def test_a_user_headerless_mapping_loads_by_column_names(store, tmp_path):
     data = tmp_path / "firms.csv"
     data.write_text("7707083893,ПАО Сбербанк,ru\n", encoding="utf-8")
     load_files(store, [data], str(mapping))
-    assert store.execute("MATCH (c:Company) RETURN c.id AS id, c.country AS c") == [
+    assert store._execute("MATCH (c:Company) RETURN c.id AS id, c.country AS c") == [
         {"id": "ru-inn:7707083893", "c": "ru"}]
 
 
@@ -137,7 +137,7 @@ def test_a_listed_person_without_an_id_joins_the_registry_person_only_through_a_
     resolve(store, judgements)
     # name and birth date agree, but joining would make an unlisted person listed and no registry
     # number confirms it: a person decides (issue 14, the consequence gate), and until then nothing is blocked
-    same = store.execute("MATCH (a:Person)-[r:SAME_AS]->(b:Person) RETURN a.id AS a, b.id AS b, "
+    same = store._execute("MATCH (a:Person)-[r:SAME_AS]->(b:Person) RETURN a.id AS a, b.id AS b, "
                          "r.judgement AS j, r.explanation AS why")
     assert same and same[0]["j"] == "pending" and "sanctions status" in same[0]["why"]
     assert exposure(store, "7816385044", as_of=dt.date(2023, 1, 1))[0]["blocked_by_ownership"] is False

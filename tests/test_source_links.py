@@ -49,23 +49,23 @@ def four_sources(tmp_path_factory):
 def test_ofac_linked_to_becomes_the_lists_own_links(four_sources):
     store, ofac, _ = four_sources
     assert ofac.rows_loaded == ofac.rows_read == 14965 and ofac.rows_skipped == 0
-    rels = store.execute("MATCH (a)-[r:LINKED_TO]->(b) WHERE b.name = 'SEQUOIA TREUHAND TRUST REG' "
+    rels = store._execute("MATCH (a)-[r:LINKED_TO]->(b) WHERE b.name = 'SEQUOIA TREUHAND TRUST REG' "
                          "RETURN a.name AS name, r.role AS role, r.record AS record")
     assert sorted(r["name"] for r in rels) == ["GIGER, Markus Jakob", "OEHRI, Roland", "OSTROWSKY, Alexander"]
     assert {r["role"] for r in rels} == {"Linked To"}
-    out = store.execute("MATCH (a:Company)-[r:LINKED_TO]->(b) WHERE a.name = 'SEQUOIA TREUHAND TRUST REG' "
+    out = store._execute("MATCH (a:Company)-[r:LINKED_TO]->(b) WHERE a.name = 'SEQUOIA TREUHAND TRUST REG' "
                         "RETURN b.name AS name, r.record AS record")
     assert out == [{"name": "TIMCHENKO, Gennady Nikolayevich", "record": "41476"}]
     # every name after "Linked To:" is a relationship or kept, as written, on the listing
-    total = store.execute("MATCH ()-[r:LINKED_TO]->() RETURN count(r) AS n")[0]["n"]
-    kept = store.execute("MATCH (s:Sanction) WHERE s.linked_unmatched IS NOT NULL "
+    total = store._execute("MATCH ()-[r:LINKED_TO]->() RETURN count(r) AS n")[0]["n"]
+    kept = store._execute("MATCH (s:Sanction) WHERE s.linked_unmatched IS NOT NULL "
                          "RETURN s.linked_unmatched AS names")
     # 6,375 names: 10 kept unmatched, 6,365 matched, each a relationship. Entries that share an
     # INN are nodes of their own (a number is identity only where the list gives it once), so
     # BANK BELVEB OJSC's "Linked To: VNESHECONOMBANK" is a link, not a link to itself
     assert sum(len(r["names"]) for r in kept) == 10
     assert total == 6365
-    assert store.execute("MATCH (a)-[r:LINKED_TO]->(b) WHERE a.name = 'BANK BELVEB OJSC' RETURN b.name AS name") \
+    assert store._execute("MATCH (a)-[r:LINKED_TO]->(b) WHERE a.name = 'BANK BELVEB OJSC' RETURN b.name AS name") \
         == [{"name": "STATE CORPORATION BANK FOR DEVELOPMENT AND FOREIGN ECONOMIC AFFAIRS VNESHECONOMBANK"}]
 
 
@@ -94,16 +94,16 @@ def test_screening_gives_each_stated_pair_once_and_nothing_through_a_hub(four_so
     store, _, _ = four_sources
     stated: dict[frozenset, set[str]] = {}
     for label in ("Company", "Person", "Asset"):
-        for row in store.execute(f"MATCH (a:{label})-[r:LINKED_TO]->(b) RETURN a.id AS a, b.id AS b, "
+        for row in store._execute(f"MATCH (a:{label})-[r:LINKED_TO]->(b) RETURN a.id AS a, b.id AS b, "
                                  "r.record AS record"):
             stated.setdefault(frozenset((row["a"], row["b"])), set()).add(row["record"])
-    firms = {r["id"] for r in store.execute("MATCH (n:Company)-[:LINKED_TO]-() RETURN DISTINCT n.id AS id")}
+    firms = {r["id"] for r in store._execute("MATCH (n:Company)-[:LINKED_TO]-() RETURN DISTINCT n.id AS id")}
     expected = {pair: recs for pair, recs in stated.items() if pair & firms and len(pair) == 2}
     links = screen(store, kinds=["source_link"])
     got = {frozenset((lk.a.id, lk.b.id)): {s["record"] for e in lk.evidence for s in e.sources} for lk in links}
     assert len(links) == len(got) == len(expected)
     assert got == expected
-    hub = store.execute("MATCH (f:Company)-[:LINKED_TO]->(h:Company {name: 'GHADIR INVESTMENT COMPANY'}) "
+    hub = store._execute("MATCH (f:Company)-[:LINKED_TO]->(h:Company {name: 'GHADIR INVESTMENT COMPANY'}) "
                         "RETURN f.id AS id, h.id AS hub")
     assert len(hub) > 50
     ids = {r["id"] for r in hub}
@@ -116,7 +116,7 @@ def test_screening_gives_each_stated_pair_once_and_nothing_through_a_hub(four_so
 
 def test_an_alt_tax_id_in_the_remarks_finds_its_firm(four_sources):
     store, _, _ = four_sources
-    rows = store.execute("MATCH (c:Company) WHERE c.name = 'DULAC CAPITAL LTD' RETURN c.id AS id, "
+    rows = store._execute("MATCH (c:Company) WHERE c.name = 'DULAC CAPITAL LTD' RETURN c.id AS id, "
                          "c.registry_ids AS ids")
     assert rows[0]["id"] == "ru-inn:9909354395"
     assert {"reg:ch:113974567", "lei:529900E3569EJW938341", "reg:ch:CH-020.3.031.775-0"} <= set(rows[0]["ids"])
@@ -127,16 +127,16 @@ def test_an_alt_tax_id_in_the_remarks_finds_its_firm(four_sources):
 
 def test_vessels_and_aircraft_are_assets_with_what_the_list_gives(four_sources):
     store, _, _ = four_sources
-    lena = store.execute("MATCH (v:Asset)-[:LINKED_TO]->(p:Person) WHERE v.name = 'LENA' RETURN v.kind AS kind, "
+    lena = store._execute("MATCH (v:Asset)-[:LINKED_TO]->(p:Person) WHERE v.name = 'LENA' RETURN v.kind AS kind, "
                          "v.vessel_type AS type, v.flag AS flag, v.country AS country, v.call_sign AS call, "
                          "v.imo AS imo, v.registry_ids AS ids, p.name AS owner")
     assert lena == [{"kind": "vessel", "type": "Yacht", "flag": "British Virgin Islands", "country": "vg",
                      "call": "ZJL8309", "imo": "9594339", "ids": ["imo:9594339"],
                      "owner": "TIMCHENKO, Gennady Nikolayevich"}]
-    plane = store.execute("MATCH (a:Asset) WHERE a.name = 'UR-CKF' RETURN a.kind AS kind, "
+    plane = store._execute("MATCH (a:Asset) WHERE a.name = 'UR-CKF' RETURN a.kind AS kind, "
                           "a.aircraft_model AS model, a.operator AS operator, a.serial_number AS msn")
     assert plane == [{"kind": "aircraft", "model": "BAe-146 Avro RJ100", "operator": "Mahan Air", "msn": "3341"}]
-    listed = store.execute("MATCH (a:Asset)-[:SANCTIONED]->(s:Sanction) RETURN count(a) AS n, "
+    listed = store._execute("MATCH (a:Asset)-[:SANCTIONED]->(s:Sanction) RETURN count(a) AS n, "
                            "collect(DISTINCT s.listing_date_basis) AS basis")[0]
     assert listed["n"] == 1227
     assert listed["basis"] == ["unknown: the SDN list publishes no listing dates"]
@@ -156,17 +156,17 @@ def test_the_sdn_bundle_joins_addresses_aliases_and_remarks_overflow(store, tmp_
     (folder / "add.csv").write_text('10,201,"Ul. Lenina 1","Moscow 101000","Russia",-0- \r\n', encoding="utf-8")
     report = load_files(store, [folder], "ofac-sdn")
     assert [f.file for f in report.files] == ["sdn.csv"] and report.rows_loaded == 3
-    firm = store.execute("MATCH (c:Company)-[:SANCTIONED]->(s:Sanction) RETURN c.names AS names, "
+    firm = store._execute("MATCH (c:Company)-[:SANCTIONED]->(s:Sanction) RETURN c.names AS names, "
                          "s.remarks AS remarks, s.linked_unmatched AS unmatched")[0]
     assert "ALFA TREIDING" in firm["names"]
     # the Remarks as published, continued from sdn_comments.csv; a name no entry carries kept as written
     assert firm["remarks"] == "Tax ID No. 7701234567 (Russia); Linked To: BETA, Ivan; Linked To: GHOST HOLDING LTD."
     assert firm["unmatched"] == ["GHOST HOLDING LTD"]
-    linked = store.execute("MATCH (c:Company)-[r:LINKED_TO]->(p:Person) RETURN c.id AS c, p.name AS p")
+    linked = store._execute("MATCH (c:Company)-[r:LINKED_TO]->(p:Person) RETURN c.id AS c, p.name AS p")
     assert linked == [{"c": "ru-inn:7701234567", "p": "BETA, Ivan"}]
-    addr = store.execute("MATCH (c:Company)-[r:REGISTERED_AT]->(a:Address) RETURN a.full AS full, a.country AS cc")
+    addr = store._execute("MATCH (c:Company)-[r:REGISTERED_AT]->(a:Address) RETURN a.full AS full, a.country AS cc")
     assert addr == [{"full": "Ul. Lenina 1, Moscow 101000, Russia", "cc": "ru"}]
-    ship = store.execute("MATCH (c:Company)-[r:OWNS]->(v:Asset) RETURN v.name AS name, v.previous_names AS old, "
+    ship = store._execute("MATCH (c:Company)-[r:OWNS]->(v:Asset) RETURN v.name AS name, v.previous_names AS old, "
                          "v.call_sign AS call, v.imo AS imo, r.role AS role")
     assert ship == [{"name": "SEA STAR", "old": ["OLD STAR"], "call": "ABC12", "imo": "9123456",
                      "role": "vessel owner (OFAC vess_owner)"}]
@@ -193,15 +193,15 @@ def test_ftm_family_and_payment_are_loaded_with_their_wording(store, real, tmp_p
     zala = load_files(store, [real / "ftm_opensanctions" / "yente_zala_entities.ftm.json"], "ftm",
                       dataset="zala", rejects_dir=tmp_path)
     assert zala.rows_rejected == 0 and "schema Family is not in the graph model" not in zala.files[0].skipped_reasons
-    family = store.execute("MATCH (a:Person)-[r:FAMILY]->(b:Person) RETURN a.name AS a, r.role AS role, b.name AS b")
+    family = store._execute("MATCH (a:Person)-[r:FAMILY]->(b:Person) RETURN a.name AS a, r.role AS role, b.name AS b")
     assert len(family) == 4 and {r["role"] for r in family} == {"Family member of"}
     donations = load_files(store, [real / "ftm_opensanctions" / "yente_parteispenden_entities.ftm.json"], "ftm",
                            dataset="parteispenden", rejects_dir=tmp_path)
     assert donations.rows_rejected == 0
-    paid = store.execute("MATCH (a)-[r:PAID]->(b) RETURN count(r) AS n, sum(r.amount) AS total, "
+    paid = store._execute("MATCH (a)-[r:PAID]->(b) RETURN count(r) AS n, sum(r.amount) AS total, "
                          "collect(DISTINCT r.currency) AS cur")[0]
     assert paid["n"] == 290 and paid["cur"] == ["EUR"] and paid["total"] > 0
-    one = store.execute("MATCH (a)-[r:PAID]->(b) WHERE r.payment_id = '2216b422a31242fe204654ce194864661f515921' "
+    one = store._execute("MATCH (a)-[r:PAID]->(b) WHERE r.payment_id = '2216b422a31242fe204654ce194864661f515921' "
                         "RETURN r.amount AS amount, r.date AS date, b.name AS beneficiary")
     assert one[0]["amount"] == 100000.0 and str(one[0]["date"]) == "2011-12-29"
 
@@ -248,7 +248,7 @@ def test_find_links_gives_family_and_payment_links_from_the_ftm_samples(cli, rea
 def test_listings_say_when_they_began_and_on_what_basis(store, real, tmp_path):
     load_files(store, [real / "ftm_opensanctions" / "yente_zala_entities.ftm.json"], "ftm", dataset="zala",
                rejects_dir=tmp_path)
-    rows = {r["id"]: r for r in store.execute(
+    rows = {r["id"]: r for r in store._execute(
         "MATCH (s:Sanction) RETURN s.id AS id, s.listing_date AS day, s.listing_date_basis AS basis, "
         "s.first_seen AS seen")}
     # Belgium lists the entity twice (2025-03-15 and 2023-12-18): the listing began at the earliest
@@ -260,7 +260,7 @@ def test_listings_say_when_they_began_and_on_what_basis(store, real, tmp_path):
     assert undated and all(r["basis"].startswith("unknown: the source gives no listing or start date")
                            for r in undated)
     # sanctions_of (what exposure reads) carries the date and its basis
-    listed = store.run("sanctions_of", ids=[store.execute(
+    listed = store.run("sanctions_of", ids=[store._execute(
         "MATCH (n)-[:SANCTIONED]->(s:Sanction {id: 'ftm:be-fod-6b5e9e949f3a7b1e9f5e62ecec79478ca6a28a0b'}) "
         "RETURN n.id AS id")[0]["id"]])
     assert any(str(r["listing_date"]) == "2023-12-18" and r["listing_date_basis"] == "listingDate" for r in listed)
@@ -290,11 +290,11 @@ def test_icij_intermediaries_are_typed_from_their_names_with_the_rule_kept(store
     report = load_files(store, [real / "icij_offshoreleaks" / "nodes-intermediaries.csv"], "icij",
                         rejects_dir=tmp_path)
     assert report.rows_rejected == 0
-    by_label = {label: store.execute(f"MATCH (n:{label}) WHERE n.label_basis IS NOT NULL RETURN count(n) AS n")[0]["n"]
+    by_label = {label: store._execute(f"MATCH (n:{label}) WHERE n.label_basis IS NOT NULL RETURN count(n) AS n")[0]["n"]
                 for label in ("Company", "Person")}
     assert by_label["Company"] > 11000 and by_label["Person"] > 15000
     assert sum(by_label.values()) == report.rows_loaded
-    cs = store.execute("MATCH (c:Company) WHERE c.name = 'CREDIT SUISSE PRIVATE BANKING (LAUSANNE)' "
+    cs = store._execute("MATCH (c:Company) WHERE c.name = 'CREDIT SUISSE PRIVATE BANKING (LAUSANNE)' "
                        "RETURN c.label_basis AS basis")
     assert cs == [{"basis": "firm word: banking (rigour domain BANK)"}]
 

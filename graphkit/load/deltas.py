@@ -47,6 +47,7 @@ from graphkit.load import FileReport, LoadReport, _Rejects
 from graphkit.load.ftm import _build, _label, _node_id, json_lines
 from graphkit.load.mapping import Mapping, RowResult, _text_lines, sniff_file
 from graphkit.model import derive_node, dump_claims, get_model, merge_node_props, node_claims
+from graphkit.store import records as records_of
 from graphkit.store.base import Store
 
 OPS = ("ADD", "MOD", "DEL")
@@ -203,11 +204,7 @@ def nodes_of_records(store: Store, dataset: str, records: Iterable[str]) -> dict
     if not keys:
         return out
     for label in get_model().nodes:
-        rows = store.execute(
-            f"UNWIND $keys AS k MATCH (n:{label}) WITH k, n "
-            "WHERE any(r IN n.records WHERE r STARTS WITH k.p AND r ENDS WITH k.s) RETURN k.id AS key, n.id AS id",
-            {"keys": keys}, name=f"nodes of records ({label})")
-        for row in rows:
+        for row in records_of.nodes_of_records(store, label, keys):
             out.setdefault(row["key"], []).append((label, row["id"]))
     return out
 
@@ -218,9 +215,7 @@ def _delete_rels_of(store: Store, dataset: str, records: list[str]) -> int:
     if not records:
         return 0
     for type_ in get_model().relationships:
-        rows = store.execute(f"UNWIND $recs AS rec MATCH ()-[r:{type_}]->() WHERE r.dataset = $d AND r.record = rec "
-                             "DELETE r RETURN count(*) AS n", {"recs": records, "d": dataset}, name=f"delete {type_}")
-        removed += int(rows[0]["n"]) if rows else 0
+        removed += records_of.delete_rels_of_records(store, type_, dataset, records)
     return removed
 
 
@@ -272,20 +267,11 @@ def _withdraw_rels_touching(store: Store, dataset: str, label: str, node_id: str
         if not any(label in pair for pair in rt.between):
             continue
         if type_ == "SANCTIONED" and label != "Sanction":
-            for row in store.execute(
-                    f"MATCH (n:{label} {{id: $id}})-[r:SANCTIONED]->(s:Sanction) WHERE r.dataset = $d "
-                    "RETURN s.id AS sid, r.record AS rec", {"id": node_id, "d": dataset}, name="listings of a node"):
-                orphans.setdefault(row["sid"], set()).add(row["rec"])
-        rows = store.execute(f"MATCH (n:{label} {{id: $id}})-[r:{type_}]-() WHERE r.dataset = $d "
-                             "RETURN DISTINCT r.id AS rid", {"id": node_id, "d": dataset}, name=f"{type_} at a node")
-        if rows:
-            store.execute(f"UNWIND $rids AS rid MATCH ()-[r:{type_}]->() WHERE r.id = rid DELETE r",
-                          {"rids": [r["rid"] for r in rows]}, name=f"delete {type_}")
-            removed += len(rows)
+            for sid, rec in records_of.listings_of(store, label, node_id, dataset):
+                orphans.setdefault(sid, set()).add(rec)
+        removed += records_of.delete_rels_at(store, label, node_id, type_, dataset)
     for sid in list(orphans):
-        left = store.execute("MATCH ()-[r:SANCTIONED]->(s:Sanction {id: $id}) RETURN count(r) AS n", {"id": sid},
-                             name="listings left")
-        if left and int(left[0]["n"]):
+        if records_of.listings_left(store, sid):
             del orphans[sid]
     return removed, orphans
 
@@ -316,7 +302,7 @@ def _withdraw_node(store: Store, label: str, node_id: str, dataset: str, records
         return 0
     del claims[dataset]
     if not claims and replacement is None:
-        store.execute(f"MATCH (n:{label} {{id: $id}}) DETACH DELETE n", {"id": node_id}, name=f"delete {label}")
+        records_of.delete_node(store, label, node_id)
         return 1
     new = (derive_node(label, claims) if claims else None) or dict(replacement or {})
     new["first_loaded"] = stored.get("first_loaded")

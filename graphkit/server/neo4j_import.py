@@ -195,7 +195,7 @@ def node_count(uri: str, password: str) -> int:
     from graphkit.store.neo4j import Neo4jStore
 
     with Neo4jStore(uri, password=password) as store:
-        return int(store.execute("MATCH (n) RETURN count(n) AS n", name="count nodes")[0]["n"])
+        return sum(store.counts().nodes.values())
 
 
 def import_graph(db: Path, workspace: Path, *, overwrite: bool = False, bolt_port: int | None = None,
@@ -271,7 +271,7 @@ def _finish(uri: str, password: str, export: CsvExport, seconds: dict[str, float
 
     with Neo4jStore(uri, password=password) as store:
         store.ensure_schema()
-        store.execute("CALL db.awaitIndexes(3600)", name="await indexes")
+        store.await_indexes(3600)
         counts = store.counts()
     nodes = {k: v for k, v in counts.nodes.items() if v}
     rels = {k: v for k, v in counts.relationships.items() if v}

@@ -14,11 +14,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from graphkit.errors import QueryError, StoreError
 from graphkit.model import Node, Rel, get_model, merge_node_props
-from graphkit.queries import ONLY_ON, get_query
+from graphkit.queries import get_query
+from graphkit.store.dialect import NEO4J, Dialect
 
 
 @dataclass
@@ -60,8 +61,14 @@ class LoadSink:
 class Store(ABC):
     """A graph store. Use as a context manager, or call ``close()``."""
 
-    dialect: str = "neo4j"
+    #: how this store reads the query library (store/dialect.py)
+    cypher_dialect: ClassVar[Dialect] = NEO4J
     name: str = "store"
+
+    @property
+    def dialect(self) -> str:
+        """The name of this store's Cypher dialect: "neo4j" or "ladybug"."""
+        return self.cypher_dialect.name
 
     # ---- primitives a backend implements -------------------------------------------------
 
@@ -75,8 +82,11 @@ class Store(ABC):
         """Everything written inside commits together or not at all."""
 
     @abstractmethod
-    def execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
-        """Run Cypher text (already in this store's dialect) and return rows as dicts."""
+    def _execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
+        """Run Cypher text (already in this store's dialect) and return rows as dicts. Not part
+        of the public protocol: outside ``store/``, graphkit runs named queries (``run``) and
+        the store's methods, so every query a command runs is a file of ``cypher/`` read in
+        each store's dialect, or a statement built here from the model's labels."""
 
     @abstractmethod
     def fetch_nodes(self, label: str, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -111,7 +121,7 @@ class Store(ABC):
         if unknown:
             raise ValueError(f"{type_} has no property {unknown[0]!r}")
         cond = " AND ".join(f"r.{k} = ${k}" for k in where) or "true"
-        rows = self.execute(f"MATCH ()-[r:{type_}]->() WHERE {cond} DELETE r RETURN count(*) AS n",
+        rows = self._execute(f"MATCH ()-[r:{type_}]->() WHERE {cond} DELETE r RETURN count(*) AS n",
                             where, name=f"delete {type_}")
         return int(rows[0]["n"]) if rows else 0
 
@@ -139,7 +149,7 @@ class Store(ABC):
     def close(self) -> None:  # noqa: B027 - optional for backends
         """Release the connection."""
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -171,11 +181,11 @@ class Store(ABC):
 
     def _run(self, query: str, params: dict[str, Any], *, one_key: bool = False) -> list[dict[str, Any]]:
         q = get_query(query)
-        only = ONLY_ON.get(query)
-        if only is not None and only[0] != self.dialect:
-            raise QueryError(f"query {query!r} runs on {only[0]} only: {only[1]}", query)
+        why = self.cypher_dialect.cannot_run.get(query)
+        if why is not None:
+            raise QueryError(f"query {query!r} runs on {NEO4J.name} only: {why}", query)
         try:
-            return self.execute(q.for_dialect(self.dialect, one_key=one_key), params, name=query)
+            return self._execute(self.cypher_dialect.text(q, one_key=one_key), params, name=query)
         except QueryError:
             raise
         except StoreError as exc:
@@ -229,15 +239,15 @@ class Store(ABC):
         model = get_model()
         out = Counts()
         for label in model.nodes:
-            rows = self.execute(f"MATCH (n:{label}) RETURN count(n) AS n", name=f"count {label}")
+            rows = self._execute(f"MATCH (n:{label}) RETURN count(n) AS n", name=f"count {label}")
             out.nodes[label] = int(rows[0]["n"])
-            for row in self.execute(
+            for row in self._execute(
                 f"MATCH (n:{label}) UNWIND n.datasets AS d RETURN d AS dataset, count(*) AS n",
                 name=f"count {label} by dataset",
             ):
                 out.by_dataset.setdefault(row["dataset"], {})[label] = int(row["n"])
         for type_ in model.relationships:
-            rows = self.execute(f"MATCH ()-[r:{type_}]->() RETURN r.dataset AS dataset, count(r) AS n",
+            rows = self._execute(f"MATCH ()-[r:{type_}]->() RETURN r.dataset AS dataset, count(r) AS n",
                                 name=f"count {type_}")
             out.relationships[type_] = sum(int(r["n"]) for r in rows)
             for row in rows:

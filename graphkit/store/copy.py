@@ -91,10 +91,10 @@ def empty_tables(target: Store) -> set[str]:
               *((t, f"()-[r:{t}]->()") for t in model.relationships)]
     if target.dialect == "neo4j":
         ret = ", ".join(f"COUNT {{ MATCH {pattern} }} AS {name}" for name, pattern in tables)
-        row = target.execute(f"RETURN {ret}", name="count tables")[0]
+        row = target._execute(f"RETURN {ret}", name="count tables")[0]
         return {name for name, _ in tables if not row[name]}
     return {name for name, pattern in tables
-            if not target.execute(f"MATCH {pattern} RETURN count(*) AS n",
+            if not target._execute(f"MATCH {pattern} RETURN count(*) AS n",
                                   name=f"count {name}")[0]["n"]}
 
 
@@ -102,7 +102,7 @@ def _pages(source: Store, text: str, key: str, batch: int, name: str) -> Iterato
     """The rows of ``text`` (a keyset-paged query: ``$after``, ``$limit``), ``batch`` at a time."""
     after = ""
     while True:
-        rows = source.execute(text, {"after": after, "limit": batch}, name=name)
+        rows = source._execute(text, {"after": after, "limit": batch}, name=name)
         if not rows:
             return
         after = rows[-1][key]

@@ -22,6 +22,7 @@ import pyarrow as pa
 from graphkit.errors import StoreError
 from graphkit.model import Rel, get_model
 from graphkit.store.base import LoadSink, Store
+from graphkit.store.dialect import LADYBUG
 from graphkit.store.journal import Journal, recover, stale_loads
 from graphkit.store.staged import StagedLoad, arrow_column, staged
 
@@ -87,7 +88,7 @@ def _arrow(columns: dict[str, str], rows: list[dict[str, Any]], prefix: str = ""
 class EmbeddedStore(Store):
     """A LadybugDB database in the directory ``path`` (created if missing)."""
 
-    dialect = "ladybug"
+    cypher_dialect = LADYBUG
     name = "embedded"
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
@@ -244,7 +245,7 @@ class EmbeddedStore(Store):
     # firms) but ``{id: $id}`` as an index look-up (0.2 ms): small batches go one id at a time
     one_key_below = 300
 
-    def execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
+    def _execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
         try:
             result = self.conn.execute(text, params or {})
         except RuntimeError as exc:

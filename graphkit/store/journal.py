@@ -153,14 +153,14 @@ def undo_entry(store: Store, entry: Entry) -> None:
     for type_, ids in entry.rels.items():
         model.rel(type_)
         for i in range(0, len(ids), 5_000):
-            store.execute(f"UNWIND $ids AS k MATCH ()-[r:{type_} {{id: k}}]->() DELETE r",
+            store._execute(f"UNWIND $ids AS k MATCH ()-[r:{type_} {{id: k}}]->() DELETE r",
                           {"ids": ids[i:i + 5_000]}, name=f"undo {type_}")
     for label, rows in entry.updated.items():
         store.update_nodes(label, rows)
     for label, ids in entry.created.items():
         label = model.node(label).label
         for i in range(0, len(ids), 5_000):
-            store.execute(f"UNWIND $ids AS k MATCH (n:{label} {{id: k}}) DETACH DELETE n",
+            store._execute(f"UNWIND $ids AS k MATCH (n:{label} {{id: k}}) DETACH DELETE n",
                           {"ids": ids[i:i + 5_000]}, name=f"undo {label}")
 
 

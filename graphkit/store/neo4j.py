@@ -56,7 +56,6 @@ def _node_props(value: Any) -> dict[str, Any]:
 class Neo4jStore(Store):
     """A Neo4j database reached over Bolt. ``auth`` defaults to the NEO4J_* environment."""
 
-    dialect = "neo4j"
     name = "neo4j"
 
     def __init__(self, uri: str, *, user: str | None = None, password: str | None = None,
@@ -185,7 +184,7 @@ class Neo4jStore(Store):
         with streamed(self, self.journal_root()) as sink:
             yield sink
 
-    def execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
+    def _execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
         with self._lost(f"query {name or text[:40]!r}"):
             if self._tx is not None:
                 result = self._tx.run(text, params or {})
@@ -193,6 +192,11 @@ class Neo4jStore(Store):
             with self.driver.session(database=self.database) as session:
                 result = session.run(text, params or {})
                 return [{k: _to_python(v) for k, v in rec.items()} for rec in result]
+
+    def await_indexes(self, seconds: int) -> None:
+        """Wait until every index is online (after a bulk import creates the schema), at most
+        ``seconds``; raises StoreError past that."""
+        self._execute("CALL db.awaitIndexes($seconds)", {"seconds": seconds}, name="await indexes")
 
     # ---- primitives ----------------------------------------------------------------------
 
@@ -204,7 +208,7 @@ class Neo4jStore(Store):
         label = get_model().node(label).label
         out: dict[str, dict[str, Any]] = {}
         for chunk in self._batches(ids):
-            for row in self.execute(f"UNWIND $ids AS k MATCH (n:{label} {{id: k}}) RETURN properties(n) AS n",
+            for row in self._execute(f"UNWIND $ids AS k MATCH (n:{label} {{id: k}}) RETURN properties(n) AS n",
                                     {"ids": chunk}, name=f"fetch {label}"):
                 out[row["n"]["id"]] = _node_props(row["n"])
         return out
@@ -216,14 +220,14 @@ class Neo4jStore(Store):
         label = get_model().node(label).label
         props = ", ".join(f"{c}: row.{c}" for c in get_model().node_columns(label))
         for chunk in self._batches(rows):
-            self.execute(f"UNWIND $rows AS row CREATE (n:{label} {{{props}}})", {"rows": chunk},
+            self._execute(f"UNWIND $rows AS row CREATE (n:{label} {{{props}}})", {"rows": chunk},
                          name=f"create {label}")
 
     def update_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
         label = get_model().node(label).label
         for chunk in self._batches(rows):
             clean = [{k: v for k, v in r.items() if v is not None} for r in chunk]
-            self.execute(f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n = row",
+            self._execute(f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n = row",
                          {"rows": clean}, name=f"write {label}")
 
     def existing_rel_ids(self, type_: str, start_label: str, end_label: str, starts: list[str],
@@ -231,7 +235,7 @@ class Neo4jStore(Store):
         get_model().rel(type_)
         found: set[str] = set()
         for chunk in self._batches(ids):
-            rows = self.execute(
+            rows = self._execute(
                 f"UNWIND $ids AS k MATCH ()-[r:{type_} {{id: k}}]->() RETURN r.id AS id",
                 {"ids": chunk}, name=f"find {type_}")
             found.update(r["id"] for r in rows)
@@ -250,6 +254,6 @@ class Neo4jStore(Store):
         """``create_rels`` for rows of properties with the endpoint ids in ``_from`` and ``_to``."""
         get_model().rel_between(type_, start_label, end_label)
         props = ", ".join(f"{c}: row.{c}" for c in (columns or get_model().rel_columns(type_)))
-        self.execute(
+        self._execute(
             f"UNWIND $rows AS row MATCH (a:{start_label} {{id: row._from}}) MATCH (b:{end_label} {{id: row._to}}) "
             f"CREATE (a)-[r:{type_} {{{props}}}]->(b)", {"rows": rows}, name=f"create {type_}")

@@ -163,9 +163,9 @@ class StagedLoad(LoadSink):
             model = get_model()
             self._stored_before = (
                 {label for label in model.nodes
-                 if store.execute(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]}
+                 if store._execute(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]}
                 | {t for t in model.relationships
-                   if store.execute(f"MATCH ()-[r:{t}]->() RETURN count(r) AS n")[0]["n"]})
+                   if store._execute(f"MATCH ()-[r:{t}]->() RETURN count(r) AS n")[0]["n"]})
         self._entry = Entry()
         with store.transaction():
             for label, (path, _) in self._node_runs.items():
