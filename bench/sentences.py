@@ -9,8 +9,9 @@ template its sentence follows: per class of ``graphkit/link/evidence.py`` (and p
 ``Status`` variant inside them: share, share band, the source's role quoted, dated, undated,
 current, lapsed...). For each variant the doc shows the template and the first real sentence
 (in sorted order, so a rerun gives the same doc) with its pair and source. A variant no sample
-gives is listed as such, never invented. ``--readme`` also rewrites the README's example output
-(the demo's find-links, and the sample lines under "Link kinds") from the same run.
+gives is listed as such, never invented. ``--readme`` also rewrites the example output of the README
+(the demo's find-links) and of docs/commands.md (the sample lines under "Link kinds") from the
+same run.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from graphkit.store.base import Store  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "sentences.md"
 README = ROOT / "README.md"
+COMMANDS = ROOT / "docs" / "commands.md"  # the link kinds, with sample lines
 # the samples that give links; ICIJ intermediaries alone give none
 LINKING = [s for s in SOURCES if s[0] != "icij"]
 
@@ -248,7 +250,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--real", type=Path, default=DEFAULT_REAL, help="the shared real samples")
     parser.add_argument("--db", type=Path, default=Path("/tmp/graphkit-sentences"), help="graph to build (replaced)")
-    parser.add_argument("--readme", action="store_true", help="also rewrite the README's example output")
+    parser.add_argument("--readme", action="store_true", help="also rewrite the example output in README.md and docs/commands.md")
     args = parser.parse_args()
     from graphkit.store.embedded import EmbeddedStore
 
@@ -262,11 +264,10 @@ def main() -> None:
     DOC.write_text(document(found, command, total, bad_sentences(links)), encoding="utf-8")
     print(f"{DOC}: {len(found)} of {len(VARIANTS)} variants with a real example, from {len(links):,} links")
     if args.readme:
-        text = README.read_text(encoding="utf-8")
-        text = put_block(text, "sentences:samples", readme_samples(found))
-        text = put_block(text, "sentences:demo", demo_output())
-        README.write_text(text, encoding="utf-8")
-        print(f"{README}: example lines rewritten")
+        for doc, marker, body in ((COMMANDS, "sentences:samples", readme_samples(found)),
+                                  (README, "sentences:demo", demo_output())):
+            doc.write_text(put_block(doc.read_text(encoding="utf-8"), marker, body), encoding="utf-8")
+            print(f"{doc}: example lines rewritten")
 
 
 if __name__ == "__main__":
