@@ -93,7 +93,7 @@ def main() -> int:
     info = ns.start(folder, password=password, bolt_port=free_port(), http_port=free_port())
     times: collections.defaultdict[str, float] = collections.defaultdict(float)
     calls: collections.Counter[str] = collections.Counter()
-    plain = Neo4jStore.execute
+    plain = Neo4jStore._execute
 
     def timed(self: Any, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
         t = time.perf_counter()
@@ -104,7 +104,7 @@ def main() -> int:
             times[kind] += time.perf_counter() - t
             calls[kind] += 1
 
-    Neo4jStore.execute = timed  # type: ignore[method-assign]
+    Neo4jStore._execute = timed  # type: ignore[method-assign]
     try:
         with EmbeddedStore(db, read_only=True) as source, \
                 Neo4jStore(info.bolt_uri, password=password, batch_size=args.statement) as target:

@@ -155,7 +155,7 @@ def test_a_push_streams_page_by_page(real, neo4j_server, tmp_path: Path):
                dataset="kek", rejects_dir=tmp_path / "rejects")
     expected = source.counts()
     reads: list[int] = []
-    original = source.execute
+    original = source._execute
 
     def counting(text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
         rows = original(text, params, name=name)
@@ -163,7 +163,7 @@ def test_a_push_streams_page_by_page(real, neo4j_server, tmp_path: Path):
             reads.append(len(rows))
         return rows
 
-    source.execute = counting  # type: ignore[method-assign]
+    source._execute = counting  # type: ignore[method-assign]
     with _Counting(neo4j_server.bolt_uri, password=neo4j_server.password) as target:
         target._execute("MATCH (n) DETACH DELETE n")
         ahead: list[int] = []
