@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from graphkit.link import evidence as ev
 
 if TYPE_CHECKING:
-    from graphkit.link.links import Evidence, Link
+    from graphkit.link.engine import Evidence, Link
 
 
 @dataclass
