@@ -18,7 +18,7 @@ evidence is listed beside the picture.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from graphkit.link import evidence as ev
 
@@ -41,9 +41,8 @@ def _role_edge(role: ev.Role) -> dict[str, Any]:
 
 def shared_role(link: Link, e: Evidence) -> Projection:
     """The holder (and the record resolved with it), its role in A and its role in B."""
-    out = Projection()
-    fact, via = e.fact, e.via
-    if not isinstance(fact, ev.SharedRole) or not via:
+    out, fact, via = Projection(), cast(ev.SharedRole, e.fact), e.via
+    if not via:
         return out
     p1 = via["id"]
     p2 = (via.get("resolved_with") or {}).get("id", p1)
@@ -60,10 +59,7 @@ def shared_role(link: Link, e: Evidence) -> Projection:
 
 def shared_address(link: Link, e: Evidence) -> Projection:
     """The address, and both firms registered at it."""
-    out = Projection()
-    fact = e.fact
-    if not isinstance(fact, ev.SharedAddress):
-        return out
+    out, fact = Projection(), cast(ev.SharedAddress, e.fact)  # the kind's fact, as its function builds it
     addr = fact.address["id"]
     out.nodes.append((addr, {"label": "Address", "name": fact.address["name"]}))
     for firm, roles, src in ((link.a, fact.a_roles, 0), (link.b, fact.b_roles, 1)):
@@ -74,10 +70,7 @@ def shared_address(link: Link, e: Evidence) -> Projection:
 
 def shipment(link: Link, e: Evidence) -> Projection:
     """The customs line, from its exporter or supplier to its importer or buyer."""
-    out = Projection()
-    fact = e.fact
-    if not isinstance(fact, ev.Shipment):
-        return out
+    out, fact = Projection(), cast(ev.Shipment, e.fact)  # the kind's fact, as its function builds it
     exporter, importer = (link.a, link.b) if fact.a_exports else (link.b, link.a)
     ship = fact.shipment_id
     out.nodes.append((ship, {
@@ -93,10 +86,7 @@ def shipment(link: Link, e: Evidence) -> Projection:
 
 def direct_control(link: Link, e: Evidence) -> Projection:
     """One firm's role in the other, from holder to held."""
-    out = Projection()
-    fact = e.fact
-    if not isinstance(fact, ev.Control):
-        return out
+    out, fact = Projection(), cast(ev.Control, e.fact)  # the kind's fact, as its function builds it
     holder, held = (link.a, link.b) if fact.role.holder == "A" else (link.b, link.a)
     out.edges.append((holder.id, held.id, {**_role_edge(fact.role), "sources": e.sources,
                                            "to_representative": bool(holder.members or held.members)}))
