@@ -1,7 +1,11 @@
-// The records joined to the people $ids by SAME_AS judged auto or accepted, in either direction,
-// with score, explanation and method: one step of walking a resolved cluster. Pending, unsure
-// and rejected pairs are never followed. One index look-up per id.
-// :param ids: internal ids, e.g. ['ru-inn:772840721943']
+// The records joined to the records $ids by SAME_AS under the judgement rule (model.yml,
+// SAME_AS joining: auto, accepted), in either direction, with score,
+// explanation and method: one step of walking a resolved cluster. Any other judgement, or
+// none, is never followed. One index look-up per id.
+//
+// Written from graphkit/model.yml by `python -m graphkit.queries`; a test checks that this
+// file is up to date.
+// :param ids: internal ids, e.g. ['ru-inn:7717019625']
 UNWIND $ids AS k
 MATCH (x:Person {id: k})-[s:SAME_AS]-(y:Person)
 WHERE s.judgement IN ['auto', 'accepted']

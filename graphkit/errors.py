@@ -74,3 +74,7 @@ class ResolutionError(GraphkitError):
 
 class NotFound(GraphkitError):
     """A query (name, registry id or internal id) that matches no entity."""
+
+
+class ModelError(GraphkitError):
+    """``model.yml`` contradicts itself: an unknown type, label, property, kind or judgement."""

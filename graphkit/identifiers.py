@@ -32,17 +32,30 @@ KINDS = {
     "registrationNumber": "registration", "vatCode": "vat", "company-number": "registration",
     "bicCode": None, "swiftBic": None,
 }
-# (kind, country, label) -> schemes to try in order; the first whose pattern fits wins
-_NATIONAL: dict[tuple[str, str], tuple[str, ...]] = {
-    ("tax", "ru"): ("ru-inn",),
-    ("registration", "ru"): ("ru-ogrn", "ru-inn"),
-    ("tax", "kz"): ("kz-bin", "kz-iin"),
-    ("registration", "kz"): ("kz-bin", "kz-iin"),
-    ("registration", "gb"): ("gb-coh",),
-    ("registration", "ua"): ("ua-edrpou",),
-    ("tax", "ua"): ("ua-edrpou",),
-}
-_GENERIC = {"registration": "reg", "tax": "tax", "vat": "vat"}
+
+
+@cache
+def _national() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(kind of number, country) -> the schemes to try in order, the first whose pattern fits
+    wins: every scheme of that country whose ``kinds`` in ``model.yml`` name that kind."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for name, s in schemes().items():
+        for kind in s.kinds:
+            if s.country:
+                out.setdefault((kind, s.country), []).append(name)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def _generic() -> dict[str, str]:
+    """kind of number -> the prefix of its generic scheme (``model.yml``, ``generic_identifiers``)."""
+    return {kind: g.prefix for kind, g in get_model().generic_identifiers.items()}
+
+
+@cache
+def generic_prefixes() -> tuple[str, ...]:
+    """``("reg:", "tax:", "vat:", "nid:")``: how a generic scheme's identifier begins."""
+    return tuple(f"{p}:" for p in _generic().values())
 
 
 @cache
@@ -59,7 +72,7 @@ def _pattern(scheme: str) -> re.Pattern[str] | None:
 
 def scheme_of(identifier: str) -> str:
     """``ru-inn`` of ``ru-inn:7707083893``; ``reg:de`` of ``reg:de:HRB 1234``."""
-    return identifier.rpartition(":")[0] if identifier.startswith(("reg:", "tax:", "vat:")) else identifier.partition(":")[0]
+    return identifier.rpartition(":")[0] if identifier.startswith(generic_prefixes()) else identifier.partition(":")[0]
 
 
 def split(identifier: str) -> tuple[str, str]:
@@ -96,7 +109,7 @@ def qualify(kind_or_scheme: str, value: str, *, country: str | None = None,
     if not value or not value.strip():
         return None
     country = (country or "").strip().lower()[:2] or None
-    if kind_or_scheme.startswith(("reg:", "tax:", "vat:")):  # already qualified
+    if kind_or_scheme.startswith(generic_prefixes()):  # already qualified
         return f"{kind_or_scheme}:{' '.join(value.strip().upper().split())}"
     if kind_or_scheme in schemes():
         scheme = kind_or_scheme
@@ -111,22 +124,46 @@ def qualify(kind_or_scheme: str, value: str, *, country: str | None = None,
         kind = KINDS.get(kind_or_scheme, "registration")
         if kind is None:
             return None
-        if kind == "lei":
-            norm = normalise("lei", value)
-            return f"lei:{norm}" if norm else None
-        if kind_or_scheme == "innCode":
+        if kind_or_scheme in ("innCode", "ogrnCode"):
             country = "ru"
-        elif kind_or_scheme == "ogrnCode":
-            country = "ru"
-        for scheme in _NATIONAL.get((kind, country or ""), ()):
-            if label in schemes()[scheme].labels:
-                norm = normalise(scheme, value)
-                if norm is not None:
-                    return f"{scheme}:{norm}"
+    return of_kind(kind or "registration", value, country=country, label=label)
+
+
+def of_kind(kind: str, value: str, *, country: str | None, label: str = "Company") -> str | None:
+    """``scheme:value`` for a number of ``kind`` (``registration``, ``tax``, ``vat``,
+    ``national_id``, ``lei``) from ``country``: the first national scheme of that kind and
+    country (``model.yml``) whose pattern fits, else the generic ``<prefix>:<country>`` of the
+    kind (``reg:de:HRB 86786``, ``nid:gb:…``); None without a country, or for a LEI that is not
+    one."""
+    if kind == "lei":
+        norm = normalise("lei", value)
+        return f"lei:{norm}" if norm else None
+    country = (country or "").strip().lower()[:2] or None
+    for scheme in _national().get((kind, country or ""), ()):
+        if label in schemes()[scheme].labels:
+            norm = normalise(scheme, value)
+            if norm is not None:
+                return f"{scheme}:{norm}"
     if not country:
         return None
     generic = " ".join(value.strip().upper().split())
-    return f"{_GENERIC.get(kind or 'registration', 'reg')}:{country}:{generic}"
+    return f"{_generic().get(kind, _generic()['registration'])}:{country}:{generic}"
+
+
+def describe(identifier: str) -> tuple[str, str]:
+    """What a report prints for an identifier: its scheme's short name (``model.yml``) and
+    value. ``ru-inn:7707083893`` -> ``("INN", "7707083893")``; ``nid:gb:114671230001`` ->
+    ``("national id (GB)", "114671230001")``; a scheme the model does not know (``imo:…``) is
+    printed by its own name."""
+    scheme, value = split(identifier)
+    known = schemes().get(scheme)
+    if known is not None:
+        return known.short, value
+    prefix, _, country = scheme.partition(":")
+    for g in get_model().generic_identifiers.values():
+        if g.prefix == prefix and country:
+            return f"{g.short} ({country.upper()})", value
+    return scheme, value
 
 
 def by_scheme(identifiers: Iterable[str]) -> dict[str, set[str]]:
@@ -163,7 +200,7 @@ def describe_conflict(scheme: str, va: str, vb: str) -> str:
 def is_registry_id(node_id: str) -> bool:
     """Whether a node id is a registry number (``ru-inn:…``) rather than a derived hash."""
     scheme, value = split(node_id)
-    return bool(value) and (scheme in schemes() or scheme.startswith(("reg:", "tax:", "vat:")))
+    return bool(value) and (scheme in schemes() or scheme.startswith(generic_prefixes()))
 
 
 def candidates_for(query: str) -> list[str]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from graphkit.errors import GraphkitError, StoreError
+from graphkit.errors import GraphkitError, ModelError, StoreError
 
 TYPES = ("string", "date", "float", "int", "bool", "list")
 
@@ -52,6 +52,19 @@ class IdScheme:
     country: str | None
     pattern: str | None
     description: str
+    # what the number is (the first: registration, tax, national_id, lei, passport), and what
+    # else a source may call it
+    kinds: tuple[str, ...] = ("registration",)
+    short: str = ""  # the name a report prints: INN, BIN, LEI, company number
+
+
+@dataclass(frozen=True)
+class GenericScheme:
+    """Numbers of a kind but of no scheme of the model: ``<prefix>:<country>:<value>``."""
+
+    kind: str
+    prefix: str
+    short: str
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,8 @@ class Model:
     rel_provenance: dict[str, str]
     identifiers: dict[str, IdScheme] = field(default_factory=dict)
     report_columns: tuple[str, ...] = ()  # what a report reads about every node
+    generic_identifiers: dict[str, GenericScheme] = field(default_factory=dict)  # by kind
+    joining: tuple[str, ...] = ()  # the SAME_AS judgements that join two records (the only rule)
     _columns: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict, compare=False, repr=False)
 
     def node(self, label: str) -> NodeType:
@@ -117,7 +132,12 @@ class Model:
 @cache
 def get_model() -> Model:
     """The model, parsed once from ``graphkit/model.yml``."""
-    text = resources.files("graphkit").joinpath("model.yml").read_text(encoding="utf-8")
+    return parse_model(resources.files("graphkit").joinpath("model.yml").read_text(encoding="utf-8"))
+
+
+def parse_model(text: str) -> Model:
+    """The model written in ``text`` (``model.yml``'s format). Raises ModelError where it
+    contradicts itself."""
     raw = yaml.safe_load(text)
     nodes = {
         label: NodeType(label, spec.get("description", ""), spec.get("caption", "name"),
@@ -133,22 +153,47 @@ def get_model() -> Model:
     }
     schemes = {
         name: IdScheme(name, tuple(spec.get("labels", ())), spec.get("property"), spec.get("country"),
-                       spec.get("pattern"), spec.get("description", ""))
+                       spec.get("pattern"), spec.get("description", ""), tuple(spec.get("kinds") or ("registration",)),
+                       spec.get("short") or name)
         for name, spec in (raw.get("identifiers") or {}).items()
     }
+    generic = {kind: GenericScheme(kind, spec["prefix"], spec.get("short") or kind)
+               for kind, spec in (raw.get("generic_identifiers") or {}).items()}
     model = Model(nodes, rels, dict(raw["provenance"]["node"]), dict(raw["provenance"]["relationship"]),
-                  schemes, tuple(raw.get("report_columns") or ()))
+                  schemes, tuple(raw.get("report_columns") or ()), generic,
+                  tuple(raw["relationships"].get("SAME_AS", {}).get("joining") or ()))
+    _check(model)
+    return model
+
+
+def _check(model: Model) -> None:
+    """Raise ModelError at the first place ``model.yml`` contradicts itself (never ``assert``:
+    the checks must hold under ``python -O`` too)."""
+    nodes = model.nodes
     for label in nodes:
         for prop, typ in model.node_columns(label).items():
-            assert typ in TYPES, f"model.yml: {label}.{prop} has unknown type {typ}"
+            if typ not in TYPES:
+                raise ModelError(f"model.yml: {label}.{prop} has unknown type {typ}")
         for prop in (nodes[label].caption, *nodes[label].facts):
-            assert prop in model.node_columns(label), f"model.yml: {label} shows {prop}, not a property"
+            if prop not in model.node_columns(label):
+                raise ModelError(f"model.yml: {label} shows {prop}, not a property")
     for prop in model.report_columns:
-        assert any(prop in model.node_columns(n) for n in nodes), f"model.yml: no label has {prop}"
-    for rel in rels.values():
+        if not any(prop in model.node_columns(n) for n in nodes):
+            raise ModelError(f"model.yml: no label has {prop}")
+    for rel in model.relationships.values():
         for a, b in rel.between:
-            assert a in nodes and b in nodes, f"model.yml: {rel.type} names unknown label"
-    return model
+            if a not in nodes or b not in nodes:
+                raise ModelError(f"model.yml: {rel.type} names unknown label {a if a not in nodes else b}")
+    known_kinds = {*model.generic_identifiers, "lei", "passport"}
+    for scheme in model.identifiers.values():
+        if set(scheme.kinds) - known_kinds:
+            raise ModelError(f"model.yml: identifier {scheme.name} has unknown kind(s) "
+                             f"{sorted(set(scheme.kinds) - known_kinds)}; known: {', '.join(sorted(known_kinds))}")
+        if set(scheme.labels) - set(nodes):
+            raise ModelError(f"model.yml: identifier {scheme.name} names unknown label(s) "
+                             f"{sorted(set(scheme.labels) - set(nodes))}")
+    if not model.joining:
+        raise ModelError("model.yml: SAME_AS names no joining judgement")
 
 
 # --------------------------------------------------------------------------------------------

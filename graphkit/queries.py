@@ -99,7 +99,15 @@ def nodes_by_id_text() -> str:
 GENERATED = {"nodes_by_id": nodes_by_id_text}
 
 
+def generated_texts() -> dict[str, str]:
+    """Every file of ``cypher/`` written from data, by name, with the text it must have: the
+    model's (``GENERATED``) and the link kinds' (``graphkit.link.generate``)."""
+    from graphkit.link.generate import generated
+
+    return {**{name: text() for name, text in GENERATED.items()}, **generated()}
+
+
 if __name__ == "__main__":
-    for _name, _text in GENERATED.items():
-        (cypher_dir() / f"{_name}.cypher").write_text(_text(), encoding="utf-8")
+    for _name, _text in generated_texts().items():
+        (cypher_dir() / f"{_name}.cypher").write_text(_text, encoding="utf-8")
         print(f"wrote cypher/{_name}.cypher")

@@ -370,3 +370,24 @@ def test_guide_plays_from_localhost_and_runs_find_links(neo_browser):
         frame = neo_browser.new_frame_after(lambda: neo_browser.find("i", blocks[1]).click())
         frame = neo_browser.cypher_result(frame)
         assert NEBESNAYA in neo_browser.table_text(frame)
+
+
+@pytest.mark.neo4j
+def test_browser_query_starts_from_a_bare_registry_number_as_find_links_does(demo_neo4j):
+    """A BIN typed without its scheme: find-links finds the firm by it, and so does the Browser
+    query (the same start firms, the same linked firms as by name)."""
+    from graphkit.link.links import find_links
+    from graphkit.store.neo4j import Neo4jStore
+
+    with Neo4jStore(demo_neo4j.bolt_uri, password=demo_neo4j.password) as store:
+        by_name = store.run("browser_find_links", name="Aspan Arba")
+        bins = sorted({x for r in by_name for x in store.run("entity_by_id", ids=[r["firm_id"]])[0]["registry_ids"] or []
+                       if x.startswith("kz-bin:")})
+        assert bins, "Aspan Arba has a BIN in the demo"
+        number = bins[0].partition(":")[2]
+        by_number = store.run("browser_find_links", name=number)
+        assert {(r["kind"], r["firm_id"], r["linked_id"]) for r in by_number} == {
+            (r["kind"], r["firm_id"], r["linked_id"]) for r in by_name}
+        linked = {link.b.id for link in find_links(store, number)}
+        assert linked and linked <= {r["linked_id"] for r in by_number} | {
+            m for link in find_links(store, number) for m in link.b.members}

@@ -387,3 +387,13 @@ def test_nodes_by_id_lists_what_the_model_says_a_report_shows():
     for node in get_model().nodes.values():
         for prop in (node.caption, *node.facts):
             assert f"n.{prop} AS {prop}" in text
+
+
+def test_the_side_panel_names_each_number_by_its_scheme(case):
+    """One row per registry number, titled with the short name model.yml gives its scheme."""
+    page = Page(render(network_report(case, "Dala Trans")))
+    nodes = json.loads(page.raw["script"][0])["nodes"]
+    rows = {n["id"]: n["detail"]["rows"] for n in nodes}
+    assert ["BIN", "220400000111"] in rows[DALA]
+    assert ["INN", "7700000303"] in rows[EVIL]
+    assert not any(title == "registry ids" for r in rows.values() for title, _ in r)

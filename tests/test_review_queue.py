@@ -105,7 +105,7 @@ def test_ofac_entries_sharing_a_number_under_unrelated_names_wait_as_possible_re
     assert cli("resolve", "--db", db, "--judgements", book).code == 0
     (group,) = _review(cli, db, book)
     (pair,) = group["pairs"]
-    assert "possible rename: the same number reg:ir:" in pair["explanation"]
+    assert "possible rename: the same number nid:ir:" in pair["explanation"]
     assert "'RASHED EXCHANGE'" in pair["explanation"]
     assert "'JOINT PARTNERSHIP OF MOHAMMADREZA KHEDMATI AND ASSOCIATES'" in pair["explanation"]
     assert cli("clusters", "--db", db, "--format", "json").out.strip() == ""  # never merged on the number

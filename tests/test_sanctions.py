@@ -167,3 +167,26 @@ def test_a_graph_built_before_sanctions_had_list_and_remarks_is_refused_with_a_r
     with pytest.raises(StoreError, match="built by an older graphkit: Sanction lacks remarks; load the data "
                                          "again into a new --db"), EmbeddedStore(tmp_path / "old") as s:
         s.counts()
+
+
+def test_a_national_id_is_a_national_id_not_a_registry_number(real, store, tmp_path):
+    """OFAC's "National ID No. 114671230001 (United Kingdom)" (AL-AKHRAS, Firas, ent_num 30746)
+    was printed as the UK registry number reg:gb:114671230001; it is a national id."""
+    lines = (real / "ofac_sdn" / "sdn.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    rows = [ln for ln in lines if ln.startswith(("30746,", "30747,"))]
+    assert len(rows) == 2
+    (tmp_path / "sdn.csv").write_text("".join(rows), encoding="utf-8")
+    load_files(store, [tmp_path / "sdn.csv"], "ofac-sdn")
+    got = store.execute("MATCH (p:Person) RETURN p.name AS name, p.registry_ids AS ids ORDER BY name")
+    assert [(r["name"], r["ids"]) for r in got] == [("AL-AKHRAS, Eyad", ["nid:gb:116544570001"]),
+                                                    ("AL-AKHRAS, Firas", ["nid:gb:114671230001"])]
+    from graphkit.identifiers import describe
+
+    assert describe("nid:gb:114671230001") == ("national id (GB)", "114671230001")
+    # the wordings OFAC uses for each kind of number, qualified from the model's schemes
+    firm = parse_remarks("Tax ID No. 113974567 (Switzerland); Registration Number 102770013219512 (Russia); "
+                         "National ID No. 10340455609 (Iran); Tax ID No. 220440173863 (Kazakhstan).", person=False)
+    assert firm["ids"] == {"tax:ch": ["113974567"], "ru-ogrn": ["102770013219512"], "nid:ir": ["10340455609"],
+                           "kz-bin": ["220440173863"]}  # an OGRNIP has 15 digits: the model says so
+    person = parse_remarks("National ID No. 850101300123 (Kazakhstan).", person=True)
+    assert person["ids"] == {"kz-iin": ["850101300123"]}

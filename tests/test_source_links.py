@@ -119,10 +119,12 @@ def test_an_alt_tax_id_in_the_remarks_finds_its_firm(four_sources):
     rows = store._execute("MATCH (c:Company) WHERE c.name = 'DULAC CAPITAL LTD' RETURN c.id AS id, "
                          "c.registry_ids AS ids")
     assert rows[0]["id"] == "ru-inn:9909354395"
-    assert {"reg:ch:113974567", "lei:529900E3569EJW938341", "reg:ch:CH-020.3.031.775-0"} <= set(rows[0]["ids"])
+    # the Swiss "Tax ID No." is a tax number, the "Registration Number" a registration number
+    assert {"tax:ch:113974567", "lei:529900E3569EJW938341", "reg:ch:CH-020.3.031.775-0"} <= set(rows[0]["ids"])
     from graphkit.link.links import lookup
 
     assert [e.name for e in lookup(store, "9909354395")] == ["DULAC CAPITAL LTD"]
+    assert [e.name for e in lookup(store, "113974567")] == ["DULAC CAPITAL LTD"]
 
 
 def test_vessels_and_aircraft_are_assets_with_what_the_list_gives(four_sources):

@@ -304,7 +304,7 @@ class SharedAddress:
 class Shipment:
     """One customs line, or one monthly total (``aggregated``), between the pair."""
 
-    direction: str  # "A -> B" or "B -> A"
+    a_exports: bool  # A is the exporter or supplier, B the importer or buyer (else the other way)
     shipment_id: str
     declaration_number: str | None
     date: str | None
@@ -322,8 +322,15 @@ class Shipment:
     exporter_role: str | None
     importer_role: str | None
 
+    @property
+    def direction(self) -> str:
+        """How the sentence and the JSON print it: ``A -> B`` or ``B -> A``."""
+        return "A -> B" if self.a_exports else "B -> A"
+
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        del out["a_exports"]
+        return {"direction": self.direction, **out}
 
 
 @dataclass

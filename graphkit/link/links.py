@@ -19,84 +19,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
 from graphkit import dates
 from graphkit.errors import NotFound
 from graphkit.link import evidence as ev
+from graphkit.link import projection
+from graphkit.link.engine import (
+    LINK_KINDS,
+    BrowserPath,
+    Entity,
+    Evidence,
+    Found,
+    Link,
+    LinkKind,
+    Search,
+    link_kind,
+)
 from graphkit.link.lookup import choose, find
 from graphkit.model import source_of
 from graphkit.resolve.clusters import Clusters
 from graphkit.store.base import Store
-
-
-@dataclass
-class Entity:
-    id: str
-    label: str
-    name: str | None
-    country: str | None = None
-    registry_ids: list[str] = field(default_factory=list)
-    datasets: list[str] = field(default_factory=list)
-    members: list[str] = field(default_factory=list)  # ids resolved as the same entity
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label, "name": self.name, "country": self.country,
-                "registry_ids": self.registry_ids, "datasets": self.datasets, "members": self.members}
-
-
-@dataclass
-class Evidence:
-    """One fact behind a link, with the records it comes from. ``fact`` is the typed fact
-    (``graphkit.link.evidence``); ``detail`` is its JSON and ``summary`` its one sentence
-    (``evidence.render``), both made from it. ``confirmed`` is False for a possible link: one
-    that rests on a resolution pair still waiting for review (``pending``, the pairs)."""
-
-    kind: str
-    via: dict[str, Any] | None  # the shared person, firm or address (id, label, name)
-    fact: ev.Fact
-    sources: list[dict[str, str]]  # {dataset, file, record}
-    confirmed: bool = True
-    pending: list[dict[str, Any]] = field(default_factory=list)  # SAME_AS pairs it rests on, when unconfirmed
-
-    @property
-    def detail(self) -> dict[str, Any]:
-        return self.fact.as_dict()
-
-    @property
-    def summary(self) -> str:
-        return ev.render(self.fact)
-
-    def as_dict(self) -> dict[str, Any]:
-        out = {"kind": self.kind, "via": self.via, "detail": self.detail, "sources": self.sources,
-               "summary": self.summary, "confirmed": self.confirmed}
-        if self.pending:
-            out["pending"] = self.pending
-        return out
-
-
-@dataclass
-class Link:
-    a: Entity
-    b: Entity
-    evidence: list[Evidence]
-
-    @property
-    def kinds(self) -> list[str]:
-        """The kinds of evidence, in ``KINDS`` order."""
-        return [k for k in KINDS if any(e.kind == k for e in self.evidence)]
-
-    @property
-    def confirmed(self) -> bool:
-        """False for a possible link: all its evidence rests on pairs waiting for review."""
-        return any(e.confirmed for e in self.evidence)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"a": self.a.as_dict(), "b": self.b.as_dict(), "kinds": self.kinds, "confirmed": self.confirmed,
-                "evidence": [e.as_dict() for e in self.evidence]}
-
 
 # --------------------------------------------------------------------------------------------
 # Looking entities up
@@ -146,94 +90,26 @@ __all__ = ["KINDS", "LINK_KINDS", "Clusters", "Entity", "Evidence", "Link", "Lin
            "find_links", "link_kind", "lookup", "screen"]
 
 
-# --------------------------------------------------------------------------------------------
-# The link engine: link kinds over one-hop facts
-#
-# Each link kind is one registered object: the one-hop fact queries it reads (files in
-# cypher/, the same on both stores, each keyed by a batch of ids) and a function joining those
-# facts into evidence. Cypher never walks more than one hop; the joins, and the walk through
-# records resolved as one (SAME_AS), happen here, through graphkit.resolve.clusters. find-links
-# and find-links --all run the same kinds and differ only in the firms they start from.
-
-
-class Search:
-    """One search for links: the firm records it starts from, the clusters they belong to, and
-    the one-hop facts fetched for them (each query once per batch of ids, shared by the kinds
-    that read it).
-
-    Orientation is decided here, once, for every kind: a fact is read from the start side, so
-    firm A of a pair is the start (``find_links``); in batch screening every firm is a start
-    and a pair is reported from the side whose representative id sorts first."""
-
-    def __init__(self, store: Store, firms: Iterable[str], clusters: Clusters, kinds: Iterable[str],
-                 as_of: dt.date) -> None:
-        self.store, self.clusters, self.as_of = store, clusters, as_of
-        self.firms = sorted(set(firms))
-        self.kinds = set(kinds)
-        self.start_reps = {clusters.find(i) for i in self.firms}
-        self._memo: dict[str, Any] = {}
-
-    def facts(self, query: str, ids: Iterable[str]) -> list[dict[str, Any]]:
-        """The rows of the one-hop query ``query`` for ``ids`` (``Store.run_keyed``)."""
-        return self.store.run_keyed(query, ids)
-
-    def once(self, build: Callable[[Search], Any]) -> Any:
-        """``build(self)``, computed once per search (facts two kinds share)."""
-        if build.__name__ not in self._memo:
-            self._memo[build.__name__] = build(self)
-        return self._memo[build.__name__]
-
-    def pair(self, a: str, b: str) -> tuple[str, str] | None:
-        """The pair (A, B) that a fact from the start record ``a`` to the firm record ``b`` is
-        evidence for, as representatives; None when a and b are one entity, or when the pair is
-        reported from b's side (both are starts and b's representative sorts first). Call
-        ``clusters.expand`` on the b records first."""
-        ra, rb = self.clusters.find(a), self.clusters.find(b)
-        if ra == rb or ra not in self.start_reps or (rb in self.start_reps and rb < ra):
-            return None
-        return (ra, rb)
-
-    def shipment_dates(self, key: tuple[str, str]) -> list[dt.date] | None:
-        """The dates of the customs lines between a pair, whichever kinds are searched (a role's
-        timing against the shipments reads the same whatever ``--kind`` selects)."""
-        dates: dict[tuple[str, str], list[dt.date]] = self.once(_shipment_dates)
-        return dates.get(key)
-
-
-@dataclass(frozen=True)
-class LinkKind:
-    """One kind of link: its stable name, the one-hop queries it reads and how it joins them."""
-
-    name: str
-    queries: tuple[str, ...]  # files in cypher/, each taking $ids
-    evidence: Callable[[Search], Iterable[tuple[tuple[str, str], Evidence]]]
-    summary: str
-
-
-LINK_KINDS: dict[str, LinkKind] = {}
-
-
-def link_kind(name: str, *queries: str) -> Callable[[Callable[[Search], Iterable[tuple[tuple[str, str], Evidence]]]],
-                                                    Callable[[Search], Iterable[tuple[tuple[str, str], Evidence]]]]:
-    """Register a link kind: ``@link_kind("shared_address", "firm_addresses", "address_firms")``
-    on a function that yields ``((A, B), Evidence)`` for a ``Search``. Its docstring's first
-    line is what the kind means."""
-    def register(fn: Callable[[Search], Iterable[tuple[tuple[str, str], Evidence]]]
-                 ) -> Callable[[Search], Iterable[tuple[tuple[str, str], Evidence]]]:
-        LINK_KINDS[name] = LinkKind(name, queries, fn, (fn.__doc__ or "").strip().splitlines()[0])
-        return fn
-    return register
+# The one-hop queries (files in cypher/, each keyed by $ids) the kinds below declare; a kind's
+# function reads only those its declaration names (``Search.starts``, ``Search.facts`` check).
+# A role's timing reads the customs lines between the pair, so the role kinds declare them too.
+HOLDERS, HOLDINGS, FAMILY_OF = "firm_holders", "holdings", "family_of"
+ADDRESSES, AT_ADDRESS = "firm_addresses", "address_firms"
+SHIPMENTS, PARTIES = "firm_shipments", "shipment_parties"
+CONTROL, SOURCE_LINKS, PAYMENTS = "firm_direct_control", "firm_source_links", "firm_payments"
+SAME_PERSON, SAME_FIRM = "same_as_of_person", "same_as_of_company"  # Clusters.expand walks them
+_WALK = "(()-[j:SAME_AS]-() WHERE {joins})*"  # any chain of records resolved as one (Browser)
 
 
 def _role_pairs(s: Search) -> list[tuple[tuple[str, str], dict[str, Any]]]:
     """Pairs of roles held by one person or firm (or records resolved as one) in two firms:
     ``{"via_id", "via_label", "via_name", "via2_id", "via2_name", "a": row, "b": row}``, the
     rows of ``firm_holders`` (A's side) and ``holdings`` (B's side)."""
-    holders = s.facts("firm_holders", s.firms)
+    holders = s.starts(HOLDERS)
     s.clusters.expand(h["holder_id"] for h in holders)
     members = {h["holder_id"]: s.clusters.members(h["holder_id"]) for h in holders}
     held: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for f in s.facts("holdings", {m for ms in members.values() for m in ms}):
+    for f in s.facts(HOLDINGS, {m for ms in members.values() for m in ms}):
         held[f["holder_id"]].append(f)
     s.clusters.expand(f["firm_id"] for fs in held.values() for f in fs)
     out, seen = [], set()
@@ -251,28 +127,35 @@ def _role_pairs(s: Search) -> list[tuple[tuple[str, str], dict[str, Any]]]:
     return out
 
 
-@link_kind("shared_officer", "firm_holders", "holdings", "same_as_of_person", "same_as_of_company")
-def _shared_officer(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
+@link_kind("shared_officer", starts=(HOLDERS, SHIPMENTS), then=(HOLDINGS, PARTIES, SAME_PERSON, SAME_FIRM),
+           browser=(BrowserPath(f"(a:Company)<-[r1:OFFICER_OF|OWNS]-(p1) {_WALK} (p2)-[r2:OFFICER_OF|OWNS]->(b:Company)",
+                                "'OFFICER_OF' IN [type(r1), type(r2)]"),),
+           project=projection.shared_role)
+def _shared_officer(s: Search) -> Found:
     """A person or firm holds a role in both firms: an officer in at least one, officer or owner in the other."""
     for key, r in s.once(_role_pairs):
         if "OFFICER_OF" in (r["a"]["type"], r["b"]["type"]):
-            yield key, _role_evidence("shared_officer", r, s.clusters, s.as_of, s.shipment_dates(key))
+            yield key, _role_evidence("shared_officer", r, s.clusters, s.as_of, _dates_between(s, key))
 
 
-@link_kind("common_owner", "firm_holders", "holdings", "same_as_of_person", "same_as_of_company")
-def _common_owner(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
+@link_kind("common_owner", starts=(HOLDERS, SHIPMENTS), then=(HOLDINGS, PARTIES, SAME_PERSON, SAME_FIRM),
+           browser=(BrowserPath(f"(a:Company)<-[:OWNS]-(p1) {_WALK} (p2)-[:OWNS]->(b:Company)"),),
+           project=projection.shared_role)
+def _common_owner(s: Search) -> Found:
     """The same person or firm owns shares in both firms."""
     for key, r in s.once(_role_pairs):
         if r["a"]["type"] == r["b"]["type"] == "OWNS":
-            yield key, _role_evidence("common_owner", r, s.clusters, s.as_of, s.shipment_dates(key))
+            yield key, _role_evidence("common_owner", r, s.clusters, s.as_of, _dates_between(s, key))
 
 
-@link_kind("shared_address", "firm_addresses", "address_firms")
-def _shared_address(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
+@link_kind("shared_address", starts=(ADDRESSES,), then=(AT_ADDRESS,),
+           browser=(BrowserPath("(a:Company)-[:REGISTERED_AT]->(:Address)<-[:REGISTERED_AT]-(b:Company)"),),
+           project=projection.shared_address)
+def _shared_address(s: Search) -> Found:
     """Both firms are registered at the same address."""
-    mine = s.facts("firm_addresses", s.firms)
+    mine = s.starts(ADDRESSES)
     at: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in s.facts("address_firms", {r["address_id"] for r in mine}):
+    for r in s.facts(AT_ADDRESS, {r["address_id"] for r in mine}):
         at[r["address_id"]].append(r)
     s.clusters.expand(o["firm_id"] for rs in at.values() for o in rs)
     # one piece of evidence per pair and address, citing every record that places them there
@@ -299,9 +182,9 @@ def _shared_address(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
 
 def _shipment_lines(s: Search) -> list[tuple[tuple[str, str], dict[str, Any]]]:
     """Customs lines with a start firm on one side and another firm on the other, one per pair."""
-    lines = s.facts("firm_shipments", s.firms)
+    lines = s.starts(SHIPMENTS)
     parties: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for p in s.facts("shipment_parties", {r["shipment_id"] for r in lines}):
+    for p in s.facts(PARTIES, {r["shipment_id"] for r in lines}):
         parties[p["shipment_id"]].append(p)
     s.clusters.expand(p["firm_id"] for ps in parties.values() for p in ps)
     out, seen = [], set()
@@ -324,17 +207,28 @@ def _shipment_dates(s: Search) -> dict[tuple[str, str], list[dt.date]]:
     return out
 
 
-@link_kind("shipment", "firm_shipments", "shipment_parties")
-def _shipment(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
+def _dates_between(s: Search, key: tuple[str, str]) -> list[dt.date] | None:
+    """The dates of the customs lines between a pair, whichever kinds are searched (a role's
+    timing against the shipments reads the same whatever ``--kind`` selects)."""
+    found: dict[tuple[str, str], list[dt.date]] = s.once(_shipment_dates)
+    return found.get(key)
+
+
+@link_kind("shipment", starts=(SHIPMENTS,), then=(PARTIES,),
+           browser=(BrowserPath("(a:Company)-[:SHIPPED]->(:Shipment)-[:SHIPPED_TO]->(b:Company)"),
+                    BrowserPath("(a:Company)<-[:SHIPPED_TO]-(:Shipment)<-[:SHIPPED]-(b:Company)")),
+           project=projection.shipment)
+def _shipment(s: Search) -> Found:
     """Customs lines with one firm as exporter or supplier and the other as importer or buyer."""
     for key, r in s.once(_shipment_lines):
         yield key, _shipment_evidence(r, r["direction"])
 
 
-@link_kind("direct_control", "firm_direct_control")
-def _direct_control(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
+@link_kind("direct_control", starts=(CONTROL,),
+           browser=(BrowserPath("(a:Company)-[:OFFICER_OF|OWNS]-(b:Company)"),), project=projection.direct_control)
+def _direct_control(s: Search) -> Found:
     """One firm is an officer or shareholder of the other."""
-    rows = s.facts("firm_direct_control", s.firms)
+    rows = s.starts(CONTROL)
     s.clusters.expand(r["b_id"] for r in rows)
     seen = set()
     for r in rows:
@@ -348,14 +242,15 @@ def _direct_control(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
                             [source_of(r)])
 
 
-@link_kind("source_link", "firm_source_links", "same_as_of_person", "same_as_of_company")
-def _source_link(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
+@link_kind("source_link", starts=(SOURCE_LINKS,), then=(SAME_PERSON, SAME_FIRM),
+           browser=(BrowserPath("(a:Company)-[:LINKED_TO]-(b)"),))
+def _source_link(s: Search) -> Found:
     """The source links them itself (OFAC "Linked To:"): one's entry names the other - a firm, person, vessel or aircraft."""
     # Only the pairs the source states. Two firms both linked to a third entry are not linked
     # by that: through a hub entry (GHADIR INVESTMENT COMPANY, linked to by 92 firms) the pairs
     # would grow with the square of its links - 21,659 of the 23,372 pairs on the OFAC sample -
     # each claiming a link the source never states. The entry itself is the link's other side.
-    mine = s.facts("firm_source_links", s.firms)
+    mine = s.starts(SOURCE_LINKS)
     s.clusters.expand(r["via_id"] for r in mine)
     seen: set[tuple[Any, ...]] = set()
     for r in mine:
@@ -368,17 +263,19 @@ def _source_link(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
                             [source_of(r)])
 
 
-@link_kind("family", "firm_holders", "family_of", "holdings", "same_as_of_person")
-def _family(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
+@link_kind("family", starts=(HOLDERS,), then=(FAMILY_OF, HOLDINGS, SAME_PERSON),
+           browser=(BrowserPath(f"(a:Company)<-[:OFFICER_OF|OWNS]-(:Person) {_WALK} "
+                                "(:Person)-[:FAMILY]-(:Person)-[:OFFICER_OF|OWNS]->(b:Company)"),))
+def _family(s: Search) -> Found:
     """A person holding a role in one firm is family of a person holding one in the other, as a source states it (FtM Family)."""
-    holders = [h for h in s.facts("firm_holders", s.firms) if h["holder_label"] == "Person"]
+    holders = [h for h in s.starts(HOLDERS) if h["holder_label"] == "Person"]
     s.clusters.expand(h["holder_id"] for h in holders)
     members = {h["holder_id"]: s.clusters.members(h["holder_id"]) for h in holders}
     relatives: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for f in s.facts("family_of", {m for ms in members.values() for m in ms}):
+    for f in s.facts(FAMILY_OF, {m for ms in members.values() for m in ms}):
         relatives[f["person_id"]].append(f)
     held: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for f in s.facts("holdings", {r["relative_id"] for rs in relatives.values() for r in rs}):
+    for f in s.facts(HOLDINGS, {r["relative_id"] for rs in relatives.values() for r in rs}):
         held[f["holder_id"]].append(f)
     s.clusters.expand(f["firm_id"] for fs in held.values() for f in fs)
     seen: set[tuple[Any, ...]] = set()
@@ -400,10 +297,10 @@ def _family(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
                         [source_of(h), source_of(rel), source_of(f)])
 
 
-@link_kind("payment", "firm_payments")
-def _payment(s: Search) -> Iterable[tuple[tuple[str, str], Evidence]]:
+@link_kind("payment", starts=(PAYMENTS,), browser=(BrowserPath("(a:Company)-[:PAID]-(b:Company)"),))
+def _payment(s: Search) -> Found:
     """One firm paid the other, as a source records the payment (FtM Payment: donations, contracts)."""
-    rows = s.facts("firm_payments", s.firms)
+    rows = s.starts(PAYMENTS)
     s.clusters.expand(r["b_id"] for r in rows)
     seen: set[tuple[Any, ...]] = set()
     for r in rows:
@@ -535,7 +432,7 @@ def _role_evidence(kind: str, r: dict[str, Any], clusters: Clusters, as_of: dt.d
 def _shipment_evidence(r: dict[str, Any], direction: str) -> Evidence:
     out = direction == "out"
     fact = ev.Shipment(
-        "A -> B" if out else "B -> A", r["shipment_id"], r["declaration_number"], dates.iso(r["date"]),
+        out, r["shipment_id"], r["declaration_number"], dates.iso(r["date"]),
         r.get("period"), bool(r["aggregated"]), r["hs_code"], r["hs6"],
         r["description"] or r["description_orig"] or "", r["quantity"], r["unit"], r["value_usd"],
         r.get("value"), r.get("currency"), r.get("net_weight_kg"),

@@ -213,33 +213,9 @@ def route_jumps(table: pa.Table, *, factor: float = 10.0, min_value: float = 100
         if level == "hs6":
             base, width, names = monthly, sizes["hs6"], codes
         else:
-            key = monthly["key"]
-            agg_part = pc.subtract(key, pc.multiply(pc.divide(key, 2), 2))
-            code_part = pc.divide(key, 2)
-            route_part = pc.divide(code_part, sizes["hs6"])
-            chap = pc.take(chapter_of, pc.subtract(code_part, pc.multiply(route_part, sizes["hs6"])))
-            ckey = pc.add(pc.multiply(pc.add(pc.multiply(route_part, len(chapters)), chap), 2), agg_part)
-            base = pa.table({"key": ckey, "month": monthly["month"], "value": monthly["value"], "n": monthly["n"]})
-            base = base.group_by(["key", "month"]).aggregate([("value", "sum"), ("n", "sum")]).rename_columns(
-                ["key", "month", "value", "n"])
-            width, names = len(chapters), chapters
+            base, width, names = _by_chapter(monthly, sizes["hs6"], chapter_of, len(chapters)), len(chapters), chapters
         for kind in periods:
-            if kind == "year":
-                g = pa.table({"key": base["key"], "period": pc.divide(base["month"], 12), "value": base["value"],
-                              "n": base["n"]})
-                g = g.group_by(["key", "period"]).aggregate([("value", "sum"), ("n", "sum")]).rename_columns(
-                    ["key", "period", "value", "n"])
-            else:
-                g = base.rename_columns(["key", "period", "value", "n"])
-            # only periods reaching min_value can be the later side of a jump: join those (few)
-            # with the period before them, the small table on the build side of the hash join
-            after = g.filter(pc.greater_equal(g["value"], min_value))
-            prev = pa.table({"key": g["key"], "period": pc.add(g["period"], 1), "before_value": g["value"],
-                             "before_n": g["n"]})
-            prev = prev.filter(pc.greater(prev["before_value"], 0))
-            joined = prev.join(after, ["key", "period"], join_type="inner")
-            hit = joined.filter(pc.greater_equal(joined["value"], pc.multiply(joined["before_value"], factor)))
-            for r in hit.to_pylist():
+            for r in _hits(_per_period(base, kind), factor, min_value):
                 k, agg = divmod(r["key"], 2)
                 rt, code = divmod(k, width)
                 f_i, t_i = divmod(rt, sizes["to"])
@@ -252,6 +228,50 @@ def route_jumps(table: pa.Table, *, factor: float = 10.0, min_value: float = 100
         _attach_lines(t, found, flagged)
     found.sort(key=lambda j: (-j.factor, -j.after_value, j.key()))
     return found
+
+
+def _by_chapter(monthly: pa.Table, hs6_size: int, chapter_of: pa.Array, n_chapters: int) -> pa.Table:
+    """``monthly`` (key: route, HS-6 code and basis) summed per route, HS chapter and basis."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    key = monthly["key"]
+    agg_part = pc.subtract(key, pc.multiply(pc.divide(key, 2), 2))
+    code_part = pc.divide(key, 2)
+    route_part = pc.divide(code_part, hs6_size)
+    chap = pc.take(chapter_of, pc.subtract(code_part, pc.multiply(route_part, hs6_size)))
+    ckey = pc.add(pc.multiply(pc.add(pc.multiply(route_part, n_chapters), chap), 2), agg_part)
+    base = pa.table({"key": ckey, "month": monthly["month"], "value": monthly["value"], "n": monthly["n"]})
+    return base.group_by(["key", "month"]).aggregate([("value", "sum"), ("n", "sum")]).rename_columns(
+        ["key", "month", "value", "n"])
+
+
+def _per_period(base: pa.Table, kind: str) -> pa.Table:
+    """``base`` (key, month, value, n) per ``kind`` of period: the months as they are, or years."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if kind != "year":
+        return base.rename_columns(["key", "period", "value", "n"])
+    g = pa.table({"key": base["key"], "period": pc.divide(base["month"], 12), "value": base["value"], "n": base["n"]})
+    return g.group_by(["key", "period"]).aggregate([("value", "sum"), ("n", "sum")]).rename_columns(
+        ["key", "period", "value", "n"])
+
+
+def _hits(g: pa.Table, factor: float, min_value: float) -> list[dict[str, Any]]:
+    """The periods of ``g`` worth at least ``min_value`` and ``factor`` times the period before."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # only periods reaching min_value can be the later side of a jump: join those (few)
+    # with the period before them, the small table on the build side of the hash join
+    after = g.filter(pc.greater_equal(g["value"], min_value))
+    prev = pa.table({"key": g["key"], "period": pc.add(g["period"], 1), "before_value": g["value"],
+                     "before_n": g["n"]})
+    prev = prev.filter(pc.greater(prev["before_value"], 0))
+    joined = prev.join(after, ["key", "period"], join_type="inner")
+    hit = joined.filter(pc.greater_equal(joined["value"], pc.multiply(joined["before_value"], factor)))
+    return list(hit.to_pylist())
 
 
 def _attach_lines(t: pa.Table, found: list[Jump], flagged: list[dict[str, Any]]) -> None:

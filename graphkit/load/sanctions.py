@@ -18,12 +18,14 @@ firm, so anything unclear stays in the raw text only):
   birth: a year alone, a range, or ``alt. DOB`` entries leave it unset (a birth date keeps
   people apart in resolution, so a guessed one would do harm);
 - ``nationality X`` and ``Citizen X`` give the nationality (the first one);
-- registration numbers with a country: Russian ``Tax ID No.`` (INN, 10 or 12 digits) ->
-  ``ru-inn``, Russian ``Registration Number`` of 13 digits (OGRN) -> ``ru-ogrn``; Kazakh
-  numbers of 12 digits (BIN) -> ``kz-bin``; ``Legal Entity Number`` (20 characters) -> ``lei``;
-  a ``Registration Number`` or ``Company Number`` in the United Kingdom -> ``gb-coh``; any
-  other ``Registration ID``/``Number``, ``Tax ID No.``, ``National ID No.`` with a country ->
-  ``reg:<iso2>:<value>``. Numbers with no country are left in the raw text.
+- numbers with a country: ``Tax ID No.`` is a tax number, ``National ID No.`` a national id,
+  ``Legal Entity Number`` a LEI, ``V.A.T. Number`` a VAT number, any other wording a
+  registration number; the kind and the country give the scheme as ``identifiers.of_kind``
+  gives it from ``model.yml`` (a Russian tax number of 10 or 12 digits -> ``ru-inn``, a Russian
+  registration number of 13 or 15 digits -> ``ru-ogrn``, a Kazakh firm's 12 digits -> ``kz-bin``,
+  a UK registration or company number -> ``gb-coh``), else the kind's generic scheme:
+  ``reg:<iso2>:<value>``, ``tax:``, ``vat:``, ``nid:`` (a national id is never printed as a
+  registry number). Numbers with no country are left in the raw text.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import re
 from typing import Any
 
 from graphkit import normalize as nz
+from graphkit.identifiers import of_kind, schemes, split
 
 _ALIAS = re.compile(r"^(a\.k\.a\.|f\.k\.a\.|n\.k\.a\.)\s+'(.+)'$", re.IGNORECASE)
 _DOB = re.compile(r"^(alt\.\s+)?DOB\s+(.+)$", re.IGNORECASE)
@@ -130,23 +133,21 @@ def parse_remarks(text: str | None, *, person: bool) -> dict[str, Any]:
             "nationality": nationality, "ids": ids, "linked_to": linked, "asset": asset}
 
 
+# what kind of number each of OFAC's wordings is (model.yml, identifier kinds); any other
+# wording _NUMBER reads is a registration number
+_KIND_OF = {"tax id no.": "tax", "national id no.": "national_id", "legal entity number": "lei",
+            "v.a.t. number": "vat"}
+
+
 def _scheme(kind: str, value: str, country_name: str | None, person: bool) -> tuple[str | None, str | None]:
-    kind = kind.lower()
-    digits = re.sub(r"\D", "", value)
-    if kind == "legal entity number":
-        return ("lei", value.replace(" ", "")) if len(value.replace(" ", "")) == 20 else (None, None)
+    """The scheme and value of a number the Remarks give, as ``identifiers.of_kind`` qualifies
+    a number of that kind from that country (the model's schemes and patterns, nowhere else)."""
+    number_kind = _KIND_OF.get(kind.lower(), "registration")
     iso = nz.country(country_name) if country_name else None
-    if iso is None:
+    if iso is None and number_kind != "lei":
         return None, None  # a number without a country: left in the raw text
-    if iso == "ru" and kind == "tax id no." and digits == value and len(digits) in (10, 12):
-        return "ru-inn", digits
-    if iso == "ru" and "registration" in kind and digits == value and len(digits) == 13:
-        return "ru-ogrn", digits
-    if iso == "kz" and not person and digits == value and len(digits) == 12:
-        return "kz-bin", digits
-    if iso == "gb" and kind in ("registration number", "company number"):
-        return "gb-coh", value.upper()
-    return f"reg:{iso}", value
+    qualified = of_kind(number_kind, value, country=iso, label="Person" if person else "Company")
+    return split(qualified) if qualified else (None, None)
 
 
 def sdn_row(row: dict[str, Any]) -> dict[str, str | None]:
@@ -183,15 +184,14 @@ def sdn_row(row: dict[str, Any]) -> dict[str, str | None]:
 
 
 def _company_country(ids: dict[str, list[str]]) -> str | None:
-    """A listed firm's country, when its registration numbers all name one."""
+    """A listed firm's country, when its registration numbers all name one: a national scheme's
+    country (``model.yml``), or the country part of a generic one (``reg:de``)."""
     countries = set()
     for scheme in ids:
-        if scheme in ("ru-inn", "ru-ogrn"):
-            countries.add("ru")
-        elif scheme == "kz-bin":
-            countries.add("kz")
-        elif scheme == "gb-coh":
-            countries.add("gb")
-        elif scheme.startswith("reg:"):
-            countries.add(scheme[4:])
+        national = schemes().get(scheme)
+        if national is not None:
+            if national.country:
+                countries.add(national.country)
+        elif ":" in scheme:
+            countries.add(scheme.partition(":")[2])
     return countries.pop() if len(countries) == 1 else None

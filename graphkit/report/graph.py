@@ -32,9 +32,9 @@ from typing import Any
 import networkx as nx
 
 from graphkit import dates
-from graphkit.link.links import Entity, Link
+from graphkit.link.links import LINK_KINDS, Entity, Link
 from graphkit.model import get_model, source_from_ref, source_of
-from graphkit.resolve.clusters import JOINING, Clusters
+from graphkit.resolve.clusters import Clusters, joins
 from graphkit.store.base import Store
 
 # relationships a path between two entities may follow (DECLARED and SANCTIONED may not: a
@@ -84,51 +84,14 @@ def links_to_graph(links: Iterable[Link], clusters: Clusters | None = None) -> n
                             _add_node(g, y, {"label": ent.label})
                             _add_same_as(g, x, y, decision)
         for ev in link.evidence:
-            kind, summary = ev.kind, ev.summary
-            extra = {"kinds": [kind], "evidence": [summary]}
-            if kind in ("shared_officer", "common_owner") and ev.via:
-                p1 = ev.via["id"]
-                p2 = (ev.via.get("resolved_with") or {}).get("id", p1)
-                _add_node(g, p1, {"label": ev.via["label"], "name": ev.via["name"]})
-                if p2 != p1:
-                    _add_node(g, p2, {"label": ev.via["label"], "name": ev.via["resolved_with"].get("name")})
-                    res = ev.via.get("resolution") or {}
-                    _add_same_as(g, p1, p2, {**res, "dataset": "", "source_file": "", "record": ""})
-                for holder, firm, side, src in ((p1, link.a, "a", 0), (p2, link.b, "b", 1)):
-                    d = ev.detail[side]
-                    _add_edge(g, holder, firm.id, {
-                        "type": d["type"], "role": d["role"], "share": d["share"],
-                        "start_date": d["start_date"], "end_date": d["end_date"], "status": d["status"],
-                        "at_shipments": d.get("at_shipments"), "sources": [ev.sources[src]],
-                        "to_representative": bool(firm.members), **extra})
-            elif kind == "shared_address" and ev.via:
-                addr = ev.via["id"]
-                _add_node(g, addr, {"label": "Address", "name": ev.via["name"]})
-                for firm, role, src in ((link.a, ev.detail.get("a_role"), 0), (link.b, ev.detail.get("b_role"), 1)):
-                    _add_edge(g, firm.id, addr, {"type": "REGISTERED_AT", "role": role, "sources": [ev.sources[src]],
-                                                 "to_representative": bool(firm.members), **extra})
-            elif kind == "shipment":
-                d = ev.detail
-                out = d["direction"] == "A -> B"
-                exporter, importer = (link.a, link.b) if out else (link.b, link.a)
-                ship = d["shipment_id"]
-                _add_node(g, ship, _shipment_attrs({
-                    "declaration_number": d["declaration_number"], "date": d["date"], "hs_code": d["hs_code"],
-                    "hs6": d["hs6"], "description": d["description"], "quantity": d["quantity"],
-                    "unit": d["unit"], "value_usd": d["value_usd"], "aggregated": d["aggregated"],
-                    "sources": ev.sources}))
-                _add_edge(g, exporter.id, ship, {"type": "SHIPPED", "role": d["exporter_role"], "sources": ev.sources,
-                                                 "to_representative": bool(exporter.members), **extra})
-                _add_edge(g, ship, importer.id, {"type": "SHIPPED_TO", "role": d["importer_role"],
-                                                 "sources": ev.sources,
-                                                 "to_representative": bool(importer.members), **extra})
-            elif kind == "direct_control":
-                d = ev.detail
-                holder, held = (link.a, link.b) if d["holder"] == "a" else (link.b, link.a)
-                _add_edge(g, holder.id, held.id, {
-                    "type": d["type"], "role": d["role"], "share": d["share"], "start_date": d["start_date"],
-                    "end_date": d["end_date"], "status": d["status"], "sources": ev.sources,
-                    "to_representative": bool(holder.members or held.members), **extra})
+            drawn = LINK_KINDS[ev.kind].project(link, ev)  # each kind says what its evidence draws
+            extra = {"kinds": [ev.kind], "evidence": [ev.summary]}
+            for node, attrs in drawn.nodes:
+                _add_node(g, node, _shipment_attrs(attrs) if attrs.get("label") == "Shipment" else attrs)
+            for a, b, decision in drawn.same_as:
+                _add_same_as(g, a, b, decision)
+            for u, v, attrs in drawn.edges:
+                _add_edge(g, u, v, {**attrs, **extra})
     return g
 
 
@@ -230,7 +193,7 @@ def paths(store: Store, a: str | Iterable[str], b: str | Iterable[str], max_hops
         side = 0 if len(frontier[0]) <= len(frontier[1]) else 1
         reached: list[str] = []
         for row in _hop(store, frontier[side], PATH_TYPES):
-            if row["type"] == "SAME_AS" and (row["judgement"] or "auto") not in JOINING:
+            if row["type"] == "SAME_AS" and not joins(row["judgement"]):
                 continue
             here, there = ((row["start_id"], row["end_id"]) if row["direction"] == "out"
                            else (row["end_id"], row["start_id"]))
@@ -327,7 +290,7 @@ def edge_text(d: dict[str, Any]) -> str:
     if type_ == "SAME_AS":
         score = f", score {d['score']:.2f}" if d.get("score") is not None else ""
         judgement = d.get("judgement")
-        return f"same as{score}" + (f" ({judgement})" if judgement and judgement not in JOINING else "")
+        return f"same as{score}" + (f" ({judgement})" if judgement and not joins(judgement) else "")
     rel = get_model().relationships.get(type_)
     text = d.get("role") or (rel.display.get("word") if rel else None) or type_.lower()
     if d.get("share") is not None:

@@ -31,6 +31,7 @@ import networkx as nx
 from pyvis.network import Network
 
 from graphkit.errors import GraphkitError
+from graphkit.identifiers import describe
 from graphkit.link.links import Link
 from graphkit.model import get_model, sources_text
 from graphkit.report.graph import PathResult, centrality, components, data_dates, edge_text, sources
@@ -374,8 +375,12 @@ _EDGE_ROWS = [("role", "role"), ("share", "share (%)"), ("start_date", "from"), 
 
 
 def _node_detail(node: str, d: dict[str, Any]) -> dict[str, Any]:
-    rows = [[title, _fmt(node if key == "id" else d[key])] for key, title in _NODE_ROWS
-            if key == "id" or d.get(key) not in (None, [], "")]
+    rows = []
+    for key, title in _NODE_ROWS:
+        if key == "registry_ids":  # one row per number, named as the model names its scheme
+            rows += [list(describe(x)) for x in d.get(key) or []]
+        elif key == "id" or d.get(key) not in (None, [], ""):
+            rows.append([title, _fmt(node if key == "id" else d[key])])
     shown, more = _source_lines(d.get("sources", []))
     label = d.get("label", "")
     name = str(d.get("name") or node)

@@ -2,8 +2,11 @@
 ``Partition`` (in ``judgements``) builds clusters under constraints, and ``Clusters`` reads the
 decided ones back from a store (SAME_AS judged auto or accepted) for find-links and reports.
 
-Only SAME_AS judged ``auto`` or ``accepted`` joins records; pending, unsure and rejected pairs
-are kept as decisions (a report draws them) but never walked.
+The one judgement rule (``model.yml``, SAME_AS ``joining``): only SAME_AS judged ``auto`` or
+``accepted`` joins records. Pending, unsure and rejected pairs, and a SAME_AS with no judgement
+at all, are kept as decisions (a report draws them) but never walked: a false link is worse than
+a missed one. ``joins`` is the rule in Python, ``joining_condition`` the same rule as Cypher for
+the generated queries (``same_as_of_*``, ``browser_find_links``).
 """
 
 from __future__ import annotations
@@ -12,11 +15,24 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from graphkit.identifiers import is_registry_id
+from graphkit.model import get_model
 
 if TYPE_CHECKING:
     from graphkit.store.base import Store
 
-JOINING = ("auto", "accepted")  # SAME_AS judgements that make two records one entity
+JOINING: tuple[str, ...] = get_model().joining  # SAME_AS judgements that make two records one entity
+
+
+def joins(judgement: str | None) -> bool:
+    """Whether a SAME_AS judged ``judgement`` makes its two records one entity. None (a SAME_AS
+    a mapping or an older tool wrote without a judgement) does not."""
+    return judgement in JOINING
+
+
+def joining_condition(rel: str) -> str:
+    """``joins`` as a Cypher condition on the SAME_AS variable ``rel``, for generated query
+    text (the judgements come from ``model.yml``, never from data)."""
+    return f"{rel}.judgement IN [{', '.join(repr(j) for j in JOINING)}]"
 
 
 class UnionFind:
@@ -81,7 +97,7 @@ class Clusters(UnionFind):
     def add(self, pair: dict[str, Any]) -> None:
         """One SAME_AS decision (a_id, b_id, judgement, score, method, explanation)."""
         self.decisions[frozenset((pair["a_id"], pair["b_id"]))] = pair
-        if (pair.get("judgement") or "auto") in JOINING:
+        if joins(pair.get("judgement")):
             self.union(pair["a_id"], pair["b_id"])
 
     @classmethod
