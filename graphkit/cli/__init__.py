@@ -173,8 +173,9 @@ def review(accept: tuple[str, str] | None, reject: tuple[str, str] | None, unsur
            override: bool, note: str, limit: int, target: StoreTarget, judgements: Path | None, fmt: str) -> None:
     """List what waits for review, one would-be entity at a time (strongest first), or record a
     judgement (then resolution is re-applied to the records it touches)."""
-    from graphkit.resolve import apply_judgement, load_records, refuse_across_numbers, review_groups
+    from graphkit.resolve import review_groups
     from graphkit.resolve.judgements import Judgement, Judgements, default_path
+    from graphkit.resolve.review import judge
 
     chosen = [(j, pair) for j, pair in ((Judgement.POSITIVE, accept), (Judgement.NEGATIVE, reject),
                                         (Judgement.UNSURE, unsure)) if pair]
@@ -183,16 +184,8 @@ def review(accept: tuple[str, str] | None, reject: tuple[str, str] | None, unsur
     with open_store(target) as store:
         if chosen:
             judgement, (a, b) = chosen[0]
-            records = {r.id: r for rs in load_records(store).values() for r in rs}
-            missing = [x for x in (a, b) if x not in records]
-            if missing:
-                raise click.UsageError(f"no record with id {missing[0]!r} in the graph")
-            if judgement is Judgement.POSITIVE:
-                refuse_across_numbers(records[a], records[b], override)
-            book = Judgements.load(judgements or default_path())
-            book.record(a, b, judgement, note, override=override)
-            apply_judgement(store, book, a, b)
-            click.echo(f"recorded: {a} {judgement.value} {b} in {book.path}")
+            done = judge(store, Judgements.load(judgements or default_path()), a, b, judgement, note, override)
+            click.echo(f"recorded: {a} {judgement.value} {b} in {done.path}")
             return
         groups = review_groups(store, limit)
     click.echo(output.review(groups, fmt), nl=False)
