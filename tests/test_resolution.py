@@ -16,7 +16,7 @@ PAIRS = Path(__file__).resolve().parent / "data" / "er_pairs.csv"
 
 @pytest.fixture(scope="module")
 def evaluation():
-    from bench import resolution_eval as evaluate
+    from graphkit.resolve import evaluation as evaluate
 
     return evaluate, evaluate.evaluate(PAIRS)
 
@@ -37,7 +37,7 @@ def test_precision_and_recall_floors_on_the_labelled_pairs(evaluation):
 
 
 def test_among_namesakes_precision_holds_and_the_rest_waits_for_review():
-    from bench.resolution_eval import evaluate, metrics, namesake_background
+    from graphkit.resolve.evaluation import evaluate, metrics, namesake_background
 
     m = metrics(evaluate(PAIRS, namesake_background(10_000)))
     assert m["precision"] >= 0.99 and m["conflicting_id_merges"] == 0

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.resolution_eval import evaluate_real, evaluate_spellings, real_metrics
 from graphkit.load import load_files
 from graphkit.resolve import resolve
+from graphkit.resolve.evaluation import evaluate_real, evaluate_spellings, real_metrics
 
 DATA = Path(__file__).resolve().parent / "data"
 
