@@ -2,7 +2,7 @@
 
     python bench/evaluate_resolution.py [--out docs/resolution-evaluation.md] [--backgrounds 20000,100000]
 
-See bench/resolution_eval.py for what is measured; tests/test_resolution.py asserts floors.
+See graphkit/resolve/evaluation.py for what is measured; tests/test_resolution.py asserts floors.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ if __package__ in (None, ""):  # run as a script: the repository root holds the 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.docsection import machine  # noqa: E402
-from bench.resolution_eval import (  # noqa: E402
+from graphkit.resolve.evaluation import (  # noqa: E402
     Outcome,
     RealOutcome,
     evaluate,
@@ -137,7 +137,7 @@ def main() -> None:
     m = metrics(outcomes)
     lines += ["", "### The same pairs among namesakes", "",
               "Each pair decided among a synthetic background population "
-              "(`bench.namesakes.make_records(n, seed=11)`: Russian and Kazakh people with "
+              "(`graphkit.resolve.namesakes.make_records(n, seed=11)`: Russian and Kazakh people with "
               "Zipf-distributed surnames, so common names recur as in a national registry): the pair's "
               "records plus every background record that shares a block key with either. Names alone "
               "never merge two people, so what they cannot settle waits for review; precision is what "

@@ -6,7 +6,7 @@ recall, and precision/recall of the automatic decisions.
 
 Writes ``--out`` and the section "Entity resolution: 100k and 1M names" of docs/benchmarks.md.
 
-Each size N makes N person records with ``bench.namesakes.make_records``: Russian and
+Each size N makes N person records with ``graphkit.resolve.namesakes.make_records``: Russian and
 Kazakh names in Cyrillic with birth dates, Zipf-distributed surnames (so namesakes are common);
 10% of them get a second record for the same person written as another source would write it
 (Latin under one of several transliteration schemes, surname first or last, an initial instead
@@ -33,8 +33,8 @@ if os.environ.get("RESOLVE_BENCH_CODE"):  # a child measuring an earlier revisio
     sys.path.insert(0, os.environ["RESOLVE_BENCH_CODE"])
 
 from bench.docsection import machine  # noqa: E402
-from bench.namesakes import make_records  # noqa: E402
 from bench.revisions import checkout  # noqa: E402
+from graphkit.resolve.namesakes import make_records  # noqa: E402
 
 
 def measure(n: int) -> dict:

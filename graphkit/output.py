@@ -50,15 +50,7 @@ def links(links: list[Link], fmt: str, *, detail: bool = False) -> str:
     if fmt == "json":
         return "".join(_json(link.as_dict()) + "\n" for link in links)
     if fmt == "csv":
-        rows = []
-        for link in links:
-            for ev in link.evidence:
-                rows.append({
-                    "a_id": link.a.id, "a_name": link.a.name, "a_registry_ids": " ".join(link.a.registry_ids),
-                    "b_id": link.b.id, "b_name": link.b.name, "b_registry_ids": " ".join(link.b.registry_ids),
-                    "kind": ev.kind, "via_id": (ev.via or {}).get("id"), "via_name": (ev.via or {}).get("name"),
-                    "summary": ev.summary, "sources": sources_text(ev.sources), "confirmed": ev.confirmed})
-        return _csv(rows, LINK_CSV_COLUMNS)
+        return _csv(link_rows(links), LINK_CSV_COLUMNS)
     confirmed = [x for x in links if x.confirmed]
     possible = [x for x in links if not x.confirmed]
     if not confirmed and not possible:
@@ -71,6 +63,16 @@ def links(links: list[Link], fmt: str, *, detail: bool = False) -> str:
         out += lines(possible)
     text = "\n".join(out) + "\n"
     return text if detail else text.rstrip("\n") + "\n"  # the digest ends on its last fact
+
+
+def link_rows(links: list[Link]) -> list[dict[str, Any]]:
+    """One row per piece of evidence of each link, keyed by ``LINK_CSV_COLUMNS`` (the rows of
+    ``--format csv`` and of ``graphkit.api``'s tables), each with its sources."""
+    return [{"a_id": link.a.id, "a_name": link.a.name, "a_registry_ids": " ".join(link.a.registry_ids),
+             "b_id": link.b.id, "b_name": link.b.name, "b_registry_ids": " ".join(link.b.registry_ids),
+             "kind": ev.kind, "via_id": (ev.via or {}).get("id"), "via_name": (ev.via or {}).get("name"),
+             "summary": ev.summary, "sources": sources_text(ev.sources), "confirmed": ev.confirmed}
+            for link in links for ev in link.evidence]
 
 
 def _digest_lines(links: list[Link]) -> list[str]:
@@ -249,15 +251,20 @@ def clusters(rows: list[dict[str, Any]], fmt: str) -> str:
 FLAG_CSV_COLUMNS = ["rank", "kind", "score", "title", "summary", "entities", "sources"]
 
 
+def flag_rows(findings: list[Any]) -> list[dict[str, Any]]:
+    """One row per finding, strongest first, keyed by ``FLAG_CSV_COLUMNS``."""
+    return [{"rank": i, "kind": f.kind, "score": f.score, "title": f.title, "summary": f.summary,
+             "entities": "; ".join(f"{e.get('role')}: {e.get('name') or e.get('country') or e.get('id')}"
+                                   for e in f.entities),
+             "sources": sources_text(f.sources)} for i, f in enumerate(findings, 1)]
+
+
 def flags(findings: list[Any], fmt: str) -> str:
     """``graphkit flags``: findings (``graphkit.link.flags.Finding``) ranked, with evidence."""
     if fmt == "json":
         return "".join(_json({"rank": i, **f.as_dict()}) + "\n" for i, f in enumerate(findings, 1))
     if fmt == "csv":
-        return _csv(({"rank": i, "kind": f.kind, "score": f.score, "title": f.title, "summary": f.summary,
-                      "entities": "; ".join(f"{e.get('role')}: {e.get('name') or e.get('country') or e.get('id')}"
-                                            for e in f.entities),
-                      "sources": sources_text(f.sources)} for i, f in enumerate(findings, 1)), FLAG_CSV_COLUMNS)
+        return _csv(flag_rows(findings), FLAG_CSV_COLUMNS)
     if not findings:
         return "No red flags found.\n"
     out = []
@@ -293,29 +300,35 @@ def _step_text(step: dict[str, Any], as_of: str | None = None) -> str:
     return text if step.get("kind") == "holding" or step.get("share") is not None else text + " (share not given)"
 
 
+def exposure_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per ownership path and per path to a sanctioned party (one row for an entity
+    with neither), keyed by ``EXPOSURE_CSV_COLUMNS``, each with its sources."""
+    rows = []
+    for r in results:
+        base = {"entity_id": r["entity"]["id"], "entity_name": r["entity"]["name"], "as_of": r["as_of"],
+                "blocked_by_ownership": r["blocked_by_ownership"], "aggregate_share": r["aggregate_share"]}
+        for p in r["ownership_paths"]:
+            rows.append({**base, "kind": "ownership", "party_id": p[0]["from"]["id"],
+                         "party_name": p[0]["from"]["name"], "hops": len(p),
+                         "path": " | ".join(_step_text(s, r["as_of"]) for s in p),
+                         "sources": sources_text([s["source"] for s in p])})
+        for e in r["exposures"]:
+            for p in e["paths"]:
+                rows.append({**base, "kind": "linked", "party_id": e["party"]["id"],
+                             "party_name": e["party"]["name"], "hops": e["hops"],
+                             "path": " | ".join(_step_text(s, r["as_of"]) for s in p),
+                             "sources": sources_text([s["source"] for s in p])})
+        if not r["ownership_paths"] and not r["exposures"]:
+            rows.append(base)
+    return rows
+
+
 def exposure(results: list[dict[str, Any]], fmt: str) -> str:
     """``graphkit exposure``: the 50 % rule and the paths to sanctioned parties."""
     if fmt == "json":
         return "".join(_json(r) + "\n" for r in results)
     if fmt == "csv":
-        rows = []
-        for r in results:
-            base = {"entity_id": r["entity"]["id"], "entity_name": r["entity"]["name"], "as_of": r["as_of"],
-                    "blocked_by_ownership": r["blocked_by_ownership"], "aggregate_share": r["aggregate_share"]}
-            for p in r["ownership_paths"]:
-                rows.append({**base, "kind": "ownership", "party_id": p[0]["from"]["id"],
-                             "party_name": p[0]["from"]["name"], "hops": len(p),
-                             "path": " | ".join(_step_text(s, r["as_of"]) for s in p),
-                             "sources": sources_text([s["source"] for s in p])})
-            for e in r["exposures"]:
-                for p in e["paths"]:
-                    rows.append({**base, "kind": "linked", "party_id": e["party"]["id"],
-                                 "party_name": e["party"]["name"], "hops": e["hops"],
-                                 "path": " | ".join(_step_text(s, r["as_of"]) for s in p),
-                                 "sources": sources_text([s["source"] for s in p])})
-            if not r["ownership_paths"] and not r["exposures"]:
-                rows.append(base)
-        return _csv(rows, EXPOSURE_CSV_COLUMNS)
+        return _csv(exposure_rows(results), EXPOSURE_CSV_COLUMNS)
     from graphkit.link.lookup import Card, listings_text
 
     out = []

@@ -50,9 +50,15 @@ def test_decoys_stay_apart(demo):
     assert namesake not in member_ids
     assert "Сапожников Алексей Викторович" not in members
     assert "OOO NEBESNAYA MEKHANIKA TRADE" not in members
+    firms = [r["name"] for r in demo.execute("MATCH (c:Company) RETURN c.name AS name")]
+    for decoy in ("Плюс", "Алатау"):  # the decoy firms are in the graph, and no link reaches them
+        assert any(decoy in (n or "") for n in firms), decoy
     linked = {link.b.name for link in find_links(demo, "Aspan Arba")}
-    assert not any("Плюс" in (n or "") or "Брусок" in (n or "") or "Алатау" in (n or "") for n in linked)
-    for link in screen(demo):
+    assert NEBESNAYA in {link.b.id for link in find_links(demo, "Aspan Arba")}
+    assert not any("Плюс" in (n or "") or "Алатау" in (n or "") for n in linked)
+    screened = screen(demo)
+    assert any({link.a.id, link.b.id} == {ASPAN, NEBESNAYA} for link in screened)
+    for link in screened:
         pair = {link.a.id, link.b.id}
         assert not ({ASPAN, NEBESNAYA} & pair and any("Плюс" in (e.name or "") for e in (link.a, link.b)))
 

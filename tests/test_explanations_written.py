@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.resolution_eval import evaluate_real, real_records
+from graphkit.resolve.evaluation import evaluate_real, real_records
 from graphkit.store.embedded import EmbeddedStore
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -58,10 +58,13 @@ def test_ftm_registration_numbers_decide_and_are_shown(cli, tmp_path: Path):
     db = _loaded(cli, tmp_path)
     r = cli("resolve", "--db", db, "--judgements", tmp_path / "j.jsonl")
     assert r.code == 0 and "0 resolved automatically" in r.out, r.out
-    assert cli("clusters", "--db", db, "--format", "json").out.strip() == ""
-    # the BIN is the node's id and shows in the output; the OGRN (not the id) finds its firm
-    found = json.loads(cli("find-links", "190540012345", "--db", db, "--format", "json").out or "{}") or None
-    assert found is None  # no links, but no error either
+    r = cli("clusters", "--db", db, "--format", "json")
+    assert r.code == 0 and r.out == "", (r.out, r.err)
+    # the BIN is the node's id and finds its firm; the OGRN (not the id) finds its firm too
+    r = cli("find-links", "190540012345", "--db", db, "--format", "json")
+    assert r.code == 0 and r.out == "" and r.err == ""  # no links, but no error either
+    r = cli("find-links", "190540012345", "--db", db)
+    assert r.code == 0 and "kz-bin:190540012345" in r.out and "No links found" in r.out
     r = cli("find-links", "1027700132195", "--db", db)
     assert r.code == 0 and "No links found" in r.out
     r = cli("find-links", "999999999999", "--db", db)
@@ -74,16 +77,18 @@ def test_explain_names_the_number_that_parts_two_firms(cli, tmp_path: Path):
     assert r.code == 0, r.err
     assert "different BIN 190540012345 vs 200640067891" in r.out
     r = cli("resolve", "--db", db, "--explain", "ru-inn:7701234561", "ru-inn:7712345678")
-    assert "different INN 7701234561 vs 7712345678" in r.out
+    assert r.code == 0 and "different INN 7701234561 vs 7712345678" in r.out
 
 
 def _same_as(db: Path, cli) -> list[dict]:
-    return [json.loads(x) for x in cli("clusters", "--db", db, "--format", "json").out.splitlines()]
+    r = cli("clusters", "--db", db, "--format", "json")
+    assert r.code == 0, r.err
+    return [json.loads(x) for x in r.out.splitlines()]
 
 
 def test_accepting_two_firms_with_different_numbers_needs_an_override(cli, tmp_path: Path):
     db, book = _loaded(cli, tmp_path), tmp_path / "j.jsonl"
-    cli("resolve", "--db", db, "--judgements", book)
+    assert cli("resolve", "--db", db, "--judgements", book).code == 0
     r = cli("review", "--db", db, "--judgements", book, "--accept", "ru-inn:7701234561", "ru-inn:7712345678")
     assert r.code != 0
     assert "different INN 7701234561 vs 7712345678" in r.err and "--override" in r.err
@@ -93,20 +98,22 @@ def test_accepting_two_firms_with_different_numbers_needs_an_override(cli, tmp_p
     assert r.code == 0, r.err
     (cluster,) = _same_as(db, cli)
     assert {m["id"] for m in cluster["members"]} == {"ru-inn:7701234561", "ru-inn:7712345678"}
-    why = cli("resolve", "--db", db, "--judgements", book, "--explain", "ru-inn:7701234561", "ru-inn:7712345678").out
-    assert "accepted by a person over different registry numbers (explicit override)" in why
+    why = cli("resolve", "--db", db, "--judgements", book, "--explain", "ru-inn:7701234561", "ru-inn:7712345678")
+    assert why.code == 0 and "accepted by a person over different registry numbers (explicit override)" in why.out
 
 
 def test_a_judgements_file_accepting_across_numbers_is_refused_and_the_graph_kept(cli, tmp_path: Path):
     db, book = _loaded(cli, tmp_path), tmp_path / "judgements.jsonl"
     assert cli("resolve", "--db", db, "--judgements", book).code == 0
-    before = cli("review", "--db", db, "--judgements", book, "--format", "json").out
+    before = cli("review", "--db", db, "--judgements", book, "--format", "json")
+    assert before.code == 0, before.err
     book.write_text(json.dumps({"a": "kz-bin:190540012345", "b": "kz-bin:200640067891",
                                 "judgement": "positive"}) + "\n", encoding="utf-8")  # written by hand
     r = cli("resolve", "--db", db, "--judgements", book)
     assert r.code != 0 and r.err.count("\n") == 1  # one line on stderr
     assert "different BIN 190540012345 vs 200640067891" in r.err and "judgements.jsonl" in r.err
-    assert cli("review", "--db", db, "--judgements", tmp_path / "none.jsonl", "--format", "json").out == before
+    after = cli("review", "--db", db, "--judgements", tmp_path / "none.jsonl", "--format", "json")
+    assert after.code == 0 and after.out == before.out
     assert _same_as(db, cli) == []
 
 

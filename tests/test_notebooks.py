@@ -33,6 +33,7 @@ def test_investigation_walkthrough(tmp_path):
     assert "ТОО «Аспан Арба» <-> ООО «Небесная механика» ['shared_officer', 'common_owner', 'shipment']" in out
     assert "drones declared for export from Aspan Arba to Nebesnaya Mekhanika: 524" in out
     assert "SABOSHNIKOV M." in out and "Mikhail Saboshnikov" in out
+    assert "sources" in out and "demo-registry-kz:registry_kz.csv#KZ-" in out  # the evidence table (graphkit.api)
     assert ':param name => "kz-bin:220440173863"' in out and "MATCH path = (a:Company)<-[r1:OFFICER_OF|OWNS]-(p1)" in out
 
 

@@ -13,8 +13,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from bench.resolution_eval import decide_pair, real_records
 from graphkit.resolve import MAX_QUESTIONS, ResolveReport, decide, run
+from graphkit.resolve.evaluation import decide_pair, real_records
 from graphkit.resolve.judgements import Judgements, Partition
 from graphkit.resolve.scoring import Record, score
 

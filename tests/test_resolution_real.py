@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.resolution_eval import evaluate_real, evaluate_spellings, real_metrics
 from graphkit.load import load_files
 from graphkit.resolve import resolve
+from graphkit.resolve.evaluation import evaluate_real, evaluate_spellings, real_metrics
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -21,6 +21,7 @@ def real_outcomes():
 
 
 def test_no_pair_labelled_different_is_merged(real_outcomes):
+    assert sum(not o.same for o in real_outcomes) >= 100  # decided on the labelled pairs, not on none
     false = [(o.pair_id, o.category, o.explanation) for o in real_outcomes if o.merged and not o.same]
     assert false == []
 
@@ -92,6 +93,7 @@ def test_customs_aggregates_rerun_merge_only_on_glued_numbers_or_identical_names
     resolve(store)
     rows = store._execute("MATCH (a:Company)-[s:SAME_AS]->(b:Company) WHERE s.judgement = 'auto' "
                          "RETURN a.registry_ids AS ai, b.registry_ids AS bi, s.explanation AS why")
+    assert rows  # the glued INNs of the RU aggregates do join their spellings
     for r in rows:  # every automatic merge says which evidence carried it
         assert "same registry id" in r["why"] or "same words" in r["why"] or "spaced" in r["why"], r["why"]
         assert "numerals differ" not in r["why"] and "different families" not in r["why"]

@@ -12,8 +12,8 @@ import csv
 import json
 from pathlib import Path
 
-from bench.resolution_eval import decide_pair, real_records
 from graphkit.resolve import group_pairs
+from graphkit.resolve.evaluation import decide_pair, real_records
 from graphkit.resolve.overlap import best_share, name_share, weak_pair
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -12,21 +12,20 @@ from typing import Any
 
 import click
 
-from graphkit import output
 from graphkit.cli.flags import exposure, flags
 from graphkit.cli.options import (
+    DeferredOption,
+    LazyChoice,
+    LazyGroup,
     StoreTarget,
     all_matches_option,
     format_option,
     judgements_option,
+    library,
     open_store,
     store_options,
 )
 from graphkit.cli.reports import path, viz
-from graphkit.errors import GraphkitError, InvalidData
-from graphkit.link.links import KINDS
-from graphkit.load.mapping import available_mappings
-from graphkit.server.browser_guide import main as guide_command
 
 MAX_PROBLEMS_SHOWN = 50
 
@@ -42,8 +41,8 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--mapping", "-m", required=True,
-              help=f"A built-in mapping ({', '.join(available_mappings())}) or a path to a .yml mapping.")
+@click.option("--mapping", "-m", required=True, cls=DeferredOption,
+              help_from=lambda: f"A built-in mapping ({', '.join(_mapping_names())}) or a path to a .yml mapping.")
 @click.option("--on-error", type=click.Choice(["strict", "skip"]), default="strict", show_default=True,
               help="strict: any bad row rejects the whole load. skip: load the good rows and write "
                    "the bad ones to a rejects file beside the input.")
@@ -57,6 +56,7 @@ def load(files: tuple[Path, ...], mapping: str, on_error: str, dataset: str | No
          target: StoreTarget, fmt: str) -> None:
     """Load FILES into the graph through a mapping, as one transaction. A folder stands for the
     files in it that the mapping reads (graphkit mappings lists them)."""
+    from graphkit import output
     from graphkit.load import load_files
 
     with open_store(target) as store:
@@ -69,6 +69,12 @@ def load(files: tuple[Path, ...], mapping: str, on_error: str, dataset: str | No
             report = load_files(store, list(files), mapping, on_error=on_error, dataset=dataset,
                                 rejects_dir=rejects_dir)
     click.echo(output.load_report(report, fmt), nl=False)
+
+
+def _mapping_names() -> list[str]:
+    from graphkit.load.mapping import available_mappings
+
+    return list(available_mappings())
 
 
 def _count_lines(path: Path) -> int:
@@ -84,7 +90,7 @@ def _count_lines(path: Path) -> int:
 @cli.command("find-links")
 @click.argument("query", required=False)
 @click.option("--all", "screen_all", is_flag=True, help="Screen the whole graph for linked pairs.")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
+@click.option("--kind", "kinds", multiple=True, type=LazyChoice(library("graphkit.link.links:KINDS")),
               help="Only these link kinds (repeatable) [default: all].")
 @click.option("--confirmed-only", is_flag=True,
               help="Leave out possible links (those resting on a resolution pair waiting for review).")
@@ -100,6 +106,7 @@ def find_links(query: str | None, screen_all: bool, kinds: tuple[str, ...], conf
     record id or an internal id), with evidence. Begins with the card of the firm it starts from;
     possible links (resting on a resolution pair waiting for review) follow in their own section,
     each with the pair and the command that decides it."""
+    from graphkit import output
     from graphkit.link import links
     from graphkit.link import lookup as lk
 
@@ -108,13 +115,13 @@ def find_links(query: str | None, screen_all: bool, kinds: tuple[str, ...], conf
     cards: list[lk.Card] = []
     with open_store(target, read_only=True) as store:
         if screen_all:
-            found = links.screen(store, kinds=kinds or KINDS, possible=not confirmed_only)
+            found = links.screen(store, kinds=kinds or links.KINDS, possible=not confirmed_only)
         else:
             assert query is not None
             clusters = links.Clusters.around(store, [])
             chosen = lk.entities(store, query, clusters, label="Company", all_matches=all_matches)
             cards = [lk.card(store, m, clusters) for m in chosen]
-            found = links.find_links(store, [m.id for m in chosen], kinds=kinds or KINDS,
+            found = links.find_links(store, [m.id for m in chosen], kinds=kinds or links.KINDS,
                                      possible=not confirmed_only)
     if fmt == "table":
         click.echo(output.cards(cards), nl=False)
@@ -126,6 +133,8 @@ def find_links(query: str | None, screen_all: bool, kinds: tuple[str, ...], conf
 @format_option
 def stats(target: StoreTarget, fmt: str) -> None:
     """Counts by label and relationship type, and by source dataset."""
+    from graphkit import output
+
     with open_store(target, read_only=True) as store:
         click.echo(output.counts(store.counts(), fmt), nl=False)
 
@@ -173,8 +182,10 @@ def review(accept: tuple[str, str] | None, reject: tuple[str, str] | None, unsur
            override: bool, note: str, limit: int, target: StoreTarget, judgements: Path | None, fmt: str) -> None:
     """List what waits for review, one would-be entity at a time (strongest first), or record a
     judgement (then resolution is re-applied to the records it touches)."""
-    from graphkit.resolve import apply_judgement, load_records, refuse_across_numbers, review_groups
+    from graphkit import output
+    from graphkit.resolve import review_groups
     from graphkit.resolve.judgements import Judgement, Judgements, default_path
+    from graphkit.resolve.review import judge
 
     chosen = [(j, pair) for j, pair in ((Judgement.POSITIVE, accept), (Judgement.NEGATIVE, reject),
                                         (Judgement.UNSURE, unsure)) if pair]
@@ -183,16 +194,8 @@ def review(accept: tuple[str, str] | None, reject: tuple[str, str] | None, unsur
     with open_store(target) as store:
         if chosen:
             judgement, (a, b) = chosen[0]
-            records = {r.id: r for rs in load_records(store).values() for r in rs}
-            missing = [x for x in (a, b) if x not in records]
-            if missing:
-                raise click.UsageError(f"no record with id {missing[0]!r} in the graph")
-            if judgement is Judgement.POSITIVE:
-                refuse_across_numbers(records[a], records[b], override)
-            book = Judgements.load(judgements or default_path())
-            book.record(a, b, judgement, note, override=override)
-            apply_judgement(store, book, a, b)
-            click.echo(f"recorded: {a} {judgement.value} {b} in {book.path}")
+            done = judge(store, Judgements.load(judgements or default_path()), a, b, judgement, note, override)
+            click.echo(f"recorded: {a} {judgement.value} {b} in {done.path}")
             return
         groups = review_groups(store, limit)
     click.echo(output.review(groups, fmt), nl=False)
@@ -203,6 +206,7 @@ def review(accept: tuple[str, str] | None, reject: tuple[str, str] | None, unsur
 @format_option
 def clusters(target: StoreTarget, fmt: str) -> None:
     """Resolved entities: the records joined as one, with names, registry ids and sources."""
+    from graphkit import output
     from graphkit.resolve import clusters as list_clusters
 
     with open_store(target, read_only=True) as store:
@@ -216,6 +220,7 @@ def clusters(target: StoreTarget, fmt: str) -> None:
 def demo(db: Path, fmt: str) -> None:
     """Load the Aspan Arba case into a fresh embedded graph and show its links."""
     from graphkit import demo as demo_mod
+    from graphkit import output
     from graphkit.link import links
 
     if db.exists():
@@ -239,7 +244,7 @@ def mappings() -> None:
     """List the built-in loader mappings."""
     from graphkit.load.mapping import load_mapping
 
-    for name in available_mappings():
+    for name in _mapping_names():
         mapping = load_mapping(name)
         click.echo(f"{name:<16}{mapping.description}")
         if mapping.parts or mapping.patterns:
@@ -272,7 +277,7 @@ def push(target: StoreTarget) -> None:
                f"updated, {stats.rels_created:,} relationships created, {stats.rels_existing:,} already there.")
 
 
-@cli.group()
+@cli.group(cls=LazyGroup, lazy={"guide": "graphkit.server.browser_guide:main"})
 def neo4j() -> None:
     """A local Neo4j server (Community 5.26 LTS, fetched from Maven Central) for graphkit."""
 
@@ -340,7 +345,6 @@ def neo4j_import(db: Path, workspace: Path, overwrite: bool, bolt_port: int | No
                f"{rep.total_relationships:,} relationships (counted on Neo4j after the import); {steps}.")
 
 
-neo4j.add_command(guide_command, "guide")
 cli.add_command(viz)
 cli.add_command(path)
 cli.add_command(flags)
@@ -351,6 +355,8 @@ cli.add_command(exposure)
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: GraphkitError becomes one line on stderr and exit code 1 (2 for usage)."""
+    from graphkit.errors import GraphkitError, InvalidData
+
     try:
         cli.main(args=argv, prog_name="graphkit", standalone_mode=False)
     except click.exceptions.Abort:

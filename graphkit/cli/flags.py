@@ -8,16 +8,16 @@ from pathlib import Path
 
 import click
 
-from graphkit import output
 from graphkit.cli.options import (
+    DeferredOption,
+    LazyChoice,
     StoreTarget,
     all_matches_option,
     format_option,
+    library,
     open_store,
     store_options,
 )
-from graphkit.link.flags import KINDS
-from graphkit.link.trade import DESTINATIONS, TRANSIT
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -42,7 +42,7 @@ as_of_option = click.option("--as-of", callback=_date, metavar="DATE",
 
 
 @click.command()
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
+@click.option("--kind", "kinds", multiple=True, type=LazyChoice(library("graphkit.link.flags:KINDS")),
               help="Only these detectors (repeatable) [default: all].")
 @click.option("--watchlist", "watchlists", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A watch-list file (CSV: code,list,tier,note; see README) added to the built-in CHPL "
@@ -53,9 +53,12 @@ as_of_option = click.option("--as-of", callback=_date, metavar="DATE",
               help="Route jumps: the later period's value at least this (USD).")
 @click.option("--window-days", type=click.IntRange(min=1), default=180, show_default=True,
               help="Transshipment: the onward sale at most this many days after the goods came in.")
-@click.option("--transit", default=",".join(TRANSIT), show_default=True, callback=_countries,
+@click.option("--transit", cls=DeferredOption, default_from=lambda: ",".join(library("graphkit.link.trade:TRANSIT")()),
+              show_default=True, callback=_countries,
               help="Transshipment: transit countries (ISO codes, comma-separated).")
-@click.option("--destinations", default=",".join(DESTINATIONS), show_default=True, callback=_countries,
+@click.option("--destinations", cls=DeferredOption,
+              default_from=lambda: ",".join(library("graphkit.link.trade:DESTINATIONS")()), show_default=True,
+              callback=_countries,
               help="Transshipment and watch-list goods: destination countries.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show only the strongest N findings.")
 @as_of_option
@@ -67,7 +70,8 @@ def flags(kinds: tuple[str, ...], watchlists: tuple[Path, ...], factor: float, m
     """Red flags, ranked, each with its evidence and source records: transshipment through
     transit countries, route jumps, firms blocked by ownership (OFAC 50 % rule) and goods on
     watch lists sent to RU/BY."""
-    from graphkit.link.flags import Options
+    from graphkit import output
+    from graphkit.link.flags import KINDS, Options
     from graphkit.link.flags import flags as run_flags
     from graphkit.link.watchlists import Watchlists
 
@@ -92,6 +96,7 @@ def exposure(query: str, hops: int, as_of: dt.date | None, all_matches: bool, ta
     ownership (OFAC 50 % rule, with the chain of shares) and its paths to sanctioned parties
     through officer, ownership and trade links. Begins with the entity card. A listing counts
     from its date; a list that gives none (OFAC SDN) says "listing date unknown"."""
+    from graphkit import output
     from graphkit.link.exposure import exposure as run_exposure
 
     with open_store(target, read_only=True) as store:

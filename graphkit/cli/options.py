@@ -1,16 +1,21 @@
-"""Option bundles shared by the ``graphkit`` commands: written once, used everywhere."""
+"""Option bundles shared by the ``graphkit`` commands: written once, used everywhere.
+
+Choices, defaults and help texts that come from the library (link kinds, output formats,
+mappings, countries) are read when a command's help is shown or its options are parsed, not
+when the command line starts: ``graphkit --help`` imports click and these few modules only
+(bench/cli_startup.py measures it).
+"""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-
-from graphkit import output
 
 if TYPE_CHECKING:
     from graphkit.store.base import Store
@@ -46,8 +51,82 @@ def store_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def library(ref: str) -> Callable[[], Any]:
+    """A function returning ``module:name`` (``"graphkit.link.links:KINDS"``), imported on the
+    first call: for choices, defaults and help texts a command takes from the library."""
+    module, _, name = ref.partition(":")
+
+    def get() -> Any:
+        return getattr(importlib.import_module(module), name)
+
+    return get
+
+
+class LazyChoice(click.Choice):
+    """``click.Choice`` over values read from the library when first needed (the command's
+    help, or parsing its options), so the registries they come from stay unimported at start."""
+
+    def __init__(self, values: Callable[[], Sequence[str]], case_sensitive: bool = True) -> None:
+        self._values: Callable[[], Sequence[str]] | None = values
+        super().__init__((), case_sensitive)
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        if self._values is not None:
+            self._choices = tuple(self._values())
+            self._values = None
+        return self._choices
+
+    @choices.setter
+    def choices(self, value: Sequence[str]) -> None:
+        self._choices = tuple(value)
+
+
+class DeferredOption(click.Option):
+    """An option whose help text (``help_from``) or default (``default_from``) is computed from
+    the library the first time the help is shown or the default is needed, and then shown as
+    if written out (not as click's "(dynamic)")."""
+
+    def __init__(self, *args: Any, help_from: Callable[[], str] | None = None,
+                 default_from: Callable[[], Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._help_from, self._default_from = help_from, default_from
+
+    def _materialise(self) -> None:
+        if self._help_from is not None:
+            self.help, self._help_from = self._help_from(), None
+        if self._default_from is not None:
+            self.default, self._default_from = self._default_from(), None
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        self._materialise()
+        return super().get_help_record(ctx)
+
+    def get_default(self, ctx: click.Context, call: bool = True) -> Any:
+        self._materialise()
+        return super().get_default(ctx, call=call)
+
+
+class LazyGroup(click.Group):
+    """A group some of whose commands live in modules imported only when that command (or the
+    group's help) is asked for: ``lazy={"guide": "graphkit.server.browser_guide:main"}``."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            command = library(self.lazy.pop(cmd_name))()
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
 def format_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="table",
+    return click.option("--format", "fmt", type=LazyChoice(library("graphkit.output:FORMATS")), default="table",
                         show_default=True, help="Output format: table for people, json (one object "
                         "per line) or csv for programs.")(fn)
 

@@ -12,15 +12,15 @@ from pathlib import Path
 
 import click
 
-from graphkit import output as formats
 from graphkit.cli.options import (
+    LazyChoice,
     StoreTarget,
     all_matches_option,
     format_option,
+    library,
     open_store,
     store_options,
 )
-from graphkit.link.links import KINDS
 
 AGGREGATE_ABOVE = 300  # the default of --aggregate-above; graphkit.report.DEFAULT_AGGREGATE_ABOVE is this
 MAX_DRAWN = 40  # the default of --max-nodes; graphkit.report.DEFAULT_MAX_DRAWN is this
@@ -37,7 +37,7 @@ _title_option = click.option("--title", help="Title of the report [default: from
 @click.option("--hops", type=click.IntRange(1, 3), default=2, show_default=True,
               help="Also draw everything within this many relationships of the firm (a customs line "
                    "counts as one: trading partners are 2 hops away).")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
+@click.option("--kind", "kinds", multiple=True, type=LazyChoice(library("graphkit.link.links:KINDS")),
               help="Only these link kinds (repeatable) [default: all].")
 @click.option("--max-nodes", type=click.IntRange(min=2), default=MAX_DRAWN, show_default=True,
               help="Draw at most this many nodes, nearest the firm first; the page counts the rest.")
@@ -59,6 +59,7 @@ def viz(query: str, hops: int, kinds: tuple[str, ...], max_nodes: int, records: 
     """Draw the firms linked to QUERY (as for find-links) with their evidence, and the
     neighbourhood of the firm, as one HTML page: one node per resolved firm, person or address,
     customs lines summed per exporter, importer, HS-6 code and year, and a timeline."""
+    from graphkit.link.links import KINDS
     from graphkit.report import ReportError, network_report, screenshot, write
     from graphkit.report.graph import components
     from graphkit.report.svg import write_svg
@@ -102,6 +103,7 @@ def path(a: str, b: str, max_hops: int, limit: int, title: str | None, output: P
     """Shortest paths between A and B (each a firm or person: a name in any script, an alias, a
     registry number, a source's record id or an internal id), beginning with their cards, through
     officers, owners, addresses, shipments and resolved records; optionally drawn."""
+    from graphkit import output as formats
     from graphkit.report import path_report, screenshot, write
 
     with open_store(target, read_only=True) as store:

@@ -24,11 +24,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.namesakes import make_records
 from graphkit.identifiers import conflicts
 from graphkit.resolve import ResolveReport, decide
 from graphkit.resolve.blocking import candidates, keys
 from graphkit.resolve.judgements import Judgements, Partition
+from graphkit.resolve.namesakes import make_records
 from graphkit.resolve.scoring import REVIEW, Record, score
 
 
