@@ -31,15 +31,11 @@ from typing import Any
 
 from graphkit import normalize as nz
 from graphkit.errors import InvalidData, Problem
-from graphkit.load.mapping import (
-    Mapping,
-    RecordBuilder,
-    RowResult,
-    _clean_cell,
-    _text_lines,
-    sniff_file,
-)
+from graphkit.load.mapping import Mapping
+from graphkit.load.read import _text_lines, sniff_file
+from graphkit.load.records import RecordBuilder, RowResult
 from graphkit.load.sanctions import parse_remarks
+from graphkit.load.values import _clean_cell
 from graphkit.model import Node, Provenance, Rel, address_id
 
 # the side files of the bundle and their columns, in order
