@@ -70,14 +70,19 @@ def _label_of(spec: EntitySpec, file: str) -> Callable[[dict[str, Any], int, lis
             raw = raw.split(LIST_SEP)[0]
             if label_transform:
                 raw = label_transform(raw)
-            label = label_map.get(raw) or label_map.get(raw.lower())
-            if label is None:
-                problems.append(Problem(file, line, spec.label_column,
-                                        f"{raw!r} is not one of {', '.join(label_map)}"))
-                return None
-        assert label is not None
+            label = one_of(label_map.get(raw) or label_map.get(raw.lower()), raw, label_map,
+                           problems, file, line, spec.label_column)
         return label
     return label_of
+
+
+def one_of(found: str | None, value: str, choices: dict[str, str], problems: list[Problem],
+           file: str, line: int, column: str | None) -> str | None:
+    """``found`` (what a cell's value maps to), or None with the problem that the value is
+    none of ``choices``."""
+    if found is None:
+        problems.append(Problem(file, line, column, f"{value!r} is not one of {', '.join(choices)}"))
+    return found
 
 
 def _ids_of(identifiers: list[tuple[str, Callable[[dict[str, Any]], list[str]]]],

@@ -360,9 +360,7 @@ def _parse_entity(ename: str, espec: Any, w: str) -> EntitySpec:
         label = None
     else:
         labels = {label}
-    for lab in labels:
-        if lab not in model.nodes:
-            raise MappingError(f"{w}.label: {lab!r} is not a node label ({', '.join(model.nodes)})")
+    _known(labels, model.nodes, f"{w}.label", "node label")
     props: dict[str, ValueSpec] = {}
     for pname, pspec in (espec.get("properties") or {}).items():
         if not any(pname in model.node(lab).properties for lab in labels):
@@ -396,9 +394,7 @@ def _parse_rel(rspec: dict[str, Any], entities: dict[str, EntitySpec], w: str) -
         rtype = None
     else:
         types = {rtype}
-    for t in types:
-        if t not in model.relationships:
-            raise MappingError(f"{w}.type: {t!r} is not a relationship type ({', '.join(model.relationships)})")
+    _known(types, model.relationships, f"{w}.type", "relationship type")
     refs: dict[str, str | None] = {}
     for end in ("from", "to"):
         value = rspec.get(end)
@@ -422,6 +418,13 @@ def _parse_rel(rspec: dict[str, Any], entities: dict[str, EntitySpec], w: str) -
         tuple(_patterns(when.get("prefix"))), tuple(_patterns(when.get("not_prefix"))),
         refs["from"], refs["to"], type_contains, on_mismatch,
     )
+
+
+def _known(names: set[Any], known: dict[str, Any], where: str, what: str) -> None:
+    """Raise MappingError for the first of ``names`` the model does not know."""
+    for name in names:
+        if name not in known:
+            raise MappingError(f"{where}: {name!r} is not a {what} ({', '.join(known)})")
 
 
 def _parse_header(raw: dict[str, Any], where: str) -> list[str] | None:

@@ -56,15 +56,7 @@ def read_csv(path: Path, mapping: Mapping, *, loaded_at: str,
     columns); problems with single values are returned in each RowResult instead.
     """
     sniff_file(path)
-    lines = _text_lines(path, mapping.encoding)
-    line_box = [0]
-
-    def counted() -> Iterator[str]:
-        for text in lines:
-            line_box[0] += 1
-            yield text
-
-    reader = csv.reader(counted(), delimiter=mapping.delimiter)
+    reader, line_box = csv_reader(path, mapping.encoding, mapping.delimiter)
     if mapping.header is not None:
         header = list(mapping.header)  # a headerless layout: the mapping names the columns
     else:
@@ -88,7 +80,9 @@ def read_csv(path: Path, mapping: Mapping, *, loaded_at: str,
                                    "onto several lines?") for h in cut])
     builder = RecordBuilder(mapping, path.name, loaded_at, index)
     try:
-        yield from _rows(reader, header, line_box, builder, path.name)
+        for start, row, problem in csv_rows(reader, header, line_box, path.name,
+                                            headerless=mapping.header is not None):
+            yield builder.build(row, start) if problem is None else RowResult(start, row, [], [], [problem])
     finally:
         builder.close()
 
@@ -139,8 +133,25 @@ def read_xml(path: Path, mapping: Mapping, *, loaded_at: str,
         builder.close()
 
 
-def _rows(reader: Iterator[list[str]], header: list[str], line_box: list[int], builder: RecordBuilder,
-          name: str) -> Iterator[RowResult]:
+def csv_reader(path: Path, encoding: str, delimiter: str = ",") -> tuple[Iterator[list[str]], list[int]]:
+    """A CSV reader of ``path`` and a box holding the number of the last line it has read
+    (a record may span lines: the box tells where each starts)."""
+    lines = _text_lines(path, encoding)
+    line_box = [0]
+
+    def counted() -> Iterator[str]:
+        for text in lines:
+            line_box[0] += 1
+            yield text
+
+    return csv.reader(counted(), delimiter=delimiter), line_box
+
+
+def csv_rows(reader: Iterator[list[str]], header: list[str], line_box: list[int], name: str, *,
+             headerless: bool) -> Iterator[tuple[int, dict[str, str], Problem | None]]:
+    """The data rows of ``reader`` as (line it starts on, column -> cell, problem). A row that
+    does not parse, or has another number of cells than ``header``, comes with its problem (and
+    the cells it has); blank rows are passed over."""
     while True:
         start = line_box[0] + 1
         try:
@@ -148,15 +159,13 @@ def _rows(reader: Iterator[list[str]], header: list[str], line_box: list[int], b
         except StopIteration:
             break
         except csv.Error as exc:
-            yield RowResult(start, {}, [], [], [Problem(name, start, None, f"malformed CSV: {exc}")])
+            yield start, {}, Problem(name, start, None, f"malformed CSV: {exc}")
             continue
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            where = "the header has" if builder.mapping.header is None else "the mapping names"
-            yield RowResult(start, dict(zip(header, cells, strict=False)), [], [], [Problem(
-                name, start, None, f"{len(cells)} cells where {where} {len(header)} columns")])
+            where = "the mapping names" if headerless else "the header has"
+            yield start, dict(zip(header, cells, strict=False)), Problem(
+                name, start, None, f"{len(cells)} cells where {where} {len(header)} columns")
             continue
-        row = dict(zip(header, cells, strict=True))
-        yield builder.build(row, start)
-
+        yield start, dict(zip(header, cells, strict=True)), None

@@ -14,7 +14,7 @@ from typing import Any
 
 from graphkit import normalize as nz
 from graphkit.errors import Problem
-from graphkit.load.entities import PropFn, compile_entity, typed_props
+from graphkit.load.entities import PropFn, compile_entity, one_of, typed_props
 from graphkit.load.mapping import PSEUDO_COLUMNS, Mapping, RelSpec, SkipRule, _deriver
 from graphkit.load.nested import LIST_SEP
 from graphkit.load.sourceids import SourceIndex
@@ -307,11 +307,7 @@ def _type_of(spec: RelSpec, file: str) -> Callable[[dict[str, Any], int, list[Pr
             rtype = spec.type_map.get(value)
             if rtype is None:
                 rtype = next((t for k, t in spec.type_contains.items() if k in value), spec.type_default)
-            if rtype is None:
-                problems.append(Problem(file, line, spec.type_column,
-                                        f"{value!r} is not one of {', '.join(spec.type_map)}"))
-                return None
-        assert rtype is not None
+            rtype = one_of(rtype, value, spec.type_map, problems, file, line, spec.type_column)
         return rtype
     return type_of
 
