@@ -1,7 +1,7 @@
 """Cells and values: what one property of a mapping reads from a row.
 
 A ``ValueSpec`` says where a value comes from (a column, a constant, several columns, a
-function of several columns) and how it is cut, mapped and transformed; ``compile_values``
+function of several columns) and how it is cut, mapped and transformed; ``_compile_values``
 turns one into a plain function of a cleaned row, specialised for the common shapes. The
 named transforms and combiners a mapping may use are listed here (``TRANSFORMS``,
 ``COMBINERS``); so are the cell cleaning of every load and the formula guard of every CSV
