@@ -77,21 +77,7 @@ def child(kind: str, *args: str | Path) -> dict[str, Any]:
 
 def run_self(kind: str, *args: str | Path, code: Path | None = None) -> dict[str, Any]:
     """Run a child of this script; with ``code``, against the graphkit package in that folder."""
-    import os
-    import subprocess
-
-    cmd = [sys.executable, str(Path(__file__).resolve()), "_child", kind, *map(str, args)]
-    run.log(f"  {kind} {' '.join(map(str, args))} {'with ' + str(code) if code else ''}...")
-    env = dict(os.environ)
-    if code is not None:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), env.get("PYTHONPATH")]))
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=run.REPO, env=env)
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stdout + proc.stderr)
-        raise SystemExit(f"child {kind} failed (exit {proc.returncode})")
-    out: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    run.log(f"  {kind}: {json.dumps(out)[:300]}")
-    return out
+    return rb.child(kind, *args, script=__file__, code=code)
 
 
 def bench(lines: int, work: Path, pool_gib: int, against: tuple[str, Path] | None = None) -> dict[str, Any]:

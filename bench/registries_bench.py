@@ -109,12 +109,16 @@ CHILDREN = {"load": child_load, "generate": child_generate, "export": run.child_
 NEO4J_ENV: dict[str, str] = {}  # the local server's password, for children only
 
 
-def child(kind: str, *args: str | Path) -> dict[str, Any]:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "_child", kind, *map(str, args)]
-    run.log(f"  {kind} {' '.join(map(str, args))} ...")
+def child(kind: str, *args: str | Path, script: str | None = None, code: Path | None = None) -> dict[str, Any]:
+    """Run the child ``kind`` of ``script`` (this file unless given) in a fresh process and
+    return the JSON it prints last; with ``code``, against the graphkit package in that folder
+    (else the snapshot ``run.SNAPSHOT``, if one is taken)."""
+    cmd = [sys.executable, str(Path(script or __file__).resolve()), "_child", kind, *map(str, args)]
+    run.log(f"  {kind} {' '.join(map(str, args))} {'with ' + str(code) if code else ''}...")
     env = dict(os.environ, **NEO4J_ENV)
-    if run.SNAPSHOT:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(run.SNAPSHOT), env.get("PYTHONPATH")]))
+    package = code or run.SNAPSHOT
+    if package:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(package), env.get("PYTHONPATH")]))
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=run.REPO, env=env)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)

@@ -32,7 +32,7 @@ def _json(obj: Any) -> str:
 
 
 def _csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
-    from graphkit.load.mapping import safe_cell
+    from graphkit.load.values import safe_cell
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")

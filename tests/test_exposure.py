@@ -9,7 +9,7 @@ import json
 import pytest
 
 from graphkit.link.exposure import exposure
-from graphkit.load.mapping import complete_entity
+from graphkit.load.entities import complete_entity
 from graphkit.model import Node, Provenance, Rel
 
 SRC = Provenance("own", "owners.csv", "line 1")

@@ -15,7 +15,7 @@ from graphkit.errors import InvalidData
 from graphkit.link.flags import Options, flags
 from graphkit.link.trade import lines_table, route_jumps, trade_lines, transshipments
 from graphkit.link.watchlists import Watchlists, read_watchlist
-from graphkit.load.mapping import complete_entity
+from graphkit.load.entities import complete_entity
 from graphkit.model import Node, Provenance, Rel
 
 ASPAN = "kz-bin:220440173863"

@@ -13,8 +13,10 @@ from cases import LOAD_TIMES, graph_snapshot
 
 from graphkit.errors import InvalidData
 from graphkit.load import load_files
-from graphkit.load.mapping import load_mapping, read_json
-from graphkit.load.nested import LIST_SEP, PathRow, json_records, xml_records
+from graphkit.load.mapping import load_mapping
+from graphkit.load.nested import LIST_SEP, PathRow
+from graphkit.load.nestedfiles import json_records, xml_records
+from graphkit.load.read import read_json
 from graphkit.store.embedded import EmbeddedStore
 
 
@@ -111,7 +113,8 @@ def test_a_broken_psc_line_still_names_file_and_line_and_leaves_the_store(tmp_pa
 def test_compiled_value_specs_give_what_the_spec_gives_on_every_real_row(real):
     """Every value spec of the nested mappings, compiled, against ``ValueSpec.values`` on the
     flattened and cleaned rows of the real samples (lists, joins, transforms, combinations)."""
-    from graphkit.load.mapping import RecordBuilder, _clean_cell, _compile_values
+    from graphkit.load.records import RecordBuilder
+    from graphkit.load.values import _clean_cell, _compile_values
 
     checked = 0
     for name, files in real_files(real):

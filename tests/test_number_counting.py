@@ -9,7 +9,7 @@ from pathlib import Path
 from test_loader_fast import graph, real_files
 
 from graphkit.load import load_files
-from graphkit.load.mapping import RecordBuilder
+from graphkit.load.records import RecordBuilder
 from graphkit.store.embedded import EmbeddedStore
 
 

@@ -14,8 +14,8 @@ import pytest
 from graphkit.errors import InvalidData, MappingError
 from graphkit.link.links import find_links, screen
 from graphkit.load import load_files
-from graphkit.load.mapping import person_or_company
 from graphkit.load.nested import PathRow
+from graphkit.load.values import person_or_company
 
 ICIJ_FIXTURES = Path(__file__).parent / "data" / "icij"
 ICIJ_FILES = ["nodes-entities.csv", "nodes-officers.csv", "nodes-others.csv", "nodes-addresses.csv",

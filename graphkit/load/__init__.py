@@ -20,17 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from graphkit.errors import InvalidData, Problem
-from graphkit.load.mapping import (
-    Mapping,
-    RowResult,
-    load_mapping,
-    read_csv,
-    read_json,
-    read_xml,
-    safe_cell,
-)
+from graphkit.load.mapping import Mapping, load_mapping
 from graphkit.load.numberids import NumberClaims
+from graphkit.load.read import read_csv, read_json, read_xml
+from graphkit.load.records import RowResult
 from graphkit.load.sourceids import SourceIndex
+from graphkit.load.values import safe_cell
 from graphkit.model import Node, Rel, now_iso
 from graphkit.store.base import Store, WriteStats
 

@@ -45,7 +45,9 @@ from followthemoney import model as ftm_model
 from graphkit.errors import InvalidData, Problem
 from graphkit.load import FileReport, LoadReport, _Rejects
 from graphkit.load.ftm import _build, _label, _node_id, json_lines
-from graphkit.load.mapping import Mapping, RowResult, _text_lines, sniff_file
+from graphkit.load.mapping import Mapping
+from graphkit.load.read import _text_lines, sniff_file
+from graphkit.load.records import RowResult
 from graphkit.model import derive_node, dump_claims, get_model, merge_node_props, node_claims
 from graphkit.store import records as records_of
 from graphkit.store.base import Store

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,11 @@ from followthemoney.exc import InvalidData as FtmInvalidData
 from graphkit import identifiers as idents
 from graphkit import normalize as nz
 from graphkit.errors import InvalidData, Problem
-from graphkit.load.mapping import Mapping, RowResult, _text_lines, complete_entity, sniff_file
+from graphkit.load.entities import complete_entity
+from graphkit.load.mapping import Mapping
 from graphkit.load.numberids import NumberClaims
+from graphkit.load.read import _text_lines, sniff_file
+from graphkit.load.records import RowResult
 from graphkit.model import Node, Provenance, Rel, address_id, digest, id_schemes
 
 # FtM properties holding registry numbers; ``graphkit.identifiers.qualify`` gives each its scheme
@@ -157,149 +161,208 @@ def _build(file: str, line: int, data: dict[str, Any], index: dict[str, tuple[st
     except FtmInvalidData as exc:
         return RowResult(line, data, [], [], [Problem(file, line, "properties", str(exc))])
     source = Provenance(dataset, file, str(data["id"]))
-    base = {"datasets": [dataset], "records": [source.ref], "first_loaded": loaded_at,
-            "last_loaded": loaded_at}
-    rel_prov = {"dataset": dataset, "source_file": file, "record": source.record, "loaded_at": loaded_at}
+    r = _Record(file, line, data, proxy, index, dataset, source,
+                {"datasets": [dataset], "records": [source.ref], "first_loaded": loaded_at,
+                 "last_loaded": loaded_at},
+                {"dataset": dataset, "source_file": file, "record": source.record, "loaded_at": loaded_at})
     label = _label(schema)
-    nodes: list[Node] = []
-    rels: list[Rel] = []
     if label in ("Company", "Person"):
         assert label is not None
-        props: dict[str, Any] = dict(base)
-        names = proxy.get("name", quiet=True) + [n for n in proxy.get("alias", quiet=True) if n not in proxy.get("name", quiet=True)]
-        if not names:
-            return RowResult(line, data, [], [], [Problem(file, line, "name", "entity has no name")])
-        props["name"] = proxy.caption if proxy.caption in names else names[0]
-        props["names"] = names
-        if proxy.get("previousName", quiet=True):
-            props["previous_names"] = proxy.get("previousName", quiet=True)
-        countries = proxy.get("country", quiet=True) or proxy.get("jurisdiction", quiet=True) or proxy.get("nationality", quiet=True)
-        if countries:
-            props["country"] = countries[0].lower()
-        topics = proxy.get("topics", quiet=True)
-        if topics:
-            props["topics"] = topics
-            props["sanctioned"] = "sanction" in topics
-        identifiers = _identifiers(label, data.get("properties") or {})
-        if label == "Company":
-            if proxy.get("registrationNumber", quiet=True):
-                props["company_number"] = proxy.get("registrationNumber", quiet=True)[0]
-            props["incorporation_date"] = _date(proxy.get("incorporationDate", quiet=True))
-            props["dissolution_date"] = _date(proxy.get("dissolutionDate", quiet=True))
-            if proxy.get("sector", quiet=True):
-                props["sector"] = proxy.get("sector", quiet=True)[0]
-            if proxy.get("legalForm", quiet=True):
-                props["legal_form"] = proxy.get("legalForm", quiet=True)[0]
-        else:
-            props["birth_date"] = _date(proxy.get("birthDate", quiet=True))
-            if proxy.get("nationality", quiet=True):
-                props["nationality"] = proxy.get("nationality", quiet=True)[0].lower()
-            if proxy.get("innCode", quiet=True):
-                props["inn"] = proxy.get("innCode", quiet=True)[0]
-        if proxy.get("address", quiet=True):
-            props["address"] = proxy.get("address", quiet=True)[0]
-        props = {k: v for k, v in props.items() if v is not None}
-        complete_entity(label, props, identifiers)
-        node_id = index.get(proxy.id, (label, _node_id(label, data)))[1]  # type: ignore[arg-type]
-        nodes.append(Node(label, node_id, props, source))
-        for addr_id in proxy.get("addressEntity", quiet=True):
-            target = index.get(addr_id)
-            if target and target[0] == "Address":
-                rels.append(Rel("REGISTERED_AT", label, node_id, "Address", target[1],
-                                {"role": "address", **rel_prov}, source))
-        for text in proxy.get("address", quiet=True):
-            addr = _address_node(text, props.get("country"), base, source)
-            nodes.append(addr)
-            rels.append(Rel("REGISTERED_AT", label, node_id, "Address", addr.id,
-                            {"role": "address", **rel_prov}, source))
-        return RowResult(line, data, nodes, rels, [])
+        return _party(r, label)
     if label == "Address":
-        full = (proxy.get("full", quiet=True) or [", ".join(v for p in ("street", "postalCode", "city", "region")
-                                                  for v in proxy.get(p, quiet=True))])[0]
-        if not full:
-            return RowResult(line, data, [], [], [], skipped="Address without text")
-        props = {**base, "full": full, "names": [full]}
-        if proxy.get("country", quiet=True):
-            props["country"] = proxy.get("country", quiet=True)[0].lower()
-        return RowResult(line, data, [Node("Address", index[str(proxy.id)][1], props, source)], [], [])
+        return _address(r)
     if schema.name in ("Directorship", "Ownership"):
-        start_prop, end_prop, rtype = (("director", "organization", "OFFICER_OF")
-                                       if schema.name == "Directorship" else ("owner", "asset", "OWNS"))
-        start = index.get((proxy.get(start_prop) or [""])[0])
-        end = index.get((proxy.get(end_prop) or [""])[0])
-        if start is None or end is None:
-            return RowResult(line, data, [], [], [], skipped=f"{schema.name} refers to an entity not in this file")
-        if end[0] != "Company" or start[0] not in ("Person", "Company"):
-            return RowResult(line, data, [], [], [], skipped=f"{schema.name} of a {end[0]} is not in the graph model")
-        role = (proxy.get("role", quiet=True) or [schema.name.lower()])[0]
-        status = " ".join(proxy.get("status", quiet=True)).lower()
-        if any(w in status for w in ("former", "ended", "inactive", "resigned")) and "former" not in role.lower():
-            role = f"former {role}"  # the source says the role ended, without a date
-        rprops: dict[str, Any] = {**rel_prov, "role": role,
-                                  "start_date": _date(proxy.get("startDate", quiet=True)),
-                                  "end_date": _date(proxy.get("endDate", quiet=True)),
-                                  "status": " ".join(proxy.get("status", quiet=True)) or None,
-                                  # the record's own date, for "undated (record of DATE)"
-                                  "record_date": next((str(d)[:10] for d in (data.get("last_seen"), data.get("last_change"),
-                                                                              data.get("first_seen")) if d), None)}
-        if rtype == "OWNS":
-            pct = proxy.get("percentage", quiet=True)
-            try:
-                rprops["share"] = nz.parse_float(pct[0].rstrip("%")) if pct else None
-            except ValueError:
-                rprops["share"] = None
-        rels.append(Rel(rtype, start[0], start[1], end[0], end[1], rprops, source))
-        return RowResult(line, data, [], rels, [])
-    if schema.name == "Family":
-        person = index.get((proxy.get("person", quiet=True) or [""])[0])
-        relative = index.get((proxy.get("relative", quiet=True) or [""])[0])
-        if person is None or relative is None:
-            return RowResult(line, data, [], [], [], skipped="Family refers to an entity not in this file")
-        if person[0] != "Person" or relative[0] != "Person":
-            return RowResult(line, data, [], [], [], skipped=f"Family of a {person[0]} and a {relative[0]}")
-        relation = ", ".join(proxy.get("relationship", quiet=True)) or "family"
-        rels.append(Rel("FAMILY", "Person", person[1], "Person", relative[1],
-                        {**rel_prov, "role": relation, "start_date": _date(proxy.get("startDate", quiet=True)),
-                         "end_date": _date(proxy.get("endDate", quiet=True))}, source))
-        return RowResult(line, data, [], rels, [])
-    if schema.name == "Payment":
-        payer = index.get((proxy.get("payer", quiet=True) or [""])[0])
-        beneficiary = index.get((proxy.get("beneficiary", quiet=True) or [""])[0])
-        if payer is None or beneficiary is None:
-            return RowResult(line, data, [], [], [], skipped="Payment refers to an entity not in this file")
-        if payer[0] not in ("Person", "Company") or beneficiary[0] not in ("Person", "Company"):
-            return RowResult(line, data, [], [], [], skipped=f"Payment between a {payer[0]} and a {beneficiary[0]}")
-        amount, currency = _first(proxy, "amount"), _first(proxy, "currency")
-        if amount is None and _first(proxy, "amountEur") is not None:
-            amount, currency = _first(proxy, "amountEur"), "EUR"
-        try:
-            value = nz.parse_float(amount) if amount else None
-        except ValueError:
-            return RowResult(line, data, [], [], [Problem(file, line, "amount", f"{amount!r} is not an amount")])
-        purpose = "; ".join(proxy.get("purpose", quiet=True) + proxy.get("summary", quiet=True)) or None
-        rels.append(Rel("PAID", payer[0], payer[1], beneficiary[0], beneficiary[1],
-                        {**rel_prov, "role": _first(proxy, "programme") or "payment", "amount": value,
-                         "currency": currency.upper() if currency else None,
-                         "date": _date(proxy.get("date", quiet=True)), "purpose": purpose,
-                         "payment_id": str(proxy.id)}, source,
-                        # one relationship per payment: two donations of a year are two facts
-                        id="r:" + digest("PAID", payer[1], beneficiary[1], dataset, proxy.id)))
-        return RowResult(line, data, [], rels, [])
-    if schema.name == "Sanction":
-        entity = index.get((proxy.get("entity", quiet=True) or [""])[0])
-        if entity is None or entity[0] not in ("Person", "Company"):
-            return RowResult(line, data, [], [], [], skipped="Sanction of an entity not in this file")
-        props = {**base, "authority": _first(proxy, "authority"), "program": _first(proxy, "program"),
-                 "list": dataset,  # FtM names no list: the dataset it came in (e.g. opensanctions)
-                 "reason": _first(proxy, "reason"), "country": (_first(proxy, "country") or None),
-                 **_listing_date(proxy, data), "start_date": _earliest(proxy.get("startDate", quiet=True)),
-                 "end_date": _date(proxy.get("endDate", quiet=True)), "source_url": _first(proxy, "sourceUrl")}
-        sanction_id = f"ftm:{proxy.id}"
-        nodes.append(Node("Sanction", sanction_id, {k: v for k, v in props.items() if v is not None}, source))
-        rels.append(Rel("SANCTIONED", entity[0], entity[1], "Sanction", sanction_id,
-                        {"role": "listed", **rel_prov}, source))
-        return RowResult(line, data, nodes, rels, [])
+        return _role(r, schema.name)
+    builder = _LINKS.get(schema.name)
+    if builder is not None:
+        return builder(r)
     return RowResult(line, data, [], [], [], skipped=f"schema {schema.name} is not in the graph model")
+
+
+@dataclass
+class _Record:
+    """One FtM entity being built, with what every part of the build needs."""
+
+    file: str
+    line: int
+    data: dict[str, Any]
+    proxy: Any
+    index: dict[str, tuple[str, str]]
+    dataset: str
+    source: Provenance
+    base: dict[str, Any]  # a node's provenance properties
+    rel_prov: dict[str, Any]  # a relationship's
+
+    def skip(self, reason: str) -> RowResult:
+        return RowResult(self.line, self.data, [], [], [], skipped=reason)
+
+    def ref(self, prop: str) -> tuple[str, str] | None:
+        """The (label, node id) of the entity a property names, if read from this file."""
+        return self.index.get((self.proxy.get(prop, quiet=True) or [""])[0])
+
+
+def _party(r: _Record, label: str) -> RowResult:
+    """A Company or Person, with its addresses."""
+    proxy, line, data, file = r.proxy, r.line, r.data, r.file
+    props: dict[str, Any] = dict(r.base)
+    names = proxy.get("name", quiet=True) + [n for n in proxy.get("alias", quiet=True) if n not in proxy.get("name", quiet=True)]
+    if not names:
+        return RowResult(line, data, [], [], [Problem(file, line, "name", "entity has no name")])
+    props["name"] = proxy.caption if proxy.caption in names else names[0]
+    props["names"] = names
+    if proxy.get("previousName", quiet=True):
+        props["previous_names"] = proxy.get("previousName", quiet=True)
+    countries = proxy.get("country", quiet=True) or proxy.get("jurisdiction", quiet=True) or proxy.get("nationality", quiet=True)
+    if countries:
+        props["country"] = countries[0].lower()
+    topics = proxy.get("topics", quiet=True)
+    if topics:
+        props["topics"] = topics
+        props["sanctioned"] = "sanction" in topics
+    identifiers = _identifiers(label, data.get("properties") or {})
+    props.update(_company_props(proxy) if label == "Company" else _person_props(proxy))
+    if proxy.get("address", quiet=True):
+        props["address"] = proxy.get("address", quiet=True)[0]
+    props = {k: v for k, v in props.items() if v is not None}
+    complete_entity(label, props, identifiers)
+    node_id = r.index.get(proxy.id, (label, _node_id(label, data)))[1]
+    nodes = [Node(label, node_id, props, r.source)]
+    rels: list[Rel] = []
+    for addr_id in proxy.get("addressEntity", quiet=True):
+        target = r.index.get(addr_id)
+        if target and target[0] == "Address":
+            rels.append(Rel("REGISTERED_AT", label, node_id, "Address", target[1],
+                            {"role": "address", **r.rel_prov}, r.source))
+    for text in proxy.get("address", quiet=True):
+        addr = _address_node(text, props.get("country"), r.base, r.source)
+        nodes.append(addr)
+        rels.append(Rel("REGISTERED_AT", label, node_id, "Address", addr.id,
+                        {"role": "address", **r.rel_prov}, r.source))
+    return RowResult(line, data, nodes, rels, [])
+
+
+def _company_props(proxy: Any) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    if proxy.get("registrationNumber", quiet=True):
+        props["company_number"] = proxy.get("registrationNumber", quiet=True)[0]
+    props["incorporation_date"] = _date(proxy.get("incorporationDate", quiet=True))
+    props["dissolution_date"] = _date(proxy.get("dissolutionDate", quiet=True))
+    if proxy.get("sector", quiet=True):
+        props["sector"] = proxy.get("sector", quiet=True)[0]
+    if proxy.get("legalForm", quiet=True):
+        props["legal_form"] = proxy.get("legalForm", quiet=True)[0]
+    return props
+
+
+def _person_props(proxy: Any) -> dict[str, Any]:
+    props: dict[str, Any] = {"birth_date": _date(proxy.get("birthDate", quiet=True))}
+    if proxy.get("nationality", quiet=True):
+        props["nationality"] = proxy.get("nationality", quiet=True)[0].lower()
+    if proxy.get("innCode", quiet=True):
+        props["inn"] = proxy.get("innCode", quiet=True)[0]
+    return props
+
+
+def _address(r: _Record) -> RowResult:
+    proxy = r.proxy
+    full = (proxy.get("full", quiet=True) or [", ".join(v for p in ("street", "postalCode", "city", "region")
+                                              for v in proxy.get(p, quiet=True))])[0]
+    if not full:
+        return r.skip("Address without text")
+    props = {**r.base, "full": full, "names": [full]}
+    if proxy.get("country", quiet=True):
+        props["country"] = proxy.get("country", quiet=True)[0].lower()
+    return RowResult(r.line, r.data, [Node("Address", r.index[str(proxy.id)][1], props, r.source)], [], [])
+
+
+def _role(r: _Record, schema: str) -> RowResult:
+    """A Directorship (OFFICER_OF) or an Ownership (OWNS)."""
+    proxy, data = r.proxy, r.data
+    start_prop, end_prop, rtype = (("director", "organization", "OFFICER_OF")
+                                   if schema == "Directorship" else ("owner", "asset", "OWNS"))
+    start = r.index.get((proxy.get(start_prop) or [""])[0])
+    end = r.index.get((proxy.get(end_prop) or [""])[0])
+    if start is None or end is None:
+        return r.skip(f"{schema} refers to an entity not in this file")
+    if end[0] != "Company" or start[0] not in ("Person", "Company"):
+        return r.skip(f"{schema} of a {end[0]} is not in the graph model")
+    role = (proxy.get("role", quiet=True) or [schema.lower()])[0]
+    status = " ".join(proxy.get("status", quiet=True)).lower()
+    if any(w in status for w in ("former", "ended", "inactive", "resigned")) and "former" not in role.lower():
+        role = f"former {role}"  # the source says the role ended, without a date
+    rprops: dict[str, Any] = {**r.rel_prov, "role": role,
+                              "start_date": _date(proxy.get("startDate", quiet=True)),
+                              "end_date": _date(proxy.get("endDate", quiet=True)),
+                              "status": " ".join(proxy.get("status", quiet=True)) or None,
+                              # the record's own date, for "undated (record of DATE)"
+                              "record_date": next((str(d)[:10] for d in (data.get("last_seen"), data.get("last_change"),
+                                                                          data.get("first_seen")) if d), None)}
+    if rtype == "OWNS":
+        pct = proxy.get("percentage", quiet=True)
+        try:
+            rprops["share"] = nz.parse_float(pct[0].rstrip("%")) if pct else None
+        except ValueError:
+            rprops["share"] = None
+    return RowResult(r.line, data, [], [Rel(rtype, start[0], start[1], end[0], end[1], rprops, r.source)], [])
+
+
+def _family(r: _Record) -> RowResult:
+    proxy = r.proxy
+    person, relative = r.ref("person"), r.ref("relative")
+    if person is None or relative is None:
+        return r.skip("Family refers to an entity not in this file")
+    if person[0] != "Person" or relative[0] != "Person":
+        return r.skip(f"Family of a {person[0]} and a {relative[0]}")
+    relation = ", ".join(proxy.get("relationship", quiet=True)) or "family"
+    rel = Rel("FAMILY", "Person", person[1], "Person", relative[1],
+              {**r.rel_prov, "role": relation, "start_date": _date(proxy.get("startDate", quiet=True)),
+               "end_date": _date(proxy.get("endDate", quiet=True))}, r.source)
+    return RowResult(r.line, r.data, [], [rel], [])
+
+
+def _payment(r: _Record) -> RowResult:
+    proxy = r.proxy
+    payer, beneficiary = r.ref("payer"), r.ref("beneficiary")
+    if payer is None or beneficiary is None:
+        return r.skip("Payment refers to an entity not in this file")
+    if payer[0] not in ("Person", "Company") or beneficiary[0] not in ("Person", "Company"):
+        return r.skip(f"Payment between a {payer[0]} and a {beneficiary[0]}")
+    amount, currency = _first(proxy, "amount"), _first(proxy, "currency")
+    if amount is None and _first(proxy, "amountEur") is not None:
+        amount, currency = _first(proxy, "amountEur"), "EUR"
+    try:
+        value = nz.parse_float(amount) if amount else None
+    except ValueError:
+        return RowResult(r.line, r.data, [], [], [Problem(r.file, r.line, "amount", f"{amount!r} is not an amount")])
+    purpose = "; ".join(proxy.get("purpose", quiet=True) + proxy.get("summary", quiet=True)) or None
+    rel = Rel("PAID", payer[0], payer[1], beneficiary[0], beneficiary[1],
+              {**r.rel_prov, "role": _first(proxy, "programme") or "payment", "amount": value,
+               "currency": currency.upper() if currency else None,
+               "date": _date(proxy.get("date", quiet=True)), "purpose": purpose,
+               "payment_id": str(proxy.id)}, r.source,
+              # one relationship per payment: two donations of a year are two facts
+              id="r:" + digest("PAID", payer[1], beneficiary[1], r.dataset, proxy.id))
+    return RowResult(r.line, r.data, [], [rel], [])
+
+
+def _sanction(r: _Record) -> RowResult:
+    proxy = r.proxy
+    entity = r.ref("entity")
+    if entity is None or entity[0] not in ("Person", "Company"):
+        return r.skip("Sanction of an entity not in this file")
+    props = {**r.base, "authority": _first(proxy, "authority"), "program": _first(proxy, "program"),
+             "list": r.dataset,  # FtM names no list: the dataset it came in (e.g. opensanctions)
+             "reason": _first(proxy, "reason"), "country": (_first(proxy, "country") or None),
+             **_listing_date(proxy, r.data), "start_date": _earliest(proxy.get("startDate", quiet=True)),
+             "end_date": _date(proxy.get("endDate", quiet=True)), "source_url": _first(proxy, "sourceUrl")}
+    sanction_id = f"ftm:{proxy.id}"
+    node = Node("Sanction", sanction_id, {k: v for k, v in props.items() if v is not None}, r.source)
+    rel = Rel("SANCTIONED", entity[0], entity[1], "Sanction", sanction_id, {"role": "listed", **r.rel_prov}, r.source)
+    return RowResult(r.line, r.data, [node], [rel], [])
+
+
+# the FtM schemas that become a relationship (or a Sanction), by name
+_LINKS: dict[str, Callable[[_Record], RowResult]] = {"Family": _family, "Payment": _payment, "Sanction": _sanction}
 
 
 def _earliest(values: list[str]) -> dt.date | None:

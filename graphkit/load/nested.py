@@ -21,16 +21,8 @@ name, elements of other namespaces the mapping declares by ``prefix:Local``; att
 
 from __future__ import annotations
 
-import json
 import re
-import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-
-import orjson
-
-from graphkit.errors import InvalidData, MappingError, Problem
 
 LIST_SEP = "\x1f"  # joins the values of a path that yields several (never in real text)
 _FILTER = re.compile(r"^(?P<key>[^\[]+)\[(?P<field>[^=\]]+)=(?P<value>[^\]]*)\]$")
@@ -185,8 +177,6 @@ def _compiled_flatten(plain: list[tuple[str, Any, Any]]) -> Any:
     thirty paths of a PSC record), with the same outcomes as following them one by one; a
     value that is not a plain scalar at the end of plain objects, and every path with a
     filter, is walked in full (``resolve``)."""
-    consts: dict[str, Any] = {"_ABSENT": _ABSENT, "_slow": _slow, "_SEP": LIST_SEP, "str": str, "type": type,
-                              "dict": dict, "list": list, "int": int, "float": float, "any": any, "all": all}
     tree: dict[str, Any] = {}  # key -> [paths ending here, subtree]
     slow_paths: list[tuple[str, Any]] = []
     for path, steps, keys in plain:
@@ -199,73 +189,93 @@ def _compiled_flatten(plain: list[tuple[str, Any, Any]]) -> Any:
             if depth == len(keys) - 1:
                 entry[0].append((path, steps, keys))
             node = entry[1]
-    lines = ["def flatten(record):", "    row = {}"]
-    names: dict[int, str] = {}
+    code = _FlattenCode()
+    if tree:
+        code.lines.append("    if type(record) is dict:")
+        code.emit(tree, "record", 0, "        ")
+        code.lines.append("    else:")
+        code.not_a_dict("record", _under(tree), "        ")
+    for path, steps in slow_paths:
+        code.lines.append(f"    row[{path!r}] = _slow(record, {code.const(steps)})")
+    return code.compile()
 
-    def const(value: Any) -> str:
-        name = names.get(id(value))
+
+def _under(node: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """Every path ending at or below ``node`` of the path tree."""
+    out = []
+    for ends, sub in node.values():
+        out.extend(ends)
+        out.extend(_under(sub))
+    return out
+
+
+class _FlattenCode:
+    """The text of the ``flatten`` function being written, and the constants it refers to."""
+
+    def __init__(self) -> None:
+        self.consts: dict[str, Any] = {"_ABSENT": _ABSENT, "_slow": _slow, "_SEP": LIST_SEP, "str": str,
+                                       "type": type, "dict": dict, "list": list, "int": int, "float": float,
+                                       "any": any, "all": all}
+        self.lines = ["def flatten(record):", "    row = {}"]
+        self.names: dict[int, str] = {}
+
+    def compile(self) -> Any:
+        self.lines.append("    return row")
+        exec("\n".join(self.lines), self.consts)  # noqa: S102 - code written from the mapping's paths, no data
+        return self.consts["flatten"]
+
+    def const(self, value: Any) -> str:
+        name = self.names.get(id(value))
         if name is None:
-            name = names[id(value)] = f"_c{len(names)}"
-            consts[name] = value
+            name = self.names[id(value)] = f"_c{len(self.names)}"
+            self.consts[name] = value
         return name
 
-    def under(node: dict[str, Any]) -> list[tuple[str, Any, Any]]:
-        out = []
-        for ends, sub in node.values():
-            out.extend(ends)
-            out.extend(under(sub))
-        return out
-
-    def not_a_dict(var: str, paths: list[tuple[str, Any, Any]], pad: str) -> None:
+    def not_a_dict(self, var: str, paths: list[tuple[str, Any, Any]], pad: str) -> None:
         for path, steps, _ in paths:  # None ends the path; anything else is walked in full
-            lines.append(f"{pad}row[{path!r}] = None if {var} is None else _slow(record, {const(steps)})")
+            self.lines.append(f"{pad}row[{path!r}] = None if {var} is None else _slow(record, {self.const(steps)})")
 
-    def emit(node: dict[str, Any], var: str, depth: int, pad: str) -> None:
+    def emit(self, node: dict[str, Any], var: str, depth: int, pad: str) -> None:
+        lines = self.lines
         for key, (ends, sub) in node.items():
             child = f"n{depth + 1}"
             lines.append(f"{pad}{child} = {var}.get({key!r}, _ABSENT)")
             lines.append(f"{pad}if {child} is _ABSENT:")
-            for path, steps, keys in [*ends, *under(sub)]:
+            for path, steps, keys in [*ends, *_under(sub)]:
                 joined = keys[depth][1]  # a key holding dots may stand in for the missing one
                 if joined:
-                    lines.append(f"{pad}    row[{path!r}] = _slow(record, {const(steps)}) "
-                                 f"if any(k in {var} for k in {const(joined)}) else None")
+                    lines.append(f"{pad}    row[{path!r}] = _slow(record, {self.const(steps)}) "
+                                 f"if any(k in {var} for k in {self.const(joined)}) else None")
                 else:
                     lines.append(f"{pad}    row[{path!r}] = None")
             lines.append(f"{pad}else:")
             if ends:
                 lines.append(f"{pad}    t = type({child})")
                 for path, steps, _ in ends:
-                    lines.append(f"{pad}    if t is str:")
-                    lines.append(f"{pad}        row[{path!r}] = {child} if {child}.strip() else None")
-                    lines.append(f"{pad}    elif t is int or t is float:")
-                    lines.append(f"{pad}        row[{path!r}] = str({child})")
-                    lines.append(f"{pad}    elif {child} is None:")
-                    lines.append(f"{pad}        row[{path!r}] = None")
-                    # a list of texts (PSC natures of control): its non-blank items, as the walk
-                    lines.append(f"{pad}    elif t is list and all(type(x) is str for x in {child}):")
-                    lines.append(f"{pad}        vs = [x for x in {child} if x.strip()]")
-                    lines.append(f"{pad}        row[{path!r}] = None if not vs else vs[0] if len(vs) == 1 "
-                                 "else _SEP.join(vs)")
-                    lines.append(f"{pad}    else:")
-                    lines.append(f"{pad}        row[{path!r}] = _slow(record, {const(steps)})")
+                    self.end(path, steps, child, pad)
             if sub:
                 lines.append(f"{pad}    if type({child}) is dict:")
-                emit(sub, child, depth + 1, pad + "        ")
+                self.emit(sub, child, depth + 1, pad + "        ")
                 lines.append(f"{pad}    else:")
-                not_a_dict(child, under(sub), pad + "        ")
+                self.not_a_dict(child, _under(sub), pad + "        ")
             lines.append(f"{pad}    pass")
 
-    if tree:
-        lines.append("    if type(record) is dict:")
-        emit(tree, "record", 0, "        ")
-        lines.append("    else:")
-        not_a_dict("record", under(tree), "        ")
-    for path, steps in slow_paths:
-        lines.append(f"    row[{path!r}] = _slow(record, {const(steps)})")
-    lines.append("    return row")
-    exec("\n".join(lines), consts)  # noqa: S102 - code written above from the mapping's paths, no data
-    return consts["flatten"]
+    def end(self, path: str, steps: Any, child: str, pad: str) -> None:
+        """The value of a path ending at ``child``: a plain scalar as it is, else the full walk."""
+        self.lines.extend([
+            f"{pad}    if t is str:",
+            f"{pad}        row[{path!r}] = {child} if {child}.strip() else None",
+            f"{pad}    elif t is int or t is float:",
+            f"{pad}        row[{path!r}] = str({child})",
+            f"{pad}    elif {child} is None:",
+            f"{pad}        row[{path!r}] = None",
+            # a list of texts (PSC natures of control): its non-blank items, as the walk
+            f"{pad}    elif t is list and all(type(x) is str for x in {child}):",
+            f"{pad}        vs = [x for x in {child} if x.strip()]",
+            f"{pad}        row[{path!r}] = None if not vs else vs[0] if len(vs) == 1 else _SEP.join(vs)",
+            f"{pad}    else:",
+            f"{pad}        row[{path!r}] = _slow(record, {self.const(steps)})",
+        ])
 
 
 def _slow(record: Any, steps: list[tuple[str, tuple[str, str] | None]]) -> str | None:
@@ -283,215 +293,3 @@ def _dotted(steps: list[tuple[str, tuple[str, str] | None]]) -> tuple[tuple[str,
 
 
 # ---- JSON -------------------------------------------------------------------------------------
-
-def json_records(path: Path, lines: Iterator[str], chunk: int = 1 << 20
-                 ) -> Iterator[tuple[int, Any, Problem | None]]:
-    """(line, object, problem) for each record of a JSON-lines file, or of a file holding one
-    JSON array of objects (read ``chunk`` characters at a time, never whole). ``lines`` is the
-    file's decoded text, line by line.
-
-    In JSON lines a line that is not valid JSON is a problem at that line, and reading goes on.
-    In an array, a record that is not valid JSON, or an array cut off before its closing ``]``,
-    raises InvalidData naming the line (a broken array has no next record to go on with).
-    """
-    first = ""
-    head: list[str] = []
-    for text in lines:
-        head.append(text)
-        if text.strip():
-            first = text.strip()[0]
-            break
-    if first != "[":
-        for lineno, text in enumerate(_chain(head, lines), start=1):
-            if not text.strip():
-                continue
-            try:
-                yield lineno, _loads(text), None
-            except json.JSONDecodeError as exc:
-                yield lineno, None, Problem(path.name, lineno, None,
-                                            f"not a complete JSON object ({exc.msg} at character {exc.pos + 1})")
-        return
-    yield from _array(path.name, _chain(head, lines), chunk)
-
-
-def _loads(text: str) -> Any:
-    """``json.loads``, through orjson (several times faster) where it reads the text the same:
-    what orjson refuses (NaN, integers beyond 64 bits, a broken line) goes to ``json``, which
-    reads it or raises its usual error."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
-
-
-def _chain(head: list[str], rest: Iterator[str]) -> Iterator[str]:
-    yield from head
-    yield from rest
-
-
-class _Buffer:
-    def __init__(self, lines: Iterator[str], chunk: int):
-        self.lines, self.chunk = lines, chunk
-        self.buf, self.pos, self.line, self.eof = "", 0, 1, False
-
-    def fill(self) -> bool:
-        parts: list[str] = []
-        size = 0
-        for text in self.lines:
-            parts.append(text)
-            size += len(text)
-            if size >= self.chunk:
-                break
-        if not parts:
-            self.eof = True
-            return False
-        self.buf = self.buf[self.pos:] + "".join(parts)
-        self.pos = 0
-        return True
-
-    def skip(self, chars: str) -> None:
-        while True:
-            buf, pos = self.buf, self.pos
-            while pos < len(buf) and buf[pos] in chars:
-                if buf[pos] == "\n":
-                    self.line += 1
-                pos += 1
-            self.pos = pos
-            if pos < len(buf) or not self.fill():
-                return
-
-
-def _array(name: str, lines: Iterator[str], chunk: int) -> Iterator[tuple[int, Any, Problem | None]]:
-    decoder = json.JSONDecoder()
-    b = _Buffer(lines, chunk)
-    b.skip(" \t\r\n")
-    b.pos += 1  # the opening [
-    while True:
-        b.skip(" \t\r\n,")
-        if b.pos >= len(b.buf):
-            raise InvalidData.single(name, b.line, None,
-                                     "the JSON array is cut off: the file ends before its closing ]")
-        if b.buf[b.pos] == "]":
-            b.pos += 1
-            b.skip(" \t\r\n\x1a")
-            if b.pos < len(b.buf):
-                raise InvalidData.single(name, b.line, None, "text after the end of the JSON array")
-            return
-        start = b.line
-        while True:
-            try:
-                obj, end = decoder.raw_decode(b.buf, b.pos)
-                break
-            except json.JSONDecodeError as exc:
-                if not b.eof and b.fill():
-                    continue
-                if exc.msg.startswith("Unterminated") or not b.buf[exc.pos:].strip():
-                    raise InvalidData.single(
-                        name, start, None, "the JSON array is cut off: the record starting on this "
-                        "line is unfinished at the end of the file") from None
-                raise InvalidData.single(name, start + b.buf.count("\n", b.pos, exc.pos), None,
-                                         f"not valid JSON ({exc.msg})") from None
-        yield start, obj, None
-        b.line += b.buf.count("\n", b.pos, end)
-        b.pos = end
-
-
-# ---- XML --------------------------------------------------------------------------------------
-
-def _qname(name: str, namespaces: dict[str, str], where: str) -> str:
-    if ":" in name:
-        prefix, local = name.split(":", 1)
-        if prefix not in namespaces:
-            raise MappingError(f"{where}: namespace prefix {prefix!r} is not declared under namespaces:")
-        return f"{{{namespaces[prefix]}}}{local}"
-    return name
-
-
-def xml_records(path: Path, record: str, namespaces: dict[str, str]
-                ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line, record as nested dict) for each ``record`` element of ``path``, streamed.
-
-    Raises InvalidData with the line and column where the XML stops being well formed (a
-    malformed record cannot be skipped: the parser cannot find where the next one starts).
-    """
-    tag = _qname(record, namespaces, "record")
-    own_ns = tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
-    prefixes = {uri: p for p, uri in namespaces.items()}
-    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
-    # the line a record's start tag opens on (the parser reports the tag once it is complete)
-    opening = re.compile(rb"<(?:[\w.-]+:)?" + re.escape(tag.rsplit("}", 1)[-1].encode()) + rb"[\s>/]")
-    stack: list[ET.Element] = []  # the open elements, to drop each record from its parent
-    depth = 0
-    start_line = seen = 0
-    found = 0
-    with path.open("rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            if opening.search(raw):
-                seen = lineno
-            try:
-                parser.feed(raw)
-                events = list(parser.read_events())
-            except ET.ParseError as exc:
-                line, col = exc.position
-                raise InvalidData.single(
-                    path.name, line or lineno, None,
-                    f"malformed XML at column {col + 1}: {str(exc).split(':')[0]}"
-                    + (f" (in the record starting at line {start_line})" if depth else "")) from None
-            for event, elem in events:  # type: ignore[misc]  # typeshed: (event, element) pairs here
-                assert isinstance(elem, ET.Element)
-                if event == "start":
-                    stack.append(elem)
-                else:
-                    stack.pop()
-                if elem.tag != tag:
-                    continue
-                if event == "start":
-                    depth += 1
-                    if depth == 1:
-                        start_line = seen or lineno
-                elif depth:
-                    depth -= 1
-                    if depth == 0:
-                        found += 1
-                        yield start_line, _as_dict(elem, own_ns, prefixes)
-                        elem.clear()
-                        if stack:  # the parent would keep every cleared record: memory would grow
-                            stack[-1].remove(elem)
-        try:
-            parser.close()
-        except ET.ParseError as exc:
-            raise InvalidData.single(path.name, exc.position[0] or None, None,
-                                     f"the XML is cut off or malformed at the end: {exc}") from None
-    if not found:
-        raise InvalidData.single(path.name, None, None, f"no <{record}> records in the file")
-
-
-def _local(tag: str, own_ns: str, prefixes: dict[str, str]) -> str:
-    if not tag.startswith("{"):
-        return tag
-    uri, local = tag[1:].split("}", 1)
-    if uri == own_ns:
-        return local
-    return f"{prefixes[uri]}:{local}" if uri in prefixes else tag
-
-
-def _as_dict(elem: ET.Element, own_ns: str, prefixes: dict[str, str]) -> Any:
-    children = list(elem)
-    text = (elem.text or "").strip()
-    if not children and not elem.attrib:
-        return text
-    out: dict[str, Any] = {}
-    for k, v in elem.attrib.items():
-        out["@" + _local(k, own_ns, prefixes)] = v
-    for child in children:
-        key = _local(child.tag, own_ns, prefixes)
-        value = _as_dict(child, own_ns, prefixes)
-        if key in out:
-            if not isinstance(out[key], list):
-                out[key] = [out[key]]
-            out[key].append(value)
-        else:
-            out[key] = value
-    if text:
-        out["#text"] = text
-    return out

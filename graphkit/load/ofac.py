@@ -31,15 +31,11 @@ from typing import Any
 
 from graphkit import normalize as nz
 from graphkit.errors import InvalidData, Problem
-from graphkit.load.mapping import (
-    Mapping,
-    RecordBuilder,
-    RowResult,
-    _clean_cell,
-    _text_lines,
-    sniff_file,
-)
+from graphkit.load.mapping import Mapping
+from graphkit.load.read import _text_lines, csv_reader, csv_rows, sniff_file
+from graphkit.load.records import RecordBuilder, RowResult
 from graphkit.load.sanctions import parse_remarks
+from graphkit.load.values import _clean_cell
 from graphkit.model import Node, Provenance, Rel, address_id
 
 # the side files of the bundle and their columns, in order
@@ -118,33 +114,13 @@ def read_sdn(path: Path, mapping: Mapping, *, loaded_at: str, index: Any = None)
     builder = RecordBuilder(mapping, path.name, loaded_at, index)
     results: list[RowResult] = []
     linked: list[list[str]] = []  # per result, the names after "Linked To:"
-    line_box = [0]
-
-    def counted() -> Iterator[str]:
-        for text in _text_lines(path, mapping.encoding):
-            line_box[0] += 1
-            yield text
-
-    reader = csv.reader(counted())
+    reader, line_box = csv_reader(path, mapping.encoding)
     try:
-        while True:
-            start = line_box[0] + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                results.append(RowResult(start, {}, [], [], [Problem(path.name, start, None, f"malformed CSV: {exc}")]))
+        for start, row, problem in csv_rows(reader, header, line_box, path.name, headerless=True):
+            if problem is not None:
+                results.append(RowResult(start, row, [], [], [problem]))
                 linked.append([])
                 continue
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) != len(header):
-                results.append(RowResult(start, dict(zip(header, cells, strict=False)), [], [], [Problem(
-                    path.name, start, None, f"{len(cells)} cells where the mapping names {len(header)} columns")]))
-                linked.append([])
-                continue
-            row = dict(zip(header, cells, strict=True))
             ent = row["ent_num"].strip()
             remarks = _clean_cell(row["remarks"]) or ""
             remarks += "".join(comments.get(ent, []))

@@ -19,52 +19,34 @@ replaces every earlier decision of this module; judgements are re-applied each t
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 from graphkit import dates
-from graphkit.errors import NotFound, ResolutionError
-from graphkit.identifiers import conflicts, describe_conflict, is_registry_id, shared
+from graphkit.errors import NotFound
+from graphkit.identifiers import is_registry_id
 from graphkit.model import Provenance, Rel, now_iso
 from graphkit.resolve import constraints, registry_people
-from graphkit.resolve.blocking import candidates, keys
-from graphkit.resolve.clusters import Clusters, UnionFind
-from graphkit.resolve.judgements import Judgement, Judgements, Partition
-from graphkit.resolve.names import firm_name
+from graphkit.resolve.blocking import keys
+from graphkit.resolve.clusters import Clusters
+from graphkit.resolve.decide import MAX_QUESTIONS as MAX_QUESTIONS  # the package's API
+from graphkit.resolve.decide import (
+    Candidate,
+    ResolveReport,
+    _confirm_by_people,
+    _no_cycle_collection,
+    decide,
+)
+from graphkit.resolve.decide import refuse_across_numbers as refuse_across_numbers
+from graphkit.resolve.judgements import Judgements, Partition
 from graphkit.resolve.overlap import weak_pair
-from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record, common_words, score
+from graphkit.resolve.scoring import NEVER, REVIEW, Record, common_words, score
 from graphkit.store.base import Store
 
 METHOD = "graphkit-resolve"
-
-
-@dataclass
-class Candidate:
-    label: str
-    a: Record
-    b: Record
-    score: float
-    explanation: str
-    state: str  # auto | accepted | rejected | unsure | pending | below
-    names_only: float | None = None  # see scoring.Score.names_only
-    torn: bool = False  # matches two records that cannot be one: never merged automatically
-
-
-@dataclass
-class ResolveReport:
-    records: dict[str, int] = field(default_factory=dict)
-    pairs_scored: int = 0
-    auto: int = 0
-    pending: int = 0
-    kept_apart: int = 0  # scored high enough but a rejection or a hard rule keeps them apart
-    not_asked: int = 0  # in the review band, but the names share almost nothing and no fact confirms them
-    judgements_applied: int = 0
-    decisions: list[Candidate] = field(default_factory=list)
 
 
 def _numbers(node_id: str, registry_ids: list[str] | None) -> list[str]:
@@ -129,257 +111,6 @@ def _addresses(store: Store, people: list[Record]) -> None:
     registry_people.count(dated.values()).address_text = text
 
 
-def decide(records: list[Record], judgements: Judgements, partition: Partition,
-           report: ResolveReport, observe: Callable[[Record, Record], None] | None = None,
-           common: frozenset[str] | None = None, focus: set[str] | None = None) -> list[Candidate]:
-    """Score every candidate pair of one label and decide, strongest first.
-
-    ``observe`` is called with every candidate pair (benchmarks use it to measure blocking);
-    ``focus``: only pairs with a record among these are scored (a judgement's re-decision)."""
-    with _no_cycle_collection():
-        return _decide(records, judgements, partition, report, observe, common, focus)
-
-
-def _decide(records: list[Record], judgements: Judgements, partition: Partition, report: ResolveReport,
-            observe: Callable[[Record, Record], None] | None, common: frozenset[str] | None,
-            focus: set[str] | None) -> list[Candidate]:
-    ids = {r.id for r in records}
-    if any(registry_people.month_dated(r) and r.population is None for r in records):
-        registry_people.count(records)
-    constraints.configure(partition)
-    for r in records:  # what two records of one entity cannot disagree on
-        constraints.note(partition, r)
-        if r.listed:
-            partition.note(r.id, "listed", "yes")
-    # people's judgements first: they bind, and they constrain what is merged automatically
-    by_id = {r.id: r for r in records}
-    for d in judgements:
-        if d.a in ids and d.b in ids:
-            report.judgements_applied += 1
-            if d.judgement is Judgement.POSITIVE:
-                refuse_across_numbers(by_id[d.a], by_id[d.b], d.override, where=judgements.path)
-                partition.union(d.a, d.b, force=True)
-            elif d.judgement is Judgement.NEGATIVE:
-                partition.separate(d.a, d.b)
-    scored: list[Candidate] = []
-    crowded: set[str] = set()
-    common = common_words(records) if common is None else common
-    for a, b in candidates(records, crowded=crowded):
-        if focus is not None and a.id not in focus and b.id not in focus:
-            continue
-        if observe is not None:
-            observe(a, b)
-        s = score(a, b, common)
-        report.pairs_scored += 1
-        if s.value >= REVIEW:
-            scored.append(Candidate(a.label, a, b, s.value, s.explanation, "below", s.names_only))
-    scored.sort(key=lambda c: (-c.score, c.a.id, c.b.id))
-    torn = _torn_between(scored, partition)
-    shared_names = _names_of_several_firms(records) if records and records[0].label == "Company" else {}
-    out: list[Candidate] = []
-    for c in scored:
-        judged = judgements.get(c.a.id, c.b.id)
-        if judged is not None:
-            c.state = judged.judgement.same_as_state
-            c.explanation += _judged_note(judged)
-        elif partition.kept_apart(c.a.id, c.b.id):
-            report.kept_apart += 1
-            continue
-        elif c.score >= AUTO and (c.a.id in torn or c.b.id in torn or _on_names(c, shared_names)):
-            if partition.find(c.a.id) == partition.find(c.b.id):
-                continue
-            c.state = "pending"
-            c.explanation += "; " + (torn.get(c.a.id) or torn.get(c.b.id) or shared_names.get(c.a.id)
-                                     or shared_names.get(c.b.id, ""))
-            report.pending += 1
-        elif c.score >= AUTO and (gate := _changes_listing(c, partition)):
-            if partition.find(c.a.id) == partition.find(c.b.id):
-                continue
-            c.state = "pending"
-            c.explanation += "; " + gate
-            report.pending += 1
-        elif c.score >= AUTO:
-            if partition.union(c.a.id, c.b.id, confirmed=bool(shared(c.a.registry_ids, c.b.registry_ids))):
-                c.state = "auto"
-                report.auto += 1
-            else:
-                report.kept_apart += 1
-                continue
-        elif partition.find(c.a.id) == partition.find(c.b.id):
-            continue  # already one entity through other pairs: nothing to ask
-        elif weak_pair(c.a, c.b, common):
-            report.not_asked += 1  # names that share almost nothing, and nothing confirms them
-            continue
-        else:
-            c.state = "pending"
-            report.pending += 1
-        out.append(c)
-    for c in out:  # what the second look after people are resolved must leave to a person
-        c.torn = c.state == "pending" and (c.a.id in torn or c.b.id in torn or _on_names(c, shared_names))
-    _note_unique_names(out, scored, crowded, partition)
-    out = _strongest_questions(out, report)
-    # a pair that later merges joined through others is no longer a question
-    still = [c for c in out if not (c.state == "pending" and partition.find(c.a.id) == partition.find(c.b.id))]
-    report.pending -= len(out) - len(still)
-    out = still
-    # judged pairs that blocking did not propose are decisions too
-    proposed = {(c.a.id, c.b.id) for c in out}
-    recs = {r.id: r for r in records}
-    for d in judgements:
-        if d.a in recs and d.b in recs and d.key() not in proposed:
-            a, b = recs[d.key()[0]], recs[d.key()[1]]
-            s = score(a, b)
-            out.append(Candidate(a.label, a, b, s.value, s.explanation + "; judged by a person" + _judged_note(d),
-                                 d.judgement.same_as_state))
-    return out
-
-
-def _changes_listing(c: Candidate, partition: Partition) -> str | None:
-    """Why an automatic merge of ``c`` must wait for a person: it would put a record on a
-    sanctions list into one entity with records no list names (or the reverse), and no registry
-    number the two share confirms it. None if the merge changes no listing."""
-    listed = ["listed" in partition.facts.get(partition.find(x), {}) for x in (c.a.id, c.b.id)]
-    if listed[0] == listed[1] or shared(c.a.registry_ids, c.b.registry_ids):
-        return None
-    return "merging would change a sanctions status (one side is listed, the other not) and no registry number " \
-           "confirms it: a person decides"
-
-
-def _judged_note(d: Any) -> str:
-    note = f"; reviewer: {d.note}" if d.note else ""
-    if d.override:
-        note += "; accepted by a person over different registry numbers (explicit override)"
-    return note
-
-
-def refuse_across_numbers(a: Record, b: Record, override: bool, where: Any = None) -> None:
-    """Raise ResolutionError if ``a`` and ``b`` carry different numbers of one scheme and the
-    person accepting them as one did not say ``override``."""
-    clash = conflicts(a.registry_ids, b.registry_ids)
-    if clash and not override:
-        found = "; ".join(describe_conflict(*c) for c in clash)
-        source = f" (judgement in {where})" if where else ""
-        raise ResolutionError(f"{a.id} and {b.id} cannot be accepted as one{source}: {found}. "
-                              "If you are sure, accept again with --override; the explanation will say so")
-
-
-def _names_of_several_firms(records: list[Record]) -> dict[str, str]:
-    """Records whose name is also the name of two or more registered firms with different numbers
-    (there are many ООО «Альфа»), each with a note: without a number, such a name does not say
-    which firm is meant, so it never joins two records on its own."""
-    registered: dict[tuple[Any, ...], list[Record]] = defaultdict(list)
-    keyed: dict[str, set[tuple[Any, ...]]] = {}
-    for r in records:
-        keys = {(fn.form, fn.words, fn.marks) for fn in map(firm_name, r.names) if fn.words}
-        keyed[r.id] = keys
-        if r.registry_ids:
-            for k in keys:
-                registered[k].append(r)
-    ambiguous = {k: len(firms) for k, firms in registered.items() if len(firms) > 1 and any(
-        conflicts(x.registry_ids, y.registry_ids) for i, x in enumerate(firms) for y in firms[i + 1:])}
-    out: dict[str, str] = {}
-    for r in records:
-        name = next((k for k in keyed[r.id] if k in ambiguous), None)
-        if name is not None:
-            out[r.id] = (f"{ambiguous[name]} registered firms with different numbers carry the name "
-                         f"{' '.join(name[1])!r}: a person decides")
-    return out
-
-
-def _on_names(c: Candidate, shared_names: dict[str, str]) -> bool:
-    """Whether a pair would be joined on a name several registered firms carry (no number shared)."""
-    return (c.a.id in shared_names or c.b.id in shared_names) and not shared(c.a.registry_ids, c.b.registry_ids)
-
-
-MAX_QUESTIONS = 3  # pairs waiting for review per record: its strongest candidates
-
-
-def _strongest_questions(out: list[Candidate], report: ResolveReport) -> list[Candidate]:
-    """Keep a record's ``MAX_QUESTIONS`` strongest pairs waiting for review and drop the rest
-    (``out`` is strongest first): a person asked about "Verlagsgesellschaft mbH" firms should
-    see the likely match, not every firm whose name shares two words with it."""
-    asked: dict[str, int] = defaultdict(int)
-    kept = []
-    for c in out:
-        if c.state == "pending" and (asked[c.a.id] >= MAX_QUESTIONS or asked[c.b.id] >= MAX_QUESTIONS) \
-                and not shared(c.a.registry_ids, c.b.registry_ids):  # a shared number is always asked
-            report.pending -= 1
-            continue
-        if c.state == "pending":
-            asked[c.a.id] += 1
-            asked[c.b.id] += 1
-        kept.append(c)
-    return kept
-
-
-def _torn_between(scored: list[Candidate], partition: Partition) -> dict[str, str]:
-    """Records that match two records which cannot be one entity (their birth dates, fathers'
-    names or registry ids disagree), each with a note naming them: "Erlan Lebedbai", born
-    1983-12-25, matches Lebedbai Erlan Ilyich and Lebedbai Erlan Mikhailovich born that day, and
-    whichever scored higher is a guess. Such records are never merged automatically."""
-    strong: dict[str, list[Record]] = defaultdict(list)
-    for c in scored:
-        if c.score >= AUTO:
-            strong[c.a.id].append(c.b)
-            strong[c.b.id].append(c.a)
-    torn: dict[str, str] = {}
-    for x, matches in strong.items():
-        for i, y in enumerate(matches):
-            clash = next(((z, key) for z in matches[i + 1:] if (key := partition.conflict(x, y.id, z.id))), None)
-            if clash is not None:
-                z, key = clash
-                torn[x] = (f"also matches {z.names[0]!r} and {y.names[0]!r}, who cannot be one "
-                           f"({key} differs): a person decides")
-                break
-    return torn
-
-
-def _note_unique_names(out: list[Candidate], scored: list[Candidate], crowded: set[str],
-                       partition: Partition) -> None:
-    """Say so on a pending pair whose names alone reach AUTO and where neither record has
-    another compatible record: the strongest kind of names-only question for a reviewer.
-
-    It is not merged: on a registry scenario the only two records of "Смирнов Алексей
-    Владимирович" in the data were two men born 26 years apart, and the officer links printed
-    through them named the wrong firms. A name, however rare in the data, is not a person."""
-    near: dict[str, set[str]] = defaultdict(set)
-    for c in scored:
-        near[c.a.id].add(c.b.id)
-        near[c.b.id].add(c.a.id)
-
-    def others(x: str) -> set[str]:
-        return {partition.find(y) for y in near[x] if not partition.kept_apart(x, y)} - {partition.find(x)}
-
-    for c in out:
-        if (c.state != "pending" or c.names_only is None or c.names_only < AUTO
-                or c.a.id in crowded or c.b.id in crowded):
-            continue
-        if others(c.a.id) == {partition.find(c.b.id)} and others(c.b.id) == {partition.find(c.a.id)}:
-            c.explanation += "; no other record in the data is compatible with either name (still a person decides)"
-
-
-def _confirm_by_people(decisions: list[Candidate], people: UnionFind, firms: Partition,
-                       report: ResolveReport) -> None:
-    """A second look at the firms waiting for review, now that people are resolved: the press's
-    "Aspan Arba" and the registry's ТОО «Аспан Арба» share no person record, but they share
-    Ilya Goldberg once his records are one. Such a pair is scored again with its officers and
-    addresses as resolved entities, and merged if that now reaches ``AUTO`` (the rules are the
-    same: names that differ by a number, a legal-form family or word order never get there)."""
-    for c in decisions:
-        if c.state != "pending" or c.torn or _changes_listing(c, firms):
-            continue
-        if shared(c.a.registry_ids, c.b.registry_ids):  # a number under unrelated names: officers do not settle it
-            continue
-        a = replace(c.a, context={people.find(x) for x in c.a.context})
-        b = replace(c.b, context={people.find(x) for x in c.b.context})
-        s = score(a, b)
-        if s.value >= AUTO and firms.union(c.a.id, c.b.id, confirmed=bool(shared(c.a.registry_ids, c.b.registry_ids))):
-            c.state, c.score = "auto", s.value
-            c.explanation = s.explanation + "; the shared officers are resolved people"
-            report.pending -= 1
-            report.auto += 1
-
-
 @dataclass
 class Run:
     """One resolution of a store's records, before anything is written."""
@@ -427,21 +158,6 @@ def resolve(store: Store, judgements: Judgements | None = None) -> ResolveReport
         _write(store, report.decisions)
     return report
 
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused while resolution builds its records and pairs: each full
-    collection walks every object alive (hundreds of thousands of records and their names), and
-    at 200k PSC lines those walks were about a quarter of the time. Resolution makes no
-    reference cycles it relies on the collector to free; memory is released as before by
-    reference counting, and the collector runs again afterwards."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 def explain(store: Store, a_id: str, b_id: str, judgements: Judgements | None = None) -> list[str]:
     """The full decision for two records, as lines of text: what each record carries, whether
@@ -617,7 +333,6 @@ def clusters(store: Store) -> list[dict[str, Any]]:
                                  "records": rows.get(m, {}).get("records") or []}
                                 for m in sorted(members)]})
     return out
-
 
 
 def apply_judgement(store: Store, judgements: Judgements, a: str, b: str) -> ResolveReport:

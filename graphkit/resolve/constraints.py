@@ -28,7 +28,8 @@ from graphkit.identifiers import by_scheme
 from graphkit.resolve import registry_people
 from graphkit.resolve.judgements import Partition
 from graphkit.resolve.names import firm_name, person_gender, person_name
-from graphkit.resolve.scoring import CURATED, Record, dates_agree, same_father
+from graphkit.resolve.people import same_father
+from graphkit.resolve.scoring import CURATED, Record, dates_agree
 
 
 def _forms_agree(x: str, y: str) -> bool:
