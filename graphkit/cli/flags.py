@@ -45,7 +45,7 @@ as_of_option = click.option("--as-of", callback=_date, metavar="DATE",
 @click.option("--kind", "kinds", multiple=True, type=LazyChoice(library("graphkit.link.flags:KINDS")),
               help="Only these detectors (repeatable) [default: all].")
 @click.option("--watchlist", "watchlists", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="A watch-list file (CSV: code,list,tier,note; see README) added to the built-in CHPL "
+              help="A watch-list file (CSV: code,list,tier,note; see docs/red-flags.md) added to the built-in CHPL "
                    "(repeatable).")
 @click.option("--factor", type=click.FloatRange(min=1, min_open=True), default=10.0, show_default=True,
               help="Route jumps: the later period's value at least this many times the earlier one's.")

@@ -2,7 +2,7 @@
 model records (nodes and relationships with provenance).
 
 A mapping names the entities each row describes, where their identifiers, keys and properties
-come from, and the relationships between them. The format is documented in the README
+come from, and the relationships between them. The format is documented in docs/mappings.md
 ("Mapping format"); ``loaders/registry.yml`` is the worked example. A mapping never holds code:
 the few layouts that need it (FollowTheMoney) name a reader with ``format:``.
 
