@@ -50,7 +50,7 @@ def test_decoys_stay_apart(demo):
     assert namesake not in member_ids
     assert "Сапожников Алексей Викторович" not in members
     assert "OOO NEBESNAYA MEKHANIKA TRADE" not in members
-    firms = [r["name"] for r in demo.execute("MATCH (c:Company) RETURN c.name AS name")]
+    firms = [r["name"] for r in demo._execute("MATCH (c:Company) RETURN c.name AS name")]
     for decoy in ("Плюс", "Алатау"):  # the decoy firms are in the graph, and no link reaches them
         assert any(decoy in (n or "") for n in firms), decoy
     linked = {link.b.name for link in find_links(demo, "Aspan Arba")}

@@ -33,7 +33,7 @@ def graph(store, tmp_path: Path):
 
 
 def _ids(store) -> dict[str, str]:
-    rows = store.execute("MATCH (c:Company) RETURN c.id AS id, c.registry_ids AS ids, c.name AS name")
+    rows = store._execute("MATCH (c:Company) RETURN c.id AS id, c.registry_ids AS ids, c.name AS name")
     return {r["ids"][0] if r["ids"] else r["name"]: r["id"] for r in rows}
 
 

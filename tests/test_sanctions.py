@@ -177,7 +177,7 @@ def test_a_national_id_is_a_national_id_not_a_registry_number(real, store, tmp_p
     assert len(rows) == 2
     (tmp_path / "sdn.csv").write_text("".join(rows), encoding="utf-8")
     load_files(store, [tmp_path / "sdn.csv"], "ofac-sdn")
-    got = store.execute("MATCH (p:Person) RETURN p.name AS name, p.registry_ids AS ids ORDER BY name")
+    got = store._execute("MATCH (p:Person) RETURN p.name AS name, p.registry_ids AS ids ORDER BY name")
     assert [(r["name"], r["ids"]) for r in got] == [("AL-AKHRAS, Eyad", ["nid:gb:116544570001"]),
                                                     ("AL-AKHRAS, Firas", ["nid:gb:114671230001"])]
     from graphkit.identifiers import describe
