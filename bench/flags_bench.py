@@ -7,7 +7,7 @@ section of docs/benchmarks.md.
 
 In one run:
 
-1. the synthetic registry of ``bench/synth.py`` (the one ``bench/run.py`` ingests), loaded with
+1. the synthetic registry of ``graphkit/synth/registry.py`` (the one ``bench/run.py`` ingests), loaded with
    ``load_files(..., "registry")``;
 2. synthetic customs lines in a small mapping of their own (``bench/trade-lines.yml``): EU
    suppliers selling to Kazakh firms of the registry, Kazakh firms selling on to Russian firms
@@ -42,12 +42,12 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from docsection import put_section  # noqa: E402
-from synth import generate  # noqa: E402
 
 from graphkit.link.flags import flags  # noqa: E402
 from graphkit.link.watchlists import Watchlists  # noqa: E402
 from graphkit.load import load_files  # noqa: E402
 from graphkit.store.embedded import EmbeddedStore  # noqa: E402
+from graphkit.synth.registry import generate  # noqa: E402
 
 MAPPING = HERE / "trade-lines.yml"
 TRADE_COLUMNS = ["line_id", "seller_name", "seller_bin", "seller_inn", "seller_country", "buyer_name",

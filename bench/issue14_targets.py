@@ -29,9 +29,9 @@ if __package__ in (None, ""):  # run as a script: the repository root holds the 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.docsection import machine, put_section  # noqa: E402
-from bench.evaluate_scenario import score_scenario  # noqa: E402
-from bench.scenario import make_scenario  # noqa: E402
 from graphkit.resolve.evaluation import SpellingsOutcome, evaluate_real, evaluate_spellings  # noqa: E402
+from graphkit.synth.evaluate import score_scenario  # noqa: E402
+from graphkit.synth.scenario import make_scenario  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 EVALUATION = Path(__file__).resolve().parent.parent / "docs" / "resolution-evaluation.md"

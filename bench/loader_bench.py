@@ -8,7 +8,7 @@ as a ratio to a plain ``json.loads`` of the same lines measured in the same run;
 For each size, in one run on one machine, each step a fresh child process (its peak RSS,
 ``VmHWM``, is its own):
 
-1. the snapshot in the real line layout (``bench/registries_synth.py``; not timed);
+1. the snapshot in the real line layout (``graphkit/synth/registries.py``; not timed);
 2. the reference: every line read and parsed with ``json.loads`` (the standard library), best of
    three passes, and the same with ``orjson.loads`` for comparison;
 3. ``load_files(store, [file], "uk-psc")`` into a fresh embedded store, the path of
@@ -41,10 +41,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import registries_bench as rb  # noqa: E402 - its load/generate children, reused
-import registries_synth  # noqa: E402
 import run  # noqa: E402 - bench/run.py: peak RSS, machine facts, export and raw COPY children
 from docsection import machine, put_section  # noqa: E402
 from revisions import checkout  # noqa: E402
+
+from graphkit.synth import registries as registries_synth  # noqa: E402
 
 HEADING = "Loader: UK PSC lines against a JSON parse"
 FULL_LINES = 13_600_000  # the real snapshot: 12.8M PSCs and 0.77M statements (its totals record)

@@ -13,7 +13,7 @@ section written before that file existed is kept verbatim as its size's entry.
 
 Starts a local Neo4j (``graphkit.server.neo4j_server.start``, free ports, a fresh workspace and a random
 password that is passed to children only through the environment), then, on the synthetic
-registry CSV of ``bench/synth.py`` (reused from ``bench/run.py --keep`` when present):
+registry CSV of ``graphkit/synth/registry.py`` (reused from ``bench/run.py --keep`` when present):
 
 1. end-to-end driver ingest: ``load_files(Neo4jStore(uri, batch_size=B), [csv], "registry")``
    for each B, each in a fresh child process, once without and once with ``neo4j-rust-ext``
@@ -427,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
     res: dict[str, Any] = {"companies": n, "ingest": [], "notes": list(args.note)}
     res["load"] = {"at_start": os.getloadavg()}
     if not csv_path.exists():
-        from synth import generate
+        from graphkit.synth.registry import generate
 
         csv_path, _ = generate(n, args.workdir / "data", args.seed)
     if not (emb_db / "graph.lbdb").exists():

@@ -7,7 +7,7 @@ timed from outside (wall seconds, peak RSS from ``wait4``); the ratios of a size
 Sizes measured by earlier runs into the same ``--workdir`` are kept (with their command and date)
 so that a size too slow for one run beside another can be measured alone:
 
-1. ``bench/registries_synth.py psc``: a PSC snapshot in the real line layout (not timed);
+1. ``graphkit/synth/registries.py psc``: a PSC snapshot in the real line layout (not timed);
 2. ``graphkit load DIR -m uk-psc --db DB``: the embedded load, the reference;
 3. ``graphkit push --db DB --neo4j URI`` into an empty database of a fresh local server;
 4. find-links for 300 firms drawn at random (and ``graphkit find-links --all``, the whole graph,
@@ -112,10 +112,9 @@ def child_links(where: list[str], ids_file: str, out: str) -> None:
 
 
 def one_size(lines: int, workdir: Path, *, every: bool) -> dict[str, Any]:
-    from registries_synth import PSC_LINES, psc
-
     from graphkit.server import neo4j_server as ns
     from graphkit.store.embedded import EmbeddedStore
+    from graphkit.synth.registries import PSC_LINES, psc
 
     folder = workdir / f"psc-{lines}"
     data, db = folder / "data", folder / "graph"
@@ -182,7 +181,7 @@ def render(runs: list[dict[str, Any]], command: str, started: str) -> str:
         f"{'installed' if RUST_AVAILABLE else 'not installed'}. Each row is one run (its date in the table).",
         "Commands: " + "; ".join(sorted({f"`{r.get('command', command)}`" for r in runs})),
         "",
-        "A synthetic UK PSC snapshot in the real line layout (`bench/registries_synth.py psc`). Each step is the "
+        "A synthetic UK PSC snapshot in the real line layout (`graphkit/synth/registries.py psc`). Each step is the "
         "user's command in a child process, timed from outside: the embedded load (`graphkit load -m uk-psc`), "
         "`graphkit push` into an empty database, and `graphkit neo4j import --overwrite` (CSV export, server stop, "
         "neo4j-admin import, restart, constraints and indexes: the whole command). find-links for 300 firms drawn "

@@ -5,7 +5,7 @@ measurement behind the design of compact provenance (docs/compact-provenance.md)
 
 In one run on one machine, each step a fresh child process:
 
-1. a synthetic UK PSC snapshot in the real line layout (``bench/registries_synth.py``), loaded by
+1. a synthetic UK PSC snapshot in the real line layout (``graphkit/synth/registries.py``), loaded by
    graphkit into a fresh embedded store (``graphkit load --mapping uk-psc``), and every stored row
    exported to Parquet (``bench/run.py``'s children; not timed here);
 2. the share of the node tables that provenance takes (``datasets``: a list of dataset names;
@@ -35,8 +35,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import registries_bench as rb  # noqa: E402 - its generate/load/export children, reused
-import registries_synth  # noqa: E402
 import run  # noqa: E402 - peak RSS, machine facts
+
+from graphkit.synth import registries as registries_synth  # noqa: E402
 
 _LB = {"string": "STRING", "large_string": "STRING", "date32[day]": "DATE", "double": "DOUBLE",
        "int64": "INT64", "bool": "BOOLEAN", "list<element: string>": "STRING[]",

@@ -5,7 +5,7 @@ pairs, the review queue, and every decision checked against the generator's trut
 
 For each size, in fresh processes so each peak RSS is its own:
 
-1. ``bench/registries_synth.py psc`` writes the snapshot (seed 7) and its truth (which person
+1. ``graphkit/synth/registries.py psc`` writes the snapshot (seed 7) and its truth (which person
    each individual line is); not timed;
 2. the reference: a plain ``json.loads`` of every line, in the measuring process;
 3. ``load_files(..., "uk-psc")`` into a temporary embedded graph; not timed;
@@ -58,9 +58,9 @@ TARGET_RSS_MB = 2048
 
 
 def _child_load(folder: Path, lines: int) -> dict[str, Any]:
-    from bench.registries_synth import PSC_LINES, psc
     from graphkit.load import load_files
     from graphkit.store.embedded import EmbeddedStore
+    from graphkit.synth.registries import PSC_LINES, psc
 
     psc(folder / "in", lines / PSC_LINES, truth=True)
     snapshot = folder / "in" / "psc-snapshot.txt"
@@ -218,7 +218,7 @@ def main() -> None:
 def render(rows: list[dict[str, Any]], command: str) -> str:
     first, last = rows[0], rows[-1]
     lines = [f"Measured {dt.date.today().isoformat()} on {machine()}: `{command}`.", "",
-             "A snapshot from `bench/registries_synth.py psc` (the real line layout; people drawn from UK name "
+             "A snapshot from `graphkit/synth/registries.py psc` (the real line layout; people drawn from UK name "
              f"frequencies, {last.get('several_firms', 0):.1%} of them filed by several firms, spouses and namesakes; "
              "see its docstring), loaded with "
              "`uk-psc`; `graphkit.resolve.resolve` (what `graphkit resolve` runs: read, block, score, decide, write) "

@@ -71,12 +71,11 @@ def main() -> int:
     ap.add_argument("--cprofile", action="store_true", help="print the client's cProfile (slows the client)")
     args = ap.parse_args()
 
-    from registries_synth import PSC_LINES, psc
-
     from graphkit.server import neo4j_server as ns
     from graphkit.store import copy as cp
     from graphkit.store.embedded import EmbeddedStore
     from graphkit.store.neo4j import Neo4jStore
+    from graphkit.synth.registries import PSC_LINES, psc
 
     folder = args.workdir / f"psc-{args.lines}"
     data, db = folder / "data", folder / "graph"

@@ -8,7 +8,7 @@
 
 For each layout and scale, in one run on one machine:
 
-1. generate the files in the source's layout (``bench/registries_synth.py``, streamed to disk;
+1. generate the files in the source's layout (``graphkit/synth/registries.py``, streamed to disk;
    not timed as ingest);
 2. load them with graphkit into a fresh embedded store (``load_files`` with the built-in
    mapping; GLEIF: ``gleif-lei`` then ``gleif-rr``) - records/s, wall time, peak RSS, and the
@@ -49,7 +49,7 @@ from docsection import put_section  # noqa: E402
 
 HEADING = "Registries: ICIJ, UK PSC, GLEIF streamed"
 KEPT = run.REPO / "docs" / "benchmarks-registries.json"  # every (layout, scale) measured, latest run of each
-MAPPINGS = {"icij": ["icij"], "psc": ["uk-psc"], "gleif": ["gleif-lei", "gleif-rr"]}
+from graphkit.synth.registries import MAPPINGS  # noqa: E402
 
 
 def child_load(layout: str, folder: str, db: str, uri: str = "") -> dict[str, Any]:
@@ -96,7 +96,7 @@ def child_load(layout: str, folder: str, db: str, uri: str = "") -> dict[str, An
 
 
 def child_generate(layout: str, folder: str, scale: str) -> dict[str, Any]:
-    import registries_synth
+    from graphkit.synth import registries as registries_synth
 
     t0 = time.perf_counter()
     stats = registries_synth.LAYOUTS[layout](Path(folder), float(scale))
@@ -192,7 +192,7 @@ def render(results: list[dict[str, Any]], mach: dict[str, str], command: str, st
         f"Commands (each row comes from one of them; `docs/benchmarks-registries.json` keeps every row's "
         f"figures, machine and code): {'; '.join(runs) or command}.",
         "",
-        "Synthetic files in each source's layout (`bench/registries_synth.py`), loaded with the built-in "
+        "Synthetic files in each source's layout (`graphkit/synth/registries.py`), loaded with the built-in "
         "mapping into a fresh embedded store, `--on-error skip`. *Records* are the records read (ICIJ rows "
         "of all six files; PSC lines; GLEIF LEI, relationship records); *stored* the nodes and relationships "
         "in the graph afterwards. *Raw COPY* writes those same stored rows, prepared beforehand as Parquet, "

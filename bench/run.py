@@ -6,7 +6,7 @@
 
 For each size, in one run on one machine:
 
-1. generate a synthetic registry (``bench/synth.py``; not timed as ingest);
+1. generate a synthetic registry (``graphkit/synth/registry.py``; not timed as ingest);
 2. end-to-end ingest: ``load_files(EmbeddedStore(dir), [csv], "registry")`` - rows/s, wall
    time, peak RSS;
 3. the raw LadybugDB bulk-load rate for the same rows: the records graphkit would write are
@@ -405,7 +405,7 @@ def machine() -> dict[str, str]:
 
 
 def child_generate(n: str, out_dir: str, seed: str) -> dict[str, Any]:
-    from synth import generate
+    from graphkit.synth.registry import generate
 
     t0 = time.perf_counter()
     path, stats = generate(int(n), Path(out_dir), int(seed))
@@ -658,7 +658,7 @@ def render(out: dict[str, Any], mach: dict[str, str], command: str, started: dt.
     L: list[str] = []
     L += ["# Benchmarks", "",
           "Ingest and find-links on the embedded store (LadybugDB), with synthetic company "
-          "registries made by `bench/synth.py`. Written by `bench/run.py`; do not edit the "
+          "registries made by `graphkit/synth/registry.py`. Written by `bench/run.py`; do not edit the "
           "numbers by hand - rerun it.", "",
           "## Machine and run", "",
           f"- date: {started:%Y-%m-%d %H:%M %Z} (whole run {total_min:.1f} min)",
@@ -826,7 +826,7 @@ def render(out: dict[str, Any], mach: dict[str, str], command: str, started: dt.
 
     # ---- how measured
     L += ["## How measured", "",
-          "- **Data**: `bench/synth.py` (seeded, streamed to disk): Russian and Kazakh firms "
+          "- **Data**: `graphkit/synth/registry.py` (seeded, streamed to disk): Russian and Kazakh firms "
           "(`ООО «...»`, `ТОО «...»`, Latin names; 10-digit INN or 12-digit BIN), about 1.5 "
           "people per firm (Cyrillic and Latin names, surname first, patronymics, birth dates), "
           "about 8 % of them holding roles in 2-3 firms, a few firms held by firms, director / "

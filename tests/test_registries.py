@@ -383,14 +383,10 @@ def test_registration_numbers_get_the_scheme_of_their_register(number, country, 
 
 @pytest.mark.parametrize("layout", ["icij", "psc", "gleif"])
 def test_the_benchmark_files_load_with_every_record_accounted_for(store, tmp_path, layout):
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    import registries_bench
-    import registries_synth
+    from graphkit.synth import registries as registries_synth
 
     registries_synth.LAYOUTS[layout](tmp_path / "in", 0.0002)
-    for mapping in registries_bench.MAPPINGS[layout]:
+    for mapping in registries_synth.MAPPINGS[layout]:
         report = load_files(store, [tmp_path / "in"], mapping, rejects_dir=tmp_path / "rejects")
         accounted(report)
         assert report.rows_rejected == 0 and report.rows_loaded > 0

@@ -2,14 +2,13 @@
 
 Built on the real PSC line of Mr Marc Anthony Feldman (company 08209948, shared sample), filed
 again as Companies House varies a person filed by a second firm; the namesake estimate needs a
-population, which the synthetic snapshot of bench/registries_synth.py gives."""
+population, which the synthetic snapshot of graphkit/synth/registries.py gives."""
 
 from __future__ import annotations
 
 import copy
 import csv
 import json
-import sys
 from itertools import combinations
 from pathlib import Path
 
@@ -20,9 +19,7 @@ from graphkit.resolve import load_records, resolve
 from graphkit.resolve.clusters import Clusters
 from graphkit.resolve.registry_people import APART, count, elements, score_month_people
 from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-import registries_synth  # noqa: E402
+from graphkit.synth import registries as registries_synth
 
 
 def _feldman(real: Path) -> dict:

@@ -1,4 +1,4 @@
-"""The synthetic registry scenario (bench/scenario.py): the generator makes registry-like data
+"""The synthetic registry scenario (graphkit/synth/scenario.py): the generator makes registry-like data
 with its truth, and what graphkit prints on it is held to the issue's floors: no merge across
 registry numbers; KZ-RU officer links from `find-links --all` with precision >= 0.99 and
 recall >= 0.95, scored on the firms each link names.
@@ -16,8 +16,8 @@ import pytest
 from stdnum.ru import inn as ru_inn
 from stdnum.ru import ogrn as ru_ogrn
 
-from bench.evaluate_scenario import score_scenario
-from bench.scenario import FILES, SCHEMES, Truth, kz_check, make_scenario, transliterate
+from graphkit.synth.evaluate import score_scenario
+from graphkit.synth.scenario import FILES, SCHEMES, Truth, kz_check, make_scenario, transliterate
 
 FIRMS, SEED = 300, 1
 

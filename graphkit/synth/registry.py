@@ -1,6 +1,6 @@
 """A deterministic synthetic company registry, in the layout of ``loaders/registry.yml``.
 
-    python bench/synth.py --companies 100000 --out /tmp/graphkit-bench
+    python -m graphkit.synth.registry --companies 100000 --out /tmp/graphkit-bench
 
 writes ``DIR/registry-100000.csv``: one row per fact, a company with at most one holder in one
 role, the company repeated on each of its rows, as real registry extracts are.

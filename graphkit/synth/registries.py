@@ -1,8 +1,8 @@
 """Synthetic files in the layouts of the big registries, at any scale, streamed to disk.
 
-    python bench/registries_synth.py icij  OUT_DIR --scale 1      # 2M nodes, 3.3M relationships
-    python bench/registries_synth.py psc   OUT_DIR --scale 1      # 10M JSON lines
-    python bench/registries_synth.py gleif OUT_DIR --scale 1      # 2.4M LEI records, 400k relationships
+    python -m graphkit.synth.registries icij  OUT_DIR --scale 1      # 2M nodes, 3.3M relationships
+    python -m graphkit.synth.registries psc   OUT_DIR --scale 1      # 10M JSON lines
+    python -m graphkit.synth.registries gleif OUT_DIR --scale 1      # 2.4M LEI records, 400k relationships
 
 Scale 1 is the size users download (ICIJ Offshore Leaks ~810k entities, 770k officers, 400k
 addresses, 26k intermediaries, 3.3M relationships; the UK PSC snapshot ~10M lines; GLEIF
@@ -486,6 +486,8 @@ def gleif(out: Path, scale: float, seed: int = 7) -> dict[str, int]:
 
 
 LAYOUTS = {"icij": icij, "psc": psc, "gleif": gleif}
+# the built-in mappings that load each layout, in order (relationships after the nodes they name)
+MAPPINGS = {"icij": ["icij"], "psc": ["uk-psc"], "gleif": ["gleif-lei", "gleif-rr"]}
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """A synthetic registry scenario shaped like the registries graphkit targets, with its truth.
 
-    python bench/scenario.py --firms 5000 --seed 1 --out /tmp/scenario
+    python graphkit/synth/scenario.py --firms 5000 --seed 1 --out /tmp/scenario
 
 ``make_scenario(n_firms, seed, out_dir)`` writes three FollowTheMoney JSON-lines files, as
 OpenSanctions publishes them (``graphkit load FILE --mapping ftm --dataset NAME``):
@@ -104,10 +104,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):  # run as a script: make ``bench`` importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.synth import inn10, inn12, ogrn  # noqa: E402 - after the path set-up above
+from graphkit.synth.registry import inn10, inn12, ogrn
 
 DATASETS = {"ru": "ru-registry", "kz": "kz-registry", "press": "press-leak"}
 FILES = {"ru": "ru_registry.ftm.json", "kz": "kz_registry.ftm.json", "press": "press.ftm.json"}
