@@ -147,6 +147,33 @@ def score_scenario(out_dir: Path, truth: Truth, store_path: Path, *, screen_all:
     load, one resolve and one screening of the whole graph.
     """
     out_dir, store_path = Path(out_dir), Path(store_path)
+    seconds, printed, possible, links_from, all_error = _run(out_dir, store_path, screen_all)
+    nodes, same_as = _graph_records(store_path)
+    true_of, ids_of = _true_entities(nodes, truth, out_dir)
+    judgements, joined, cross, by_label, clusters_with_two_ids = _merges(nodes, same_as, true_of, ids_of)
+    node_of = {r.split("|")[-1]: nid for nid, n in nodes.items() for r in n["records"] or []}
+    pending = {frozenset((s["a_id"], s["b_id"])): s for s in same_as if s["judgement"] in REVIEW}
+    links = _score_links(printed, nodes, true_of, truth, joined, node_of, pending)
+    with_possible = _score_links(printed + possible, nodes, true_of, truth, joined, node_of, pending)
+    links["possible"] = len(possible)
+    for key in ("found", "recall", "corroborated_found", "recall_corroborated", "precision", "printed", "correct"):
+        links[f"{key}_with_possible"] = with_possible[key]
+    n_records = Counter(n["label"] for n in nodes.values())
+    return {"firms": len(truth.firms), "people": len(truth.people), "records": dict(n_records),
+            "ftm_records": len(truth.entity_of), "same_as": dict(judgements),
+            "cross_id_merges": len(cross), "cross_id_clusters": clusters_with_two_ids,
+            "cross_id_examples": cross[:EXAMPLES], "merges": by_label,
+            "review_queue": judgements.get("pending", 0), "links": links,
+            "false_merge_examples": _false_merges(same_as, nodes, true_of, truth),
+            "links_from": links_from, "find_links_all_error": all_error, "seconds": seconds}
+
+
+
+
+def _run(out_dir: Path, store_path: Path, screen_all: bool
+         ) -> tuple[dict[str, float], list[dict[str, Any]], list[dict[str, Any]], str, str | None]:
+    """Load, resolve and screen the scenario as a user would: the seconds of each step, the
+    printed links, the possible links, what they were read from, and why --all failed if it did."""
     if store_path.exists() and any(store_path.iterdir()):
         raise GraphkitError(f"{store_path} is not empty: score_scenario needs a fresh graph")
     seconds: dict[str, float] = {}
@@ -178,17 +205,26 @@ def score_scenario(out_dir: Path, truth: Truth, store_path: Path, *, screen_all:
         possible = []
     seconds["find_links"] = time.perf_counter() - t0
 
+    return seconds, printed, possible, links_from, all_error
+
+
+def _graph_records(store_path: Path) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """Every firm and person record of the graph, and every SAME_AS between them."""
+    with EmbeddedStore(store_path, read_only=True) as store:
+        nodes = {row["id"]: row for row in store.run("firm_and_person_records")}
+        same_as = store.run("same_as_all")
+
+    return nodes, same_as
+
+
+def _true_entities(nodes: dict[str, dict[str, Any]], truth: Truth, out_dir: Path
+                   ) -> tuple[dict[str, str], dict[str, dict[str, set[str]]]]:
+    """The true entity of each graph record (through the FtM records it was made of) and the
+    registry numbers it carries, by scheme. Raises GraphkitError when a record maps to none or
+    to several."""
     carried: dict[str, dict[str, set[str]]] = {}
     for key in FILES:
         carried.update(_record_ids(out_dir / FILES[key]))
-    nodes: dict[str, dict[str, Any]] = {}
-    with EmbeddedStore(store_path, read_only=True) as store:
-        for label in ("Company", "Person"):
-            for row in store._execute(f"MATCH (n:{label}) RETURN n.id AS id, n.name AS name, "
-                                     "n.records AS records, n.registry_ids AS registry_ids", name="scenario_nodes"):
-                nodes[row["id"]] = {**row, "label": label}
-        same_as = store.run("same_as_all")
-
     true_of: dict[str, str] = {}
     ids_of: dict[str, dict[str, set[str]]] = {}
     unknown = []
@@ -211,6 +247,15 @@ def score_scenario(out_dir: Path, truth: Truth, store_path: Path, *, screen_all:
     if unknown:
         raise GraphkitError(f"{len(unknown)} graph records map to no single true entity (e.g. {unknown[0]})")
 
+    return true_of, ids_of
+
+
+def _merges(nodes: dict[str, dict[str, Any]], same_as: list[dict[str, Any]], true_of: dict[str, str],
+            ids_of: dict[str, dict[str, set[str]]]) -> tuple[Counter, _Union, list[dict[str, Any]],
+                                                             dict[str, dict[str, Any]], int]:
+    """The SAME_AS judgements counted, the records they join, the joins across two registry
+    numbers of one scheme, pair precision and recall per label and mode, and the resolved
+    entities holding two numbers of one scheme."""
     judgements = Counter(s["judgement"] for s in same_as)
     joined, found = _Union(), _Union()
     cross: list[dict[str, Any]] = []
@@ -245,21 +290,7 @@ def score_scenario(out_dir: Path, truth: Truth, store_path: Path, *, screen_all:
                     clusters_with_two_ids += any(len(v) > 1 for v in merged.values())
         by_label[label] = res
 
-    node_of = {r.split("|")[-1]: nid for nid, n in nodes.items() for r in n["records"] or []}
-    pending = {frozenset((s["a_id"], s["b_id"])): s for s in same_as if s["judgement"] in REVIEW}
-    links = _score_links(printed, nodes, true_of, truth, joined, node_of, pending)
-    with_possible = _score_links(printed + possible, nodes, true_of, truth, joined, node_of, pending)
-    links["possible"] = len(possible)
-    for key in ("found", "recall", "corroborated_found", "recall_corroborated", "precision", "printed", "correct"):
-        links[f"{key}_with_possible"] = with_possible[key]
-    n_records = Counter(n["label"] for n in nodes.values())
-    return {"firms": len(truth.firms), "people": len(truth.people), "records": dict(n_records),
-            "ftm_records": len(truth.entity_of), "same_as": dict(judgements),
-            "cross_id_merges": len(cross), "cross_id_clusters": clusters_with_two_ids,
-            "cross_id_examples": cross[:EXAMPLES], "merges": by_label,
-            "review_queue": judgements.get("pending", 0), "links": links,
-            "false_merge_examples": _false_merges(same_as, nodes, true_of, truth),
-            "links_from": links_from, "find_links_all_error": all_error, "seconds": seconds}
+    return judgements, joined, cross, by_label, clusters_with_two_ids
 
 
 def _clash(a: dict[str, set[str]], b: dict[str, set[str]]) -> tuple[str, list[str]] | None:

@@ -327,6 +327,33 @@ def _psc_line(r: random.Random, p: dict[str, Any], office: dict[str, str]) -> di
             "country_of_residence": residence, "address": address}
 
 
+def _next_person(r: random.Random, waiting: list[list[Any]], first: dict[str, Any] | None,
+                 people: int) -> tuple[dict[str, Any], int]:
+    """The individual a firm's next PSC line names, and the count of people drawn so far: one
+    of several firms' people still to be filed, the spouse (or now and then the son) of the
+    firm's first PSC, or a new person, who may go on to control other firms."""
+    y = r.random()
+    if waiting and y < 0.3:
+        k = r.randrange(len(waiting))
+        p = waiting[k][0]
+        waiting[k][1] -= 1
+        if waiting[k][1] <= 0:
+            waiting[k] = waiting[-1]
+            waiting.pop()
+        return p, people
+    people += 1
+    if first and y < 0.6:  # a spouse, or now and then a son with his father's name
+        if r.random() < 0.05 and first["sex"] == "m":
+            return dict(first, person=people, year=first["year"] + r.randint(22, 35),
+                        month=r.randint(1, 12), middles=[_given(r, "m")] if r.random() < 0.7 else []), people
+        return _identity(r, people, sex="f" if first["sex"] == "m" else "m",
+                         surname=first["surname"], near_year=first["year"], like=first), people
+    p = _identity(r, people)
+    if r.random() < SERIAL_SHARE:
+        waiting.append([p, r.choices((1, 2, 3, 5, 10), (55, 20, 12, 8, 5))[0]])
+    return p, people
+
+
 def psc(out: Path, scale: float, seed: int = 7, truth: bool = False) -> dict[str, int]:
     """A PSC snapshot: JSON lines, ending with the totals record as Companies House's does.
 
@@ -373,28 +400,7 @@ def psc(out: Path, scale: float, seed: int = 7, truth: bool = False) -> dict[str
                                                else f"{r.randrange(10**7)}"},
                             "address": office}
                 else:
-                    first = found[0] if found else None
-                    y = r.random()
-                    if waiting and y < 0.3:
-                        k = r.randrange(len(waiting))
-                        p = waiting[k][0]
-                        waiting[k][1] -= 1
-                        if waiting[k][1] <= 0:
-                            waiting[k] = waiting[-1]
-                            waiting.pop()
-                    elif first and y < 0.6:  # a spouse, or now and then a son with his father's name
-                        people += 1
-                        if r.random() < 0.05 and first["sex"] == "m":
-                            p = dict(first, person=people, year=first["year"] + r.randint(22, 35),
-                                     month=r.randint(1, 12), middles=[_given(r, "m")] if r.random() < 0.7 else [])
-                        else:
-                            p = _identity(r, people, sex="f" if first["sex"] == "m" else "m",
-                                          surname=first["surname"], near_year=first["year"], like=first)
-                    else:
-                        people += 1
-                        p = _identity(r, people)
-                        if r.random() < SERIAL_SHARE:
-                            waiting.append([p, r.choices((1, 2, 3, 5, 10), (55, 20, 12, 8, 5))[0]])
+                    p, people = _next_person(r, waiting, found[0] if found else None, people)
                     found.append(p)
                     data = _psc_line(r, p, office)
                 data["notified_on"] = f"{r.randint(2016, 2024)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"

@@ -100,6 +100,7 @@ import itertools
 import json
 import random
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -807,7 +808,15 @@ class _Gen:
                     ro.setdefault("records", {})[src] = pid
                     rel = _rel(src, ro, pid, eid)
                     emit(src, rel)
-        # the press file
+        self._press_records(press_firms, emit)
+        for f in out.values():
+            f.close()
+
+    def _press_records(self, press_firms: list[dict[str, Any]],
+                       emit: Callable[..., None]) -> None:
+        """The press file: the firms it covers, named in Latin, a number now and then, and some of
+        their directors."""
+        r = self.rng
         for firm in press_firms:
             eid = f"press-firm-{_hid(firm['id'])}"
             props = {"name": [self.press_firm_name(firm)]}
@@ -834,8 +843,6 @@ class _Gen:
                 emit("press", {"id": pid, "schema": "Person", "properties": pprops}, p["id"])
                 ro.setdefault("records", {})["press"] = pid
                 emit("press", _rel("press", {**ro, "role": r.choice(ROLES["press"])}, pid, eid))
-        for f in out.values():
-            f.close()
 
     def make_truth(self) -> None:
         t = self.truth
