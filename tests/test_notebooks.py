@@ -16,7 +16,9 @@ def run(name: str, tmp_path: Path, **env: str) -> list[str]:
     old = dict(os.environ)
     os.environ.update(env)
     try:
-        NotebookClient(nb, timeout=300, kernel_name="python3",
+        # coalesce_streams: one print of several arguments is several writes, and under load the
+        # kernel may flush between them; merged, the cell's output reads as the user sees it
+        NotebookClient(nb, timeout=300, kernel_name="python3", coalesce_streams=True,
                        resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     finally:
         os.environ.clear()
