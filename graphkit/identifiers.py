@@ -232,13 +232,17 @@ def gb_company_number(value: str | None) -> str | None:
     of digits only is padded with leading zeros; ``SC``, ``NI``, ``OC``... prefixes kept)."""
     if not value:
         return None
-    text = re.sub(r"\s+", "", value).upper()
-    if not re.fullmatch(r"[A-Z]{0,2}\d{1,8}", text):
+    text = _SPACES.sub("", value).upper()
+    if not _GB_NUMBER.fullmatch(text):
         return None
-    prefix = re.match(r"[A-Z]*", text)
+    prefix = _LETTERS.match(text)
     assert prefix is not None
     digits = text[prefix.end():]
     return prefix.group() + digits.zfill(8 - prefix.end())
+
+
+# compiled once: the function runs on every PSC line (the company's number)
+_SPACES, _GB_NUMBER, _LETTERS = re.compile(r"\s+"), re.compile(r"[A-Z]{0,2}\d{1,8}"), re.compile(r"[A-Z]*")
 
 
 def registration_id(number: str | None, country_registered: str | None = None,

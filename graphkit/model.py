@@ -294,10 +294,11 @@ def entity_id(label: str, dataset: str, identifiers: Mapping[str, str | None],
     otherwise the id is derived from the dataset and the key values, ``"<dataset>:<label>:<hash>"``,
     so reloading a record yields the same id and never a second node.
     """
-    for scheme in id_schemes(label):
-        value = identifiers.get(scheme)
-        if value:
-            return f"{scheme}:{value}"
+    if identifiers:  # most records of a person carry no number: no scheme to look up
+        for scheme in id_schemes(label):
+            value = identifiers.get(scheme)
+            if value:
+                return f"{scheme}:{value}"
     return f"{dataset}:{label.lower()}:{digest(*key)}"
 
 

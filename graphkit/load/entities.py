@@ -10,6 +10,7 @@ registry number the entity would take as its id, and nothing else (``graphkit/lo
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -279,17 +280,24 @@ def _claiming(builder: RecordBuilder, spec: EntitySpec, getter: Callable[[dict[s
     return claim
 
 
+@lru_cache(maxsize=200_000)
+def _qualified(kind: str, value: str, country: str | None, label: str) -> tuple[str, str] | None:
+    """``identifiers.qualify`` split into (scheme, number), once per distinct number: a pure
+    function of its arguments and the model's schemes, and a number repeats on every record of
+    its firm (a company on each of its PSC lines)."""
+    q = ident.qualify(kind, value, country=country, label=label)
+    return ident.split(q) if q else None
+
+
 def qualify_identifiers(label: str, country: str | None, identifiers: dict[str, str]) -> None:
     """Each number of a Company or Person under its scheme, in its normal form ("company-number"
     of a UK firm is a "gb-coh"; a number whose scheme is unknown is "reg:<country>"). The dict is
     updated in place, so the caller's node id comes from the qualified numbers."""
-    idents = ident
     qualified: dict[str, str] = {}
     for kind, value in identifiers.items():
-        q = idents.qualify(kind, value, country=country, label=label)
+        q = _qualified(kind, value, country, label)
         if q:
-            scheme, norm = idents.split(q)
-            qualified.setdefault(scheme, norm)
+            qualified.setdefault(*q)
     identifiers.clear()
     identifiers.update(qualified)
 

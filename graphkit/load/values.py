@@ -232,7 +232,9 @@ def _compile_values(spec: ValueSpec) -> Callable[[dict[str, Any]], list[str]]:
 
 def _memo(transform: Callable[[str], Any]) -> Callable[[str], Any]:
     """``transform`` worked out once per distinct value (the same country or share band
-    repeats on most rows); the memory is emptied when it holds 10,000 values."""
+    repeats on most rows); the memory is emptied when it holds 100,000 values (a firm's number
+    repeats on each of its PSC lines, which lie far apart in a snapshot: a smaller memory was
+    emptied before they met again). At most ~20 MB a memo."""
     seen: dict[str, Any] = {}
 
     def once(v: str) -> Any:
@@ -240,7 +242,7 @@ def _memo(transform: Callable[[str], Any]) -> Callable[[str], Any]:
             return seen[v]
         except KeyError:
             t = transform(v)
-            if len(seen) >= 10_000:
+            if len(seen) >= 100_000:
                 seen.clear()
             seen[v] = t
             return t
