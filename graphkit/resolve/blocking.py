@@ -313,8 +313,14 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     width = len(index) + 1
     seen: set[int] = set()  # pairs as one int each: a tenth of the memory of string tuples
 
-    def first_time(pairs: Iterable[tuple[Record, Record]]) -> Iterator[tuple[Record, Record]]:
+    def first_time(pairs: Iterable[tuple[Record, Record]], check: bool) -> Iterator[tuple[Record, Record]]:
+        """Each pair not yet proposed, ids in order. ``check``: drop the pairs the block's own
+        generator does not rule out (sorted neighbourhood): two people dated to a month (those
+        meet in month blocks) and firms ``numbers_apart``."""
         for a, b in pairs:
+            if check and ((a.id in in_months and b.id in in_months)
+                          or (a.label == "Company" and numbers_apart(a, b))):
+                continue
             if b.id < a.id:
                 a, b = b, a
             pair = index[a.id] * width + index[b.id]
@@ -327,22 +333,26 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         parts = [[rec for rec, _ in members]] if len(members) <= MAX_BLOCK else _split(members)
         for part in parts:
             part = sorted({r.id: r for r in part}.values(), key=lambda r: r.id)
-            if _cost(part) > MAX_PAIRS:
-                # still too costly (a common name): people born the same day are all compared;
-                # otherwise each record only with its neighbours in two orders of their folded
-                # names (as written, and word by word sorted), where spelling variants sort together
-                if stats is not None:
-                    stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
-                if crowded is not None:
-                    crowded.update(r.id for r in part)
-                pairs: Iterator[tuple[Record, Record]] = chain(_same_date(part), _windows(part))
-            elif part[0].label == "Company":
-                pairs = _firm_pairs(part)
-            elif in_months:
-                pairs = _pairs_meeting(part, in_months)
-            else:
-                pairs = _all_pairs(part)
-            yield from first_time(((a, b) for a, b in pairs
-                                   if not (a.id in in_months and b.id in in_months)  # those meet in month blocks
-                                   and not (a.label == "Company" and numbers_apart(a, b))))
-    yield from first_time(_month_pairs(dated))
+            yield from first_time(*_part_pairs(part, in_months, stats, crowded))
+    yield from first_time(_month_pairs(dated), False)
+
+
+def _part_pairs(part: list[Record], in_months: set[str], stats: dict[str, int] | None,
+                crowded: set[str] | None) -> tuple[Iterator[tuple[Record, Record]], bool]:
+    """The pairs of one block part, and whether they still need the checks of ``first_time``:
+    ``_firm_pairs`` leaves out the firms ``numbers_apart`` and ``_pairs_meeting`` the pairs of
+    two month-dated people already; no other part holds month-dated people."""
+    if _cost(part) > MAX_PAIRS:
+        # still too costly (a common name): people born the same day are all compared;
+        # otherwise each record only with its neighbours in two orders of their folded
+        # names (as written, and word by word sorted), where spelling variants sort together
+        if stats is not None:
+            stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
+        if crowded is not None:
+            crowded.update(r.id for r in part)
+        return chain(_same_date(part), _windows(part)), True
+    if part[0].label == "Company":
+        return _firm_pairs(part), False
+    if in_months:
+        return _pairs_meeting(part, in_months), False
+    return _all_pairs(part), False
