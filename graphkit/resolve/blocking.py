@@ -114,6 +114,16 @@ def _split_id(number: str) -> tuple[str, str]:
     return split(number)
 
 
+def _one_number(r: Record) -> tuple[str, str] | None:
+    """(scheme, value) of a record that carries one number with a value; worked out once per record."""
+    derived = r.derived
+    if "one_number" not in derived:
+        one = _split_id(r.registry_ids[0]) if len(r.registry_ids) == 1 else None
+        derived["one_number"] = one if one is not None and one[1] else None
+    found: tuple[str, str] | None = derived["one_number"]
+    return found
+
+
 def numbers_apart(a: Record, b: Record) -> bool:
     """Whether two firms carry numbers of a scheme both have and share none of them (two UK
     company numbers): the hard rule of ``scoring`` calls such a pair different whatever the
@@ -121,10 +131,9 @@ def numbers_apart(a: Record, b: Record) -> bool:
     their own company numbers, and these pairs were over half of the firm pairs scored."""
     if not a.registry_ids or not b.registry_ids:
         return False
-    if len(a.registry_ids) == len(b.registry_ids) == 1:  # the common case, without grouping
-        (sa, va), (sb, vb) = _split_id(a.registry_ids[0]), _split_id(b.registry_ids[0])
-        if va and vb:
-            return sa == sb and va != vb
+    one_a, one_b = _one_number(a), _one_number(b)
+    if one_a is not None and one_b is not None:  # the common case, without grouping
+        return one_a[0] == one_b[0] and one_a[1] != one_b[1]
     ia, ib = _schemes(tuple(a.registry_ids)), _schemes(tuple(b.registry_ids))
     common = ia.keys() & ib.keys()
     return bool(common) and not any(ia[s] & ib[s] for s in common)

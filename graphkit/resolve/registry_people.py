@@ -142,8 +142,13 @@ def _parts(name: str) -> tuple[list[str], list[str], list[tuple[str, str]], str 
 
 
 def elements(r: Record) -> Elements | None:
-    """The fullest name form of ``r``: forename, middle names, surname (titles dropped)."""
-    return _elements(tuple(r.names))
+    """The fullest name form of ``r``: forename, middle names, surname (titles dropped).
+    Worked out once per record (blocking, constraints and every pair ask again)."""
+    derived = r.derived
+    if "elements" not in derived:
+        derived["elements"] = _elements(tuple(r.names))
+    e: Elements | None = derived["elements"]
+    return e
 
 
 @lru_cache(maxsize=500_000)

@@ -50,6 +50,9 @@ class Record:
     addresses: set[str] = field(default_factory=set)  # a person's service addresses (Address node ids)
     #: counts over the run's month-dated people, for the namesake estimate (``registry_people``)
     population: Population | None = field(default=None, compare=False, repr=False)
+    #: values resolution works out from ``names`` once per record, not once per pair (a PSC
+    #: person's name elements): ``names`` is not changed after a record is built
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
@@ -77,6 +80,8 @@ CURATED = frozenset({"ofac-sdn"})
 
 def _listed_apart(a: Record, b: Record) -> str | None:
     """The curated list that gives ``a`` and ``b`` as two of its entries, if any."""
+    if CURATED.isdisjoint(a.datasets):  # most pairs: no set built
+        return None
     return next((d for d in sorted(set(a.datasets) & set(b.datasets)) if d in CURATED), None)
 
 
