@@ -228,12 +228,20 @@ def _orders(label: str, name: str) -> tuple[str, str]:
 
 
 def _windows(part: list[Record]) -> Iterator[tuple[Record, Record]]:
+    firms = part[0].label == "Company"  # firms ``numbers_apart`` are left out here, not per pair later
     for k in (0, 1):
         ordered = sorted(part, key=lambda r: _orders(r.label, r.names[0])[k] if r.names else "")
-        for i in range(len(ordered)):
+        numbers = [_one_number(r) if firms and r.registry_ids else None for r in ordered]
+        for i, a in enumerate(ordered):
             for j in range(i + 1, min(i + 1 + WINDOW, len(ordered))):
-                if _compatible(ordered[i], ordered[j]):
-                    yield ordered[i], ordered[j]
+                b = ordered[j]
+                if firms and a.registry_ids and b.registry_ids:
+                    na, nb = numbers[i], numbers[j]
+                    if (na[0] == nb[0] and na[1] != nb[1]) if na is not None and nb is not None \
+                            else numbers_apart(a, b):
+                        continue
+                if _compatible(a, b):
+                    yield a, b
 
 
 def _split(members: list[tuple[Record, frozenset[str]]]) -> list[list[Record]]:
@@ -323,12 +331,11 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     seen: set[int] = set()  # pairs as one int each: a tenth of the memory of string tuples
 
     def first_time(pairs: Iterable[tuple[Record, Record]], check: bool) -> Iterator[tuple[Record, Record]]:
-        """Each pair not yet proposed, ids in order. ``check``: drop the pairs the block's own
-        generator does not rule out (sorted neighbourhood): two people dated to a month (those
-        meet in month blocks) and firms ``numbers_apart``."""
+        """Each pair not yet proposed, ids in order. ``check``: drop the pairs of two people
+        dated to a month (those meet in month blocks), which a sorted-neighbourhood part of
+        people does not leave out itself."""
         for a, b in pairs:
-            if check and ((a.id in in_months and b.id in in_months)
-                          or (a.label == "Company" and numbers_apart(a, b))):
+            if check and a.id in in_months and b.id in in_months:
                 continue
             if b.id < a.id:
                 a, b = b, a
@@ -348,9 +355,9 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
 
 def _part_pairs(part: list[Record], in_months: set[str], stats: dict[str, int] | None,
                 crowded: set[str] | None) -> tuple[Iterator[tuple[Record, Record]], bool]:
-    """The pairs of one block part, and whether they still need the checks of ``first_time``:
-    ``_firm_pairs`` leaves out the firms ``numbers_apart`` and ``_pairs_meeting`` the pairs of
-    two month-dated people already; no other part holds month-dated people."""
+    """The pairs of one block part, and whether they still need the check of ``first_time``:
+    firm pairs leave out the firms ``numbers_apart`` themselves, and ``_pairs_meeting`` the
+    pairs of two month-dated people; no other part holds month-dated people."""
     if _cost(part) > MAX_PAIRS:
         # still too costly (a common name): people born the same day are all compared;
         # otherwise each record only with its neighbours in two orders of their folded
@@ -359,7 +366,9 @@ def _part_pairs(part: list[Record], in_months: set[str], stats: dict[str, int] |
             stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
         if crowded is not None:
             crowded.update(r.id for r in part)
-        return chain(_same_date(part), _windows(part)), True
+        if part[0].label == "Company":
+            return chain(((a, b) for a, b in _same_date(part) if not numbers_apart(a, b)), _windows(part)), False
+        return chain(_same_date(part), _windows(part)), bool(in_months)
     if part[0].label == "Company":
         return _firm_pairs(part), False
     if in_months:
