@@ -72,12 +72,13 @@ def _sound_class(letter: str) -> str:
     return _CLASSES.get(letter, letter)
 
 
-def keys(record: Record) -> set[tuple[str, frozenset[str]]]:
+def keys(record: Record, wanted: Callable[[str], bool] | None = None) -> set[tuple[str, frozenset[str]]]:
     """(key, refinements) pairs. A key is a name word's phonetic form or first three letters,
     joined with the initial (its sound class) of another part of the same name (so "Ivanov"
     alone is no block).
     The refinements (the phonetic forms of the other words; ``*`` for a name that has only an
-    initial there) split a block that is still too big."""
+    initial there) split a block that is still too big. ``wanted``: if given, a person's name
+    keys it refuses are left out (their refinements not worked out); other keys may remain."""
     out: set[tuple[str, frozenset[str]]] = {(f"id:{x}", frozenset()) for x in record.registry_ids}
     if record.label == "Company":
         for name in record.names:
@@ -95,9 +96,12 @@ def keys(record: Record) -> set[tuple[str, frozenset[str]]]:
             others = [(u, {_sound_class(h) for h in heads}, ini) for u, heads, ini in parts
                       if u != w and u not in STOP]
             for initial in sorted({c for _, classes, _ in others for c in classes}) or [""]:
+                sound, prefix = f"m:{metaphone(w)}|{initial}", f"p:{w[:3]}|{initial}"
+                if wanted is not None and not wanted(sound) and not wanted(prefix):
+                    continue
                 refine = frozenset("*" if ini else metaphone(u) for u, classes, ini in others if initial in classes)
-                out.add((f"m:{metaphone(w)}|{initial}", refine))
-                out.add((f"p:{w[:3]}|{initial}", refine))
+                out.add((sound, refine))
+                out.add((prefix, refine))
             if record.birth_date:
                 out.add((f"b:{record.birth_date}|{metaphone(w)}", frozenset()))
         if record.birth_date and len(record.birth_date) == 10:
@@ -322,7 +326,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             index.setdefault(r.id, len(index))
             if not may_meet(r):
                 continue
-            for key, refine in keys(r):
+            for key, refine in keys(r, lambda key: "Person" + key in blocks):
                 if r.label + key in blocks:
                     blocks[r.label + key].append((r, refine))
     for r in dated:
@@ -343,12 +347,20 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             if pair not in seen:
                 seen.add(pair)
                 yield a, b
+    done: set[tuple[int, ...]] = set()  # parts already paired: two keys often block the same records
     for members in blocks.values():
         if len(members) < 2:
             continue
         parts = [[rec for rec, _ in members]] if len(members) <= MAX_BLOCK else _split(members)
         for part in parts:
             part = sorted({r.id: r for r in part}.values(), key=lambda r: r.id)
+            if len(part) > 2:  # a part's pairs depend on its records alone: the same part again adds none
+                ids = tuple(index[r.id] for r in part)
+                if ids in done:
+                    if stats is not None and _cost(part) > MAX_PAIRS:
+                        stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
+                    continue
+                done.add(ids)
             yield from first_time(*_part_pairs(part, in_months, stats, crowded))
     yield from first_time(_month_pairs(dated), False)
 
