@@ -126,7 +126,6 @@ def _parts(name: str) -> tuple[list[str], list[str], list[tuple[str, str]], str 
     """A name's words (folded) and initials, titles dropped. Unlike ``names.person_name`` a
     two-letter word is a word here ("Li", "Bo", "Xu"): name elements are written out, and an
     initial is one letter, with or without its full stop."""
-    words: list[str] = []
     initials: list[str] = []
     written: list[tuple[str, str]] = []
     genders: set[str | None] = set()
@@ -134,9 +133,8 @@ def _parts(name: str) -> tuple[list[str], list[str], list[tuple[str, str]], str 
         its_genders, its_initials, its_written = _token(raw)
         genders.update(its_genders)
         initials.extend(its_initials)
-        for w, as_written in its_written:
-            words.append(w)
-            written.append((w, as_written))
+        written.extend(its_written)
+    words = [w for w, _ in written]
     genders.discard(None)
     return words, initials, written, genders.pop() if len(genders) == 1 else None
 
