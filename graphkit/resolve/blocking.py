@@ -119,13 +119,11 @@ def _split_id(number: str) -> tuple[str, str]:
 
 
 def _one_number(r: Record) -> tuple[str, str] | None:
-    """(scheme, value) of a record that carries one number with a value; worked out once per record."""
-    derived = r.derived
-    if "one_number" not in derived:
-        one = _split_id(r.registry_ids[0]) if len(r.registry_ids) == 1 else None
-        derived["one_number"] = one if one is not None and one[1] else None
-    found: tuple[str, str] | None = derived["one_number"]
-    return found
+    """(scheme, value) of a record that carries one number with a value, else None."""
+    if len(r.registry_ids) != 1:
+        return None
+    one = _split_id(r.registry_ids[0])
+    return one if one[1] else None
 
 
 def numbers_apart(a: Record, b: Record) -> bool:

@@ -141,11 +141,11 @@ def _parts(name: str) -> tuple[list[str], list[str], list[tuple[str, str]], str 
 
 def elements(r: Record) -> Elements | None:
     """The fullest name form of ``r``: forename, middle names, surname (titles dropped).
-    Worked out once per record (blocking, constraints and every pair ask again)."""
-    derived = r.derived
-    if "elements" not in derived:
-        derived["elements"] = _elements(tuple(r.names))
-    e: Elements | None = derived["elements"]
+    Worked out once per record and list of names (blocking, constraints and every pair ask again)."""
+    known = r.derived.get("elements")
+    if known is None or known[0] is not r.names:
+        known = r.derived["elements"] = (r.names, _elements(tuple(r.names)))
+    e: Elements | None = known[1]
     return e
 
 

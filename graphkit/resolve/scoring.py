@@ -51,7 +51,7 @@ class Record:
     #: counts over the run's month-dated people, for the namesake estimate (``registry_people``)
     population: Population | None = field(default=None, compare=False, repr=False)
     #: values resolution works out from ``names`` once per record, not once per pair (a PSC
-    #: person's name elements): ``names`` is not changed after a record is built
+    #: person's name elements), each kept with the list it was worked out from
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
