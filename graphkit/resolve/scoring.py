@@ -239,8 +239,10 @@ def _other_words(na: str, nb: str, fa: Any, fb: Any, value: float, numbered: boo
         value = max(value, _word_sim("".join(fa.words), "".join(fb.words)))
         reasons.append("the same letters, spaced or spelled a little apart")
     else:
-        only_a = [w for w in fa.words if not any(_words_match(w, u) for u in fb.words)]
-        only_b = [u for u in fb.words if not any(_words_match(u, w) for w in fa.words)]
+        # a word the other name carries as it is matches without comparing (the common case)
+        set_a, set_b = set(fa.words), set(fb.words)
+        only_a = [w for w in fa.words if w not in set_b and not any(_words_match(w, u) for u in fb.words)]
+        only_b = [u for u in fb.words if u not in set_a and not any(_words_match(u, w) for w in fa.words)]
         shared_words = min(len(fa.words) - len(only_a), len(fb.words) - len(only_b))
         # the words both share must tell the firm apart: "Verlagsgesellschaft mbH & Co."
         # is in a thousand German names (``common``: the data's most frequent name words)
