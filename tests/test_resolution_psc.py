@@ -194,3 +194,17 @@ def test_a_filing_without_middle_names_that_fits_two_namesakes_who_differ_in_the
     asked = {frozenset((c.a.id, c.b.id)): c for c in result.report.decisions if c.state == "pending"}
     assert set(asked) == {frozenset(("p1", "p2")), frozenset(("p1", "p3"))}
     assert "who cannot be one (middle_names differs)" in asked[frozenset(("p1", "p2"))].explanation
+
+
+def test_name_elements_are_worked_out_once_and_again_for_new_names():
+    from graphkit.resolve.registry_people import elements
+
+    r = Record("p", "Person", ["Mr Marc Anthony Feldman", "Marc Anthony Feldman"], "gb", "1961-12")
+    first = elements(r)
+    assert first is not None and first.gender == "male"
+    assert [first.as_written(w) for w in (first.forename, *first.middles, first.surname)] == ["Marc", "Anthony", "Feldman"]
+    assert elements(r) is first  # kept on the record, not read again for every pair
+    r.names = ["Mrs Anna Feldman"]  # a record given other names is read again
+    again = elements(r)
+    assert again is not None and again.gender == "female"
+    assert [again.as_written(w) for w in (again.forename, *again.middles, again.surname)] == ["Anna", "Feldman"]

@@ -72,12 +72,13 @@ def _sound_class(letter: str) -> str:
     return _CLASSES.get(letter, letter)
 
 
-def keys(record: Record) -> set[tuple[str, frozenset[str]]]:
+def keys(record: Record, wanted: Callable[[str], bool] | None = None) -> set[tuple[str, frozenset[str]]]:
     """(key, refinements) pairs. A key is a name word's phonetic form or first three letters,
     joined with the initial (its sound class) of another part of the same name (so "Ivanov"
     alone is no block).
     The refinements (the phonetic forms of the other words; ``*`` for a name that has only an
-    initial there) split a block that is still too big."""
+    initial there) split a block that is still too big. ``wanted``: if given, a person's name
+    keys it refuses are left out (their refinements not worked out); other keys may remain."""
     out: set[tuple[str, frozenset[str]]] = {(f"id:{x}", frozenset()) for x in record.registry_ids}
     if record.label == "Company":
         for name in record.names:
@@ -95,9 +96,12 @@ def keys(record: Record) -> set[tuple[str, frozenset[str]]]:
             others = [(u, {_sound_class(h) for h in heads}, ini) for u, heads, ini in parts
                       if u != w and u not in STOP]
             for initial in sorted({c for _, classes, _ in others for c in classes}) or [""]:
+                sound, prefix = f"m:{metaphone(w)}|{initial}", f"p:{w[:3]}|{initial}"
+                if wanted is not None and not wanted(sound) and not wanted(prefix):
+                    continue
                 refine = frozenset("*" if ini else metaphone(u) for u, classes, ini in others if initial in classes)
-                out.add((f"m:{metaphone(w)}|{initial}", refine))
-                out.add((f"p:{w[:3]}|{initial}", refine))
+                out.add((sound, refine))
+                out.add((prefix, refine))
             if record.birth_date:
                 out.add((f"b:{record.birth_date}|{metaphone(w)}", frozenset()))
         if record.birth_date and len(record.birth_date) == 10:
@@ -114,6 +118,14 @@ def _split_id(number: str) -> tuple[str, str]:
     return split(number)
 
 
+def _one_number(r: Record) -> tuple[str, str] | None:
+    """(scheme, value) of a record that carries one number with a value, else None."""
+    if len(r.registry_ids) != 1:
+        return None
+    one = _split_id(r.registry_ids[0])
+    return one if one[1] else None
+
+
 def numbers_apart(a: Record, b: Record) -> bool:
     """Whether two firms carry numbers of a scheme both have and share none of them (two UK
     company numbers): the hard rule of ``scoring`` calls such a pair different whatever the
@@ -121,10 +133,9 @@ def numbers_apart(a: Record, b: Record) -> bool:
     their own company numbers, and these pairs were over half of the firm pairs scored."""
     if not a.registry_ids or not b.registry_ids:
         return False
-    if len(a.registry_ids) == len(b.registry_ids) == 1:  # the common case, without grouping
-        (sa, va), (sb, vb) = _split_id(a.registry_ids[0]), _split_id(b.registry_ids[0])
-        if va and vb:
-            return sa == sb and va != vb
+    one_a, one_b = _one_number(a), _one_number(b)
+    if one_a is not None and one_b is not None:  # the common case, without grouping
+        return one_a[0] == one_b[0] and one_a[1] != one_b[1]
     ia, ib = _schemes(tuple(a.registry_ids)), _schemes(tuple(b.registry_ids))
     common = ia.keys() & ib.keys()
     return bool(common) and not any(ia[s] & ib[s] for s in common)
@@ -219,12 +230,20 @@ def _orders(label: str, name: str) -> tuple[str, str]:
 
 
 def _windows(part: list[Record]) -> Iterator[tuple[Record, Record]]:
+    firms = part[0].label == "Company"  # firms ``numbers_apart`` are left out here, not per pair later
     for k in (0, 1):
         ordered = sorted(part, key=lambda r: _orders(r.label, r.names[0])[k] if r.names else "")
-        for i in range(len(ordered)):
+        numbers = [_one_number(r) if firms and r.registry_ids else None for r in ordered]
+        for i, a in enumerate(ordered):
             for j in range(i + 1, min(i + 1 + WINDOW, len(ordered))):
-                if _compatible(ordered[i], ordered[j]):
-                    yield ordered[i], ordered[j]
+                b = ordered[j]
+                if firms and a.registry_ids and b.registry_ids:
+                    na, nb = numbers[i], numbers[j]
+                    if (na[0] == nb[0] and na[1] != nb[1]) if na is not None and nb is not None \
+                            else numbers_apart(a, b):
+                        continue
+                if _compatible(a, b):
+                    yield a, b
 
 
 def _split(members: list[tuple[Record, frozenset[str]]]) -> list[list[Record]]:
@@ -305,7 +324,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             index.setdefault(r.id, len(index))
             if not may_meet(r):
                 continue
-            for key, refine in keys(r):
+            for key, refine in keys(r, lambda key: "Person" + key in blocks):
                 if r.label + key in blocks:
                     blocks[r.label + key].append((r, refine))
     for r in dated:
@@ -313,36 +332,55 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     width = len(index) + 1
     seen: set[int] = set()  # pairs as one int each: a tenth of the memory of string tuples
 
-    def first_time(pairs: Iterable[tuple[Record, Record]]) -> Iterator[tuple[Record, Record]]:
+    def first_time(pairs: Iterable[tuple[Record, Record]], check: bool) -> Iterator[tuple[Record, Record]]:
+        """Each pair not yet proposed, ids in order. ``check``: drop the pairs of two people
+        dated to a month (those meet in month blocks), which a sorted-neighbourhood part of
+        people does not leave out itself."""
         for a, b in pairs:
+            if check and a.id in in_months and b.id in in_months:
+                continue
             if b.id < a.id:
                 a, b = b, a
             pair = index[a.id] * width + index[b.id]
             if pair not in seen:
                 seen.add(pair)
                 yield a, b
+    done: set[tuple[int, ...]] = set()  # parts already paired: two keys often block the same records
     for members in blocks.values():
         if len(members) < 2:
             continue
         parts = [[rec for rec, _ in members]] if len(members) <= MAX_BLOCK else _split(members)
         for part in parts:
             part = sorted({r.id: r for r in part}.values(), key=lambda r: r.id)
-            if _cost(part) > MAX_PAIRS:
-                # still too costly (a common name): people born the same day are all compared;
-                # otherwise each record only with its neighbours in two orders of their folded
-                # names (as written, and word by word sorted), where spelling variants sort together
-                if stats is not None:
-                    stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
-                if crowded is not None:
-                    crowded.update(r.id for r in part)
-                pairs: Iterator[tuple[Record, Record]] = chain(_same_date(part), _windows(part))
-            elif part[0].label == "Company":
-                pairs = _firm_pairs(part)
-            elif in_months:
-                pairs = _pairs_meeting(part, in_months)
-            else:
-                pairs = _all_pairs(part)
-            yield from first_time(((a, b) for a, b in pairs
-                                   if not (a.id in in_months and b.id in in_months)  # those meet in month blocks
-                                   and not (a.label == "Company" and numbers_apart(a, b))))
-    yield from first_time(_month_pairs(dated))
+            if len(part) > 2:  # a part's pairs depend on its records alone: the same part again adds none
+                ids = tuple(index[r.id] for r in part)
+                if ids in done:
+                    if stats is not None and _cost(part) > MAX_PAIRS:
+                        stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
+                    continue
+                done.add(ids)
+            yield from first_time(*_part_pairs(part, in_months, stats, crowded))
+    yield from first_time(_month_pairs(dated), False)
+
+
+def _part_pairs(part: list[Record], in_months: set[str], stats: dict[str, int] | None,
+                crowded: set[str] | None) -> tuple[Iterator[tuple[Record, Record]], bool]:
+    """The pairs of one block part, and whether they still need the check of ``first_time``:
+    firm pairs leave out the firms ``numbers_apart`` themselves, and ``_pairs_meeting`` the
+    pairs of two month-dated people; no other part holds month-dated people."""
+    if _cost(part) > MAX_PAIRS:
+        # still too costly (a common name): people born the same day are all compared;
+        # otherwise each record only with its neighbours in two orders of their folded
+        # names (as written, and word by word sorted), where spelling variants sort together
+        if stats is not None:
+            stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
+        if crowded is not None:
+            crowded.update(r.id for r in part)
+        if part[0].label == "Company":
+            return chain(((a, b) for a, b in _same_date(part) if not numbers_apart(a, b)), _windows(part)), False
+        return chain(_same_date(part), _windows(part)), bool(in_months)
+    if part[0].label == "Company":
+        return _firm_pairs(part), False
+    if in_months:
+        return _pairs_meeting(part, in_months), False
+    return _all_pairs(part), False

@@ -56,9 +56,10 @@ def note(p: Partition, r: Record) -> None:
     """Note on ``r``'s cluster every fact that another record of its entity must not contradict."""
     if r.birth_date:
         p.note(r.id, "birth_date", r.birth_date)
-    for scheme, values in by_scheme(r.registry_ids).items():
-        for value in values:
-            p.note(r.id, scheme, value)
+    if r.registry_ids:  # most people carry none: no grouping to do
+        for scheme, values in by_scheme(r.registry_ids).items():
+            for value in values:
+                p.note(r.id, scheme, value)
     curated = curated_entry(r)
     if curated:
         p.note(r.id, f"entry:{curated}", r.id)

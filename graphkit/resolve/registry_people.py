@@ -126,7 +126,6 @@ def _parts(name: str) -> tuple[list[str], list[str], list[tuple[str, str]], str 
     """A name's words (folded) and initials, titles dropped. Unlike ``names.person_name`` a
     two-letter word is a word here ("Li", "Bo", "Xu"): name elements are written out, and an
     initial is one letter, with or without its full stop."""
-    words: list[str] = []
     initials: list[str] = []
     written: list[tuple[str, str]] = []
     genders: set[str | None] = set()
@@ -134,16 +133,20 @@ def _parts(name: str) -> tuple[list[str], list[str], list[tuple[str, str]], str 
         its_genders, its_initials, its_written = _token(raw)
         genders.update(its_genders)
         initials.extend(its_initials)
-        for w, as_written in its_written:
-            words.append(w)
-            written.append((w, as_written))
+        written.extend(its_written)
+    words = [w for w, _ in written]
     genders.discard(None)
     return words, initials, written, genders.pop() if len(genders) == 1 else None
 
 
 def elements(r: Record) -> Elements | None:
-    """The fullest name form of ``r``: forename, middle names, surname (titles dropped)."""
-    return _elements(tuple(r.names))
+    """The fullest name form of ``r``: forename, middle names, surname (titles dropped).
+    Worked out once per record and list of names (blocking, constraints and every pair ask again)."""
+    known = r.derived.get("elements")
+    if known is None or known[0] is not r.names:
+        known = r.derived["elements"] = (r.names, _elements(tuple(r.names)))
+    e: Elements | None = known[1]
+    return e
 
 
 @lru_cache(maxsize=500_000)

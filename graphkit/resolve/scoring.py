@@ -50,6 +50,9 @@ class Record:
     addresses: set[str] = field(default_factory=set)  # a person's service addresses (Address node ids)
     #: counts over the run's month-dated people, for the namesake estimate (``registry_people``)
     population: Population | None = field(default=None, compare=False, repr=False)
+    #: values resolution works out from ``names`` once per record, not once per pair (a PSC
+    #: person's name elements), each kept with the list it was worked out from
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
@@ -77,6 +80,8 @@ CURATED = frozenset({"ofac-sdn"})
 
 def _listed_apart(a: Record, b: Record) -> str | None:
     """The curated list that gives ``a`` and ``b`` as two of its entries, if any."""
+    if CURATED.isdisjoint(a.datasets):  # most pairs: no set built
+        return None
     return next((d for d in sorted(set(a.datasets) & set(b.datasets)) if d in CURATED), None)
 
 
@@ -156,18 +161,12 @@ def _share_number(a: Record, b: Record) -> bool:
     return any(ia[s] & ib[s] for s in ia.keys() & ib.keys())
 
 
-def _firm_pair(na: str, nb: str, a: Record, b: Record,
-               common: frozenset[str] = frozenset()) -> tuple[float, list[str], bool]:
-    """(score, reasons, identical) for two firm names; see ``score_companies``. A PSC snapshot
-    compares one pair of names many times (thousands of firms named alike), so the outcome is
-    kept per names, legal forms and whether a number is shared: all it depends on."""
-    value, reasons, identical = _firm_names(na, nb, a.legal_form, b.legal_form, _share_number(a, b), common)
-    return value, list(reasons), identical
-
-
 @lru_cache(maxsize=200_000)
 def _firm_names(na: str, nb: str, legal_a: str | None, legal_b: str | None, numbered: bool,
                 common: frozenset[str]) -> tuple[float, tuple[str, ...], bool]:
+    """(score, reasons, identical) for two firm names; see ``score_companies``. A PSC snapshot
+    compares one pair of names many times (thousands of firms named alike), so the outcome is
+    kept per names, legal forms and whether a number is shared: all it depends on."""
     value, reasons, identical = _firm_names_scored(na, nb, legal_a, legal_b, numbered, common)
     return value, tuple(reasons), identical
 
@@ -240,8 +239,10 @@ def _other_words(na: str, nb: str, fa: Any, fb: Any, value: float, numbered: boo
         value = max(value, _word_sim("".join(fa.words), "".join(fb.words)))
         reasons.append("the same letters, spaced or spelled a little apart")
     else:
-        only_a = [w for w in fa.words if not any(_words_match(w, u) for u in fb.words)]
-        only_b = [u for u in fb.words if not any(_words_match(u, w) for w in fa.words)]
+        # a word the other name carries as it is matches without comparing (the common case)
+        set_a, set_b = set(fa.words), set(fb.words)
+        only_a = [w for w in fa.words if w not in set_b and not any(_words_match(w, u) for u in fb.words)]
+        only_b = [u for u in fb.words if u not in set_a and not any(_words_match(u, w) for w in fa.words)]
         shared_words = min(len(fa.words) - len(only_a), len(fb.words) - len(only_b))
         # the words both share must tell the firm apart: "Verlagsgesellschaft mbH & Co."
         # is in a thousand German names (``common``: the data's most frequent name words)
@@ -281,16 +282,17 @@ def score_companies(a: Record, b: Record, common: frozenset[str] = frozenset()) 
         if rename:  # one number, names that share almost nothing: asked, never merged on the number
             return Score(AUTO - 0.05, [rename])
         return hard
-    best: tuple[float, list[str], bool] | None = None
+    best: tuple[float, tuple[str, ...], bool] | None = None
     aliases = 0
+    numbered = _share_number(a, b)  # once per pair, not per pair of names
     for i, na in enumerate(a.names):
         for j, nb in enumerate(b.names):
-            pair = _firm_pair(na, nb, a, b, common)
+            pair = _firm_names(na, nb, a.legal_form, b.legal_form, numbered, common)
             if best is None or (pair[2], pair[0]) > (best[2], best[0]):
                 best, aliases = pair, (i > 0) + (j > 0)
     if best is None:
         return Score(0.0, ["no comparable names"])
-    value, reasons, identical = best
+    value, reasons, identical = best[0], list(best[1]), best[2]
     if aliases == 2 and value >= REVIEW:
         # two other names of two records (a.k.a.s) weigh less than a record's own name
         value, identical = min(value, AUTO - 0.05), False
