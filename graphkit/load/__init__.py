@@ -1,5 +1,5 @@
-"""Loading files into a store: read through a mapping, validate, write in batches, in one
-transaction.
+"""Loading files into a store: read through a mapping, validate, write in batches, all or
+nothing.
 
 ``load_files`` is what ``graphkit load`` calls. Strict by default: any bad row rejects the whole
 load, every problem is reported with file, line and column, and the store is left exactly as it
@@ -95,11 +95,11 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
     order, so nodes are known before the relationship files that name them by the source's ids.
 
     Rows are read, built and merged ``batch_rows`` at a time, and the batches staged on disk;
-    nothing reaches the store before every row has been read (``store/staged.py``). On the
-    embedded store the whole load is then one transaction. Neo4j commits chunk by chunk (one
-    transaction for a large file exhausts a server's transaction memory); a load cut off
-    midway (a server killed) completes exactly when run again: stored records are merged, never
-    created twice. ``progress`` is called with the number of rows read.
+    nothing reaches the store before every row has been read (``store/staged.py``). The
+    embedded store then writes it table by table, Neo4j batch by batch, each write committed
+    under the load's journal (``store/journal.py``): a load that fails, or is killed midway,
+    is undone, and the graph is as before it. ``progress`` is called with the number of rows
+    read.
 
     Returns a LoadReport. Raises InvalidData with every problem found (strict mode, or a
     problem with a whole file in any mode); the store is then unchanged.
