@@ -343,10 +343,13 @@ def snapshot(work: Path) -> dict[str, str]:
 
     dest = work / "snapshot"
     shutil.rmtree(dest, ignore_errors=True)
-    shutil.copytree(REPO / "graphkit", dest / "graphkit", symlinks=False,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    # the package and, beside it as in a checkout, the query and mapping folders it reads
+    # (graphkit/resources.py)
+    for folder in ("graphkit", "cypher", "loaders"):
+        shutil.copytree(REPO / folder, dest / folder, symlinks=False,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     h = hashlib.sha1()
-    for path in sorted((dest / "graphkit").rglob("*")):
+    for path in sorted(p for folder in ("graphkit", "cypher", "loaders") for p in (dest / folder).rglob("*")):
         if path.is_file():
             h.update(str(path.relative_to(dest)).encode() + b"\0" + path.read_bytes())
     SNAPSHOT = dest
