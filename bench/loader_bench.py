@@ -46,6 +46,7 @@ import run  # noqa: E402 - bench/run.py: peak RSS, machine facts, export and raw
 from docsection import machine, put_section  # noqa: E402
 from revisions import checkout  # noqa: E402
 
+from graphkit.store.embedded import load_threads  # noqa: E402
 from graphkit.synth import registries as registries_synth  # noqa: E402
 
 HEADING = "Loader: UK PSC lines against a JSON parse"
@@ -96,9 +97,13 @@ def bench(lines: int, work: Path, pool_gib: int, against: tuple[str, Path] | Non
         before["rev"] = against[0]
     try:
         exported = child("export", base / "db", base / "prep")
-        # one COPY statement per table, each its own transaction, as graphkit's load writes
-        raw: dict[str, Any] = child("raw", base / "prep", base / "raw", exported["nodes"] + exported["rels"],
-                                    str(pool_gib), "")
+        # one COPY statement per table, each its own transaction, with the threads graphkit's load
+        # writes with; and with LadybugDB's default threads (one per core), for comparison
+        rows = exported["nodes"] + exported["rels"]
+        raw: dict[str, Any] = child("raw", base / "prep", base / "raw", rows, str(pool_gib), "",
+                                    str(load_threads()))
+        shutil.rmtree(base / "raw", ignore_errors=True)
+        raw["default_threads"] = child("raw", base / "prep", base / "raw", rows, str(pool_gib), "", "0")
     except SystemExit as exc:  # the reference failed, not graphkit's load: keep the load's figures
         exported, raw = {}, {"failed": str(exc)}
     shutil.rmtree(base, ignore_errors=True)
@@ -127,7 +132,15 @@ def render(results: list[dict[str, Any]], command: str, started: dt.datetime, po
         if r.get("before"):
             out.append(row(f"{r['lines']:,} at {r['before']['rev']}", r["parse"], r["before"], {}, r["lines"]))
     out += ["", "*Reading* is the peak while the file was read, parsed and staged (before the store's "
-            "writes); the load's peak includes them."]
+            f"writes); the load's peak includes them. The raw COPY runs with the threads graphkit's load "
+            f"writes with ({load_threads()}, `GRAPHKIT_LOAD_THREADS`); with LadybugDB's default threads (one "
+            "per core) it took, and peaked at:", ""]
+    for r in results:
+        one, default = r["raw"], r["raw"].get("default_threads") or {}
+        if "seconds" in one and "seconds" in default:
+            out.append(f"- {r['lines']:,} lines: {load_threads()} thread(s) {one['seconds']:.1f} s, "
+                       f"{one['peak_rss_mb']:,.0f} MB; default threads {default['seconds']:.1f} s, "
+                       f"{default['peak_rss_mb']:,.0f} MB")
     small, large = results[0], results[-1]
     ratio = large["load"]["cpu_seconds"] / large["parse"]["json_cpu_seconds"]
     rss = large["load"]["peak_rss_mb"]

@@ -224,10 +224,14 @@ def _copy_order(prep: Path) -> list[Path]:
     return nodes + rels  # endpoints first
 
 
-def child_raw(prep_dir: str, db: str, rows: str, pool_gib: str = "0", one_tx: str = "") -> dict[str, Any]:
+def child_raw(prep_dir: str, db: str, rows: str, pool_gib: str = "0", one_tx: str = "",
+              threads: str = "0") -> dict[str, Any]:
     """COPY each prepared Parquet file into a fresh database: one statement per table; with
-    ``one_tx``, all of them in one transaction (as a graphkit load writes)."""
+    ``one_tx``, all of them in one transaction; with ``threads``, LadybugDB runs them with that
+    many threads (else its default, one per core)."""
     database, conn = _fresh_db(db, pool_gib)
+    if int(threads):
+        conn.set_max_threads_for_exec(int(threads))
     before = _rss_mb()
     per: dict[str, float] = {}
     t0 = time.perf_counter()
