@@ -254,8 +254,8 @@ def _release_reading_memory() -> None:
     """Between reading a load and writing it: the record builder's memories of worked-out values
     are emptied, the garbage left while the collector was paused is collected, and the freed
     memory is handed back to the system (glibc's ``malloc_trim``), so that the store's writes
-    do not add to the peak of reading. 500k PSC lines: 735 MB resident after reading, 565 MB
-    after this (docs/benchmarks.md, "Loader: UK PSC lines against a JSON parse")."""
+    do not add to the peak of reading (the reading and overall peaks of a load are in
+    docs/benchmarks.md, "Loader: UK PSC lines against a JSON parse")."""
     from graphkit import normalize
     from graphkit.load import entities
     from graphkit.namekind import name_kind
