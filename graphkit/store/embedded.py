@@ -47,9 +47,9 @@ def chunk_records() -> int:
 
 #: threads LadybugDB runs a load's writes with (GRAPHKIT_LOAD_THREADS; 0: its default, one per
 #: core). Each thread of a COPY holds its own buffers: the raw COPY of a 500k-line PSC graph on 2
-#: cores peaked 136 MB lower with one thread, and took no longer (docs/benchmarks.md, "Loader:
-#: UK PSC lines against a JSON parse"). A machine with many cores and memory to spare loads
-#: faster with more.
+#: shared cores peaked at 713 MB with one thread and 856 MB with two, taking 44 s against 38 s
+#: (docs/benchmarks.md, "Loader: UK PSC lines against a JSON parse"): memory before speed, as
+#: the full-size issue asks. A machine with cores and memory to spare loads faster with more.
 LOAD_THREADS = 1
 
 
@@ -337,9 +337,10 @@ class EmbeddedStore(Store):
 class _EmbeddedStagedLoad(StagedLoad):
     """A staged load into LadybugDB: each table is ``COPY``-ed from its Parquet file, each write
     committing on its own after the chunk's journal entry is on disk. LadybugDB holds an
-    uncommitted transaction in memory: a 500k-line PSC load as one transaction peaked at 2.6 GB,
-    committed write by write at 1.75 GB, and 10% faster (docs/benchmarks.md); a write that fails
-    is undone with the rest of the load from the journal."""
+    uncommitted transaction in memory: a 500k-line PSC load written as one transaction peaked
+    at 2.56 GB, written this way (with one thread, the builder's memories emptied first) at
+    1.44 GB (docs/benchmarks.md, "Loader: UK PSC lines against a JSON parse"). A write that
+    fails is undone with the rest of the load from the journal."""
 
     store: EmbeddedStore
     commit_steps = True
