@@ -89,7 +89,11 @@ def keys(record: Record, wanted: Callable[[str], bool] | None = None) -> set[tup
                 if len(w) >= 4 and w not in STOP:
                     rest = frozenset(metaphone(u) for u in words if u != w and u not in STOP)
                     out.add((f"w:{metaphone(w)}", rest or frozenset({"*"})))
+    seen: list[list[tuple[str, frozenset[str], bool]]] = []
     for parts in _parts(record):
+        if parts in seen:  # "Mr John Smith" and "John Smith": the same parts make the same keys
+            continue
+        seen.append(parts)
         for w, _, is_initial in parts:
             if is_initial or len(w) < 3 or w in STOP:
                 continue
@@ -294,10 +298,18 @@ def _meeting(blocks: dict[str, list[tuple[Record, frozenset[str]]]]) -> Callable
         elif key.startswith(("Personb:", "Persond:")):
             rest.add(key[len("Personb:"):].partition("|")[0])
 
+    meets: dict[str, bool] = {}  # by name word: a register repeats its forenames and surnames
+
+    def word_meets(w: str) -> bool:
+        found = meets.get(w)
+        if found is None:
+            found = meets[w] = w[:3] in prefixes or metaphone(w) in sounds
+        return found
+
     def may_meet(r: Record) -> bool:
         if r.birth_date in rest or any(x in rest for x in r.registry_ids):
             return True
-        return any(w[:3] in prefixes or metaphone(w) in sounds for name in r.names for w in person_name(name).words)
+        return any(word_meets(w) for name in r.names for w in person_name(name).words)
     return may_meet
 
 
