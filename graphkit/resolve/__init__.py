@@ -84,12 +84,14 @@ def load_records(store: Store) -> dict[str, list[Record]]:
                      datasets=list(r["datasets"] or []), listed=r["id"] in listed, nationality=r.get("nationality"))
               for r in store.run("resolve_people")]
     by_id = {r.id: r for r in companies}
-    for row in store.run("company_context"):
+    for row in store.run("company_context"):  # a firm's addresses
         if row["company_id"] in by_id:
             by_id[row["company_id"]].context.add(row["other_id"])
     firms_of: dict[str, set[str]] = defaultdict(set)
-    for row in store.run("person_firms"):
+    for row in store.run("person_firms"):  # read once: a role ties the firm to the person too
         firms_of[row["person_id"]].add(row["company_id"])
+        if row["via"] == "role" and row["company_id"] in by_id:
+            by_id[row["company_id"]].context.add(row["person_id"])
     for p in people:
         p.context = set(firms_of.get(p.id, ()))
     _addresses(store, people)

@@ -114,6 +114,8 @@ def _id_rules(a: Record, b: Record) -> Score | None:
     if not a.registry_ids or not b.registry_ids:
         return None
     ia, ib = _schemes(tuple(a.registry_ids)), _schemes(tuple(b.registry_ids))
+    if ia.keys().isdisjoint(ib):  # most pairs: numbers of two schemes (a UK company, a foreign one)
+        return None
     common = sorted(ia.keys() & ib.keys())
     same = sorted(f"{s}:{v}" for s in common for v in ia[s] & ib[s])
     if same:
@@ -150,15 +152,6 @@ def _unshared(na: str, only_a: list[str], nb: str, only_b: list[str]) -> str:
     """The words only one name has, as each name writes them (the folded forms match, they are
     never shown): 'EURO, LINE, PANAMA / CORPORACION'."""
     return " / ".join(", ".join(sorted(as_written(n, sorted(set(only))), key=str.lower)) for n, only in ((na, only_a), (nb, only_b)) if only)
-
-
-def _share_number(a: Record, b: Record) -> bool:
-    """Whether two records carry one number alike (``identifiers.shared``, without regrouping
-    each list of numbers for every pair)."""
-    if not a.registry_ids or not b.registry_ids:
-        return False
-    ia, ib = _schemes(tuple(a.registry_ids)), _schemes(tuple(b.registry_ids))
-    return any(ia[s] & ib[s] for s in ia.keys() & ib.keys())
 
 
 @lru_cache(maxsize=200_000)
@@ -284,7 +277,7 @@ def score_companies(a: Record, b: Record, common: frozenset[str] = frozenset()) 
         return hard
     best: tuple[float, tuple[str, ...], bool] | None = None
     aliases = 0
-    numbered = _share_number(a, b)  # once per pair, not per pair of names
+    numbered = False  # ``_id_rules`` decided every pair that shares a number
     for i, na in enumerate(a.names):
         for j, nb in enumerate(b.names):
             pair = _firm_names(na, nb, a.legal_form, b.legal_form, numbered, common)
