@@ -14,7 +14,8 @@ For each size, in one run on one machine, each step a fresh child process (its p
 3. ``load_files(store, [file], "uk-psc")`` into a fresh embedded store, the path of
    ``graphkit load --mapping uk-psc``: seconds, lines/s, peak RSS;
 4. the raw COPY of the very rows graphkit stored (exported to Parquet, not timed) into a fresh
-   database in one transaction, with a buffer pool of ``--pool-gib`` GiB so that the reference
+   database, one statement per table (each its own transaction, as graphkit's load writes
+   them), with a buffer pool of ``--pool-gib`` GiB so that the reference
    does not run out of it (``bench/run.py``'s children).
 
 Each time is given as wall seconds and as CPU seconds of the process (all its threads): on a
@@ -46,6 +47,14 @@ from docsection import machine, put_section  # noqa: E402
 from revisions import checkout  # noqa: E402
 
 from graphkit.synth import registries as registries_synth  # noqa: E402
+
+
+def load_threads() -> int:
+    """The threads graphkit's load writes with (imported here: a child loading with an earlier
+    revision's code, ``--against``, imports this module too)."""
+    from graphkit.store.embedded import load_threads as threads
+
+    return threads()
 
 HEADING = "Loader: UK PSC lines against a JSON parse"
 FULL_LINES = 13_600_000  # the real snapshot: 12.8M PSCs and 0.77M statements (its totals record)
@@ -95,8 +104,13 @@ def bench(lines: int, work: Path, pool_gib: int, against: tuple[str, Path] | Non
         before["rev"] = against[0]
     try:
         exported = child("export", base / "db", base / "prep")
-        raw: dict[str, Any] = child("raw", base / "prep", base / "raw", exported["nodes"] + exported["rels"],
-                                    str(pool_gib), "1")
+        # one COPY statement per table, each its own transaction, with the threads graphkit's load
+        # writes with; and with LadybugDB's default threads (one per core), for comparison
+        rows = exported["nodes"] + exported["rels"]
+        raw: dict[str, Any] = child("raw", base / "prep", base / "raw", rows, str(pool_gib), "",
+                                    str(load_threads()))
+        shutil.rmtree(base / "raw", ignore_errors=True)
+        raw["default_threads"] = child("raw", base / "prep", base / "raw", rows, str(pool_gib), "", "0")
     except SystemExit as exc:  # the reference failed, not graphkit's load: keep the load's figures
         exported, raw = {}, {"failed": str(exc)}
     shutil.rmtree(base, ignore_errors=True)
@@ -108,7 +122,7 @@ def render(results: list[dict[str, Any]], command: str, started: dt.datetime, po
     out = [f"Measured {started:%Y-%m-%d %H:%M} UTC on {machine()}, shared with other work (figures "
            "are ratios within one run). Command:", "", f"    {command}", "",
            "| lines | json.loads s (CPU) | orjson s | load s (CPU) | load / json: wall, CPU | lines/s | "
-           f"peak RSS MB | raw COPY s (pool {pool_gib} GiB) | load / raw COPY |",
+           f"peak RSS MB (reading) | raw COPY s (pool {pool_gib} GiB) | load / raw COPY |",
            "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
 
     def row(label: str, p: dict[str, Any], ld: dict[str, Any], raw: dict[str, Any], lines: int) -> str:
@@ -117,12 +131,23 @@ def render(results: list[dict[str, Any]], command: str, started: dt.datetime, po
         raw_ratio = f"{secs / raw['seconds']:.1f}x" if "seconds" in raw else ""
         return (f"| {label} | {p['json_seconds']:.2f} ({p['json_cpu_seconds']:.2f}) | {p['orjson_seconds']:.2f} | "
                 f"{secs:.1f} ({cpu:.1f}) | {secs / p['json_seconds']:.1f}x, {cpu / p['json_cpu_seconds']:.1f}x | "
-                f"{lines / secs:,.0f} | {ld['peak_rss_mb']:,.0f} | {raw_s} | {raw_ratio} |")
+                f"{lines / secs:,.0f} | {ld['peak_rss_mb']:,.0f} ({ld.get('reading_peak_rss_mb', 0):,.0f}) | "
+                f"{raw_s} | {raw_ratio} |")
 
     for r in results:
         out.append(row(f"{r['lines']:,}", r["parse"], r["load"], r["raw"], r["lines"]))
         if r.get("before"):
             out.append(row(f"{r['lines']:,} at {r['before']['rev']}", r["parse"], r["before"], {}, r["lines"]))
+    out += ["", "*Reading* is the peak while the file was read, parsed and staged (before the store's "
+            f"writes); the load's peak includes them. The raw COPY runs with the threads graphkit's load "
+            f"writes with ({load_threads()}, `GRAPHKIT_LOAD_THREADS`); with LadybugDB's default threads (one "
+            "per core) it took, and peaked at:", ""]
+    for r in results:
+        one, default = r["raw"], r["raw"].get("default_threads") or {}
+        if "seconds" in one and "seconds" in default:
+            out.append(f"- {r['lines']:,} lines: {load_threads()} thread(s) {one['seconds']:.1f} s, "
+                       f"{one['peak_rss_mb']:,.0f} MB; default threads {default['seconds']:.1f} s, "
+                       f"{default['peak_rss_mb']:,.0f} MB")
     small, large = results[0], results[-1]
     ratio = large["load"]["cpu_seconds"] / large["parse"]["json_cpu_seconds"]
     rss = large["load"]["peak_rss_mb"]

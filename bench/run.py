@@ -143,7 +143,9 @@ def child_export(db: str, out_dir: str) -> dict[str, Any]:
     model = get_model()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    database = ladybug.Database(str(Path(db) / DB_FILE), buffer_pool_size=1 << 30, read_only=True)
+    # LadybugDB's own pool (a share of the machine's memory): a 1 GiB pool ran out exporting the
+    # full-size GLEIF graph (4.8M nodes), and the export is not what is measured
+    database = ladybug.Database(str(Path(db) / DB_FILE), read_only=True)
     conn = ladybug.Connection(database)
     counts: dict[str, int] = {}
     t0 = time.perf_counter()
@@ -222,10 +224,14 @@ def _copy_order(prep: Path) -> list[Path]:
     return nodes + rels  # endpoints first
 
 
-def child_raw(prep_dir: str, db: str, rows: str, pool_gib: str = "0", one_tx: str = "") -> dict[str, Any]:
+def child_raw(prep_dir: str, db: str, rows: str, pool_gib: str = "0", one_tx: str = "",
+              threads: str = "0") -> dict[str, Any]:
     """COPY each prepared Parquet file into a fresh database: one statement per table; with
-    ``one_tx``, all of them in one transaction (as a graphkit load writes)."""
+    ``one_tx``, all of them in one transaction; with ``threads``, LadybugDB runs them with that
+    many threads (else its default, one per core)."""
     database, conn = _fresh_db(db, pool_gib)
+    if int(threads):
+        conn.set_max_threads_for_exec(int(threads))
     before = _rss_mb()
     per: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -341,10 +347,13 @@ def snapshot(work: Path) -> dict[str, str]:
 
     dest = work / "snapshot"
     shutil.rmtree(dest, ignore_errors=True)
-    shutil.copytree(REPO / "graphkit", dest / "graphkit", symlinks=False,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    # the package and, beside it as in a checkout, the query and mapping folders it reads
+    # (graphkit/resources.py)
+    for folder in ("graphkit", "cypher", "loaders"):
+        shutil.copytree(REPO / folder, dest / folder, symlinks=False,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     h = hashlib.sha1()
-    for path in sorted((dest / "graphkit").rglob("*")):
+    for path in sorted(p for folder in ("graphkit", "cypher", "loaders") for p in (dest / folder).rglob("*")):
         if path.is_file():
             h.update(str(path.relative_to(dest)).encode() + b"\0" + path.read_bytes())
     SNAPSHOT = dest

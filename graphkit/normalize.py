@@ -347,3 +347,10 @@ def parse_bool(value: str | None) -> bool | None:
     if text in {"0", "false", "no", "n", "f"}:
         return False
     raise ValueError(f"{value!r} is not true or false")
+
+
+def clear_caches() -> None:
+    """Empty this module's memories of worked-out values (bounded, but up to a few hundred MB
+    once a large load has filled them); a load does so between reading and writing."""
+    for cached in (_generic, _ascii_word, latin, split_legal_form, name_key, _country):
+        cached.cache_clear()

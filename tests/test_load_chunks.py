@@ -18,22 +18,31 @@ from graphkit.cli.options import StoreTarget, open_store
 from graphkit.load import load_files
 from graphkit.store.embedded import EmbeddedStore
 
-# the child: a load whose every batch of 400 lines is a chunk; it kills itself (SIGKILL, nothing
-# runs after it) once its third chunk is journalled, just before that chunk commits
+# the child: a load that kills itself (SIGKILL, nothing runs after it) at a given point: "journal",
+# once its third chunk is journalled, just before that chunk writes (every batch of 400 lines a
+# chunk); "copy", once the first relationship table of its one chunk is written and committed
+# (its nodes are, the rest is not)
 KILLED_LOAD = """
 import os, signal, sys
 from pathlib import Path
 from graphkit.cli.options import StoreTarget, open_store
 from graphkit.load import load_files
+from graphkit.store.embedded import _EmbeddedStagedLoad
 from graphkit.store.journal import Journal
 
-record = Journal.record
+db, neo4j, sample, rejects, point = sys.argv[1:]
+record, copy_rels = Journal.record, _EmbeddedStagedLoad.copy_rels
 def record_then_die(self, entry):
     record(self, entry)
     if self.chunks == 3:
         os.kill(os.getpid(), signal.SIGKILL)
-Journal.record = record_then_die
-db, neo4j, sample, rejects = sys.argv[1:]
+def copy_then_die(self, *args):
+    copy_rels(self, *args)
+    os.kill(os.getpid(), signal.SIGKILL)
+if point == "journal":
+    Journal.record = record_then_die
+else:
+    _EmbeddedStagedLoad.copy_rels = copy_then_die
 with open_store(StoreTarget(Path(db) if db else None, neo4j or None)) as store:
     load_files(store, [Path(sample)], "ftm", dataset="kek", batch_rows=400, rejects_dir=Path(rejects))
 """
@@ -54,7 +63,20 @@ def target(request, tmp_path, monkeypatch) -> tuple[list[str], StoreTarget]:
 
 
 def test_a_load_killed_after_two_chunks_is_undone_by_the_next_command(real, tmp_path: Path, cli, target):
-    options, where = target
+    killed_load_is_undone(real, tmp_path, cli, *target, point="journal", chunk="1", begun=3)
+
+
+def test_an_embedded_load_killed_between_two_writes_of_a_chunk_is_undone(real, tmp_path: Path, cli):
+    # the embedded store commits each write of a chunk on its own (its nodes, then each
+    # relationship table): killed after some of them, the load is undone all the same
+    where = StoreTarget(tmp_path / "graph")
+    killed_load_is_undone(real, tmp_path, cli, ["--db", str(where.db)], where, point="copy", chunk="0", begun=1)
+
+
+def killed_load_is_undone(real, tmp_path: Path, cli, options: list[str], where: StoreTarget, *, point: str,
+                          chunk: str, begun: int) -> None:
+    """Kill a load at ``point`` (see KILLED_LOAD), after ``begun`` chunks were begun; the next
+    command undoes it, and the load run again gives the graph of one clean load."""
     sample = real / "ftm_kek_media_ownership" / "kek_company_ownership.ftm.jsonl"
     lines = sample.read_text(encoding="utf-8").splitlines(keepends=True)
     head = tmp_path / "kek-head.ftm.jsonl"  # a graph that holds part of the sample already
@@ -65,16 +87,16 @@ def test_a_load_killed_after_two_chunks_is_undone_by_the_next_command(real, tmp_
         journals = store.journal_root()
     assert journals is not None
 
-    env = {**os.environ, "GRAPHKIT_LOAD_CHUNK": "1"}
+    env = {**os.environ, "GRAPHKIT_LOAD_CHUNK": chunk}
     child = subprocess.run([sys.executable, "-c", KILLED_LOAD, str(where.db or ""), where.neo4j or "", str(sample),
-                            str(tmp_path)], env=env, capture_output=True, text=True)
+                            str(tmp_path), point], env=env, capture_output=True, text=True)
     assert child.returncode == -signal.SIGKILL, child.stderr
     assert len(list(journals.iterdir())) == 1  # the killed load's journal is left behind
 
     stats = cli("stats", *options)  # any command: a reader too
     assert stats.code == 0, stats.err
-    said = re.search(r"undid the load \S+ \(started .*\), which stopped before it finished: 3 committed "
-                     r"chunk\(s\), (\d+) node\(s\) and (\d+) relationship\(s\) removed, (\d+) node\(s\) given back "
+    said = re.search(rf"undid the load \S+ \(started .*\), which stopped before it finished: {begun} chunk\(s\) "
+                     r"begun, (\d+) node\(s\) and (\d+) relationship\(s\) removed, (\d+) node\(s\) given back "
                      "their properties", stats.err)
     assert said and all(int(n) > 0 for n in said.groups()), stats.err
     with open_store(where) as store:

@@ -1,5 +1,5 @@
-"""Loading files into a store: read through a mapping, validate, write in batches, in one
-transaction.
+"""Loading files into a store: read through a mapping, validate, write in batches, all or
+nothing.
 
 ``load_files`` is what ``graphkit load`` calls. Strict by default: any bad row rejects the whole
 load, every problem is reported with file, line and column, and the store is left exactly as it
@@ -10,6 +10,7 @@ beside the input (or into the store's ``rejects/`` folder when that is not writa
 from __future__ import annotations
 
 import csv
+import ctypes
 import gc
 import json
 from collections import Counter
@@ -95,11 +96,11 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
     order, so nodes are known before the relationship files that name them by the source's ids.
 
     Rows are read, built and merged ``batch_rows`` at a time, and the batches staged on disk;
-    nothing reaches the store before every row has been read (``store/staged.py``). On the
-    embedded store the whole load is then one transaction. Neo4j commits chunk by chunk (one
-    transaction for a large file exhausts a server's transaction memory); a load cut off
-    midway (a server killed) completes exactly when run again: stored records are merged, never
-    created twice. ``progress`` is called with the number of rows read.
+    nothing reaches the store before every row has been read (``store/staged.py``). The
+    embedded store then writes it table by table, Neo4j batch by batch, each write committed
+    under the load's journal (``store/journal.py``): a load that fails, or is killed midway,
+    is undone, and the graph is as before it. ``progress`` is called with the number of rows
+    read.
 
     Returns a LoadReport. Raises InvalidData with every problem found (strict mode, or a
     problem with a whole file in any mode); the store is then unchanged.
@@ -187,6 +188,7 @@ def _load(store: Store, files: list[tuple[Path, Mapping]], report: LoadReport, o
                            on_error, batch_rows, progress)
             if on_error == "strict" and report.problems:
                 raise InvalidData(report.problems, rows_read=report.rows_read)
+            _release_reading_memory()  # before the sink writes everything at the end of the block
     except BaseException:
         for _, rejects in written:  # a load rolled back leaves no rejects file behind
             rejects.discard()
@@ -246,6 +248,26 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _release_reading_memory() -> None:
+    """Between reading a load and writing it: the record builder's memories of worked-out values
+    are emptied, the garbage left while the collector was paused is collected, and the freed
+    memory is handed back to the system (glibc's ``malloc_trim``), so that the store's writes
+    do not add to the peak of reading (the reading and overall peaks of a load are in
+    docs/benchmarks.md, "Loader: UK PSC lines against a JSON parse")."""
+    from graphkit import normalize
+    from graphkit.load import entities
+    from graphkit.namekind import name_kind
+
+    normalize.clear_caches()
+    entities.clear_caches()
+    name_kind.cache_clear()
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused, not returned
+        pass
 
 
 class _Rejects:

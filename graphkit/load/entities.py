@@ -280,6 +280,11 @@ def _claiming(builder: RecordBuilder, spec: EntitySpec, getter: Callable[[dict[s
     return claim
 
 
+def clear_caches() -> None:
+    """Empty the memory of qualified numbers (see ``normalize.clear_caches``)."""
+    _qualified.cache_clear()
+
+
 @lru_cache(maxsize=200_000)
 def _qualified(kind: str, value: str, country: str | None, label: str) -> tuple[str, str] | None:
     """``identifiers.qualify`` split into (scheme, number), once per distinct number: a pure

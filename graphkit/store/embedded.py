@@ -45,6 +45,20 @@ def chunk_records() -> int:
     return int(value) if value else CHUNK_RECORDS
 
 
+#: threads LadybugDB runs a load's writes with (GRAPHKIT_LOAD_THREADS; 0: its default, one per
+#: core). Each thread of a COPY holds its own buffers: the raw COPY of a 500k-line PSC graph on 2
+#: shared cores peaked at 713 MB with one thread and 856 MB with two, taking 44 s against 38 s
+#: (docs/benchmarks.md, "Loader: UK PSC lines against a JSON parse"): memory before speed, as
+#: the full-size issue asks. A machine with cores and memory to spare loads faster with more.
+LOAD_THREADS = 1
+
+
+def load_threads() -> int:
+    """Threads for a load's writes: GRAPHKIT_LOAD_THREADS, else ``LOAD_THREADS``."""
+    value = os.environ.get("GRAPHKIT_LOAD_THREADS")
+    return int(value) if value else LOAD_THREADS
+
+
 _LB_TYPES = {"string": "STRING", "date": "DATE", "float": "DOUBLE", "int": "INT64",
              "bool": "BOOLEAN", "list": "STRING[]"}
 
@@ -199,17 +213,18 @@ class EmbeddedStore(Store):
 
     @contextmanager
     def load(self) -> Iterator[LoadSink]:
-        """A load staged on disk (see store/staged.py) and committed chunk by chunk under a load
-        id, ``chunk_records()`` records a chunk, each table COPY-ed from its Parquet file. Each
-        chunk's journal entry is on disk before it commits; a load that fails is undone from it
-        (the store is as before), and one killed outright is undone by the next open."""
+        """A load staged on disk (see store/staged.py) and written chunk by chunk under a load
+        id, ``chunk_records()`` records a chunk, each table COPY-ed from its Parquet file with
+        ``load_threads()`` threads. Each chunk's journal entry is on disk before it writes; a
+        load that fails is undone from it (the store is as before), and one killed outright is
+        undone by the next open."""
         self.conn  # noqa: B018 - open (undoing any load killed midway) before the journal starts
         journal = Journal.start(self.journal_root())
         # staged inside the journal's folder: a load killed midway leaves nothing once undone
         sink = _EmbeddedStagedLoad(self, self._staging_folder(journal.folder), journal=journal,
                                    chunk_records=chunk_records())
         try:
-            with staged(sink):
+            with self._threads(load_threads()), staged(sink):
                 yield sink
         except BaseException as exc:
             try:
@@ -219,6 +234,20 @@ class EmbeddedStore(Store):
                              "the next command that opens the graph undoes them")
             raise
         journal.remove()
+
+    @contextmanager
+    def _threads(self, n: int) -> Iterator[None]:
+        """The connection's queries run with ``n`` threads in the block (0: as they are)."""
+        if not n:
+            yield
+            return
+        before = int(self.conn.execute("CALL current_setting('threads') RETURN *").get_next()[0])
+        self.conn.set_max_threads_for_exec(n)
+        try:
+            yield
+        finally:
+            if self._conn is not None:
+                self._conn.set_max_threads_for_exec(before)
 
     def _staging_folder(self, parent: Path | None = None) -> Path:
         """A new folder for a load's staging files: in ``parent``, else the database directory
@@ -306,10 +335,15 @@ class EmbeddedStore(Store):
 
 
 class _EmbeddedStagedLoad(StagedLoad):
-    """A staged load into LadybugDB: each table is ``COPY``-ed from its Parquet file, inside the
-    load's one transaction."""
+    """A staged load into LadybugDB: each table is ``COPY``-ed from its Parquet file, each write
+    committing on its own after the chunk's journal entry is on disk. LadybugDB holds an
+    uncommitted transaction in memory: a 500k-line PSC load written as one transaction peaked
+    at 2.56 GB, written this way (with one thread, the builder's memories emptied first) at
+    1.44 GB (docs/benchmarks.md, "Loader: UK PSC lines against a JSON parse"). A write that
+    fails is undone with the rest of the load from the journal."""
 
     store: EmbeddedStore
+    commit_steps = True
 
     def copy_nodes(self, label: str, path: Path) -> None:
         self.store._copy(f"COPY {label} FROM '{path}'", f"create {label}")

@@ -3,8 +3,9 @@ failed load, or one killed outright, can be undone.
 
 A load larger than memory cannot be one transaction (LadybugDB holds an uncommitted transaction
 in memory, a Neo4j server in its transaction memory), so it commits chunk by chunk under a load
-id. Before a chunk commits, its entry is appended to the journal and flushed to disk: the ids of
-the nodes and relationships it creates, and the properties the nodes it changes had before. The
+id. Before a chunk writes (or, written in one transaction, before it commits), its entry is appended
+to the journal and flushed to disk: the ids of the nodes and relationships it creates, and the
+properties the nodes it changes had before. The
 load's folder (``<root>/<load id>/``) holds ``load.json`` (who runs it: process id, host, start
 time) and ``journal.pickle`` (the entries); it is removed when the load has committed its last
 chunk, or has been undone.
@@ -12,9 +13,9 @@ chunk, or has been undone.
 Undoing replays the entries newest first, each in its own transaction: relationships created are
 deleted, changed nodes get their old properties back, created nodes are deleted. Each step is
 idempotent (deleting what is gone is a no-op; restoring the old properties of a node the
-uncommitted chunk never changed writes what is there), so an entry whose chunk never committed
-(the process was killed between the journal's flush and the commit) and an undo cut off midway
-are both undone correctly by undoing again.
+uncommitted chunk never changed writes what is there), so an entry whose chunk never committed,
+or committed only some of its writes (the process was killed between the journal's flush and
+the last commit), and an undo cut off midway are all undone correctly by undoing again.
 
 A load killed outright (kill -9, power cut) leaves its folder behind; the next command that opens
 the store finds it (``stale_loads``) and undoes it (``recover``), and says so. Undo rather than
@@ -33,7 +34,7 @@ import shutil
 import socket
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,9 +52,11 @@ META = "load.json"
 class Entry:
     """What one chunk of a load changed."""
 
-    created: dict[str, list[str]] = field(default_factory=dict)  # label -> node ids
+    # ids as a list, or as an Arrow string array (a bulk load's millions of ids, compact in memory
+    # and in the journal file)
+    created: dict[str, Any] = field(default_factory=dict)  # label -> node ids
     updated: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # label -> old properties
-    rels: dict[str, list[str]] = field(default_factory=dict)  # type -> relationship ids
+    rels: dict[str, Any] = field(default_factory=dict)  # type -> relationship ids
 
     def __bool__(self) -> bool:
         return bool(self.created or self.updated or self.rels)
@@ -97,8 +100,8 @@ class Journal:
             return {"load_id": self.load_id}
 
     def record(self, entry: Entry) -> None:
-        """Append ``entry`` and flush it to disk; call it inside the chunk's transaction, before
-        the commit, so that no committed change is missing from the journal."""
+        """Append ``entry`` and flush it to disk; call it before the chunk's first change is
+        committed, so that no committed change is missing from the journal."""
         pickle.dump(entry, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
         _sync(self._fh)
         self.chunks += 1
@@ -152,16 +155,23 @@ def undo_entry(store: Store, entry: Entry) -> None:
     model = get_model()
     for type_, ids in entry.rels.items():
         model.rel(type_)
-        for i in range(0, len(ids), 5_000):
+        for part in _slices(ids):
             store._execute(f"UNWIND $ids AS k MATCH ()-[r:{type_} {{id: k}}]->() DELETE r",
-                          {"ids": ids[i:i + 5_000]}, name=f"undo {type_}")
+                          {"ids": part}, name=f"undo {type_}")
     for label, rows in entry.updated.items():
         store.update_nodes(label, rows)
     for label, ids in entry.created.items():
         label = model.node(label).label
-        for i in range(0, len(ids), 5_000):
+        for part in _slices(ids):
             store._execute(f"UNWIND $ids AS k MATCH (n:{label} {{id: k}}) DETACH DELETE n",
-                          {"ids": ids[i:i + 5_000]}, name=f"undo {label}")
+                          {"ids": part}, name=f"undo {label}")
+
+
+def _slices(ids: Any, size: int = 5_000) -> Iterator[list[str]]:
+    """``ids`` (a list or an Arrow array) as lists of at most ``size``."""
+    for i in range(0, len(ids), size):
+        part = ids[i:i + size]
+        yield part if isinstance(part, list) else list(part.to_pylist())
 
 
 def stale_loads(root: Path) -> list[Journal]:
@@ -189,8 +199,8 @@ def recover(store: Store, root: Path, notice: Callable[[str], None] | None = Non
         meta = journal.meta()
         chunks, created, restored, rels = journal.undo(store)
         line = (f"undid the load {journal.load_id} (started {meta.get('started', '?')}, process "
-                f"{meta.get('pid', '?')}), which stopped before it finished: {chunks} committed "
-                f"chunk(s), {created} node(s) and {rels} relationship(s) removed, {restored} node(s) "
+                f"{meta.get('pid', '?')}), which stopped before it finished: {chunks} chunk(s) begun, "
+                f"{created} node(s) and {rels} relationship(s) removed, {restored} node(s) "
                 "given back their properties; the graph is as before that load, run it again")
         said.append(line)
         (notice or _stderr)(line)

@@ -11,9 +11,11 @@ Parquet file of new records: nodes first, so every relationship finds its endpoi
 that is empty when ``finish`` starts needs no look-up of stored nodes or relationships.
 
 A load commits in chunks (``chunk_records``, see ``store/journal.py``): once that many records
-are staged, they are written out as above in one transaction of their own, after the chunk's
-journal entry (the ids it creates, the old properties of the nodes it changes) is on disk, and
-the staging files start again. A table the store held nothing of when the load began is looked up
+are staged, they are written out as above, after the chunk's journal entry (the ids it creates,
+the old properties of the nodes it changes) is on disk, and the staging files start again. The
+chunk's writes are one transaction, or, where the store holds an uncommitted transaction in
+memory (``commit_steps``: LadybugDB), each write commits on its own; either way a load that
+fails or is killed is undone from the journal. A table the store held nothing of when the load began is looked up
 only for the ids earlier chunks of the load created (kept as Arrow arrays, a few dozen bytes an
 id), so a load into a new graph stays on the bulk path chunk after chunk.
 
@@ -28,8 +30,9 @@ import datetime as dt
 import shutil
 from abc import abstractmethod
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +81,10 @@ class StagedLoad(LoadSink):
     """A load staged in ``folder`` (see the module docstring). A backend says how a Parquet
     file of new nodes or relationships is written (``copy_nodes``, ``copy_rels``), and
     provides ``existing_rel_ids``; the rest uses the store protocol."""
+
+    #: each write of a chunk commits on its own once the chunk's journal entry is on disk (a
+    #: store whose uncommitted transaction is held in memory), instead of one transaction a chunk
+    commit_steps = False
 
     def __init__(self, store: Store, folder: Path, *, journal: Journal | None = None,
                  chunk_records: int = 0):
@@ -153,8 +160,11 @@ class StagedLoad(LoadSink):
         self.commit_chunk()
 
     def commit_chunk(self) -> None:
-        """Write the chunk staged so far in one transaction, its journal entry on disk before
-        the commit, and start the next chunk."""
+        """Write the chunk staged so far and start the next one. Every table's writes are worked
+        out first (``_plan``: look-ups of stored records, merged files of new ones), then the
+        chunk's journal entry goes to disk and the writes run: each committing on its own where
+        the store commits steps (``commit_steps``, with a journal), else all in one transaction
+        with the entry on disk before its commit."""
         self.close()
         if not self._node_runs and not self._rel_runs:
             return
@@ -167,13 +177,17 @@ class StagedLoad(LoadSink):
                 | {t for t in model.relationships
                    if store._execute(f"MATCH ()-[r:{t}]->() RETURN count(r) AS n")[0]["n"]})
         self._entry = Entry()
-        with store.transaction():
-            for label, (path, _) in self._node_runs.items():
-                self._finish_nodes(label, path, label in self._stored_before)
-            for (type_, sl, el), (path, _) in sorted(self._rel_runs.items()):
-                self._finish_rels(type_, sl, el, path, type_ in self._stored_before)
-            if self.journal is not None and self._entry:
-                self.journal.record(self._entry)  # on disk before the commit
+        if self.commit_steps and self.journal is not None:
+            writes = self._plan()
+            self.journal.record(self._entry)  # on disk before the first write commits
+            for write in writes:
+                write()
+        else:
+            with store.transaction():
+                for write in self._plan():
+                    write()
+                if self.journal is not None and self._entry:
+                    self.journal.record(self._entry)  # on disk before the commit
         for path, _ in [*self._node_runs.values(), *self._rel_runs.values()]:
             path.unlink(missing_ok=True)
         for final in self.folder.glob("final.*.parquet"):
@@ -181,30 +195,45 @@ class StagedLoad(LoadSink):
         self._node_runs, self._rel_runs, self._staged = {}, {}, 0
         self.chunks += 1
 
+    def _plan(self) -> list[Callable[[], None]]:
+        """The chunk's writes in order (nodes first, so every relationship finds its endpoints),
+        with the journal entry filled in: what they create, and the old properties of what
+        they change."""
+        assert self._stored_before is not None
+        writes: list[Callable[[], None]] = []
+        for label, (path, _) in self._node_runs.items():
+            writes += self._plan_nodes(label, path, label in self._stored_before)
+        for (type_, sl, el), (path, _) in sorted(self._rel_runs.items()):
+            writes += self._plan_rels(type_, sl, el, path, type_ in self._stored_before)
+        return writes
+
     def _prior(self, key: str) -> pa.Array | None:
         """The ids of ``key`` (a label, or a relationship type) that earlier chunks created."""
         arrays = self._created.get(key)
         return pa.concat_arrays(arrays) if arrays else None
 
-    def _created_ids(self, key: str, ids: pa.ChunkedArray | pa.Array, into: dict[str, list[str]]) -> None:
-        """Remember ids this chunk creates: for later chunks, and in the journal entry."""
-        array = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    def _created_ids(self, key: str, path: Path, into: dict[str, Any]) -> None:
+        """Note the ids the file at ``path`` creates: in the journal entry (``into``), and for
+        the look-ups of later chunks when there may be any. Kept as Arrow arrays, a few dozen
+        bytes an id."""
+        array = pq.read_table(path, columns=["id"]).column("id").combine_chunks()
         if not len(array):
             return
-        self._created[key].append(array)
-        into.setdefault(key, []).extend(array.to_pylist())
+        if self.chunk_records:
+            self._created[key].append(array)
+        into[key] = pa.concat_arrays([into[key], array]) if key in into else array
 
-    def _finish_nodes(self, label: str, path: Path, stored: bool) -> None:
+    def _plan_nodes(self, label: str, path: Path, stored: bool) -> list[Callable[[], None]]:
         store = self.store
         schema = node_schema(label)
         staged, dups = _duplicates(path)
         prior = self._prior(label)
         if not dups and not stored and prior is None:
-            self.copy_nodes(label, path)
-            self._created_ids(label, pq.read_table(path, columns=["id"]).column("id"), self._entry.created)
+            self._created_ids(label, path, self._entry.created)
             self.stats.nodes_created += staged
-            return
+            return [partial(self.copy_nodes, label, path)]
         merged: dict[str, dict[str, Any]] = {}  # records of one node staged in several batches
+        writes: list[Callable[[], None]] = []
 
         def without_stored(table: pa.Table) -> pa.Table:
             """``table`` less the nodes already stored, which are merged and updated."""
@@ -224,7 +253,7 @@ class StagedLoad(LoadSink):
                 combined = merge_node_props(label, old, row)
                 combined.setdefault("first_loaded", old.get("first_loaded"))
                 updates.append(combined)
-            store.update_nodes(label, updates)
+            writes.append(partial(store.update_nodes, label, updates))
             return table.filter(pc.invert(mask))
 
         final = self.folder / f"final.node.{label}.parquet"
@@ -242,20 +271,20 @@ class StagedLoad(LoadSink):
                 writer.write_table(table)
                 created += table.num_rows
         if created:
-            self.copy_nodes(label, final)
-            self._created_ids(label, pq.read_table(final, columns=["id"]).column("id"), self._entry.created)
+            self._created_ids(label, final, self._entry.created)
+            writes.append(partial(self.copy_nodes, label, final))
         self.stats.nodes_created += created
         self.stats.nodes_updated += staged - created
+        return writes
 
-    def _finish_rels(self, type_: str, sl: str, el: str, path: Path, stored: bool) -> None:
+    def _plan_rels(self, type_: str, sl: str, el: str, path: Path, stored: bool) -> list[Callable[[], None]]:
         schema = rel_schema(type_)
         staged, dups = _duplicates(path)
         prior = self._prior(type_)
         if not dups and not stored and prior is None:
-            self.copy_rels(type_, sl, el, path)
-            self._created_ids(type_, pq.read_table(path, columns=["id"]).column("id"), self._entry.rels)
+            self._created_ids(type_, path, self._entry.rels)
             self.stats.rels_created += staged
-            return
+            return [partial(self.copy_rels, type_, sl, el, path)]
         seen: set[str] = set()  # across batches the first record of a relationship stays
         final = self.folder / f"final.rel.{type_}.{sl}.{el}.parquet"
         created = 0
@@ -279,11 +308,12 @@ class StagedLoad(LoadSink):
                                                                 value_set=pa.array(list(have), pa.string()))))
                 writer.write_table(table)
                 created += table.num_rows
-        if created:
-            self.copy_rels(type_, sl, el, final)
-            self._created_ids(type_, pq.read_table(final, columns=["id"]).column("id"), self._entry.rels)
         self.stats.rels_created += created
         self.stats.rels_existing += staged - created
+        if not created:
+            return []
+        self._created_ids(type_, final, self._entry.rels)
+        return [partial(self.copy_rels, type_, sl, el, final)]
 
 
 def _batches(path: Path, dups: pa.Array | None) -> Iterator[tuple[pa.Table, list[dict[str, Any]]]]:
