@@ -122,7 +122,7 @@ def _scored(records: list[Record], report: ResolveReport, observe: Callable[[Rec
             continue
         if observe is not None:
             observe(a, b)
-        s = score(a, b, common)
+        s = score(a, b, common, explain=False)  # reasons in full where kept (at least REVIEW)
         report.pairs_scored += 1
         if s.value >= REVIEW:
             scored.append(Candidate(a.label, a, b, s.value, s.explanation, "below", s.names_only))
