@@ -216,6 +216,35 @@ def test_a_failing_named_query_raises_query_error_with_its_name(any_store):
         assert refused.value.query == "browser_find_links"
 
 
+def test_run_flat_gives_the_rows_run_gives(any_store):
+    # resolution reads its records with run_flat (the embedded store through Arrow): every kind
+    # of value (dates, numbers, flags, lists, missing values) must come back as run gives it
+    load_demo(any_store)
+    ids = [r["id"] for r in any_store.run("resolve_companies")] + [r["id"] for r in any_store.run("resolve_people")]
+    rows = sorted(any_store.run("nodes_by_id", ids=ids), key=lambda r: r["id"])
+    flat = sorted(any_store.run_flat("nodes_by_id", ids=ids), key=lambda r: r["id"])
+    assert len(rows) == len(ids) > 20
+    assert flat == rows
+    assert [{k: type(v) for k, v in r.items()} for r in flat] == [{k: type(v) for k, v in r.items()} for r in rows]
+    assert any(r["birth_date"] is not None for r in flat) and any(r["registry_ids"] for r in flat)
+    for query in ("resolve_people", "person_firms", "company_context"):
+        key = lambda r: json.dumps(r, sort_keys=True, default=str)  # noqa: E731 - a sort key
+        assert sorted(any_store.run_flat(query), key=key) == sorted(any_store.run(query), key=key)
+    with pytest.raises(QueryError, match="entity_by_id"):
+        any_store.run_flat("entity_by_id")  # $ids not given: named as run names it
+
+
+def test_run_flat_refuses_nodes_on_the_embedded_store(tmp_path: Path):
+    # Arrow gives a node as a struct of another shape than run's dict: refused, not reshaped
+    from graphkit.errors import StoreError
+    from graphkit.store.embedded import EmbeddedStore
+
+    with EmbeddedStore(tmp_path / "graph") as store:
+        load_demo(store)
+        with pytest.raises(StoreError, match="returns nodes or relationships"):
+            store._execute_flat("MATCH (n:Company) RETURN n.id AS id, n", name="firms")
+
+
 def test_a_judgement_replaces_only_the_decisions_among_the_records_it_touches(any_store, real, tmp_path):
     # same_as_delete_among and same_as_delete_touching (what `graphkit review` runs after each
     # judgement) on both stores: they remove one method's decisions among, or touching, the given

@@ -74,22 +74,24 @@ def _is_scheme(head: str) -> bool:
 
 def load_records(store: Store) -> dict[str, list[Record]]:
     """Firms and people as resolution sees them, with their context."""
-    listed = {r["id"] for r in store.run("sanctioned_entities")}
+    listed = {r["id"] for r in store.run_flat("sanctioned_entities")}
     companies = [Record(r["id"], "Company", list(r["names"] or []) + list(r["previous_names"] or []),
                         r["country"], None, _numbers(r["id"], r["registry_ids"]), r["legal_form"],
                         datasets=list(r["datasets"] or []), listed=r["id"] in listed)
-                 for r in store.run("resolve_companies")]
+                 for r in store.run_flat("resolve_companies")]
     people = [Record(r["id"], "Person", list(r["names"] or []), r["country"],
                      dates.iso(r["birth_date"]) or r["birth_month"] or None, _numbers(r["id"], r["registry_ids"]),
                      datasets=list(r["datasets"] or []), listed=r["id"] in listed, nationality=r.get("nationality"))
-              for r in store.run("resolve_people")]
+              for r in store.run_flat("resolve_people")]
     by_id = {r.id: r for r in companies}
-    for row in store.run("company_context"):
+    for row in store.run_flat("company_context"):  # a firm's addresses
         if row["company_id"] in by_id:
             by_id[row["company_id"]].context.add(row["other_id"])
     firms_of: dict[str, set[str]] = defaultdict(set)
-    for row in store.run("person_firms"):
+    for row in store.run_flat("person_firms"):  # read once: a role ties the firm to the person too
         firms_of[row["person_id"]].add(row["company_id"])
+        if row["via"] == "role" and row["company_id"] in by_id:
+            by_id[row["company_id"]].context.add(row["person_id"])
     for p in people:
         p.context = set(firms_of.get(p.id, ()))
     _addresses(store, people)
@@ -104,7 +106,7 @@ def _addresses(store: Store, people: list[Record]) -> None:
     if not dated:
         return
     text: dict[str, str] = {}
-    for row in store.run("person_addresses"):
+    for row in store.run_flat("person_addresses"):
         if row["person_id"] in dated:
             dated[row["person_id"]].addresses.add(row["address_id"])
             text[row["address_id"]] = row["address"] or row["address_id"]
@@ -305,7 +307,7 @@ def review_groups(store: Store, limit: int | None = None) -> list[dict[str, Any]
         g["members"][r["a_id"]] = r["a_name"]
         g["members"][r["b_id"]] = r["b_name"]
         g["pairs"].append({**r, "decide": f"graphkit review --accept {r['a_id']} {r['b_id']}"})
-    listed = {r["id"] for r in store.run("sanctioned_entities")}
+    listed = {r["id"] for r in store.run_flat("sanctioned_entities")}
     for g in groups.values():
         on_list = {m in listed for m in g["members"]}
         g["consequence"] = "changes a sanctions status" if on_list == {True, False} else \

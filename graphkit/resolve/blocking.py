@@ -89,21 +89,26 @@ def keys(record: Record, wanted: Callable[[str], bool] | None = None) -> set[tup
                 if len(w) >= 4 and w not in STOP:
                     rest = frozenset(metaphone(u) for u in words if u != w and u not in STOP)
                     out.add((f"w:{metaphone(w)}", rest or frozenset({"*"})))
+    seen: list[list[tuple[str, frozenset[str], bool]]] = []
     for parts in _parts(record):
+        if parts in seen:  # "Mr John Smith" and "John Smith": the same parts make the same keys
+            continue
+        seen.append(parts)
+        classed = [(u, {_sound_class(h) for h in heads}, ini) for u, heads, ini in parts if u not in STOP]
         for w, _, is_initial in parts:
             if is_initial or len(w) < 3 or w in STOP:
                 continue
-            others = [(u, {_sound_class(h) for h in heads}, ini) for u, heads, ini in parts
-                      if u != w and u not in STOP]
+            others = [other for other in classed if other[0] != w]
+            sound_of_w = metaphone(w)
             for initial in sorted({c for _, classes, _ in others for c in classes}) or [""]:
-                sound, prefix = f"m:{metaphone(w)}|{initial}", f"p:{w[:3]}|{initial}"
+                sound, prefix = f"m:{sound_of_w}|{initial}", f"p:{w[:3]}|{initial}"
                 if wanted is not None and not wanted(sound) and not wanted(prefix):
                     continue
                 refine = frozenset("*" if ini else metaphone(u) for u, classes, ini in others if initial in classes)
                 out.add((sound, refine))
                 out.add((prefix, refine))
             if record.birth_date:
-                out.add((f"b:{record.birth_date}|{metaphone(w)}", frozenset()))
+                out.add((f"b:{record.birth_date}|{sound_of_w}", frozenset()))
         if record.birth_date and len(record.birth_date) == 10:
             # born the same day, one name part beginning alike (its sound class): "Czvetkov K. Y."
             # meets "Цветков Кирилл Юрьевич", whose surnames share no key, through K.
@@ -294,10 +299,18 @@ def _meeting(blocks: dict[str, list[tuple[Record, frozenset[str]]]]) -> Callable
         elif key.startswith(("Personb:", "Persond:")):
             rest.add(key[len("Personb:"):].partition("|")[0])
 
+    meets: dict[str, bool] = {}  # by name word: a register repeats its forenames and surnames
+
+    def word_meets(w: str) -> bool:
+        found = meets.get(w)
+        if found is None:
+            found = meets[w] = w[:3] in prefixes or metaphone(w) in sounds
+        return found
+
     def may_meet(r: Record) -> bool:
         if r.birth_date in rest or any(x in rest for x in r.registry_ids):
             return True
-        return any(w[:3] in prefixes or metaphone(w) in sounds for name in r.names for w in person_name(name).words)
+        return any(word_meets(w) for name in r.names for w in person_name(name).words)
     return may_meet
 
 

@@ -122,7 +122,7 @@ def _scored(records: list[Record], report: ResolveReport, observe: Callable[[Rec
             continue
         if observe is not None:
             observe(a, b)
-        s = score(a, b, common)
+        s = score(a, b, common, explain=False)  # reasons in full where kept (at least REVIEW)
         report.pairs_scored += 1
         if s.value >= REVIEW:
             scored.append(Candidate(a.label, a, b, s.value, s.explanation, "below", s.names_only))
@@ -323,11 +323,18 @@ def _no_cycle_collection() -> Iterator[None]:
     collection walks every object alive (hundreds of thousands of records and their names), and
     at 200k PSC lines those walks were about a quarter of the time. Resolution makes no
     reference cycles it relies on the collector to free; memory is released as before by
-    reference counting, and the collector runs again afterwards."""
+    reference counting, and the collector runs again afterwards.
+
+    What is still alive then (the name caches, the decisions) goes straight to the oldest
+    generation (``gc.freeze`` then ``gc.unfreeze``), where it would end up anyway: re-enabled,
+    the collector would otherwise begin by walking all of it as young objects, a second or
+    more at 200k PSC lines. Only a full collection looks at it again, when one is due."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()

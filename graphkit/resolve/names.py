@@ -122,13 +122,15 @@ _MALE_PATRONYMIC = re.compile(r"(ovich|evich|ovych|evych|ich|ych|uly|uli|ulu|ogl
 
 
 @lru_cache(maxsize=200_000)
-def _person_token(raw: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str, str], ...]]:
+def _person_token(raw: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...],
+                                     tuple[str, ...]]:
     """One written word of a person's name: the titles it is (as genders, "" for none), its
-    initials and its words (comparison form, as spelled in Latin letters, as written). Names
-    share their words (a register repeats John and Smith), so each is read once."""
+    initials and its words: comparison forms, as spelled in Latin letters, as written (three
+    tuples of one length). Names share their words (a register repeats John and Smith), so
+    each is read once."""
     if raw.lower().strip(".,") in _CYRILLIC_TITLES:
-        return (_CYRILLIC_TITLES[raw.lower().strip(".,")],), (), ()
-    titled, initials, words = [], [], []
+        return (_CYRILLIC_TITLES[raw.lower().strip(".,")],), (), (), (), ()
+    titled, initials, words, spelled, original = [], [], [], [], []
     for token in nz.latin(raw.translate(_SLAVIC_LATIN)).split():
         if token.strip(".") in _TITLES:
             titled.append(_TITLES[token.strip(".")] or "")
@@ -137,8 +139,10 @@ def _person_token(raw: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tup
             initials.append(token)
         else:
             for w in fold(token).split():
-                words.append((w, token, raw.strip(".,;:'\"()")))
-    return tuple(titled), tuple(initials), tuple(words)
+                words.append(w)
+                spelled.append(token)
+                original.append(raw.strip(".,;:'\"()"))
+    return tuple(titled), tuple(initials), tuple(words), tuple(spelled), tuple(original)
 
 
 @lru_cache(maxsize=500_000)
@@ -149,13 +153,13 @@ def person_name(name: str) -> PersonName:
     original: list[str] = []
     titled: set[str] = set()
     for raw in nz.split_glued_ids(name)[1].split():
-        titles, its_initials, its_words = _person_token(raw)
-        titled.update(titles)
-        initials.extend(its_initials)
-        for w, sp, orig in its_words:
-            words.append(w)
-            spelled.append(sp)
-            original.append(orig)
+        titles, its_initials, its_words, its_spelled, its_original = _person_token(raw)
+        if titles:
+            titled.update(titles)
+        initials += its_initials
+        words += its_words
+        spelled += its_spelled
+        original += its_original
     patronymic = None
     if len(words) > 2:
         # a Turkic -uly / -kyzy ends surnames too (Karasuly), so only the last word counts as one

@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -93,7 +93,16 @@ class Elements:
 
     def plain(self, word: str) -> str:
         """``word`` as written, in lower case and Latin letters, not folded."""
-        return nz.latin(self.as_written(word))
+        found = self._plain.get(word)
+        return nz.latin(word) if found is None else found
+
+    @cached_property
+    def _plain(self) -> dict[str, str]:
+        """``plain`` of each written word, once per name form (every pair of a block asks)."""
+        out: dict[str, str] = {}
+        for folded, written in self.written:
+            out.setdefault(folded, nz.latin(written))
+        return out
 
 
 def month_dated(r: Record) -> bool:

@@ -114,6 +114,8 @@ def _id_rules(a: Record, b: Record) -> Score | None:
     if not a.registry_ids or not b.registry_ids:
         return None
     ia, ib = _schemes(tuple(a.registry_ids)), _schemes(tuple(b.registry_ids))
+    if ia.keys().isdisjoint(ib):  # most pairs: numbers of two schemes (a UK company, a foreign one)
+        return None
     common = sorted(ia.keys() & ib.keys())
     same = sorted(f"{s}:{v}" for s in common for v in ia[s] & ib[s])
     if same:
@@ -146,33 +148,27 @@ def _difference(a: tuple[str, ...], b: tuple[str, ...]) -> str:
 _PERSON_LIKE = re.compile(r"^\s*[^\W\d_]+(?:[-'][^\W\d_]+)?,\s*[^\W\d_]+(?:\s+[^\W\d_.]+\.?)*\s*$")
 
 
-def _unshared(na: str, only_a: list[str], nb: str, only_b: list[str]) -> str:
+def _unshared(na: str, only_a: list[str], nb: str, only_b: list[str], explain: bool = True) -> str:
     """The words only one name has, as each name writes them (the folded forms match, they are
-    never shown): 'EURO, LINE, PANAMA / CORPORACION'."""
+    never shown): 'EURO, LINE, PANAMA / CORPORACION'; "..." unless ``explain``."""
+    if not explain:
+        return "..."
     return " / ".join(", ".join(sorted(as_written(n, sorted(set(only))), key=str.lower)) for n, only in ((na, only_a), (nb, only_b)) if only)
-
-
-def _share_number(a: Record, b: Record) -> bool:
-    """Whether two records carry one number alike (``identifiers.shared``, without regrouping
-    each list of numbers for every pair)."""
-    if not a.registry_ids or not b.registry_ids:
-        return False
-    ia, ib = _schemes(tuple(a.registry_ids)), _schemes(tuple(b.registry_ids))
-    return any(ia[s] & ib[s] for s in ia.keys() & ib.keys())
 
 
 @lru_cache(maxsize=200_000)
 def _firm_names(na: str, nb: str, legal_a: str | None, legal_b: str | None, numbered: bool,
-                common: frozenset[str]) -> tuple[float, tuple[str, ...], bool]:
+                common: frozenset[str], explain: bool = True) -> tuple[float, tuple[str, ...], bool]:
     """(score, reasons, identical) for two firm names; see ``score_companies``. A PSC snapshot
     compares one pair of names many times (thousands of firms named alike), so the outcome is
-    kept per names, legal forms and whether a number is shared: all it depends on."""
-    value, reasons, identical = _firm_names_scored(na, nb, legal_a, legal_b, numbered, common)
+    kept per names, legal forms and whether a number is shared: all it depends on. ``explain``
+    False: the same score, reasons that do not name the words as written."""
+    value, reasons, identical = _firm_names_scored(na, nb, legal_a, legal_b, numbered, common, explain)
     return value, tuple(reasons), identical
 
 
 def _firm_names_scored(na: str, nb: str, legal_a: str | None, legal_b: str | None, numbered: bool,
-                       common: frozenset[str]) -> tuple[float, list[str], bool]:
+                       common: frozenset[str], explain: bool) -> tuple[float, list[str], bool]:
     fa, fb = firm_name(na), firm_name(nb)
     if not fa.words or not fb.words:
         return 0.0, ["no comparable names"], False
@@ -224,14 +220,15 @@ def _firm_names_scored(na: str, nb: str, legal_a: str | None, legal_b: str | Non
         identical = False
         reasons.append("a sole trader is a person: names alone do not join two")
     if not same_order:
-        value = _other_words(na, nb, fa, fb, value, numbered, common, reasons)
+        value = _other_words(na, nb, fa, fb, value, numbered, common, reasons, explain)
     return value, reasons, identical
 
 
 def _other_words(na: str, nb: str, fa: Any, fb: Any, value: float, numbered: bool,
-                 common: frozenset[str], reasons: list[str]) -> float:
+                 common: frozenset[str], reasons: list[str], explain: bool) -> float:
     """The score of two firm names whose words are not the same in order, with the reason
-    appended: another order, the same letters spaced apart, or words only one has."""
+    appended: another order, the same letters spaced apart, or words only one has (named as
+    the names write them where ``explain``: most pairs score below review, unexplained)."""
     if sorted(fa.words) == sorted(fb.words):
         value = REVIEW + 0.05
         reasons.append("same words in another order")
@@ -249,7 +246,7 @@ def _other_words(na: str, nb: str, fa: Any, fb: Any, value: float, numbered: boo
         telling = [w for w in fa.words if w not in only_a and w not in common]
         if shared_words and not telling:
             value = min(value, 0.7)
-            shared_w = as_written(na, sorted(set(fa.words) - set(only_a)))
+            shared_w = as_written(na, sorted(set(fa.words) - set(only_a))) if explain else ["..."]
             reasons.append(f"they share only common words ({', '.join(shared_w)})")
         elif not shared_words and not numbered:
             # "CNOOC Limited" / "KNOKKE HEIST SUPPORT ...": letters alike, no word in common
@@ -260,21 +257,33 @@ def _other_words(na: str, nb: str, fa: Any, fb: Any, value: float, numbered: boo
             # prefixed word ("FIRMA Kale Seramik", "Inter Tobako" / "Inter Tabak"), or two
             # firms; a person decides
             value = max(min(value, REVIEW + 0.02), REVIEW)
-            reasons.append(f"words only one name has: {_unshared(na, only_a, nb, only_b)}")
+            reasons.append(f"words only one name has: {_unshared(na, only_a, nb, only_b, explain)}")
         elif only_a and only_b:
             value = min(value, 0.7)
-            reasons.append(f"words only one name has: {_unshared(na, only_a, nb, only_b)}")
+            reasons.append(f"words only one name has: {_unshared(na, only_a, nb, only_b, explain)}")
         elif only_a or only_b:  # "Восток" / "Восток Сервис", "NPO Izhmash" / "Izhmash": a person decides
             value = REVIEW + 0.05
-            reasons.append(f"one name has more words: {_unshared(na, only_a, nb, only_b)}")
+            reasons.append(f"one name has more words: {_unshared(na, only_a, nb, only_b, explain)}")
     return value
 
 
-def score_companies(a: Record, b: Record, common: frozenset[str] = frozenset()) -> Score:
+def score_companies(a: Record, b: Record, common: frozenset[str] = frozenset(), *,
+                   explain: bool = True) -> Score:
     """Firms: registry numbers decide; otherwise names alone join two firms automatically only
     when the whole normalised name is identical (words in order, numerals, legal-form family)
     and nothing contradicts it. A near-identical name is merged only with a shared officer or
-    address to confirm it; otherwise it waits for a person, with the difference named."""
+    address to confirm it; otherwise it waits for a person, with the difference named.
+
+    ``explain`` False: the same value; a pair scoring below review has reasons that leave out
+    the words the names differ in (most pairs of a large load: resolution drops them unseen),
+    one at or above it the full reasons."""
+    s = _score_companies(a, b, common, explain)
+    if not explain and s.value >= REVIEW:
+        return _score_companies(a, b, common, True)
+    return s
+
+
+def _score_companies(a: Record, b: Record, common: frozenset[str], explain: bool) -> Score:
     hard = _id_rules(a, b)
     if hard:
         same = idents.shared(a.registry_ids, b.registry_ids)
@@ -284,10 +293,10 @@ def score_companies(a: Record, b: Record, common: frozenset[str] = frozenset()) 
         return hard
     best: tuple[float, tuple[str, ...], bool] | None = None
     aliases = 0
-    numbered = _share_number(a, b)  # once per pair, not per pair of names
+    numbered = False  # ``_id_rules`` decided every pair that shares a number
     for i, na in enumerate(a.names):
         for j, nb in enumerate(b.names):
-            pair = _firm_names(na, nb, a.legal_form, b.legal_form, numbered, common)
+            pair = _firm_names(na, nb, a.legal_form, b.legal_form, numbered, common, explain)
             if best is None or (pair[2], pair[0]) > (best[2], best[0]):
                 best, aliases = pair, (i > 0) + (j > 0)
     if best is None:
@@ -319,10 +328,11 @@ def score_companies(a: Record, b: Record, common: frozenset[str] = frozenset()) 
     return Score(min(value, AUTO - 0.05), reasons)
 
 
-def score(a: Record, b: Record, common: frozenset[str] = frozenset()) -> Score:
+def score(a: Record, b: Record, common: frozenset[str] = frozenset(), *, explain: bool = True) -> Score:
     """The score of a candidate pair with its reasons. ``common``: firm-name words too frequent
-    in the data to tell firms apart (see ``common_words``)."""
-    s = _score(a, b, common)
+    in the data to tell firms apart (see ``common_words``). ``explain`` False: the same value,
+    the reasons in full only where it reaches review (see ``score_companies``)."""
+    s = _score(a, b, common, explain)
     apart = _listed_apart(a, b)
     if apart and s.value >= REVIEW:
         # a curated list gives them as two entries, whatever they share: a person decides
@@ -331,7 +341,7 @@ def score(a: Record, b: Record, common: frozenset[str] = frozenset()) -> Score:
     return s
 
 
-def _score(a: Record, b: Record, common: frozenset[str]) -> Score:
+def _score(a: Record, b: Record, common: frozenset[str], explain: bool) -> Score:
     if a.label == "Person" and b.label == "Person":
         from graphkit.resolve.registry_people import score_month_people  # imports this module
 
@@ -349,7 +359,7 @@ def _score(a: Record, b: Record, common: frozenset[str]) -> Score:
             s.names_only = None
             s.value = min(s.value, AUTO - 0.05) if s.value < 1.0 or not (a.birth_date and b.birth_date) else s.value
         return s
-    return score_companies(a, b, common)
+    return score_companies(a, b, common, explain=explain)
 
 
 def _written_as_person(r: Record) -> bool:

@@ -88,6 +88,11 @@ class Store(ABC):
         the store's methods, so every query a command runs is a file of ``cypher/`` read in
         each store's dialect, or a statement built here from the model's labels."""
 
+    def _execute_flat(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
+        """``_execute`` for a query of plain-valued columns (``run_flat``): a store that reads
+        such results faster in bulk overrides it; the rows must be those ``_execute`` gives."""
+        return self._execute(text, params, name=name)
+
     @abstractmethod
     def fetch_nodes(self, label: str, ids: list[str]) -> dict[str, dict[str, Any]]:
         """Stored properties of the nodes among ``ids`` that exist."""
@@ -164,6 +169,14 @@ class Store(ABC):
         (``queries.ONLY_ON``)."""
         return self._run(query, params)
 
+    def run_flat(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """``run`` for a named query whose columns are all plain values or lists of them (no
+        node, relationship or path): the same rows, which a store may read in bulk (the
+        embedded store through Arrow, about twice as fast as row by row on the 100k-row reads
+        of resolution). Raises QueryError as ``run`` does, and where the query returns a node
+        or relationship on a store that reads in bulk."""
+        return self._run(query, params, flat=True)
+
     #: below this many ids, ``run_keyed`` looks each id up on its own (a store whose batched
     #: look-up costs a scan sets it; 0 = always in batches)
     one_key_below: int = 0
@@ -179,13 +192,15 @@ class Store(ABC):
         return [r for i in range(0, len(todo), self.KEY_BATCH)
                 for r in self._run(query, {"ids": todo[i:i + self.KEY_BATCH]})]
 
-    def _run(self, query: str, params: dict[str, Any], *, one_key: bool = False) -> list[dict[str, Any]]:
+    def _run(self, query: str, params: dict[str, Any], *, one_key: bool = False,
+             flat: bool = False) -> list[dict[str, Any]]:
         q = get_query(query)
         why = self.cypher_dialect.cannot_run.get(query)
         if why is not None:
             raise QueryError(f"query {query!r} runs on {NEO4J.name} only: {why}", query)
+        execute = self._execute_flat if flat else self._execute
         try:
-            return self._execute(self.cypher_dialect.text(q, one_key=one_key), params, name=query)
+            return execute(self.cypher_dialect.text(q, one_key=one_key), params, name=query)
         except QueryError:
             raise
         except StoreError as exc:

@@ -94,6 +94,20 @@ def _rows(result: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def _flat_rows(result: Any, name: str) -> list[dict[str, Any]]:
+    """A LadybugDB query result of plain-valued columns as a list of dicts, read through Arrow:
+    the rows ``_rows`` gives (lists as lists, dates as ``datetime.date``), about twice as fast.
+    Nodes and relationships come back from Arrow as structs of another shape, so a query that
+    returns one is refused."""
+    table = result.get_as_arrow(0)
+    nested = [f.name for f in table.schema if pa.types.is_struct(f.type) or pa.types.is_map(f.type)
+              or pa.types.is_union(f.type)]
+    if nested:
+        raise StoreError(f"query {name!r} returns nodes or relationships ({', '.join(nested)}): "
+                         "read it with run(), not run_flat()")
+    return table.to_pylist()
+
+
 def _arrow(columns: dict[str, str], rows: list[dict[str, Any]], prefix: str = "") -> pa.Table:
     return pa.table({prefix + col: arrow_column([r.get(col) for r in rows], typ)
                      for col, typ in columns.items()})
@@ -280,6 +294,13 @@ class EmbeddedStore(Store):
         except RuntimeError as exc:
             raise StoreError(f"query {name or text[:40]!r} failed: {exc}") from None
         return _rows(result)
+
+    def _execute_flat(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
+        try:
+            result = self.conn.execute(text, params or {})
+        except RuntimeError as exc:
+            raise StoreError(f"query {name or text[:40]!r} failed: {exc}") from None
+        return _flat_rows(result, name or text[:40])
 
     def _scan(self, text: str, table: pa.Table, name: str) -> list[dict[str, Any]]:
         """Run ``text`` with the Arrow table bound as ``batch`` (LOAD FROM batch / COPY FROM batch)."""
