@@ -157,17 +157,18 @@ def _unshared(na: str, only_a: list[str], nb: str, only_b: list[str], explain: b
 
 
 @lru_cache(maxsize=200_000)
-def _firm_names(na: str, nb: str, legal_a: str | None, legal_b: str | None, numbered: bool,
+def _firm_names(na: str, nb: str, legal_a: str | None, legal_b: str | None,
                 common: frozenset[str], explain: bool = True) -> tuple[float, tuple[str, ...], bool]:
     """(score, reasons, identical) for two firm names; see ``score_companies``. A PSC snapshot
     compares one pair of names many times (thousands of firms named alike), so the outcome is
-    kept per names, legal forms and whether a number is shared: all it depends on. ``explain``
-    False: the same score, reasons that do not name the words as written."""
-    value, reasons, identical = _firm_names_scored(na, nb, legal_a, legal_b, numbered, common, explain)
+    kept per names and legal forms: all it depends on (a pair sharing a number never gets here:
+    ``_id_rules`` decides it). ``explain`` False: the same score, reasons that do not name the
+    words as written."""
+    value, reasons, identical = _firm_names_scored(na, nb, legal_a, legal_b, common, explain)
     return value, tuple(reasons), identical
 
 
-def _firm_names_scored(na: str, nb: str, legal_a: str | None, legal_b: str | None, numbered: bool,
+def _firm_names_scored(na: str, nb: str, legal_a: str | None, legal_b: str | None,
                        common: frozenset[str], explain: bool) -> tuple[float, list[str], bool]:
     fa, fb = firm_name(na), firm_name(nb)
     if not fa.words or not fb.words:
@@ -214,17 +215,17 @@ def _firm_names_scored(na: str, nb: str, legal_a: str | None, legal_b: str | Non
         reasons.append(f"legal form on one side only ({form_a or form_b})")
     elif form_a:
         reasons.append(f"same legal form family {form_a}")
-    if "sole trader" in (form_a, form_b) and identical and not numbered:
+    if "sole trader" in (form_a, form_b) and identical:
         # ИП Воробьёв Александр Анатольевич is a person trading under his name: namesakes in two
         # registries are two people unless a number joins them
         identical = False
         reasons.append("a sole trader is a person: names alone do not join two")
     if not same_order:
-        value = _other_words(na, nb, fa, fb, value, numbered, common, reasons, explain)
+        value = _other_words(na, nb, fa, fb, value, common, reasons, explain)
     return value, reasons, identical
 
 
-def _other_words(na: str, nb: str, fa: Any, fb: Any, value: float, numbered: bool,
+def _other_words(na: str, nb: str, fa: Any, fb: Any, value: float,
                  common: frozenset[str], reasons: list[str], explain: bool) -> float:
     """The score of two firm names whose words are not the same in order, with the reason
     appended: another order, the same letters spaced apart, or words only one has (named as
@@ -248,7 +249,7 @@ def _other_words(na: str, nb: str, fa: Any, fb: Any, value: float, numbered: boo
             value = min(value, 0.7)
             shared_w = as_written(na, sorted(set(fa.words) - set(only_a))) if explain else ["..."]
             reasons.append(f"they share only common words ({', '.join(shared_w)})")
-        elif not shared_words and not numbered:
+        elif not shared_words:
             # "CNOOC Limited" / "KNOKKE HEIST SUPPORT ...": letters alike, no word in common
             value = min(value, REVIEW - 0.05)
             reasons.append("the names share no word")
@@ -293,10 +294,9 @@ def _score_companies(a: Record, b: Record, common: frozenset[str], explain: bool
         return hard
     best: tuple[float, tuple[str, ...], bool] | None = None
     aliases = 0
-    numbered = False  # ``_id_rules`` decided every pair that shares a number
     for i, na in enumerate(a.names):
         for j, nb in enumerate(b.names):
-            pair = _firm_names(na, nb, a.legal_form, b.legal_form, numbered, common, explain)
+            pair = _firm_names(na, nb, a.legal_form, b.legal_form, common, explain)
             if best is None or (pair[2], pair[0]) > (best[2], best[0]):
                 best, aliases = pair, (i > 0) + (j > 0)
     if best is None:

@@ -39,10 +39,15 @@ JOURNALS = ".loads"  # in the database directory: the journals of loads under wa
 CHUNK_RECORDS = 0
 
 
+def _env_int(variable: str, default: int) -> int:
+    """The whole number an environment variable sets, else ``default``."""
+    value = os.environ.get(variable)
+    return int(value) if value else default
+
+
 def chunk_records() -> int:
     """Records per committed chunk of a load: GRAPHKIT_LOAD_CHUNK, else ``CHUNK_RECORDS``."""
-    value = os.environ.get("GRAPHKIT_LOAD_CHUNK")
-    return int(value) if value else CHUNK_RECORDS
+    return _env_int("GRAPHKIT_LOAD_CHUNK", CHUNK_RECORDS)
 
 
 #: threads LadybugDB runs a load's writes with (GRAPHKIT_LOAD_THREADS; 0: its default, one per
@@ -55,8 +60,7 @@ LOAD_THREADS = 1
 
 def load_threads() -> int:
     """Threads for a load's writes: GRAPHKIT_LOAD_THREADS, else ``LOAD_THREADS``."""
-    value = os.environ.get("GRAPHKIT_LOAD_THREADS")
-    return int(value) if value else LOAD_THREADS
+    return _env_int("GRAPHKIT_LOAD_THREADS", LOAD_THREADS)
 
 
 _LB_TYPES = {"string": "STRING", "date": "DATE", "float": "DOUBLE", "int": "INT64",
@@ -65,12 +69,11 @@ _LB_TYPES = {"string": "STRING", "date": "DATE", "float": "DOUBLE", "int": "INT6
 
 def _buffer_pool() -> int:
     """LadybugDB's memory budget: GRAPHKIT_BUFFER_POOL_MB, else LadybugDB's default (a share of
-    the machine's memory). A chunk's uncommitted data and the pages of the primary-key indexes
-    live in this pool; pages of committed chunks stay in it while it has room, so with the
-    default a load's resident memory grows with the graph (docs/benchmarks.md), and a smaller
-    pool bounds it (a pool too small for one chunk fails the load, which is then undone)."""
-    mb = os.environ.get("GRAPHKIT_BUFFER_POOL_MB")
-    return int(mb) << 20 if mb else 0
+    the machine's memory). The pages of the tables and primary-key indexes live in this pool and
+    stay while it has room; a smaller pool did not lower the peak of a load written as one
+    transaction (its uncommitted data is held apart), which is why a load commits write by
+    write. A pool too small for one write fails the load, which is then undone."""
+    return _env_int("GRAPHKIT_BUFFER_POOL_MB", 0) << 20
 
 
 def default_db_path() -> Path:
@@ -288,19 +291,18 @@ class EmbeddedStore(Store):
     # firms) but ``{id: $id}`` as an index look-up (0.2 ms): small batches go one id at a time
     one_key_below = 300
 
-    def _execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
+    def _result(self, text: str, params: dict[str, Any] | None, name: str) -> Any:
+        """LadybugDB's result of a query, its error as a StoreError."""
         try:
-            result = self.conn.execute(text, params or {})
+            return self.conn.execute(text, params or {})
         except RuntimeError as exc:
             raise StoreError(f"query {name or text[:40]!r} failed: {exc}") from None
-        return _rows(result)
+
+    def _execute(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
+        return _rows(self._result(text, params, name))
 
     def _execute_flat(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
-        try:
-            result = self.conn.execute(text, params or {})
-        except RuntimeError as exc:
-            raise StoreError(f"query {name or text[:40]!r} failed: {exc}") from None
-        return _flat_rows(result, name or text[:40])
+        return _flat_rows(self._result(text, params, name), name or text[:40])
 
     def _scan(self, text: str, table: pa.Table, name: str) -> list[dict[str, Any]]:
         """Run ``text`` with the Arrow table bound as ``batch`` (LOAD FROM batch / COPY FROM batch)."""
