@@ -10,8 +10,11 @@ load's folder (``<root>/<load id>/``) holds ``load.json`` (who runs it: process 
 time) and ``journal.pickle`` (the entries); it is removed when the load has committed its last
 chunk, or has been undone.
 
-Undoing replays the entries newest first, each in its own transaction: relationships created are
-deleted, changed nodes get their old properties back, created nodes are deleted. Each step is
+Undoing replays the entries newest first: relationships created are deleted, changed nodes get
+their old properties back, created nodes are deleted, each slice of ``SLICE`` records in its own
+transaction, so that undoing a large load holds no more in an open transaction than one slice
+(undoing 500k PSC lines loaded over half of them restored 531k nodes in one transaction and
+peaked at 5.1 GB; docs/benchmarks.md, "Loader: undoing a killed load"). Each step is
 idempotent (deleting what is gone is a no-op; restoring the old properties of a node the
 uncommitted chunk never changed writes what is there), so an entry whose chunk never committed,
 or committed only some of its writes (the process was killed between the journal's flush and
@@ -130,8 +133,7 @@ class Journal:
         entries = self.entries()
         created = restored = rels = 0
         for entry in reversed(entries):
-            with store.transaction():
-                undo_entry(store, entry)
+            undo_entry(store, entry)
             c, u, r = entry.counts()
             created, restored, rels = created + c, restored + u, rels + r
         self.remove()
@@ -149,28 +151,36 @@ class Journal:
 
 
 def undo_entry(store: Store, entry: Entry) -> None:
-    """Undo what one chunk changed (inside a transaction): its relationships, then the old
-    properties of the nodes it changed, then the nodes it created (with any relationship still
-    attached to them)."""
+    """Undo what one chunk changed: its relationships, then the old properties of the nodes it
+    changed, then the nodes it created (with any relationship still attached to them); each
+    slice in its own transaction (every step is idempotent, see the module docstring)."""
     model = get_model()
     for type_, ids in entry.rels.items():
         model.rel(type_)
         for part in _slices(ids):
-            store._execute(f"UNWIND $ids AS k MATCH ()-[r:{type_} {{id: k}}]->() DELETE r",
-                          {"ids": part}, name=f"undo {type_}")
+            with store.transaction():
+                store._execute(f"UNWIND $ids AS k MATCH ()-[r:{type_} {{id: k}}]->() DELETE r",
+                               {"ids": part}, name=f"undo {type_}")
     for label, rows in entry.updated.items():
-        store.update_nodes(label, rows)
+        for part in _slices(rows):
+            with store.transaction():
+                store.update_nodes(label, part)
     for label, ids in entry.created.items():
         label = model.node(label).label
         for part in _slices(ids):
-            store._execute(f"UNWIND $ids AS k MATCH (n:{label} {{id: k}}) DETACH DELETE n",
-                          {"ids": part}, name=f"undo {label}")
+            with store.transaction():
+                store._execute(f"UNWIND $ids AS k MATCH (n:{label} {{id: k}}) DETACH DELETE n",
+                               {"ids": part}, name=f"undo {label}")
 
 
-def _slices(ids: Any, size: int = 5_000) -> Iterator[list[str]]:
-    """``ids`` (a list or an Arrow array) as lists of at most ``size``."""
-    for i in range(0, len(ids), size):
-        part = ids[i:i + size]
+#: records undone in one transaction
+SLICE = 5_000
+
+
+def _slices(items: Any, size: int = SLICE) -> Iterator[list[Any]]:
+    """``items`` (a list, or an Arrow array of ids) as lists of at most ``size``."""
+    for i in range(0, len(items), size):
+        part = items[i:i + size]
         yield part if isinstance(part, list) else list(part.to_pylist())
 
 
