@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
+
 from graphkit.model import get_model
 
 if TYPE_CHECKING:
@@ -58,7 +60,7 @@ class Entry:
     # ids as a list, or as an Arrow string array (a bulk load's millions of ids, compact in memory
     # and in the journal file)
     created: dict[str, Any] = field(default_factory=dict)  # label -> node ids
-    updated: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # label -> old properties
+    updated: dict[str, Any] = field(default_factory=dict)  # label -> old properties (dicts; a table once recorded)
     rels: dict[str, Any] = field(default_factory=dict)  # type -> relationship ids
 
     def __bool__(self) -> bool:
@@ -104,7 +106,9 @@ class Journal:
 
     def record(self, entry: Entry) -> None:
         """Append ``entry`` and flush it to disk; call it before the chunk's first change is
-        committed, so that no committed change is missing from the journal."""
+        committed, so that no committed change is missing from the journal. The old properties
+        it holds become Arrow tables where that keeps them exactly (``_compact``)."""
+        entry.updated = {label: _compact(label, rows) for label, rows in entry.updated.items()}
         pickle.dump(entry, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
         _sync(self._fh)
         self.chunks += 1
@@ -177,8 +181,37 @@ def undo_entry(store: Store, entry: Entry) -> None:
 SLICE = 5_000
 
 
+def _compact(label: str, rows: Any) -> Any:
+    """The old properties of changed nodes as one Arrow table of the label's columns: a tenth of
+    the memory of as many dicts, in the journal file and when it is read back to undo (restoring
+    531k nodes from dicts took 3.2 GB). Kept as they are when any value would not come back from
+    Arrow as it went in (a property outside the model, a whole number in a float column), so that
+    undoing restores every property exactly."""
+    from graphkit.store.staged import node_schema  # staged.py imports this module
+
+    if not isinstance(rows, list) or not rows:
+        return rows
+    schema = node_schema(label)
+    parts = []
+    for i in range(0, len(rows), SLICE):
+        given = rows[i:i + SLICE]
+        try:
+            part = pa.Table.from_pylist(given, schema=schema)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return rows
+        if list(map(_typed, part.to_pylist())) != list(map(_typed, given)):
+            return rows
+        parts.append(part)
+    return pa.concat_tables(parts)
+
+
+def _typed(row: dict[str, Any]) -> dict[str, tuple[type, Any]]:
+    """A row's values with their types, nulls left out: equal only if each value and its type are."""
+    return {k: (type(v), v) for k, v in row.items() if v is not None}
+
+
 def _slices(items: Any, size: int = SLICE) -> Iterator[list[Any]]:
-    """``items`` (a list, or an Arrow array of ids) as lists of at most ``size``."""
+    """``items`` (a list, an Arrow array of ids or a table of rows) as lists of at most ``size``."""
     for i in range(0, len(items), size):
         part = items[i:i + size]
         yield part if isinstance(part, list) else list(part.to_pylist())

@@ -92,7 +92,7 @@ class StreamedLoad(LoadSink):
             stats.rels_existing += len(batch) - len(fresh)
 
     def undo(self) -> None:
-        """Undo every committed batch, newest first, each in its own transaction."""
+        """Undo every committed batch, newest first (``Journal.undo``)."""
         self.journal.undo(self.store)
 
 
