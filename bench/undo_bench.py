@@ -51,7 +51,8 @@ from graphkit.synth import registries as registries_synth  # noqa: E402
 HEADING = "Loader: undoing a killed load"
 
 #: the child that loads and is killed: it SIGKILLs itself right after the first relationship
-#: table's COPY has committed (every node of the load is written by then)
+#: table's COPY has committed (every node of the load is written by then), having written its
+#: peak RSS so far (``VmHWM``, MB) to the file named last
 KILLED = """
 import os, signal, sys
 from pathlib import Path
@@ -61,6 +62,8 @@ from graphkit.store.embedded import EmbeddedStore, _EmbeddedStagedLoad
 copy_rels = _EmbeddedStagedLoad.copy_rels
 def copy_then_die(self, *args):
     copy_rels(self, *args)
+    status = Path("/proc/self/status").read_text().split("VmHWM:")[1].split()[0]
+    Path(sys.argv[4]).write_text(str(int(status) / 1024))
     os.kill(os.getpid(), signal.SIGKILL)
 _EmbeddedStagedLoad.copy_rels = copy_then_die
 store = EmbeddedStore(Path(sys.argv[1]))
@@ -131,12 +134,13 @@ def killed_load(db: Path, file: Path, rejects: Path, code: Path | None) -> dict[
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     env = dict(os.environ, PYTHONPATH=str(code or run.REPO))
-    proc = subprocess.run([sys.executable, "-c", KILLED, str(db), str(file), str(rejects)],
+    peak = db.parent / "killed-peak-mb"
+    proc = subprocess.run([sys.executable, "-c", KILLED, str(db), str(file), str(rejects), str(peak)],
                           capture_output=True, text=True, cwd=db.parent, env=env)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != -signal.SIGKILL:
         raise SystemExit(f"the load to be killed ended with {proc.returncode}:\n{proc.stderr[-2000:]}")
-    return {"seconds": time.perf_counter() - t,
+    return {"seconds": time.perf_counter() - t, "peak_rss_mb": float(peak.read_text()),
             "cpu_seconds": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime}
 
 
@@ -187,9 +191,9 @@ def render(r: dict[str, Any], command: str, started: dt.datetime) -> str:
            f"({clean['cpu_seconds']:.1f} s CPU), peak {clean['peak_rss_mb']:,.0f} MB. The same load killed "
            "(SIGKILL) once its nodes and first relationship table were committed, then undone by the next "
            "open of the store:", "",
-           "| graph the load went into | killed after s (CPU) | undo s (CPU) | undo / clean load, CPU | "
-           "undo peak RSS MB | what the undo said | graph as before |",
-           "|---|---:|---:|---:|---:|---|---|"]
+           "| graph the load went into | killed after s (CPU) | its peak RSS MB | undo s (CPU) | undo / clean load, "
+           "CPU | undo peak RSS MB | what the undo said | graph as before |",
+           "|---|---:|---:|---:|---:|---:|---|---|"]
     runs = [("empty", r["new"]), ("holding the first half of the lines", r["half"])]
     if r.get("before"):
         rev = r["before"]["rev"]
@@ -198,7 +202,8 @@ def render(r: dict[str, Any], command: str, started: dt.datetime) -> str:
         k, u = s["killed"], s["undo"]
         said = "; ".join(u["said"]).split("which stopped before it finished: ")[-1].split("; the graph")[0]
         same = u["digest"] == s["before"]["digest"]
-        out.append(f"| {name} | {k['seconds']:.1f} ({k['cpu_seconds']:.1f}) | {u['seconds']:.1f} "
+        out.append(f"| {name} | {k['seconds']:.1f} ({k['cpu_seconds']:.1f}) | {k['peak_rss_mb']:,.0f} | "
+                   f"{u['seconds']:.1f} "
                    f"({u['cpu_seconds']:.1f}) | {u['cpu_seconds'] / clean['cpu_seconds']:.2f}x | "
                    f"{u['peak_rss_mb']:,.0f} | {said} | {'yes' if same else 'NO'}: {u['nodes']:,} nodes, "
                    f"{u['rels']:,} relationships |")
