@@ -26,6 +26,7 @@ and the same counts.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import shutil
 from abc import abstractmethod
@@ -184,6 +185,7 @@ class StagedLoad(LoadSink):
             writes = self._plan()
             self.journal.record(self._entry)  # on disk before the first write commits
             self._entry = Entry()  # its ids (some 100 MB at 500k PSC lines) are not needed again
+            hand_back_memory()  # what the planning freed, before the store's writes add theirs
             for write in writes:
                 write()
         else:
@@ -376,6 +378,18 @@ def _duplicates(path: Path) -> tuple[int, pa.Array | None]:
     counts = pc.value_counts(ids)
     dups = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
     return len(ids), (dups if len(dups) else None)
+
+
+def hand_back_memory() -> None:
+    """Hand memory freed by the load back to the system: the pages Arrow's pool keeps for reuse,
+    and glibc's free heap pages (``malloc_trim``). Without it, memory a phase of a load freed
+    still counts towards the process's size when the next phase adds its own, and the peaks of
+    the phases stack up (docs/benchmarks.md, "Loader: loads in chunks")."""
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused, not returned
+        pass
 
 
 @contextmanager
