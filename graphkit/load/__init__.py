@@ -10,7 +10,6 @@ beside the input (or into the store's ``rejects/`` folder when that is not writa
 from __future__ import annotations
 
 import csv
-import ctypes
 import gc
 import json
 from collections import Counter
@@ -121,6 +120,7 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
 
         load_deltas(store, files, report, on_error=on_error, loaded_at=loaded_at, rejects_dir=rejects_dir)
         return report
+    _warm_before_reading()
     try:
         claims = _count_numbers(files, loaded_at)
         _load(store, files, report, on_error, loaded_at, index, batch_rows, rejects_dir, progress)
@@ -234,6 +234,18 @@ def _read_file(results: Iterator[RowResult], frep: FileReport, report: LoadRepor
         sink.add(nodes, rels)
 
 
+def _warm_before_reading() -> None:
+    """Import, before the load allocates anything, what staging its first batch would otherwise
+    import midway: pyarrow imports pandas (with numpy, dateutil, pytz) the first time it converts
+    Python values. Imported amid the counting pass's dict of numbers and the record builder's
+    memories, their tens of thousands of long-lived objects pin memory those free later, which
+    then cannot be handed back after reading (``_release_reading_memory``) and lies under the
+    store's writes at the load's peak (docs/benchmarks.md, "Loader: loads in chunks")."""
+    import pyarrow as pa
+
+    pa.array([], pa.string())
+
+
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector for a load. A load allocates millions of small
@@ -253,21 +265,19 @@ def _gc_paused() -> Iterator[None]:
 def _release_reading_memory() -> None:
     """Between reading a load and writing it: the record builder's memories of worked-out values
     are emptied, the garbage left while the collector was paused is collected, and the freed
-    memory is handed back to the system (glibc's ``malloc_trim``), so that the store's writes
-    do not add to the peak of reading (the reading and overall peaks of a load are in
-    docs/benchmarks.md, "Loader: UK PSC lines against a JSON parse")."""
+    memory is handed back to the system, so that the store's writes do not add to the peak of
+    reading (the reading and overall peaks of a load are in docs/benchmarks.md, "Loader: UK PSC
+    lines against a JSON parse")."""
     from graphkit import normalize
     from graphkit.load import entities
     from graphkit.namekind import name_kind
+    from graphkit.store.staged import hand_back_memory
 
     normalize.clear_caches()
     entities.clear_caches()
     name_kind.cache_clear()
     gc.collect()
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: the memory is reused, not returned
-        pass
+    hand_back_memory()
 
 
 class _Rejects:

@@ -26,6 +26,7 @@ and the same counts.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import shutil
 from abc import abstractmethod
@@ -43,6 +44,9 @@ import pyarrow.parquet as pq
 from graphkit.model import Node, Rel, get_model, merge_node_props
 from graphkit.store.base import LoadSink, Store
 from graphkit.store.journal import Entry, Journal
+
+#: records merged at a time where a node was staged in several batches (``_merge_repeats``)
+MERGE_SLICE = 20_000
 
 ARROW_TYPES = {"string": pa.string(), "date": pa.date32(), "float": pa.float64(), "int": pa.int64(),
                "bool": pa.bool_(), "list": pa.list_(pa.string())}
@@ -180,6 +184,8 @@ class StagedLoad(LoadSink):
         if self.commit_steps and self.journal is not None:
             writes = self._plan()
             self.journal.record(self._entry)  # on disk before the first write commits
+            self._entry = Entry()  # its ids (some 100 MB at 500k PSC lines) are not needed again
+            hand_back_memory()  # what the planning freed, before the store's writes add theirs
             for write in writes:
                 write()
         else:
@@ -232,7 +238,6 @@ class StagedLoad(LoadSink):
             self._created_ids(label, path, self._entry.created)
             self.stats.nodes_created += staged
             return [partial(self.copy_nodes, label, path)]
-        merged: dict[str, dict[str, Any]] = {}  # records of one node staged in several batches
         writes: list[Callable[[], None]] = []
 
         def without_stored(table: pa.Table) -> pa.Table:
@@ -258,16 +263,15 @@ class StagedLoad(LoadSink):
 
         final = self.folder / f"final.node.{label}.parquet"
         created = 0
+        repeated: list[pa.Table] = []  # the records of nodes staged in several batches
         with pq.ParquetWriter(final, schema) as writer:
-            for table, repeated in _batches(path, dups):
-                for row in repeated:
-                    old = merged.get(row["id"])
-                    merged[row["id"]] = row if old is None else merge_node_props(label, old, row)
+            for table, again in _batches(path, dups):
+                repeated.append(again)
                 table = without_stored(table)
                 writer.write_table(table)
                 created += table.num_rows
-            if merged:
-                table = without_stored(pa.Table.from_pylist(list(merged.values()), schema=schema))
+            for table in _merge_repeats(label, repeated, schema):
+                table = without_stored(table)
                 writer.write_table(table)
                 created += table.num_rows
         if created:
@@ -291,7 +295,7 @@ class StagedLoad(LoadSink):
         with pq.ParquetWriter(final, schema) as writer:
             for table, repeated in _batches(path, dups):
                 first = []
-                for row in repeated:
+                for row in repeated.to_pylist():
                     if row["id"] not in seen:
                         seen.add(row["id"])
                         first.append(row)
@@ -316,17 +320,56 @@ class StagedLoad(LoadSink):
         return [partial(self.copy_rels, type_, sl, el, final)]
 
 
-def _batches(path: Path, dups: pa.Array | None) -> Iterator[tuple[pa.Table, list[dict[str, Any]]]]:
+def _batches(path: Path, dups: pa.Array | None) -> Iterator[tuple[pa.Table, pa.Table]]:
     """The staged batches of ``path`` in order, each split into the rows whose id is staged only
-    once (a table) and the rows of ``dups`` (dicts, for the caller to merge)."""
+    once and the rows of ``dups`` (for the caller to merge)."""
     source = pq.ParquetFile(path)
     for i in range(source.num_row_groups):
         table = source.read_row_group(i)
         if dups is None:
-            yield table, []
+            yield table, table.slice(0, 0)
             continue
         mask = pc.is_in(table.column("id"), value_set=dups)
-        yield table.filter(pc.invert(mask)), table.filter(mask).to_pylist()
+        yield table.filter(pc.invert(mask)), table.filter(mask)
+
+
+def _merge_repeats(label: str, parts: list[pa.Table], schema: pa.Schema) -> Iterator[pa.Table]:
+    """The records of nodes staged in several batches (``parts``, in the order staged), each
+    node's merged into one with ``merge_node_props`` in that order, the nodes in the order of
+    their first record: what one dict of every repeated node gave, but sorted by id in Arrow
+    and merged ``MERGE_SLICE`` records at a time, so that the Python objects alive at once are
+    bounded (at 500k PSC lines most firms are staged in several batches, and that dict was
+    hundreds of MB at the top of the load's peak)."""
+    repeated = pa.concat_tables(parts) if parts else None
+    if repeated is None or not repeated.num_rows:
+        return
+    keys = pa.table({"id": repeated.column("id"), "at": pa.array(range(repeated.num_rows), pa.int64())})
+    order = pc.sort_indices(keys, sort_keys=[("id", "ascending"), ("at", "ascending")])
+    tables: list[pa.Table] = []
+    firsts: list[pa.Array] = []  # where each merged node's first record was staged
+    node: dict[str, Any] | None = None
+    first = 0
+    for start in range(0, len(order), MERGE_SLICE):
+        taken = order.slice(start, MERGE_SLICE)
+        done: list[dict[str, Any]] = []
+        done_at: list[int] = []
+        for at, row in zip(taken.to_pylist(), repeated.take(taken).to_pylist(), strict=True):
+            if node is not None and row["id"] == node["id"]:
+                node = merge_node_props(label, node, row)
+                continue
+            if node is not None:
+                done.append(node)
+                done_at.append(first)
+            node, first = row, at
+        if start + MERGE_SLICE >= len(order) and node is not None:
+            done.append(node)
+            done_at.append(first)
+        tables.append(pa.Table.from_pylist(done, schema=schema))
+        firsts.append(pa.array(done_at, pa.int64()))
+    merged = pa.concat_tables(tables)
+    order = pc.sort_indices(pa.concat_arrays(firsts))
+    for start in range(0, len(order), MERGE_SLICE):
+        yield merged.take(order.slice(start, MERGE_SLICE))
 
 
 def _duplicates(path: Path) -> tuple[int, pa.Array | None]:
@@ -335,6 +378,18 @@ def _duplicates(path: Path) -> tuple[int, pa.Array | None]:
     counts = pc.value_counts(ids)
     dups = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
     return len(ids), (dups if len(dups) else None)
+
+
+def hand_back_memory() -> None:
+    """Hand memory freed by the load back to the system: the pages Arrow's pool keeps for reuse,
+    and glibc's free heap pages (``malloc_trim``). Without it, memory a phase of a load freed
+    still counts towards the process's size when the next phase adds its own, and the peaks of
+    the phases stack up (docs/benchmarks.md, "Loader: loads in chunks")."""
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused, not returned
+        pass
 
 
 @contextmanager
