@@ -37,6 +37,7 @@ from rigour.text import metaphone
 
 from graphkit.identifiers import split
 from graphkit.resolve.names import company_name, person_name
+from graphkit.resolve.overlap import name_words
 from graphkit.resolve.registry_people import elements, month_dated
 from graphkit.resolve.scoring import Record, _schemes
 
@@ -310,7 +311,7 @@ def _meeting(blocks: dict[str, list[tuple[Record, frozenset[str]]]]) -> Callable
     def may_meet(r: Record) -> bool:
         if r.birth_date in rest or any(x in rest for x in r.registry_ids):
             return True
-        return any(word_meets(w) for name in r.names for w in person_name(name).words)
+        return any(word_meets(w) for w in name_words(r))
     return may_meet
 
 
