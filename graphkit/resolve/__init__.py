@@ -75,16 +75,14 @@ def _is_scheme(head: str) -> bool:
 def load_records(store: Store) -> dict[str, list[Record]]:
     """Firms and people as resolution sees them, with their context."""
     listed = {r["id"] for r in store.run_flat("sanctioned_entities")}
-    # a record without a name is never compared: most firms of a PSC snapshot are only numbers
-    # (114k of 135k at 200k lines), so none is made for them
     companies = [Record(r["id"], "Company", list(r["names"] or []) + list(r["previous_names"] or []),
                         r["country"], None, _numbers(r["id"], r["registry_ids"]), r["legal_form"],
                         datasets=list(r["datasets"] or []), listed=r["id"] in listed)
-                 for r in store.run_flat("resolve_companies") if r["names"] or r["previous_names"]]
+                 for r in store.run_flat("resolve_companies")]  # named firms only
     people = [Record(r["id"], "Person", list(r["names"]), r["country"],
                      dates.iso(r["birth_date"]) or r["birth_month"] or None, _numbers(r["id"], r["registry_ids"]),
                      datasets=list(r["datasets"] or []), listed=r["id"] in listed, nationality=r.get("nationality"))
-              for r in store.run_flat("resolve_people") if r["names"]]
+              for r in store.run_flat("resolve_people") if r["names"]]  # a record without a name is never compared
     by_id = {r.id: r for r in companies}
     for row in store.run_flat("company_context"):  # a firm's addresses
         if row["company_id"] in by_id:
