@@ -175,8 +175,10 @@ def weak_pair(a: Record, b: Record, stats: frozenset[str] | None = None) -> str 
     """Why a pair is not worth a person's time: its names share almost nothing (less than
     ``SHARE_MIN`` of their distinctive content) and no fact confirms it. None if it is worth
     asking (or the names cannot be compared)."""
+    if confirming_fact(a, b):  # first: most pairs asked about have one (PSC people: the birth month)
+        return None
     best = best_share(a, b, stats)
-    if best is None or best[0] >= SHARE_MIN or confirming_fact(a, b):
+    if best is None or best[0] >= SHARE_MIN:
         return None
     return (f"not asked: {best[1]!r} and {best[2]!r} share {best[0]:.0%} of their distinctive name content "
             f"(less than {SHARE_MIN:.0%}) and no number, birth date, officer or address confirms them")
