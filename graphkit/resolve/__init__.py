@@ -78,11 +78,11 @@ def load_records(store: Store) -> dict[str, list[Record]]:
     companies = [Record(r["id"], "Company", list(r["names"] or []) + list(r["previous_names"] or []),
                         r["country"], None, _numbers(r["id"], r["registry_ids"]), r["legal_form"],
                         datasets=list(r["datasets"] or []), listed=r["id"] in listed)
-                 for r in store.run_flat("resolve_companies")]
-    people = [Record(r["id"], "Person", list(r["names"] or []), r["country"],
+                 for r in store.run_flat("resolve_companies")]  # named firms only
+    people = [Record(r["id"], "Person", list(r["names"]), r["country"],
                      dates.iso(r["birth_date"]) or r["birth_month"] or None, _numbers(r["id"], r["registry_ids"]),
                      datasets=list(r["datasets"] or []), listed=r["id"] in listed, nationality=r.get("nationality"))
-              for r in store.run_flat("resolve_people")]
+              for r in store.run_flat("resolve_people") if r["names"]]  # a record without a name is never compared
     by_id = {r.id: r for r in companies}
     for row in store.run_flat("company_context"):  # a firm's addresses
         if row["company_id"] in by_id:
@@ -95,7 +95,7 @@ def load_records(store: Store) -> dict[str, list[Record]]:
     for p in people:
         p.context = set(firms_of.get(p.id, ()))
     _addresses(store, people)
-    return {"Company": [r for r in companies if r.names], "Person": [r for r in people if r.names]}
+    return {"Company": companies, "Person": people}
 
 
 def _addresses(store: Store, people: list[Record]) -> None:

@@ -37,6 +37,7 @@ from rigour.text import metaphone
 
 from graphkit.identifiers import split
 from graphkit.resolve.names import company_name, person_name
+from graphkit.resolve.overlap import name_words
 from graphkit.resolve.registry_people import elements, month_dated
 from graphkit.resolve.scoring import Record, _schemes
 
@@ -72,13 +73,16 @@ def _sound_class(letter: str) -> str:
     return _CLASSES.get(letter, letter)
 
 
-def keys(record: Record, wanted: Callable[[str], bool] | None = None) -> set[tuple[str, frozenset[str]]]:
+def keys(record: Record, wanted: Callable[[str], bool] | None = None,
+         word_wanted: Callable[[str], bool] | None = None) -> set[tuple[str, frozenset[str]]]:
     """(key, refinements) pairs. A key is a name word's phonetic form or first three letters,
     joined with the initial (its sound class) of another part of the same name (so "Ivanov"
     alone is no block).
     The refinements (the phonetic forms of the other words; ``*`` for a name that has only an
     initial there) split a block that is still too big. ``wanted``: if given, a person's name
-    keys it refuses are left out (their refinements not worked out); other keys may remain."""
+    keys it refuses are left out (their refinements not worked out); other keys may remain.
+    ``word_wanted``: False for a name word none of whose sound or prefix keys ``wanted`` takes,
+    whatever the initial (its keys are not made at all)."""
     out: set[tuple[str, frozenset[str]]] = {(f"id:{x}", frozenset()) for x in record.registry_ids}
     if record.label == "Company":
         for name in record.names:
@@ -98,15 +102,9 @@ def keys(record: Record, wanted: Callable[[str], bool] | None = None) -> set[tup
         for w, _, is_initial in parts:
             if is_initial or len(w) < 3 or w in STOP:
                 continue
-            others = [other for other in classed if other[0] != w]
             sound_of_w = metaphone(w)
-            for initial in sorted({c for _, classes, _ in others for c in classes}) or [""]:
-                sound, prefix = f"m:{sound_of_w}|{initial}", f"p:{w[:3]}|{initial}"
-                if wanted is not None and not wanted(sound) and not wanted(prefix):
-                    continue
-                refine = frozenset("*" if ini else metaphone(u) for u, classes, ini in others if initial in classes)
-                out.add((sound, refine))
-                out.add((prefix, refine))
+            if word_wanted is None or word_wanted(w):
+                _word_keys(w, sound_of_w, [other for other in classed if other[0] != w], wanted, out)
             if record.birth_date:
                 out.add((f"b:{record.birth_date}|{sound_of_w}", frozenset()))
         if record.birth_date and len(record.birth_date) == 10:
@@ -116,6 +114,19 @@ def keys(record: Record, wanted: Callable[[str], bool] | None = None) -> set[tup
                 for head in heads:
                     out.add((f"d:{record.birth_date}|{_sound_class(head)}", frozenset()))
     return out
+
+
+def _word_keys(w: str, sound_of_w: str, others: list[tuple[str, set[str], bool]],
+               wanted: Callable[[str], bool] | None, out: set[tuple[str, frozenset[str]]]) -> None:
+    """The sound and prefix keys of the name word ``w`` into ``out`` (see ``keys``), one pair
+    for each initial of the ``others`` parts of its name."""
+    for initial in sorted({c for _, classes, _ in others for c in classes}) or [""]:
+        sound, prefix = f"m:{sound_of_w}|{initial}", f"p:{w[:3]}|{initial}"
+        if wanted is not None and not wanted(sound) and not wanted(prefix):
+            continue
+        refine = frozenset("*" if ini else metaphone(u) for u, classes, ini in others if initial in classes)
+        out.add((sound, refine))
+        out.add((prefix, refine))
 
 
 @lru_cache(maxsize=500_000)
@@ -283,11 +294,13 @@ def _month_pairs(dated: list[Record]) -> Iterator[tuple[Record, Record]]:
                 yield members[i], members[j]
 
 
-def _meeting(blocks: dict[str, list[tuple[Record, frozenset[str]]]]) -> Callable[[Record], bool]:
+def _meeting(blocks: dict[str, list[tuple[Record, frozenset[str]]]]
+             ) -> tuple[Callable[[Record], bool], Callable[[str], bool]]:
     """A quick test whether a person dated to a month could share one of the people's ``blocks``
     (see ``keys``): a registry number, a birth date, or a name word whose sound or first three
     letters one of those keys carries. False means none of the person's keys is there, without
-    making them: a PSC snapshot of 160,000 people may hold two of other kinds."""
+    making them: a PSC snapshot of 160,000 people may hold two of other kinds. With it, the same
+    test for one name word (``keys``' ``word_wanted``): none of its sound or prefix keys is there."""
     sounds, prefixes, rest = set(), set(), set()
     for key in blocks:
         if key.startswith("Personm:"):
@@ -310,8 +323,8 @@ def _meeting(blocks: dict[str, list[tuple[Record, frozenset[str]]]]) -> Callable
     def may_meet(r: Record) -> bool:
         if r.birth_date in rest or any(x in rest for x in r.registry_ids):
             return True
-        return any(word_meets(w) for name in r.names for w in person_name(name).words)
-    return may_meet
+        return any(word_meets(w) for w in name_words(r))
+    return may_meet, word_meets
 
 
 def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
@@ -332,12 +345,12 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         for key, refine in keys(r):
             blocks[r.label + key].append((r, refine))
     if "Person" in meet:
-        may_meet = _meeting(blocks)
+        may_meet, word_meets = _meeting(blocks)
         for r in dated:
             index.setdefault(r.id, len(index))
             if not may_meet(r):
                 continue
-            for key, refine in keys(r, lambda key: "Person" + key in blocks):
+            for key, refine in keys(r, lambda key: "Person" + key in blocks, word_meets):
                 if r.label + key in blocks:
                     blocks[r.label + key].append((r, refine))
     for r in dated:

@@ -54,34 +54,40 @@ def curated_entry(r: Record) -> str | None:
 
 def note(p: Partition, r: Record) -> None:
     """Note on ``r``'s cluster every fact that another record of its entity must not contradict."""
+    p.note_all(r.id, facts(r))
+
+
+def facts(r: Record) -> list[tuple[str, str]]:
+    """The facts of ``note`` as (key, value) pairs: gathered first and noted at once (one look-up
+    of the record's cluster, not one a fact, for 180k records at 200k PSC lines)."""
+    out: list[tuple[str, str]] = []
     if r.birth_date:
-        p.note(r.id, "birth_date", r.birth_date)
+        out.append(("birth_date", r.birth_date))
     if r.registry_ids:  # most people carry none: no grouping to do
-        for scheme, values in by_scheme(r.registry_ids).items():
-            for value in values:
-                p.note(r.id, scheme, value)
+        out += [(scheme, value) for scheme, values in by_scheme(r.registry_ids).items() for value in values]
     curated = curated_entry(r)
     if curated:
-        p.note(r.id, f"entry:{curated}", r.id)
+        out.append((f"entry:{curated}", r.id))
     if r.label == "Person":
         # a PSC filing's titles, read once for its name elements; else every name's title or patronymic
         dated = registry_people.elements(r) if registry_people.month_dated(r) else None
         gender = dated.gender if dated is not None else person_gender(r.names)
         if dated is not None and dated.middles:  # "Ian Wesigden" joins Ian Paul or Ian Paul Samuel, not both
-            p.note(r.id, "middle_names", " ".join(dated.middles))
+            out.append(("middle_names", " ".join(dated.middles)))
         if gender:
-            p.note(r.id, "gender", gender)
+            out.append(("gender", gender))
         for name in r.names:  # the father's name as written; ``same_father`` says which agree
             pn = person_name(name)
             if pn.patronymic:
-                p.note(r.id, "patronymic", pn.original[pn.words.index(pn.patronymic)])
-        return
+                out.append(("patronymic", pn.original[pn.words.index(pn.patronymic)]))
+        return out
     if r.names:
         fn = firm_name(r.names[0])
         if fn.marks:
-            p.note(r.id, "numerals", " ".join(fn.marks))
+            out.append(("numerals", " ".join(fn.marks)))
         form = nz.form_family(r.legal_form) or fn.form
         if form:
-            p.note(r.id, "legal_form", form)
+            out.append(("legal_form", form))
     if r.country:
-        p.note(r.id, "country", r.country)
+        out.append(("country", r.country))
+    return out

@@ -22,7 +22,7 @@ from graphkit.resolve.clusters import UnionFind
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
 from graphkit.resolve.names import firm_name
 from graphkit.resolve.overlap import weak_pair
-from graphkit.resolve.scoring import AUTO, REVIEW, Record, common_words, score
+from graphkit.resolve.scoring import AUTO, REVIEW, Record, below_review, common_words, score
 
 
 @dataclass
@@ -122,8 +122,10 @@ def _scored(records: list[Record], report: ResolveReport, observe: Callable[[Rec
             continue
         if observe is not None:
             observe(a, b)
-        s = score(a, b, common, explain=False)  # reasons in full where kept (at least REVIEW)
         report.pairs_scored += 1
+        if below_review(a, b, common):
+            continue
+        s = score(a, b, common, explain=False)  # reasons in full where kept (at least REVIEW)
         if s.value >= REVIEW:
             scored.append(Candidate(a.label, a, b, s.value, s.explanation, "below", s.names_only))
     scored.sort(key=lambda c: (-c.score, c.a.id, c.b.id))

@@ -144,6 +144,14 @@ class Partition(UnionFind):
         """Record a fact of x's cluster, e.g. ``note(id, "birth_date", "1984-11-02")``."""
         self.facts.setdefault(self.find(x), {}).setdefault(key, set()).add(value)
 
+    def note_all(self, x: str, facts: list[tuple[str, str]]) -> None:
+        """``note`` each (key, value) of ``facts``, finding x's cluster once."""
+        if not facts:
+            return
+        held = self.facts.setdefault(self.find(x), {})
+        for key, value in facts:
+            held.setdefault(key, set()).add(value)
+
     def conflict(self, *xs: str, waive: bool = False) -> str | None:
         """The first fact on which the clusters of ``xs`` disagree, as ``key``; None if none.
         With three or more, a value may agree with another through a third (see ``agree``).

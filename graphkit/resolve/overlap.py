@@ -36,6 +36,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
@@ -71,18 +72,30 @@ def word_stats(records: Iterable[Record], share: float = 0.005, floor: int = 10)
     """Name words of ``records`` with their document frequency, per label; the common set holds
     the firm-name words found in more than ``share`` of the firm records (and more than
     ``floor``)."""
-    counts: dict[str, Counter[str]] = {"Company": Counter(), "Person": Counter()}
-    n: Counter[str] = Counter()
+    of_label: dict[str, list[Record]] = {"Company": [], "Person": []}
     for r in records:
-        if r.label not in counts:
-            continue
-        n[r.label] += 1
-        words = {w for name in r.names for w in (_content(name, "Person") if r.label == "Person"
-                                                   else firm_name(name).words)}
-        counts[r.label].update(words)
-    limit = max(floor, int(share * n["Company"]))
+        if r.label in of_label:
+            of_label[r.label].append(r)
+    counts = {label: Counter(chain.from_iterable(map(name_words, rs))) for label, rs in of_label.items()}
+    n = {label: len(rs) for label, rs in of_label.items() if rs}
+    limit = max(floor, int(share * n.get("Company", 0)))
     return WordStats((w for w, c in counts["Company"].items() if c > limit),
-                     {k: dict(v) for k, v in counts.items()}, dict(n))
+                     {k: dict(v) for k, v in counts.items()}, n)
+
+
+def name_words(r: Record) -> frozenset[str]:
+    """The words of all of a record's names: a person's without titles and initials, a firm's
+    as ``names.firm_name`` gives them. Worked out once per record and list of names (word counts
+    and blocking both ask)."""
+    known = r.derived.get("words")
+    if known is None or known[0] is not r.names:
+        if r.label == "Person":
+            words = frozenset(w for name in r.names for w in person_name(name).words)
+        else:
+            words = frozenset(w for name in r.names for w in firm_name(name).words)
+        known = r.derived["words"] = (r.names, words)
+    out: frozenset[str] = known[1]
+    return out
 
 
 def weight(word: str, stats: frozenset[str] | None, label: str = "Company") -> float:
@@ -162,8 +175,10 @@ def weak_pair(a: Record, b: Record, stats: frozenset[str] | None = None) -> str 
     """Why a pair is not worth a person's time: its names share almost nothing (less than
     ``SHARE_MIN`` of their distinctive content) and no fact confirms it. None if it is worth
     asking (or the names cannot be compared)."""
+    if confirming_fact(a, b):  # first: most pairs asked about have one (PSC people: the birth month)
+        return None
     best = best_share(a, b, stats)
-    if best is None or best[0] >= SHARE_MIN or confirming_fact(a, b):
+    if best is None or best[0] >= SHARE_MIN:
         return None
     return (f"not asked: {best[1]!r} and {best[2]!r} share {best[0]:.0%} of their distinctive name content "
             f"(less than {SHARE_MIN:.0%}) and no number, birth date, officer or address confirms them")

@@ -328,6 +328,20 @@ def _score_companies(a: Record, b: Record, common: frozenset[str], explain: bool
     return Score(min(value, AUTO - 0.05), reasons)
 
 
+def below_review(a: Record, b: Record, common: frozenset[str] = frozenset()) -> bool:
+    """Whether ``score(a, b, common)`` is surely below REVIEW, told without scoring the pair:
+    two firms that no registry number decides and each two of whose names score below REVIEW
+    (``_firm_names``, kept per names). What ``score_companies`` does then only lowers the names'
+    score, or raises one already at ``AUTO - 0.05``. Most firm pairs of a large load are such
+    pairs (86% of 232k at 200k PSC lines), and resolution drops them unseen. False where unsure."""
+    if a.label != "Company" or b.label != "Company" or (_written_as_person(a) and _written_as_person(b)):
+        return False
+    if _id_rules(a, b) is not None:
+        return False
+    la, lb = a.legal_form, b.legal_form
+    return all(_firm_names(na, nb, la, lb, common, False)[0] < REVIEW for na in a.names for nb in b.names)
+
+
 def score(a: Record, b: Record, common: frozenset[str] = frozenset(), *, explain: bool = True) -> Score:
     """The score of a candidate pair with its reasons. ``common``: firm-name words too frequent
     in the data to tell firms apart (see ``common_words``). ``explain`` False: the same value,
