@@ -209,6 +209,11 @@ def render(r: dict[str, Any], command: str, started: dt.datetime) -> str:
                    f"{u['rels']:,} relationships |")
     out += ["", "*Graph as before*: the digest (SHA-256 of every node and relationship with all stored "
             "properties, rows sorted) after the undo equals the one taken before the killed load."]
+    into_half = r["half"]["killed"]["peak_rss_mb"] / clean["peak_rss_mb"]
+    out += ["", f"The load into the graph holding half of the lines peaked at {r['half']['killed']['peak_rss_mb']:,.0f} "
+            f"MB, {into_half:.1f}x the clean load into an empty graph"
+            + (": a load that changes nodes the graph holds is not flat in memory (\"Loader: loads in chunks\")."
+               if into_half > 1.5 else ".")]
     return "\n".join(out)
 
 
