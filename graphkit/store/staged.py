@@ -109,6 +109,14 @@ class StagedLoad(LoadSink):
         """Create the nodes in ``path`` (none of them is stored yet)."""
 
     @abstractmethod
+    def stored_rels(self, type_: str, sl: str, el: str) -> Callable[[pa.Table], set[str]]:
+        """A test of which relationships of a staged table (``from``, ``to``, ``id``) the store
+        holds, with the same id and endpoints: here the store is asked table by table."""
+        def ask(table: pa.Table) -> set[str]:
+            return self.store.existing_rel_ids(type_, sl, el, table.column("from").to_pylist(),
+                                               table.column("to").to_pylist(), table.column("id").to_pylist())
+        return ask
+
     def copy_rels(self, type_: str, start_label: str, end_label: str, path: Path) -> None:
         """Create the relationships in ``path`` (none stored yet; their endpoints are)."""
 
@@ -290,6 +298,7 @@ class StagedLoad(LoadSink):
             self.stats.rels_created += staged
             return [partial(self.copy_rels, type_, sl, el, path)]
         seen: set[str] = set()  # across batches the first record of a relationship stays
+        ask = self.stored_rels(type_, sl, el) if stored or prior is not None else None
         final = self.folder / f"final.rel.{type_}.{sl}.{el}.parquet"
         created = 0
         with pq.ParquetWriter(final, schema) as writer:
@@ -303,10 +312,8 @@ class StagedLoad(LoadSink):
                     table = pa.concat_tables([table, pa.Table.from_pylist(first, schema=schema)])
                 maybe = table if stored or prior is None else table.filter(pc.is_in(table.column("id"),
                                                                                      value_set=prior))
-                if (stored or prior is not None) and maybe.num_rows:
-                    have = self.store.existing_rel_ids(type_, sl, el, maybe.column("from").to_pylist(),
-                                                       maybe.column("to").to_pylist(),
-                                                       maybe.column("id").to_pylist())
+                if ask is not None and maybe.num_rows:
+                    have = ask(maybe)
                     if have:
                         table = table.filter(pc.invert(pc.is_in(table.column("id"),
                                                                 value_set=pa.array(list(have), pa.string()))))
