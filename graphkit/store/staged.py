@@ -108,7 +108,6 @@ class StagedLoad(LoadSink):
     def copy_nodes(self, label: str, path: Path) -> None:
         """Create the nodes in ``path`` (none of them is stored yet)."""
 
-    @abstractmethod
     def stored_rels(self, type_: str, sl: str, el: str) -> Callable[[pa.Table], set[str]]:
         """A test of which relationships of a staged table (``from``, ``to``, ``id``) the store
         holds, with the same id and endpoints: here the store is asked table by table."""
@@ -117,6 +116,7 @@ class StagedLoad(LoadSink):
                                                table.column("to").to_pylist(), table.column("id").to_pylist())
         return ask
 
+    @abstractmethod
     def copy_rels(self, type_: str, start_label: str, end_label: str, path: Path) -> None:
         """Create the relationships in ``path`` (none stored yet; their endpoints are)."""
 
