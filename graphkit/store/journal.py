@@ -193,8 +193,7 @@ def _compact(label: str, rows: Any) -> Any:
         return rows
     schema = node_schema(label)
     parts = []
-    for i in range(0, len(rows), SLICE):
-        given = rows[i:i + SLICE]
+    for given in _slices(rows):
         try:
             part = pa.Table.from_pylist(given, schema=schema)
         except (pa.ArrowInvalid, pa.ArrowTypeError):
