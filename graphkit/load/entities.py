@@ -244,9 +244,12 @@ def _claiming(builder: RecordBuilder, spec: EntitySpec, getter: Callable[[dict[s
     key_cols = list(spec.key)
     seen: set[Any] = set()
     builder._caches.append(seen)
+    numbers_of = _numbers_present(spec)
 
     def claim(row: dict[str, Any], line: int, source: Provenance, problems: list[Problem]) -> None:
         """The label, the numbers (qualified by the record's country) and the source-scoped id."""
+        if numbers_of is not None and not any(numbers_of(row)):
+            return  # no cell a number comes from: nothing to claim (most PSC people)
         signature = (getter(row),) if single else getter(row)
         if signature in seen:  # the same cells claim the same number for the same record
             return
@@ -278,6 +281,25 @@ def _claiming(builder: RecordBuilder, spec: EntitySpec, getter: Callable[[dict[s
         if ident.is_registry_id(node_id):
             claims.claim(node_id, entity_id(label, scope, {}, key), spec.name)
     return claim
+
+
+def _numbers_present(spec: EntitySpec) -> Callable[[dict[str, Any]], Any] | None:
+    """The cells ``spec``'s numbers come from, as a getter, where a row with all of them empty
+    can claim nothing: the entity only ever takes the labels whose claims are worked out here
+    (a rare label is built in full, and its build may claim otherwise), and every identifier
+    yields no value from empty cells (tried once, here: a constant or a combiner that makes
+    something of nothing would). None where that does not hold."""
+    labels = set(spec.label_map.values()) if spec.label_column else {spec.label}
+    columns = sorted({c for vspec in spec.identifiers.values() for c in vspec.columns})
+    if not columns or not labels <= {"Company", "Person"}:
+        return None
+    empty = dict.fromkeys(columns)
+    try:
+        if any(_compile_values(vspec)(empty) for vspec in spec.identifiers.values()):
+            return None
+    except (TypeError, ValueError, AttributeError):  # a combiner that does not take empty cells: no shortcut, the row decides
+        return None
+    return itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
 
 
 def clear_caches() -> None:
