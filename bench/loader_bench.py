@@ -173,9 +173,9 @@ def render(results: list[dict[str, Any]], command: str, started: dt.datetime, po
 def main(argv: list[str] | None = None) -> int:
     if argv is None and len(sys.argv) > 2 and sys.argv[1] == "_child":
         kind, args = sys.argv[2], sys.argv[3:]
-        cpu = time.process_time()  # every thread of the process (LadybugDB's too)
+        cpu = run.cpu_seconds()  # every thread of the process (LadybugDB's too), and its reading process
         out = child_parse(*args) if kind == "parse" else rb.CHILDREN[kind](*args)
-        out.setdefault("cpu_seconds", time.process_time() - cpu)
+        out.setdefault("cpu_seconds", run.cpu_seconds() - cpu)
         print(json.dumps(out, default=str))
         return 0
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -187,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     started = dt.datetime.now(dt.UTC)
     command = "python bench/loader_bench.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    a.work.mkdir(parents=True, exist_ok=True)
+    run.snapshot(a.work)  # the children measure the code as it is now, whatever changes meanwhile
     against = (a.against, checkout(a.against, a.work / f"code-{a.against}")) if a.against else None
     results = [bench(int(n), a.work, a.pool_gib, against) for n in a.lines.split(",")]
     text = render(results, command.strip(), started, a.pool_gib)

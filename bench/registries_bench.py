@@ -78,7 +78,7 @@ def child_load(layout: str, folder: str, db: str, uri: str = "") -> dict[str, An
     rejects = Path(db).parent / "rejects"
     for n, mapping in enumerate(MAPPINGS[layout]):
         if n == 1:  # the first load's own reading peak (later loads start with its store memory)
-            out["reading_peak_first_mb"] = reading_peak[0]
+            out["reading_peak_first_mb"] = max(reading_peak[0], run.children_peak_mb())
         t = time.perf_counter()
         report = load_files(store, [Path(folder)], mapping, on_error="skip", rejects_dir=rejects, progress=progress)
         w = report.written
@@ -89,9 +89,12 @@ def child_load(layout: str, folder: str, db: str, uri: str = "") -> dict[str, An
     out["seconds"] = time.perf_counter() - t0
     store.close()
     out["records"] = sum(x["read"] for x in out["loads"])
-    out["reading_peak_rss_mb"] = reading_peak[0]
-    out.setdefault("reading_peak_first_mb", reading_peak[0])
-    out["peak_rss_mb"] = run._rss_mb()
+    # a large load is read in a process of its own (graphkit/load/apart.py): its peak is the
+    # reading peak, and the load's peak is the larger of the two processes'
+    out["reading_apart_peak_mb"] = run.children_peak_mb()
+    out["reading_peak_rss_mb"] = max(reading_peak[0], out["reading_apart_peak_mb"])
+    out.setdefault("reading_peak_first_mb", out["reading_peak_rss_mb"])
+    out["peak_rss_mb"] = max(run._rss_mb(), out["reading_apart_peak_mb"])
     return out
 
 

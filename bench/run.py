@@ -67,6 +67,20 @@ def _rss_mb() -> float:
     return kb / 1024 if kb is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def children_peak_mb() -> float:
+    """Peak RSS of the largest child this process has waited for, MB (0 if none): the process a
+    large load is read in (graphkit/load/apart.py), forked without ``exec``, so its peak counts
+    the pages it shares with this process, which idles meanwhile: what the two hold together."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process (all its threads) and of the children it has waited for (the
+    process a large load is read in)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 # ============================================================================================
 # Children: each prints one JSON object on its last line of stdout
 

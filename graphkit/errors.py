@@ -8,6 +8,7 @@ code at a single boundary (``graphkit.cli.main``); anything else reaching the us
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class GraphkitError(Exception):
@@ -47,6 +48,9 @@ class InvalidData(GraphkitError):
         more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
         super().__init__(first + more)
 
+    def __reduce__(self) -> tuple[Any, ...]:  # rebuilt from its problems (graphkit/load/apart.py)
+        return (type(self), (self.problems, self.rows_read), self.__dict__)
+
     @classmethod
     def single(cls, file: str, line: int | None, column: str | None, message: str) -> InvalidData:
         return cls([Problem(file, line, column, message)])
@@ -66,6 +70,9 @@ class QueryError(StoreError):
     def __init__(self, message: str, query: str | None = None):
         super().__init__(message)
         self.query = query
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.query), self.__dict__)
 
 
 class ResolutionError(GraphkitError):

@@ -16,10 +16,12 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from graphkit.errors import InvalidData, Problem
+from graphkit.load import apart
 from graphkit.load.mapping import Mapping, load_mapping
 from graphkit.load.numberids import NumberClaims
 from graphkit.load.read import read_csv, read_json, read_xml
@@ -28,6 +30,7 @@ from graphkit.load.sourceids import SourceIndex
 from graphkit.load.values import safe_cell
 from graphkit.model import Node, Rel, now_iso
 from graphkit.store.base import Store, WriteStats
+from graphkit.store.staged import StagedLoad
 
 BATCH_ROWS = 20_000
 
@@ -113,7 +116,6 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
     report = LoadReport(mapping.name)
     loaded_at = now_iso()
     files = mapping.files_for([Path(p) for p in paths])
-    index = SourceIndex() if mapping.uses_source_ids else None
     deltas = _delta_files(files)
     if deltas:
         from graphkit.load.deltas import load_deltas
@@ -122,17 +124,14 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
         return report
     _warm_before_reading()
     try:
-        claims = _count_numbers(files, loaded_at)
-        _load(store, files, report, on_error, loaded_at, index, batch_rows, rejects_dir, progress)
+        _load(store, files, report, on_error, loaded_at, batch_rows, rejects_dir, progress,
+              source_ids=mapping.uses_source_ids)
     finally:
         mapping.set_number_claims(None)
         for _, part in files:
             part.set_number_claims(None)
-        if index is not None:
-            index.close()
-    if claims is not None:
-        report.ambiguous_numbers = len(claims.ambiguous)
     return report
+
 
 
 def _delta_files(files: list[tuple[Path, Mapping]]) -> bool:
@@ -148,6 +147,8 @@ def _delta_files(files: list[tuple[Path, Mapping]]) -> bool:
                                  "a full FtM file loaded together with delta files: load them apart, "
                                  "the full state first")
     return any(kinds.values())
+
+
 
 
 def _count_numbers(files: list[tuple[Path, Mapping]], loaded_at: str) -> NumberClaims | None:
@@ -171,31 +172,74 @@ def _count_numbers(files: list[tuple[Path, Mapping]], loaded_at: str) -> NumberC
 
 
 def _load(store: Store, files: list[tuple[Path, Mapping]], report: LoadReport, on_error: str, loaded_at: str,
-          index: SourceIndex | None, batch_rows: int, rejects_dir: Path | None,
-          progress: Callable[[int], None] | None) -> None:
-    written: list[tuple[FileReport, _Rejects]] = []
+          batch_rows: int, rejects_dir: Path | None, progress: Callable[[int], None] | None, *,
+          source_ids: bool) -> None:
+    """Read every file into the store's load (its sink), then let the sink write: all or nothing.
+    A large load into a staged sink is read in a process of its own (``graphkit/load/apart.py``)."""
+    rejects: list[_Rejects] = []
     try:
         with _gc_paused(), store.load() as sink:
-            for path, mapping in files:
-                read = reader_for(mapping)
-                frep = FileReport(path.name)
-                if any(r.start_ref or r.end_ref for r in mapping.relationships):
-                    frep.linked = Counter()
-                report.files.append(frep)
-                rejects = _Rejects(path, mapping, rejects_dir, store)
-                written.append((frep, rejects))
-                _read_file(read(path, mapping, loaded_at=loaded_at, index=index), frep, report, rejects, sink,
-                           on_error, batch_rows, progress)
+            reading = partial(_read_all, store, files, on_error, loaded_at, batch_rows, rejects_dir, sink,
+                              source_ids=source_ids)
+            if isinstance(sink, StagedLoad) and apart.wanted([p for p, _ in files], sink):
+                read = apart.run(reading, progress)
+                sink.adopt(read.staged)
+            else:
+                read = reading(progress)
+            report.files, report.problems = read.files, read.problems
+            report.ambiguous_numbers, rejects = read.ambiguous_numbers, read.rejects
             if on_error == "strict" and report.problems:
                 raise InvalidData(report.problems, rows_read=report.rows_read)
             _release_reading_memory()  # before the sink writes everything at the end of the block
     except BaseException:
-        for _, rejects in written:  # a load rolled back leaves no rejects file behind
-            rejects.discard()
+        for r in rejects:  # a load rolled back leaves no rejects file behind
+            r.discard()
         raise
-    for frep, rejects in written:
-        frep.rejects_path = rejects.finish()
+    for frep, r in zip(report.files, rejects, strict=True):
+        frep.rejects_path = r.finish()
     report.written = sink.stats  # complete once the load has ended (a sink may write at the end)
+
+
+@dataclass
+class _Read:
+    """What reading a load gives its writing: the files' reports and rejects, the problems, and
+    what the sink staged (``StagedLoad.detach``; None for a sink that stages nothing)."""
+
+    files: list[FileReport]
+    problems: list[Problem]
+    rejects: list[_Rejects]
+    ambiguous_numbers: int
+    staged: Any = None
+
+
+def _read_all(store: Store, files: list[tuple[Path, Mapping]], on_error: str, loaded_at: str, batch_rows: int,
+              rejects_dir: Path | None, sink: Any, progress: Callable[[int], None] | None, *,
+              source_ids: bool) -> _Read:
+    """The counting pass, then every file read into ``sink``; its rejects files are left unnamed
+    (``_Rejects.finish``) until the load has been written."""
+    report = LoadReport("")
+    rejects: list[_Rejects] = []
+    index = SourceIndex() if source_ids else None  # the source's own ids, for the files naming nodes by them
+    try:
+        claims = _count_numbers(files, loaded_at)
+        for path, mapping in files:
+            frep = FileReport(path.name)
+            if any(r.start_ref or r.end_ref for r in mapping.relationships):
+                frep.linked = Counter()
+            report.files.append(frep)
+            rejects.append(_Rejects(path, mapping, rejects_dir, store))
+            _read_file(reader_for(mapping)(path, mapping, loaded_at=loaded_at, index=index), frep, report,
+                       rejects[-1], sink, on_error, batch_rows, progress)
+    except BaseException:
+        for r in rejects:
+            r.discard()
+        raise
+    finally:
+        if index is not None:
+            index.close()
+    detach = getattr(sink, "detach", None)
+    return _Read(report.files, report.problems, rejects, len(claims.ambiguous) if claims else 0,
+                 detach() if detach else None)
 
 
 def _read_file(results: Iterator[RowResult], frep: FileReport, report: LoadReport, rejects: _Rejects, sink: Any,
@@ -284,19 +328,25 @@ class _Rejects:
     """The rejects file of one input, written record by record as they come: beside the input,
     else in ``rejects_dir`` or the store's ``rejects/`` folder. It is written under a temporary
     name and takes its name only when the whole load has succeeded (``finish``); ``discard``
-    removes it when the load is rolled back."""
+    removes it when the load is rolled back. Sent from a reading process to the writing one
+    (``graphkit/load/apart.py``), it closes its file and travels as its names."""
 
     def __init__(self, path: Path, mapping: Mapping, rejects_dir: Path | None, store: Store):
-        self.path, self.mapping = path, mapping
+        self.path = path
         self.as_json = mapping.format != "csv"
         self.candidates = [rejects_dir] if rejects_dir else [path.parent]
         store_dir = getattr(store, "path", None)
         if store_dir is not None:
             self.candidates.append(Path(store_dir) / "rejects")
         self.target: Path | None = None
+        self.part: Path | None = None  # the file being written, ``target`` once the load is done
         self.fh: Any = None
         self.writer: Any = None
         self.header: list[str] = []
+
+    def __getstate__(self) -> dict[str, Any]:
+        self._close()
+        return {**self.__dict__, "writer": None}
 
     def _open(self, first: RowResult) -> None:
         suffix = ".rejects.jsonl" if self.as_json else ".rejects.csv"
@@ -305,8 +355,9 @@ class _Rejects:
             target = folder / (self.path.name + suffix)
             try:
                 folder.mkdir(parents=True, exist_ok=True)
-                self.fh = target.with_name(target.name + ".part").open("w", encoding="utf-8", newline="")
-                self.target = target
+                part = target.with_name(target.name + ".part")
+                self.fh = part.open("w", encoding="utf-8", newline="")
+                self.target, self.part = target, part
                 break
             except OSError as exc:
                 last_error = exc
@@ -328,18 +379,23 @@ class _Rejects:
         row: dict[str, Any] = {**r.raw, "_line": r.line, "_column": col or "", "_reason": _reason(r)}
         self.writer.writerow([safe_cell(row.get(h)) for h in self.header])
 
+    def _close(self) -> None:
+        if self.fh is not None:
+            self.fh.close()
+            self.fh = None
+
     def finish(self) -> str | None:
-        if self.fh is None or self.target is None:
+        if self.part is None or self.target is None:
             return None
-        self.fh.close()
-        self.target.with_name(self.target.name + ".part").replace(self.target)
+        self._close()
+        self.part.replace(self.target)
         return str(self.target)
 
     def discard(self) -> None:
-        if self.fh is not None and self.target is not None:
-            self.fh.close()
-            self.target.with_name(self.target.name + ".part").unlink(missing_ok=True)
-            self.fh = None
+        if self.part is not None:
+            self._close()
+            self.part.unlink(missing_ok=True)
+            self.part = None
 
 
 def _reason(result: RowResult) -> str:

@@ -97,8 +97,10 @@ class StagedLoad(LoadSink):
         self.journal = journal
         self.chunk_records = chunk_records  # 0: the whole load is one chunk
         self.chunks = 0
-        self._node_runs: dict[str, tuple[Path, pq.ParquetWriter]] = {}
-        self._rel_runs: dict[tuple[str, str, str], tuple[Path, pq.ParquetWriter]] = {}
+        # the staging file of each label and relationship table, with its writer (None once
+        # adopted from another process: ``detach``, ``adopt``)
+        self._node_runs: dict[str, tuple[Path, pq.ParquetWriter | None]] = {}
+        self._rel_runs: dict[tuple[str, str, str], tuple[Path, pq.ParquetWriter | None]] = {}
         self._staged = 0  # records staged in the current chunk
         self._stored_before: set[str] | None = None  # labels and types the store held at the start
         self._created: dict[str, list[pa.Array]] = defaultdict(list)  # ids earlier chunks created
@@ -152,18 +154,35 @@ class StagedLoad(LoadSink):
         if self.chunk_records and self._staged >= self.chunk_records:
             self.commit_chunk()
 
-    def _append(self, runs: dict[Any, tuple[Path, pq.ParquetWriter]], key: Any, name: str,
+    def _append(self, runs: dict[Any, tuple[Path, pq.ParquetWriter | None]], key: Any, name: str,
                 schema: pa.Schema, arrays: list[pa.Array]) -> None:
-        run = runs.get(key)
-        if run is None:
-            path = self.folder / f"{name}.parquet"
-            run = runs[key] = (path, pq.ParquetWriter(path, schema))
-        run[1].write_table(pa.Table.from_arrays(arrays, schema=schema))  # one row group per batch
+        path, writer = runs.get(key) or (self.folder / f"{name}.parquet", None)
+        if writer is None:
+            if path.exists():
+                raise RuntimeError(f"{path.name}: staged in another process, and closed")
+            writer = pq.ParquetWriter(path, schema)
+            runs[key] = (path, writer)
+        writer.write_table(pa.Table.from_arrays(arrays, schema=schema))  # one row group per batch
 
     def close(self) -> None:
         """Close the staging files (idempotent)."""
         for _, writer in [*self._node_runs.values(), *self._rel_runs.values()]:
-            writer.close()
+            if writer is not None:
+                writer.close()
+
+    def detach(self) -> tuple[dict[str, Path], dict[tuple[str, str, str], Path], int]:
+        """The staging files, closed, and the records they hold: for a sink in another process
+        (the one that read the load, ``graphkit/load/apart.py``) to ``adopt``."""
+        self.close()
+        return ({k: p for k, (p, _) in self._node_runs.items()},
+                {k: p for k, (p, _) in self._rel_runs.items()}, self._staged)
+
+    def adopt(self, staged: tuple[dict[str, Path], dict[tuple[str, str, str], Path], int]) -> None:
+        """Take over what another process staged into this sink's folder (``detach``)."""
+        nodes, rels, count = staged
+        self._node_runs = {k: (p, None) for k, p in nodes.items()}
+        self._rel_runs = {k: (p, None) for k, p in rels.items()}
+        self._staged = count
 
     # ---- writing -----------------------------------------------------------------------------
 

@@ -1,0 +1,159 @@
+"""A large load is read in a process of its own that ends before the store's writes
+(graphkit/load/apart.py): the graph, the report, the rejects file and the progress are those of
+the same load read in place; an error or a death of the reading process leaves the store as it
+was and says what happened."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from cases import LOAD_TIMES, graph_snapshot
+from test_registries import icij_bundle
+
+import graphkit.load as loading
+from graphkit.errors import GraphkitError, InvalidData
+from graphkit.load import apart, load_files
+from graphkit.store.embedded import EmbeddedStore
+from graphkit.synth.registries import PSC_LINES, psc
+
+
+@pytest.fixture
+def forks(monkeypatch) -> list[int]:
+    """The pids of the reading processes the loads of the test start."""
+    pids: list[int] = []
+    fork = os.fork
+
+    def counted_fork() -> int:
+        pid = fork()
+        if pid:
+            pids.append(pid)
+        return pid
+    monkeypatch.setattr(os, "fork", counted_fork)
+    return pids
+
+
+def read_apart(monkeypatch, yes: bool) -> None:
+    monkeypatch.setenv("GRAPHKIT_READ_APART_MB", "0" if yes else "-1")
+
+
+def psc_snapshot(folder: Path, lines: int) -> Path:
+    psc(folder, lines / PSC_LINES)
+    return folder / "psc-snapshot.txt"
+
+
+def load_both_ways(monkeypatch, tmp_path: Path, forks: list[int], inputs: list[Path], mapping: str) -> list[dict]:
+    out = []
+    for apart_too in (True, False):
+        read_apart(monkeypatch, apart_too)
+        rejects = tmp_path / f"rejects-{apart_too}"
+        rows: list[int] = []
+        with EmbeddedStore(tmp_path / f"graph-{apart_too}") as store:
+            report = load_files(store, inputs, mapping, on_error="skip", rejects_dir=rejects, progress=rows.append)
+            out.append({
+                "graph": graph_snapshot(store, without=LOAD_TIMES),
+                "files": [(f.file, f.rows_read, f.rows_loaded, f.rows_skipped, f.rows_rejected,
+                           dict(f.skipped_reasons), f.linked and dict(f.linked),
+                           f.rejects_path and Path(f.rejects_path).name) for f in report.files],
+                "written": report.written, "problems": report.problems, "rows": sum(rows),
+                "rejects": {p.name: p.read_text() for p in sorted(rejects.glob("*"))},
+                "reading processes": len(forks)})
+        forks.clear()
+    return out
+
+
+def test_a_psc_snapshot_read_apart_loads_as_read_in_place(monkeypatch, tmp_path, forks):
+    snapshot = psc_snapshot(tmp_path / "in", 3_000)
+    apart_load, here = load_both_ways(monkeypatch, tmp_path, forks, [snapshot], "uk-psc")
+    assert apart_load.pop("reading processes") == 1 and here.pop("reading processes") == 0
+    assert apart_load == here
+    assert here["rows"] == len(snapshot.read_bytes().splitlines())
+    assert here["graph"]["Person"] and here["graph"]["OWNS"]
+    assert "psc-snapshot.txt.rejects.jsonl" in here["rejects"]  # the statements, skipped with their reason
+
+
+def test_an_icij_bundle_read_apart_links_by_the_sources_ids_as_read_in_place(monkeypatch, tmp_path, forks, real):
+    apart_load, here = load_both_ways(monkeypatch, tmp_path, forks, icij_bundle(real), "icij")
+    assert apart_load.pop("reading processes") == 1 and here.pop("reading processes") == 0
+    assert apart_load == here
+    assert any(f[6] for f in here["files"])  # relationships found their ends by ICIJ's node ids
+
+
+def test_bad_input_read_apart_names_file_line_and_column_and_leaves_the_graph(monkeypatch, tmp_path, forks):
+    snapshot = psc_snapshot(tmp_path / "in", 500)
+    lines = snapshot.read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[9])
+    del record["company_number"]
+    lines[9] = json.dumps(record)
+    bad = tmp_path / "psc-bad.txt"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    read_apart(monkeypatch, True)
+    with EmbeddedStore(tmp_path / "graph") as store:
+        load_files(store, [psc_snapshot(tmp_path / "first", 200)], "uk-psc", on_error="skip")
+        before = graph_snapshot(store)
+        with pytest.raises(InvalidData) as raised:
+            load_files(store, [bad], "uk-psc")
+        assert len(forks) == 2
+        assert {(p.file, p.line, p.column) for p in raised.value.problems} == {("psc-bad.txt", 10, "company_number")}
+        assert str(raised.value).startswith("psc-bad.txt, line 10, column 'company_number': required value missing")
+        assert graph_snapshot(store) == before
+        assert [p.name for p in store.path.iterdir() if p.name.startswith(".load-")] == []
+    assert not list(tmp_path.glob("psc-bad.txt.rejects*"))
+
+
+def test_a_reading_process_that_is_killed_leaves_the_graph_and_says_so(monkeypatch, tmp_path, forks):
+    snapshot = psc_snapshot(tmp_path / "in", 300)
+    read_apart(monkeypatch, True)
+    with EmbeddedStore(tmp_path / "graph") as store:
+        load_files(store, [psc_snapshot(tmp_path / "first", 200)], "uk-psc", on_error="skip")
+        before = graph_snapshot(store)
+        # the reading process dies as the kernel kills a process out of memory: without a word
+        monkeypatch.setattr(loading, "_count_numbers", lambda *a: os.kill(os.getpid(), signal.SIGKILL))
+        with pytest.raises(GraphkitError, match="reading the load was killed by signal 9 .*nothing was written"):
+            load_files(store, [snapshot], "uk-psc", on_error="skip")
+        assert graph_snapshot(store) == before
+
+
+def test_an_unexpected_error_while_reading_apart_reaches_the_caller_with_its_traceback(monkeypatch, tmp_path, forks):
+    snapshot = psc_snapshot(tmp_path / "in", 300)
+    read_apart(monkeypatch, True)
+
+    def broken(*args):
+        raise ZeroDivisionError("a bug in a reader")
+    monkeypatch.setattr(loading, "_count_numbers", broken)
+    with EmbeddedStore(tmp_path / "graph") as store:
+        with pytest.raises(ZeroDivisionError, match="a bug in a reader") as raised:
+            load_files(store, [snapshot], "uk-psc", on_error="skip")
+        assert "in the process reading the load" in raised.value.__notes__[0]
+        assert "broken" in raised.value.__notes__[0]
+        assert graph_snapshot(store)["Company"] == []
+
+
+def test_an_interrupted_load_stops_its_reading_process(monkeypatch, tmp_path, forks):
+    snapshot = psc_snapshot(tmp_path / "in", 25_000)
+    read_apart(monkeypatch, True)
+
+    def interrupt(rows: int) -> None:  # Ctrl-C at the first progress the reading process reports
+        raise KeyboardInterrupt
+    with EmbeddedStore(tmp_path / "graph") as store:
+        with pytest.raises(KeyboardInterrupt):
+            load_files(store, [snapshot], "uk-psc", progress=interrupt)
+        assert graph_snapshot(store)["Company"] == []
+    assert len(forks) == 1
+    with pytest.raises(ChildProcessError):  # killed and reaped: no reader left behind
+        os.waitpid(forks[0], os.WNOHANG)
+
+
+def test_small_inputs_and_chunked_loads_are_read_in_place(monkeypatch, tmp_path):
+    snapshot = psc_snapshot(tmp_path / "in", 300)
+    with EmbeddedStore(tmp_path / "graph") as store, store.load() as sink:
+        monkeypatch.delenv("GRAPHKIT_READ_APART_MB", raising=False)
+        assert not apart.wanted([snapshot], sink)  # some 200 kB: below READ_APART_MB
+        monkeypatch.setenv("GRAPHKIT_READ_APART_MB", "0")
+        assert apart.wanted([snapshot], sink)
+        sink.chunk_records = 1_000  # a chunked load writes while it reads
+        assert not apart.wanted([snapshot], sink)
+        sink.chunk_records = 0
