@@ -4,7 +4,9 @@ the store, which says so, and running the load again gives the graph of one clea
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import pickle
 import re
 import signal
 import subprocess
@@ -17,6 +19,7 @@ from cases import LOAD_TIMES, graph_snapshot
 from graphkit.cli.options import StoreTarget, open_store
 from graphkit.load import load_files
 from graphkit.store.embedded import EmbeddedStore
+from graphkit.store.journal import ParquetRows
 
 # the child: a load that kills itself (SIGKILL, nothing runs after it) at a given point: "journal",
 # once its third chunk is journalled, just before that chunk writes (every batch of 400 lines a
@@ -129,3 +132,21 @@ def test_a_load_in_chunks_gives_the_graph_of_a_load_in_one(real, tmp_path: Path,
             snapshots.append((graph_snapshot(store, without=LOAD_TIMES), report.written))
     assert snapshots[0] == snapshots[1]
     assert sum(map(len, snapshots[0][0].values())) > 1000  # enough records for several chunks
+
+
+def test_rows_kept_on_disk_come_back_exactly_and_those_that_would_not_stay_as_they_are(tmp_path: Path):
+    # the old properties of changed nodes go to Parquet batch by batch; a batch whose values
+    # Arrow would give back otherwise (a whole number in a float column) is kept as it is
+    rows = ParquetRows("Shipment", tmp_path, "old.0.Shipment.parquet", durable=True)
+    exact = [{"id": f"s{i}", "value_usd": 1.5 * i, "date": dt.date(2024, 1, i + 1)} for i in range(5)]
+    whole = [{"id": "w", "value_usd": 3}]
+    rows.add(exact[:3])
+    rows.add(whole)
+    rows.add(exact[3:])
+    rows.close()
+    assert (rows.written, rows.kept, len(rows)) == (5, whole, 6)
+    again = pickle.loads(pickle.dumps(rows))  # as a journal entry holds it
+    again.folder = tmp_path
+    back = [row for part in again.read(2) for row in part]
+    assert [{k: v for k, v in r.items() if v is not None} for r in back] == [*exact, *whole]
+    assert [type(r["value_usd"]) for r in back] == [float] * 5 + [int]
