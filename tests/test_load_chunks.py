@@ -24,17 +24,18 @@ from graphkit.store.journal import ParquetRows
 # the child: a load that kills itself (SIGKILL, nothing runs after it) at a given point: "journal",
 # once its third chunk is journalled, just before that chunk writes (every batch of 400 lines a
 # chunk); "copy", once the first relationship table of its one chunk is written and committed
-# (its nodes are, the rest is not)
+# (its nodes are, the rest is not); "update", midway through rewriting the stored nodes its one
+# chunk changes (read back from their staging file 7 at a time: two slices are committed)
 KILLED_LOAD = """
 import os, signal, sys
 from pathlib import Path
 from graphkit.cli.options import StoreTarget, open_store
 from graphkit.load import load_files
-from graphkit.store.embedded import _EmbeddedStagedLoad
+from graphkit.store.embedded import EmbeddedStore, _EmbeddedStagedLoad
 from graphkit.store.journal import Journal
 
 db, neo4j, sample, rejects, point = sys.argv[1:]
-record, copy_rels = Journal.record, _EmbeddedStagedLoad.copy_rels
+record, copy_rels, update = Journal.record, _EmbeddedStagedLoad.copy_rels, EmbeddedStore.update_nodes
 def record_then_die(self, entry):
     record(self, entry)
     if self.chunks == 3:
@@ -42,8 +43,16 @@ def record_then_die(self, entry):
 def copy_then_die(self, *args):
     copy_rels(self, *args)
     os.kill(os.getpid(), signal.SIGKILL)
+def update_then_die(self, label, rows, calls=[]):
+    update(self, label, rows)
+    calls.append(len(rows))
+    if len(calls) == 2:
+        os.kill(os.getpid(), signal.SIGKILL)
 if point == "journal":
     Journal.record = record_then_die
+elif point == "update":
+    _EmbeddedStagedLoad.update_rows = 7
+    EmbeddedStore.update_nodes = update_then_die
 else:
     _EmbeddedStagedLoad.copy_rels = copy_then_die
 with open_store(StoreTarget(Path(db) if db else None, neo4j or None)) as store:
@@ -74,6 +83,14 @@ def test_an_embedded_load_killed_between_two_writes_of_a_chunk_is_undone(real, t
     # relationship table): killed after some of them, the load is undone all the same
     where = StoreTarget(tmp_path / "graph")
     killed_load_is_undone(real, tmp_path, cli, ["--db", str(where.db)], where, point="copy", chunk="0", begun=1)
+
+
+def test_a_load_over_a_graph_killed_while_rewriting_the_nodes_it_changes_is_undone(real, tmp_path: Path, cli):
+    # the nodes a load changes are rewritten from a staging file slice by slice, each slice
+    # committing on its own; killed after two slices, the graph gets back the exact properties
+    # its nodes had (kept in the journal's folder as Parquet)
+    where = StoreTarget(tmp_path / "graph")
+    killed_load_is_undone(real, tmp_path, cli, ["--db", str(where.db)], where, point="update", chunk="0", begun=1)
 
 
 def killed_load_is_undone(real, tmp_path: Path, cli, options: list[str], where: StoreTarget, *, point: str,
