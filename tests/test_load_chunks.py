@@ -4,7 +4,9 @@ the store, which says so, and running the load again gives the graph of one clea
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import pickle
 import re
 import signal
 import subprocess
@@ -17,21 +19,23 @@ from cases import LOAD_TIMES, graph_snapshot
 from graphkit.cli.options import StoreTarget, open_store
 from graphkit.load import load_files
 from graphkit.store.embedded import EmbeddedStore
+from graphkit.store.journal import ParquetRows
 
 # the child: a load that kills itself (SIGKILL, nothing runs after it) at a given point: "journal",
 # once its third chunk is journalled, just before that chunk writes (every batch of 400 lines a
 # chunk); "copy", once the first relationship table of its one chunk is written and committed
-# (its nodes are, the rest is not)
+# (its nodes are, the rest is not); "update", midway through rewriting the stored nodes its one
+# chunk changes (read back from their staging file 7 at a time: two slices are committed)
 KILLED_LOAD = """
 import os, signal, sys
 from pathlib import Path
 from graphkit.cli.options import StoreTarget, open_store
 from graphkit.load import load_files
-from graphkit.store.embedded import _EmbeddedStagedLoad
+from graphkit.store.embedded import EmbeddedStore, _EmbeddedStagedLoad
 from graphkit.store.journal import Journal
 
 db, neo4j, sample, rejects, point = sys.argv[1:]
-record, copy_rels = Journal.record, _EmbeddedStagedLoad.copy_rels
+record, copy_rels, update = Journal.record, _EmbeddedStagedLoad.copy_rels, EmbeddedStore.update_nodes
 def record_then_die(self, entry):
     record(self, entry)
     if self.chunks == 3:
@@ -39,8 +43,16 @@ def record_then_die(self, entry):
 def copy_then_die(self, *args):
     copy_rels(self, *args)
     os.kill(os.getpid(), signal.SIGKILL)
+def update_then_die(self, label, rows, calls=[]):
+    update(self, label, rows)
+    calls.append(len(rows))
+    if len(calls) == 2:
+        os.kill(os.getpid(), signal.SIGKILL)
 if point == "journal":
     Journal.record = record_then_die
+elif point == "update":
+    _EmbeddedStagedLoad.update_rows = 7
+    EmbeddedStore.update_nodes = update_then_die
 else:
     _EmbeddedStagedLoad.copy_rels = copy_then_die
 with open_store(StoreTarget(Path(db) if db else None, neo4j or None)) as store:
@@ -71,6 +83,14 @@ def test_an_embedded_load_killed_between_two_writes_of_a_chunk_is_undone(real, t
     # relationship table): killed after some of them, the load is undone all the same
     where = StoreTarget(tmp_path / "graph")
     killed_load_is_undone(real, tmp_path, cli, ["--db", str(where.db)], where, point="copy", chunk="0", begun=1)
+
+
+def test_a_load_over_a_graph_killed_while_rewriting_the_nodes_it_changes_is_undone(real, tmp_path: Path, cli):
+    # the nodes a load changes are rewritten from a staging file slice by slice, each slice
+    # committing on its own; killed after two slices, the graph gets back the exact properties
+    # its nodes had (kept in the journal's folder as Parquet)
+    where = StoreTarget(tmp_path / "graph")
+    killed_load_is_undone(real, tmp_path, cli, ["--db", str(where.db)], where, point="update", chunk="0", begun=1)
 
 
 def killed_load_is_undone(real, tmp_path: Path, cli, options: list[str], where: StoreTarget, *, point: str,
@@ -129,3 +149,21 @@ def test_a_load_in_chunks_gives_the_graph_of_a_load_in_one(real, tmp_path: Path,
             snapshots.append((graph_snapshot(store, without=LOAD_TIMES), report.written))
     assert snapshots[0] == snapshots[1]
     assert sum(map(len, snapshots[0][0].values())) > 1000  # enough records for several chunks
+
+
+def test_rows_kept_on_disk_come_back_exactly_and_those_that_would_not_stay_as_they_are(tmp_path: Path):
+    # the old properties of changed nodes go to Parquet batch by batch; a batch whose values
+    # Arrow would give back otherwise (a whole number in a float column) is kept as it is
+    rows = ParquetRows("Shipment", tmp_path, "old.0.Shipment.parquet", durable=True)
+    exact = [{"id": f"s{i}", "value_usd": 1.5 * i, "date": dt.date(2024, 1, i + 1)} for i in range(5)]
+    whole = [{"id": "w", "value_usd": 3}]
+    rows.add(exact[:3])
+    rows.add(whole)
+    rows.add(exact[3:])
+    rows.close()
+    assert (rows.written, rows.kept, len(rows)) == (5, whole, 6)
+    again = pickle.loads(pickle.dumps(rows))  # as a journal entry holds it
+    again.folder = tmp_path
+    back = [row for part in again.read(2) for row in part]
+    assert [{k: v for k, v in r.items() if v is not None} for r in back] == [*exact, *whole]
+    assert [type(r["value_usd"]) for r in back] == [float] * 5 + [int]

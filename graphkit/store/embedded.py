@@ -376,6 +376,7 @@ class _EmbeddedStagedLoad(StagedLoad):
 
     store: EmbeddedStore
     commit_steps = True
+    update_rows = UPDATE_ROWS
 
     def copy_nodes(self, label: str, path: Path) -> None:
         self.store._copy(f"COPY {label} FROM '{path}'", f"create {label}")

@@ -7,7 +7,9 @@ id. Before a chunk writes (or, written in one transaction, before it commits), i
 to the journal and flushed to disk: the ids of the nodes and relationships it creates, and the
 properties the nodes it changes had before. The
 load's folder (``<root>/<load id>/``) holds ``load.json`` (who runs it: process id, host, start
-time) and ``journal.pickle`` (the entries); it is removed when the load has committed its last
+time), ``journal.pickle`` (the entries) and, for a staged load, one Parquet file of old
+properties per chunk and label (``ParquetRows``: an entry names its file rather than holding
+hundreds of thousands of rows in memory); it is removed when the load has committed its last
 chunk, or has been undone.
 
 Undoing replays the entries newest first: relationships created are deleted, changed nodes get
@@ -43,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from graphkit.model import get_model
 
@@ -60,7 +63,8 @@ class Entry:
     # ids as a list, or as an Arrow string array (a bulk load's millions of ids, compact in memory
     # and in the journal file)
     created: dict[str, Any] = field(default_factory=dict)  # label -> node ids
-    updated: dict[str, Any] = field(default_factory=dict)  # label -> old properties (dicts; a table once recorded)
+    # label -> old properties: dicts (a table once recorded), or the ParquetRows of a staged load
+    updated: dict[str, Any] = field(default_factory=dict)
     rels: dict[str, Any] = field(default_factory=dict)  # type -> relationship ids
 
     def __bool__(self) -> bool:
@@ -98,6 +102,11 @@ class Journal:
     def load_id(self) -> str:
         return self.folder.name
 
+    def old_rows(self, label: str) -> ParquetRows:
+        """A file in the journal's folder for the old properties of the ``label`` nodes the next
+        entry changes, synced to disk when closed (before the entry is recorded)."""
+        return ParquetRows(label, self.folder, f"old.{self.chunks}.{label}.parquet", durable=True)
+
     def meta(self) -> dict[str, Any]:
         try:
             return dict(json.loads((self.folder / META).read_text(encoding="utf-8")))
@@ -124,11 +133,15 @@ class Journal:
         with fh:
             while True:
                 try:
-                    out.append(pickle.load(fh))  # noqa: S301 - graphkit's own file in the store's folder
+                    entry = pickle.load(fh)  # noqa: S301 - graphkit's own file in the store's folder
                 except EOFError:
                     return out
                 except (pickle.UnpicklingError, ValueError, AttributeError, IndexError):
                     return out  # a torn last entry
+                for rows in entry.updated.values():
+                    if isinstance(rows, ParquetRows):
+                        rows.folder = self.folder
+                out.append(entry)
 
     def undo(self, store: Store) -> tuple[int, int, int, int]:
         """Undo every entry, newest first, each in its own transaction, then remove the journal.
@@ -166,7 +179,7 @@ def undo_entry(store: Store, entry: Entry) -> None:
                 store._execute(f"UNWIND $ids AS k MATCH ()-[r:{type_} {{id: k}}]->() DELETE r",
                                {"ids": part}, name=f"undo {type_}")
     for label, rows in entry.updated.items():
-        for part in _slices(rows):
+        for part in rows.read(SLICE) if isinstance(rows, ParquetRows) else _slices(rows):
             with store.transaction():
                 store.update_nodes(label, part)
     for label, ids in entry.created.items():
@@ -185,23 +198,87 @@ def _compact(label: str, rows: Any) -> Any:
     """The old properties of changed nodes as one Arrow table of the label's columns: a tenth of
     the memory of as many dicts, in the journal file and when it is read back to undo (restoring
     531k nodes from dicts took 3.2 GB). Kept as they are when any value would not come back from
-    Arrow as it went in (a property outside the model, a whole number in a float column), so that
-    undoing restores every property exactly."""
-    from graphkit.store.staged import node_schema  # staged.py imports this module
-
+    Arrow as it went in (``exact_table``), so that undoing restores every property exactly."""
     if not isinstance(rows, list) or not rows:
         return rows
-    schema = node_schema(label)
     parts = []
     for given in _slices(rows):
-        try:
-            part = pa.Table.from_pylist(given, schema=schema)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            return rows
-        if list(map(_typed, part.to_pylist())) != list(map(_typed, given)):
+        part = exact_table(label, given)
+        if part is None:
             return rows
         parts.append(part)
     return pa.concat_tables(parts)
+
+
+def exact_table(label: str, rows: list[dict[str, Any]]) -> pa.Table | None:
+    """``rows`` as an Arrow table of the label's columns, or None when any value would not come
+    back from Arrow as it went in, the same value of the same Python type (a property outside
+    the model, a whole number in a float column, a date given as text)."""
+    from graphkit.store.staged import node_schema  # staged.py imports this module
+
+    try:
+        table = pa.Table.from_pylist(rows, schema=node_schema(label))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if list(map(_typed, table.to_pylist())) != list(map(_typed, rows)):
+        return None
+    return table
+
+
+class ParquetRows:
+    """Rows of nodes of one label kept on disk, added batch by batch and read back in slices: a
+    Parquet file of the label's columns (``folder / name``) for the batches that come back from
+    it exactly (``exact_table``), and the rare batch that would not kept as it is, in memory. A
+    staged load keeps the old properties of the nodes it changes this way (the journal entry
+    holds the object, which pickles without its folder: ``Journal.entries`` sets it), and the
+    merged new ones until they are written, so that neither is ever a list of all of them
+    (531k changed nodes were some 2 GB of dicts). ``durable``: synced to disk when closed."""
+
+    def __init__(self, label: str, folder: Path, name: str, *, durable: bool = False):
+        self.label, self.folder, self.name, self.durable = label, folder, name, durable
+        self.written = 0
+        self.kept: list[dict[str, Any]] = []
+        self._writer: pq.ParquetWriter | None = None
+
+    def __len__(self) -> int:
+        return self.written + len(self.kept)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"label": self.label, "name": self.name, "written": self.written, "kept": self.kept}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, folder=None, durable=False, _writer=None)
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        table = exact_table(self.label, rows)
+        if table is None:
+            self.kept.extend(rows)
+            return
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.folder / self.name, table.schema)
+        self._writer.write_table(table)
+        self.written += table.num_rows
+
+    def close(self) -> None:
+        if self._writer is None:
+            return
+        self._writer.close()
+        self._writer = None
+        if self.durable:  # the file and its name in the folder
+            for path, flags in ((self.folder / self.name, os.O_RDONLY), (self.folder, os.O_RDONLY | os.O_DIRECTORY)):
+                fd = os.open(path, flags)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+
+    def read(self, size: int) -> Iterator[list[dict[str, Any]]]:
+        """The rows as lists of at most ``size``: the file's, then those kept."""
+        if self.written:
+            with pq.ParquetFile(self.folder / self.name) as source:
+                for batch in source.iter_batches(batch_size=size):
+                    yield batch.to_pylist()
+        yield from _slices(self.kept, size)
 
 
 def _typed(row: dict[str, Any]) -> dict[str, tuple[type, Any]]:

@@ -13,6 +13,9 @@ that is empty when ``finish`` starts needs no look-up of stored nodes or relatio
 A load commits in chunks (``chunk_records``, see ``store/journal.py``): once that many records
 are staged, they are written out as above, after the chunk's journal entry (the ids it creates,
 the old properties of the nodes it changes) is on disk, and the staging files start again. The
+nodes a chunk changes are looked up batch by batch, and both their old properties (in a file
+of the journal's) and their merged new ones (in the staging folder) go to Parquet as they come,
+to be written back in slices: a load over a graph that holds much of it keeps no list of them. The
 chunk's writes are one transaction, or, where the store holds an uncommitted transaction in
 memory (``commit_steps``: LadybugDB), each write commits on its own; either way a load that
 fails or is killed is undone from the journal. A table the store held nothing of when the load began is looked up
@@ -43,7 +46,7 @@ import pyarrow.parquet as pq
 
 from graphkit.model import Node, Rel, get_model, merge_node_props
 from graphkit.store.base import LoadSink, Store
-from graphkit.store.journal import Entry, Journal
+from graphkit.store.journal import Entry, Journal, ParquetRows
 
 #: records merged at a time where a node was staged in several batches (``_merge_repeats``)
 MERGE_SLICE = 20_000
@@ -89,6 +92,8 @@ class StagedLoad(LoadSink):
     #: each write of a chunk commits on its own once the chunk's journal entry is on disk (a
     #: store whose uncommitted transaction is held in memory), instead of one transaction a chunk
     commit_steps = False
+    #: changed nodes handed to ``Store.update_nodes`` at a time (``_update_nodes``)
+    update_rows = 5_000
 
     def __init__(self, store: Store, folder: Path, *, journal: Journal | None = None,
                  chunk_records: int = 0):
@@ -265,10 +270,12 @@ class StagedLoad(LoadSink):
             self._created_ids(label, path, self._entry.created)
             self.stats.nodes_created += staged
             return [partial(self.copy_nodes, label, path)]
-        writes: list[Callable[[], None]] = []
+        old = self.journal.old_rows(label) if self.journal is not None else None
+        new = ParquetRows(label, self.folder, f"final.update.{label}.parquet")
 
         def without_stored(table: pa.Table) -> pa.Table:
-            """``table`` less the nodes already stored, which are merged and updated."""
+            """``table`` less the nodes already stored, whose old properties (for the journal)
+            and merged new ones (for ``_update_nodes``) go to their files."""
             if not (stored or prior is not None) or not table.num_rows:
                 return table
             ids = table.column("id")
@@ -277,36 +284,53 @@ class StagedLoad(LoadSink):
             existing = store.fetch_nodes(label, ids.to_pylist()) if len(ids) else {}
             if not existing:
                 return table
-            self._entry.updated.setdefault(label, []).extend(existing.values())
+            if old is not None:
+                old.add(list(existing.values()))
             mask = pc.is_in(table.column("id"), value_set=pa.array(list(existing), pa.string()))
             updates = []
             for row in table.filter(mask).to_pylist():
-                old = existing[row["id"]]
-                combined = merge_node_props(label, old, row)
-                combined.setdefault("first_loaded", old.get("first_loaded"))
+                before = existing[row["id"]]
+                combined = merge_node_props(label, before, row)
+                combined.setdefault("first_loaded", before.get("first_loaded"))
                 updates.append(combined)
-            writes.append(partial(store.update_nodes, label, updates))
+            new.add(updates)
             return table.filter(pc.invert(mask))
 
         final = self.folder / f"final.node.{label}.parquet"
         created = 0
         repeated: list[pa.Table] = []  # the records of nodes staged in several batches
-        with pq.ParquetWriter(final, schema) as writer:
-            for table, again in _batches(path, dups):
-                repeated.append(again)
-                table = without_stored(table)
-                writer.write_table(table)
-                created += table.num_rows
-            for table in _merge_repeats(label, repeated, schema):
-                table = without_stored(table)
-                writer.write_table(table)
-                created += table.num_rows
+        try:
+            with pq.ParquetWriter(final, schema) as writer:
+                for table, again in _batches(path, dups):
+                    repeated.append(again)
+                    table = without_stored(table)
+                    writer.write_table(table)
+                    created += table.num_rows
+                for table in _merge_repeats(label, repeated, schema):
+                    table = without_stored(table)
+                    writer.write_table(table)
+                    created += table.num_rows
+        finally:
+            new.close()
+            if old is not None:
+                old.close()  # on disk before the entry that names it
+        writes: list[Callable[[], None]] = []
+        if old:
+            self._entry.updated[label] = old
+        if new:
+            writes.append(partial(self._update_nodes, new))
         if created:
             self._created_ids(label, final, self._entry.created)
             writes.append(partial(self.copy_nodes, label, final))
         self.stats.nodes_created += created
         self.stats.nodes_updated += staged - created
         return writes
+
+    def _update_nodes(self, rows: ParquetRows) -> None:
+        """Write the merged properties of changed nodes from their staging file, read
+        ``update_rows`` at a time, so that no list of all of them is alive."""
+        for part in rows.read(self.update_rows):
+            self.store.update_nodes(rows.label, part)
 
     def _plan_rels(self, type_: str, sl: str, el: str, path: Path, stored: bool) -> list[Callable[[], None]]:
         schema = rel_schema(type_)
