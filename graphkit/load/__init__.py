@@ -133,7 +133,6 @@ def load_files(store: Store, paths: list[Path], mapping: Mapping | str, *, on_er
     return report
 
 
-
 def _delta_files(files: list[tuple[Path, Mapping]]) -> bool:
     """Whether the load is of FtM delta files (graphkit/load/deltas.py); refuses a mix of delta and
     full files, whose order of application would be unclear."""
@@ -147,8 +146,6 @@ def _delta_files(files: list[tuple[Path, Mapping]]) -> bool:
                                  "a full FtM file loaded together with delta files: load them apart, "
                                  "the full state first")
     return any(kinds.values())
-
-
 
 
 def _count_numbers(files: list[tuple[Path, Mapping]], loaded_at: str) -> NumberClaims | None:
