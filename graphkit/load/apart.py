@@ -98,8 +98,8 @@ def _relay(stream: IO[bytes], progress: Progress | None) -> tuple[str, Any]:
     result)`` or ``("error", exception)``; ``("lost", None)`` if it ended without one."""
     while True:
         try:
-            kind, value = pickle.load(stream)
-        except EOFError:
+            kind, value = pickle.load(stream)  # noqa: S301 - from the child this process forked
+        except (EOFError, pickle.UnpicklingError):  # it ended, or was killed midway through a message
             return "lost", None
         if kind != "rows":
             return kind, value
