@@ -167,3 +167,13 @@ def test_rows_kept_on_disk_come_back_exactly_and_those_that_would_not_stay_as_th
     back = [row for part in again.read(2) for row in part]
     assert [{k: v for k, v in r.items() if v is not None} for r in back] == [*exact, *whole]
     assert [type(r["value_usd"]) for r in back] == [float] * 5 + [int]
+
+
+def test_the_embedded_store_leaves_half_the_memory_to_graphkit_unless_told(monkeypatch):
+    from graphkit.store.embedded import POOL_SHARE, _buffer_pool
+
+    machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    monkeypatch.delenv("GRAPHKIT_BUFFER_POOL_MB", raising=False)
+    assert _buffer_pool() == int(machine * POOL_SHARE) and POOL_SHARE <= 0.5
+    monkeypatch.setenv("GRAPHKIT_BUFFER_POOL_MB", "512")
+    assert _buffer_pool() == 512 << 20

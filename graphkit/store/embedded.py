@@ -72,13 +72,29 @@ _LB_TYPES = {"string": "STRING", "date": "DATE", "float": "DOUBLE", "int": "INT6
              "bool": "BOOLEAN", "list": "STRING[]"}
 
 
+#: the share of the machine's memory LadybugDB's buffer pool may take unless
+#: GRAPHKIT_BUFFER_POOL_MB says otherwise: LadybugDB's own default (about 80%) leaves too little
+#: for graphkit's process at full size. Loading the full UK PSC snapshot (13.6M lines), the
+#: kernel killed the process in its writes at 22.7 GiB of anonymous memory on a 23.5 GiB
+#: machine: that default pool filled, plus the loader's own few GiB (docs/benchmarks.md,
+#: "Loader: the full UK PSC snapshot").
+POOL_SHARE = 0.5
+
+
 def _buffer_pool() -> int:
-    """LadybugDB's memory budget: GRAPHKIT_BUFFER_POOL_MB, else LadybugDB's default (a share of
-    the machine's memory). The pages of the tables and primary-key indexes live in this pool and
-    stay while it has room; a smaller pool did not lower the peak of a load written as one
-    transaction (its uncommitted data is held apart), which is why a load commits write by
-    write. A pool too small for one write fails the load, which is then undone."""
-    return _env_int("GRAPHKIT_BUFFER_POOL_MB", 0) << 20
+    """LadybugDB's memory budget: GRAPHKIT_BUFFER_POOL_MB, else ``POOL_SHARE`` of the machine's
+    memory. The pages of the tables and primary-key indexes live in this pool and stay while it
+    has room; a smaller pool did not lower the peak of a load written as one transaction (its
+    uncommitted data is held apart), which is why a load commits write by write. A pool too
+    small for one write fails the load with a message saying so, and the load is undone, where
+    a pool larger than the memory left beside graphkit's process gets the process killed."""
+    given = _env_int("GRAPHKIT_BUFFER_POOL_MB", 0) << 20
+    if given:
+        return given
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * POOL_SHARE)
+    except (ValueError, OSError, AttributeError):  # no sysconf: LadybugDB's default
+        return 0
 
 
 def default_db_path() -> Path:
