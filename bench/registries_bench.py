@@ -94,7 +94,7 @@ def child_load(layout: str, folder: str, db: str, uri: str = "") -> dict[str, An
     out["reading_apart_peak_mb"] = run.children_peak_mb()
     out["reading_peak_rss_mb"] = max(reading_peak[0], out["reading_apart_peak_mb"])
     out.setdefault("reading_peak_first_mb", out["reading_peak_rss_mb"])
-    out["peak_rss_mb"] = max(run._rss_mb(), out["reading_apart_peak_mb"])
+    out["peak_rss_mb"] = run.peak_mb()
     return out
 
 

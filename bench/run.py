@@ -74,6 +74,12 @@ def children_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
+def peak_mb() -> float:
+    """Peak RSS of a load, MB: of this process or of the process it read the load in
+    (``children_peak_mb``), whichever is larger."""
+    return max(_rss_mb(), children_peak_mb())
+
+
 def cpu_seconds() -> float:
     """CPU seconds of this process (all its threads) and of the children it has waited for (the
     process a large load is read in)."""

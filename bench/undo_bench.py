@@ -82,7 +82,7 @@ def child_load(db: str, file: str, rejects: str) -> dict[str, Any]:
     t, c = time.perf_counter(), run.cpu_seconds()
     load_files(store, [Path(file)], "uk-psc", on_error="skip", rejects_dir=Path(rejects))
     out = {"seconds": time.perf_counter() - t, "cpu_seconds": run.cpu_seconds() - c,
-           "peak_rss_mb": max(run._rss_mb(), run.children_peak_mb())}
+           "peak_rss_mb": run.peak_mb()}
     store.close()
     return out
 
