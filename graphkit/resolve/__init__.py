@@ -29,7 +29,7 @@ from graphkit import dates
 from graphkit.errors import NotFound
 from graphkit.identifiers import is_registry_id
 from graphkit.model import Provenance, Rel, now_iso
-from graphkit.resolve import constraints, registry_people
+from graphkit.resolve import apart, constraints, registry_people
 from graphkit.resolve.blocking import keys
 from graphkit.resolve.clusters import Clusters
 from graphkit.resolve.decide import MAX_QUESTIONS as MAX_QUESTIONS  # the package's API
@@ -72,8 +72,10 @@ def _is_scheme(head: str) -> bool:
     return is_registry_id(f"{head}:0")
 
 
-def load_records(store: Store) -> dict[str, list[Record]]:
-    """Firms and people as resolution sees them, with their context."""
+def load_records(store: Store, addresses: bool = True) -> dict[str, list[Record]]:
+    """Firms and people as resolution sees them, with their context; ``addresses`` False: without
+    the people's service addresses and namesake counts (``_addresses``, which ``resolve`` may
+    do while the firms are decided)."""
     listed = {r["id"] for r in store.run_flat("sanctioned_entities")}
     companies = [Record(r["id"], "Company", list(r["names"] or []) + list(r["previous_names"] or []),
                         r["country"], None, _numbers(r["id"], r["registry_ids"]), r["legal_form"],
@@ -94,7 +96,8 @@ def load_records(store: Store) -> dict[str, list[Record]]:
             by_id[row["company_id"]].context.add(row["person_id"])
     for p in people:
         p.context = set(firms_of.get(p.id, ()))
-    _addresses(store, people)
+    if addresses:
+        _addresses(store, people)
     return {"Company": companies, "Person": people}
 
 
@@ -123,24 +126,37 @@ class Run:
 
 
 def run(records: dict[str, list[Record]], judgements: Judgements | None = None,
-        common: frozenset[str] | None = None) -> Run:
+        common: frozenset[str] | None = None, meanwhile: Callable[[], None] | None = None) -> Run:
     """Resolve firms, then people (compared by their resolved firms), then look again at the
     firms waiting for review with their people resolved. Writes nothing. ``common``: the firm-name
     words too frequent to tell firms apart, and every label's word counts (``common_words`` of
-    all records), when ``records`` are only part of the graph."""
+    all records), when ``records`` are only part of the graph. ``meanwhile``: the people's
+    preparation that may run while the firms are decided (a large resolution decides them in a
+    process of its own: ``resolve/apart.py``)."""
     with _no_cycle_collection():
-        return _run(records, judgements, common)
+        return _run(records, judgements, common, meanwhile)
 
 
 def _run(records: dict[str, list[Record]], judgements: Judgements | None,
-         common: frozenset[str] | None) -> Run:
+         common: frozenset[str] | None, meanwhile: Callable[[], None] | None) -> Run:
     judgements = judgements or Judgements()
-    if common is None:  # firms and people each weigh their words by the whole load's names
-        common = common_words(records["Company"] + records["Person"])
     report = ResolveReport()
     report.records = {k: len(v) for k, v in records.items()}
-    firms = constraints.configure(Partition())
-    decisions = decide(records["Company"], judgements, firms, report, common=common)
+    job = apart.start(records["Company"], judgements, common) if apart.wanted(records) else None
+    try:
+        if meanwhile is not None:
+            meanwhile()
+        if common is None:  # firms and people each weigh their words by the whole load's names
+            common = common_words(records["Company"] + records["Person"])
+    except BaseException:
+        if job is not None:
+            job.stop()
+        raise
+    if job is not None:
+        decisions, firms = apart.finish(job, records["Company"], report)
+    else:
+        firms = constraints.configure(Partition())
+        decisions = decide(records["Company"], judgements, firms, report, common=common)
     for p in records["Person"]:  # compare people by resolved firms
         p.context = {firms.find(c) for c in p.context}
     people = constraints.configure(Partition())
@@ -156,7 +172,8 @@ def resolve(store: Store, judgements: Judgements | None = None) -> ResolveReport
     Raises ResolutionError, leaving the graph as it was, if the judgements file accepts two
     records with different registry numbers without an override."""
     with _no_cycle_collection():
-        report = run(load_records(store), judgements).report
+        records = load_records(store, addresses=False)
+        report = run(records, judgements, meanwhile=lambda: _addresses(store, records["Person"])).report
         _write(store, report.decisions)
     return report
 

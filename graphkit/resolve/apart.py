@@ -1,0 +1,72 @@
+"""A large resolution resolves its firms in a forked child while the parent prepares the people.
+
+People are compared by their resolved firms, so firms are decided first; but most of what the
+people need does not wait for the firms: their service addresses and the namesake counts over
+them (``registry_people.count``, which parses every name), the word counts of their names. At
+200k PSC lines each side is a few seconds of one core, so on a machine of two cores the firms
+are decided in a child (``graphkit/forked.py``) while the parent prepares the people. The
+child sends back the firm decisions (as ids, rebuilt here on the parent's records), the
+partition of the firms and the report's counts; nothing else it computed is kept.
+
+The decisions are those of the same resolution in one process: firms are decided on the firms
+alone (their word counts: ``overlap.weight`` weighs a firm's words among firms only), the
+child's records are the parent's as they were at the fork, and the order of the decisions is
+kept. tests/test_resolve_apart.py checks it on data.
+
+Resolutions of at least ``GRAPHKIT_RESOLVE_APART_RECORDS`` records (default
+``RESOLVE_APART_RECORDS``; a negative value: never) are resolved so, on Linux; smaller ones in
+the process itself.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import fields
+
+from graphkit import forked
+from graphkit.resolve import constraints
+from graphkit.resolve.decide import Candidate, ResolveReport, decide
+from graphkit.resolve.judgements import Judgements, Partition
+from graphkit.resolve.scoring import Record, common_words
+
+RESOLVE_APART_RECORDS = 50_000
+_COUNTS = [f.name for f in fields(ResolveReport) if f.name not in ("records", "decisions")]
+
+Decided = tuple[str, str, str, float, str, str, float | None, bool]
+Answer = tuple[dict[str, int], list[Decided], Partition]
+
+
+def wanted(records: dict[str, list[Record]]) -> bool:
+    """Whether to resolve the firms of ``records`` in a child: on Linux, for a large resolution
+    with firms and people both."""
+    if not forked.available() or not records.get("Company") or not records.get("Person"):
+        return False
+    try:
+        limit = int(os.environ.get("GRAPHKIT_RESOLVE_APART_RECORDS", RESOLVE_APART_RECORDS))
+    except ValueError:
+        limit = RESOLVE_APART_RECORDS
+    return limit >= 0 and sum(len(v) for v in records.values()) >= limit
+
+
+def start(firms: list[Record], judgements: Judgements, common: frozenset[str] | None) -> forked.Job[Answer]:
+    """Begin deciding ``firms`` in a child; ``finish`` takes its answer."""
+    def work(_: forked.Progress | None) -> Answer:
+        report = ResolveReport()
+        partition = constraints.configure(Partition())
+        decisions = decide(firms, judgements, partition, report,
+                           common=common if common is not None else common_words(firms))
+        return ({k: getattr(report, k) for k in _COUNTS},
+                [(c.label, c.a.id, c.b.id, c.score, c.explanation, c.state, c.names_only, c.torn) for c in decisions],
+                partition)
+    return forked.start(work, "resolving the firms", "set GRAPHKIT_RESOLVE_APART_RECORDS=-1 to resolve in this process")
+
+
+def finish(job: forked.Job[Answer], firms: list[Record], report: ResolveReport) -> tuple[list[Candidate], Partition]:
+    """The firm decisions on the parent's records and the firms' partition; the child's counts
+    added to ``report``."""
+    counts, decided, partition = job.result()
+    for k, v in counts.items():
+        setattr(report, k, getattr(report, k) + v)
+    by_id = {r.id: r for r in firms}
+    return [Candidate(label, by_id[a], by_id[b], value, explanation, state, names_only, torn)
+            for label, a, b, value, explanation, state, names_only, torn in decided], partition

@@ -1,0 +1,127 @@
+"""A large resolution decides its firms in a process of its own while this one prepares the
+people (graphkit/resolve/apart.py): the decisions, the explanations and the report are those of
+the same resolution in one process, judgements included; an error or a death of that process
+leaves the graph as it was and says what happened."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from cases import LOAD_TIMES, graph_snapshot
+
+import graphkit.resolve.apart as resolve_apart
+from graphkit.errors import GraphkitError, ResolutionError
+from graphkit.load import load_files
+from graphkit.resolve import load_records, resolve
+from graphkit.resolve.judgements import Judgement, Judgements
+from graphkit.store.embedded import EmbeddedStore
+from graphkit.synth.registries import psc
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("psc")
+    psc(folder, 0.0005)  # 5,000 lines: some 3,000 firms and 4,000 people
+    return folder / "psc-snapshot.txt"
+
+
+@pytest.fixture
+def forks(monkeypatch) -> list[int]:
+    """The pids of the processes the test's resolutions start."""
+    pids: list[int] = []
+    fork = os.fork
+
+    def counted_fork() -> int:
+        pid = fork()
+        if pid:
+            pids.append(pid)
+        return pid
+    monkeypatch.setattr(os, "fork", counted_fork)
+    return pids
+
+
+def resolve_apart_or_not(monkeypatch, yes: bool) -> None:
+    monkeypatch.setenv("GRAPHKIT_RESOLVE_APART_RECORDS", "0" if yes else "-1")
+
+
+def loaded(folder: Path, snapshot: Path) -> EmbeddedStore:
+    store = EmbeddedStore(folder)
+    load_files(store, [snapshot], "uk-psc", on_error="skip", rejects_dir=folder.parent / f"{folder.name}-rejects")
+    return store
+
+
+def resolved_both_ways(monkeypatch, tmp_path: Path, snapshot: Path, judgements: Judgements) -> list[tuple]:
+    out = []
+    for yes in (True, False):
+        resolve_apart_or_not(monkeypatch, yes)
+        with loaded(tmp_path / f"graph-{yes}", snapshot) as store:
+            report = resolve(store, judgements)
+            counts = (report.records, report.pairs_scored, report.auto, report.pending, report.kept_apart,
+                      report.not_asked, report.judgements_applied)
+            decisions = [(c.label, c.a.id, c.b.id, c.score, c.explanation, c.state, c.torn) for c in report.decisions]
+            out.append((counts, decisions, graph_snapshot(store, without=LOAD_TIMES)["SAME_AS"]))
+    return out
+
+
+def test_firms_decided_apart_give_the_decisions_of_one_process_judgements_included(monkeypatch, tmp_path, snapshot,
+                                                                                  forks):
+    resolve_apart_or_not(monkeypatch, False)
+    with loaded(tmp_path / "first", snapshot) as store:
+        first = resolve(store)
+    firms = [c for c in first.decisions if c.label == "Company"]
+    asked, other = [c for c in firms if c.state == "pending"][:2]
+    judgements = Judgements.load(None)
+    judgements.record(asked.a.id, asked.b.id, Judgement.POSITIVE, override=True)
+    judgements.record(other.a.id, other.b.id, Judgement.NEGATIVE)
+
+    apart, in_place = resolved_both_ways(monkeypatch, tmp_path, snapshot, judgements)
+    assert len(forks) == 1  # the firms of the first resolution, decided apart
+    assert apart == in_place
+    counts, decisions, same_as = apart
+    assert counts[6] == 2 and len(same_as) == len(decisions) > 100
+    states = {(a, b): state for label, a, b, _, _, state, _ in decisions}
+    assert states[asked.a.id, asked.b.id] == "accepted" and states[other.a.id, other.b.id] == "rejected"
+    assert {label for label, *_ in decisions} == {"Company", "Person"}
+
+
+def test_an_error_in_the_firms_process_is_raised_here_and_the_graph_keeps_its_decisions(monkeypatch, tmp_path,
+                                                                                        snapshot):
+    resolve_apart_or_not(monkeypatch, True)
+    with loaded(tmp_path / "graph", snapshot) as store:
+        resolve(store)
+        before = graph_snapshot(store)
+        a, b = sorted(r.id for r in load_records(store)["Company"])[:2]  # two firms, two company numbers
+        path = tmp_path / "judgements.jsonl"
+        path.write_text(json.dumps({"a": a, "b": b, "judgement": "positive"}) + "\n", encoding="utf-8")
+        with pytest.raises(ResolutionError, match="cannot be accepted as one .*different UK company number"):
+            resolve(store, Judgements.load(path))
+        assert graph_snapshot(store) == before
+
+
+def test_a_firms_process_that_is_killed_leaves_the_graph_and_says_so(monkeypatch, tmp_path, snapshot):
+    resolve_apart_or_not(monkeypatch, True)
+    with loaded(tmp_path / "graph", snapshot) as store:
+        resolve(store)
+        before = graph_snapshot(store)
+        # the firms' process dies as the kernel kills a process out of memory: without a word
+        monkeypatch.setattr(resolve_apart, "decide", lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL))
+        with pytest.raises(GraphkitError, match="resolving the firms was killed by signal 9 .*nothing was written"):
+            resolve(store)
+        assert graph_snapshot(store) == before
+
+
+def test_small_resolutions_stay_in_one_process(monkeypatch, tmp_path, snapshot):
+    with loaded(tmp_path / "graph", snapshot) as store:
+        records = load_records(store)
+    monkeypatch.delenv("GRAPHKIT_RESOLVE_APART_RECORDS", raising=False)
+    assert sum(map(len, records.values())) < resolve_apart.RESOLVE_APART_RECORDS
+    assert not resolve_apart.wanted(records)
+    monkeypatch.setenv("GRAPHKIT_RESOLVE_APART_RECORDS", "0")
+    assert resolve_apart.wanted(records)
+    assert not resolve_apart.wanted({"Company": records["Company"], "Person": []})  # nothing to do meanwhile
+    monkeypatch.setenv("GRAPHKIT_RESOLVE_APART_RECORDS", "-1")
+    assert not resolve_apart.wanted(records)
