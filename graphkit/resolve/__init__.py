@@ -39,6 +39,7 @@ from graphkit.resolve.decide import (
     _confirm_by_people,
     _no_cycle_collection,
     decide,
+    prepare,
 )
 from graphkit.resolve.decide import refuse_across_numbers as refuse_across_numbers
 from graphkit.resolve.judgements import Judgements, Partition
@@ -143,11 +144,13 @@ def _run(records: dict[str, list[Record]], judgements: Judgements | None,
     report = ResolveReport()
     report.records = {k: len(v) for k, v in records.items()}
     job = apart.start(records["Company"], judgements, common) if apart.wanted(records) else None
-    try:
+    people = constraints.configure(Partition())
+    try:  # the people's preparation, which does not wait for the firms
         if meanwhile is not None:
             meanwhile()
         if common is None:  # firms and people each weigh their words by the whole load's names
             common = common_words(records["Company"] + records["Person"])
+        prepare(records["Person"], judgements, people, report)
     except BaseException:
         if job is not None:
             job.stop()
@@ -159,8 +162,7 @@ def _run(records: dict[str, list[Record]], judgements: Judgements | None,
         decisions = decide(records["Company"], judgements, firms, report, common=common)
     for p in records["Person"]:  # compare people by resolved firms
         p.context = {firms.find(c) for c in p.context}
-    people = constraints.configure(Partition())
-    people_decisions = decide(records["Person"], judgements, people, report, common=common)
+    people_decisions = decide(records["Person"], judgements, people, report, common=common, prepared=True)
     _confirm_by_people(decisions, people, firms, report)
     report.decisions = decisions + people_decisions
     return Run(records, report, {"Company": firms, "Person": people})

@@ -51,19 +51,22 @@ class ResolveReport:
 
 def decide(records: list[Record], judgements: Judgements, partition: Partition,
            report: ResolveReport, observe: Callable[[Record, Record], None] | None = None,
-           common: frozenset[str] | None = None, focus: set[str] | None = None) -> list[Candidate]:
+           common: frozenset[str] | None = None, focus: set[str] | None = None,
+           prepared: bool = False) -> list[Candidate]:
     """Score every candidate pair of one label and decide, strongest first.
 
     ``observe`` is called with every candidate pair (benchmarks use it to measure blocking);
-    ``focus``: only pairs with a record among these are scored (a judgement's re-decision)."""
+    ``focus``: only pairs with a record among these are scored (a judgement's re-decision);
+    ``prepared``: ``partition`` was already set up with ``prepare`` for these records."""
     with _no_cycle_collection():
+        if not prepared:
+            prepare(records, judgements, partition, report)
         return _decide(records, judgements, partition, report, observe, common, focus)
 
 
 def _decide(records: list[Record], judgements: Judgements, partition: Partition, report: ResolveReport,
             observe: Callable[[Record, Record], None] | None, common: frozenset[str] | None,
             focus: set[str] | None) -> list[Candidate]:
-    _apply_judgements(records, judgements, partition, report)
     crowded: set[str] = set()
     common = common_words(records) if common is None else common
     scored = _scored(records, report, observe, common, focus, crowded)
@@ -90,8 +93,7 @@ def _decide(records: list[Record], judgements: Judgements, partition: Partition,
     return out
 
 
-def _apply_judgements(records: list[Record], judgements: Judgements, partition: Partition,
-                      report: ResolveReport) -> None:
+def prepare(records: list[Record], judgements: Judgements, partition: Partition, report: ResolveReport) -> None:
     """Set the partition up before any score: what two records of one entity cannot disagree
     on, and people's judgements first (they bind, and constrain what is merged automatically)."""
     ids = {r.id for r in records}
