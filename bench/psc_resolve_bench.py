@@ -79,12 +79,23 @@ def _child_resolve(folder: Path) -> dict[str, Any]:
         json.loads(line)
     parse = time.perf_counter() - started
     store = EmbeddedStore(folder / "g")
+    cpu = _cpu_seconds()
     started = time.perf_counter()
     report = resolve(store)
     seconds = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu
     store.close()
-    return {"parse_s": parse, "resolve_s": seconds, "pairs_scored": report.pairs_scored,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {"parse_s": parse, "resolve_s": seconds, "pairs_scored": report.pairs_scored, "cpu_s": cpu,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            # the process the firms were decided in (graphkit/resolve/apart.py), 0 if none; forked,
+            # so its peak counts the pages it shares with this one
+            "firms_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of the children it has waited for (the firms' process)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def _child(step: str, folder: Path, lines: int, code: Path | None = None) -> dict[str, Any]:
@@ -201,6 +212,7 @@ def main() -> None:
                 now = _decisions(folder)
                 m["before"] = {"rev": args.against, "resolve_s": before["resolve_s"], "parse_s": before["parse_s"],
                                "pairs_scored": before["pairs_scored"], "peak_rss_mb": before["peak_rss_mb"],
+                               "cpu_s": before.get("cpu_s"),
                                "decisions": len(now), "decisions_differ": len(now ^ before["decisions"])}
             m |= evaluate(folder, args.show)
         m["lines"] = lines
@@ -222,17 +234,21 @@ def render(rows: list[dict[str, Any]], command: str) -> str:
              f"frequencies, {last.get('several_firms', 0):.1%} of them filed by several firms, spouses and namesakes; "
              "see its docstring), loaded with "
              "`uk-psc`; `graphkit.resolve.resolve` (what `graphkit resolve` runs: read, block, score, decide, write) "
-             "timed in its own process. Time as a ratio to a plain `json.loads` of every line, measured in the same "
-             "process. Decisions checked against the generator's truth.", "",
-             "| lines | people | person records | resolve s | / json parse | pairs scored (firms + people) | per person record "
-             "| peak RSS MB | true pairs merged | merged or queued | false merges | review queue | queue / people |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "timed in its own process. Time (wall) as a ratio to a plain `json.loads` of every line, measured in the same "
+             "process. *CPU s*: of the resolving process and of the process it decided the firms in, if it did "
+             "(`graphkit/resolve/apart.py`; *firms process peak*: that process's peak RSS, which counts the pages it "
+             "shares with the other, forked). Decisions checked against the generator's truth.", "",
+             "| lines | people | person records | resolve s | / json parse | CPU s | pairs scored (firms + people) "
+             "| per person record | peak RSS MB | firms process peak MB | true pairs merged | merged or queued "
+             "| false merges | review queue | queue / people |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for m in rows:
         tp = max(m["true_pairs"], 1)
         lines.append(
             f"| {m['lines']:,} | {m['people']:,} | {m['person_nodes']:,} | {m['resolve_s']:.1f} "
-            f"| {m['resolve_s'] / m['parse_s']:.1f}x | {m['pairs_scored']:,} | {m['pairs_scored'] / m['person_nodes']:.2f} "
-            f"| {m['peak_rss_mb']:,.0f} | {m['merged'] / tp:.1%} | {m['found'] / tp:.1%} | {m['false_pairs']} "
+            f"| {m['resolve_s'] / m['parse_s']:.1f}x | {m['cpu_s']:.1f} | {m['pairs_scored']:,} "
+            f"| {m['pairs_scored'] / m['person_nodes']:.2f} | {m['peak_rss_mb']:,.0f} | {m['firms_peak_rss_mb']:,.0f} "
+            f"| {m['merged'] / tp:.1%} | {m['found'] / tp:.1%} | {m['false_pairs']} "
             f"| {m['queue']:,} | {m['queue'] / m['people']:.1%} |")
     lines.append("")
     if len(rows) > 1:
@@ -249,14 +265,19 @@ def render(rows: list[dict[str, Any]], command: str) -> str:
         for m in rows:
             b = m["before"]
             lines.append(f"- {m['lines']:,} lines: before {b['resolve_s']:.1f} s ({b['resolve_s'] / b['parse_s']:.1f}x "
-                         f"its json parse, {b['pairs_scored']:,} pairs scored, {b['peak_rss_mb']:,.0f} MB), now "
-                         f"{m['resolve_s']:.1f} s: {b['resolve_s'] / m['resolve_s']:.2f}x faster; of {b['decisions']:,} "
+                         f"its json parse, {_cpu(b)}{b['pairs_scored']:,} pairs scored, {b['peak_rss_mb']:,.0f} MB), now "
+                         f"{m['resolve_s']:.1f} s ({m['cpu_s']:.1f} s CPU): {b['resolve_s'] / m['resolve_s']:.2f}x "
+                         "faster; of {b['decisions']:,} "
                          f"SAME_AS decisions (pair, judgement, score, explanation), {b['decisions_differ']} differ.")
         lines.append("")
     lines.append("Why pairs wait for review at the largest size (rule, and whether the truth says same or two people):")
     lines.append("")
     lines += [f"- {k}: {n:,}" for k, n in last["queue_kinds"].items()] or ["- none"]
     return "\n".join(lines) + "\n"
+
+
+def _cpu(before: dict[str, Any]) -> str:
+    return f"{before['cpu_s']:.1f} s CPU, " if before.get("cpu_s") is not None else ""
 
 
 if __name__ == "__main__":
