@@ -18,6 +18,8 @@ from graphkit.errors import GraphkitError, ResolutionError
 from graphkit.load import load_files
 from graphkit.resolve import load_records, resolve
 from graphkit.resolve.judgements import Judgement, Judgements
+from graphkit.resolve.overlap import count_words, with_label
+from graphkit.resolve.scoring import common_words
 from graphkit.store.embedded import EmbeddedStore
 from graphkit.synth.registries import psc
 
@@ -125,3 +127,13 @@ def test_small_resolutions_stay_in_one_process(monkeypatch, tmp_path, snapshot):
     assert not resolve_apart.wanted({"Company": records["Company"], "Person": []})  # nothing to do meanwhile
     monkeypatch.setenv("GRAPHKIT_RESOLVE_APART_RECORDS", "-1")
     assert not resolve_apart.wanted(records)
+
+
+def test_the_firms_word_counts_and_the_peoples_counted_apart_are_those_of_all_records(tmp_path, snapshot):
+    with loaded(tmp_path / "graph", snapshot) as store:
+        records = load_records(store)
+    firms, people = records["Company"], records["Person"]
+    whole = common_words(firms + people)
+    joined = with_label(common_words(firms), "Person", count_words(people), len(people))
+    assert (set(joined), joined.counts, joined.records) == (set(whole), whole.counts, whole.records)
+    assert whole.counts["Person"] and whole.counts["Company"] and set(whole)

@@ -43,7 +43,7 @@ from graphkit.resolve.decide import (
 )
 from graphkit.resolve.decide import refuse_across_numbers as refuse_across_numbers
 from graphkit.resolve.judgements import Judgements, Partition
-from graphkit.resolve.overlap import weak_pair
+from graphkit.resolve.overlap import count_words, weak_pair, with_label
 from graphkit.resolve.scoring import NEVER, REVIEW, Record, common_words, score
 from graphkit.store.base import Store
 
@@ -148,18 +148,22 @@ def _run(records: dict[str, list[Record]], judgements: Judgements | None,
     try:  # the people's preparation, which does not wait for the firms
         if meanwhile is not None:
             meanwhile()
-        if common is None:  # firms and people each weigh their words by the whole load's names
+        if common is None and job is None:  # firms and people each weigh their words by the whole load's names
             common = common_words(records["Company"] + records["Person"])
+        people_words = count_words(records["Person"]) if common is None else {}
         prepare(records["Person"], judgements, people, report)
+        if job is not None:  # the firms' words are counted in the firms' process, the people's here
+            decisions, firms, firm_words = apart.finish(job, records["Company"], report)
+            if common is None:
+                common = with_label(firm_words, "Person", people_words, len(records["Person"]))
     except BaseException:
         if job is not None:
             job.stop()
         raise
-    if job is not None:
-        decisions, firms = apart.finish(job, records["Company"], report)
-    else:
+    if job is None:
         firms = constraints.configure(Partition())
         decisions = decide(records["Company"], judgements, firms, report, common=common)
+    assert common is not None
     for p in records["Person"]:  # compare people by resolved firms
         p.context = {firms.find(c) for c in p.context}
     people_decisions = decide(records["Person"], judgements, people, report, common=common, prepared=True)

@@ -9,9 +9,10 @@ child sends back the firm decisions (as ids, rebuilt here on the parent's record
 partition of the firms and the report's counts; nothing else it computed is kept.
 
 The decisions are those of the same resolution in one process: firms are decided on the firms
-alone (their word counts: ``overlap.weight`` weighs a firm's words among firms only), the
-child's records are the parent's as they were at the fork, and the order of the decisions is
-kept. tests/test_resolve_apart.py checks it on data.
+alone (their word counts: ``overlap.weight`` weighs a firm's words among firms only; the child
+sends them back, and the parent counts only the people's), the child's records are the
+parent's as they were at the fork, and the order of the decisions is kept.
+tests/test_resolve_apart.py checks it on data.
 
 Resolutions of at least ``GRAPHKIT_RESOLVE_APART_RECORDS`` records (default
 ``RESOLVE_APART_RECORDS``; a negative value: never) are resolved so, on Linux; smaller ones in
@@ -33,7 +34,7 @@ RESOLVE_APART_RECORDS = 50_000
 _COUNTS = [f.name for f in fields(ResolveReport) if f.name not in ("records", "decisions")]
 
 Decided = tuple[str, str, str, float, str, str, float | None, bool]
-Answer = tuple[dict[str, int], list[Decided], Partition]
+Answer = tuple[dict[str, int], list[Decided], Partition, frozenset[str]]
 
 
 def wanted(records: dict[str, list[Record]]) -> bool:
@@ -53,20 +54,22 @@ def start(firms: list[Record], judgements: Judgements, common: frozenset[str] | 
     def work(_: forked.Progress | None) -> Answer:
         report = ResolveReport()
         partition = constraints.configure(Partition())
-        decisions = decide(firms, judgements, partition, report,
-                           common=common if common is not None else common_words(firms))
+        words = common if common is not None else common_words(firms)
+        decisions = decide(firms, judgements, partition, report, common=words)
         return ({k: getattr(report, k) for k in _COUNTS},
                 [(c.label, c.a.id, c.b.id, c.score, c.explanation, c.state, c.names_only, c.torn) for c in decisions],
-                partition)
+                partition, words)
     return forked.start(work, "resolving the firms", "set GRAPHKIT_RESOLVE_APART_RECORDS=-1 to resolve in this process")
 
 
-def finish(job: forked.Job[Answer], firms: list[Record], report: ResolveReport) -> tuple[list[Candidate], Partition]:
-    """The firm decisions on the parent's records and the firms' partition; the child's counts
-    added to ``report``."""
-    counts, decided, partition = job.result()
+def finish(job: forked.Job[Answer], firms: list[Record],
+           report: ResolveReport) -> tuple[list[Candidate], Partition, frozenset[str]]:
+    """The firm decisions on the parent's records, the firms' partition and the word counts the
+    firms were decided with (``scoring.common_words`` of the firms); the child's counts added to
+    ``report``."""
+    counts, decided, partition, words = job.result()
     for k, v in counts.items():
         setattr(report, k, getattr(report, k) + v)
     by_id = {r.id: r for r in firms}
     return [Candidate(label, by_id[a], by_id[b], value, explanation, state, names_only, torn)
-            for label, a, b, value, explanation, state, names_only, torn in decided], partition
+            for label, a, b, value, explanation, state, names_only, torn in decided], partition, words

@@ -76,11 +76,22 @@ def word_stats(records: Iterable[Record], share: float = 0.005, floor: int = 10)
     for r in records:
         if r.label in of_label:
             of_label[r.label].append(r)
-    counts = {label: Counter(chain.from_iterable(map(name_words, rs))) for label, rs in of_label.items()}
+    counts = {label: count_words(rs) for label, rs in of_label.items()}
     n = {label: len(rs) for label, rs in of_label.items() if rs}
     limit = max(floor, int(share * n.get("Company", 0)))
-    return WordStats((w for w, c in counts["Company"].items() if c > limit),
-                     {k: dict(v) for k, v in counts.items()}, n)
+    return WordStats((w for w, c in counts["Company"].items() if c > limit), counts, n)
+
+
+def count_words(records: Iterable[Record]) -> dict[str, int]:
+    """Each name word of ``records`` (of one label) with the number of records carrying it."""
+    return dict(Counter(chain.from_iterable(map(name_words, records))))
+
+
+def with_label(stats: frozenset[str], label: str, counts: dict[str, int], n: int) -> WordStats:
+    """``stats`` (``word_stats`` of the firms alone) with one more label's word ``counts`` over
+    ``n`` records: ``word_stats`` of both (the common set is of firm-name words only)."""
+    return WordStats(stats, {**getattr(stats, "counts", {}), label: counts},
+                     {**getattr(stats, "records", {}), **({label: n} if n else {})})
 
 
 def name_words(r: Record) -> frozenset[str]:
