@@ -119,14 +119,15 @@ def test_a_firms_process_that_is_killed_leaves_the_graph_and_says_so(monkeypatch
 def test_small_resolutions_stay_in_one_process(monkeypatch, tmp_path, snapshot):
     with loaded(tmp_path / "graph", snapshot) as store:
         records = load_records(store)
+    firms, people = len(records["Company"]), len(records["Person"])
     monkeypatch.delenv("GRAPHKIT_RESOLVE_APART_RECORDS", raising=False)
-    assert sum(map(len, records.values())) < resolve_apart.RESOLVE_APART_RECORDS
-    assert not resolve_apart.wanted(records)
+    assert firms + people < resolve_apart.RESOLVE_APART_RECORDS
+    assert not resolve_apart.wanted(firms, people)
     monkeypatch.setenv("GRAPHKIT_RESOLVE_APART_RECORDS", "0")
-    assert resolve_apart.wanted(records)
-    assert not resolve_apart.wanted({"Company": records["Company"], "Person": []})  # nothing to do meanwhile
+    assert resolve_apart.wanted(firms, people)
+    assert not resolve_apart.wanted(firms, 0)  # nothing to do meanwhile
     monkeypatch.setenv("GRAPHKIT_RESOLVE_APART_RECORDS", "-1")
-    assert not resolve_apart.wanted(records)
+    assert not resolve_apart.wanted(firms, people)
 
 
 def test_the_firms_word_counts_and_the_peoples_counted_apart_are_those_of_all_records(tmp_path, snapshot):

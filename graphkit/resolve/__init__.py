@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from graphkit import dates
+from graphkit import dates, forked
 from graphkit.errors import NotFound
 from graphkit.identifiers import is_registry_id
 from graphkit.model import Provenance, Rel, now_iso
@@ -73,19 +73,30 @@ def _is_scheme(head: str) -> bool:
     return is_registry_id(f"{head}:0")
 
 
-def load_records(store: Store, addresses: bool = True) -> dict[str, list[Record]]:
-    """Firms and people as resolution sees them, with their context; ``addresses`` False: without
-    the people's service addresses and namesake counts (``_addresses``, which ``resolve`` may
-    do while the firms are decided)."""
+def load_records(store: Store) -> dict[str, list[Record]]:
+    """Firms and people as resolution sees them, with their context."""
+    firms = _firm_records(store)
+    people = _people(store, firms)
+    _addresses(store, people)
+    return {"Company": firms.records, "Person": people}
+
+
+@dataclass
+class _Firms:
+    """The firms as resolution sees them, read before the people (``resolve`` may decide them
+    in a process of its own meanwhile), and what the people's records need of that reading."""
+
+    records: list[Record]
+    firms_of: dict[str, set[str]]  # person id -> the firms the person owns or holds a role in
+    listed: set[str]  # ids of the records a sanctions list names
+
+
+def _firm_records(store: Store) -> _Firms:
     listed = {r["id"] for r in store.run_flat("sanctioned_entities")}
     companies = [Record(r["id"], "Company", list(r["names"] or []) + list(r["previous_names"] or []),
                         r["country"], None, _numbers(r["id"], r["registry_ids"]), r["legal_form"],
                         datasets=list(r["datasets"] or []), listed=r["id"] in listed)
                  for r in store.run_flat("resolve_companies")]  # named firms only
-    people = [Record(r["id"], "Person", list(r["names"]), r["country"],
-                     dates.iso(r["birth_date"]) or r["birth_month"] or None, _numbers(r["id"], r["registry_ids"]),
-                     datasets=list(r["datasets"] or []), listed=r["id"] in listed, nationality=r.get("nationality"))
-              for r in store.run_flat("resolve_people") if r["names"]]  # a record without a name is never compared
     by_id = {r.id: r for r in companies}
     for row in store.run_flat("company_context"):  # a firm's addresses
         if row["company_id"] in by_id:
@@ -95,11 +106,20 @@ def load_records(store: Store, addresses: bool = True) -> dict[str, list[Record]
         firms_of[row["person_id"]].add(row["company_id"])
         if row["via"] == "role" and row["company_id"] in by_id:
             by_id[row["company_id"]].context.add(row["person_id"])
+    return _Firms(companies, firms_of, listed)
+
+
+def _people(store: Store, firms: _Firms) -> list[Record]:
+    """The people, each with the firms it is tied to (as read, not yet resolved); without their
+    service addresses (``_addresses``)."""
+    people = [Record(r["id"], "Person", list(r["names"]), r["country"],
+                     dates.iso(r["birth_date"]) or r["birth_month"] or None, _numbers(r["id"], r["registry_ids"]),
+                     datasets=list(r["datasets"] or []), listed=r["id"] in firms.listed,
+                     nationality=r.get("nationality"))
+              for r in store.run_flat("resolve_people") if r["names"]]  # a record without a name is never compared
     for p in people:
-        p.context = set(firms_of.get(p.id, ()))
-    if addresses:
-        _addresses(store, people)
-    return {"Company": companies, "Person": people}
+        p.context = set(firms.firms_of.get(p.id, ()))
+    return people
 
 
 def _addresses(store: Store, people: list[Record]) -> None:
@@ -127,23 +147,21 @@ class Run:
 
 
 def run(records: dict[str, list[Record]], judgements: Judgements | None = None,
-        common: frozenset[str] | None = None, meanwhile: Callable[[], None] | None = None) -> Run:
+        common: frozenset[str] | None = None) -> Run:
     """Resolve firms, then people (compared by their resolved firms), then look again at the
     firms waiting for review with their people resolved. Writes nothing. ``common``: the firm-name
     words too frequent to tell firms apart, and every label's word counts (``common_words`` of
-    all records), when ``records`` are only part of the graph. ``meanwhile``: the people's
-    preparation that may run while the firms are decided (a large resolution decides them in a
-    process of its own: ``resolve/apart.py``)."""
+    all records), when ``records`` are only part of the graph."""
     with _no_cycle_collection():
-        return _run(records, judgements, common, meanwhile)
+        return _run(records, judgements or Judgements(), common)
 
 
-def _run(records: dict[str, list[Record]], judgements: Judgements | None,
-         common: frozenset[str] | None, meanwhile: Callable[[], None] | None) -> Run:
-    judgements = judgements or Judgements()
+def _run(records: dict[str, list[Record]], judgements: Judgements, common: frozenset[str] | None,
+         meanwhile: Callable[[], None] | None = None, job: forked.Job[apart.Answer] | None = None) -> Run:
+    """``run``; ``job``: the firms being decided in a process of its own (``resolve/apart.py``),
+    while this one does ``meanwhile`` and the rest of the people's preparation."""
     report = ResolveReport()
     report.records = {k: len(v) for k, v in records.items()}
-    job = apart.start(records["Company"], judgements, common) if apart.wanted(records) else None
     people = constraints.configure(Partition())
     try:  # the people's preparation, which does not wait for the firms
         if meanwhile is not None:
@@ -177,9 +195,21 @@ def resolve(store: Store, judgements: Judgements | None = None) -> ResolveReport
 
     Raises ResolutionError, leaving the graph as it was, if the judgements file accepts two
     records with different registry numbers without an override."""
+    judgements = judgements or Judgements()
     with _no_cycle_collection():
-        records = load_records(store, addresses=False)
-        report = run(records, judgements, meanwhile=lambda: _addresses(store, records["Person"])).report
+        firms = _firm_records(store)
+        # a large resolution decides its firms in a process of its own, forked before the people
+        # are read: pages of the heap the two processes share are copied as either one writes
+        # to them (a Python object's reference count), and the people are most of that heap
+        job = apart.start(firms.records, judgements) if apart.wanted(len(firms.records), len(firms.firms_of)) \
+            else None
+        try:
+            records = {"Company": firms.records, "Person": _people(store, firms)}
+        except BaseException:
+            if job is not None:
+                job.stop()
+            raise
+        report = _run(records, judgements, None, lambda: _addresses(store, records["Person"]), job).report
         _write(store, report.decisions)
     return report
 

@@ -14,9 +14,15 @@ sends them back, and the parent counts only the people's), the child's records a
 parent's as they were at the fork, and the order of the decisions is kept.
 tests/test_resolve_apart.py checks it on data.
 
+The child is forked once the firms are read and before the people are: pages of the heap the
+two processes share are copied as either writes to them (a Python object's reference count
+is a write), and the people are most of the heap. Forked after them, the parent's preparation
+of the people took about twice the CPU.
+
 Resolutions of at least ``GRAPHKIT_RESOLVE_APART_RECORDS`` records (default
-``RESOLVE_APART_RECORDS``; a negative value: never) are resolved so, on Linux; smaller ones in
-the process itself.
+``RESOLVE_APART_RECORDS``: firms, and people tied to a firm, as counted before the people are
+read; a negative value: never) are resolved so by ``graphkit.resolve.resolve``, on Linux;
+smaller ones in the process itself.
 """
 
 from __future__ import annotations
@@ -37,24 +43,25 @@ Decided = tuple[str, str, str, float, str, str, float | None, bool]
 Answer = tuple[dict[str, int], list[Decided], Partition, frozenset[str]]
 
 
-def wanted(records: dict[str, list[Record]]) -> bool:
-    """Whether to resolve the firms of ``records`` in a child: on Linux, for a large resolution
-    with firms and people both."""
-    if not forked.available() or not records.get("Company") or not records.get("Person"):
+def wanted(firms: int, people: int) -> bool:
+    """Whether to decide ``firms`` firms in a child while ``people`` people are prepared: on
+    Linux, for a large resolution with firms and people both."""
+    if not forked.available() or not firms or not people:
         return False
     try:
         limit = int(os.environ.get("GRAPHKIT_RESOLVE_APART_RECORDS", RESOLVE_APART_RECORDS))
     except ValueError:
         limit = RESOLVE_APART_RECORDS
-    return limit >= 0 and sum(len(v) for v in records.values()) >= limit
+    return limit >= 0 and firms + people >= limit
 
 
-def start(firms: list[Record], judgements: Judgements, common: frozenset[str] | None) -> forked.Job[Answer]:
-    """Begin deciding ``firms`` in a child; ``finish`` takes its answer."""
+def start(firms: list[Record], judgements: Judgements) -> forked.Job[Answer]:
+    """Begin deciding ``firms`` in a child (weighing their words among the firms: ``common_words``
+    of the firms); ``finish`` takes its answer."""
     def work(_: forked.Progress | None) -> Answer:
         report = ResolveReport()
         partition = constraints.configure(Partition())
-        words = common if common is not None else common_words(firms)
+        words = common_words(firms)
         decisions = decide(firms, judgements, partition, report, common=words)
         return ({k: getattr(report, k) for k in _COUNTS},
                 [(c.label, c.a.id, c.b.id, c.score, c.explanation, c.state, c.names_only, c.torn) for c in decisions],
