@@ -50,6 +50,22 @@ def load_journals_stay_in_the_test_run(tmp_path_factory):
 
 
 @pytest.fixture
+def forks(monkeypatch) -> list[int]:
+    """The pids of the processes the test forks (a load's reading process, a resolution's firms
+    process: ``graphkit/forked.py``)."""
+    pids: list[int] = []
+    fork = os.fork
+
+    def counted_fork() -> int:
+        pid = fork()
+        if pid:
+            pids.append(pid)
+        return pid
+    monkeypatch.setattr(os, "fork", counted_fork)
+    return pids
+
+
+@pytest.fixture
 def real() -> Path:
     """The real samples in ../shared/data/real, read in place (never copied)."""
     if not REAL.is_dir():

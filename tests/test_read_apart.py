@@ -21,21 +21,6 @@ from graphkit.store.embedded import EmbeddedStore
 from graphkit.synth.registries import PSC_LINES, psc
 
 
-@pytest.fixture
-def forks(monkeypatch) -> list[int]:
-    """The pids of the reading processes the loads of the test start."""
-    pids: list[int] = []
-    fork = os.fork
-
-    def counted_fork() -> int:
-        pid = fork()
-        if pid:
-            pids.append(pid)
-        return pid
-    monkeypatch.setattr(os, "fork", counted_fork)
-    return pids
-
-
 def read_apart(monkeypatch, yes: bool) -> None:
     monkeypatch.setenv("GRAPHKIT_READ_APART_MB", "0" if yes else "-1")
 

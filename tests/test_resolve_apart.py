@@ -31,21 +31,6 @@ def snapshot(tmp_path_factory) -> Path:
     return folder / "psc-snapshot.txt"
 
 
-@pytest.fixture
-def forks(monkeypatch) -> list[int]:
-    """The pids of the processes the test's resolutions start."""
-    pids: list[int] = []
-    fork = os.fork
-
-    def counted_fork() -> int:
-        pid = fork()
-        if pid:
-            pids.append(pid)
-        return pid
-    monkeypatch.setattr(os, "fork", counted_fork)
-    return pids
-
-
 def resolve_apart_or_not(monkeypatch, yes: bool) -> None:
     monkeypatch.setenv("GRAPHKIT_RESOLVE_APART_RECORDS", "0" if yes else "-1")
 
