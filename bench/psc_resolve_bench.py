@@ -267,7 +267,7 @@ def render(rows: list[dict[str, Any]], command: str) -> str:
             lines.append(f"- {m['lines']:,} lines: before {b['resolve_s']:.1f} s ({b['resolve_s'] / b['parse_s']:.1f}x "
                          f"its json parse, {_cpu(b)}{b['pairs_scored']:,} pairs scored, {b['peak_rss_mb']:,.0f} MB), now "
                          f"{m['resolve_s']:.1f} s ({m['cpu_s']:.1f} s CPU): {b['resolve_s'] / m['resolve_s']:.2f}x "
-                         "faster; of {b['decisions']:,} "
+                         f"faster; of {b['decisions']:,} "
                          f"SAME_AS decisions (pair, judgement, score, explanation), {b['decisions_differ']} differ.")
         lines.append("")
     lines.append("Why pairs wait for review at the largest size (rule, and whether the truth says same or two people):")
