@@ -27,7 +27,7 @@ from graphkit.synth.registries import psc
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("psc")
-    psc(folder, 0.0005)  # 5,000 lines: some 3,000 firms and 4,000 people
+    psc(folder, 0.0005)  # 5,000 lines: some 500 named firms and 4,000 people
     return folder / "psc-snapshot.txt"
 
 
