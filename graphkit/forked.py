@@ -38,6 +38,17 @@ def available() -> bool:
     return sys.platform == "linux"
 
 
+def threshold(variable: str, default: int) -> int | None:
+    """The size from which work is done in a child, as the environment ``variable`` sets it
+    (``default`` if unset or not a whole number); None where it is never so (a negative value,
+    or ``fork`` not available)."""
+    try:
+        limit = int(os.environ.get(variable, default))
+    except ValueError:
+        limit = default
+    return limit if limit >= 0 and available() else None
+
+
 def start(work: Callable[[Progress | None], T], doing: str, fallback: str,
           relay_progress: bool = False) -> Job[T]:
     """Fork a child that runs ``work(progress)`` and sends back its result. ``doing`` names the

@@ -26,7 +26,6 @@ value: never) are read apart; smaller ones, where the heap is small, in the proc
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -39,24 +38,18 @@ if TYPE_CHECKING:
 READ_APART_MB = 16
 
 T = TypeVar("T")
-Progress = Callable[[int], None]
 
 
 def wanted(paths: list[Path], sink: StagedLoad) -> bool:
     """Whether to read a load of ``paths`` into ``sink`` in a process of its own: where the sink
     writes only once everything is read (not in chunks), on Linux, for a large input."""
-    if not forked.available() or sink.chunk_records:
-        return False
-    try:
-        limit = int(os.environ.get("GRAPHKIT_READ_APART_MB", READ_APART_MB))
-    except ValueError:
-        limit = READ_APART_MB
-    if limit < 0:
+    limit = forked.threshold("GRAPHKIT_READ_APART_MB", READ_APART_MB)
+    if limit is None or sink.chunk_records:
         return False
     return sum(p.stat().st_size for p in paths if p.is_file()) >= limit * 1_000_000
 
 
-def run(read: Callable[[Progress | None], T], progress: Progress | None) -> T:
+def run(read: Callable[[forked.Progress | None], T], progress: forked.Progress | None) -> T:
     """``read(progress)`` in a forked child; its result (or its error, raised here)."""
     job = forked.start(read, "reading the load", "set GRAPHKIT_READ_APART_MB=-1 to read in this process",
                        relay_progress=progress is not None)

@@ -27,7 +27,6 @@ smaller ones in the process itself.
 
 from __future__ import annotations
 
-import os
 from dataclasses import fields
 
 from graphkit import forked
@@ -46,13 +45,8 @@ Answer = tuple[dict[str, int], list[Decided], Partition, frozenset[str]]
 def wanted(firms: int, people: int) -> bool:
     """Whether to decide ``firms`` firms in a child while ``people`` people are prepared: on
     Linux, for a large resolution with firms and people both."""
-    if not forked.available() or not firms or not people:
-        return False
-    try:
-        limit = int(os.environ.get("GRAPHKIT_RESOLVE_APART_RECORDS", RESOLVE_APART_RECORDS))
-    except ValueError:
-        limit = RESOLVE_APART_RECORDS
-    return limit >= 0 and firms + people >= limit
+    limit = forked.threshold("GRAPHKIT_RESOLVE_APART_RECORDS", RESOLVE_APART_RECORDS)
+    return limit is not None and bool(firms) and bool(people) and firms + people >= limit
 
 
 def start(firms: list[Record], judgements: Judgements) -> forked.Job[Answer]:
