@@ -47,6 +47,7 @@ if os.environ.get("PSC_BENCH_CODE"):  # a child resolving with an earlier revisi
 from bench.combined_resolution import put  # noqa: E402
 from bench.docsection import machine, put_section  # noqa: E402
 from bench.revisions import checkout  # noqa: E402
+from bench.run import children_peak_mb, cpu_seconds  # noqa: E402
 
 HEADING = "Entity resolution: UK PSC snapshot"
 EVALUATION = Path(__file__).resolve().parent.parent / "docs" / "resolution-evaluation.md"
@@ -79,23 +80,18 @@ def _child_resolve(folder: Path) -> dict[str, Any]:
         json.loads(line)
     parse = time.perf_counter() - started
     store = EmbeddedStore(folder / "g")
-    cpu = _cpu_seconds()
+    cpu = cpu_seconds()  # its own and the firms' process's (graphkit/resolve/apart.py)
     started = time.perf_counter()
     report = resolve(store)
     seconds = time.perf_counter() - started
-    cpu = _cpu_seconds() - cpu
+    cpu = cpu_seconds() - cpu
     store.close()
     return {"parse_s": parse, "resolve_s": seconds, "pairs_scored": report.pairs_scored, "cpu_s": cpu,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             # the process the firms were decided in (graphkit/resolve/apart.py), 0 if none; forked,
             # so its peak counts the pages it shares with this one
-            "firms_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+            "firms_peak_rss_mb": children_peak_mb()}
 
-
-def _cpu_seconds() -> float:
-    """CPU seconds of this process and of the children it has waited for (the firms' process)."""
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def _child(step: str, folder: Path, lines: int, code: Path | None = None) -> dict[str, Any]:
