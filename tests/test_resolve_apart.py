@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import signal
 from pathlib import Path
 
@@ -120,6 +121,10 @@ def test_the_firms_word_counts_and_the_peoples_counted_apart_are_those_of_all_re
         records = load_records(store)
     firms, people = records["Company"], records["Person"]
     whole = common_words(firms + people)
-    joined = with_label(common_words(firms), "Person", count_words(people), len(people))
-    assert (set(joined), joined.counts, joined.records) == (set(whole), whole.counts, whole.records)
-    assert whole.counts["Person"] and whole.counts["Company"] and set(whole)
+    joined = with_label(common_words(firms), "Person", people)
+    assert (set(joined), joined.records) == (set(whole), whole.records)
+    for label in ("Company", "Person"):
+        assert joined.counts_of(label) == whole.counts_of(label) == count_words(records[label])
+    assert whole.counts_of("Person") and whole.counts_of("Company") and set(whole)
+    sent = pickle.loads(pickle.dumps(with_label(common_words(firms), "Person", people)))  # as a child sends it
+    assert sent.counts == whole.counts and not sent.later

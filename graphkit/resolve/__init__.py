@@ -43,7 +43,7 @@ from graphkit.resolve.decide import (
 )
 from graphkit.resolve.decide import refuse_across_numbers as refuse_across_numbers
 from graphkit.resolve.judgements import Judgements, Partition
-from graphkit.resolve.overlap import count_words, weak_pair, with_label
+from graphkit.resolve.overlap import weak_pair, with_label
 from graphkit.resolve.scoring import NEVER, REVIEW, Record, common_words, score
 from graphkit.store.base import Store
 
@@ -168,12 +168,11 @@ def _run(records: dict[str, list[Record]], judgements: Judgements, common: froze
             meanwhile()
         if common is None and job is None:  # firms and people each weigh their words by the whole load's names
             common = common_words(records["Company"] + records["Person"])
-        people_words = count_words(records["Person"]) if common is None else {}
         prepare(records["Person"], judgements, people, report)
         if job is not None:  # the firms' words are counted in the firms' process, the people's here
             decisions, firms, firm_words = apart.finish(job, records["Company"], report)
             if common is None:
-                common = with_label(firm_words, "Person", people_words, len(records["Person"]))
+                common = with_label(firm_words, "Person", records["Person"])
     except BaseException:
         if job is not None:
             job.stop()

@@ -2,7 +2,7 @@
 
 People are compared by their resolved firms, so firms are decided first; but most of what the
 people need does not wait for the firms: their service addresses and the namesake counts over
-them (``registry_people.count``, which parses every name), the word counts of their names. At
+them (``registry_people.count``, which parses every name), each person's facts. At
 200k PSC lines each side is a few seconds of one core, so on a machine of two cores the firms
 are decided in a child (``graphkit/forked.py``) while the parent prepares the people. The
 child sends back the firm decisions (as ids, rebuilt here on the parent's records), the
@@ -10,7 +10,7 @@ partition of the firms and the report's counts; nothing else it computed is kept
 
 The decisions are those of the same resolution in one process: firms are decided on the firms
 alone (their word counts: ``overlap.weight`` weighs a firm's words among firms only; the child
-sends them back, and the parent counts only the people's), the child's records are the
+sends them back; the parent counts the people's when a weight first asks), the child's records are the
 parent's as they were at the fork, and the order of the decisions is kept.
 tests/test_resolve_apart.py checks it on data.
 
