@@ -208,3 +208,21 @@ def test_name_elements_are_worked_out_once_and_again_for_new_names():
     again = elements(r)
     assert again is not None and again.gender == "female"
     assert [again.as_written(w) for w in (again.forename, *again.middles, again.surname)] == ["Anna", "Feldman"]
+
+
+def test_people_dated_to_a_month_are_paired_once_for_every_block_they_share_and_never_across_months():
+    from graphkit.resolve.blocking import candidates, month_keys
+
+    people = [Record(f"p{i:02d}", "Person", [name], "gb", month, nationality="british")
+              for i, (name, month) in enumerate([
+                  ("Mr John Paul Smith", "1970-03"), ("John Smith", "1970-03"), ("Mr John P Smith", "1970-03"),
+                  ("Mr John Paul Smith", "1970-04"), ("Mrs Jane Smith", "1970-03"), ("Mr Jon Smith", "1970-03"),
+                  ("Mr John Paul Smyth", "1970-03"), ("Mr Anil Kumar Patel", "1981-11"),
+                  ("Anil Patel", "1981-11"), ("Mr Anil Kumar Shah", "1981-11"), ("Mr Ravi Patel", "1981-11")])]
+    proposed = [(a.id, b.id) for a, b in candidates(people)]
+    # every pair sharing a block of its month (forename and surname's initial, surname and
+    # forename's initial, forename and middle names), once, ids in order
+    sharing = {(a.id, b.id) for a, b in combinations(people, 2) if month_keys(a) & month_keys(b)}
+    assert sorted(proposed) == sorted(sharing) and len(proposed) == len(set(proposed))
+    assert ("p00", "p01") in sharing and ("p07", "p09") in sharing  # a middle name left out; another surname
+    assert not any(people[int(a[1:])].birth_date != people[int(b[1:])].birth_date for a, b in proposed)

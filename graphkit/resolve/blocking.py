@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import chain
 
+import numpy as np
 from rigour.text import metaphone
 
 from graphkit.identifiers import split
@@ -283,15 +284,36 @@ def month_keys(r: Record) -> set[str]:
     return out
 
 
-def _month_pairs(dated: list[Record]) -> Iterator[tuple[Record, Record]]:
-    blocks: dict[str, list[Record]] = defaultdict(list)
-    for r in dated:
+def _month_pairs(dated: list[Record]) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of month-dated people sharing a ``month_keys`` block, each pair once, as two
+    arrays of positions in ``dated`` (the first below the second). Worked out on arrays: the
+    (block, person) rows sorted by block, and each row paired with the rows ``d`` places on
+    that fall in its block, for d = 1, 2, ... until no block is that long. At 200k PSC lines
+    this was over a second of one core as Python pairs and a set of pairs seen."""
+    block_of: dict[str, int] = {}
+    blocks: list[int] = []
+    people: list[int] = []
+    for i, r in enumerate(dated):
         for key in month_keys(r):
-            blocks[key].append(r)
-    for members in blocks.values():
-        for i in range(len(members)):
-            for j in range(i + 1, len(members)):
-                yield members[i], members[j]
+            blocks.append(block_of.setdefault(key, len(block_of)))
+            people.append(i)
+    block = np.array(blocks, dtype=np.int64)
+    person = np.array(people, dtype=np.int64)
+    order = np.lexsort((person, block))
+    block, person = block[order], person[order]
+    firsts, seconds = [], []
+    for d in range(1, len(block)):
+        same = block[d:] == block[:-d]
+        if not same.any():
+            break
+        firsts.append(person[:-d][same])
+        seconds.append(person[d:][same])
+    if not firsts:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    first, second = np.concatenate(firsts), np.concatenate(seconds)
+    width = len(dated) + 1
+    pairs = np.unique(first * width + second)  # two blocks of one pair give it once
+    return pairs // width, pairs % width
 
 
 def _meeting(blocks: dict[str, list[tuple[Record, frozenset[str]]]]
@@ -386,7 +408,14 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                     continue
                 done.add(ids)
             yield from first_time(*_part_pairs(part, in_months, stats, crowded))
-    yield from first_time(_month_pairs(dated), False)
+    firsts, seconds = _month_pairs(dated)
+    for i, j in zip(firsts.tolist(), seconds.tolist(), strict=True):
+        a, b = dated[i], dated[j]
+        if b.id < a.id:
+            a, b = b, a
+        pair = index[a.id] * width + index[b.id]
+        if pair not in seen:  # a general block may have proposed it already
+            yield a, b
 
 
 def _part_pairs(part: list[Record], in_months: set[str], stats: dict[str, int] | None,
