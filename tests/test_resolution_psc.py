@@ -226,3 +226,30 @@ def test_people_dated_to_a_month_are_paired_once_for_every_block_they_share_and_
     assert sorted(proposed) == sorted(sharing) and len(proposed) == len(set(proposed))
     assert ("p00", "p01") in sharing and ("p07", "p09") in sharing  # a middle name left out; another surname
     assert not any(people[int(a[1:])].birth_date != people[int(b[1:])].birth_date for a, b in proposed)
+
+
+def test_a_name_without_its_leading_title_is_read_once_with_the_same_words_and_patronymic(real):
+    from graphkit.resolve.names import person_name, word_forms
+    from graphkit.resolve.registry_people import _elements
+
+    written = [x["data"]["name"] for f in sorted((real / "uk_companies_house").glob("psc-data-*.json"))
+               for x in json.loads(f.read_text(encoding="utf-8")) if x["data"].get("kind", "").startswith("individual")]
+    titled = sum(1 for name in written if name.split()[0].strip(".") in ("Mr", "Mrs", "Ms", "Miss", "Dr"))
+    written += ["Dr Ivan Ivanovich Petrov", "г-н Иванов Иван Иванович", "Mr 7722476458 Smith", "Mrs Anna Smith",
+                "Mr. J. R. Hartley", "Mr  John Smith", "Lord Mr John Smith", "Mr Li Wei"]
+    skipped = 0
+    for name in written:
+        rest = name.partition(" ")[2]
+        forms = word_forms([name, rest])
+        if forms == [name]:
+            skipped += 1
+            assert _elements((name, rest)) == _elements((name,)) == _elements((name, rest, rest.upper()))
+            a, b = person_name(name), person_name(rest)
+            assert (a.words, a.initials, a.patronymic, a.spelled, a.original) == \
+                (b.words, b.initials, b.patronymic, b.spelled, b.original), name
+        else:
+            assert forms == [name, rest]
+    assert skipped >= titled > 0  # a PSC name that begins with its title
+    assert word_forms(["Mr 7722476458 Smith", "7722476458 Smith"]) == ["Mr 7722476458 Smith", "7722476458 Smith"]
+    assert word_forms(["John Smith", "Mr John Smith"]) == ["John Smith", "Mr John Smith"]  # only a later name is left out
+    assert person_name("Dr Ivan Ivanovich Petrov").patronymic == person_name("Ivan Ivanovich Petrov").patronymic == "ivanovich"

@@ -37,7 +37,7 @@ import numpy as np
 from rigour.text import metaphone
 
 from graphkit.identifiers import split
-from graphkit.resolve.names import company_name, person_name
+from graphkit.resolve.names import company_name, person_name, word_forms
 from graphkit.resolve.overlap import name_words
 from graphkit.resolve.registry_people import elements, month_dated
 from graphkit.resolve.scoring import Record, _schemes
@@ -51,7 +51,7 @@ STOP = frozenset({"trade", "group", "grupp", "company", "kompaniya", "service", 
 
 def _parts(record: Record) -> Iterator[list[tuple[str, frozenset[str], bool]]]:
     """Each name's parts as (comparison form, first letters as folded and as spelled, is an initial)."""
-    for name in record.names:
+    for name in word_forms(record.names) if record.label == "Person" else record.names:
         if record.label == "Person":
             pn = person_name(name)
             yield ([(w, frozenset({w[0], sp[0]}), False) for w, sp in zip(pn.words, pn.spelled, strict=False)]

@@ -27,7 +27,7 @@ from graphkit import normalize as nz
 from graphkit.identifiers import by_scheme
 from graphkit.resolve import registry_people
 from graphkit.resolve.judgements import Partition
-from graphkit.resolve.names import firm_name, person_gender, person_name
+from graphkit.resolve.names import firm_name, person_gender, person_name, word_forms
 from graphkit.resolve.people import same_father
 from graphkit.resolve.scoring import CURATED, Record, dates_agree
 
@@ -76,7 +76,7 @@ def facts(r: Record) -> list[tuple[str, str]]:
             out.append(("middle_names", " ".join(dated.middles)))
         if gender:
             out.append(("gender", gender))
-        for name in r.names:  # the father's name as written; ``same_father`` says which agree
+        for name in word_forms(r.names):  # the father's name as written; ``same_father`` says which agree
             pn = person_name(name)
             if pn.patronymic:
                 out.append(("patronymic", pn.original[pn.words.index(pn.patronymic)]))

@@ -10,8 +10,10 @@ comparison form, never shown to users.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from graphkit import normalize as nz
 
@@ -172,6 +174,41 @@ def person_name(name: str) -> PersonName:
         genders.discard("")
     gender = genders.pop() if len(genders) == 1 else None
     return PersonName(tuple(words), tuple(initials), patronymic, tuple(spelled), tuple(original), gender)
+
+
+def word_forms(names: list[str]) -> list[str]:
+    """``names`` less each one that is an earlier name without its leading title ("John Smith"
+    after "Mr John Smith", as a UK PSC record gives both): its words, initials and patronymic
+    (``person_name``) are those of the earlier name, so whatever reads only those need not
+    parse it again. Its gender may differ (no title): ``person_gender`` reads every name."""
+    if len(names) < 2:
+        return names
+    out: list[str] = []
+    untitled: set[str] = set()
+    for name in names:
+        if name in untitled:
+            continue
+        out.append(name)
+        rest = after_title(name)
+        if rest:
+            untitled.add(rest)
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def after_title(name: str, token: Callable[[str], tuple[tuple[Any, ...], ...]] = _person_token) -> str | None:
+    """``name`` without its first word where that word is a title and nothing else ("Mr") and no
+    other word is a title, as ``token`` reads one written word (its titles first, then what
+    else it is): "John Smith" of "Mr John Smith". Else None, and for a name with a comma, or
+    whose next word begins with a digit (``normalize.split_glued_ids`` reads numbers glued in
+    front of a name). The two names have the same words, initials and patronymic."""
+    first, _, rest = name.partition(" ")
+    if not rest or "," in name or first != first.strip() or rest[:1].isdigit() or rest != " ".join(rest.split()):
+        return None
+    titles, *other = token(first)
+    if not titles or any(other) or any(token(raw)[0] for raw in rest.split()):
+        return None
+    return rest
 
 
 def person_gender(names: list[str]) -> str | None:

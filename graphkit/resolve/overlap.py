@@ -43,7 +43,7 @@ from rapidfuzz import fuzz
 
 from graphkit import identifiers as idents
 from graphkit import normalize as nz
-from graphkit.resolve.names import firm_name, person_name
+from graphkit.resolve.names import firm_name, person_name, word_forms
 
 if TYPE_CHECKING:
     from graphkit.resolve.scoring import Record
@@ -127,7 +127,7 @@ def name_words(r: Record) -> frozenset[str]:
     known = r.derived.get("words")
     if known is None or known[0] is not r.names:
         if r.label == "Person":
-            words = frozenset(w for name in r.names for w in person_name(name).words)
+            words = frozenset(w for name in word_forms(r.names) for w in person_name(name).words)
         else:
             words = frozenset(w for name in r.names for w in firm_name(name).words)
         known = r.derived["words"] = (r.names, words)

@@ -43,7 +43,7 @@ from rapidfuzz.distance import Levenshtein
 
 from graphkit import normalize as nz
 from graphkit.resolve.names import _TITLES as TITLES
-from graphkit.resolve.names import fold
+from graphkit.resolve.names import after_title, fold
 from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record, Score
 
 RARE = 0.001  # expected namesakes born in one month at or below which names alone decide
@@ -162,7 +162,13 @@ def elements(r: Record) -> Elements | None:
 def _elements(names: tuple[str, ...]) -> Elements | None:
     best: tuple[list[str], list[str], list[tuple[str, str]], str | None] | None = None
     genders = set()
+    untitled: set[str] = set()
     for name in names:
+        if name in untitled:  # an earlier name less its title: the same parts, and no gender
+            continue
+        rest = after_title(name, _token)
+        if rest:
+            untitled.add(rest)
         parts = _parts(name)
         words, initials = parts[0], parts[1]
         if parts[3]:
