@@ -177,38 +177,39 @@ def person_name(name: str) -> PersonName:
 
 
 def word_forms(names: list[str]) -> list[str]:
-    """``names`` less each one that is an earlier name without its leading title ("John Smith"
-    after "Mr John Smith", as a UK PSC record gives both): its words, initials and patronymic
-    (``person_name``) are those of the earlier name, so whatever reads only those need not
+    """``names`` less each one that is the name before it without its leading title ("John
+    Smith" after "Mr John Smith", as a UK PSC record gives both): its words, initials and
+    patronymic (``person_name``) are those of that name, so whatever reads only those need not
     parse it again. Its gender may differ (no title): ``person_gender`` reads every name."""
     if len(names) < 2:
         return names
-    out: list[str] = []
-    untitled: set[str] = set()
-    for name in names:
-        if name in untitled:
-            continue
-        out.append(name)
-        rest = after_title(name)
-        if rest:
-            untitled.add(rest)
+    out = [names[0]]
+    for name in names[1:]:
+        if not titled_form(out[-1], name):
+            out.append(name)
     return out
 
 
-@lru_cache(maxsize=200_000)
-def after_title(name: str, token: Callable[[str], tuple[tuple[Any, ...], ...]] = _person_token) -> str | None:
-    """``name`` without its first word where that word is a title and nothing else ("Mr") and no
-    other word is a title, as ``token`` reads one written word (its titles first, then what
-    else it is): "John Smith" of "Mr John Smith". Else None, and for a name with a comma, or
-    whose next word begins with a digit (``normalize.split_glued_ids`` reads numbers glued in
-    front of a name). The two names have the same words, initials and patronymic."""
-    first, _, rest = name.partition(" ")
-    if not rest or "," in name or first != first.strip() or rest[:1].isdigit() or rest != " ".join(rest.split()):
-        return None
-    titles, *other = token(first)
-    if not titles or any(other) or any(token(raw)[0] for raw in rest.split()):
-        return None
-    return rest
+def titled_form(titled: str, name: str, token: Callable[[str], tuple[tuple[Any, ...], ...]] = _person_token) -> bool:
+    """Whether ``titled`` is ``name`` with one word in front that is a title and nothing else
+    ("Mr John Smith", "John Smith"), as ``token`` reads a written word (its titles first, then
+    what else it is). Such names split into the same words, the title aside; a name that
+    begins with a digit is never one (``normalize.split_glued_ids`` reads numbers glued in front
+    of a name). Checked on the strings, far cheaper than reading the name."""
+    n = len(name)
+    if not n or len(titled) <= n + 1 or titled[-n - 1] != " " or not titled.endswith(name) \
+            or name.lstrip()[:1].isdigit():
+        return False
+    return _title_only(titled[:-n - 1], token)
+
+
+@lru_cache(maxsize=1024)
+def _title_only(word: str, token: Callable[[str], tuple[tuple[Any, ...], ...]]) -> bool:
+    """Whether ``word`` (no space in or around it) is a title and nothing else, as ``token`` reads it."""
+    if not word or word != "".join(word.split()):
+        return False
+    titles, *other = token(word)
+    return bool(titles) and not any(other)
 
 
 def person_gender(names: list[str]) -> str | None:

@@ -43,7 +43,7 @@ from rapidfuzz.distance import Levenshtein
 
 from graphkit import normalize as nz
 from graphkit.resolve.names import _TITLES as TITLES
-from graphkit.resolve.names import after_title, fold
+from graphkit.resolve.names import fold, titled_form
 from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record, Score
 
 RARE = 0.001  # expected namesakes born in one month at or below which names alone decide
@@ -131,21 +131,25 @@ def _token(raw: str) -> tuple[tuple[str | None, ...], tuple[str, ...], tuple[tup
 
 
 @lru_cache(maxsize=500_000)
-def _parts(name: str) -> tuple[list[str], list[str], list[tuple[str, str]], str | None]:
-    """A name's words (folded) and initials, titles dropped. Unlike ``names.person_name`` a
-    two-letter word is a word here ("Li", "Bo", "Xu"): name elements are written out, and an
-    initial is one letter, with or without its full stop."""
+def _parts(name: str) -> tuple[list[str], list[str], list[tuple[str, str]], str | None, int]:
+    """A name's words (folded) and initials, titles dropped, its gender, and how many of its
+    written words are titles. Unlike ``names.person_name`` a two-letter word is a word here
+    ("Li", "Bo", "Xu"): name elements are written out, and an initial is one letter, with or
+    without its full stop."""
     initials: list[str] = []
     written: list[tuple[str, str]] = []
     genders: set[str | None] = set()
+    titles = 0
     for raw in name.replace(",", " ").split():
         its_genders, its_initials, its_written = _token(raw)
-        genders.update(its_genders)
+        if its_genders:
+            titles += 1
+            genders.update(its_genders)
         initials.extend(its_initials)
         written.extend(its_written)
     words = [w for w, _ in written]
     genders.discard(None)
-    return words, initials, written, genders.pop() if len(genders) == 1 else None
+    return words, initials, written, genders.pop() if len(genders) == 1 else None, titles
 
 
 def elements(r: Record) -> Elements | None:
@@ -160,16 +164,14 @@ def elements(r: Record) -> Elements | None:
 
 @lru_cache(maxsize=500_000)
 def _elements(names: tuple[str, ...]) -> Elements | None:
-    best: tuple[list[str], list[str], list[tuple[str, str]], str | None] | None = None
+    best: tuple[list[str], list[str], list[tuple[str, str]], str | None, int] | None = None
     genders = set()
-    untitled: set[str] = set()
+    before: tuple[str, int] | None = None  # the name before, with its words that are titles
     for name in names:
-        if name in untitled:  # an earlier name less its title: the same parts, and no gender
-            continue
-        rest = after_title(name, _token)
-        if rest:
-            untitled.add(rest)
+        if before is not None and before[1] == 1 and titled_form(before[0], name, _token):
+            continue  # the name before less its title, its only one: the same parts, and no gender
         parts = _parts(name)
+        before = (name, parts[4])
         words, initials = parts[0], parts[1]
         if parts[3]:
             genders.add(parts[3])
@@ -177,7 +179,7 @@ def _elements(names: tuple[str, ...]) -> Elements | None:
             best = parts
     if best is None:
         return None
-    words, initials, written, _ = best
+    words, initials, written = best[0], best[1], best[2]
     return Elements(words[0], tuple(words[1:-1]), words[-1], tuple(initials), tuple(written),
                     genders.pop() if len(genders) == 1 else None)
 

@@ -32,7 +32,7 @@ REVIEW = 0.75  # at or above (and below AUTO): a candidate for review
 NEVER = -1.0  # a hard rule says these are different
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """What resolution knows of one node."""
 

@@ -25,7 +25,7 @@ from graphkit.model import Rel, get_model
 from graphkit.store.base import LoadSink, Store
 from graphkit.store.dialect import LADYBUG
 from graphkit.store.journal import Journal, recover, stale_loads
-from graphkit.store.staged import StagedLoad, arrow_column, staged
+from graphkit.store.staged import ARROW_TYPES, StagedLoad, arrow_columns, staged
 
 DEFAULT_DB = "graphkit-data"
 DB_FILE = "graph.lbdb"
@@ -133,8 +133,9 @@ def _flat_rows(result: Any, name: str) -> list[dict[str, Any]]:
 
 
 def _arrow(columns: dict[str, str], rows: list[dict[str, Any]], prefix: str = "") -> pa.Table:
-    return pa.table({prefix + col: arrow_column([r.get(col) for r in rows], typ)
-                     for col, typ in columns.items()})
+    """``rows`` as a table of ``columns`` (name: model type), each name given ``prefix``."""
+    schema = pa.schema([(col, ARROW_TYPES[typ]) for col, typ in columns.items()])
+    return pa.Table.from_arrays(arrow_columns(rows, schema), names=[prefix + col for col in columns])
 
 
 class EmbeddedStore(Store):
