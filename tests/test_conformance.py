@@ -234,6 +234,22 @@ def test_run_flat_gives_the_rows_run_gives(any_store):
         any_store.run_flat("entity_by_id")  # $ids not given: named as run names it
 
 
+def test_run_columns_gives_the_values_of_run_flat_column_by_column(any_store):
+    # resolution reads its largest results (people, their firms, firms' addresses) as columns
+    load_demo(any_store)
+    for query in ("resolve_people", "resolve_companies", "person_firms", "company_context"):
+        rows = any_store.run_flat(query)
+        names = list(rows[0])
+        assert len(rows) > 5
+        columns = any_store.run_columns(query, *names)
+        assert sorted(zip(*columns, strict=True), key=repr) == sorted((tuple(r[c] for c in names) for r in rows), key=repr)
+    assert any_store.run_columns("nodes_by_id", "id", "names", ids=["no such id"]) == ([], [])
+    with pytest.raises(QueryError, match="no column 'nationality'"):
+        any_store.run_columns("resolve_companies", "id", "nationality")
+    with pytest.raises(QueryError, match="entity_by_id"):
+        any_store.run_columns("entity_by_id", "id")  # $ids not given
+
+
 def test_run_flat_refuses_nodes_on_the_embedded_store(tmp_path: Path):
     # Arrow gives a node as a struct of another shape than run's dict: refused, not reshaped
     from graphkit.errors import StoreError

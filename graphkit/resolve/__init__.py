@@ -92,34 +92,35 @@ class _Firms:
 
 
 def _firm_records(store: Store) -> _Firms:
-    listed = {r["id"] for r in store.run_flat("sanctioned_entities")}
-    companies = [Record(r["id"], "Company", list(r["names"] or []) + list(r["previous_names"] or []),
-                        r["country"], None, _numbers(r["id"], r["registry_ids"]), r["legal_form"],
-                        datasets=list(r["datasets"] or []), listed=r["id"] in listed)
-                 for r in store.run_flat("resolve_companies")]  # named firms only
+    listed: set[str] = set(store.run_columns("sanctioned_entities", "id")[0])
+    companies = [Record(i, "Company", list(names or []) + list(previous or []), country, None, _numbers(i, ids),
+                        form, datasets=list(datasets or []), listed=i in listed)
+                 for i, names, previous, country, ids, form, datasets in zip(*store.run_columns(
+                     "resolve_companies", "id", "names", "previous_names", "country", "registry_ids", "legal_form",
+                     "datasets"), strict=True)]  # named firms only
     by_id = {r.id: r for r in companies}
-    for row in store.run_flat("company_context"):  # a firm's addresses
-        if row["company_id"] in by_id:
-            by_id[row["company_id"]].context.add(row["other_id"])
+    for company, other in zip(*store.run_columns("company_context", "company_id", "other_id"), strict=True):
+        if company in by_id:  # a firm's addresses
+            by_id[company].context.add(other)
     firms_of: dict[str, set[str]] = defaultdict(set)
-    for row in store.run_flat("person_firms"):  # read once: a role ties the firm to the person too
-        firms_of[row["person_id"]].add(row["company_id"])
-        if row["via"] == "role" and row["company_id"] in by_id:
-            by_id[row["company_id"]].context.add(row["person_id"])
+    # read once: a role ties the firm to the person too
+    for person, company, via in zip(*store.run_columns("person_firms", "person_id", "company_id", "via"), strict=True):
+        firms_of[person].add(company)
+        if via == "role" and company in by_id:
+            by_id[company].context.add(person)
     return _Firms(companies, firms_of, listed)
 
 
 def _people(store: Store, firms: _Firms) -> list[Record]:
     """The people, each with the firms it is tied to (as read, not yet resolved); without their
-    service addresses (``_addresses``)."""
-    people = [Record(r["id"], "Person", list(r["names"]), r["country"],
-                     dates.iso(r["birth_date"]) or r["birth_month"] or None, _numbers(r["id"], r["registry_ids"]),
-                     datasets=list(r["datasets"] or []), listed=r["id"] in firms.listed,
-                     nationality=r.get("nationality"))
-              for r in store.run_flat("resolve_people") if r["names"]]  # a record without a name is never compared
-    for p in people:
-        p.context = set(firms.firms_of.get(p.id, ()))
-    return people
+    service addresses (``_addresses``). A record without a name is never compared."""
+    firms_of, listed = firms.firms_of, firms.listed
+    return [Record(i, "Person", list(names), country, dates.iso(born) or month or None, _numbers(i, ids),
+                   context=set(firms_of.get(i, ())), datasets=list(datasets or []), listed=i in listed,
+                   nationality=nationality)
+            for i, names, country, born, month, ids, datasets, nationality in zip(*store.run_columns(
+                "resolve_people", "id", "names", "country", "birth_date", "birth_month", "registry_ids", "datasets",
+                "nationality"), strict=True) if names]
 
 
 def _addresses(store: Store, people: list[Record]) -> None:
@@ -130,10 +131,11 @@ def _addresses(store: Store, people: list[Record]) -> None:
     if not dated:
         return
     text: dict[str, str] = {}
-    for row in store.run_flat("person_addresses"):
-        if row["person_id"] in dated:
-            dated[row["person_id"]].addresses.add(row["address_id"])
-            text[row["address_id"]] = row["address"] or row["address_id"]
+    for person, address, full in zip(*store.run_columns("person_addresses", "person_id", "address_id", "address"),
+                                     strict=True):
+        if person in dated:
+            dated[person].addresses.add(address)
+            text[address] = full or address
     registry_people.count(dated.values()).address_text = text
 
 

@@ -118,18 +118,22 @@ def _rows(result: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _flat_rows(result: Any, name: str) -> list[dict[str, Any]]:
-    """A LadybugDB query result of plain-valued columns as a list of dicts, read through Arrow:
-    the rows ``_rows`` gives (lists as lists, dates as ``datetime.date``), about twice as fast.
-    Nodes and relationships come back from Arrow as structs of another shape, so a query that
-    returns one is refused."""
+def _flat_table(result: Any, name: str) -> pa.Table:
+    """A LadybugDB query result of plain-valued columns as an Arrow table, whose values are
+    those ``_rows`` gives (lists as lists, dates as ``datetime.date``). Nodes and relationships
+    come back from Arrow as structs of another shape, so a query that returns one is refused."""
     table = result.get_as_arrow(0)
     nested = [f.name for f in table.schema if pa.types.is_struct(f.type) or pa.types.is_map(f.type)
               or pa.types.is_union(f.type)]
     if nested:
         raise StoreError(f"query {name!r} returns nodes or relationships ({', '.join(nested)}): "
                          "read it with run(), not run_flat()")
-    return table.to_pylist()
+    return table
+
+
+def _flat_rows(result: Any, name: str) -> list[dict[str, Any]]:
+    """``_flat_table`` as a list of dicts: about twice as fast as ``_rows``."""
+    return _flat_table(result, name).to_pylist()
 
 
 def _arrow(columns: dict[str, str], rows: list[dict[str, Any]], prefix: str = "") -> pa.Table:
@@ -325,6 +329,13 @@ class EmbeddedStore(Store):
 
     def _execute_flat(self, text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
         return _flat_rows(self._result(text, params, name), name or text[:40])
+
+    def _execute_columns(self, text: str, params: dict[str, Any] | None, columns: tuple[str, ...], *,
+                         name: str = "") -> tuple[list[Any], ...]:
+        table = _flat_table(self._result(text, params, name), name or text[:40])
+        if missing := [c for c in columns if c not in table.column_names]:
+            raise StoreError(f"query {name!r} returns no column {missing[0]!r}")
+        return tuple(table.column(c).to_pylist() for c in columns)
 
     def _scan(self, text: str, table: pa.Table, name: str) -> list[dict[str, Any]]:
         """Run ``text`` with the Arrow table bound as ``batch`` (LOAD FROM batch / COPY FROM batch)."""
