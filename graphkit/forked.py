@@ -70,6 +70,7 @@ class Job(Generic[T]):
 
     def __init__(self, pid: int, stream: IO[bytes], doing: str, fallback: str):
         self.pid, self.stream, self.doing, self.fallback = pid, stream, doing, fallback
+        self.reaped = False  # once it is, its pid may be another process's: never signalled again
 
     def result(self, progress: Progress | None = None) -> T:
         """Wait for the child: its result, or its error raised here."""
@@ -80,6 +81,7 @@ class Job(Generic[T]):
             self.stop()
             raise
         _, status = os.waitpid(self.pid, 0)
+        self.reaped = True
         if kind == "error":
             raise value
         if kind != "done":
@@ -92,13 +94,17 @@ class Job(Generic[T]):
         return out
 
     def stop(self) -> None:
-        """Kill the child and reap it (the parent was interrupted, or failed meanwhile)."""
+        """Kill the child and reap it (the parent was interrupted, or failed meanwhile); nothing
+        once it has been reaped, so that a caller may stop a job whatever became of it."""
         self.stream.close()
+        if self.reaped:
+            return
         try:
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
         except (ProcessLookupError, ChildProcessError):
             pass
+        self.reaped = True
 
 
 def _relay(stream: IO[bytes], progress: Progress | None) -> tuple[str, Any]:

@@ -161,25 +161,22 @@ def run(records: dict[str, list[Record]], judgements: Judgements | None = None,
 def _run(records: dict[str, list[Record]], judgements: Judgements, common: frozenset[str] | None,
          meanwhile: Callable[[], None] | None = None, job: forked.Job[apart.Answer] | None = None) -> Run:
     """``run``; ``job``: the firms being decided in a process of its own (``resolve/apart.py``),
-    while this one does ``meanwhile`` and the rest of the people's preparation."""
+    while this one does ``meanwhile`` and the rest of the people's preparation (the caller
+    stops the job if this fails)."""
     report = ResolveReport()
     report.records = {k: len(v) for k, v in records.items()}
     people = constraints.configure(Partition())
-    try:  # the people's preparation, which does not wait for the firms
-        if meanwhile is not None:
-            meanwhile()
-        if common is None and job is None:  # firms and people each weigh their words by the whole load's names
-            common = common_words(records["Company"] + records["Person"])
-        prepare(records["Person"], judgements, people, report)
-        if job is not None:  # the firms' words are counted in the firms' process, the people's here
-            decisions, firms, firm_words = apart.finish(job, records["Company"], report)
-            if common is None:
-                common = with_label(firm_words, "Person", records["Person"])
-    except BaseException:
-        if job is not None:
-            job.stop()
-        raise
-    if job is None:
+    # the people's preparation, which does not wait for the firms
+    if meanwhile is not None:
+        meanwhile()
+    if common is None and job is None:  # firms and people each weigh their words by the whole load's names
+        common = common_words(records["Company"] + records["Person"])
+    prepare(records["Person"], judgements, people, report)
+    if job is not None:  # the firms' words are counted in the firms' process, the people's here
+        decisions, firms, firm_words = apart.finish(job, records["Company"], report)
+        if common is None:
+            common = with_label(firm_words, "Person", records["Person"])
+    else:
         firms = constraints.configure(Partition())
         decisions = decide(records["Company"], judgements, firms, report, common=common)
     assert common is not None
@@ -206,11 +203,11 @@ def resolve(store: Store, judgements: Judgements | None = None) -> ResolveReport
             else None
         try:
             records = {"Company": firms.records, "Person": _people(store, firms)}
+            report = _run(records, judgements, None, lambda: _addresses(store, records["Person"]), job).report
         except BaseException:
             if job is not None:
-                job.stop()
+                job.stop()  # a child already answered and reaped is left alone
             raise
-        report = _run(records, judgements, None, lambda: _addresses(store, records["Person"]), job).report
         _write(store, report.decisions)
     return report
 
