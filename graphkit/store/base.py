@@ -58,6 +58,13 @@ class LoadSink:
             self.stats.add(self.store.write(nodes, rels))
 
 
+def refuse_missing_columns(name: str, columns: tuple[str, ...], returned: Iterable[str]) -> None:
+    """Raise StoreError if query ``name``, which returned ``returned``, lacks one of ``columns``."""
+    have = set(returned)
+    if missing := [c for c in columns if c not in have]:
+        raise StoreError(f"query {name!r} returns no column {missing[0]!r}")
+
+
 class Store(ABC):
     """A graph store. Use as a context manager, or call ``close()``."""
 
@@ -98,8 +105,8 @@ class Store(ABC):
         """``_execute_flat``'s rows as the lists of ``columns`` (``run_columns``): a store that
         reads such results faster column by column overrides it."""
         rows = self._execute_flat(text, params, name=name)
-        if rows and (missing := [c for c in columns if c not in rows[0]]):
-            raise StoreError(f"query {name!r} returns no column {missing[0]!r}")
+        if rows:
+            refuse_missing_columns(name, columns, rows[0])
         return tuple([row[c] for row in rows] for c in columns)
 
     @abstractmethod

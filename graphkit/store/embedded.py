@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from graphkit.errors import StoreError
 from graphkit.model import Rel, get_model
-from graphkit.store.base import LoadSink, Store
+from graphkit.store.base import LoadSink, Store, refuse_missing_columns
 from graphkit.store.dialect import LADYBUG
 from graphkit.store.journal import Journal, recover, stale_loads
 from graphkit.store.staged import ARROW_TYPES, StagedLoad, arrow_columns, staged
@@ -333,8 +333,7 @@ class EmbeddedStore(Store):
     def _execute_columns(self, text: str, params: dict[str, Any] | None, columns: tuple[str, ...], *,
                          name: str = "") -> tuple[list[Any], ...]:
         table = _flat_table(self._result(text, params, name), name or text[:40])
-        if missing := [c for c in columns if c not in table.column_names]:
-            raise StoreError(f"query {name!r} returns no column {missing[0]!r}")
+        refuse_missing_columns(name, columns, table.column_names)
         return tuple(table.column(c).to_pylist() for c in columns)
 
     def _scan(self, text: str, table: pa.Table, name: str) -> list[dict[str, Any]]:
