@@ -65,6 +65,7 @@ def child_load(layout: str, folder: str, db: str, uri: str = "") -> dict[str, An
         store = EmbeddedStore(Path(db))
         store.conn  # noqa: B018 - open the database and create the schema outside the timing
     before = run._rss_mb()
+    cpu = run.cpu_seconds()
     read = [0]
     reading_peak = [before]
     t0 = time.perf_counter()
@@ -88,6 +89,7 @@ def child_load(layout: str, folder: str, db: str, uri: str = "") -> dict[str, An
                              "nodes_updated": w.nodes_updated, "rels_created": w.rels_created})
     out["seconds"] = time.perf_counter() - t0
     store.close()
+    out["cpu_s"] = run.cpu_seconds() - cpu  # its own and the reading process's
     out["records"] = sum(x["read"] for x in out["loads"])
     # a large load is read in a process of its own (graphkit/load/apart.py): its peak is the
     # reading peak, and the load's peak is the larger of the two processes'
@@ -110,6 +112,7 @@ def child_generate(layout: str, folder: str, scale: str) -> dict[str, Any]:
 CHILDREN = {"load": child_load, "generate": child_generate, "export": run.child_export, "raw": run.child_raw,
             "wipe": nb.child_wipe, "admin_csv": nb.child_admin_csv}
 NEO4J_ENV: dict[str, str] = {}  # the local server's password, for children only
+LAST_ERROR = [""]  # what the last child that failed wrote
 
 
 def child(kind: str, *args: str | Path, script: str | None = None, code: Path | None = None) -> dict[str, Any]:
@@ -125,6 +128,7 @@ def child(kind: str, *args: str | Path, script: str | None = None, code: Path | 
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=run.REPO, env=env)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
+        LAST_ERROR[0] = proc.stdout + proc.stderr
         raise SystemExit(f"child {kind} failed (exit {proc.returncode})")
     out: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     run.log(f"  {kind}: {json.dumps(out, default=str)[:400]}")
