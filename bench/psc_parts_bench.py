@@ -18,7 +18,11 @@ In one run on one machine:
    ``load_files`` with the ``uk-psc`` mapping into the one embedded graph (the path of
    ``graphkit load``) - time, peak RSS (of the load and of the process it reads in), nodes and
    relationships created and updated;
-3. the graph's node and relationship counts at the end.
+3. the graph's node and relationship counts at the end;
+4. with ``--neo4j-import``: ``graphkit neo4j import --db DIR --overwrite`` of that graph into a
+   fresh local Neo4j 5.26 (the whole command, timed from outside: CSV export, neo4j-admin import,
+   restart, constraints and indexes), then the database's counts and find-links for 100 firms
+   drawn at random (seed 7) against the embedded store's answers.
 
 A part that fails stops the run; its message is written with the parts before it. Nothing
 here asserts on timings.
@@ -29,6 +33,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
+import random
+import secrets
 import shutil
 import sys
 import time
@@ -38,6 +45,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import neo4j_scale_bench as nsb  # noqa: E402 - timed commands, find-links children, free ports
 import registries_bench as rb  # noqa: E402 - its generate and load children
 import run  # noqa: E402 - peak RSS, machine facts, the code snapshot
 from docsection import put_section  # noqa: E402
@@ -94,7 +102,43 @@ def split(source: Path, parts: int, out: Path) -> list[Path]:
     return folders
 
 
-def bench(scale: float, parts: int, work: Path) -> dict[str, Any]:
+def neo4j_import(db: Path, folder: Path, counts: dict[str, Any]) -> dict[str, Any]:
+    """``graphkit neo4j import`` of the graph ``db`` into a fresh server workspace in ``folder``;
+    its time, the database's counts and whether find-links answers as the embedded store does."""
+    from graphkit.server import neo4j_server as ns
+    from graphkit.store.embedded import EmbeddedStore
+    from graphkit.store.neo4j import Neo4jStore
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    password = secrets.token_urlsafe(18)
+    env = dict(os.environ, NEO4J_PASSWORD=password)
+    if run.SNAPSHOT:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(run.SNAPSHOT), env.get("PYTHONPATH")]))
+    with EmbeddedStore(db, read_only=True) as store:
+        firms = sorted(r["id"] for r in store._execute("MATCH (c:Company) RETURN c.id AS id"))
+    ids_file = folder / "sample.json"
+    ids_file.write_text(json.dumps(random.Random(7).sample(firms, min(100, len(firms)))))
+    out: dict[str, Any] = {}
+    info = ns.start(folder, password=password, bolt_port=nsb.free_port(), http_port=nsb.free_port())
+    try:
+        out["import"] = nsb.timed([*nsb.GRAPHKIT, "neo4j", "import", "--db", str(db), "--workspace", str(folder),
+                                   "--overwrite"], env, folder / "import.out")
+        out["import"]["output"] = (folder / "import.out").read_text().strip()
+        with Neo4jStore(info.bolt_uri, password=password) as neo:
+            c = neo.counts()
+        out["nodes"], out["relationships"] = c.nodes, c.relationships
+        out["same_counts"] = c.nodes == counts["nodes"] and c.relationships == counts["relationships"]
+        answers = {name: nsb.links(out, name, where, folder, ids_file, env, every=False)
+                   for name, where in (("embedded", ["--db", str(db)]), ("imported", ["--neo4j", info.bolt_uri]))}
+        out["links"] = len(answers["embedded"])
+        out["same_answers"] = answers["imported"] == answers["embedded"]
+    finally:
+        ns.stop(folder)
+    return out
+
+
+def bench(scale: float, parts: int, work: Path, with_neo4j: bool = False) -> dict[str, Any]:
     base = work / f"psc-{scale:g}-in-{parts}"
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir(parents=True)
@@ -118,6 +162,11 @@ def bench(scale: float, parts: int, work: Path) -> dict[str, Any]:
         out["graph"] = child("counts", base / "db")
     except SystemExit as exc:
         out["graph"] = {"failed": str(exc)}
+    if with_neo4j and "nodes" in out["graph"] and all("load" in row for row in out["loads"]):
+        try:
+            out["neo4j"] = neo4j_import(base / "db", base / "neo4j", out["graph"])
+        except RuntimeError as exc:
+            out["neo4j"] = {"failed": str(exc)}
     shutil.rmtree(base, ignore_errors=True)
     return out
 
@@ -178,6 +227,18 @@ def render(r: dict[str, Any], mach: dict[str, str], command: str, started: dt.da
 
         lines += ["", f"The graph then held {sum(graph['nodes'].values()):,} nodes ({each(graph['nodes'])}) and "
                       f"{sum(graph['relationships'].values()):,} relationships ({each(graph['relationships'])})."]
+    neo = r.get("neo4j")
+    if neo and "failed" in neo:
+        lines += ["", f"`graphkit neo4j import` of that graph failed: `{neo['failed'][-400:]}`"]
+    elif neo:
+        imp = neo["import"]
+        lines += ["", f"`graphkit neo4j import --db DIR --overwrite` of that graph into a fresh local Neo4j 5.26 "
+                      f"(the whole command): {imp['seconds']:,.0f} s ({imp['seconds'] / 60:.0f} min), "
+                      f"{imp['seconds'] / total:.2f}x the embedded load of all parts, the command's peak RSS "
+                      f"{_mb(imp['peak_rss_mb'])} MB; the database's counts "
+                      f"{'equal' if neo['same_counts'] else 'DIFFER from'} the embedded store's; find-links for "
+                      f"100 firms drawn at random: {'the same' if neo['same_answers'] else 'DIFFERENT'} answers "
+                      f"({neo['links']:,} lines). The command said: {imp['output'].splitlines()[-1] if imp['output'] else ''}"]
     return "\n".join(lines)
 
 
@@ -190,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scale", type=float, default=0.02, help="fraction of the full snapshot (1.36: 13.6M lines)")
     p.add_argument("--parts", type=int, default=4)
     p.add_argument("--work", type=Path, default=Path("/tmp/graphkit-psc-parts"))
+    p.add_argument("--neo4j-import", action="store_true",
+                   help="then bulk-import the graph into a fresh local Neo4j with graphkit neo4j import")
     p.add_argument("--no-doc", action="store_true", help="print the section instead of writing docs/benchmarks.md")
     a = p.parse_args(argv)
     started = dt.datetime.now(dt.UTC)
@@ -197,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     code = run.snapshot(a.work)
     mach = run.machine()
     command = ("python bench/psc_parts_bench.py " + " ".join(argv)).strip()
-    result = bench(a.scale, a.parts, a.work)
+    result = bench(a.scale, a.parts, a.work, a.neo4j_import)
     (a.work / "result.json").write_text(json.dumps(result, default=str, indent=1))
     text = render(result, mach, command, started, code)
     if a.no_doc:
