@@ -51,6 +51,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
+import run  # noqa: E402 - bench/run.py: how a child is run
 
 TARGET_ROWS_S = 50_000
 TARGET_P95_MS = 50.0  # at 1M
@@ -374,9 +375,7 @@ def _ensure_rust_dir() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "_child":
-        kind, args = argv[1], argv[2:]
-        print(json.dumps(globals()[f"child_{kind}"](*args), default=str))
+    if run.answer_child(argv, {name[len("child_"):]: f for name, f in globals().items() if name.startswith("child_")}):
         return 0
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--companies", type=int, default=100_000)

@@ -244,8 +244,7 @@ def render(r: dict[str, Any], mach: dict[str, str], command: str, started: dt.da
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "_child":
-        print(json.dumps(CHILDREN[argv[1]](*argv[2:]), default=str))
+    if run.answer_child(argv, CHILDREN):
         return 0
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--scale", type=float, default=0.02, help="fraction of the full snapshot (1.36: 13.6M lines)")

@@ -303,8 +303,7 @@ def render(results: list[dict[str, Any]], mach: dict[str, str], command: str, st
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "_child":
-        print(json.dumps(CHILDREN[argv[1]](*argv[2:]), default=str))
+    if run.answer_child(argv, CHILDREN):
         return 0
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--scales", default="0.01,0.1", help="fractions of full size, comma-separated")

@@ -404,6 +404,15 @@ def run_child(kind: str, *args: str | Path) -> dict[str, Any]:
     return out
 
 
+def answer_child(argv: list[str], children: dict[str, Any]) -> bool:
+    """If ``argv`` asks for a child (``_child KIND ARGS...``, how every bench script runs its
+    measurements in fresh processes), run it, print its JSON on the last line and return True."""
+    if not argv or argv[0] != "_child":
+        return False
+    print(json.dumps(children[argv[1]](*argv[2:]), default=str))
+    return True
+
+
 def log(msg: str) -> None:
     print(f"[{dt.datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
 
@@ -545,8 +554,7 @@ def _ram_mb() -> float:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "_child":
-        print(json.dumps(globals()["child_" + argv[1]](*argv[2:]), default=str))
+    if answer_child(argv, {name[len("child_"):]: f for name, f in globals().items() if name.startswith("child_")}):
         return 0
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="100000,1000000", help="companies per size, comma-separated")
