@@ -124,6 +124,21 @@ def test_a_merge_never_joins_two_birth_dates_through_a_third_record():
     assert states.get(frozenset("bc")) != "auto"  # would make the 1971 namesake the 1984 man
 
 
+def test_namesakes_of_one_block_are_paired_only_where_their_birth_dates_may_be_one_day():
+    from itertools import combinations
+
+    from graphkit.resolve.blocking import candidates
+    from graphkit.resolve.scoring import dates_agree
+
+    born = [None, "1961", "1961-12", "1961-12-03", "1961-12-03", "1961-12-04", "1961-11-03", "1962", None]
+    people = [person(f"p{i}", "Сидоров Олег Петрович", date) for i, date in enumerate(born)]
+    proposed = [(a.id, b.id) for a, b in candidates(people)]
+    may_be_one = {(a.id, b.id) for a, b in combinations(people, 2)
+                  if not (a.birth_date and b.birth_date) or dates_agree(a.birth_date, b.birth_date)}
+    assert sorted(proposed) == sorted(may_be_one) and len(proposed) == len(set(proposed))
+    assert ("p2", "p3") in may_be_one and ("p3", "p5") not in may_be_one  # a month fits its days, not another day
+
+
 @pytest.mark.parametrize("a, b, why", [
     ("Валентин Гордеев", "Валентина Гордеева", "male and female forms"),
     ("Лоббай Дәурен Евгеньевич", "Daurensky E.", "has no close match"),

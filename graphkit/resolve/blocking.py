@@ -175,10 +175,23 @@ def _cost(part: list[Record]) -> int:
 
 
 def _all_pairs(part: list[Record]) -> Iterator[tuple[Record, Record]]:
-    for i in range(len(part)):
-        for j in range(i + 1, len(part)):
-            if _compatible(part[i], part[j]):
-                yield part[i], part[j]
+    """Every pair of ``part`` whose birth dates may be one day (``_compatible``), found by
+    grouping the records by date rather than by testing each pair: a block of namesakes holds
+    many dates, and at a million names most of its pairs were tested only to be dropped."""
+    by_date: dict[str | None, list[Record]] = defaultdict(list)
+    for r in part:
+        by_date[r.birth_date or None].append(r)
+    undated = by_date.pop(None, [])
+    for i, a in enumerate(undated):  # an undated record meets every other
+        yield from ((a, b) for b in undated[i + 1:])
+        yield from ((a, b) for group in by_date.values() for b in group)
+    lengths = {len(d) for d in by_date}
+    for d, group in by_date.items():
+        for i, a in enumerate(group):
+            yield from ((a, b) for b in group[i + 1:])
+        for n in lengths:  # a date at a coarser precision: "1961-12" with "1961-12-03"
+            if n < len(d) and d[:n] in by_date:
+                yield from ((a, b) for a in group for b in by_date[d[:n]])
 
 
 def _pairs_meeting(part: list[Record], in_months: set[str]) -> Iterator[tuple[Record, Record]]:
