@@ -139,6 +139,26 @@ def test_namesakes_of_one_block_are_paired_only_where_their_birth_dates_may_be_o
     assert ("p2", "p3") in may_be_one and ("p3", "p5") not in may_be_one  # a month fits its days, not another day
 
 
+def test_a_person_without_birth_date_among_many_namesakes_meets_the_closest_names_only():
+    from graphkit.resolve.blocking import MAX_MEET, candidates
+    from graphkit.resolve.namesakes import PATRONYMICS
+
+    fathers = [f for f in PATRONYMICS if f != "Николаевич"]
+    namesakes = [person(f"d{i:02d}", f"Иванов Сергей {fathers[i % len(fathers)]}", f"19{50 + i // 12}-{1 + i % 12:02d}-11")
+                 for i in range(2 * MAX_MEET)]
+    namesakes.append(person("d99", "Иванов Сергей Николаевич", "1950-01-11"))  # born the day d00 was
+    press = person("u", "IVANOV SERGEI NIKOLAEVICH")
+    crowded: set[str] = set()
+    proposed = [(a.id, b.id) for a, b in candidates([*namesakes, press], crowded=crowded)]
+    met = {a if b == "u" else b for a, b in proposed if "u" in (a, b)}
+    # not every Sergei Ivanov: the closest names, his own among them
+    assert "d99" in met and len(met) <= MAX_MEET
+    # the dated are compared with one another as before: where a birth day is shared
+    assert [(a, b) for a, b in proposed if "u" not in (a, b)] == [("d00", "d99")]
+    # and nobody in that block is called unique: not every namesake was compared
+    assert {"u", "d99"} <= crowded
+
+
 @pytest.mark.parametrize("a, b, why", [
     ("Валентин Гордеев", "Валентина Гордеева", "male and female forms"),
     ("Лоббай Дәурен Евгеньевич", "Daurensky E.", "has no close match"),
