@@ -111,11 +111,16 @@ def keys(record: Record, wanted: Callable[[str], bool] | None = None,
             if record.birth_date:
                 out.add((f"b:{record.birth_date}|{sound_of_w}", frozenset()))
         if record.birth_date and len(record.birth_date) == 10:
-            # born the same day, one name part beginning alike (its sound class): "Czvetkov K. Y."
-            # meets "Цветков Кирилл Юрьевич", whose surnames share no key, through K.
-            for _, heads, _ in parts:
-                for head in heads:
-                    out.add((f"d:{record.birth_date}|{_sound_class(head)}", frozenset()))
+            # born the same day, two name parts beginning alike (their sound classes): "Czvetkov
+            # K. Y." meets "Цветков Кирилл Юрьевич", whose surnames share no key, through K. and
+            # Y. One part alike paired nearly everyone born that day: of a million names, 58 a
+            # day, 9.3M pairs, where two parts propose the same true pairs of 300k names
+            classes = [{_sound_class(h) for h in heads} for _, heads, _ in parts]
+            for i, x in enumerate(classes):
+                for y in classes[i + 1:]:
+                    for c in x:
+                        for d in y:
+                            out.add((f"d:{record.birth_date}|{min(c, d)}{max(c, d)}", frozenset()))
     return out
 
 
