@@ -21,9 +21,11 @@ holds thousands of "... Holdings Ltd" with their own numbers in every word block
 
 Inside a block, two people with different birth dates are never paired (scoring would rule them
 out anyway), so a block's cost is the pairs that remain. A block whose cost is still too high is
-compared by sorted neighbourhood, each record with the next few in the order of folded names;
-its records are *crowded*: their namesakes may not all have been compared, which resolution
-must know before it calls a name unique.
+compared by sorted neighbourhood, each record with the next few in the order of folded names.
+A person without a birth date could be any namesake in a part: among more than ``MAX_MEET``
+records such a person meets the ``MAX_MEET`` closest names only, so pairs per record stay
+bounded. The records of either kind of part are *crowded*: their namesakes may not all have
+been compared, which resolution must know before it calls a name unique.
 """
 
 from __future__ import annotations
@@ -373,8 +375,8 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                crowded: set[str] | None = None) -> Iterator[tuple[Record, Record]]:
     """Each candidate pair once (ids in sorted order), of records with the same label.
 
-    ``stats``, if given, counts ``windowed_blocks``: block parts compared by sorted neighbourhood;
-    ``crowded``, if given, receives the ids of the records in those parts."""
+    ``stats``, if given, counts ``windowed_blocks``: block parts not compared in full (sorted
+    neighbourhood, closest names); ``crowded``, if given, receives the ids of their records."""
     blocks: dict[str, list[tuple[Record, frozenset[str]]]] = defaultdict(list)
     index: dict[str, int] = {}
     records = list(records)
