@@ -187,10 +187,10 @@ def _all_pairs(part: list[Record]) -> Iterator[tuple[Record, Record]]:
     """Every pair of ``part`` whose birth dates may be one day (``_compatible``), found by
     grouping the records by date rather than by testing each pair: a block of namesakes holds
     many dates, and at a million names most of its pairs were tested only to be dropped."""
-    by_date: dict[str | None, list[Record]] = defaultdict(list)
+    by_date: dict[str, list[Record]] = defaultdict(list)
+    undated: list[Record] = []
     for r in part:
-        by_date[r.birth_date or None].append(r)
-    undated = by_date.pop(None, [])
+        (by_date[r.birth_date] if r.birth_date else undated).append(r)
     for i, a in enumerate(undated):  # an undated record meets every other
         yield from ((a, b) for b in undated[i + 1:])
         yield from ((a, b) for group in by_date.values() for b in group)
