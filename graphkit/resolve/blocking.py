@@ -425,7 +425,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             if len(part) > 2:  # a part's pairs depend on its records alone: the same part again adds none
                 ids = tuple(index[r.id] for r in part)
                 if ids in done:
-                    if stats is not None and _crowded(part):
+                    if stats is not None and _crowded(part) is not None:
                         stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
                     continue
                 done.add(ids)
@@ -464,13 +464,16 @@ def _nearest(part: list[Record]) -> Iterator[tuple[Record, Record]]:
                 yield part[i], part[j]
 
 
-def _crowded(part: list[Record]) -> bool:
-    """Whether a part is too costly to compare in full: its pairs, or a person without a birth
-    date among more than ``MAX_MEET`` records, each a namesake such a person could be. Of a
-    million synthetic names, 2% undated, those undated met every dated namesake: over half of
-    the 21M pairs, up to 17,000 for one "Ivanov S."."""
-    return _cost(part) > MAX_PAIRS or (len(part) > MAX_MEET and part[0].label == "Person"
-                                       and not all(r.birth_date for r in part))
+def _crowded(part: list[Record]) -> str | None:
+    """Why a part is too costly to compare in full, if it is: ``"pairs"``, too many of them;
+    ``"undated"``, a person without a birth date among more than ``MAX_MEET`` records, each a
+    namesake such a person could be. Of a million synthetic names, 2% undated, those undated
+    met every dated namesake: over half of the 21M pairs, up to 17,000 for one "Ivanov S."."""
+    if _cost(part) > MAX_PAIRS:
+        return "pairs"
+    if len(part) > MAX_MEET and part[0].label == "Person" and not all(r.birth_date for r in part):
+        return "undated"
+    return None
 
 
 def _part_pairs(part: list[Record], in_months: set[str], stats: dict[str, int] | None,
@@ -478,14 +481,15 @@ def _part_pairs(part: list[Record], in_months: set[str], stats: dict[str, int] |
     """The pairs of one block part, and whether they still need the check of ``first_time``:
     firm pairs leave out the firms ``numbers_apart`` themselves, and ``_pairs_meeting`` the
     pairs of two month-dated people; no other part holds month-dated people."""
-    if _crowded(part):
+    why = _crowded(part)
+    if why is not None:
         if stats is not None:
             stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
         if crowded is not None:
             crowded.update(r.id for r in part)
         if part[0].label == "Company":
             return chain(((a, b) for a, b in _same_date(part) if not numbers_apart(a, b)), _windows(part)), False
-        if _cost(part) <= MAX_PAIRS:
+        if why == "undated":
             # only undated people crowd it: the dated are compared as in any part, the undated
             # with the closest names
             dated = [r for r in part if r.birth_date]
