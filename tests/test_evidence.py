@@ -216,6 +216,8 @@ def test_a_query_naming_several_entities_lists_them_and_acts_only_when_told(samp
     assert "'Zakharov' matches 7 entities; name one by its id, or give --all-matches:" in r.err
     assert f"  {ZAKHAROV}  Person Aleksandr Vyacheslavovich Zakharov (ru)  matched on part of name" in r.err
     assert "Zakharova" not in r.err  # whole words: Svetlana Zakharova is not "Zakharov"
+    listed = [line.split()[0] for line in r.err.splitlines() if line.startswith("  ")]
+    assert len(listed) == 7 and listed == sorted(listed)  # the same list on every run, whatever the scan's order
     r = run_cli("path", "Zakharov", "Kalashnikov", "--db", samples, "--all-matches")
     assert r.code == 0, r.err
     assert ("shortest path(s) of 2 relationship(s) between" in r.out and "OJSC CONCERN KALASHNIKOV (ru)" in r.out

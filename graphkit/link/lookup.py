@@ -73,9 +73,14 @@ def _match(row: dict[str, Any], matched_on: str) -> Match:
 
 
 def find(store: Store, query: str) -> list[Match]:
-    """Every firm or person record ``query`` names (see the module docstring). Raises
-    NotFound. Cost: index look-ups for ids; a scan of registry numbers, records or names when
-    those steps are reached."""
+    """Every firm or person record ``query`` names (see the module docstring), in the order of
+    their ids: a store's scan returns rows in no fixed order, and the first record of an entity
+    is the one its card and an ambiguity's list show. Raises NotFound. Cost: index look-ups for
+    ids; a scan of registry numbers, records or names when those steps are reached."""
+    return sorted(_find(store, query), key=lambda m: m.id)
+
+
+def _find(store: Store, query: str) -> list[Match]:
     query = query.strip()
     ids = [query] + ([] if ":" in query else candidates_for(query))
     rows = store.run("entity_by_id", ids=ids)
