@@ -78,6 +78,47 @@ def server_cpu(folder: Path) -> float:
     return total
 
 
+def graphkit_import(db: Path, folder: Path, code: Path | None = None, sample: int = 100) -> dict[str, Any]:
+    """``graphkit neo4j import --overwrite`` of the embedded graph ``db`` into a fresh local Neo4j
+    in ``folder`` (the whole command, timed from outside), with the graphkit package in ``code``
+    if given; then whether the database's counts equal the embedded store's and whether
+    find-links for ``sample`` firms drawn at random (seed 7) answers the same on both."""
+    import shutil
+
+    from graphkit.server import neo4j_server as ns
+    from graphkit.store.embedded import EmbeddedStore
+    from graphkit.store.neo4j import Neo4jStore
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    password = secrets.token_urlsafe(18)
+    env = dict(os.environ, NEO4J_PASSWORD=password)
+    if code:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), env.get("PYTHONPATH")]))
+    with EmbeddedStore(db, read_only=True) as store:
+        counts = store.counts()
+        firms = sorted(r["id"] for r in store._execute("MATCH (c:Company) RETURN c.id AS id"))
+    ids_file = folder / "sample.json"
+    ids_file.write_text(json.dumps(random.Random(7).sample(firms, min(sample, len(firms)))))
+    out: dict[str, Any] = {"sample": min(sample, len(firms))}
+    info = ns.start(folder, password=password, bolt_port=free_port(), http_port=free_port())
+    try:
+        out["import"] = timed([*GRAPHKIT, "neo4j", "import", "--db", str(db), "--workspace", str(folder),
+                               "--overwrite"], env, folder / "import.out")
+        out["import"]["output"] = (folder / "import.out").read_text().strip()
+        with Neo4jStore(info.bolt_uri, password=password) as neo:
+            c = neo.counts()
+        out["nodes"], out["relationships"] = c.nodes, c.relationships
+        out["same_counts"] = c.nodes == counts.nodes and c.relationships == counts.relationships
+        answers = {name: links(out, name, where, folder, ids_file, env, every=False)
+                   for name, where in (("embedded", ["--db", str(db)]), ("imported", ["--neo4j", info.bolt_uri]))}
+        out["links"] = len(answers["embedded"])
+        out["same_answers"] = answers["imported"] == answers["embedded"]
+    finally:
+        ns.stop(folder)
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -33,9 +33,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import random
-import secrets
 import shutil
 import sys
 import time
@@ -102,42 +99,6 @@ def split(source: Path, parts: int, out: Path) -> list[Path]:
     return folders
 
 
-def neo4j_import(db: Path, folder: Path, counts: dict[str, Any]) -> dict[str, Any]:
-    """``graphkit neo4j import`` of the graph ``db`` into a fresh server workspace in ``folder``;
-    its time, the database's counts and whether find-links answers as the embedded store does."""
-    from graphkit.server import neo4j_server as ns
-    from graphkit.store.embedded import EmbeddedStore
-    from graphkit.store.neo4j import Neo4jStore
-
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    password = secrets.token_urlsafe(18)
-    env = dict(os.environ, NEO4J_PASSWORD=password)
-    if run.SNAPSHOT:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(run.SNAPSHOT), env.get("PYTHONPATH")]))
-    with EmbeddedStore(db, read_only=True) as store:
-        firms = sorted(r["id"] for r in store._execute("MATCH (c:Company) RETURN c.id AS id"))
-    ids_file = folder / "sample.json"
-    ids_file.write_text(json.dumps(random.Random(7).sample(firms, min(100, len(firms)))))
-    out: dict[str, Any] = {}
-    info = ns.start(folder, password=password, bolt_port=nsb.free_port(), http_port=nsb.free_port())
-    try:
-        out["import"] = nsb.timed([*nsb.GRAPHKIT, "neo4j", "import", "--db", str(db), "--workspace", str(folder),
-                                   "--overwrite"], env, folder / "import.out")
-        out["import"]["output"] = (folder / "import.out").read_text().strip()
-        with Neo4jStore(info.bolt_uri, password=password) as neo:
-            c = neo.counts()
-        out["nodes"], out["relationships"] = c.nodes, c.relationships
-        out["same_counts"] = c.nodes == counts["nodes"] and c.relationships == counts["relationships"]
-        answers = {name: nsb.links(out, name, where, folder, ids_file, env, every=False)
-                   for name, where in (("embedded", ["--db", str(db)]), ("imported", ["--neo4j", info.bolt_uri]))}
-        out["links"] = len(answers["embedded"])
-        out["same_answers"] = answers["imported"] == answers["embedded"]
-    finally:
-        ns.stop(folder)
-    return out
-
-
 def bench(scale: float, parts: int, work: Path, with_neo4j: bool = False) -> dict[str, Any]:
     base = work / f"psc-{scale:g}-in-{parts}"
     shutil.rmtree(base, ignore_errors=True)
@@ -164,7 +125,7 @@ def bench(scale: float, parts: int, work: Path, with_neo4j: bool = False) -> dic
         out["graph"] = {"failed": str(exc)}
     if with_neo4j and "nodes" in out["graph"] and all("load" in row for row in out["loads"]):
         try:
-            out["neo4j"] = neo4j_import(base / "db", base / "neo4j", out["graph"])
+            out["neo4j"] = nsb.graphkit_import(base / "db", base / "neo4j", run.SNAPSHOT)
         except RuntimeError as exc:
             out["neo4j"] = {"failed": str(exc)}
     shutil.rmtree(base, ignore_errors=True)

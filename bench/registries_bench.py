@@ -21,7 +21,12 @@ For each layout and scale, in one run on one machine:
    fresh workspace, random password) with ``load_files(Neo4jStore(uri), ...)``, the path of
    ``graphkit load --neo4j``, the database emptied first; and, as Neo4j's raw bulk rate for an
    initial load, ``neo4j-admin database import full`` of the same stored rows (exported as CSV
-   by ``bench/neo4j_bench.py``'s child, not timed) into the stopped server.
+   by ``bench/neo4j_bench.py``'s child, not timed) into the stopped server;
+5. with ``--neo4j-import``: ``graphkit neo4j import --db DIR --overwrite`` of the embedded graph of
+   step 2 into a fresh local Neo4j (the whole command, timed from outside: CSV export, server
+   stop, neo4j-admin import, restart, constraints and indexes), then whether the database's
+   counts equal the embedded store's and find-links for 100 firms drawn at random answers the
+   same on both (``bench/neo4j_scale_bench.py``'s ``graphkit_import``).
 
 Every measurement is a fresh child process, so its peak RSS (``VmHWM``) is its own. Nothing
 here asserts on timings.
@@ -44,6 +49,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import neo4j_bench as nb  # noqa: E402 - bench/neo4j_bench.py: wipe, neo4j-admin CSV export
+import neo4j_scale_bench as nsb  # noqa: E402 - graphkit neo4j import, timed and checked
 import run  # noqa: E402 - bench/run.py: peak RSS, machine facts, export and raw COPY children
 from docsection import put_section  # noqa: E402
 
@@ -135,7 +141,8 @@ def child(kind: str, *args: str | Path, script: str | None = None, code: Path | 
     return out
 
 
-def bench(layout: str, scale: float, work: Path, neo4j: dict[str, Any] | None) -> dict[str, Any]:
+def bench(layout: str, scale: float, work: Path, neo4j: dict[str, Any] | None,
+          bulk_import: bool = False) -> dict[str, Any]:
     base = work / f"{layout}-{scale:g}"
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir(parents=True)
@@ -149,6 +156,13 @@ def bench(layout: str, scale: float, work: Path, neo4j: dict[str, Any] | None) -
                     "rels": sum(x["rels_created"] for x in load["loads"])}
         raw = {"failed": str(exc)}
     out = {"layout": layout, "scale": scale, "generate": gen, "load": load, "stored": exported, "raw": raw}
+    if bulk_import:
+        run.log("  graphkit neo4j import ...")
+        try:
+            out["neo4j_import"] = nsb.graphkit_import(base / "db", base / "neo4j-import", run.SNAPSHOT)
+        except RuntimeError as exc:
+            out["neo4j_import"] = {"failed": str(exc)}
+        run.log(f"  graphkit neo4j import: {json.dumps(out['neo4j_import'], default=str)[:400]}")
     if neo4j is not None:
         out["neo4j"] = bench_neo4j(layout, base, neo4j)
     shutil.rmtree(base, ignore_errors=True)  # the inputs of a full-size run are tens of GB
@@ -248,6 +262,7 @@ def render(results: list[dict[str, Any]], mach: dict[str, str], command: str, st
             lines.append(f"| {r['layout']} | {r['scale']:g} | {ld['records']:,} | {ld['seconds']:,.1f} "
                          f"| {ld['records'] / ld['seconds']:,.0f} | {imp} | {ratio} | {ld['peak_rss_mb']:,.0f} |")
         lines.append("")
+    lines += _render_imports([r for r in results if r.get("neo4j_import")])
     by_layout: dict[str, list[dict[str, Any]]] = {}
     for r in results:
         by_layout.setdefault(r["layout"], []).append(r)
@@ -301,6 +316,33 @@ def render(results: list[dict[str, Any]], mach: dict[str, str], command: str, st
     return "\n".join(lines)
 
 
+def _render_imports(rows: list[dict[str, Any]]) -> list[str]:
+    """The table of ``graphkit neo4j import`` runs (``--neo4j-import``), empty if none."""
+    if not rows:
+        return []
+    lines = ["The embedded graph of a row above bulk-imported into a fresh local Neo4j 5.26 with `graphkit neo4j "
+             "import --db DIR --overwrite` (`--neo4j-import`; the whole command, timed from outside: CSV export, "
+             "server stop, neo4j-admin import, restart, constraints and indexes; *peak RSS* is the command's "
+             "process). *Counts*: the database's nodes and relationships of each label and type against the "
+             "embedded store's; *find-links*: the answers for firms drawn at random (seed 7) on both stores.",
+             "",
+             "| layout | scale | stored nodes + rels | embedded load s | import s | import / load | peak RSS MB "
+             "| counts | find-links |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        imp, ld, st = r["neo4j_import"], r["load"], r["stored"]
+        head = f"| {r['layout']} | {r['scale']:g} | {st['nodes']:,} + {st['rels']:,} | {ld['seconds']:,.1f} "
+        if "failed" in imp:
+            lines.append(head + f"| failed: {imp['failed'][-200:]} | | | | |")
+            continue
+        took = imp["import"]["seconds"]
+        lines.append(head + f"| {took:,.1f} | {took / ld['seconds']:.2f} | {imp['import']['peak_rss_mb']:,.0f} "
+                     f"| {'equal' if imp['same_counts'] else 'DIFFER'} "
+                     f"| {'the same' if imp['same_answers'] else 'DIFFERENT'} for {imp['sample']} firms "
+                     f"({imp['links']:,} lines) |")
+    return lines + [""]
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if run.answer_child(argv, CHILDREN):
@@ -311,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--work", type=Path, default=Path("/tmp/graphkit-registries-bench"))
     p.add_argument("--no-doc", action="store_true", help="print the section instead of writing docs/benchmarks.md")
     p.add_argument("--neo4j", action="store_true", help="also load into a local Neo4j and time neo4j-admin import")
+    p.add_argument("--neo4j-import", action="store_true",
+                   help="also bulk-import each embedded graph into a fresh local Neo4j with graphkit neo4j import")
     p.add_argument("--render-only", action="store_true",
                    help="rewrite the section from docs/benchmarks-registries.json, measuring nothing")
     a = p.parse_args(argv)
@@ -366,7 +410,7 @@ def measure(a: argparse.Namespace, kept: dict[str, Any], server: dict[str, Any] 
     for layout in a.layouts.split(","):
         for scale in (float(s) for s in a.scales.split(",")):
             run.log(f"{layout} at scale {scale:g}")
-            result = bench(layout, scale, a.work, server)
+            result = bench(layout, scale, a.work, server, a.neo4j_import)
             result.update(command=command, started=f"{started:%Y-%m-%d %H:%M} UTC", machine=mach, code=snap)
             kept[f"{layout}@{scale:g}"] = result
             if not a.no_doc:
