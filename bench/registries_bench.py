@@ -60,8 +60,29 @@ from graphkit.synth.registries import MAPPINGS  # noqa: E402
 
 def child_load(layout: str, folder: str, db: str, uri: str = "") -> dict[str, Any]:
     """Load ``folder`` into the embedded store ``db`` (or into Neo4j at ``uri``)."""
+    from graphkit import forked
     from graphkit.load import load_files
     from graphkit.store.embedded import EmbeddedStore
+
+    # the peak of each process the load forks (graphkit/forked.py): the one it is read in, and
+    # those its large COPYs run in (graphkit/store/embedded.py), each told apart by what it did
+    peaks: list[tuple[str, float]] = []
+    result = forked.Job.result
+
+    def reaped(job: Any, progress: Any = None) -> Any:
+        try:
+            return result(job, progress)
+        finally:
+            if getattr(job, "peak_rss_mb", None) is not None:
+                peaks.append((job.doing, job.peak_rss_mb))
+    forked.Job.result = reaped  # type: ignore[method-assign]
+
+    def reading_apart() -> float:
+        """The peak of the processes the load was read in so far (with code from before forked.Job
+        kept each child's peak, none is kept: of every child waited for)."""
+        if not peaks:
+            return run.children_peak_mb()
+        return max((mb for doing, mb in peaks if doing == "reading the load"), default=0.0)
 
     store: Any
     if uri:
@@ -85,7 +106,7 @@ def child_load(layout: str, folder: str, db: str, uri: str = "") -> dict[str, An
     rejects = Path(db).parent / "rejects"
     for n, mapping in enumerate(MAPPINGS[layout]):
         if n == 1:  # the first load's own reading peak (later loads start with its store memory)
-            out["reading_peak_first_mb"] = max(reading_peak[0], run.children_peak_mb())
+            out["reading_peak_first_mb"] = max(reading_peak[0], reading_apart())
         t = time.perf_counter()
         report = load_files(store, [Path(folder)], mapping, on_error="skip", rejects_dir=rejects, progress=progress)
         w = report.written
@@ -99,7 +120,9 @@ def child_load(layout: str, folder: str, db: str, uri: str = "") -> dict[str, An
     out["records"] = sum(x["read"] for x in out["loads"])
     # a large load is read in a process of its own (graphkit/load/apart.py): its peak is the
     # reading peak, and the load's peak is the larger of the two processes'
-    out["reading_apart_peak_mb"] = run.children_peak_mb()
+    out["reading_apart_peak_mb"] = reading_apart()
+    out["copy_apart_peak_mb"] = max((mb for doing, mb in peaks if doing.startswith("writing ")), default=0.0)
+    out["copies_apart"] = sum(doing.startswith("writing ") for doing, _ in peaks)
     out["reading_peak_rss_mb"] = max(reading_peak[0], out["reading_apart_peak_mb"])
     out.setdefault("reading_peak_first_mb", out["reading_peak_rss_mb"])
     out["peak_rss_mb"] = run.peak_mb()

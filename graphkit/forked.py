@@ -1,12 +1,16 @@
 """Work done in a forked child process, its result (or its error) handed back to the parent.
 
-Two parts of graphkit use it: a large load is read apart from the store's writes
-(``graphkit/load/apart.py``: the reading heap ends with its process), and a large resolution
-resolves its firms in a child while the parent prepares the people (``graphkit/resolve``: both
-cores busy). ``start`` forks and returns at once; ``Job.result`` waits for the child's answer.
+Three parts of graphkit use it: a large load is read apart from the store's writes
+(``graphkit/load/apart.py``: the reading heap ends with its process), each large COPY of an
+embedded load runs in a child that opens the graph, writes one table and ends
+(``graphkit/store/embedded.py``: LadybugDB's memory of that COPY ends with it), and a large
+resolution resolves its firms in a child while the parent prepares the people
+(``graphkit/resolve``: both cores busy). ``start`` forks and returns at once; ``Job.result``
+waits for the child's answer.
 
-The child never touches the store and ends with ``os._exit``: no destructor, ``atexit`` handler
-or buffered file of the parent's runs twice. It dies with the parent (``PR_SET_PDEATHSIG``), and
+The child never touches the parent's connection to the store (a COPY's child opens the graph
+itself, the parent's connection closed first) and ends with ``os._exit``: no destructor,
+``atexit`` handler or buffered file of the parent's runs twice. It dies with the parent (``PR_SET_PDEATHSIG``), and
 the parent kills it if the parent is interrupted while waiting. An error in the child is raised
 in the parent as it was raised there (an unexpected one carries the child's traceback as a
 note); a child that dies without an answer (killed out of memory) is one clear ``GraphkitError``.
@@ -71,6 +75,9 @@ class Job(Generic[T]):
     def __init__(self, pid: int, stream: IO[bytes], doing: str, fallback: str):
         self.pid, self.stream, self.doing, self.fallback = pid, stream, doing, fallback
         self.reaped = False  # once it is, its pid may be another process's: never signalled again
+        #: the child's peak RSS in MB once ``result`` reaped it (pages it shares with the parent
+        #: included, as for any forked process)
+        self.peak_rss_mb: float | None = None
 
     def result(self, progress: Progress | None = None) -> T:
         """Wait for the child: its result, or its error raised here."""
@@ -80,8 +87,8 @@ class Job(Generic[T]):
         except BaseException:
             self.stop()
             raise
-        _, status = os.waitpid(self.pid, 0)
-        self.reaped = True
+        _, status, usage = os.wait4(self.pid, 0)
+        self.reaped, self.peak_rss_mb = True, usage.ru_maxrss / 1024
         if kind == "error":
             raise value
         if kind != "done":

@@ -85,6 +85,14 @@ def test_an_embedded_load_killed_between_two_writes_of_a_chunk_is_undone(real, t
     killed_load_is_undone(real, tmp_path, cli, ["--db", str(where.db)], where, point="copy", chunk="0", begun=1)
 
 
+def test_an_embedded_load_killed_after_a_copy_run_in_its_own_process_is_undone(real, tmp_path: Path, cli):
+    # each COPY in a process of its own (graphkit/store/embedded.py, COPY_APART_ROWS): that process
+    # committed the first relationship table and ended, then the load itself is killed
+    where = StoreTarget(tmp_path / "graph")
+    killed_load_is_undone(real, tmp_path, cli, ["--db", str(where.db)], where, point="copy", chunk="0", begun=1,
+                          env={"GRAPHKIT_COPY_APART_ROWS": "0"})
+
+
 def test_a_load_over_a_graph_killed_while_rewriting_the_nodes_it_changes_is_undone(real, tmp_path: Path, cli):
     # the nodes a load changes are rewritten from a staging file slice by slice, each slice
     # committing on its own; killed after two slices, the graph gets back the exact properties
@@ -94,7 +102,7 @@ def test_a_load_over_a_graph_killed_while_rewriting_the_nodes_it_changes_is_undo
 
 
 def killed_load_is_undone(real, tmp_path: Path, cli, options: list[str], where: StoreTarget, *, point: str,
-                          chunk: str, begun: int) -> None:
+                          chunk: str, begun: int, env: dict[str, str] | None = None) -> None:
     """Kill a load at ``point`` (see KILLED_LOAD), after ``begun`` chunks were begun; the next
     command undoes it, and the load run again gives the graph of one clean load."""
     sample = real / "ftm_kek_media_ownership" / "kek_company_ownership.ftm.jsonl"
@@ -107,7 +115,7 @@ def killed_load_is_undone(real, tmp_path: Path, cli, options: list[str], where: 
         journals = store.journal_root()
     assert journals is not None
 
-    env = {**os.environ, "GRAPHKIT_LOAD_CHUNK": chunk}
+    env = {**os.environ, "GRAPHKIT_LOAD_CHUNK": chunk, **(env or {})}
     child = subprocess.run([sys.executable, "-c", KILLED_LOAD, str(where.db or ""), where.neo4j or "", str(sample),
                             str(tmp_path), point], env=env, capture_output=True, text=True)
     assert child.returncode == -signal.SIGKILL, child.stderr

@@ -19,7 +19,9 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
+from graphkit import forked
 from graphkit.errors import StoreError
 from graphkit.model import Rel, get_model
 from graphkit.store.base import LoadSink, Store, refuse_missing_columns
@@ -68,6 +70,17 @@ def load_threads() -> int:
     return _env_int("GRAPHKIT_LOAD_THREADS", LOAD_THREADS)
 
 
+#: rows from which a load's COPY runs in a forked process of its own (GRAPHKIT_COPY_APART_ROWS;
+#: negative: never). LadybugDB keeps what a COPY took (its pages in the buffer pool while the pool
+#: has room, and more beside it) until the database is closed, so in one process the memory of
+#: each table's COPY comes on top of the ones before: 500k PSC lines peaked at 966 MB in the
+#: writing process, of which some 400 MB were added by the COPYs after the first (a one-off
+#: trial: docs/benchmarks.md, "Loader: loads in chunks"). Apart, what a COPY took ends with its
+#: process. Below this a COPY is a fraction of a second and takes little; the fork and the
+#: opening of the graph again cost about as much.
+COPY_APART_ROWS = 100_000
+
+
 _LB_TYPES = {"string": "STRING", "date": "DATE", "float": "DOUBLE", "int": "INT64",
              "bool": "BOOLEAN", "list": "STRING[]"}
 
@@ -99,6 +112,18 @@ def _buffer_pool() -> int:
 
 def default_db_path() -> Path:
     return Path(os.environ.get("GRAPHKIT_DB") or DEFAULT_DB)
+
+
+def _open(path: Path, read_only: bool, threads: int) -> tuple[Any, Any]:
+    """LadybugDB's database in ``path`` and a connection to it (running queries with ``threads``
+    threads, if not 0)."""
+    import ladybug
+
+    db = ladybug.Database(str(path / DB_FILE), buffer_pool_size=_buffer_pool(), read_only=read_only)
+    conn = ladybug.Connection(db)
+    if threads:
+        conn.set_max_threads_for_exec(threads)
+    return db, conn
 
 
 def _load_error(name: str, exc: RuntimeError) -> StoreError:
@@ -154,6 +179,7 @@ class EmbeddedStore(Store):
         self._db: Any = None
         self._conn: Any = None
         self._in_tx = False
+        self._threads_set = 0  # threads the connection runs queries with, where ``_threads`` set them
         self.recovered: list[str] = []  # loads killed midway that opening this store undid
 
     # ---- connection ----------------------------------------------------------------------
@@ -161,8 +187,6 @@ class EmbeddedStore(Store):
     @property
     def conn(self) -> Any:
         if self._conn is None:
-            import ladybug
-
             if self.path.exists() and not self.path.is_dir():
                 raise StoreError(f"{self.path} is a file; --db takes a directory")
             if self.read_only and not (self.path / DB_FILE).exists():
@@ -171,9 +195,7 @@ class EmbeddedStore(Store):
             if self.read_only and stale_loads(self.journal_root()):
                 self._recover_first()
             try:
-                self._db = ladybug.Database(str(self.path / DB_FILE), buffer_pool_size=_buffer_pool(),
-                                            read_only=self.read_only)
-                self._conn = ladybug.Connection(self._db)
+                self._db, self._conn = _open(self.path, self.read_only, self._threads_set)
             except RuntimeError as exc:
                 raise StoreError(f"cannot open the graph at {self.path}: {exc}") from None
             if not self.read_only:
@@ -280,15 +302,18 @@ class EmbeddedStore(Store):
 
     @contextmanager
     def _threads(self, n: int) -> Iterator[None]:
-        """The connection's queries run with ``n`` threads in the block (0: as they are)."""
+        """The connection's queries run with ``n`` threads in the block (0: as they are), the
+        connection opened again meanwhile (after a COPY apart) and a COPY apart included."""
         if not n:
             yield
             return
         before = int(self.conn.execute("CALL current_setting('threads') RETURN *").get_next()[0])
         self.conn.set_max_threads_for_exec(n)
+        self._threads_set = n
         try:
             yield
         finally:
+            self._threads_set = 0
             if self._conn is not None:
                 self._conn.set_max_threads_for_exec(before)
 
@@ -306,12 +331,32 @@ class EmbeddedStore(Store):
                                  "backslash in its path; set TMPDIR to another folder")
         return folder
 
-    def _copy(self, text: str, name: str) -> None:
-        """Run a COPY statement, with the store's error messages."""
-        try:
-            self.conn.execute(text)
-        except RuntimeError as exc:
-            raise _load_error(name, exc) from None
+    def _copy(self, text: str, name: str, rows: int = 0) -> None:
+        """Run a COPY statement of ``rows`` rows, with the store's error messages; from
+        ``COPY_APART_ROWS`` rows on (outside a transaction, on Linux) in a forked process of its own,
+        which opens the graph, runs the COPY (committing it) and ends, the store closed meanwhile
+        here and opened again at its next use. The COPY's memory ends with that process."""
+        limit = forked.threshold("GRAPHKIT_COPY_APART_ROWS", COPY_APART_ROWS)
+        if limit is None or rows < limit or self._in_tx or self.read_only:
+            try:
+                self.conn.execute(text)
+            except RuntimeError as exc:
+                raise _load_error(name, exc) from None
+            return
+        self.conn  # noqa: B018 - opened first: a load killed midway is undone here, not in the child
+        self.close()
+        path, threads = self.path, self._threads_set
+
+        def work(_progress: forked.Progress | None) -> None:
+            db, conn = _open(path, False, threads)
+            try:
+                conn.execute(text)
+            except RuntimeError as exc:
+                raise _load_error(name, exc) from None
+            finally:
+                conn.close()
+                db.close()
+        forked.start(work, f"writing {name}", "set GRAPHKIT_COPY_APART_ROWS=-1 to write in this process").result()
 
     # LadybugDB plans ``UNWIND $ids ... {id: k}`` as a scan of the label (about 100 ms at 100k
     # firms) but ``{id: $id}`` as an index look-up (0.2 ms): small batches go one id at a time
@@ -406,11 +451,11 @@ class _EmbeddedStagedLoad(StagedLoad):
     update_rows = UPDATE_ROWS
 
     def copy_nodes(self, label: str, path: Path) -> None:
-        self.store._copy(f"COPY {label} FROM '{path}'", f"create {label}")
+        self.store._copy(f"COPY {label} FROM '{path}'", f"create {label}", _rows_in(path))
 
     def copy_rels(self, type_: str, start_label: str, end_label: str, path: Path) -> None:
         self.store._copy(f"COPY {type_} FROM '{path}' (from='{start_label}', to='{end_label}')",
-                         f"create {type_}")
+                         f"create {type_}", _rows_in(path))
 
     def stored_rels(self, type_: str, sl: str, el: str) -> Callable[[pa.Table], set[str]]:
         """The stored relationships of the table read once, as one Arrow column of keys (start,
@@ -427,6 +472,11 @@ class _EmbeddedStagedLoad(StagedLoad):
                              value_set=stored)
             return set(table.column("id").filter(found).to_pylist())
         return ask
+
+
+def _rows_in(path: Path) -> int:
+    """The rows of a Parquet file, from its footer."""
+    return int(pq.ParquetFile(path).metadata.num_rows)
 
 
 def _rel_keys(start: Any, end: Any, rel_id: Any) -> pa.Array:
