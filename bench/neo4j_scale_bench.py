@@ -38,7 +38,10 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+# last, not first: a bench that imports this module, and its children, measure the package its
+# code snapshot or --against revision puts on PYTHONPATH (bench/run.py), not the working tree's
+if str(REPO) not in sys.path:
+    sys.path.append(str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 HEADING = "Bulk import into Neo4j and push, synthetic PSC"
 GRAPHKIT = [sys.executable, "-m", "graphkit.cli"]
@@ -53,6 +56,9 @@ def timed(cmd: list[str], env: dict[str, str], out: Path | None = None) -> dict[
     """Run ``cmd``; wall seconds and the child's peak RSS (MB). Raises on a non-zero exit."""
     log("  " + " ".join(str(c) for c in cmd[2:]))
     t = time.perf_counter()
+    # ``python -m`` would put its working folder (the repository) first on the path, before the
+    # package under test on PYTHONPATH (a code snapshot, an --against revision)
+    env = {**env, "PYTHONSAFEPATH": "1"}
     with open(out or os.devnull, "w") as fh:
         proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.PIPE, text=True, cwd=REPO)
         _, status, usage = os.wait4(proc.pid, 0)
