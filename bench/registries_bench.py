@@ -259,6 +259,10 @@ def render(results: list[dict[str, Any]], mach: dict[str, str], command: str, st
                f"| {raw['seconds']:,.1f} | {raw['seconds'] / ld['seconds']:.2f} | {_reading(ld):,.0f} ")
             + f"| {ld['peak_rss_mb']:,.0f} |")
     lines.append("")
+    # what a row's figures need said beside them, kept with them in KEPT (its code, its conditions)
+    lines += [f"*{r['layout']} {r['scale']:g}*: {r['note']}" for r in results if r.get("note")]
+    if any(r.get("note") for r in results):
+        lines.append("")
     if any(r["raw"].get("failed") for r in results):
         lines.append("\\* The raw COPY reference could not be prepared at this size: exporting the stored graph to "
                      "Parquet (`bench/run.py`'s export child, a 1 GiB LadybugDB buffer pool) ran out of buffer "
@@ -303,10 +307,11 @@ def render(results: list[dict[str, Any]], mach: dict[str, str], command: str, st
     if growth:
         lines.append("Memory as the input grows: " + "; ".join(growth) + ". Reading, parsing and staging "
                      "grow far less than the input but not nothing (the source-id index is on disk, rejects "
-                     "are streamed to their file, the record builder's caches are capped at 50,000 entries "
-                     "each and fill up as the input grows); the peak overall grows with the load because LadybugDB holds the load's "
-                     "one transaction in memory until it commits (see the README's design notes: load a "
-                     "very large input as several files, one `graphkit load` each, if memory is short).")
+                     "are streamed to their file, the record builder's memories are bounded and fill up as "
+                     "the input grows); the peak overall grows with the load because LadybugDB keeps in its "
+                     "buffer pool the pages its COPYs and look-ups touched, while the pool has room (at most "
+                     "half the machine's memory), and builds each COPY's primary-key index beside the pool "
+                     "(docs/design.md; \"Loader: loads in chunks\" below).")
         lines.append("")
     neo_growth = []
     for layout in by_layout:
@@ -336,6 +341,10 @@ def render(results: list[dict[str, Any]], mach: dict[str, str], command: str, st
                      f"it: `python bench/registries_bench.py --layouts {','.join(missing)} --scales 1` (add "
                      "`--neo4j` for Neo4j; the inputs take up to about 7 GB on disk while a layout runs).")
         lines.append("")
+    if "psc" in missing:
+        lines += ["The real snapshot's size (13.6M lines, `--scales 1.36`) did not load in one `graphkit load` "
+                  "on this machine in three attempts (\"Loader: the full UK PSC snapshot\" below); 9 of its 10 "
+                  "parts did, each its own load into one graph (\"Loader: the UK PSC snapshot in parts\").", ""]
     return "\n".join(lines)
 
 
@@ -363,7 +372,9 @@ def _render_imports(rows: list[dict[str, Any]]) -> list[str]:
                      f"| {'equal' if imp['same_counts'] else 'DIFFER'} "
                      f"| {'the same' if imp['same_answers'] else 'DIFFERENT'} for {imp['sample']} firms "
                      f"({imp['links']:,} lines) |")
-    return lines + [""]
+    said = [f"- {r['layout']} {r['scale']:g}: {r['neo4j_import']['import']['output'].splitlines()[-1]}"
+            for r in rows if "failed" not in r["neo4j_import"] and r["neo4j_import"]["import"].get("output")]
+    return lines + ([""] + ["What the command said, its phases timed:", ""] + said if said else []) + [""]
 
 
 def main(argv: list[str] | None = None) -> int:
