@@ -64,8 +64,8 @@ def child_load(layout: str, folder: str, db: str, uri: str = "") -> dict[str, An
     from graphkit.load import load_files
     from graphkit.store.embedded import EmbeddedStore
 
-    # the peak of each process the load forks (graphkit/forked.py): the one it is read in, and
-    # those its large COPYs run in (graphkit/store/embedded.py), each told apart by what it did
+    # the peak of each process the load forks (graphkit/forked.py): the one it is read in (those
+    # its large COPYs run in are counted by the store: graphkit/store/embedded.py)
     peaks: list[tuple[str, float]] = []
     result = forked.Job.result
 
@@ -121,8 +121,9 @@ def child_load(layout: str, folder: str, db: str, uri: str = "") -> dict[str, An
     # a large load is read in a process of its own (graphkit/load/apart.py): its peak is the
     # reading peak, and the load's peak is the larger of the two processes'
     out["reading_apart_peak_mb"] = reading_apart()
-    out["copy_apart_peak_mb"] = max((mb for doing, mb in peaks if doing.startswith("writing ")), default=0.0)
-    out["copies_apart"] = sum(doing.startswith("writing ") for doing, _ in peaks)
+    apart = getattr(store, "copies_apart", [])  # each COPY run in a process of its own: name, peak MB
+    out["copy_apart_peak_mb"] = max((mb for _, mb in apart), default=0.0)
+    out["copies_apart"] = len(apart)
     out["reading_peak_rss_mb"] = max(reading_peak[0], out["reading_apart_peak_mb"])
     out.setdefault("reading_peak_first_mb", out["reading_peak_rss_mb"])
     out["peak_rss_mb"] = run.peak_mb()

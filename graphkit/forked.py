@@ -1,16 +1,14 @@
 """Work done in a forked child process, its result (or its error) handed back to the parent.
 
-Three parts of graphkit use it: a large load is read apart from the store's writes
-(``graphkit/load/apart.py``: the reading heap ends with its process), each large COPY of an
-embedded load runs in a child that opens the graph, writes one table and ends
-(``graphkit/store/embedded.py``: LadybugDB's memory of that COPY ends with it), and a large
-resolution resolves its firms in a child while the parent prepares the people
-(``graphkit/resolve``: both cores busy). ``start`` forks and returns at once; ``Job.result``
-waits for the child's answer.
+Two parts of graphkit use it: a large load is read apart from the store's writes
+(``graphkit/load/apart.py``: the reading heap ends with its process), and a large resolution
+resolves its firms in a child while the parent prepares the people (``graphkit/resolve``: both
+cores busy). ``start`` forks and returns at once; ``Job.result`` waits for the child's answer.
+(A large COPY of an embedded load runs in a process of its own too, but a fresh interpreter, not
+a fork: ``graphkit/store/embedded.py``, ``_copy_apart``.)
 
-The child never touches the parent's connection to the store (a COPY's child opens the graph
-itself, the parent's connection closed first) and ends with ``os._exit``: no destructor,
-``atexit`` handler or buffered file of the parent's runs twice. It dies with the parent (``PR_SET_PDEATHSIG``), and
+The child never touches the store and ends with ``os._exit``: no destructor, ``atexit`` handler
+or buffered file of the parent's runs twice. It dies with the parent (``PR_SET_PDEATHSIG``), and
 the parent kills it if the parent is interrupted while waiting. An error in the child is raised
 in the parent as it was raised there (an unexpected one carries the child's traceback as a
 note); a child that dies without an answer (killed out of memory) is one clear ``GraphkitError``.

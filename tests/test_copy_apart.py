@@ -1,7 +1,7 @@
-"""A load's large COPYs run each in a forked process of its own, which opens the graph, writes one
-table and ends (graphkit/store/embedded.py, ``COPY_APART_ROWS``): what LadybugDB keeps after a
-COPY goes with that process. The graph is the one the same load writes in place; a COPY that
-fails there fails the load with the store's message and leaves the graph as it was."""
+"""A load's large COPYs run each in a process of its own, which opens the graph, writes one table
+and ends (graphkit/store/embedded.py, ``COPY_APART_ROWS``): what LadybugDB keeps after a COPY
+goes with that process. The graph is the one the same load writes in place; a COPY that fails
+there, or a process killed there, fails the load with one message and leaves the graph as it was."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from cases import LOAD_TIMES, graph_snapshot
 
+import graphkit.store.embedded as embedded
 from graphkit.errors import StoreError
 from graphkit.load import load_files
 from graphkit.store.embedded import EmbeddedStore, _EmbeddedStagedLoad
@@ -23,47 +24,52 @@ def psc_snapshot(folder: Path, lines: int) -> Path:
     return folder / "psc-snapshot.txt"
 
 
-def test_a_load_with_its_copies_apart_writes_the_graph_it_writes_in_place(monkeypatch, tmp_path, forks):
-    monkeypatch.setenv("GRAPHKIT_READ_APART_MB", "-1")  # the forks counted are the COPYs'
-    copies: list[str] = []
+@pytest.fixture
+def copies(monkeypatch) -> list[str]:
+    """The name of every COPY the loads of the test run, apart or not."""
+    names: list[str] = []
     copy = EmbeddedStore._copy
 
     def counted(self, text, name, rows=0):
-        copies.append(name)
+        names.append(name)
         copy(self, text, name, rows)
     monkeypatch.setattr(EmbeddedStore, "_copy", counted)
+    monkeypatch.setenv("GRAPHKIT_READ_APART_MB", "-1")
+    return names
+
+
+def test_a_load_with_its_copies_apart_writes_the_graph_it_writes_in_place(monkeypatch, tmp_path, copies):
     first, snapshot = psc_snapshot(tmp_path / "first", 300), psc_snapshot(tmp_path / "in", 2_000)
-    graphs = {}
+    seen = {}
     for rows in ("0", "-1"):
         monkeypatch.setenv("GRAPHKIT_COPY_APART_ROWS", rows)
         with EmbeddedStore(tmp_path / f"graph{rows}") as store:
             load_files(store, [first], "uk-psc", on_error="skip", rejects_dir=tmp_path)
-            apart = (len(forks), len(copies))
-            # the second load merges into what the first stored: updates in place between COPYs apart
+            seen[rows, "first"] = (list(copies), list(store.copies_apart))
+            # the second load merges into what the first stored: nodes updated in place between COPYs apart
             report = load_files(store, [snapshot], "uk-psc", on_error="skip", rejects_dir=tmp_path)
-            graphs[rows] = graph_snapshot(store, without=LOAD_TIMES)
-            threads = store.conn.execute("CALL current_setting('threads') RETURN *").get_next()[0]
-        graphs[rows, "forks"], graphs[rows, "written"], graphs[rows, "threads"] = apart, len(forks), threads
-        forks.clear()
+            seen[rows] = graph_snapshot(store, without=LOAD_TIMES)
+            seen[rows, "threads"] = store.conn.execute("CALL current_setting('threads') RETURN *").get_next()[0]
+            seen[rows, "all"] = list(store.copies_apart)
         copies.clear()
-    assert graphs["0"] == graphs["-1"]
-    assert graphs["0"]["Person"] and graphs["0"]["OWNS"] and graphs["0"]["REGISTERED_AT"]
-    # every COPY of the first load in a process of its own: each label's, each relationship table's
-    forked, copied = graphs["0", "forks"]
-    assert forked == copied >= 6 and graphs["0", "written"] > forked
-    assert graphs["-1", "written"] == 0
+    assert seen["0"] == seen["-1"]
+    assert seen["0"]["Person"] and seen["0"]["OWNS"] and seen["0"]["REGISTERED_AT"]
     assert report.written.nodes_updated  # the second load did change stored nodes
-    assert graphs["0", "threads"] == graphs["-1", "threads"]  # the connection as the load found it
+    # every COPY of the first load in a process of its own: each label's, each relationship table's
+    copied, apart = seen["0", "first"]
+    assert [name for name, _ in apart] == copied and len(copied) >= 6
+    assert all(0 < peak < 2_000 for _, peak in apart)  # each process's own peak, in MB
+    assert len(seen["0", "all"]) > len(apart) and seen["-1", "all"] == []
+    assert seen["0", "threads"] == seen["-1", "threads"]  # the connection as the load found it
 
 
-def test_a_copy_that_fails_in_its_own_process_fails_the_load_and_leaves_the_graph(monkeypatch, tmp_path, forks):
-    monkeypatch.setenv("GRAPHKIT_READ_APART_MB", "-1")
+def test_a_copy_that_fails_in_its_own_process_fails_the_load_and_leaves_the_graph(monkeypatch, tmp_path, copies):
     monkeypatch.setenv("GRAPHKIT_COPY_APART_ROWS", "0")
     copy_rels = _EmbeddedStagedLoad.copy_rels
     with EmbeddedStore(tmp_path / "graph") as store:
         load_files(store, [psc_snapshot(tmp_path / "first", 300)], "uk-psc", on_error="skip", rejects_dir=tmp_path)
         before = graph_snapshot(store)
-        forks.clear()
+        store.copies_apart.clear()
 
         def spoilt(self, type_, sl, el, path):  # a staging file LadybugDB cannot COPY: not the table's columns
             pq.write_table(pa.table({"x": [1, 2]}), path)
@@ -72,6 +78,21 @@ def test_a_copy_that_fails_in_its_own_process_fails_the_load_and_leaves_the_grap
         with pytest.raises(StoreError, match=r"^create (OWNS|OFFICER_OF|REGISTERED_AT) failed: "):
             load_files(store, [psc_snapshot(tmp_path / "in", 1_000)], "uk-psc", on_error="skip",
                        rejects_dir=tmp_path)
-        assert forks  # the node tables were written apart before the COPY that failed
+        assert store.copies_apart  # the node tables were written apart before the COPY that failed
         assert graph_snapshot(store) == before
         assert [p.name for p in store.path.iterdir() if p.name.startswith(".load-")] == []
+
+
+def test_a_copy_process_that_is_killed_fails_the_load_with_one_message_and_leaves_the_graph(monkeypatch, tmp_path,
+                                                                                             copies):
+    monkeypatch.setenv("GRAPHKIT_COPY_APART_ROWS", "0")
+    with EmbeddedStore(tmp_path / "graph") as store:
+        load_files(store, [psc_snapshot(tmp_path / "first", 300)], "uk-psc", on_error="skip", rejects_dir=tmp_path)
+        before = graph_snapshot(store)
+        # the process dies as the kernel kills one out of memory: without a word
+        monkeypatch.setattr(embedded, "_COPY_APART", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)")
+        with pytest.raises(StoreError, match=r"^create \w+: the process writing it was killed by signal 9 "
+                                             r"\(out of memory\?\).*GRAPHKIT_COPY_APART_ROWS=-1"):
+            load_files(store, [psc_snapshot(tmp_path / "in", 1_000)], "uk-psc", on_error="skip",
+                       rejects_dir=tmp_path)
+        assert graph_snapshot(store) == before

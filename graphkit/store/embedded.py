@@ -9,8 +9,12 @@ undone, and one killed outright is undone when the store is next opened.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -70,14 +74,14 @@ def load_threads() -> int:
     return _env_int("GRAPHKIT_LOAD_THREADS", LOAD_THREADS)
 
 
-#: rows from which a load's COPY runs in a forked process of its own (GRAPHKIT_COPY_APART_ROWS;
-#: negative: never). LadybugDB keeps what a COPY took (its pages in the buffer pool while the pool
+#: rows from which a load's COPY runs in a process of its own (``_copy_apart``;
+#: GRAPHKIT_COPY_APART_ROWS; negative: never). LadybugDB keeps what a COPY took (its pages in the buffer pool while the pool
 #: has room, and more beside it) until the database is closed, so in one process the memory of
 #: each table's COPY comes on top of the ones before: 500k PSC lines peaked at 966 MB in the
 #: writing process, of which some 400 MB were added by the COPYs after the first (a one-off
 #: trial: docs/benchmarks.md, "Loader: loads in chunks"). Apart, what a COPY took ends with its
-#: process. Below this a COPY is a fraction of a second and takes little; the fork and the
-#: opening of the graph again cost about as much.
+#: process. Below this a COPY is a fraction of a second and takes little; starting the process and
+#: opening the graph again cost about as much.
 COPY_APART_ROWS = 100_000
 
 
@@ -124,6 +128,55 @@ def _open(path: Path, read_only: bool, threads: int) -> tuple[Any, Any]:
     if threads:
         conn.set_max_threads_for_exec(threads)
     return db, conn
+
+
+#: the process a COPY runs in (``_copy_apart``): a fresh interpreter that imports LadybugDB only
+#: (0.06 s and 21 MB here), not a fork of the writing process, whose pages its RSS would count
+_COPY_APART = """
+import ctypes, json, os, sys
+path, text, threads, pool, parent = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+try:  # killed by the kernel when the load's process dies (Linux prctl PR_SET_PDEATHSIG)
+    ctypes.CDLL(None).prctl(1, 9)
+except (OSError, AttributeError):
+    pass
+if os.getppid() != parent:  # it died before that
+    sys.exit(1)
+import ladybug
+db = ladybug.Database(path, buffer_pool_size=pool)
+conn = ladybug.Connection(db)
+if threads:
+    conn.set_max_threads_for_exec(threads)
+try:
+    conn.execute(text)
+    error = None
+except RuntimeError as exc:
+    error = str(exc)
+conn.close()
+db.close()
+with open("/proc/self/status") as status:
+    peak = next((int(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:")), 0.0)
+print(json.dumps({"error": error, "peak_mb": peak}))
+"""
+
+
+def _copy_apart(db_file: Path, text: str, name: str, threads: int) -> float:
+    """Run the COPY ``text`` in a process of its own that opens the graph ``db_file``, writes,
+    commits and ends (the caller's connection closed): what LadybugDB took for it ends with that
+    process. Dies with this one, and is killed if this one is interrupted while it waits.
+    Returns its peak RSS in MB; raises StoreError as ``_copy`` would."""
+    proc = subprocess.run([sys.executable, "-I", "-c", _COPY_APART, str(db_file), text, str(threads),
+                           str(_buffer_pool()), str(os.getpid())], capture_output=True, text=True)
+    said = proc.stdout.strip().splitlines()[-1:] if proc.returncode == 0 else []
+    if not said:
+        how = (f"was killed by signal {-proc.returncode}" if proc.returncode < 0
+               else f"ended with exit status {proc.returncode}")
+        hint = " (out of memory?)" if proc.returncode == -signal.SIGKILL else ""
+        raise StoreError(f"{name}: the process writing it {how}{hint}: {proc.stderr.strip()[-300:]} (set "
+                         "GRAPHKIT_COPY_APART_ROWS=-1 to write in this process)")
+    answer = json.loads(said[0])
+    if answer["error"] is not None:
+        raise _load_error(name, RuntimeError(answer["error"]))
+    return float(answer["peak_mb"])
 
 
 def _load_error(name: str, exc: RuntimeError) -> StoreError:
@@ -180,6 +233,7 @@ class EmbeddedStore(Store):
         self._conn: Any = None
         self._in_tx = False
         self._threads_set = 0  # threads the connection runs queries with, where ``_threads`` set them
+        self.copies_apart: list[tuple[str, float]] = []  # each COPY run apart: its name, its process's peak MB
         self.recovered: list[str] = []  # loads killed midway that opening this store undid
 
     # ---- connection ----------------------------------------------------------------------
@@ -333,9 +387,8 @@ class EmbeddedStore(Store):
 
     def _copy(self, text: str, name: str, rows: int = 0) -> None:
         """Run a COPY statement of ``rows`` rows, with the store's error messages; from
-        ``COPY_APART_ROWS`` rows on (outside a transaction, on Linux) in a forked process of its own,
-        which opens the graph, runs the COPY (committing it) and ends, the store closed meanwhile
-        here and opened again at its next use. The COPY's memory ends with that process."""
+        ``COPY_APART_ROWS`` rows on (outside a transaction, on Linux) in a process of its own
+        (``_copy_apart``), the store closed meanwhile here and opened again at its next use."""
         limit = forked.threshold("GRAPHKIT_COPY_APART_ROWS", COPY_APART_ROWS)
         if limit is None or rows < limit or self._in_tx or self.read_only:
             try:
@@ -345,18 +398,7 @@ class EmbeddedStore(Store):
             return
         self.conn  # noqa: B018 - opened first: a load killed midway is undone here, not in the child
         self.close()
-        path, threads = self.path, self._threads_set
-
-        def work(_progress: forked.Progress | None) -> None:
-            db, conn = _open(path, False, threads)
-            try:
-                conn.execute(text)
-            except RuntimeError as exc:
-                raise _load_error(name, exc) from None
-            finally:
-                conn.close()
-                db.close()
-        forked.start(work, f"writing {name}", "set GRAPHKIT_COPY_APART_ROWS=-1 to write in this process").result()
+        self.copies_apart.append((name, _copy_apart(self.path / DB_FILE, text, name, self._threads_set)))
 
     # LadybugDB plans ``UNWIND $ids ... {id: k}`` as a scan of the label (about 100 ms at 100k
     # firms) but ``{id: $id}`` as an index look-up (0.2 ms): small batches go one id at a time
