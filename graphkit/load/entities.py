@@ -307,11 +307,14 @@ def clear_caches() -> None:
     _qualified.cache_clear()
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)
 def _qualified(kind: str, value: str, country: str | None, label: str) -> tuple[str, str] | None:
     """``identifiers.qualify`` split into (scheme, number), once per distinct number: a pure
     function of its arguments and the model's schemes, and a number repeats on every record of
-    its firm (a company on each of its PSC lines)."""
+    its firm. Most repeats never reach it (the record builder reuses an entity built from the
+    same cells, and a transform's memory its numbers): reading 500k PSC lines it answered 756 of
+    678,592 calls from memory, while holding 200,000 numbers took some 60 MB of the reading
+    process's peak; a customs sample, 4,778 of 9,524 (4,746 numbers). Recent numbers are enough."""
     q = ident.qualify(kind, value, country=country, label=label)
     return ident.split(q) if q else None
 
