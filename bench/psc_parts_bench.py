@@ -148,15 +148,15 @@ def render(r: dict[str, Any], mach: dict[str, str], command: str, started: dt.da
              "`json.loads` of the part's lines in a process of its own. *Peak*: of the load's process and of the "
              "process it read the part in, whichever is larger.", "",
              "| part | lines | json.loads s | load s (CPU) | load / json, wall | peak RSS MB | reading peak MB "
-             "| nodes created | nodes updated | rels created |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| largest COPY process MB (COPYs apart) | nodes created | nodes updated | rels created |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     total = parse = 0.0
     peak = 0.0
     done = 0
     for row in r["loads"]:
         p = row["parse"]
         if "load" not in row:
-            lines.append(f"| {row['part']} | {p['lines']:,} | {p['seconds']:.1f} | failed | | | | | | |")
+            lines.append(f"| {row['part']} | {p['lines']:,} | {p['seconds']:.1f} | failed | | | | | | | |")
             continue
         ld = row["load"]
         x = ld["loads"][0]
@@ -164,7 +164,10 @@ def render(r: dict[str, Any], mach: dict[str, str], command: str, started: dt.da
         lines.append(f"| {row['part']} | {p['lines']:,} | {p['seconds']:.1f} | {ld['seconds']:.0f}"
                      + (f" ({cpu:.0f})" if cpu is not None else "")
                      + f" | {ld['seconds'] / p['seconds']:.1f}x | {_mb(ld['peak_rss_mb'])} "
-                     f"| {_mb(ld['reading_peak_rss_mb'])} | {x['nodes_created']:,} | {x['nodes_updated']:,} "
+                     f"| {_mb(ld['reading_peak_rss_mb'])} "
+                     + (f"| {_mb(ld['copy_apart_peak_mb'])} ({ld['copies_apart']}) " if ld.get("copies_apart")
+                        else "| - ")
+                     + f"| {x['nodes_created']:,} | {x['nodes_updated']:,} "
                      f"| {x['rels_created']:,} |")
         total += ld["seconds"]
         parse += p["seconds"]
