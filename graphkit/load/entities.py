@@ -313,8 +313,9 @@ def _qualified(kind: str, value: str, country: str | None, label: str) -> tuple[
     function of its arguments and the model's schemes, and a number repeats on every record of
     its firm. Most repeats never reach it (the record builder reuses an entity built from the
     same cells, and a transform's memory its numbers): reading 500k PSC lines it answered 756 of
-    678,592 calls from memory, while holding 200,000 numbers took some 60 MB of the reading
-    process's peak; a customs sample, 4,778 of 9,524 (4,746 numbers). Recent numbers are enough."""
+    678,592 calls from memory, and holding 200,000 numbers instead of 20,000 put the reading
+    process's peak at 681 MB instead of 596 (docs/benchmarks.md, "Loader: loads in chunks"); on
+    a customs sample, 4,778 of 9,524 calls (4,746 numbers). Recent numbers are enough."""
     q = ident.qualify(kind, value, country=country, label=label)
     return ident.split(q) if q else None
 
