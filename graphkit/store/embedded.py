@@ -75,13 +75,12 @@ def load_threads() -> int:
 
 
 #: rows from which a load's COPY runs in a process of its own (``_copy_apart``;
-#: GRAPHKIT_COPY_APART_ROWS; negative: never). LadybugDB keeps what a COPY took (its pages in the buffer pool while the pool
-#: has room, and more beside it) until the database is closed, so in one process the memory of
-#: each table's COPY comes on top of the ones before: 500k PSC lines peaked at 966 MB in the
-#: writing process, of which some 400 MB were added by the COPYs after the first (a one-off
-#: trial: docs/benchmarks.md, "Loader: loads in chunks"). Apart, what a COPY took ends with its
-#: process. Below this a COPY is a fraction of a second and takes little; starting the process and
-#: opening the graph again cost about as much.
+#: GRAPHKIT_COPY_APART_ROWS; negative: never). LadybugDB keeps what a COPY took (its pages in the
+#: buffer pool while the pool has room, and more beside it) until the database is closed, so in
+#: one process the memory of each table's COPY came on top of the ones before: 500k PSC lines
+#: peaked at 956 MB, 682 MB with their six large COPYs apart, for 0.6% more CPU (docs/benchmarks.md,
+#: "Loader: loads in chunks"). Below this a COPY is a fraction of a second and takes little;
+#: starting a process and opening the graph again cost about as much.
 COPY_APART_ROWS = 100_000
 
 
