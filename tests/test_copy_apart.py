@@ -96,3 +96,42 @@ def test_a_copy_process_that_is_killed_fails_the_load_with_one_message_and_leave
             load_files(store, [psc_snapshot(tmp_path / "in", 1_000)], "uk-psc", on_error="skip",
                        rejects_dir=tmp_path)
         assert graph_snapshot(store) == before
+
+
+def test_rows_with_long_lists_are_copied_apart_and_the_graph_is_the_same(monkeypatch, tmp_path, copies):
+    """A registry's mass-registration address is the source of thousands of lines: its row's
+    ``records`` list goes in a COPY of its own (``LONG_LIST_ROW``), the same graph as one COPY."""
+    first, snapshot = psc_snapshot(tmp_path / "first", 300), psc_snapshot(tmp_path / "in", 2_000)
+    seen = {}
+    for least in ("0", "5"):  # never; rows of five list entries or more (an address three lines give)
+        monkeypatch.setenv("GRAPHKIT_LONG_LIST_ROW", least)
+        with EmbeddedStore(tmp_path / f"graph{least}") as store:
+            load_files(store, [first], "uk-psc", on_error="skip", rejects_dir=tmp_path)
+            load_files(store, [snapshot], "uk-psc", on_error="skip", rejects_dir=tmp_path)
+            seen[least] = graph_snapshot(store, without=LOAD_TIMES)
+            seen[least, "copies"] = list(copies)
+            seen[least, "longest"] = store._execute("MATCH (a:Address) RETURN max(size(a.records)) AS n")[0]["n"]
+        copies.clear()
+    assert seen["0"] == seen["5"]
+    assert len(seen["5", "copies"]) > len(seen["0", "copies"])  # some label's rows in more than one COPY
+    assert seen["5", "longest"] >= 3  # an address's row among the long ones
+
+
+def test_a_node_file_is_split_into_its_long_rows_within_the_budget_and_the_rest(monkeypatch, tmp_path):
+    monkeypatch.setattr(embedded, "LONG_ENTRIES_APART", 10)
+    sizes = [1, 4, 0, 7, 2, 12, 5, 1, 4, 4]
+    path = tmp_path / "node.parquet"
+    pq.write_table(pa.table({"id": [f"n{i}" for i in range(len(sizes))],
+                             "records": [[f"r{i}.{j}" for j in range(n)] if n else None for i, n in enumerate(sizes)],
+                             "datasets": [["d"] for _ in sizes]}), path, row_group_size=4)
+    monkeypatch.setenv("GRAPHKIT_LONG_LIST_ROW", "5")  # records and datasets together
+    parts = embedded._long_lists_apart(path)
+    tables = [pq.read_table(p) for p, _ in parts]
+    # entries (records and datasets) 2, 5, 1, 8, 3, 13, 6, 2, 5, 5: six rows of five or more, first,
+    # in files of consecutive rows of at most ten entries (thirteen alone)
+    assert [t.column("id").to_pylist() for t in tables] == [["n1"], ["n3"], ["n5"], ["n6"], ["n8", "n9"],
+                                                          ["n0", "n2", "n4", "n7"]]
+    assert [w for _, w in parts] == [5, 8, 13, 6, 10, 4]  # list entries for the long parts, rows for the rest
+    assert sorted(pa.concat_tables(tables).to_pylist(), key=lambda r: r["id"]) == pq.read_table(path).to_pylist()
+    monkeypatch.setenv("GRAPHKIT_LONG_LIST_ROW", "0")
+    assert embedded._long_lists_apart(path) == [(path, len(sizes))]
