@@ -103,6 +103,13 @@ def test_rows_with_long_lists_are_copied_apart_and_the_graph_is_the_same(monkeyp
     ``records`` list goes in a COPY of its own (``LONG_LIST_ROW``), the same graph as one COPY."""
     first, snapshot = psc_snapshot(tmp_path / "first", 300), psc_snapshot(tmp_path / "in", 2_000)
     seen = {}
+    updates: list[tuple[str, int]] = []  # each statement changing stored nodes: its name and rows
+    scan = EmbeddedStore._scan
+
+    def counted(self, text, table, name):
+        updates.append((name, table.num_rows))
+        return scan(self, text, table, name)
+    monkeypatch.setattr(EmbeddedStore, "_scan", counted)
     for least in ("0", "5"):  # never; rows of five list entries or more (an address three lines give)
         monkeypatch.setenv("GRAPHKIT_LONG_LIST_ROW", least)
         with EmbeddedStore(tmp_path / f"graph{least}") as store:
@@ -110,11 +117,16 @@ def test_rows_with_long_lists_are_copied_apart_and_the_graph_is_the_same(monkeyp
             load_files(store, [snapshot], "uk-psc", on_error="skip", rejects_dir=tmp_path)
             seen[least] = graph_snapshot(store, without=LOAD_TIMES)
             seen[least, "copies"] = list(copies)
+            seen[least, "updates"] = [rows for name, rows in updates if name.startswith("update ")]
+            updates.clear()
             seen[least, "longest"] = store._execute("MATCH (a:Address) RETURN max(size(a.records)) AS n")[0]["n"]
         copies.clear()
     assert seen["0"] == seen["5"]
     assert len(seen["5", "copies"]) > len(seen["0", "copies"])  # some label's rows in more than one COPY
     assert seen["5", "longest"] >= 3  # an address's row among the long ones
+    # the second load changed stored nodes; those with long lists each in a statement of its own
+    assert len(seen["5", "updates"]) > len(seen["0", "updates"]) and sum(seen["5", "updates"]) == sum(seen["0", "updates"])
+    assert seen["5", "updates"].count(1) >= len(seen["5", "updates"]) - len(seen["0", "updates"])
 
 
 def test_a_node_file_is_split_into_its_long_rows_within_the_budget_and_the_rest(monkeypatch, tmp_path):

@@ -91,6 +91,9 @@ COPY_APART_ROWS = 100_000
 #: its post-commit checkpoint with a 3 GB pool ("the buffer pool is full"), while each alone took
 #: 0.27 GB and 0.7 s, and 3M rows of one source each 1.3 GB. That is how the full snapshot's
 #: ``Address`` COPY ran out of pool (docs/benchmarks.md, "Loader: the full UK PSC snapshot").
+#: Changed by a later load, such a row is set in a statement of its own (``update_nodes``): one
+#: of those 150,000-source rows given one source more took 1.5 GB for a moment, twelve in one
+#: statement 3.5 GB (one-off).
 LONG_LIST_ROW = 1_000
 LONG_ENTRIES_APART = 150_000
 
@@ -463,12 +466,19 @@ class EmbeddedStore(Store):
     def update_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
         """One statement per ``UPDATE_ROWS`` rows: outside a transaction (a journalled load's
         writes) each commits on its own, so LadybugDB never holds all of a large load's
-        changed nodes uncommitted in memory."""
+        changed nodes uncommitted in memory; a row with ``LONG_LIST_ROW`` list entries or more
+        in a statement of its own."""
         columns = get_model().node_columns(label)
         sets = ", ".join(f"n.{c} = k_{c}" for c in columns if c != "id")
-        for i in range(0, len(rows), UPDATE_ROWS):
+        least = _env_int("GRAPHKIT_LONG_LIST_ROW", LONG_LIST_ROW)
+        lists = [c for c, t in columns.items() if t == "list"]
+        long = [r for r in rows if least > 0 and sum(len(r.get(c) or ()) for c in lists) >= least]
+        if long:  # each in a statement of its own (see LONG_LIST_ROW)
+            ids = {r["id"] for r in long}
+            rows = [r for r in rows if r["id"] not in ids]
+        for part in [rows[i:i + UPDATE_ROWS] for i in range(0, len(rows), UPDATE_ROWS)] + [[r] for r in long]:
             self._scan(f"LOAD FROM batch MATCH (n:{label} {{id: k_id}}) SET {sets}",
-                       _arrow(columns, rows[i:i + UPDATE_ROWS], prefix="k_"), f"update {label}")
+                       _arrow(columns, part, prefix="k_"), f"update {label}")
 
     def existing_rel_ids(self, type_: str, start_label: str, end_label: str, starts: list[str],
                          ends: list[str], ids: list[str]) -> set[str]:
