@@ -157,6 +157,11 @@ class Partition(UnionFind):
         With three or more, a value may agree with another through a third (see ``agree``).
         ``waive`` sets aside the ``waivable`` facts."""
         facts = [self.facts.get(r, {}) for r in {self.find(x) for x in xs}]
+        if len(facts) < 2:
+            return None
+        first = facts[0]
+        if all(f == first for f in facts[1:]) and all(len(v) == 1 for v in first.values()):
+            return None  # one value of each fact, the same in every cluster (most records of one person)
         keys = sorted({k for f in facts for k in f})
         for key in keys:
             if waive and key in self.waivable:
