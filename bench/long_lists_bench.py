@@ -1,0 +1,220 @@
+"""Rows with long lists: a node table COPY-ed with and without its long rows apart, and those
+rows changed by a later load with and without a statement each; writes the "Loader: rows with
+long lists" section of docs/benchmarks.md.
+
+    python bench/long_lists_bench.py                       # 1M addresses, 12 of 150,000 sources
+    python bench/long_lists_bench.py --rows 100000 --long 4 --entries 20000 --no-doc
+
+Why: a registry's mass-registration address is the source of every line that gives it. At the
+UK PSC snapshot's full size (13.6M lines) the synthetic snapshot's 12 such addresses each carry
+about 150,000 ``dataset|file|record`` entries in ``records`` (2,200 at 200,000 lines, growing
+with the lines), and the full snapshot's ``Address`` COPY ran out of LadybugDB's pool
+("Loader: the full UK PSC snapshot").
+
+In one run, each step in a fresh process (its peak RSS, ``VmHWM``, is its own), into graphs with
+graphkit's schema and LadybugDB's pool as graphkit sets it (``GRAPHKIT_BUFFER_POOL_MB``, else
+half the machine's memory):
+
+1. an ``Address`` file in graphkit's staging layout: ``--rows`` addresses of one source each and
+   ``--long`` of ``--entries`` sources each (not timed);
+2. *one COPY*: the whole file in one COPY (graphkit before this change, and with
+   ``GRAPHKIT_LONG_LIST_ROW=0``);
+3. *long rows apart*: the files ``store/embedded.py``'s ``_long_lists_apart`` makes of it, each
+   COPY-ed in a process of its own as a load's large COPYs are (``_copy_apart``);
+4. the two graphs compared: the same ids, and the same number of sources on each node;
+5. the long rows given one source more through ``EmbeddedStore.update_nodes`` (what a later
+   load that names them does): all in one statement (``GRAPHKIT_LONG_LIST_ROW=0``), and each in
+   a statement of its own (graphkit now), each in a fresh process on a copy of graph 3.
+
+Nothing here asserts on timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: the repository root holds the bench package
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.docsection import machine, put_section  # noqa: E402
+
+HEADING = "Loader: rows with long lists"
+SOURCE = "uk-psc|psc-snapshot.txt|/company/{}/persons-with-significant-control/individual/x{}"
+
+
+def write_addresses(path: Path, rows: int, long: int, entries: int) -> None:
+    """An Address staging file: ``rows`` of one source, then ``long`` rows of ``entries``
+    sources spread among them (one every ``rows // long`` rows)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from graphkit.store.staged import node_schema
+
+    schema = node_schema("Address")
+    every = max(rows // max(long, 1), 1)
+    with pq.ParquetWriter(path, schema) as writer:
+        for start in range(0, rows, 100_000):
+            ids = range(start, min(start + 100_000, rows))
+            records = [[SOURCE.format(40_000_000 + i, 0)] for i in ids]
+            for k, i in enumerate(ids):
+                if i % every == 0 and i // every < long:
+                    records[k] = [SOURCE.format(50_000_000 + j, i) for j in range(entries)]
+            full = [f"{i % 300}, Station Road, Leicester, LE{i % 97} {i % 9}FN, England" for i in ids]
+            columns = {"id": [f"address:{i:020x}" for i in ids], "full": full, "names": [[f] for f in full],
+                       "country": ["gb"] * len(ids), "datasets": [["uk-psc"]] * len(ids), "records": records,
+                       "first_loaded": ["2026-12-05T00:00:00+00:00"] * len(ids),
+                       "last_loaded": ["2026-12-05T00:00:00+00:00"] * len(ids)}
+            writer.write_table(pa.table({f.name: columns.get(f.name, [None] * len(ids)) for f in schema},
+                                        schema=schema))
+
+
+def _child_graph(db: str) -> dict[str, Any]:
+    from graphkit.store.embedded import EmbeddedStore
+
+    with EmbeddedStore(Path(db)) as store:
+        store.conn  # noqa: B018 - opened: the schema created
+    return {}
+
+
+def _child_sources(db: str) -> dict[str, Any]:
+    from graphkit.store.embedded import EmbeddedStore
+
+    with EmbeddedStore(Path(db), read_only=True) as store:
+        rows = store._execute("MATCH (a:Address) RETURN a.id AS id, size(a.records) AS n")
+    return {"sources": {r["id"]: r["n"] for r in rows}}
+
+
+def _child_update(db: str, ids: str) -> dict[str, Any]:
+    """The long rows given one source more, through ``update_nodes``; this process's peak."""
+    from graphkit.store.embedded import EmbeddedStore
+
+    with EmbeddedStore(Path(db)) as store:
+        rows = list(store.fetch_nodes("Address", json.loads(ids)).values())
+        for r in rows:
+            r["records"] = [*r["records"], SOURCE.format(0, "later")]
+        started = time.perf_counter()
+        store.update_nodes("Address", rows)
+        seconds = time.perf_counter() - started
+    return {"seconds": seconds, "peak_mb": _peak_mb()}
+
+
+def _peak_mb() -> float:
+    with open("/proc/self/status") as status:
+        return next((int(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:")), 0.0)
+
+
+def child(kind: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, __file__, "_child", kind, *args], capture_output=True, text=True,
+                         env={**os.environ, **(env or {})})
+    if out.returncode != 0:
+        raise SystemExit(f"{kind} failed:\n{out.stderr[-3000:]}")
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def copy(db: Path, files: list[tuple[Path, int]]) -> dict[str, Any]:
+    """Each file COPY-ed into ``db`` in a process of its own, as a load's large COPYs are."""
+    from graphkit.store.embedded import DB_FILE, _copy_apart
+
+    peaks, started, error = [], time.perf_counter(), None
+    for path, _ in files:
+        try:
+            peaks.append(_copy_apart(db / DB_FILE, f"COPY Address FROM '{path}'", "create Address", 0))
+        except Exception as exc:  # noqa: BLE001 - the store's message is the figure
+            error = str(exc)
+            break
+    return {"seconds": time.perf_counter() - started, "copies": len(files), "peak_mb": max(peaks, default=0.0),
+            "error": error}
+
+
+def bench(rows: int, long: int, entries: int, work: Path) -> dict[str, Any]:
+    from graphkit.store import embedded
+
+    source = work / "node.Address.parquet"
+    write_addresses(source, rows, long, entries)
+    out: dict[str, Any] = {"rows": rows, "long": long, "entries": entries, "mb": source.stat().st_size / 1e6}
+    for name in ("one", "apart"):
+        child("graph", str(work / name))
+    out["one"] = copy(work / "one", [(source, rows)])
+    files = embedded._long_lists_apart(source)
+    out["apart"] = copy(work / "apart", files)
+    out["apart"]["copies"] = len(files)
+    if out["one"]["error"] is None and out["apart"]["error"] is None:
+        one, apart = child("sources", str(work / "one"))["sources"], child("sources", str(work / "apart"))["sources"]
+        out["same"] = one == apart and len(one) == rows
+    long_ids = json.dumps([f"address:{i:020x}" for i in range(0, rows, max(rows // max(long, 1), 1))][:long])
+    if out["apart"]["error"] is None:
+        for name, least in (("update_one", "0"), ("update_apart", "")):
+            shutil.copytree(work / "apart", work / name)
+            out[name] = child("update", str(work / name), long_ids, env={"GRAPHKIT_LONG_LIST_ROW": least})
+            shutil.rmtree(work / name)
+    return out
+
+
+def render(r: dict[str, Any], command: str, when: str) -> str:
+    def step(x: dict[str, Any]) -> str:
+        if x.get("error"):
+            return f"failed: {x['error'][:200]}"
+        return f"{x['seconds']:.1f} s, peak {x['peak_mb']:,.0f} MB"
+
+    lines = [f"Measured {when} on {machine()}. Command:", "", f"    {command}", "",
+             f"An `Address` staging file of {r['rows']:,} rows ({r['mb']:,.0f} MB): {r['rows'] - r['long']:,} "
+             f"addresses of one source and {r['long']} of {r['entries']:,} sources each"
+             + (" (the synthetic snapshot's mass-registration addresses at the full PSC snapshot's size)"
+                if (r['long'], r['entries']) == (12, 150_000) else "") + ". Each COPY in a process of its own; *peak*: the largest "
+             "of those processes' peak RSS. LadybugDB's pool as graphkit sets it.", "",
+             "| | COPYs | time and peak |", "|---|---:|---|",
+             f"| one COPY (`GRAPHKIT_LONG_LIST_ROW=0`) | 1 | {step(r['one'])} |",
+             f"| long rows apart (graphkit) | {r['apart']['copies']} | {step(r['apart'])} |"]
+    if "same" in r:
+        lines += ["", f"The two graphs hold the same addresses with the same number of sources each: "
+                      f"{'yes' if r['same'] else '**no**'}."]
+    if "update_one" in r:
+        lines += ["", f"The {r['long']} long rows given one source more (`update_nodes`, what a later load naming "
+                      f"them does): in one statement {step(r['update_one'])}; each in a statement of its own "
+                      f"{step(r['update_apart'])} (process peak)."]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "_child":
+        kind, args = sys.argv[2], sys.argv[3:]
+        fn = {"graph": _child_graph, "sources": _child_sources, "update": _child_update}[kind]
+        print(json.dumps(fn(*args)))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--long", type=int, default=12)
+    parser.add_argument("--entries", type=int, default=150_000)
+    parser.add_argument("--work", type=Path, help="a folder for the files and graphs (default: a temporary one)")
+    parser.add_argument("--no-doc", action="store_true", help="print only; leave docs/ as they are")
+    args = parser.parse_args()
+    started = dt.datetime.now(dt.UTC)
+    work = args.work or Path(tempfile.mkdtemp(prefix="long-lists-"))
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        result = bench(args.rows, args.long, args.entries, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(result, indent=1))
+    command = "python bench/long_lists_bench.py" + "".join(
+        f" --{k} {v}" for k, v in (("rows", args.rows), ("long", args.long), ("entries", args.entries))
+        if v != parser.get_default(k))
+    text = render(result, command, started.strftime("%Y-%m-%d %H:%M UTC"))
+    print(text)
+    if not args.no_doc:
+        put_section(HEADING, text)
+
+
+if __name__ == "__main__":
+    main()
