@@ -19,7 +19,8 @@ half the machine's memory):
    ``--long`` of ``--entries`` sources each (not timed);
 2. *one COPY*: the whole file in one COPY (graphkit before this change, and with
    ``GRAPHKIT_LONG_LIST_ROW=0``);
-3. *long rows apart*: the files ``store/embedded.py``'s ``_long_lists_apart`` makes of it, each
+3. *long rows apart*: the files a load's planning makes of it (``store/staged.py``'s
+   ``LongRows`` with the embedded store's ``LONG_LIST_ROW`` and ``LONG_ENTRIES_APART``), each
    COPY-ed in a process of its own as a load's large COPYs are (``_copy_apart``);
 4. the two graphs compared: the same ids, and the same number of sources on each node;
 5. the long rows given one source more through ``EmbeddedStore.update_nodes`` (what a later
@@ -137,6 +138,8 @@ def copy(db: Path, files: list[tuple[Path, int]]) -> dict[str, Any]:
 
 
 def bench(rows: int, long: int, entries: int, work: Path) -> dict[str, Any]:
+    import pyarrow as pa
+
     from graphkit.store import embedded
 
     source = work / "node.Address.parquet"
@@ -145,7 +148,18 @@ def bench(rows: int, long: int, entries: int, work: Path) -> dict[str, Any]:
     for name in ("one", "apart"):
         child("graph", str(work / name))
     out["one"] = copy(work / "one", [(source, rows)])
-    files = embedded._long_lists_apart(source)
+    import pyarrow.parquet as pq
+
+    from graphkit.store.staged import LongRows
+
+    taker = LongRows(work / "final.node.Address", pq.ParquetFile(source).schema_arrow, embedded.LONG_LIST_ROW,
+                     embedded.LONG_ENTRIES_APART)
+    rest = work / "final.node.Address.parquet"
+    with pq.ParquetWriter(rest, pq.ParquetFile(source).schema_arrow) as writer:
+        for batch in pq.ParquetFile(source).iter_batches():
+            writer.write_table(taker.take(pa.Table.from_batches([batch])))
+    taker.close()
+    files = [*taker.parts, (rest, rows - taker.rows)]
     out["apart"] = copy(work / "apart", files)
     out["apart"]["copies"] = len(files)
     if out["one"]["error"] is None and out["apart"]["error"] is None:

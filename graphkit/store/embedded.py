@@ -83,9 +83,10 @@ def load_threads() -> int:
 #: starting a process and opening the graph again cost about as much.
 COPY_APART_ROWS = 100_000
 
-#: list entries (sources, names) from which a node's row is ``COPY``-ed apart from the rest of its
-#: table (GRAPHKIT_LONG_LIST_ROW; 0: never), in files of at most ``LONG_ENTRIES_APART`` entries,
-#: each its own COPY. LadybugDB 0.22 takes memory out of proportion for a long list in one row:
+#: list entries (sources, names) from which a new node's row is ``COPY``-ed apart from the rest of
+#: its table (GRAPHKIT_LONG_LIST_ROW; 0: never), in files of at most ``LONG_ENTRIES_APART``
+#: entries, each its own COPY (``staged.LongRows``; a file of 100,000 entries or more in a process
+#: of its own, as ``COPY_APART_ROWS`` rows are). LadybugDB 0.22 takes memory out of proportion for a long list in one row:
 #: measured one-off, 12 rows of 150,000 sources each (a registry's mass-registration address at
 #: the UK PSC snapshot's full size; 170 MB of text) took 4.6 GB and 13 s in one COPY, and failed
 #: its post-commit checkpoint with a 3 GB pool ("the buffer pool is full"), while each alone took
@@ -511,10 +512,14 @@ class _EmbeddedStagedLoad(StagedLoad):
     store: EmbeddedStore
     commit_steps = True
     update_rows = UPDATE_ROWS
+    long_entries = LONG_ENTRIES_APART
 
-    def copy_nodes(self, label: str, path: Path) -> None:
-        for part, weight in _long_lists_apart(path):
-            self.store._copy(f"COPY {label} FROM '{part}'", f"create {label}", weight)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.long_list_row = _env_int("GRAPHKIT_LONG_LIST_ROW", LONG_LIST_ROW)
+
+    def copy_nodes(self, label: str, path: Path, weight: int = 0) -> None:
+        self.store._copy(f"COPY {label} FROM '{path}'", f"create {label}", weight or _rows_in(path))
 
     def copy_rels(self, type_: str, start_label: str, end_label: str, path: Path) -> None:
         self.store._copy(f"COPY {type_} FROM '{path}' (from='{start_label}', to='{end_label}')",
@@ -535,58 +540,6 @@ class _EmbeddedStagedLoad(StagedLoad):
                              value_set=stored)
             return set(table.column("id").filter(found).to_pylist())
         return ask
-
-
-def _long_lists_apart(path: Path) -> list[tuple[Path, int]]:
-    """The files to COPY a node file as, each with its weight (rows; list entries for the rows
-    with long lists): ``path`` itself, or, if rows of it hold ``LONG_LIST_ROW`` list entries or
-    more, those rows in files of at most ``LONG_ENTRIES_APART`` entries (a longer row alone)
-    first, then the other rows, written beside ``path``. Reads the list columns once to know;
-    the file is rewritten only when it has such rows."""
-    rows = _rows_in(path)
-    least = _env_int("GRAPHKIT_LONG_LIST_ROW", LONG_LIST_ROW)
-    source = pq.ParquetFile(path)
-    lists = [f.name for f in source.schema_arrow if pa.types.is_list(f.type)]
-    if least <= 0 or not lists or not rows:
-        return [(path, rows)]
-    entries = pa.chunked_array([_entries(batch) for batch in source.iter_batches(columns=lists)]).combine_chunks()
-    long = pc.greater_equal(entries, least)
-    if not pc.any(long).as_py():
-        return [(path, rows)]
-    out: list[tuple[Path, int]] = []
-    heavy: list[pa.Table] = []  # few rows, however long their lists
-    rest = path.with_name(f"{path.stem}.rest.parquet")
-    kept = 0
-    with pq.ParquetWriter(rest, source.schema_arrow) as writer:
-        at = 0
-        for batch in source.iter_batches():
-            mask = long.slice(at, batch.num_rows)
-            at += batch.num_rows
-            heavy.append(pa.Table.from_batches([batch.filter(mask)]))
-            others = batch.filter(pc.invert(mask))
-            writer.write_batch(others)
-            kept += others.num_rows
-    table = pa.concat_tables(heavy)
-    sizes = entries.filter(long).to_pylist()
-    start, weight = 0, 0
-    for i, n in enumerate([*sizes, None]):  # files of consecutive long rows, within the budget
-        if i > start and (n is None or weight + n > LONG_ENTRIES_APART):
-            part = path.with_name(f"{path.stem}.long{len(out)}.parquet")
-            pq.write_table(table.slice(start, i - start), part)
-            out.append((part, weight))
-            start, weight = i, 0
-        weight += n or 0
-    if kept:
-        out.append((rest, kept))
-    return out
-
-
-def _entries(batch: pa.RecordBatch) -> pa.Array:
-    """List entries each row of ``batch`` holds, over its list columns (a null list: none)."""
-    total = pa.array([0] * batch.num_rows, pa.int64())
-    for column in batch.columns:
-        total = pc.add(total, pc.fill_null(pc.list_value_length(column), 0))
-    return total
 
 
 def _rows_in(path: Path) -> int:

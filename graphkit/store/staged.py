@@ -94,6 +94,10 @@ class StagedLoad(LoadSink):
     commit_steps = False
     #: changed nodes handed to ``Store.update_nodes`` at a time (``_update_nodes``)
     update_rows = 5_000
+    #: list entries from which a new node's row is written apart from the rest of its table, in
+    #: files of at most ``long_entries`` entries each (``LongRows``); 0: never
+    long_list_row = 0
+    long_entries = 0
 
     def __init__(self, store: Store, folder: Path, *, journal: Journal | None = None,
                  chunk_records: int = 0):
@@ -112,8 +116,9 @@ class StagedLoad(LoadSink):
         self._entry = Entry()
 
     @abstractmethod
-    def copy_nodes(self, label: str, path: Path) -> None:
-        """Create the nodes in ``path`` (none of them is stored yet)."""
+    def copy_nodes(self, label: str, path: Path, weight: int = 0) -> None:
+        """Create the nodes in ``path`` (none of them is stored yet); ``weight``: its rows, or
+        for a file of long rows (``LongRows``) their list entries."""
 
     def stored_rels(self, type_: str, sl: str, el: str) -> Callable[[pa.Table], set[str]]:
         """A test of which relationships of a staged table (``from``, ``to``, ``id``) the store
@@ -299,6 +304,9 @@ class StagedLoad(LoadSink):
         final = self.folder / f"final.node.{label}.parquet"
         created = 0
         repeated: list[pa.Table] = []  # the records of nodes staged in several batches
+        # a node staged in one batch holds at most what one batch gave it: rows with long lists
+        # come from the merge of repeated records
+        long = LongRows(self.folder / f"final.node.{label}", schema, self.long_list_row, self.long_entries)
         try:
             with pq.ParquetWriter(final, schema) as writer:
                 for table, again in _batches(path, dups):
@@ -307,11 +315,12 @@ class StagedLoad(LoadSink):
                     writer.write_table(table)
                     created += table.num_rows
                 for table in _merge_repeats(label, repeated, schema):
-                    table = without_stored(table)
+                    table = long.take(without_stored(table))
                     writer.write_table(table)
                     created += table.num_rows
         finally:
             new.close()
+            long.close()
             if old is not None:
                 old.close()  # on disk before the entry that names it
         writes: list[Callable[[], None]] = []
@@ -319,9 +328,13 @@ class StagedLoad(LoadSink):
             self._entry.updated[label] = old
         if new:
             writes.append(partial(self._update_nodes, new))
-        if created:
+        for part, entries in long.parts:  # before the rest: each alone in its COPY
+            self._created_ids(label, part, self._entry.created)
+            writes.append(partial(self.copy_nodes, label, part, entries))
+            created += pq.ParquetFile(part).metadata.num_rows
+        if created > long.rows:
             self._created_ids(label, final, self._entry.created)
-            writes.append(partial(self.copy_nodes, label, final))
+            writes.append(partial(self.copy_nodes, label, final, created - long.rows))
         self.stats.nodes_created += created
         self.stats.nodes_updated += staged - created
         return writes
@@ -368,6 +381,51 @@ class StagedLoad(LoadSink):
             return []
         self._created_ids(type_, final, self._entry.rels)
         return [partial(self.copy_rels, type_, sl, el, final)]
+
+
+class LongRows:
+    """The rows of a node table whose lists hold ``least`` entries or more between them, taken
+    out of the tables that pass (``take``) and written as they come to files of their own
+    (``parts``: path and list entries), each of at most ``budget`` entries (a longer row alone).
+    A store whose COPY takes memory out of proportion for long lists writes each such file on
+    its own (``store/embedded.py``, ``LONG_LIST_ROW``). ``least`` 0: every row passes."""
+
+    def __init__(self, prefix: Path, schema: pa.Schema, least: int, budget: int) -> None:
+        self.prefix, self.schema, self.least, self.budget = prefix, schema, least, budget
+        self.lists = [f.name for f in schema if pa.types.is_list(f.type)]
+        self.parts: list[tuple[Path, int]] = []
+        self.rows = 0
+        self._writer: pq.ParquetWriter | None = None
+        self._entries = 0
+
+    def take(self, table: pa.Table) -> pa.Table:
+        """``table`` less its long rows, which go to the files."""
+        if self.least <= 0 or not self.lists or not table.num_rows:
+            return table
+        entries = pa.array([0] * table.num_rows, pa.int64())
+        for name in self.lists:
+            entries = pc.add(entries, pc.fill_null(pc.list_value_length(table.column(name)), 0))
+        long = pc.greater_equal(entries, self.least)
+        if not pc.any(long).as_py():
+            return table
+        rows = table.filter(long)
+        for i, n in enumerate(entries.filter(long).to_pylist()):
+            if self._writer is not None and self._entries + n > self.budget:
+                self.close()
+            if self._writer is None:
+                self._writer = pq.ParquetWriter(self.prefix.with_name(f"{self.prefix.name}.long{len(self.parts)}.parquet"),
+                                                self.schema)
+            self._writer.write_table(rows.slice(i, 1))
+            self._entries += n
+            self.rows += 1
+        return table.filter(pc.invert(long))
+
+    def close(self) -> None:
+        """Close the file being written, if any (``parts`` then names it)."""
+        if self._writer is not None:
+            self._writer.close()
+            self.parts.append((Path(self._writer.where), self._entries))
+            self._writer, self._entries = None, 0
 
 
 def _batches(path: Path, dups: pa.Array | None) -> Iterator[tuple[pa.Table, pa.Table]]:
