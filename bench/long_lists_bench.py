@@ -180,7 +180,9 @@ def render(r: dict[str, Any], command: str, when: str) -> str:
             return f"failed: {x['error'][:200]}"
         return f"{x['seconds']:.1f} s, peak {x['peak_mb']:,.0f} MB"
 
-    lines = [f"Measured {when} on {machine()}. Command:", "", f"    {command}", "",
+    head = subprocess.run(["git", "-C", str(Path(__file__).resolve().parent.parent), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True).stdout.strip() or "?"
+    lines = [f"Measured {when} on {machine()}, graphkit {head}. Command:", "", f"    {command}", "",
              f"An `Address` staging file of {r['rows']:,} rows ({r['mb']:,.0f} MB): {r['rows'] - r['long']:,} "
              f"addresses of one source and {r['long']} of {r['entries']:,} sources each"
              + (" (the synthetic snapshot's mass-registration addresses at the full PSC snapshot's size)"
