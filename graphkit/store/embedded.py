@@ -86,15 +86,13 @@ COPY_APART_ROWS = 100_000
 #: list entries (sources, names) from which a new node's row is ``COPY``-ed apart from the rest of
 #: its table (GRAPHKIT_LONG_LIST_ROW; 0: never), in files of at most ``LONG_ENTRIES_APART``
 #: entries, each its own COPY (``staged.LongRows``; a file of 100,000 entries or more in a process
-#: of its own, as ``COPY_APART_ROWS`` rows are). LadybugDB 0.22 takes memory out of proportion for a long list in one row:
-#: measured one-off, 12 rows of 150,000 sources each (a registry's mass-registration address at
-#: the UK PSC snapshot's full size; 170 MB of text) took 4.6 GB and 13 s in one COPY, and failed
-#: its post-commit checkpoint with a 3 GB pool ("the buffer pool is full"), while each alone took
-#: 0.27 GB and 0.7 s, and 3M rows of one source each 1.3 GB. That is how the full snapshot's
-#: ``Address`` COPY ran out of pool (docs/benchmarks.md, "Loader: the full UK PSC snapshot").
-#: Changed by a later load, such a row is set in a statement of its own (``update_nodes``): one
-#: of those 150,000-source rows given one source more took 1.5 GB for a moment, twelve in one
-#: statement 3.5 GB (one-off).
+#: of its own, as ``COPY_APART_ROWS`` rows are). LadybugDB 0.22 takes memory out of proportion for
+#: a long list in one row: 1M addresses among which 12 of 150,000 sources each (a registry's
+#: mass-registration addresses at the full UK PSC snapshot's size) took 10.7 GB and 66 s in one
+#: COPY, 1.4 GB and 27 s with those 12 apart (docs/benchmarks.md, "Loader: rows with long lists");
+#: that is how the full snapshot's ``Address`` COPY ran out of pool. Changed by a later load, such
+#: a row is set in a statement of its own (``update_nodes``): the 12 given one source more took
+#: 3.8 GB in one statement and 2.8 GB one by one, though 3.3x the time.
 LONG_LIST_ROW = 1_000
 LONG_ENTRIES_APART = 150_000
 
