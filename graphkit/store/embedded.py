@@ -91,8 +91,10 @@ COPY_APART_ROWS = 100_000
 #: mass-registration addresses at the full UK PSC snapshot's size) took 10.7 GB and 66 s in one
 #: COPY, 1.4 GB and 27 s with those 12 apart (docs/benchmarks.md, "Loader: rows with long lists");
 #: that is how the full snapshot's ``Address`` COPY ran out of pool. Changed by a later load, such
-#: a row is set in a statement of its own (``update_nodes``): the 12 given one source more took
-#: 3.8 GB in one statement and 2.8 GB one by one, though 3.3x the time.
+#: a row is set in a statement of its own (``update_nodes``), in a process of its own for
+#: ``COPY_APART_ROWS`` entries or more: the 12 given one source more took 3.8 GB in one statement
+#: and 2.8 GB one by one in the writing process (one-off, apart: 1.7 GB each, the writing
+#: process unchanged), each alone about 3x the time.
 LONG_LIST_ROW = 1_000
 LONG_ENTRIES_APART = 150_000
 
@@ -466,7 +468,8 @@ class EmbeddedStore(Store):
         """One statement per ``UPDATE_ROWS`` rows: outside a transaction (a journalled load's
         writes) each commits on its own, so LadybugDB never holds all of a large load's
         changed nodes uncommitted in memory; a row with ``LONG_LIST_ROW`` list entries or more
-        in a statement of its own."""
+        in a statement of its own, read from a file (``_copy``: in a process of its own from
+        ``COPY_APART_ROWS`` entries)."""
         columns = get_model().node_columns(label)
         sets = ", ".join(f"n.{c} = k_{c}" for c in columns if c != "id")
         least = _env_int("GRAPHKIT_LONG_LIST_ROW", LONG_LIST_ROW)
@@ -475,9 +478,18 @@ class EmbeddedStore(Store):
         if long:  # each in a statement of its own (see LONG_LIST_ROW)
             ids = {r["id"] for r in long}
             rows = [r for r in rows if r["id"] not in ids]
-        for part in [rows[i:i + UPDATE_ROWS] for i in range(0, len(rows), UPDATE_ROWS)] + [[r] for r in long]:
+        for i in range(0, len(rows), UPDATE_ROWS):
             self._scan(f"LOAD FROM batch MATCH (n:{label} {{id: k_id}}) SET {sets}",
-                       _arrow(columns, part, prefix="k_"), f"update {label}")
+                       _arrow(columns, rows[i:i + UPDATE_ROWS], prefix="k_"), f"update {label}")
+        for row in long:  # from a file, so that a large one is written in a process of its own as a COPY is
+            folder = self._staging_folder()
+            try:
+                path = folder / "update.parquet"
+                pq.write_table(_arrow(columns, [row], prefix="k_"), path)
+                self._copy(f"LOAD FROM '{path}' MATCH (n:{label} {{id: k_id}}) SET {sets}", f"update {label}",
+                           sum(len(row.get(c) or ()) for c in lists))
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def existing_rel_ids(self, type_: str, start_label: str, end_label: str, starts: list[str],
                          ends: list[str], ids: list[str]) -> set[str]:
