@@ -2,8 +2,8 @@
 rows changed by a later load with and without a statement each; writes the "Loader: rows with
 long lists" section of docs/benchmarks.md.
 
-    python bench/long_lists_bench.py                       # 1M addresses, 12 of 150,000 sources
-    python bench/long_lists_bench.py --rows 100000 --long 4 --entries 20000 --no-doc
+    python bench/long_lists_bench.py                       # 1M addresses; long rows of six shapes
+    python bench/long_lists_bench.py --rows 100000 --cases 4x20000 --no-doc
 
 Why: a registry's mass-registration address is the source of every line that gives it. At the
 UK PSC snapshot's full size (13.6M lines) the synthetic snapshot's 12 such addresses each carry
@@ -15,8 +15,8 @@ In one run, each step in a fresh process (its peak RSS, ``VmHWM``, is its own), 
 graphkit's schema and LadybugDB's pool as graphkit sets it (``GRAPHKIT_BUFFER_POOL_MB``, else
 half the machine's memory):
 
-1. an ``Address`` file in graphkit's staging layout: ``--rows`` addresses of one source each and
-   ``--long`` of ``--entries`` sources each (not timed);
+1. for each shape of ``--cases`` (LONGxENTRIES), an ``Address`` file in graphkit's staging
+   layout: ``--rows`` addresses, LONG of them of ENTRIES sources each, the rest of one (not timed);
 2. *one COPY*: the whole file in one COPY (graphkit before this change, and with
    ``GRAPHKIT_LONG_LIST_ROW=0``);
 3. *long rows apart*: the files a load's planning makes of it (``store/staged.py``'s
@@ -50,6 +50,7 @@ if __package__ in (None, ""):  # run as a script: the repository root holds the 
 from bench.docsection import machine, put_section  # noqa: E402
 
 HEADING = "Loader: rows with long lists"
+CASES = "12x150000,2x150000,12x100000,4x75000,15x10000,100x1500"
 SOURCE = "uk-psc|psc-snapshot.txt|/company/{}/persons-with-significant-control/individual/x{}"
 
 
@@ -106,7 +107,8 @@ def _child_update(db: str, ids: str) -> dict[str, Any]:
         started = time.perf_counter()
         store.update_nodes("Address", rows)
         seconds = time.perf_counter() - started
-    return {"seconds": seconds, "peak_mb": _peak_mb()}
+    # this process, or a process of its own a long row was written in (``_copy_apart``)
+    return {"seconds": seconds, "peak_mb": max([_peak_mb(), *(peak for _, peak in store.copies_apart)])}
 
 
 def _peak_mb() -> float:
@@ -174,30 +176,34 @@ def bench(rows: int, long: int, entries: int, work: Path) -> dict[str, Any]:
     return out
 
 
-def render(r: dict[str, Any], command: str, when: str) -> str:
-    def step(x: dict[str, Any]) -> str:
+def render(results: list[dict[str, Any]], command: str, when: str) -> str:
+    def step(x: dict[str, Any] | None) -> str:
+        if x is None:
+            return ""
         if x.get("error"):
-            return f"failed: {x['error'][:200]}"
-        return f"{x['seconds']:.1f} s, peak {x['peak_mb']:,.0f} MB"
+            return f"failed: {x['error'][:120]}"
+        return f"{x['seconds']:.1f} s, {x['peak_mb']:,.0f} MB"
+
+    from graphkit.store import embedded
 
     head = subprocess.run(["git", "-C", str(Path(__file__).resolve().parent.parent), "rev-parse", "--short", "HEAD"],
                           capture_output=True, text=True).stdout.strip() or "?"
-    lines = [f"Measured {when} on {machine()}, graphkit {head}. Command:", "", f"    {command}", "",
-             f"An `Address` staging file of {r['rows']:,} rows ({r['mb']:,.0f} MB): {r['rows'] - r['long']:,} "
-             f"addresses of one source and {r['long']} of {r['entries']:,} sources each"
-             + (" (the synthetic snapshot's mass-registration addresses at the full PSC snapshot's size)"
-                if (r['long'], r['entries']) == (12, 150_000) else "") + ". Each COPY in a process of its own; *peak*: the largest "
-             "of those processes' peak RSS. LadybugDB's pool as graphkit sets it.", "",
-             "| | COPYs | time and peak |", "|---|---:|---|",
-             f"| one COPY (`GRAPHKIT_LONG_LIST_ROW=0`) | 1 | {step(r['one'])} |",
-             f"| long rows apart (graphkit) | {r['apart']['copies']} | {step(r['apart'])} |"]
-    if "same" in r:
-        lines += ["", f"The two graphs hold the same addresses with the same number of sources each: "
-                      f"{'yes' if r['same'] else '**no**'}."]
-    if "update_one" in r:
-        lines += ["", f"The {r['long']} long rows given one source more (`update_nodes`, what a later load naming "
-                      f"them does): in one statement {step(r['update_one'])}; each in a statement of its own "
-                      f"{step(r['update_apart'])} (process peak)."]
+    lines = [f"Measured {when} on {machine()}, graphkit {head} (`LONG_LIST_ROW` {embedded.LONG_LIST_ROW:,}, "
+             f"`LONG_ENTRIES_APART` {embedded.LONG_ENTRIES_APART:,}). Command:", "", f"    {command}", "",
+             f"For each shape, an `Address` staging file of {results[0]['rows']:,} rows: addresses of one source, and "
+             "*long* of them with *entries* sources each (12 of 150,000: the synthetic snapshot's "
+             "mass-registration addresses at the full PSC snapshot's size). *One COPY*: the file in one COPY "
+             "(`GRAPHKIT_LONG_LIST_ROW=0`); *long rows apart*: as graphkit writes it now (COPYs in brackets), each "
+             "COPY in a process of its own; time, and the largest of those processes' peak RSS. *Same graph*: both "
+             "hold the same addresses with the same number of sources each. *Update*: those rows given one source "
+             "more by `update_nodes` (what a later load naming them does), all in one statement, and as graphkit "
+             "does now; the peak of the process that ran it. LadybugDB's pool as graphkit sets it.", "",
+             "| long | entries | one COPY | long rows apart | same graph | update, one statement | update now |",
+             "|---:|---:|---|---|---|---|---|"]
+    for r in results:
+        same = "" if "same" not in r else ("yes" if r["same"] else "**no**")
+        lines.append(f"| {r['long']} | {r['entries']:,} | {step(r['one'])} | {step(r['apart'])} "
+                     f"({r['apart']['copies']}) | {same} | {step(r.get('update_one'))} | {step(r.get('update_apart'))} |")
     return "\n".join(lines)
 
 
@@ -209,24 +215,25 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--long", type=int, default=12)
-    parser.add_argument("--entries", type=int, default=150_000)
+    parser.add_argument("--cases", default=CASES, help="shapes as LONGxENTRIES, comma-separated")
     parser.add_argument("--work", type=Path, help="a folder for the files and graphs (default: a temporary one)")
     parser.add_argument("--no-doc", action="store_true", help="print only; leave docs/ as they are")
     args = parser.parse_args()
     started = dt.datetime.now(dt.UTC)
-    work = args.work or Path(tempfile.mkdtemp(prefix="long-lists-"))
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    try:
-        result = bench(args.rows, args.long, args.entries, work)
-    finally:
+    results = []
+    for case in args.cases.split(","):
+        long, entries = (int(x) for x in case.split("x"))
+        work = args.work or Path(tempfile.mkdtemp(prefix="long-lists-"))
         shutil.rmtree(work, ignore_errors=True)
-    print(json.dumps(result, indent=1))
+        work.mkdir(parents=True)
+        try:
+            results.append(bench(args.rows, long, entries, work))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        print(json.dumps(results[-1]), flush=True)
     command = "python bench/long_lists_bench.py" + "".join(
-        f" --{k} {v}" for k, v in (("rows", args.rows), ("long", args.long), ("entries", args.entries))
-        if v != parser.get_default(k))
-    text = render(result, command, started.strftime("%Y-%m-%d %H:%M UTC"))
+        f" --{k} {v}" for k, v in (("rows", args.rows), ("cases", args.cases)) if v != parser.get_default(k))
+    text = render(results, command, started.strftime("%Y-%m-%d %H:%M UTC"))
     print(text)
     if not args.no_doc:
         put_section(HEADING, text)

@@ -95,8 +95,8 @@ COPY_APART_ROWS = 100_000
 #: ``COPY_APART_ROWS`` entries or more: the 12 given one source more took 3.8 GB in one statement
 #: and 2.8 GB one by one in the writing process (one-off, apart: 1.7 GB each, the writing
 #: process unchanged), each alone about 3x the time.
-LONG_LIST_ROW = 1_000
-LONG_ENTRIES_APART = 150_000
+LONG_LIST_ROW = 10_000
+LONG_ENTRIES_APART = 50_000
 
 
 _LB_TYPES = {"string": "STRING", "date": "DATE", "float": "DOUBLE", "int": "INT64",
