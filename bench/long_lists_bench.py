@@ -19,7 +19,7 @@ half the machine's memory):
    layout: ``--rows`` addresses, LONG of them of ENTRIES sources each, the rest of one (not timed);
 2. *one COPY*: the whole file in one COPY (graphkit before this change, and with
    ``GRAPHKIT_LONG_LIST_ROW=0``);
-3. *long rows apart*: the files a load's planning makes of it (``store/staged.py``'s
+3. *long rows apart*: the files a load's planning makes of it, the rest first (``store/staged.py``'s
    ``LongRows`` with the embedded store's ``LONG_LIST_ROW`` and ``LONG_ENTRIES_APART``), each
    COPY-ed in a process of its own as a load's large COPYs are (``_copy_apart``);
 4. the two graphs compared: the same ids, and the same number of sources on each node;
@@ -161,7 +161,7 @@ def bench(rows: int, long: int, entries: int, work: Path) -> dict[str, Any]:
         for batch in pq.ParquetFile(source).iter_batches():
             writer.write_table(taker.take(pa.Table.from_batches([batch])))
     taker.close()
-    files = [*taker.parts, (rest, rows - taker.rows)]
+    files = [(rest, rows - taker.rows), *taker.parts]
     out["apart"] = copy(work / "apart", files)
     out["apart"]["copies"] = len(files)
     if out["one"]["error"] is None and out["apart"]["error"] is None:

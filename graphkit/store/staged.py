@@ -328,13 +328,13 @@ class StagedLoad(LoadSink):
             self._entry.updated[label] = old
         if new:
             writes.append(partial(self._update_nodes, new))
-        for part, entries in long.parts:  # before the rest: each alone in its COPY
+        if created:
+            self._created_ids(label, final, self._entry.created)
+            writes.append(partial(self.copy_nodes, label, final, created))
+        for part, entries in long.parts:  # after the rest, each in a COPY of its own
             self._created_ids(label, part, self._entry.created)
             writes.append(partial(self.copy_nodes, label, part, entries))
             created += pq.ParquetFile(part).metadata.num_rows
-        if created > long.rows:
-            self._created_ids(label, final, self._entry.created)
-            writes.append(partial(self.copy_nodes, label, final, created - long.rows))
         self.stats.nodes_created += created
         self.stats.nodes_updated += staged - created
         return writes
