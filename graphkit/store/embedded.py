@@ -84,17 +84,17 @@ def load_threads() -> int:
 COPY_APART_ROWS = 100_000
 
 #: list entries (sources, names) from which a new node's row is ``COPY``-ed apart from the rest of
-#: its table (GRAPHKIT_LONG_LIST_ROW; 0: never), in files of at most ``LONG_ENTRIES_APART``
-#: entries, each its own COPY (``staged.LongRows``; a file of 100,000 entries or more in a process
-#: of its own, as ``COPY_APART_ROWS`` rows are). LadybugDB 0.22 takes memory out of proportion for
-#: a long list in one row: 1M addresses among which 12 of 150,000 sources each (a registry's
-#: mass-registration addresses at the full UK PSC snapshot's size) took 10.7 GB and 66 s in one
-#: COPY, 1.4 GB and 27 s with those 12 apart (docs/benchmarks.md, "Loader: rows with long lists");
-#: that is how the full snapshot's ``Address`` COPY ran out of pool. Changed by a later load, such
-#: a row is set in a statement of its own (``update_nodes``), in a process of its own for
-#: ``COPY_APART_ROWS`` entries or more: the 12 given one source more took 3.8 GB in one statement
-#: and 2.8 GB one by one in the writing process (one-off, apart: 1.7 GB each, the writing
-#: process unchanged), each alone about 3x the time.
+#: its table, after it (GRAPHKIT_LONG_LIST_ROW; 0: never), in files of at most
+#: ``LONG_ENTRIES_APART`` entries, each its own COPY (``staged.LongRows``; a file of 100,000 entries
+#: or more in a process of its own, as ``COPY_APART_ROWS`` rows are). LadybugDB 0.22 takes memory
+#: out of all proportion for several long lists in one COPY: 1M addresses among which 12 of 150,000
+#: sources each (a registry's mass-registration addresses at the full UK PSC snapshot's size) took
+#: 10.7 GB in one COPY and 1.1 GB this way; 12 of 100,000, 2.5 GB and 0.7 GB; rows of 10,000 cost
+#: little either way (docs/benchmarks.md, "Loader: rows with long lists"). That is how the full
+#: snapshot's ``Address`` COPY ran out of pool. Changed by a later load, such a row is set in a
+#: statement of its own (``update_nodes``), in a process of its own from ``COPY_APART_ROWS``
+#: entries: the 12 of 150,000 given one source more took 3.8 GB in one statement and at most 1.7
+#: GB this way, the writing process unchanged, in about 7x the time (46 s against 7 s).
 LONG_LIST_ROW = 10_000
 LONG_ENTRIES_APART = 50_000
 
