@@ -352,8 +352,14 @@ def _merge_plain(columns: Mapping[str, str], old: Mapping[str, Any], new: Mappin
         if typ != "bool" and current == value:
             continue  # a record repeating what is stored (the usual case) changes nothing
         if typ == "list":
+            # a set to ask: a registry's mass-registration address gathers 150,000 sources at full
+            # size, and asking the list itself made each merge cost the length of what it held
             merged = list(current or [])
-            merged.extend(v for v in value if v not in merged)
+            held = set(merged)
+            for v in value:
+                if v not in held:
+                    held.add(v)
+                    merged.append(v)
             out[key] = merged
         elif typ == "bool":
             out[key] = bool(current) or bool(value)
