@@ -4,11 +4,11 @@ writes the "Loader: the UK PSC snapshot in parts" section of docs/benchmarks.md.
     python bench/psc_parts_bench.py --scale 1.36 --parts 10 --work /tmp/psc-parts   # full size
     python bench/psc_parts_bench.py --scale 0.02 --parts 4 --no-doc                  # a quick look
 
-The full snapshot (13.6M lines) did not load in one ``graphkit load`` on a 24 GB machine
-("Loader: the full UK PSC snapshot"): LadybugDB's COPY builds the primary-key index of the rows
-it adds outside its buffer pool, so its memory grows with the rows of one load. Loading the
-snapshot in parts bounds the rows of each COPY; each later part finds in the graph the firms,
-people and addresses earlier parts stored and adds to them.
+With ``--parts 1`` it is one load of the whole snapshot: the full snapshot (13.6M lines) failed
+so four times on a 24 GB machine and loaded the fifth, once rows with long lists were written
+apart ("Loader: the full UK PSC snapshot"). Loading the snapshot in parts bounds the rows of
+each COPY; each later part finds in the graph the firms, people and addresses earlier parts
+stored and adds to them.
 
 In one run on one machine:
 
