@@ -99,6 +99,11 @@ LONG_LIST_ROW = 10_000
 LONG_ENTRIES_APART = 50_000
 
 
+def long_list_row() -> int:
+    """List entries from which a node's row is written apart: GRAPHKIT_LONG_LIST_ROW, else ``LONG_LIST_ROW``."""
+    return _env_int("GRAPHKIT_LONG_LIST_ROW", LONG_LIST_ROW)
+
+
 _LB_TYPES = {"string": "STRING", "date": "DATE", "float": "DOUBLE", "int": "INT64",
              "bool": "BOOLEAN", "list": "STRING[]"}
 
@@ -472,22 +477,21 @@ class EmbeddedStore(Store):
         ``COPY_APART_ROWS`` entries)."""
         columns = get_model().node_columns(label)
         sets = ", ".join(f"n.{c} = k_{c}" for c in columns if c != "id")
-        least = _env_int("GRAPHKIT_LONG_LIST_ROW", LONG_LIST_ROW)
+        least = long_list_row()
         lists = [c for c, t in columns.items() if t == "list"]
-        long = [r for r in rows if least > 0 and sum(len(r.get(c) or ()) for c in lists) >= least]
+        entries = [sum(len(r.get(c) or ()) for c in lists) if least > 0 else 0 for r in rows]
+        long = [(r, n) for r, n in zip(rows, entries, strict=True) if least > 0 and n >= least]
         if long:  # each in a statement of its own (see LONG_LIST_ROW)
-            ids = {r["id"] for r in long}
-            rows = [r for r in rows if r["id"] not in ids]
+            rows = [r for r, n in zip(rows, entries, strict=True) if n < least]
         for i in range(0, len(rows), UPDATE_ROWS):
             self._scan(f"LOAD FROM batch MATCH (n:{label} {{id: k_id}}) SET {sets}",
                        _arrow(columns, rows[i:i + UPDATE_ROWS], prefix="k_"), f"update {label}")
-        for row in long:  # from a file, so that a large one is written in a process of its own as a COPY is
+        for row, n in long:  # from a file, so that a large one is written in a process of its own as a COPY is
             folder = self._staging_folder()
             try:
                 path = folder / "update.parquet"
                 pq.write_table(_arrow(columns, [row], prefix="k_"), path)
-                self._copy(f"LOAD FROM '{path}' MATCH (n:{label} {{id: k_id}}) SET {sets}", f"update {label}",
-                           sum(len(row.get(c) or ()) for c in lists))
+                self._copy(f"LOAD FROM '{path}' MATCH (n:{label} {{id: k_id}}) SET {sets}", f"update {label}", n)
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
 
@@ -526,7 +530,7 @@ class _EmbeddedStagedLoad(StagedLoad):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.long_list_row = _env_int("GRAPHKIT_LONG_LIST_ROW", LONG_LIST_ROW)
+        self.long_list_row = long_list_row()
 
     def copy_nodes(self, label: str, path: Path, weight: int = 0) -> None:
         self.store._copy(f"COPY {label} FROM '{path}'", f"create {label}", weight or _rows_in(path))
