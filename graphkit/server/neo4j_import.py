@@ -10,7 +10,8 @@ database. :func:`import_graph` does the whole round:
    (:func:`export_csv`): typed headers (``id:ID(Company)``, ``:START_ID(Person)``,
    ``datasets:string[]``, ``incorporated:date`` ...), every value quoted with quotes doubled,
    list elements joined by U+001F (a character no data string may hold: one that does is refused
-   by name), read in pages so memory does not grow with the graph;
+   by name); each table is read in one scan of the store (to a Parquet file beside the CSV)
+   and written a page at a time, so memory does not grow with the graph;
 3. stop the server, run ``neo4j-admin database import full`` into its ``neo4j`` database,
    start it again on the same ports;
 4. create the model's constraints and indexes (``Neo4jStore.ensure_schema``), wait until they
@@ -96,12 +97,15 @@ class ImportReport:
 def export_csv(db: Path, folder: Path, *, page: int = PAGE) -> CsvExport:
     """Write the embedded graph at ``db`` into ``folder`` as neo4j-admin CSV files, one per node
     label and one per relationship type and pair of endpoint labels (tables with no rows get
-    no file). Reads ``page`` rows per query in id order, so memory holds one page, not the graph.
+    no file). Each table is read in one scan by the store itself (``COPY (MATCH ...) TO`` a
+    Parquet file beside the CSV, removed once written) and turned into CSV ``page`` rows at a
+    time, so memory holds one page, not the graph.
 
     Raises StoreError when ``db`` holds no graph, or a list element holds U+001F (the array
     delimiter; named with the node or relationship id).
     """
     import ladybug
+    import pyarrow.parquet as pq
 
     from graphkit.store.embedded import DB_FILE
 
@@ -112,39 +116,49 @@ def export_csv(db: Path, folder: Path, *, page: int = PAGE) -> CsvExport:
     out = CsvExport(folder)
     database = ladybug.Database(str(Path(db) / DB_FILE), read_only=True)
     conn = ladybug.Connection(database)
+    scratch = Path(tempfile.mkdtemp(prefix="scan-", dir=folder))
 
-    def pages(match: str, key: str, columns: dict[str, str], extra: str = "") -> Any:
+    def scan(match: str, key: str, columns: dict[str, str], extra: str = "") -> Any:
+        # One scan of the table, not pages by id: LadybugDB answers ``WHERE id > $after ORDER BY
+        # id LIMIT n`` by scanning the table, so paging grew with the square of its rows (0.8 s a
+        # page of 100k at 1M rows, 1.2 s at 4M; one COPY TO of the 4M: 2.3 s). Labels and column
+        # names come from the model; the path is ours (a quote in it is escaped).
         ret = ", ".join([*(f"{key}.{c} AS {c}" for c in columns)] + ([extra] if extra else []))
-        after = ""
-        while True:
-            result = conn.execute(f"{match} WHERE {key}.id > $after RETURN {ret} ORDER BY {key}.id LIMIT $limit",
-                                  {"after": after, "limit": page})
-            table = (result[0] if isinstance(result, list) else result).get_as_arrow()
-            if not table.num_rows:
-                return
-            after = table.column("id")[-1].as_py()
-            yield table
+        target = scratch / "table.parquet"
+        conn.execute(f"COPY ({match} RETURN {ret}) TO '{_literal(target)}'")
+        try:
+            for batch in pq.ParquetFile(target).iter_batches(batch_size=page):
+                if batch.num_rows:
+                    yield pa.Table.from_batches([batch])
+        finally:
+            target.unlink(missing_ok=True)
 
     try:
         for label in model.nodes:
             columns = model.node_columns(label)
             header = {c: (f"id:ID({label})" if c == "id" else c + _HEADER_TYPES[t]) for c, t in columns.items()}
             _write(out, CsvFile("nodes", label, folder / f"nodes.{label}.csv"), header, columns,
-                   pages(f"MATCH (n:{label})", "n", columns))
+                   scan(f"MATCH (n:{label})", "n", columns))
         for rt in model.relationships.values():
             columns = model.rel_columns(rt.type)
             for a, b in rt.between:
                 header = {"_from": f":START_ID({a})", "_to": f":END_ID({b})",
                           **{c: c + _HEADER_TYPES[t] for c, t in columns.items()}}
                 _write(out, CsvFile("relationships", rt.type, folder / f"rels.{rt.type}.{a}.{b}.csv", start=a, end=b),
-                       header, columns, pages(f"MATCH (a:{a})-[r:{rt.type}]->(b:{b})", "r", columns,
-                                              "a.id AS _from, b.id AS _to"))
+                       header, columns, scan(f"MATCH (a:{a})-[r:{rt.type}]->(b:{b})", "r", columns,
+                                             "a.id AS _from, b.id AS _to"))
     except RuntimeError as exc:
         raise StoreError(f"reading the graph at {db} failed: {exc}") from None
     finally:
         conn.close()
         database.close()
+        shutil.rmtree(scratch, ignore_errors=True)
     return out
+
+
+def _literal(path: Path) -> str:
+    """``path`` inside a single-quoted Cypher string."""
+    return str(path).replace("\\", "\\\\").replace("'", "\\'")
 
 
 def _write(out: CsvExport, file: CsvFile, header: dict[str, str], columns: dict[str, str], tables: Any) -> None:
