@@ -18,7 +18,7 @@ from graphkit.load import load_files
 from graphkit.resolve import load_records, resolve
 from graphkit.resolve.clusters import Clusters
 from graphkit.resolve.registry_people import APART, count, elements, score_month_people
-from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record
+from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record, score
 from graphkit.synth import registries as registries_synth
 
 
@@ -149,6 +149,22 @@ def test_a_differing_nationality_or_mr_and_mrs_is_never_merged():
     count([a, b, *_crowd("Mr Other Person", 5)])
     assert score_month_people(a, b).value < REVIEW
     assert score_month_people(_record(3, "Mr Sam Ashworth"), _record(4, "Mrs Sam Ashworth")).value == APART
+
+
+@pytest.mark.parametrize(("name", "other", "nationality"), [
+    ("Mr Peng W", "Mr Peng Wang", "cn"),  # Peng Wu with a slip: W stands for Wang, Wu, Wei ...
+    ("Mr Hao M", "Dr Hao Ma", "cn"),
+    ("Miss Yan W", "Dr Simon Ian Whitdale", "gb"),  # false merges of a 1M-line synthetic snapshot
+])
+def test_a_name_given_only_as_its_initial_is_asked_with_a_shared_firm_and_apart_without(name, other, nationality):
+    a = _record(1, name, "1981-08", "cn", addresses={"x1"}, firms={"gb-coh:1"})
+    b = _record(2, other, "1981-08", nationality, addresses={"x2"}, firms={"gb-coh:1"})
+    c = _record(3, other, "1981-08", nationality, addresses={"x3"}, firms={"gb-coh:2"})
+    count([a, b, c, *_crowd("Mr Other Person", 5)])
+    asked, alone = score(a, b), score(a, c)
+    assert REVIEW <= asked.value < AUTO and asked.explanation.endswith("both control the same firm (1): a person decides")
+    assert f"{name!r} gives fewer than two full name elements" in asked.explanation
+    assert alone.value < REVIEW and "a person could not decide either" in alone.explanation
 
 
 def test_on_a_synthetic_snapshot_no_false_merge_and_the_queue_is_at_most_5_percent_of_people(store, tmp_path):

@@ -317,11 +317,15 @@ def _weighed(a: Record, b: Record, best: _Aligned, reasons: list[str]) -> Score:
             return Score(min(value, REVIEW + 0.05), reasons + [
                 f"surnames differ ({_both(pa, pb, (real_left[0], real_right[0]))}): a maiden or married name? a person decides"])
         return Score(min(value, 0.5), reasons + [f"different given names ({_both(pa, pb, (real_left[0], real_right[0]))})"])
+    # a ceiling that what confirms the person below must not lift: initials stand for any name of
+    # that letter ("Peng W" is Peng Wang, Peng Wu or Peng Wei), so a birth month or day and a
+    # shared firm make the question worth asking, not the answer
+    ceiling = 1.0
     if matched < 2:
         value = min(value, 0.7)
         reasons.append("only one name part to compare")
     elif initials_agree and matched - len(initials_agree) < 2:
-        value = min(value, AUTO - 0.05)
+        value = ceiling = min(value, AUTO - 0.05)
         reasons.append(f"only initials besides one name ({' '.join(initials_agree)}): a person decides")
     same_birth = bool(a.birth_date and b.birth_date and a.birth_date == b.birth_date and len(a.birth_date) >= 7)
     if same_birth:
@@ -333,6 +337,7 @@ def _weighed(a: Record, b: Record, best: _Aligned, reasons: list[str]) -> Score:
     if shared:
         value += 0.1
         reasons.append(f"both linked to {len(shared)} same firm(s)")
+    value = min(value, ceiling)
     if weak:
         # Belenko / Tolenko with Igorevich / Grigorevich: parts this loose are for a person to
         # judge, whatever evidence comes with them

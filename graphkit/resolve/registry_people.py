@@ -28,6 +28,13 @@ office as the address. Two records both dated to a month are decided here, by th
   surname (a woman's forename and middle names agree, the surname does not) with a confirming
   fact: a person decides (the shared address or firm is what they can check); without one, apart.
 
+Two such records one of whose names gives fewer than two full name elements ("Peng W", a
+surname cut to its initial by a slip; "Hao M") are scored by the general rules of ``scoring``,
+held below an automatic merge (``unread``): an initial stands for any name of its letter (Wang,
+Wu, Wei), and a month is shared by many. With a confirming fact a person decides; without one,
+apart. On a synthetic snapshot of 1M lines the general rules alone had merged three such pairs of
+two people, one of them "Miss Yan W" (Chinese) with "Dr Simon Ian Whitdale" (British).
+
 Records not both dated to a month (a full date, a year, none) are left to the general rules of
 ``scoring``.
 """
@@ -309,3 +316,21 @@ def score_month_people(a: Record, b: Record) -> Score | None:
     return Score(UNDECIDABLE, [f"{agree}; a common name (about {expected:.2g} other people of that name born "
                                f"that month expected, above {RARE:g}) and nothing shared to confirm: a person could "
                                "not decide either"])
+
+
+def unread(a: Record, b: Record, s: Score) -> Score:
+    """``s``, the general rules' score of two month-dated people at least one of whose names has
+    no two full name elements (``elements`` is None), held below an automatic merge: a question
+    for a person where a firm or a service address few people give confirms it, else apart
+    (not queued: a person could not decide either)."""
+    if s.value < REVIEW:
+        return s
+    written = next(r.names[0] for r in (a, b) if elements(r) is None)
+    said = f"{written!r} gives fewer than two full name elements, born {a.birth_date}"
+    confirm = _confirming(a, b, a.population or b.population)
+    if a.nationality and b.nationality and a.nationality != b.nationality:
+        said += f"; nationalities differ ({a.nationality}, {b.nationality})"
+    if confirm:
+        return Score(min(s.value, AUTO - 0.05), [*s.reasons, f"{said}; {confirm}: a person decides"])
+    return Score(min(s.value, UNDECIDABLE), [*s.reasons, f"{said}; nothing shared to confirm: a person could "
+                                                           "not decide either"])
