@@ -327,11 +327,14 @@ def _psc_line(r: random.Random, p: dict[str, Any], office: dict[str, str]) -> di
             "country_of_residence": residence, "address": address}
 
 
-def _next_person(r: random.Random, waiting: list[list[Any]], first: dict[str, Any] | None,
+def _next_person(r: random.Random, waiting: list[list[Any]], found: list[dict[str, Any]],
                  people: int) -> tuple[dict[str, Any], int]:
     """The individual a firm's next PSC line names, and the count of people drawn so far: one
     of several firms' people still to be filed, the spouse (or now and then the son) of the
-    firm's first PSC, or a new person, who may go on to control other firms."""
+    firm's first PSC, or a new person, who may go on to control other firms. A person has one
+    spouse and at most one son named after him: drawn again, they are the same person (kept
+    with the first PSC, so memory does not grow with the snapshot), and a relative this firm
+    has already filed makes way for someone new."""
     y = r.random()
     if waiting and y < 0.3:
         k = r.randrange(len(waiting))
@@ -341,13 +344,24 @@ def _next_person(r: random.Random, waiting: list[list[Any]], first: dict[str, An
             waiting[k] = waiting[-1]
             waiting.pop()
         return p, people
-    people += 1
+    first = found[0] if found else None
     if first and y < 0.6:  # a spouse, or now and then a son with his father's name
-        if r.random() < 0.05 and first["sex"] == "m":
-            return dict(first, person=people, year=first["year"] + r.randint(22, 35),
-                        month=r.randint(1, 12), middles=[_given(r, "m")] if r.random() < 0.7 else []), people
-        return _identity(r, people, sex="f" if first["sex"] == "m" else "m",
-                         surname=first["surname"], near_year=first["year"], like=first), people
+        kin = "son" if r.random() < 0.05 and first["sex"] == "m" else "spouse"
+        known = first.get(kin)
+        if known is None:
+            people += 1
+            if kin == "son":
+                known = {k: v for k, v in first.items() if k not in ("son", "spouse")}
+                known.update(person=people, year=first["year"] + r.randint(22, 35), month=r.randint(1, 12),
+                             middles=[_given(r, "m")] if r.random() < 0.7 else [])
+            else:
+                known = _identity(r, people, sex="f" if first["sex"] == "m" else "m",
+                                  surname=first["surname"], near_year=first["year"], like=first)
+            first[kin] = known
+            return known, people
+        if all(p["person"] != known["person"] for p in found):
+            return known, people
+    people += 1
     p = _identity(r, people)
     if r.random() < SERIAL_SHARE:
         waiting.append([p, r.choices((1, 2, 3, 5, 10), (55, 20, 12, 8, 5))[0]])
@@ -362,7 +376,9 @@ def psc(out: Path, scale: float, seed: int = 7, truth: bool = False) -> dict[str
     firms, filed each time as the register varies a person: the middle name left out, the title
     changed, the firm's registered office or a formation agent given as the service address, now
     and then a slip in a name. Spouses share a surname and a home; a son may carry his father's
-    name. ``truth``: also write ``truth-psc.csv`` (each individual line's ``links.self`` and the
+    name; a person has one spouse and at most one such son (the generator once drew a new one
+    each time, and two spouses of one man, both "Andreea Ciobanu, Romanian, born 1968-12", were
+    two people identical in every field the register holds). ``truth``: also write ``truth-psc.csv`` (each individual line's ``links.self`` and the
     person it is), for measuring resolution against."""
     r = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -400,7 +416,7 @@ def psc(out: Path, scale: float, seed: int = 7, truth: bool = False) -> dict[str
                                                else f"{r.randrange(10**7)}"},
                             "address": office}
                 else:
-                    p, people = _next_person(r, waiting, found[0] if found else None, people)
+                    p, people = _next_person(r, waiting, found, people)
                     found.append(p)
                     data = _psc_line(r, p, office)
                 data["notified_on"] = f"{r.randint(2016, 2024)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
