@@ -178,10 +178,10 @@ def test_rows_kept_on_disk_come_back_exactly_and_those_that_would_not_stay_as_th
 
 
 def test_the_embedded_store_leaves_half_the_memory_to_graphkit_unless_told(monkeypatch):
-    from graphkit.store.embedded import POOL_SHARE, _buffer_pool
+    from graphkit.store.embedded import POOL_SHARE, buffer_pool
 
     machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     monkeypatch.delenv("GRAPHKIT_BUFFER_POOL_MB", raising=False)
-    assert _buffer_pool() == int(machine * POOL_SHARE) and POOL_SHARE <= 0.5
+    assert buffer_pool() == int(machine * POOL_SHARE) and POOL_SHARE <= 0.5
     monkeypatch.setenv("GRAPHKIT_BUFFER_POOL_MB", "512")
-    assert _buffer_pool() == 512 << 20
+    assert buffer_pool() == 512 << 20

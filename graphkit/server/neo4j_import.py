@@ -108,14 +108,16 @@ def export_csv(db: Path, folder: Path, *, page: int = PAGE) -> CsvExport:
     import ladybug
     import pyarrow.parquet as pq
 
-    from graphkit.store.embedded import DB_FILE
+    from graphkit.store.embedded import DB_FILE, buffer_pool
 
     if not (Path(db) / DB_FILE).exists():
         raise StoreError(f"no graph at {db}: load data first (graphkit load ... --db {db})")
     model = get_model()
     folder.mkdir(parents=True, exist_ok=True)
     out = CsvExport(folder)
-    database = ladybug.Database(str(Path(db) / DB_FILE), read_only=True)
+    # the pool every graphkit store opens with (half the machine's memory, GRAPHKIT_BUFFER_POOL_MB),
+    # not LadybugDB's default of about 80%: the scans fill what they are given
+    database = ladybug.Database(str(Path(db) / DB_FILE), read_only=True, buffer_pool_size=buffer_pool())
     conn = ladybug.Connection(database)
     scratch = Path(tempfile.mkdtemp(prefix="scan-", dir=folder))
 

@@ -117,7 +117,7 @@ _LB_TYPES = {"string": "STRING", "date": "DATE", "float": "DOUBLE", "int": "INT6
 POOL_SHARE = 0.5
 
 
-def _buffer_pool() -> int:
+def buffer_pool() -> int:
     """LadybugDB's memory budget: GRAPHKIT_BUFFER_POOL_MB, else ``POOL_SHARE`` of the machine's
     memory. The pages of the tables and primary-key indexes live in this pool and stay while it
     has room; a smaller pool did not lower the peak of a load written as one transaction (its
@@ -142,7 +142,7 @@ def _open(path: Path, read_only: bool, threads: int) -> tuple[Any, Any]:
     threads, if not 0)."""
     import ladybug
 
-    db = ladybug.Database(str(path / DB_FILE), buffer_pool_size=_buffer_pool(), read_only=read_only)
+    db = ladybug.Database(str(path / DB_FILE), buffer_pool_size=buffer_pool(), read_only=read_only)
     conn = ladybug.Connection(db)
     if threads:
         conn.set_max_threads_for_exec(threads)
@@ -184,7 +184,7 @@ def _copy_apart(db_file: Path, text: str, name: str, threads: int) -> float:
     process. Dies with this one, and is killed if this one is interrupted while it waits.
     Returns its peak RSS in MB; raises StoreError as ``_copy`` would."""
     proc = subprocess.run([sys.executable, "-I", "-c", _COPY_APART, str(db_file), text, str(threads),
-                           str(_buffer_pool()), str(os.getpid())], capture_output=True, text=True)
+                           str(buffer_pool()), str(os.getpid())], capture_output=True, text=True)
     said = proc.stdout.strip().splitlines()[-1:] if proc.returncode == 0 else []
     if not said:
         how = (f"was killed by signal {-proc.returncode}" if proc.returncode < 0
