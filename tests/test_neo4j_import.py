@@ -98,6 +98,36 @@ def _properties(store: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
+def test_a_value_longer_than_neo4j_admins_read_buffer_is_imported_whole(cli, tmp_path: Path, free_port,
+                                                                          monkeypatch):
+    """A registry's mass-registration address: every line that gives it adds a source to its
+    ``records``, some 150,000 at the full UK PSC snapshot, one CSV field of about 9 MB. The full
+    snapshot's import failed on such fields until the read buffer was sized to the longest."""
+    from graphkit.model import Node, Provenance
+    from graphkit.server import neo4j_server as ns
+
+    monkeypatch.setenv("NEO4J_PASSWORD", secrets.token_urlsafe(16))
+    db, workspace = tmp_path / "graph", tmp_path / "neo"
+    sources = [f"uk-psc|psc-snapshot.txt|/company/{n:08d}/persons-with-significant-control/individual/x{n}"
+               for n in range(80_000)]  # 6.5 MB joined: beyond neo4j-admin's 4 MiB default
+    src = Provenance("uk-psc", "psc-snapshot.txt", "line 1")
+    with EmbeddedStore(db) as store, store.transaction():
+        store.write([Node("Address", "addr:agent", {"full": "1 Formation Street, London", "datasets": ["uk-psc"],
+                                                    "records": sources}, src),
+                     Node("Address", "addr:home", {"full": "2 Home Road", "datasets": ["uk-psc"],
+                                                   "records": sources[:1]}, src)], [])
+    try:
+        r = cli("neo4j", "import", "--db", db, "--workspace", workspace,
+                "--bolt-port", str(free_port()), "--http-port", str(free_port()))
+        assert r.code == 0, r.err
+        with Neo4jStore(ns.status(workspace).bolt_uri) as neo:
+            got = {row["id"]: row["records"] for row in neo._execute("MATCH (a:Address) RETURN a.id AS id, "
+                                                                       "a.records AS records")}
+        assert got == {"addr:agent": sources, "addr:home": sources[:1]}
+    finally:
+        ns.stop(workspace)
+
+
 def test_import_of_a_graph_that_is_not_there_is_one_line_and_starts_nothing(cli, tmp_path: Path):
     r = cli("neo4j", "import", "--db", tmp_path / "nothing", "--workspace", tmp_path / "neo")
     assert r.code == 1 and r.err.count("\n") == 1

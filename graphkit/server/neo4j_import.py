@@ -12,8 +12,10 @@ database. :func:`import_graph` does the whole round:
    list elements joined by U+001F (a character no data string may hold: one that does is refused
    by name); each table is read in one scan of the store (to a Parquet file beside the CSV)
    and written a page at a time, so memory does not grow with the graph;
-3. stop the server, run ``neo4j-admin database import full`` into its ``neo4j`` database,
-   start it again on the same ports;
+3. stop the server, run ``neo4j-admin database import full`` into its ``neo4j`` database
+   (its read buffer sized to the longest value written: a mass-registration address's list of
+   sources outgrows the default 4 MiB at full size; ``--verbose``, so that a failure names its
+   cause), start it again on the same ports;
 4. create the model's constraints and indexes (``Neo4jStore.ensure_schema``), wait until they
    are online, and check that the database holds what was exported.
 
@@ -41,6 +43,7 @@ from graphkit.server import neo4j_server as ns
 
 ARRAY_DELIMITER = "\x1f"  # ASCII unit separator: never part of a name, address or identifier
 PAGE = 100_000  # rows read from the embedded store per query (flat memory for any graph size)
+READ_BUFFER = 4 << 20  # neo4j-admin import's default --read-buffer-size (4 MiB): its longest value
 
 _HEADER_TYPES = {"string": "", "list": ":string[]", "date": ":date", "float": ":double", "int": ":long",
                  "bool": ":boolean"}
@@ -66,6 +69,7 @@ class CsvExport:
     folder: Path
     files: list[CsvFile] = field(default_factory=list)
     multiline: bool = False
+    longest: int = 0  # bytes of the longest value written (a list: its elements joined)
 
     @property
     def nodes(self) -> int:
@@ -181,6 +185,7 @@ def _write(out: CsvExport, file: CsvFile, header: dict[str, str], columns: dict[
                 if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
                     out.multiline = out.multiline or bool(
                         pc.any(pc.match_substring_regex(col, "[\r\n]")).as_py())
+                    out.longest = max(out.longest, pc.max(pc.binary_length(col)).as_py() or 0)
                 cols.append(col)
             batch = pa.table(cols, names=[header[n] for n in names])
             if writer is None:
@@ -272,14 +277,23 @@ def run_admin_import(workspace: Path, export: CsvExport, *, timeout: float = 6 *
     args = ["database", "import", "full", "neo4j", "--overwrite-destination=true", "--bad-tolerance=0",
             "--skip-bad-relationships=false", "--skip-duplicate-nodes=false",
             f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
-            f"--report-file={ns.logs_dir(workspace) / 'import.report'}"]
+            f"--report-file={ns.logs_dir(workspace) / 'import.report'}", "--verbose"]
     if export.multiline:
         args.append("--multiline-fields=true")
+    if read_buffer(export) > READ_BUFFER:
+        args.append(f"--read-buffer-size={read_buffer(export)}")
     args += [f"--nodes={f.name}={f.path}" for f in export.files if f.kind == "nodes"]
     args += [f"--relationships={f.name}={f.path}" for f in export.files if f.kind == "relationships"]
     if not export.files:
         raise StoreError("the embedded graph is empty: nothing to import")
     ns.admin(workspace, args, timeout=timeout, what="neo4j-admin database import full")
+
+
+def read_buffer(export: CsvExport) -> int:
+    """Bytes of neo4j-admin's read buffer for ``export``: it must hold the longest value (a
+    registry's mass-registration address lists some 150,000 sources at the full UK PSC snapshot,
+    about 9 MB), with room for its quotes doubled; at least neo4j-admin's default."""
+    return max(READ_BUFFER, 2 * export.longest + (1 << 20))
 
 
 def _finish(uri: str, password: str, export: CsvExport, seconds: dict[str, float]) -> ImportReport:

@@ -639,7 +639,10 @@ def admin(workspace: Path, args: list[str], *, timeout: float = 3600, what: str 
     log.write_text(output)
     if proc.returncode != 0:
         lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
-        errors = [ln for ln in lines if re.search(r"error|exception|failed|invalid", ln, re.I)]
+        # with --verbose the root cause is the last "Caused by:" of the stack trace ("Weird input
+        # data, no newline character in the whole buffer 4194304"), more than "IMPORT FAILED"
+        causes = [ln.removeprefix("Caused by:").strip() for ln in lines if ln.startswith("Caused by:")]
+        errors = causes[-1:] or [ln for ln in lines if re.search(r"error|exception|failed|invalid", ln, re.I)]
         raise StoreError(f"{what} failed (exit {proc.returncode}): {(errors or lines or ['no output'])[0]}; "
                          f"see {log}")
     return output
