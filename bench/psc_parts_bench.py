@@ -128,6 +128,8 @@ def bench(scale: float, parts: int, work: Path, with_neo4j: bool = False) -> dic
             out["neo4j"] = nsb.graphkit_import(base / "db", base / "neo4j", run.SNAPSHOT)
         except RuntimeError as exc:
             out["neo4j"] = {"failed": str(exc)}
+            for log in (base / "neo4j").glob("**/logs/*"):  # the folder goes below; its logs say why
+                shutil.copy(log, work / f"neo4j-{log.name}")
     shutil.rmtree(base, ignore_errors=True)
     return out
 
