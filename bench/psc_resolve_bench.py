@@ -257,12 +257,27 @@ def render(rows: list[dict[str, Any]], command: str) -> str:
             f"| {m['queue']:,} | {m['queue'] / m['people']:.1%} |")
     lines.append("")
     if len(rows) > 1:
-        growth = last["resolve_s"] / first["resolve_s"]
-        lines.append(f"Targets (issue 16): resolve at {last['lines']:,} lines {last['resolve_s'] / last['parse_s']:.1f}x "
-                     f"the json parse (target <= {TARGET_PARSE:.0f}x), {growth:.1f}x its time at {first['lines']:,} "
-                     f"lines for {last['lines'] / first['lines']:.0f}x the lines (target <= {TARGET_GROWTH:.0f}x), "
-                     f"peak RSS {last['peak_rss_mb']:,.0f} MB (target <= {TARGET_RSS_MB:,}). Issue 14: queue <= "
+        # the issue's targets are stated for 200k lines and for 200k against 20k; larger sizes
+        # are shown for how resolution grows, not judged against them
+        by_lines = {m["lines"]: m for m in rows}
+        at, small = by_lines.get(200_000, last), by_lines.get(20_000, first)
+        growth = at["resolve_s"] / small["resolve_s"]
+        lines.append(f"Targets (issue 16): resolve at {at['lines']:,} lines {at['resolve_s'] / at['parse_s']:.1f}x "
+                     f"the json parse (target <= {TARGET_PARSE:.0f}x), {growth:.1f}x its time at {small['lines']:,} "
+                     f"lines for {at['lines'] / small['lines']:.0f}x the lines (target <= {TARGET_GROWTH:.0f}x), "
+                     f"peak RSS {at['peak_rss_mb']:,.0f} MB (target <= {TARGET_RSS_MB:,}). Issue 14: queue <= "
                      f"{TARGET_QUEUE:.0%} of people, no false merge.")
+        if "before" in at:
+            b = at["before"]
+            lines.append(f"In the same run `{b['rev']}` resolved the same {at['lines']:,} lines in {b['resolve_s']:.1f} s, "
+                         f"{b['resolve_s'] / b['parse_s']:.1f}x its own reference parse ({b['parse_s']:.2f} s against "
+                         f"{at['parse_s']:.2f} s): on this machine the ratio moves with the reference as much as with "
+                         "resolution; compare the seconds.")
+        if last is not at:
+            lines.append("")
+            lines.append(f"Beyond the targets' size: at {last['lines']:,} lines {last['resolve_s'] / last['parse_s']:.1f}x "
+                         f"the json parse, {last['resolve_s'] / at['resolve_s']:.1f}x the time at {at['lines']:,} lines "
+                         f"for {last['lines'] / at['lines']:.0f}x the lines, peak RSS {last['peak_rss_mb']:,.0f} MB.")
         lines.append("")
     if "before" in last:
         lines.append(f"Against revision `{last['before']['rev']}` (its code resolving a copy of each graph, in the same run):")
