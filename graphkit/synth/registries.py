@@ -378,8 +378,9 @@ def psc(out: Path, scale: float, seed: int = 7, truth: bool = False) -> dict[str
     and then a slip in a name. Spouses share a surname and a home; a son may carry his father's
     name; a person has one spouse and at most one such son (the generator once drew a new one
     each time, and two spouses of one man, both "Andreea Ciobanu, Romanian, born 1968-12", were
-    two people identical in every field the register holds). ``truth``: also write ``truth-psc.csv`` (each individual line's ``links.self`` and the
-    person it is), for measuring resolution against."""
+    two people identical in every field the register holds). ``truth``: also write
+    ``truth-psc.csv`` (each individual line's ``links.self`` and the person it is), for
+    measuring resolution against."""
     r = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     lines = max(2, int(PSC_LINES * scale))
