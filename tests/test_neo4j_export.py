@@ -30,7 +30,7 @@ def test_the_export_holds_every_node_and_relationship_as_stored(real, tmp_path: 
                                                                     "c.records AS records")}
         linked = sorted((r["a"], r["b"], r["id"]) for r in store._execute(
             "MATCH (a)-[r:LINKED_TO]->(b) RETURN a.id AS a, b.id AS b, r.id AS id"))
-    folder = tmp_path / "it's \\ here"  # the store is given this path in a quoted string
+    folder = tmp_path / "it's \\ here"  # a path no statement can name in quotes: the scan goes elsewhere
     export = export_csv(db, folder)
 
     assert export.nodes == sum(counts.nodes.values()) and export.relationships == sum(counts.relationships.values())

@@ -30,7 +30,7 @@ office as the address. Two records both dated to a month are decided here, by th
 
 Two such records one of whose names gives fewer than two full name elements ("Peng W", a
 surname cut to its initial by a slip; "Hao M") are scored by the general rules of ``scoring``,
-held below an automatic merge (``unread``): an initial stands for any name of its letter (Wang,
+held below an automatic merge (``unread``, which ``score_month_people`` hands them to): an initial stands for any name of its letter (Wang,
 Wu, Wei), and a month is shared by many. With a confirming fact a person decides; without one,
 apart. On a synthetic snapshot of 1M lines the general rules alone had merged three such pairs of
 two people, one of them "Miss Yan W" (Chinese) with "Dr Simon Ian Whitdale" (British).
@@ -257,13 +257,16 @@ def _confirming(a: Record, b: Record, pop: Population | None) -> str | None:
 
 
 def score_month_people(a: Record, b: Record) -> Score | None:
-    """The decision for two people each dated to a month, as a ``Score``; None when the rules
-    here do not apply (see the module's docstring)."""
+    """The decision for two people each dated to a month, as a ``Score``; None when they are
+    not both dated to a month (see the module's docstring)."""
     if not (month_dated(a) and month_dated(b)):
         return None
     ea, eb = elements(a), elements(b)
     if ea is None or eb is None:
-        return None
+        # people imports scoring, which imports this module
+        from graphkit.resolve.people import score_people
+
+        return unread(a, b, score_people(a, b))
     assert a.birth_date is not None and b.birth_date is not None
     na, nb = a.names[0], b.names[0]
     said = f"{na!r} / {nb!r}"
@@ -274,8 +277,7 @@ def score_month_people(a: Record, b: Record) -> Score | None:
         return Score(APART, [f"{said}: male and female forms ({ga}, {gb}): two people"])
     pop = a.population or b.population
     confirm = _confirming(a, b, pop)
-    nat = (f"nationalities differ ({a.nationality}, {b.nationality})"
-           if a.nationality and b.nationality and a.nationality != b.nationality else None)
+    nat = _nationalities_differ(a, b)
     born = f"born {a.birth_date}"
     # folded forms find candidates; a name agrees only as written (Raning is not Ranning)
     spelled = [(x, y) for x, y in ((ea.forename, eb.forename), (ea.surname, eb.surname))
@@ -328,9 +330,15 @@ def unread(a: Record, b: Record, s: Score) -> Score:
     written = next(r.names[0] for r in (a, b) if elements(r) is None)
     said = f"{written!r} gives fewer than two full name elements, born {a.birth_date}"
     confirm = _confirming(a, b, a.population or b.population)
-    if a.nationality and b.nationality and a.nationality != b.nationality:
-        said += f"; nationalities differ ({a.nationality}, {b.nationality})"
+    if nat := _nationalities_differ(a, b):
+        said += f"; {nat}"
     if confirm:
         return Score(min(s.value, AUTO - 0.05), [*s.reasons, f"{said}; {confirm}: a person decides"])
     return Score(min(s.value, UNDECIDABLE), [*s.reasons, f"{said}; nothing shared to confirm: a person could "
                                                            "not decide either"])
+
+
+def _nationalities_differ(a: Record, b: Record) -> str | None:
+    if a.nationality and b.nationality and a.nationality != b.nationality:
+        return f"nationalities differ ({a.nationality}, {b.nationality})"
+    return None

@@ -357,14 +357,11 @@ def score(a: Record, b: Record, common: frozenset[str] = frozenset(), *, explain
 
 def _score(a: Record, b: Record, common: frozenset[str], explain: bool) -> Score:
     if a.label == "Person" and b.label == "Person":
-        from graphkit.resolve import registry_people  # imports this module
-        from graphkit.resolve.people import score_people
+        from graphkit.resolve.registry_people import score_month_people  # imports this module
 
-        decided = registry_people.score_month_people(a, b)
+        decided = score_month_people(a, b)
         if decided is not None:
             return decided
-        if registry_people.month_dated(a) and registry_people.month_dated(b):
-            return registry_people.unread(a, b, score_people(a, b))
     if a.label == "Person" or (_written_as_person(a) and _written_as_person(b)):
         from graphkit.resolve.people import score_people  # imports this module
 

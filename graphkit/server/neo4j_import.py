@@ -112,27 +112,27 @@ def export_csv(db: Path, folder: Path, *, page: int = PAGE) -> CsvExport:
     import ladybug
     import pyarrow.parquet as pq
 
-    from graphkit.store.embedded import DB_FILE, buffer_pool
+    from graphkit.store.embedded import DB_FILE, buffer_pool, statement_folder
 
     if not (Path(db) / DB_FILE).exists():
         raise StoreError(f"no graph at {db}: load data first (graphkit load ... --db {db})")
     model = get_model()
     folder.mkdir(parents=True, exist_ok=True)
     out = CsvExport(folder)
+    scratch = statement_folder(folder, "scan-")  # beside the CSV, where the path allows
     # the pool every graphkit store opens with (half the machine's memory, GRAPHKIT_BUFFER_POOL_MB),
     # not LadybugDB's default of about 80%: the scans fill what they are given
     database = ladybug.Database(str(Path(db) / DB_FILE), read_only=True, buffer_pool_size=buffer_pool())
     conn = ladybug.Connection(database)
-    scratch = Path(tempfile.mkdtemp(prefix="scan-", dir=folder))
 
     def scan(match: str, key: str, columns: dict[str, str], extra: str = "") -> Any:
         # One scan of the table, not pages by id: LadybugDB answers ``WHERE id > $after ORDER BY
         # id LIMIT n`` by scanning the table, so paging grew with the square of its rows (0.8 s a
         # page of 100k at 1M rows, 1.2 s at 4M; one COPY TO of the 4M: 2.3 s). Labels and column
-        # names come from the model; the path is ours (a quote in it is escaped).
+        # names come from the model; the path is one a statement can name (statement_folder).
         ret = ", ".join([*(f"{key}.{c} AS {c}" for c in columns)] + ([extra] if extra else []))
         target = scratch / "table.parquet"
-        conn.execute(f"COPY ({match} RETURN {ret}) TO '{_literal(target)}'")
+        conn.execute(f"COPY ({match} RETURN {ret}) TO '{target}'")
         try:
             for batch in pq.ParquetFile(target).iter_batches(batch_size=page):
                 if batch.num_rows:
@@ -161,11 +161,6 @@ def export_csv(db: Path, folder: Path, *, page: int = PAGE) -> CsvExport:
         database.close()
         shutil.rmtree(scratch, ignore_errors=True)
     return out
-
-
-def _literal(path: Path) -> str:
-    """``path`` inside a single-quoted Cypher string."""
-    return str(path).replace("\\", "\\\\").replace("'", "\\'")
 
 
 def _write(out: CsvExport, file: CsvFile, header: dict[str, str], columns: dict[str, str], tables: Any) -> None:
@@ -280,8 +275,8 @@ def run_admin_import(workspace: Path, export: CsvExport, *, timeout: float = 6 *
             f"--report-file={ns.logs_dir(workspace) / 'import.report'}", "--verbose"]
     if export.multiline:
         args.append("--multiline-fields=true")
-    if read_buffer(export) > READ_BUFFER:
-        args.append(f"--read-buffer-size={read_buffer(export)}")
+    if (buffer := read_buffer(export)) > READ_BUFFER:
+        args.append(f"--read-buffer-size={buffer}")
     args += [f"--nodes={f.name}={f.path}" for f in export.files if f.kind == "nodes"]
     args += [f"--relationships={f.name}={f.path}" for f in export.files if f.kind == "relationships"]
     if not export.files:

@@ -104,6 +104,20 @@ def long_list_row() -> int:
     return _env_int("GRAPHKIT_LONG_LIST_ROW", LONG_LIST_ROW)
 
 
+def statement_folder(parent: Path, prefix: str) -> Path:
+    """A new folder in ``parent`` whose path a COPY or LOAD statement can name in quotes; in the
+    system's temporary folder if ``parent``'s path holds a quote or a backslash."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent)).resolve()
+    if "'" in str(folder) or "\\" in str(folder):
+        shutil.rmtree(folder)
+        folder = Path(tempfile.mkdtemp(prefix=f"graphkit-{prefix.strip('.-')}-")).resolve()
+        if "'" in str(folder) or "\\" in str(folder):
+            shutil.rmtree(folder)
+            raise StoreError(f"no folder for the store's files: {folder.parent} has a quote or "
+                             "backslash in its path; set TMPDIR to another folder")
+    return folder
+
+
 _LB_TYPES = {"string": "STRING", "date": "DATE", "float": "DOUBLE", "int": "INT64",
              "bool": "BOOLEAN", "list": "STRING[]"}
 
@@ -392,17 +406,8 @@ class EmbeddedStore(Store):
 
     def _staging_folder(self, parent: Path | None = None) -> Path:
         """A new folder for a load's staging files: in ``parent``, else the database directory
-        (the same disk, removed with it), unless that path cannot be written into a COPY
-        statement."""
-        folder = Path(tempfile.mkdtemp(prefix=".load-", dir=parent or self.path)).resolve()
-        if "'" in str(folder) or "\\" in str(folder):
-            shutil.rmtree(folder)
-            folder = Path(tempfile.mkdtemp(prefix="graphkit-load-")).resolve()
-            if "'" in str(folder) or "\\" in str(folder):
-                shutil.rmtree(folder)
-                raise StoreError(f"no folder to stage a load in: {folder.parent} has a quote or "
-                                 "backslash in its path; set TMPDIR to another folder")
-        return folder
+        (the same disk, removed with it); see ``statement_folder``."""
+        return statement_folder(parent or self.path, ".load-")
 
     def _copy(self, text: str, name: str, rows: int = 0) -> None:
         """Run a COPY statement of ``rows`` rows, with the store's error messages; from
