@@ -30,6 +30,7 @@ been compared, which resolution must know before it calls a name unique.
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
@@ -338,7 +339,7 @@ def _month_pairs(dated: list[Record]) -> tuple[np.ndarray, np.ndarray]:
     return pairs // width, pairs % width
 
 
-def _meeting(blocks: dict[str, list[tuple[Record, frozenset[str]]]]
+def _meeting(blocks: Iterable[str]
              ) -> tuple[Callable[[Record], bool], Callable[[str], bool]]:
     """A quick test whether a person dated to a month could share one of the people's ``blocks``
     (see ``keys``): a registry number, a birth date, or a name word whose sound or first three
@@ -371,73 +372,132 @@ def _meeting(blocks: dict[str, list[tuple[Record, frozenset[str]]]]
     return may_meet, word_meets
 
 
+class _Blocks:
+    """Block memberships as three flat arrays (block, record, refinement), each distinct key
+    and refinement kept once. Held as a list of (record, refinement) tuples per key, the 36
+    memberships of each of a million names were the largest thing resolution held (about 64
+    bytes each, with a frozenset per membership); here they are 24 bytes each. Blocks come out
+    in the order their keys were first added, each with its members in the order added."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, int] = {}  # key -> block number
+        self.refines: list[frozenset[str]] = []
+        self._refine_ids: dict[frozenset[str], int] = {}
+        self._rows = (array("q"), array("q"), array("q"))  # block, member, refinement
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.keys
+
+    def add(self, key: str, member: int, refine: frozenset[str]) -> None:
+        block = self.keys.setdefault(key, len(self.keys))
+        found = self._refine_ids.get(refine)
+        if found is None:
+            found = self._refine_ids[refine] = len(self.refines)
+            self.refines.append(refine)
+        blocks, members, refines = self._rows
+        blocks.append(block)
+        members.append(member)
+        refines.append(found)
+
+    def clear(self) -> None:
+        self.keys, self.refines, self._refine_ids = {}, [], {}
+        self._rows = (array("q"), array("q"), array("q"))
+
+    def shared(self) -> Iterator[tuple[list[int], list[int]]]:
+        """The members and refinements (numbers) of each block of two or more members."""
+        block, member, refine = (np.frombuffer(rows, dtype=np.int64) if len(rows) else np.empty(0, np.int64)
+                                 for rows in self._rows)
+        order = np.argsort(block, kind="stable")
+        block = block[order]
+        bounds = np.flatnonzero(np.diff(block)) + 1
+        starts = np.concatenate(([0], bounds)) if len(block) else np.empty(0, np.int64)
+        ends = np.concatenate((bounds, [len(block)])) if len(block) else np.empty(0, np.int64)
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            if end - start > 1:
+                rows = order[start:end]
+                yield member[rows].tolist(), refine[rows].tolist()
+
+
 def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                crowded: set[str] | None = None) -> Iterator[tuple[Record, Record]]:
     """Each candidate pair once (ids in sorted order), of records with the same label.
 
     ``stats``, if given, counts ``windowed_blocks``: block parts not compared in full (sorted
-    neighbourhood, closest names); ``crowded``, if given, receives the ids of their records."""
-    blocks: dict[str, list[tuple[Record, frozenset[str]]]] = defaultdict(list)
-    index: dict[str, int] = {}
+    neighbourhood, closest names); ``crowded``, if given, receives the ids of their records.
+
+    The pairs are found first, as one integer each, and given out in the order of those
+    integers once each: a set of the pairs seen, kept while they were given out block by block,
+    held about 60 bytes a pair (14M pairs at a million names), the array 8 and a sort."""
+    blocks = _Blocks()
+    index: dict[int, int] = {}  # a record (its object's id: two records may share a node id) -> its number
+    by_index: list[Record] = []
+
+    def number(r: Record) -> int:
+        found = index.get(id(r))
+        if found is None:
+            found = index[id(r)] = len(by_index)
+            by_index.append(r)
+        return found
     records = list(records)
     dated = [r for r in records if month_dated(r) and elements(r) is not None]
     in_months = {r.id for r in dated}
     others = [r for r in records if r.id not in in_months]
     meet = {r.label for r in others}  # month-dated people meet others of their label only
     for r in others:
-        index.setdefault(r.id, len(index))
+        i = number(r)
         for key, refine in keys(r):
-            blocks[r.label + key].append((r, refine))
+            blocks.add(r.label + key, i, refine)
     if "Person" in meet:
-        may_meet, word_meets = _meeting(blocks)
+        may_meet, word_meets = _meeting(blocks.keys)
         for r in dated:
-            index.setdefault(r.id, len(index))
+            i = number(r)
             if not may_meet(r):
                 continue
             for key, refine in keys(r, lambda key: "Person" + key in blocks, word_meets):
                 if r.label + key in blocks:
-                    blocks[r.label + key].append((r, refine))
+                    blocks.add(r.label + key, i, refine)
     for r in dated:
-        index.setdefault(r.id, len(index))
+        number(r)
     width = len(index) + 1
-    seen: set[int] = set()  # pairs as one int each: a tenth of the memory of string tuples
+    found = array("q")  # each pair as one int: index of the first (by id) * width + of the second
 
-    def first_time(pairs: Iterable[tuple[Record, Record]], check: bool) -> Iterator[tuple[Record, Record]]:
-        """Each pair not yet proposed, ids in order. ``check``: drop the pairs of two people
-        dated to a month (those meet in month blocks), which a sorted-neighbourhood part of
-        people does not leave out itself."""
+    def note(pairs: Iterable[tuple[Record, Record]], check: bool) -> None:
+        """Note ``pairs``, ids in order. ``check``: drop the pairs of two people dated to a
+        month (those meet in month blocks), which a sorted-neighbourhood part of people does
+        not leave out itself."""
         for a, b in pairs:
             if check and a.id in in_months and b.id in in_months:
                 continue
             if b.id < a.id:
                 a, b = b, a
-            pair = index[a.id] * width + index[b.id]
-            if pair not in seen:
-                seen.add(pair)
-                yield a, b
+            found.append(index[id(a)] * width + index[id(b)])
     done: set[tuple[int, ...]] = set()  # parts already paired: two keys often block the same records
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
-        parts = [[rec for rec, _ in members]] if len(members) <= MAX_BLOCK else _split(members)
+    for members, refines in blocks.shared():
+        if len(members) <= MAX_BLOCK:
+            parts = [[by_index[i] for i in members]]
+        else:
+            parts = _split([(by_index[i], blocks.refines[f]) for i, f in zip(members, refines, strict=True)])
         for part in parts:
             part = sorted({r.id: r for r in part}.values(), key=lambda r: r.id)
             if len(part) > 2:  # a part's pairs depend on its records alone: the same part again adds none
-                ids = tuple(index[r.id] for r in part)
+                ids = tuple(index[id(r)] for r in part)
                 if ids in done:
                     if stats is not None and _crowded(part) is not None:
                         stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
                     continue
                 done.add(ids)
-            yield from first_time(*_part_pairs(part, in_months, stats, crowded))
+            note(*_part_pairs(part, in_months, stats, crowded))
+    blocks.clear()
+    done.clear()
     firsts, seconds = _month_pairs(dated)
-    for i, j in zip(firsts.tolist(), seconds.tolist(), strict=True):
-        a, b = dated[i], dated[j]
-        if b.id < a.id:
-            a, b = b, a
-        pair = index[a.id] * width + index[b.id]
-        if pair not in seen:  # a general block may have proposed it already
-            yield a, b
+    note(((dated[i], dated[j]) for i, j in zip(firsts.tolist(), seconds.tolist(), strict=True)), False)
+    del firsts, seconds
+    pairs = np.unique(np.frombuffer(found, dtype=np.int64)) if len(found) else np.empty(0, np.int64)
+    found = array("q")  # the pairs as found, twice or more some of them, no longer wanted
+    for start in range(0, len(pairs), 1 << 16):  # a Python int each, a slice at a time
+        for pair in pairs[start:start + (1 << 16)].tolist():
+            first, second = divmod(pair, width)
+            yield by_index[first], by_index[second]
 
 
 def _nearest(part: list[Record]) -> Iterator[tuple[Record, Record]]:
