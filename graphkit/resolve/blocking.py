@@ -388,16 +388,23 @@ class _Blocks:
     def __contains__(self, key: str) -> bool:
         return key in self.keys
 
-    def add(self, key: str, member: int, refine: frozenset[str]) -> None:
-        block = self.keys.setdefault(key, len(self.keys))
-        found = self._refine_ids.get(refine)
-        if found is None:
-            found = self._refine_ids[refine] = len(self.refines)
-            self.refines.append(refine)
+    def add(self, label: str, keyed: Iterable[tuple[str, frozenset[str]]], member: int,
+            joining: bool = False) -> None:
+        """Add ``member`` to the block of each (key, refinement) of ``keyed``, the key after
+        ``label``; ``joining``: to the blocks already there only."""
         blocks, members, refines = self._rows
-        blocks.append(block)
-        members.append(member)
-        refines.append(found)
+        numbers, refine_ids = self.keys, self._refine_ids
+        for key, refine in keyed:
+            key = label + key
+            if joining and key not in numbers:
+                continue
+            found = refine_ids.get(refine)
+            if found is None:
+                found = refine_ids[refine] = len(self.refines)
+                self.refines.append(refine)
+            blocks.append(numbers.setdefault(key, len(numbers)))
+            members.append(member)
+            refines.append(found)
 
     def clear(self) -> None:
         self.keys, self.refines, self._refine_ids = {}, [], {}
@@ -408,14 +415,18 @@ class _Blocks:
         block, member, refine = (np.frombuffer(rows, dtype=np.int64) if len(rows) else np.empty(0, np.int64)
                                  for rows in self._rows)
         order = np.argsort(block, kind="stable")
-        block = block[order]
-        bounds = np.flatnonzero(np.diff(block)) + 1
-        starts = np.concatenate(([0], bounds)) if len(block) else np.empty(0, np.int64)
-        ends = np.concatenate((bounds, [len(block)])) if len(block) else np.empty(0, np.int64)
-        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-            if end - start > 1:
-                rows = order[start:end]
-                yield member[rows].tolist(), refine[rows].tolist()
+        starts = np.flatnonzero(np.diff(block[order], prepend=-1))
+        ends = np.append(starts[1:], len(block))
+        kept = ends - starts > 1  # most keys block one record (a birth day with a sound)
+        starts, ends = starts[kept], ends[kept]
+        first = 0
+        while first < len(starts):  # Python lists of some 64k rows at a time: a numpy call a block cost more
+            last = max(int(np.searchsorted(ends, starts[first] + (1 << 16), side="right")), first + 1)
+            lo, hi = int(starts[first]), int(ends[last - 1])
+            members, refines = member[order[lo:hi]].tolist(), refine[order[lo:hi]].tolist()
+            for a, b in zip((starts[first:last] - lo).tolist(), (ends[first:last] - lo).tolist(), strict=True):
+                yield members[a:b], refines[a:b]
+            first = last
 
 
 def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
@@ -444,18 +455,13 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     others = [r for r in records if r.id not in in_months]
     meet = {r.label for r in others}  # month-dated people meet others of their label only
     for r in others:
-        i = number(r)
-        for key, refine in keys(r):
-            blocks.add(r.label + key, i, refine)
+        blocks.add(r.label, keys(r), number(r))
     if "Person" in meet:
         may_meet, word_meets = _meeting(blocks.keys)
         for r in dated:
             i = number(r)
-            if not may_meet(r):
-                continue
-            for key, refine in keys(r, lambda key: "Person" + key in blocks, word_meets):
-                if r.label + key in blocks:
-                    blocks.add(r.label + key, i, refine)
+            if may_meet(r):
+                blocks.add(r.label, keys(r, lambda key: "Person" + key in blocks, word_meets), i, joining=True)
     for r in dated:
         number(r)
     width = len(index) + 1
