@@ -259,3 +259,16 @@ def test_a_bad_judgements_file_names_file_line_and_field_and_changes_nothing(cli
     assert "j.jsonl, line 1: not a complete JSON object" in cli("resolve", "--db", db, "--judgements", book).err
     book.unlink()
     assert cli("review", "--db", db, "--judgements", book, "--format", "json").out == before
+
+
+def test_candidate_pairs_are_the_same_however_often_the_pairs_found_are_folded_into_unique_ones(monkeypatch):
+    from graphkit.resolve import blocking
+    from graphkit.resolve.namesakes import make_records
+
+    records, truth = make_records(3000)
+    once = [(a.id, b.id) for a, b in blocking.candidates(records)]
+    monkeypatch.setattr(blocking._Pairs, "FOLD", 7)  # folded after nearly every block part
+    often = [(a.id, b.id) for a, b in blocking.candidates(records)]
+    assert often == once and len(once) == len(set(once))
+    assert all(a < b for a, b in once)
+    assert len(truth & set(once)) > 0.9 * len(truth)  # the variants of one person meet

@@ -436,9 +436,8 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     ``stats``, if given, counts ``windowed_blocks``: block parts not compared in full (sorted
     neighbourhood, closest names); ``crowded``, if given, receives the ids of their records.
 
-    The pairs are found first, as one integer each, and given out in the order of those
-    integers once each: a set of the pairs seen, kept while they were given out block by block,
-    held about 60 bytes a pair (14M pairs at a million names), the array 8 and a sort."""
+    The pairs are found first, as one integer each (``_Pairs``), and given out in the order of
+    those integers."""
     blocks = _Blocks()
     index: dict[int, int] = {}  # a record (its object's id: two records may share a node id) -> its number
     by_index: list[Record] = []
@@ -465,18 +464,23 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     for r in dated:
         number(r)
     width = len(index) + 1
-    found = array("q")  # each pair as one int: index of the first (by id) * width + of the second
+    # a pair's number: its first record's (by id) * width + its second's, by node id where
+    # those are unique (the rule: a graph's nodes), by record otherwise
+    unique = len({r.id for r in by_index}) == len(by_index)
+    at: dict[str, int] = {r.id: i for i, r in enumerate(by_index)} if unique else {}
+    found = _Pairs()
 
     def note(pairs: Iterable[tuple[Record, Record]], check: bool) -> None:
         """Note ``pairs``, ids in order. ``check``: drop the pairs of two people dated to a
         month (those meet in month blocks), which a sorted-neighbourhood part of people does
         not leave out itself."""
+        add = found.adding()
         for a, b in pairs:
             if check and a.id in in_months and b.id in in_months:
                 continue
             if b.id < a.id:
                 a, b = b, a
-            found.append(index[id(a)] * width + index[id(b)])
+            add(at[a.id] * width + at[b.id] if unique else index[id(a)] * width + index[id(b)])
     done: set[tuple[int, ...]] = set()  # parts already paired: two keys often block the same records
     for members, refines in blocks.shared():
         if len(members) <= MAX_BLOCK:
@@ -498,12 +502,41 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     firsts, seconds = _month_pairs(dated)
     note(((dated[i], dated[j]) for i, j in zip(firsts.tolist(), seconds.tolist(), strict=True)), False)
     del firsts, seconds
-    pairs = np.unique(np.frombuffer(found, dtype=np.int64)) if len(found) else np.empty(0, np.int64)
-    found = array("q")  # the pairs as found, twice or more some of them, no longer wanted
-    for start in range(0, len(pairs), 1 << 16):  # a Python int each, a slice at a time
-        for pair in pairs[start:start + (1 << 16)].tolist():
-            first, second = divmod(pair, width)
-            yield by_index[first], by_index[second]
+    for pair in found.each():
+        first, second = divmod(pair, width)
+        yield by_index[first], by_index[second]
+
+
+class _Pairs:
+    """Pairs, one int each, kept once each: the ints as found, sorted into the unique ones
+    every ``FOLD`` (a block's pairs come again in the other blocks of the same records: the
+    shared samples combined found 10.2M pairs, 1.0M of them once). A set of the pairs seen took
+    about 60 bytes a pair (14M pairs at a million synthetic names); this, 8 and a sort."""
+
+    FOLD = 1 << 22
+
+    def __init__(self) -> None:
+        self._unique = np.empty(0, np.int64)
+        self._found = array("q")
+
+    def adding(self) -> Callable[[int], None]:
+        """The function that adds a pair, for the pairs of one block part (folded first if
+        the pairs found since the last fold are ``FOLD`` or more)."""
+        if len(self._found) >= self.FOLD:
+            self._fold()
+        return self._found.append
+
+    def _fold(self) -> None:
+        if len(self._found):
+            self._unique = np.union1d(self._unique, np.frombuffer(self._found, dtype=np.int64))
+            self._found = array("q")
+
+    def each(self) -> Iterator[int]:
+        """Every pair once, in order, as Python ints a slice at a time."""
+        self._fold()
+        pairs, self._unique = self._unique, np.empty(0, np.int64)
+        for start in range(0, len(pairs), 1 << 16):
+            yield from pairs[start:start + (1 << 16)].tolist()
 
 
 def _nearest(part: list[Record]) -> Iterator[tuple[Record, Record]]:
