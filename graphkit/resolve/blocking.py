@@ -436,8 +436,8 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     ``stats``, if given, counts ``windowed_blocks``: block parts not compared in full (sorted
     neighbourhood, closest names); ``crowded``, if given, receives the ids of their records.
 
-    The pairs are found first, as one integer each (``_Pairs``), and given out in the order of
-    those integers."""
+    The pairs are found first, as one integer each (``_Pairs``), and given out in the order
+    they were first found."""
     blocks = _Blocks()
     index: dict[int, int] = {}  # a record (its object's id: two records may share a node id) -> its number
     by_index: list[Record] = []
@@ -508,10 +508,12 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
 
 
 class _Pairs:
-    """Pairs, one int each, kept once each: the ints as found, sorted into the unique ones
-    every ``FOLD`` (a block's pairs come again in the other blocks of the same records: the
-    shared samples combined found 10.2M pairs, 1.0M of them once). A set of the pairs seen took
-    about 60 bytes a pair (14M pairs at a million synthetic names); this, 8 and a sort."""
+    """Pairs, one int each, kept once each in the order first found (a block's pairs one after
+    another: the records of a pair and their names are those of the pairs before, and so in
+    the caches of scoring). The ints as found are folded into the unique ones every ``FOLD``:
+    a block's pairs come again in the other blocks of the same records (the shared samples
+    combined found 10.2M pairs, 1.0M of them once). A set of the pairs seen took about 60
+    bytes a pair (14M pairs at a million synthetic names); this, 8 and a sort."""
 
     FOLD = 1 << 22
 
@@ -528,11 +530,13 @@ class _Pairs:
 
     def _fold(self) -> None:
         if len(self._found):
-            self._unique = np.union1d(self._unique, np.frombuffer(self._found, dtype=np.int64))
+            both = np.concatenate((self._unique, np.frombuffer(self._found, dtype=np.int64)))
+            first = np.unique(both, return_index=True)[1]
+            self._unique = both[np.sort(first)]
             self._found = array("q")
 
     def each(self) -> Iterator[int]:
-        """Every pair once, in order, as Python ints a slice at a time."""
+        """Every pair once, in the order first found, as Python ints a slice at a time."""
         self._fold()
         pairs, self._unique = self._unique, np.empty(0, np.int64)
         for start in range(0, len(pairs), 1 << 16):
