@@ -374,10 +374,10 @@ def _meeting(blocks: Iterable[str]
 
 class _Blocks:
     """Block memberships as three flat arrays (block, record, refinement), each distinct key
-    and refinement kept once. Held as a list of (record, refinement) tuples per key, the 36
-    memberships of each of a million names were the largest thing resolution held (about 64
-    bytes each, with a frozenset per membership); here they are 24 bytes each. Blocks come out
-    in the order their keys were first added, each with its members in the order added."""
+    and refinement kept once. Held as a list of (record, refinement) tuples per key, they were
+    the largest thing resolution held: 3.3M memberships for 100k synthetic names, 62 bytes
+    each and a frozenset of 216 for most (tracemalloc); here they are 24 bytes each. Blocks
+    come out in the order their keys were first added, each with its members in that order."""
 
     def __init__(self) -> None:
         self.keys: dict[str, int] = {}  # key -> block number
