@@ -439,16 +439,20 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     The pairs are found first, as one integer each (``_Pairs``), and given out in the order
     they were first found."""
     blocks = _Blocks()
-    index: dict[int, int] = {}  # a record (its object's id: two records may share a node id) -> its number
+    records = list(records)
+    # each record's number, by node id where those are unique (a graph's nodes), else by record
+    # object: two records may share an id, and each is blocked as itself
+    by_id = len({r.id for r in records}) == len(records)
+    index: dict[str | int, int] = {}
     by_index: list[Record] = []
 
     def number(r: Record) -> int:
-        found = index.get(id(r))
+        key = r.id if by_id else id(r)
+        found = index.get(key)
         if found is None:
-            found = index[id(r)] = len(by_index)
+            found = index[key] = len(by_index)
             by_index.append(r)
         return found
-    records = list(records)
     dated = [r for r in records if month_dated(r) and elements(r) is not None]
     in_months = {r.id for r in dated}
     others = [r for r in records if r.id not in in_months]
@@ -464,11 +468,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     for r in dated:
         number(r)
     width = len(index) + 1
-    # a pair's number: its first record's (by id) * width + its second's, by node id where
-    # those are unique (the rule: a graph's nodes), by record otherwise
-    unique = len({r.id for r in by_index}) == len(by_index)
-    at: dict[str, int] = {r.id: i for i, r in enumerate(by_index)} if unique else {}
-    found = _Pairs()
+    found = _Pairs()  # a pair's number: its first record's (by id) * width + its second's
 
     def note(pairs: Iterable[tuple[Record, Record]], check: bool) -> None:
         """Note ``pairs``, ids in order. ``check``: drop the pairs of two people dated to a
@@ -480,7 +480,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                 continue
             if b.id < a.id:
                 a, b = b, a
-            add(at[a.id] * width + at[b.id] if unique else index[id(a)] * width + index[id(b)])
+            add(index[a.id] * width + index[b.id] if by_id else index[id(a)] * width + index[id(b)])
     done: set[tuple[int, ...]] = set()  # parts already paired: two keys often block the same records
     for members, refines in blocks.shared():
         if len(members) <= MAX_BLOCK:
@@ -490,7 +490,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         for part in parts:
             part = sorted({r.id: r for r in part}.values(), key=lambda r: r.id)
             if len(part) > 2:  # a part's pairs depend on its records alone: the same part again adds none
-                ids = tuple(index[id(r)] for r in part)
+                ids = tuple(number(r) for r in part)
                 if ids in done:
                     if stats is not None and _crowded(part) is not None:
                         stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
