@@ -208,6 +208,23 @@ def test_a_firm_spread_over_batches_is_merged_as_in_one_batch(store, tmp_path):
     assert (w.nodes_created, w.nodes_updated, w.rels_created, w.rels_existing) == (5, 4, 5, 1)
 
 
+def test_a_relationship_given_by_two_records_cites_the_first_wherever_the_batches_break(tmp_path):
+    from cases import LOAD_TIMES, graph_snapshot
+
+    from graphkit.store.embedded import EmbeddedStore
+
+    # R1 and R2 register the same firm at the same address: one REGISTERED_AT, given twice
+    graphs = []
+    for batch_rows in (1, 2, 3):
+        with EmbeddedStore(tmp_path / f"graph-{batch_rows}") as store:
+            load_files(store, [write(tmp_path, "base.csv", GOOD)], "registry", batch_rows=batch_rows)
+            graphs.append(graph_snapshot(store, without=LOAD_TIMES))
+            cited = store._execute("MATCH (:Company {id: 'ru-inn:7701000001'})-[r:REGISTERED_AT]->() "
+                                   "RETURN r.record AS record")
+            assert cited == [{"record": "R1"}]
+    assert graphs[0] == graphs[1] == graphs[2]
+
+
 def test_a_second_source_adds_its_records_to_the_stored_firm(loaded, tmp_path):
     first = loaded.fetch_nodes("Company", ["ru-inn:7701000001"])["ru-inn:7701000001"]
     other = GOOD.replace("OOO Romashka", "Romashka LLC")

@@ -261,7 +261,7 @@ class Store(ABC):
             stats.nodes_updated += len(updated)
         groups: dict[tuple[str, str, str], dict[str, Rel]] = defaultdict(dict)
         for rel in rels:
-            groups[(rel.type, rel.start_label, rel.end_label)][rel.id] = rel
+            groups[(rel.type, rel.start_label, rel.end_label)].setdefault(rel.id, rel)  # the first stays, as across batches
         model = get_model()
         for type_, sl, el in groups:
             model.rel_between(type_, sl, el)

@@ -150,7 +150,7 @@ class StagedLoad(LoadSink):
             self._staged += len(merged)
         groups: dict[tuple[str, str, str], dict[str, Rel]] = defaultdict(dict)
         for rel in rels:
-            groups[(rel.type, rel.start_label, rel.end_label)][rel.id] = rel  # the last one stays
+            groups[(rel.type, rel.start_label, rel.end_label)].setdefault(rel.id, rel)  # the first stays, as across batches
         for (type_, sl, el), by_id in groups.items():
             model.rel_between(type_, sl, el)
             batch = list(by_id.values())

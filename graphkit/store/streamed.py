@@ -78,7 +78,7 @@ class StreamedLoad(LoadSink):
             stats.nodes_updated += len(merged) - len(new_rows)
         groups: dict[tuple[str, str, str], dict[str, Rel]] = defaultdict(dict)
         for rel in rels:
-            groups[(rel.type, rel.start_label, rel.end_label)][rel.id] = rel  # the last one stays
+            groups[(rel.type, rel.start_label, rel.end_label)].setdefault(rel.id, rel)  # the first stays, as across batches
         model = get_model()
         for (type_, sl, el), by_id in sorted(groups.items()):
             model.rel_between(type_, sl, el)
