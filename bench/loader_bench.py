@@ -118,12 +118,18 @@ def bench(lines: int, work: Path, pool_gib: int, against: tuple[str, Path] | Non
             "before": before}
 
 
+def _tree(load: dict[str, Any]) -> float:
+    """The load's peak RSS over all its processes at once (a run of code from before it was
+    measured: its own peak)."""
+    return max(load.get("tree_peak_mb", 0.0), load["peak_rss_mb"])
+
+
 def render(results: list[dict[str, Any]], command: str, started: dt.datetime, pool_gib: int) -> str:
     out = [f"Measured {started:%Y-%m-%d %H:%M} UTC on {machine()}, shared with other work (figures "
            "are ratios within one run). Command:", "", f"    {command}", "",
            "| lines | json.loads s (CPU) | orjson s | load s (CPU) | load / json: wall, CPU | lines/s | "
-           f"peak RSS MB (reading) | raw COPY s (pool {pool_gib} GiB) | load / raw COPY |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           f"peak RSS MB (reading) | all processes at once, MB | raw COPY s (pool {pool_gib} GiB) | load / raw COPY |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
 
     def row(label: str, p: dict[str, Any], ld: dict[str, Any], raw: dict[str, Any], lines: int) -> str:
         secs, cpu = ld["seconds"], ld["cpu_seconds"]
@@ -132,14 +138,17 @@ def render(results: list[dict[str, Any]], command: str, started: dt.datetime, po
         return (f"| {label} | {p['json_seconds']:.2f} ({p['json_cpu_seconds']:.2f}) | {p['orjson_seconds']:.2f} | "
                 f"{secs:.1f} ({cpu:.1f}) | {secs / p['json_seconds']:.1f}x, {cpu / p['json_cpu_seconds']:.1f}x | "
                 f"{lines / secs:,.0f} | {ld['peak_rss_mb']:,.0f} ({ld.get('reading_peak_rss_mb', 0):,.0f}) | "
-                f"{raw_s} | {raw_ratio} |")
+                f"{_tree(ld):,.0f} | {raw_s} | {raw_ratio} |")
 
     for r in results:
         out.append(row(f"{r['lines']:,}", r["parse"], r["load"], r["raw"], r["lines"]))
         if r.get("before"):
             out.append(row(f"{r['lines']:,} at {r['before']['rev']}", r["parse"], r["before"], {}, r["lines"]))
     out += ["", "*Reading* is the peak while the file was read, parsed and staged (before the store's "
-            f"writes); the load's peak includes them. The raw COPY runs with the threads graphkit's load "
+            "writes); the load's peak includes them; both are peaks of one process. *All processes at once*: "
+            "the peak of the summed RSS of the load's processes, sampled every 0.2 s (`bench/run.py` "
+            "`TreePeak`; pages forked processes share count in each, so it errs high): a load read in parts "
+            "(`graphkit/load/apart.py`) holds several reading heaps at the same time. The raw COPY runs with the threads graphkit's load "
             f"writes with ({load_threads()}, `GRAPHKIT_LOAD_THREADS`); with LadybugDB's default threads (one "
             "per core) it took, and peaked at:", ""]
     for r in results:
@@ -150,8 +159,9 @@ def render(results: list[dict[str, Any]], command: str, started: dt.datetime, po
                        f"{default['peak_rss_mb']:,.0f} MB")
     small, large = results[0], results[-1]
     ratio = large["load"]["cpu_seconds"] / large["parse"]["json_cpu_seconds"]
-    rss = large["load"]["peak_rss_mb"]
-    growth = rss / small["load"]["peak_rss_mb"]
+    wall = large["load"]["seconds"] / large["parse"]["json_seconds"]
+    rss = _tree(large["load"])
+    growth = rss / _tree(small["load"])
     full = large["load"]["seconds"] * FULL_LINES / large["lines"]
     def judged(met: bool) -> str:  # the targets are stated for 500k lines against 50k
         return ("met" if met else "not met") if at_size else f"not judged ({large['lines']:,} lines)"
@@ -160,7 +170,8 @@ def render(results: list[dict[str, Any]], command: str, started: dt.datetime, po
     out += ["", f"Against the targets (stated for {TARGET_LINES:,} lines against a smaller load; largest size here "
             f"{large['lines']:,}):", "",
             f"- load / json parse, CPU seconds: {ratio:.1f}x (target <= 8x): {judged(ratio <= 8)}",
-            f"- peak RSS: {rss:,.0f} MB (target <= 1,500 MB): {judged(rss <= 1500)}",
+            f"- load / json parse, wall: {wall:.1f}x (target <= 8x): {judged(wall <= 8)}",
+            f"- peak RSS, all the load's processes at once: {rss:,.0f} MB (target <= 1,500 MB): {judged(rss <= 1500)}",
             f"- peak RSS against {small['lines']:,} lines: {growth:.2f}x (target <= 1.5x): {judged(growth <= 1.5)}",
             *([f"- the store's raw COPY of the same stored rows alone (wall): "
                f"{large['raw']['seconds'] / large['parse']['json_seconds']:.1f}x the json parse (wall), "

@@ -92,6 +92,7 @@ def child_load(layout: str, folder: str, db: str, uri: str = "") -> dict[str, An
         store = EmbeddedStore(Path(db))
         store.conn  # noqa: B018 - open the database and create the schema outside the timing
     before = run._rss_mb()
+    tree = run.TreePeak()
     cpu = run.cpu_seconds()
     read = [0]
     reading_peak = [before]
@@ -127,6 +128,8 @@ def child_load(layout: str, folder: str, db: str, uri: str = "") -> dict[str, An
     out["reading_peak_rss_mb"] = max(reading_peak[0], out["reading_apart_peak_mb"])
     out.setdefault("reading_peak_first_mb", out["reading_peak_rss_mb"])
     out["peak_rss_mb"] = run.peak_mb()
+    # every process of the load at once (a load read in parts: graphkit/load/apart.py)
+    out["tree_peak_mb"] = max(tree.stop(), out["peak_rss_mb"])
     return out
 
 

@@ -21,8 +21,9 @@ from graphkit.store.embedded import EmbeddedStore
 from graphkit.synth.registries import PSC_LINES, psc
 
 
-def read_apart(monkeypatch, yes: bool) -> None:
+def read_apart(monkeypatch, yes: bool, parts: int = 1) -> None:
     monkeypatch.setenv("GRAPHKIT_READ_APART_MB", "0" if yes else "-1")
+    monkeypatch.setenv("GRAPHKIT_READ_PARTS", str(parts))
 
 
 def psc_snapshot(folder: Path, lines: int) -> Path:
@@ -30,14 +31,17 @@ def psc_snapshot(folder: Path, lines: int) -> Path:
     return folder / "psc-snapshot.txt"
 
 
-def load_both_ways(monkeypatch, tmp_path: Path, forks: list[int], inputs: list[Path], mapping: str) -> list[dict]:
+def load_both_ways(monkeypatch, tmp_path: Path, forks: list[int], inputs: list[Path], mapping: str,
+                   parts: int = 1, batch_rows: int = loading.BATCH_ROWS) -> list[dict]:
+    """The load read apart (in ``parts`` parts where it can be), and read in place."""
     out = []
     for apart_too in (True, False):
-        read_apart(monkeypatch, apart_too)
+        read_apart(monkeypatch, apart_too, parts)
         rejects = tmp_path / f"rejects-{apart_too}"
         rows: list[int] = []
         with EmbeddedStore(tmp_path / f"graph-{apart_too}") as store:
-            report = load_files(store, inputs, mapping, on_error="skip", rejects_dir=rejects, progress=rows.append)
+            report = load_files(store, inputs, mapping, on_error="skip", rejects_dir=rejects, progress=rows.append,
+                                batch_rows=batch_rows)
             out.append({
                 "graph": graph_snapshot(store, without=LOAD_TIMES),
                 "files": [(f.file, f.rows_read, f.rows_loaded, f.rows_skipped, f.rows_rejected,
@@ -58,6 +62,92 @@ def test_a_psc_snapshot_read_apart_loads_as_read_in_place(monkeypatch, tmp_path,
     assert here["rows"] == len(snapshot.read_bytes().splitlines())
     assert here["graph"]["Person"] and here["graph"]["OWNS"]
     assert "psc-snapshot.txt.rejects.jsonl" in here["rejects"]  # the statements, skipped with their reason
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_a_psc_snapshot_read_in_parts_at_once_loads_as_read_in_one_go(monkeypatch, tmp_path, forks, parts):
+    # a line that is no JSON and one without a company number, late in the file: problems and
+    # rejects of a part other than the first, numbered by their lines in the whole file
+    snapshot = psc_snapshot(tmp_path / "in", 3_000)
+    lines = snapshot.read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[-7])
+    del record["company_number"]
+    lines[-7], lines[-3] = json.dumps(record), lines[-3][:40]
+    snapshot.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    spans = apart.split(snapshot, parts)
+    assert len(spans) == parts and spans[0].start == 0 and spans[-1].stop is None
+    assert [s.first_line for s in spans] == [1 + snapshot.read_bytes()[:s.start].count(b"\n") for s in spans]
+    # batches of 500 rows: a node or relationship repeated across batches is merged as within one
+    in_parts, here = load_both_ways(monkeypatch, tmp_path, forks, [snapshot], "uk-psc", parts, batch_rows=500)
+    assert in_parts.pop("reading processes") == 1 and here.pop("reading processes") == 0
+    # what the store gained is counted batch by batch (a repeat across batches counts as updated or
+    # present): the parts break the batches elsewhere
+    assert (in_parts["written"].nodes_created, in_parts["written"].rels_created) == (
+        here["written"].nodes_created, here["written"].rels_created)
+    del in_parts["written"], here["written"]
+    assert in_parts == here
+    assert ("psc-snapshot.txt", len(lines) - 6, "company_number") in {(p.file, p.line, p.column) for p in here["problems"]}
+    assert [p.line for p in here["problems"]] == sorted(p.line for p in here["problems"])
+    assert {p.line for p in here["problems"]} == {len(lines) - 6, len(lines) - 2}
+    assert here["rows"] == len(lines)
+    rejected = here["rejects"]["psc-snapshot.txt.rejects.jsonl"].splitlines()
+    numbers = [json.loads(r)["line"] for r in rejected]  # skipped statements too, in the file's order
+    assert {len(lines) - 6, len(lines) - 2} <= set(numbers) and numbers == sorted(numbers)
+    assert min(numbers) < spans[1].first_line  # rejects of every part
+
+
+def test_a_part_read_by_another_process_that_fails_leaves_the_graph_and_no_rejects(monkeypatch, tmp_path, forks):
+    snapshot = psc_snapshot(tmp_path / "in", 1_000)
+    lines = snapshot.read_text(encoding="utf-8").splitlines()
+    lines[-2] = lines[-2][:30]  # cut off, in the second part
+    snapshot.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    read_apart(monkeypatch, True, parts=2)
+    with EmbeddedStore(tmp_path / "graph") as store:
+        before = graph_snapshot(store)
+        with pytest.raises(InvalidData) as raised:
+            load_files(store, [snapshot], "uk-psc", rejects_dir=tmp_path / "rejects")
+        assert [(p.file, p.line) for p in raised.value.problems] == [("psc-snapshot.txt", len(lines) - 1)]
+        assert graph_snapshot(store) == before
+        assert [p.name for p in store.path.iterdir() if p.name.startswith(".load-")] == []
+        assert not list(store.path.rglob("*.parquet"))  # no part's staging files left behind
+    assert not list((tmp_path / "rejects").glob("*"))
+
+
+def test_a_part_reader_that_is_killed_leaves_the_graph_no_rejects_and_says_so(monkeypatch, tmp_path, forks):
+    snapshot = psc_snapshot(tmp_path / "in", 2_000)
+    read_apart(monkeypatch, True, parts=2)
+    read_file = loading._read_file
+
+    def killed_midway(results, frep, report, rejects, sink, *rest):
+        def rows():  # the reader of the second part dies as the kernel kills a process out of memory
+            for n, row in enumerate(results):
+                if n == 500 and sink.prefix == "part2.":
+                    os.kill(os.getpid(), signal.SIGKILL)
+                yield row
+        read_file(rows(), frep, report, rejects, sink, *rest)
+    monkeypatch.setattr(loading, "_read_file", killed_midway)
+    with EmbeddedStore(tmp_path / "graph") as store:
+        before = graph_snapshot(store)
+        with pytest.raises(GraphkitError, match="reading part 2 of psc-snapshot.txt was killed by signal 9 .*"
+                                                "nothing was written .*GRAPHKIT_READ_PARTS=1"):
+            load_files(store, [snapshot], "uk-psc", on_error="skip", rejects_dir=tmp_path / "rejects")
+        assert graph_snapshot(store) == before
+        assert not list(store.path.rglob("*.parquet"))
+    assert not list((tmp_path / "rejects").glob("*"))  # the part's rejects (statements) too
+
+
+def test_only_a_json_lines_file_read_apart_is_read_in_parts(monkeypatch, tmp_path):
+    snapshot = psc_snapshot(tmp_path / "in", 300)
+    mapping = loading.load_mapping("uk-psc")
+    monkeypatch.delenv("GRAPHKIT_READ_PARTS", raising=False)
+    assert len(apart.spans([(snapshot, mapping)]) or []) == apart.READ_PARTS
+    monkeypatch.setenv("GRAPHKIT_READ_PARTS", "1")
+    assert apart.spans([(snapshot, mapping)]) is None
+    monkeypatch.setenv("GRAPHKIT_READ_PARTS", "2")
+    array = tmp_path / "psc-array.json"  # one JSON array: no line is a record of its own
+    array.write_text("[" + ",".join(snapshot.read_text(encoding="utf-8").splitlines()) + "]", encoding="utf-8")
+    assert apart.spans([(array, mapping)]) is None
+    assert apart.spans([(snapshot, mapping), (snapshot, mapping)]) is None
 
 
 def test_an_icij_bundle_read_apart_links_by_the_sources_ids_as_read_in_place(monkeypatch, tmp_path, forks, real):

@@ -9,9 +9,11 @@ beside the input (or into the store's ``rejects/`` folder when that is not writa
 
 from __future__ import annotations
 
+import copy
 import csv
 import gc
 import json
+import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,11 +22,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from graphkit import forked
 from graphkit.errors import InvalidData, Problem
 from graphkit.load import apart
 from graphkit.load.mapping import Mapping, load_mapping
 from graphkit.load.numberids import NumberClaims
-from graphkit.load.read import read_csv, read_json, read_xml
+from graphkit.load.read import Span, read_csv, read_json, read_xml
 from graphkit.load.records import RowResult
 from graphkit.load.sourceids import SourceIndex
 from graphkit.load.values import safe_cell
@@ -148,22 +151,42 @@ def _delta_files(files: list[tuple[Path, Mapping]]) -> bool:
     return any(kinds.values())
 
 
-def _count_numbers(files: list[tuple[Path, Mapping]], loaded_at: str) -> NumberClaims | None:
+def _count_numbers(files: list[tuple[Path, Mapping]], loaded_at: str,
+                   spans: list[Span] | None = None) -> NumberClaims | None:
     """The counting pass: read every file of the load that may take node ids from registry
     numbers, writing nothing, to learn which numbers two of its records carry; those are no
     node identity in the writing pass (graphkit/load/numberids.py, which states the cost). Problems
-    are left to the writing pass, which reports them."""
+    are left to the writing pass, which reports them. With ``spans`` (the parts of the load's
+    one file), each part but the first is counted in a child meanwhile (``load/apart.py``)."""
     counted = [(p, m) for p, m in files
                if m.format == "ftm" or any(e.identifiers for e in m.entities.values())]
     if not counted:
         return None
-    claims = NumberClaims()
-    for _, mapping in files:
-        mapping.set_number_claims(claims)
-    with _gc_paused():  # as in the writing pass: the records make no cycles
-        for path, mapping in counted:
-            for _ in reader_for(mapping)(path, mapping, loaded_at=loaded_at, index=None):
-                pass
+
+    def count(span: Span | None) -> NumberClaims:
+        claims = NumberClaims()
+        for _, mapping in files:
+            mapping.set_number_claims(claims)
+        with _gc_paused():  # as in the writing pass: the records make no cycles
+            for path, mapping in counted:
+                read = reader_for(mapping)
+                for _ in (read(path, mapping, loaded_at=loaded_at, index=None) if span is None
+                          else read(path, mapping, loaded_at=loaded_at, index=None, span=span)):
+                    pass
+        return claims
+
+    def count_part(span: Span, _: forked.Progress | None) -> tuple[dict[tuple[str, str], str], set[str]]:
+        return count(span).state()
+
+    jobs = [forked.start(partial(count_part, span), "counting a part of the load", apart.ONE_PART)
+            for span in (spans or [])[1:]]
+    try:
+        claims = count(spans[0] if spans else None)
+        for job in jobs:
+            claims.merge(job.result())
+    finally:
+        for job in jobs:
+            job.stop()
     claims.done_counting()
     return claims
 
@@ -179,7 +202,7 @@ def _load(store: Store, files: list[tuple[Path, Mapping]], report: LoadReport, o
             reading = partial(_read_all, store, files, on_error, loaded_at, batch_rows, rejects_dir, sink,
                               source_ids=source_ids)
             if isinstance(sink, StagedLoad) and apart.wanted([p for p, _ in files], sink):
-                read = apart.run(reading, progress)
+                read = apart.run(partial(reading, spans=apart.spans(files)), progress)
                 sink.adopt(read.staged)
             else:
                 read = reading(progress)
@@ -211,20 +234,25 @@ class _Read:
 
 def _read_all(store: Store, files: list[tuple[Path, Mapping]], on_error: str, loaded_at: str, batch_rows: int,
               rejects_dir: Path | None, sink: Any, progress: Callable[[int], None] | None, *,
-              source_ids: bool) -> _Read:
+              source_ids: bool, spans: list[Span] | None = None) -> _Read:
     """The counting pass, then every file read into ``sink``; its rejects files are left unnamed
-    (``_Rejects.finish``) until the load has been written."""
+    (``_Rejects.finish``) until the load has been written. ``spans``: the parts to read the
+    load's one file in, all but the first in children (``load/apart.py``)."""
     report = LoadReport("")
     rejects: list[_Rejects] = []
     index = SourceIndex() if source_ids else None  # the source's own ids, for the files naming nodes by them
     try:
-        claims = _count_numbers(files, loaded_at)
+        claims = _count_numbers(files, loaded_at, spans)
         for path, mapping in files:
             frep = FileReport(path.name)
             if any(r.start_ref or r.end_ref for r in mapping.relationships):
                 frep.linked = Counter()
             report.files.append(frep)
             rejects.append(_Rejects(path, mapping, rejects_dir, store))
+            if spans:
+                _read_parts(path, mapping, spans, loaded_at, frep, report, rejects[-1], sink, on_error, batch_rows,
+                            progress)
+                continue
             _read_file(reader_for(mapping)(path, mapping, loaded_at=loaded_at, index=index), frep, report,
                        rejects[-1], sink, on_error, batch_rows, progress)
     except BaseException:
@@ -237,6 +265,47 @@ def _read_all(store: Store, files: list[tuple[Path, Mapping]], on_error: str, lo
     detach = getattr(sink, "detach", None)
     return _Read(report.files, report.problems, rejects, len(claims.ambiguous) if claims else 0,
                  detach() if detach else None)
+
+
+def _read_parts(path: Path, mapping: Mapping, spans: list[Span], loaded_at: str, frep: FileReport,
+                report: LoadReport, rejects: _Rejects, sink: StagedLoad, on_error: str, batch_rows: int,
+                progress: Callable[[int], None] | None) -> None:
+    """``_read_file`` of a JSON-lines file in ``spans``: the first read here, each other in a
+    child of its own at the same time, staging into files of its own; then each child's
+    staging, rejects, counts and problems appended to this process's, in the file's order."""
+    def part(number: int, span: Span, rows: forked.Progress | None) -> tuple[FileReport, list[Problem], _Rejects,
+                                                                                Any]:
+        mine, theirs = FileReport(path.name, linked=Counter() if frep.linked is not None else None), LoadReport("")
+        sink.prefix = f"part{number}."
+        out = rejects.for_part(number)
+        try:
+            _read_file(read_json(path, mapping, loaded_at=loaded_at, span=span), mine, theirs, out, sink, on_error,
+                       batch_rows, rows)
+        except BaseException:
+            out.discard()
+            raise
+        return mine, theirs.problems, out, sink.detach()
+
+    jobs = [forked.start(partial(part, n, span), f"reading part {n} of {path.name}", apart.ONE_PART,
+                         relay_progress=progress is not None) for n, span in enumerate(spans[1:], start=2)]
+    try:
+        _read_file(read_json(path, mapping, loaded_at=loaded_at, span=spans[0]), frep, report, rejects, sink,
+                   on_error, batch_rows, progress)
+        for job in jobs:
+            theirs, problems, their_rejects, staged = job.result(progress)
+            for name in ("rows_read", "rows_loaded", "rows_rejected", "rows_skipped"):
+                setattr(frep, name, getattr(frep, name) + getattr(theirs, name))
+            frep.skipped_reasons.update(theirs.skipped_reasons)
+            if frep.linked is not None and theirs.linked is not None:
+                frep.linked.update(theirs.linked)
+            report.problems.extend(problems)
+            rejects.extend(their_rejects)
+            sink.take(staged)
+    except BaseException:
+        for n, job in enumerate(jobs, start=2):
+            job.stop()
+            rejects.for_part(n).discard_left()
+        raise
 
 
 def _read_file(results: Iterator[RowResult], frep: FileReport, report: LoadReport, rejects: _Rejects, sink: Any,
@@ -337,6 +406,7 @@ class _Rejects:
             self.candidates.append(Path(store_dir) / "rejects")
         self.target: Path | None = None
         self.part: Path | None = None  # the file being written, ``target`` once the load is done
+        self.suffix = ".part"  # of ``part``'s name
         self.fh: Any = None
         self.writer: Any = None
         self.header: list[str] = []
@@ -352,7 +422,7 @@ class _Rejects:
             target = folder / (self.path.name + suffix)
             try:
                 folder.mkdir(parents=True, exist_ok=True)
-                part = target.with_name(target.name + ".part")
+                part = target.with_name(target.name + self.suffix)
                 self.fh = part.open("w", encoding="utf-8", newline="")
                 self.target, self.part = target, part
                 break
@@ -366,7 +436,11 @@ class _Rejects:
             self.writer.writerow(self.header)
 
     def add(self, r: RowResult) -> None:
-        if self.fh is None:
+        if self.fh is None and self.part is not None:  # closed to be sent, or after ``extend``
+            self.fh = self.part.open("a", encoding="utf-8", newline="")
+            if not self.as_json:
+                self.writer = csv.writer(self.fh)
+        elif self.fh is None:
             self._open(r)
         if self.as_json:
             self.fh.write(json.dumps({"line": r.line, "reason": _reason(r), "record": r.raw},
@@ -375,6 +449,37 @@ class _Rejects:
         col = r.problems[0].column if r.problems else ""
         row: dict[str, Any] = {**r.raw, "_line": r.line, "_column": col or "", "_reason": _reason(r)}
         self.writer.writerow([safe_cell(row.get(h)) for h in self.header])
+
+    def for_part(self, number: int) -> _Rejects:
+        """The rejects of part ``number`` of the input, read by another process: written apart
+        (a ``.part<number>`` file) until ``extend`` appends them to these."""
+        out = copy.copy(self)
+        out.fh = out.writer = out.target = out.part = None
+        out.suffix = f".part{number}"
+        return out
+
+    def extend(self, other: _Rejects) -> None:
+        """Append the rejects of the next part of the input (``for_part``) to these."""
+        if other.part is None:
+            return
+        other._close()
+        if self.part is None:  # the first rejects of the input: theirs become these
+            assert other.target is not None
+            self.target = other.target
+            self.part = other.part.rename(other.target.with_name(other.target.name + self.suffix))
+            other.part = None
+        else:
+            if self.fh is None:
+                self.fh = self.part.open("a", encoding="utf-8", newline="")
+            with other.part.open(encoding="utf-8", newline="") as theirs:
+                shutil.copyfileobj(theirs, self.fh)
+            other.discard()
+
+    def discard_left(self) -> None:
+        """Remove what a part's reading (``for_part``), killed before it was done, left behind."""
+        for folder in self.candidates:
+            (folder / (self.path.name + (".rejects.jsonl" if self.as_json else ".rejects.csv") + self.suffix)
+             ).unlink(missing_ok=True)
 
     def _close(self) -> None:
         if self.fh is not None:

@@ -24,11 +24,12 @@ import orjson
 from graphkit.errors import InvalidData, MappingError, Problem
 
 
-def json_records(path: Path, lines: Iterator[str], chunk: int = 1 << 20
+def json_records(path: Path, lines: Iterator[str], chunk: int = 1 << 20, first_line: int | None = None
                  ) -> Iterator[tuple[int, Any, Problem | None]]:
     """(line, object, problem) for each record of a JSON-lines file, or of a file holding one
     JSON array of objects (read ``chunk`` characters at a time, never whole). ``lines`` is the
-    file's decoded text, line by line.
+    file's decoded text, line by line; or, with ``first_line``, the lines of a JSON-lines file
+    from that line on (a part of it, whose first line may be anything: never read as an array).
 
     In JSON lines a line that is not valid JSON is a problem at that line, and reading goes on.
     In an array, a record that is not valid JSON, or an array cut off before its closing ``]``,
@@ -36,13 +37,13 @@ def json_records(path: Path, lines: Iterator[str], chunk: int = 1 << 20
     """
     first = ""
     head: list[str] = []
-    for text in lines:
+    for text in lines if first_line is None else ():
         head.append(text)
         if text.strip():
             first = text.strip()[0]
             break
     if first != "[":
-        for lineno, text in enumerate(_chain(head, lines), start=1):
+        for lineno, text in enumerate(_chain(head, lines), start=first_line or 1):
             if not text.strip():
                 continue
             try:

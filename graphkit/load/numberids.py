@@ -53,6 +53,21 @@ class NumberClaims:
             return number_id
         return record_id if number_id in self.ambiguous else number_id
 
+    def state(self) -> tuple[dict[tuple[str, str], str], set[str]]:
+        """What counting has found: the first claim of each number and the ambiguous numbers
+        (sent back by a process that counted a part of the load, ``merge``)."""
+        return self._first, self.ambiguous
+
+    def merge(self, state: tuple[dict[tuple[str, str], str], set[str]]) -> None:
+        """Add what another count found (``state``) to this one's: a number two counts each
+        claim for a different record is ambiguous, as if one count had seen both claims."""
+        first, ambiguous = state
+        self.ambiguous |= ambiguous
+        mine = self._first
+        for key, record_id in first.items():
+            if mine.setdefault(key, record_id) != record_id:
+                self.ambiguous.add(key[1])
+
     def done_counting(self) -> None:
         self.counting = False
         self._first.clear()  # only the ambiguous numbers are needed from here on

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from graphkit.errors import InvalidData, MappingError, Problem
@@ -31,11 +32,27 @@ def sniff_file(path: Path) -> bytes:
     return head
 
 
-def _text_lines(path: Path, encoding: str) -> Iterator[str]:
-    """Decode line by line so a wrong encoding is reported with its line number."""
+@dataclass(frozen=True)
+class Span:
+    """A part of a file of lines read on its own (``graphkit/load/apart.py``): the bytes from
+    ``start`` (the start of a line) up to ``stop`` (the start of a line, or None: the end), the
+    first of which is line ``first_line`` of the file."""
+
+    start: int
+    stop: int | None
+    first_line: int
+
+
+def _text_lines(path: Path, encoding: str, span: Span | None = None) -> Iterator[str]:
+    """Decode line by line so a wrong encoding is reported with its line number; only the lines
+    of ``span`` if given."""
     decoder_name = "utf-8-sig" if encoding.lower() in ("utf-8", "utf8", "utf-8-sig") else encoding
     with path.open("rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
+        lines: Iterator[bytes] = fh
+        if span is not None:
+            fh.seek(span.start)
+            lines = _up_to(fh, span.stop - span.start if span.stop is not None else None)
+        for lineno, raw in enumerate(lines, start=span.first_line if span else 1):
             try:
                 text = raw.decode("utf-8" if lineno > 1 and decoder_name == "utf-8-sig" else decoder_name)
             except UnicodeDecodeError as exc:
@@ -46,6 +63,19 @@ def _text_lines(path: Path, encoding: str) -> Iterator[str]:
             except LookupError:
                 raise MappingError(f"unknown encoding {encoding!r} in the mapping") from None
             yield text.replace("\x1a", "")
+
+
+def _up_to(fh: Iterator[bytes], size: int | None) -> Iterator[bytes]:
+    """The lines of ``fh`` that start within its next ``size`` bytes (all if None)."""
+    if size is None:
+        yield from fh
+        return
+    read = 0
+    for raw in fh:
+        if read >= size:
+            return
+        read += len(raw)
+        yield raw
 
 
 def read_csv(path: Path, mapping: Mapping, *, loaded_at: str,
@@ -88,9 +118,10 @@ def read_csv(path: Path, mapping: Mapping, *, loaded_at: str,
 
 
 def read_json(path: Path, mapping: Mapping, *, loaded_at: str,
-              index: SourceIndex | None = None) -> Iterator[RowResult]:
+              index: SourceIndex | None = None, span: Span | None = None) -> Iterator[RowResult]:
     """Stream the records of a JSON-lines file or a JSON array through ``mapping``, whose
-    columns are paths into each record (``data.name_elements.surname``).
+    columns are paths into each record (``data.name_elements.surname``); with ``span``, only the
+    lines of that part of a JSON-lines file.
 
     Raises InvalidData for a file that is not text, or an array that is cut off or broken; a
     JSON line that does not parse is a problem of that record only.
@@ -99,7 +130,8 @@ def read_json(path: Path, mapping: Mapping, *, loaded_at: str,
     builder = RecordBuilder(mapping, path.name, loaded_at, index)
     flat = PathRow(builder.read_columns)
     try:
-        for line, obj, problem in json_records(path, _text_lines(path, mapping.encoding)):
+        for line, obj, problem in json_records(path, _text_lines(path, mapping.encoding, span),
+                                               first_line=span.first_line if span else None):
             if problem is not None:
                 yield RowResult(line, {}, [], [], [problem])
             elif not isinstance(obj, dict):

@@ -114,6 +114,9 @@ class StagedLoad(LoadSink):
         self._stored_before: set[str] | None = None  # labels and types the store held at the start
         self._created: dict[str, list[pa.Array]] = defaultdict(list)  # ids earlier chunks created
         self._entry = Entry()
+        #: the staging files' names begin with it: another part of a load's one input read by a
+        #: process of its own (``graphkit/load/apart.py``) stages beside this one's
+        self.prefix = ""
 
     @abstractmethod
     def copy_nodes(self, label: str, path: Path, weight: int = 0) -> None:
@@ -146,7 +149,7 @@ class StagedLoad(LoadSink):
             schema = node_schema(label)
             arrays = [pa.array(list(merged), pa.string()),
                       *arrow_columns(list(merged.values()), schema.remove(schema.get_field_index("id")))]
-            self._append(self._node_runs, label, f"node.{label}", schema, arrays)
+            self._append(self._node_runs, label, f"node.{label}", pa.Table.from_arrays(arrays, schema=schema))
             self._staged += len(merged)
         groups: dict[tuple[str, str, str], dict[str, Rel]] = defaultdict(dict)
         for rel in rels:
@@ -159,20 +162,21 @@ class StagedLoad(LoadSink):
                       pa.array([r.end for r in batch], pa.string()),
                       pa.array(list(by_id), pa.string()),
                       *arrow_columns([r.props for r in batch], pa.schema(list(schema)[3:]))]
-            self._append(self._rel_runs, (type_, sl, el), f"rel.{type_}.{sl}.{el}", schema, arrays)
+            self._append(self._rel_runs, (type_, sl, el), f"rel.{type_}.{sl}.{el}",
+                         pa.Table.from_arrays(arrays, schema=schema))
             self._staged += len(batch)
         if self.chunk_records and self._staged >= self.chunk_records:
             self.commit_chunk()
 
     def _append(self, runs: dict[Any, tuple[Path, pq.ParquetWriter | None]], key: Any, name: str,
-                schema: pa.Schema, arrays: list[pa.Array]) -> None:
-        path, writer = runs.get(key) or (self.folder / f"{name}.parquet", None)
+                table: pa.Table) -> None:
+        path, writer = runs.get(key) or (self.folder / f"{self.prefix}{name}.parquet", None)
         if writer is None:
             if path.exists():
                 raise RuntimeError(f"{path.name}: staged in another process, and closed")
-            writer = pq.ParquetWriter(path, schema)
+            writer = pq.ParquetWriter(path, table.schema)
             runs[key] = (path, writer)
-        writer.write_table(pa.Table.from_arrays(arrays, schema=schema))  # one row group per batch
+        writer.write_table(table)  # one row group per batch
 
     def close(self) -> None:
         """Close the staging files (idempotent)."""
@@ -193,6 +197,20 @@ class StagedLoad(LoadSink):
         self._node_runs = {k: (p, None) for k, p in nodes.items()}
         self._rel_runs = {k: (p, None) for k, p in rels.items()}
         self._staged = count
+
+    def take(self, staged: tuple[dict[str, Path], dict[tuple[str, str, str], Path], int]) -> None:
+        """Append what another process staged (``detach``: the next part of the input, read with
+        another ``prefix``) to this sink's staging files, batch by batch, and remove its files:
+        the rows end up in the order one process reading both parts would have staged them."""
+        nodes, rels, count = staged
+        for runs, theirs, name in ((self._node_runs, nodes, lambda k: f"node.{k}"),
+                                   (self._rel_runs, rels, lambda k: "rel." + ".".join(k))):
+            for key, path in theirs.items():
+                part = pq.ParquetFile(path)
+                for group in range(part.num_row_groups):
+                    self._append(runs, key, name(key), part.read_row_group(group))
+                path.unlink()
+        self._staged += count
 
     # ---- writing -----------------------------------------------------------------------------
 
