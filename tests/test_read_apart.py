@@ -136,6 +136,24 @@ def test_a_part_reader_that_is_killed_leaves_the_graph_no_rejects_and_says_so(mo
     assert not list((tmp_path / "rejects").glob("*"))  # the part's rejects (statements) too
 
 
+def test_the_rows_a_part_reader_has_read_are_passed_on_while_it_reads(monkeypatch):
+    monkeypatch.setattr(loading._PartRows, "EVERY", 10)
+    passed: list[int] = []
+    rows = loading._PartRows(1, passed.append)
+    pid = os.fork()
+    if pid == 0:  # the child reading the second part: 35 rows, counted in memory both processes see
+        count = rows.counter(0)
+        for _ in range(35):
+            count(1)
+        os._exit(0)
+    os.waitpid(pid, 0)
+    for _ in range(10):  # the reading process's own rows: at the tenth it looks at the child's count
+        rows.relaying(1)
+    assert passed == [1] * 10 + [30]  # the child's rows so far, counted every 10
+    rows.relay(0, 35)  # the child is done: its report says 35 rows
+    assert sum(passed) == 45
+
+
 def test_only_a_json_lines_file_read_apart_is_read_in_parts(monkeypatch, tmp_path):
     snapshot = psc_snapshot(tmp_path / "in", 300)
     mapping = loading.load_mapping("uk-psc")

@@ -13,7 +13,9 @@ import copy
 import csv
 import gc
 import json
+import mmap
 import shutil
+import struct
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -273,26 +275,27 @@ def _read_parts(path: Path, mapping: Mapping, spans: list[Span], loaded_at: str,
     """``_read_file`` of a JSON-lines file in ``spans``: the first read here, each other in a
     child of its own at the same time, staging into files of its own; then each child's
     staging, rejects, counts and problems appended to this process's, in the file's order."""
-    def part(number: int, span: Span, rows: forked.Progress | None) -> tuple[FileReport, list[Problem], _Rejects,
-                                                                                Any]:
+    def part(number: int, span: Span, _: forked.Progress | None) -> tuple[FileReport, list[Problem], _Rejects, Any]:
         mine, theirs = FileReport(path.name, linked=Counter() if frep.linked is not None else None), LoadReport("")
         sink.prefix = f"part{number}."
         out = rejects.for_part(number)
         try:
             _read_file(read_json(path, mapping, loaded_at=loaded_at, span=span), mine, theirs, out, sink, on_error,
-                       batch_rows, rows)
+                       batch_rows, rows.counter(number - 2) if progress else None)
         except BaseException:
             out.discard()
             raise
         return mine, theirs.problems, out, sink.detach()
 
-    jobs = [forked.start(partial(part, n, span), f"reading part {n} of {path.name}", apart.ONE_PART,
-                         relay_progress=progress is not None) for n, span in enumerate(spans[1:], start=2)]
+    rows = _PartRows(len(spans) - 1, progress)
+    jobs = [forked.start(partial(part, n, span), f"reading part {n} of {path.name}", apart.ONE_PART)
+            for n, span in enumerate(spans[1:], start=2)]
     try:
         _read_file(read_json(path, mapping, loaded_at=loaded_at, span=spans[0]), frep, report, rejects, sink,
-                   on_error, batch_rows, progress)
-        for job in jobs:
-            theirs, problems, their_rejects, staged = job.result(progress)
+                   on_error, batch_rows, rows.relaying if progress else None)
+        for slot, job in enumerate(jobs):
+            theirs, problems, their_rejects, staged = job.result()
+            rows.relay(slot, theirs.rows_read)
             for name in ("rows_read", "rows_loaded", "rows_rejected", "rows_skipped"):
                 setattr(frep, name, getattr(frep, name) + getattr(theirs, name))
             frep.skipped_reasons.update(theirs.skipped_reasons)
@@ -306,6 +309,45 @@ def _read_parts(path: Path, mapping: Mapping, spans: list[Span], loaded_at: str,
             job.stop()
             rejects.for_part(n).discard_left()
         raise
+
+
+class _PartRows:
+    """The progress of a file read in parts: each child counts its rows into a slot of memory
+    shared with the reading process (``counter``), which passes them on to ``progress`` with its
+    own (``relaying``), as they come, not only once a child is done."""
+
+    EVERY = 10_000  # rows between two looks at the children's counts, and two counts a child writes
+
+    def __init__(self, children: int, progress: Callable[[int], None] | None) -> None:
+        self.shared = mmap.mmap(-1, 8 * max(children, 1))
+        self.children, self.progress = children, progress
+        self.passed = [0] * children  # of each child's rows, those passed on
+        self.mine = 0
+
+    def counter(self, slot: int) -> Callable[[int], None]:
+        """The progress function of the child in ``slot`` (run in that child)."""
+        done = [0]
+
+        def count(n: int) -> None:
+            done[0] += n
+            if done[0] % self.EVERY == 0:
+                struct.pack_into("q", self.shared, 8 * slot, done[0])
+        return count
+
+    def relaying(self, n: int) -> None:
+        """This process's own progress, with the children's so far."""
+        assert self.progress is not None
+        self.progress(n)
+        self.mine += n
+        if self.mine % self.EVERY == 0:
+            for slot in range(self.children):
+                self.relay(slot, struct.unpack_from("q", self.shared, 8 * slot)[0])
+
+    def relay(self, slot: int, total: int) -> None:
+        """Pass on the rows of the child in ``slot`` up to ``total``."""
+        if self.progress is not None and total > self.passed[slot]:
+            self.progress(total - self.passed[slot])
+            self.passed[slot] = total
 
 
 def _read_file(results: Iterator[RowResult], frep: FileReport, report: LoadReport, rejects: _Rejects, sink: Any,

@@ -35,8 +35,10 @@ if one pass had read both) and once for the records, staged in files of the chil
 (``StagedLoad.take``), with the rejects, the counts and the problems. The staging files hold
 the same rows in the same order as when one process reads the file (only the batches break
 elsewhere), so the graph, the report and the rejects are the same (tests/test_read_apart.py).
-A child's progress reaches the caller when the child is done. Each part's reading holds its own
-memories of worked-out values, so the reading peaks add up (docs/benchmarks.md).
+A child counts the rows it has read into memory shared with the reading process, which passes
+them on with its own progress (``_PartRows`` in ``graphkit/load/__init__.py``). Each part's
+reading holds its own memories of worked-out values, so the reading peaks add up
+(docs/benchmarks.md).
 """
 
 from __future__ import annotations
