@@ -262,11 +262,14 @@ class Rel:
 
     def __post_init__(self) -> None:
         if not self.id:
-            # A fact is identified by what it links, the dataset that asserts it and its role and
-            # start: loading a record twice, or a long-format extract repeating a firm's address
-            # on every row, never creates a second relationship. The first record is cited.
+            # A fact is identified by what it links, the dataset that asserts it and its role,
+            # start and end: loading a record twice, or a long-format extract repeating a firm's
+            # address on every row, never creates a second relationship, and the first record
+            # is cited. Two statements of one dataset that differ in their end (a holding that
+            # ended in 2023 and one still held, both from 2015) are two facts, each cited.
             self.id = "r:" + digest(self.type, self.start, self.end, self.source.dataset,
-                                    self.props.get("role"), self.props.get("start_date"))
+                                    self.props.get("role"), self.props.get("start_date"),
+                                    *((end,) if (end := self.props.get("end_date")) else ()))
 
 
 def digest(*parts: Any, length: int = 20) -> str:

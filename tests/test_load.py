@@ -225,6 +225,19 @@ def test_a_relationship_given_by_two_records_cites_the_first_wherever_the_batche
     assert graphs[0] == graphs[1] == graphs[2]
 
 
+def test_a_holding_that_ended_and_one_still_held_from_the_same_day_are_two_facts_each_cited(store, tmp_path):
+    # one registry, two statements of Петров's founding share from 2015-03-02: one ended in 2021,
+    # one not (a later filing); neither may hide the other
+    row = ("{rid},ООО «Ромашка»,OOO Romashka,ru,7701000001,1027700000001,,2015-03-02,\"Москва, ул. Тверская, 1\",ru,"
+           "person,Петров Пётр,Petr Petrov,,1980-05-05,founder,{share},2015-03-02,{end}\n")
+    text = HEADER + row.format(rid="R1", share=50, end="2021-01-01") + row.format(rid="R2", share=51, end="")
+    load_files(store, [write(tmp_path, "base.csv", text)], "registry")
+    held = store._execute("MATCH (:Person)-[r:OWNS]->(:Company) RETURN r.record AS rec, r.share AS share, "
+                          "r.end_date AS e ORDER BY rec")
+    assert [(h["rec"], h["share"], h["e"] and str(h["e"])) for h in held] == [("R1", 50.0, "2021-01-01"),
+                                                                              ("R2", 51.0, None)]
+
+
 def test_a_second_source_adds_its_records_to_the_stored_firm(loaded, tmp_path):
     first = loaded.fetch_nodes("Company", ["ru-inn:7701000001"])["ru-inn:7701000001"]
     other = GOOD.replace("OOO Romashka", "Romashka LLC")
