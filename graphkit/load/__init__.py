@@ -457,11 +457,14 @@ class _Rejects:
         self._close()
         return {**self.__dict__, "writer": None}
 
+    def _target(self, folder: Path) -> Path:
+        """The rejects file of the input in ``folder``."""
+        return folder / (self.path.name + (".rejects.jsonl" if self.as_json else ".rejects.csv"))
+
     def _open(self, first: RowResult) -> None:
-        suffix = ".rejects.jsonl" if self.as_json else ".rejects.csv"
         last_error: OSError | None = None
         for folder in self.candidates:
-            target = folder / (self.path.name + suffix)
+            target = self._target(folder)
             try:
                 folder.mkdir(parents=True, exist_ok=True)
                 part = target.with_name(target.name + self.suffix)
@@ -520,8 +523,8 @@ class _Rejects:
     def discard_left(self) -> None:
         """Remove what a part's reading (``for_part``), killed before it was done, left behind."""
         for folder in self.candidates:
-            (folder / (self.path.name + (".rejects.jsonl" if self.as_json else ".rejects.csv") + self.suffix)
-             ).unlink(missing_ok=True)
+            target = self._target(folder)
+            target.with_name(target.name + self.suffix).unlink(missing_ok=True)
 
     def _close(self) -> None:
         if self.fh is not None:

@@ -84,6 +84,16 @@ def rel_schema(type_: str) -> pa.Schema:
                       *((c, ARROW_TYPES[t]) for c, t in get_model().rel_columns(type_).items())])
 
 
+def _node_run(label: str) -> str:
+    """The name of a label's staging file, before its prefix and suffix."""
+    return f"node.{label}"
+
+
+def _rel_run(key: tuple[str, str, str]) -> str:
+    """The name of a relationship table's staging file: type, start label, end label."""
+    return "rel." + ".".join(key)
+
+
 class StagedLoad(LoadSink):
     """A load staged in ``folder`` (see the module docstring). A backend says how a Parquet
     file of new nodes or relationships is written (``copy_nodes``, ``copy_rels``), and
@@ -149,7 +159,7 @@ class StagedLoad(LoadSink):
             schema = node_schema(label)
             arrays = [pa.array(list(merged), pa.string()),
                       *arrow_columns(list(merged.values()), schema.remove(schema.get_field_index("id")))]
-            self._append(self._node_runs, label, f"node.{label}", pa.Table.from_arrays(arrays, schema=schema))
+            self._append(self._node_runs, label, _node_run(label), pa.Table.from_arrays(arrays, schema=schema))
             self._staged += len(merged)
         groups: dict[tuple[str, str, str], dict[str, Rel]] = defaultdict(dict)
         for rel in rels:
@@ -162,7 +172,7 @@ class StagedLoad(LoadSink):
                       pa.array([r.end for r in batch], pa.string()),
                       pa.array(list(by_id), pa.string()),
                       *arrow_columns([r.props for r in batch], pa.schema(list(schema)[3:]))]
-            self._append(self._rel_runs, (type_, sl, el), f"rel.{type_}.{sl}.{el}",
+            self._append(self._rel_runs, (type_, sl, el), _rel_run((type_, sl, el)),
                          pa.Table.from_arrays(arrays, schema=schema))
             self._staged += len(batch)
         if self.chunk_records and self._staged >= self.chunk_records:
@@ -203,14 +213,19 @@ class StagedLoad(LoadSink):
         another ``prefix``) to this sink's staging files, batch by batch, and remove its files:
         the rows end up in the order one process reading both parts would have staged them."""
         nodes, rels, count = staged
-        for runs, theirs, name in ((self._node_runs, nodes, lambda k: f"node.{k}"),
-                                   (self._rel_runs, rels, lambda k: "rel." + ".".join(k))):
-            for key, path in theirs.items():
-                part = pq.ParquetFile(path)
-                for group in range(part.num_row_groups):
-                    self._append(runs, key, name(key), part.read_row_group(group))
-                path.unlink()
+        for label, path in nodes.items():
+            self._append_file(self._node_runs, label, _node_run(label), path)
+        for key, path in rels.items():
+            self._append_file(self._rel_runs, key, _rel_run(key), path)
         self._staged += count
+
+    def _append_file(self, runs: dict[Any, tuple[Path, pq.ParquetWriter | None]], key: Any, name: str,
+                     path: Path) -> None:
+        """``_append`` every batch of the staging file at ``path``, then remove it."""
+        part = pq.ParquetFile(path)
+        for group in range(part.num_row_groups):
+            self._append(runs, key, name, part.read_row_group(group))
+        path.unlink()
 
     # ---- writing -----------------------------------------------------------------------------
 
