@@ -18,7 +18,7 @@ import graphkit.load as loading
 from graphkit.errors import GraphkitError, InvalidData
 from graphkit.load import apart, load_files
 from graphkit.store.embedded import EmbeddedStore
-from graphkit.synth.registries import PSC_LINES, psc
+from graphkit.synth.registries import GLEIF_LEI, PSC_LINES, gleif, psc
 
 
 def read_apart(monkeypatch, yes: bool, parts: int = 1) -> None:
@@ -154,7 +154,7 @@ def test_the_rows_a_part_reader_has_read_are_passed_on_while_it_reads(monkeypatc
     assert sum(passed) == 45
 
 
-def test_only_a_json_lines_file_read_apart_is_read_in_parts(monkeypatch, tmp_path):
+def test_only_a_json_lines_or_xml_file_read_apart_is_read_in_parts(monkeypatch, tmp_path, real):
     snapshot = psc_snapshot(tmp_path / "in", 300)
     mapping = loading.load_mapping("uk-psc")
     monkeypatch.delenv("GRAPHKIT_READ_PARTS", raising=False)
@@ -166,6 +166,97 @@ def test_only_a_json_lines_file_read_apart_is_read_in_parts(monkeypatch, tmp_pat
     array.write_text("[" + ",".join(snapshot.read_text(encoding="utf-8").splitlines()) + "]", encoding="utf-8")
     assert apart.spans([(array, mapping)]) is None
     assert apart.spans([(snapshot, mapping), (snapshot, mapping)]) is None
+    lei = real / "gleif" / "lei-data.xml"
+    assert len(apart.spans(loading.load_mapping("gleif-lei").files_for([lei])) or []) == 2
+    # a CSV file: a quoted cell may hold a line break, so a cut at a line may fall inside a record
+    companies = real / "uk_companies_house"
+    csv_files = loading.load_mapping("uk-companies").files_for([next(companies.glob("*.csv"))])
+    assert len(csv_files) == 1 and apart.spans(csv_files) is None
+    # an XML file written on one line: no record starts a line after the first
+    one_line = tmp_path / "lei-one-line.xml"
+    one_line.write_text(" ".join(lei.read_text(encoding="utf-8").split()), encoding="utf-8")
+    assert apart.spans(loading.load_mapping("gleif-lei").files_for([one_line])) is None
+
+
+def gleif_file(folder: Path, records: int) -> Path:
+    gleif(folder, records / GLEIF_LEI)
+    return folder / "lei2-golden-copy.xml"
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_real_gleif_files_read_in_parts_at_once_load_as_read_in_one_go(monkeypatch, tmp_path, forks, real, parts):
+    # LEI records with a header before them and namespaces declared on each record; relationship
+    # records; reporting exceptions
+    for mapping, name, end in (("gleif-lei", "lei-data.xml", b"</lei:LEIRecord>"),
+                               ("gleif-rr", "rr-data.xml", b"</rr:RelationshipRecord>"),
+                               ("gleif-rr", "repex-data.xml", b"</repex:Exception>")):
+        path = real / "gleif" / name
+        read_apart(monkeypatch, True, parts)
+        spans = apart.spans(loading.load_mapping(mapping).files_for([path]))
+        assert spans and len(spans) == parts
+        text = path.read_bytes()
+        for span in spans[1:]:  # each part after the first starts on a line opening a record
+            assert text[span.start:].startswith(b"<" + end[2:-1] + b" ")
+            assert span.first_line == 1 + text[:span.start].count(b"\n")
+        in_parts, here = load_both_ways(monkeypatch, tmp_path / name, forks, [path], mapping, parts, batch_rows=7)
+        assert in_parts.pop("reading processes") == 1 and here.pop("reading processes") == 0
+        assert (in_parts["written"].nodes_created, in_parts["written"].rels_created) == (
+            here["written"].nodes_created, here["written"].rels_created)
+        del in_parts["written"], here["written"]
+        assert in_parts == here
+        assert here["graph"]["Company"] and here["rows"] == text.count(end) >= 5
+
+
+def test_a_malformed_record_in_a_later_part_is_named_by_its_line_and_column_in_the_file(monkeypatch, tmp_path, forks):
+    path = gleif_file(tmp_path / "in", 400)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    broken = max(i for i, line in enumerate(lines) if "<lei:City>" in line)  # in the last record
+    lines[broken] = lines[broken].replace("</lei:City>", "</lei:Town>")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    said = []
+    for parts in (1, 2):
+        read_apart(monkeypatch, True, parts)
+        with EmbeddedStore(tmp_path / f"graph{parts}") as store:
+            with pytest.raises(InvalidData) as raised:
+                load_files(store, [path], "gleif-lei")
+            assert graph_snapshot(store)["Company"] == []
+        said.append(str(raised.value))
+    assert said[0] == said[1]
+    assert said[0].startswith(f"lei2-golden-copy.xml, line {broken + 1}: malformed XML at column "
+                              f"{lines[broken].index('</lei:Town>') + 3}: mismatched tag")
+
+
+def test_records_commented_out_where_the_file_is_cut_are_not_read(monkeypatch, tmp_path, forks):
+    path = gleif_file(tmp_path / "in", 300)
+    text = path.read_text(encoding="utf-8")
+    middle = text.index("<lei:LEIRecord>", len(text) // 2 - 2000)
+    end = text.index("</lei:LEIRecord>", len(text) // 2 + 2000) + len("</lei:LEIRecord>")
+    path.write_text(text[:middle] + "<!-- withdrawn:\n" + text[middle:end] + "\n-->" + text[end:], encoding="utf-8")
+    read_apart(monkeypatch, True, 2)
+    spans = apart.spans(loading.load_mapping("gleif-lei").files_for([path]))
+    assert spans and len(spans) == 2 and spans[1].start > end
+    in_parts, here = load_both_ways(monkeypatch, tmp_path, forks, [path], "gleif-lei", 2)
+    assert in_parts.pop("reading processes") == 1 and here.pop("reading processes") == 0
+    assert in_parts == here
+    assert here["rows"] == 300 - text[middle:end].count("<lei:LEIRecord>")
+
+
+def test_an_element_of_the_records_name_inside_a_record_where_the_file_is_cut_stops_the_load(monkeypatch, tmp_path,
+                                                                                              forks):
+    path = gleif_file(tmp_path / "in", 300)
+    text = path.read_text(encoding="utf-8")
+    at = text.index("<lei:Registration>", len(text) // 2)  # a nested <lei:LEIRecord> on a line of its own
+    path.write_text(text[:at] + "<lei:Extension>\n<lei:LEIRecord>x</lei:LEIRecord>\n</lei:Extension>"
+                    + text[at:], encoding="utf-8")
+    read_apart(monkeypatch, True, 2)
+    monkeypatch.setattr(apart, "_cut_at", lambda size, k, parts: len(text[:at].encode()))  # the cut falls there
+    with EmbeddedStore(tmp_path / "graph") as store:
+        with pytest.raises(InvalidData, match=r"still open where the file was cut into parts .*GRAPHKIT_READ_PARTS=1"):
+            load_files(store, [path], "gleif-lei")
+        assert graph_snapshot(store)["Company"] == []
+    read_apart(monkeypatch, True, 1)
+    with EmbeddedStore(tmp_path / "graph") as store:
+        assert load_files(store, [path], "gleif-lei").files[0].rows_loaded == 300
 
 
 def test_an_icij_bundle_read_apart_links_by_the_sources_ids_as_read_in_place(monkeypatch, tmp_path, forks, real):

@@ -29,9 +29,10 @@ from graphkit.errors import InvalidData, Problem
 from graphkit.load import apart
 from graphkit.load.mapping import Mapping, load_mapping
 from graphkit.load.numberids import NumberClaims
-from graphkit.load.read import Span, read_csv, read_json, read_xml
+from graphkit.load.read import read_csv, read_json, read_xml
 from graphkit.load.records import RowResult
 from graphkit.load.sourceids import SourceIndex
+from graphkit.load.span import Span
 from graphkit.load.values import safe_cell
 from graphkit.model import Node, Rel, now_iso
 from graphkit.store.base import Store, WriteStats
@@ -272,7 +273,7 @@ def _read_all(store: Store, files: list[tuple[Path, Mapping]], on_error: str, lo
 def _read_parts(path: Path, mapping: Mapping, spans: list[Span], loaded_at: str, frep: FileReport,
                 report: LoadReport, rejects: _Rejects, sink: StagedLoad, on_error: str, batch_rows: int,
                 progress: Callable[[int], None] | None) -> None:
-    """``_read_file`` of a JSON-lines file in ``spans``: the first read here, each other in a
+    """``_read_file`` of a JSON-lines or XML file in ``spans``: the first read here, each other in a
     child of its own at the same time, staging into files of its own; then each child's
     staging, rejects, counts and problems appended to this process's, in the file's order."""
     def part(number: int, span: Span, _: forked.Progress | None) -> tuple[FileReport, list[Problem], _Rejects, Any]:
@@ -280,18 +281,19 @@ def _read_parts(path: Path, mapping: Mapping, spans: list[Span], loaded_at: str,
         sink.prefix = f"part{number}."
         out = rejects.for_part(number)
         try:
-            _read_file(read_json(path, mapping, loaded_at=loaded_at, span=span), mine, theirs, out, sink, on_error,
+            _read_file(read(path, mapping, loaded_at=loaded_at, span=span), mine, theirs, out, sink, on_error,
                        batch_rows, rows.counter(number - 2) if progress else None)
         except BaseException:
             out.discard()
             raise
         return mine, theirs.problems, out, sink.detach()
 
+    read = reader_for(mapping)
     rows = _PartRows(len(spans) - 1, progress)
     jobs = [forked.start(partial(part, n, span), f"reading part {n} of {path.name}", apart.ONE_PART)
             for n, span in enumerate(spans[1:], start=2)]
     try:
-        _read_file(read_json(path, mapping, loaded_at=loaded_at, span=spans[0]), frep, report, rejects, sink,
+        _read_file(read(path, mapping, loaded_at=loaded_at, span=spans[0]), frep, report, rejects, sink,
                    on_error, batch_rows, rows.relaying if progress else None)
         for slot, job in enumerate(jobs):
             theirs, problems, their_rejects, staged = job.result()

@@ -24,10 +24,12 @@ Inputs of at least ``GRAPHKIT_READ_APART_MB`` megabytes (default ``READ_APART_MB
 value: never) are read apart; smaller ones, where the heap is small, in the process itself.
 
 **Both cores.** Reading is most of a large load (at 200k PSC lines about three quarters of its
-time: the counting pass and building the records, docs/benchmarks.md), and it ran on one core
-while the other waited. A load read apart whose one input is a JSON-lines file (a PSC snapshot)
-is read in ``GRAPHKIT_READ_PARTS`` parts (default ``READ_PARTS``; 1: in one), split at line
-boundaries (``spans``). The reading process reads the first part itself and forks a child for
+time: the counting pass and building the records, docs/benchmarks.md; of a GLEIF LEI file, nine
+tenths), and it ran on one core while the other waited. A load read apart whose one input is a
+JSON-lines file (a PSC snapshot) or an XML file (GLEIF's) is read in ``GRAPHKIT_READ_PARTS``
+parts (default ``READ_PARTS``; 1: in one), split at line boundaries (``spans``): an XML file
+where a line opens a record element (``split_xml``), and each part after the first is parsed
+after the file's prolog (its declaration and the elements the records sit in). The reading process reads the first part itself and forks a child for
 each other part, twice: once for the counting pass (each child sends back the numbers its part
 claims, ``NumberClaims.state``; a number two parts claim for two records is ambiguous, as
 if one pass had read both) and once for the records, staged in files of the child's own
@@ -43,13 +45,17 @@ reading holds its own memories of worked-out values, so the reading peaks add up
 
 from __future__ import annotations
 
+import mmap
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
+from xml.parsers import expat
 
 from graphkit import forked
-from graphkit.load.read import Span
+from graphkit.load.nestedfiles import _qname
+from graphkit.load.span import Span
 
 if TYPE_CHECKING:
     from graphkit.load.mapping import Mapping
@@ -80,8 +86,8 @@ def run(read: Callable[[forked.Progress | None], T], progress: forked.Progress |
 
 def spans(files: list[tuple[Path, Mapping]]) -> list[Span] | None:
     """The parts to read a load's one input in (``GRAPHKIT_READ_PARTS``), if it is a JSON-lines
-    file of a mapping that reads each line on its own (no deriver, no source ids, UTF-8); else
-    None. Called where the load is read apart."""
+    file (UTF-8) or an XML file of a mapping that reads each record on its own (no deriver, no
+    source ids); else None. Called where the load is read apart."""
     try:
         parts = int(os.environ.get("GRAPHKIT_READ_PARTS", READ_PARTS))
     except ValueError:
@@ -89,8 +95,11 @@ def spans(files: list[tuple[Path, Mapping]]) -> list[Span] | None:
     if parts < 2 or len(files) != 1:
         return None
     path, mapping = files[0]
-    if (mapping.format != "json" or mapping.derive or mapping.parts or mapping.uses_source_ids
-            or mapping.encoding.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig")):
+    if mapping.derive or mapping.parts or mapping.uses_source_ids:
+        return None
+    if mapping.format == "xml":
+        return split_xml(path, mapping, parts)
+    if mapping.format != "json" or mapping.encoding.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig"):
         return None
     with path.open("rb") as fh:
         if fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"{":  # an array, or not JSON at all
@@ -109,14 +118,102 @@ def split(path: Path, parts: int) -> list[Span]:
             at = fh.tell()
             if starts[-1] < at < size:
                 starts.append(at)
-        lines = [1]
-        fh.seek(0)
-        read, count = 0, 1
-        for at in starts[1:]:
-            while read < at:
-                block = fh.read(min(1 << 24, at - read))
-                read += len(block)
-                count += block.count(b"\n")
-            lines.append(count)
+        return _spans(fh, starts)
+
+
+def _spans(fh: BinaryIO, starts: list[int], prolog: int = 0) -> list[Span]:
+    """The spans of a file from each of ``starts`` to the next, numbered by their first lines."""
+    lines = [1]
+    fh.seek(0)
+    read, count = 0, 1
+    for at in starts[1:]:
+        while read < at:
+            block = fh.read(min(1 << 24, at - read))
+            read += len(block)
+            count += block.count(b"\n")
+        lines.append(count)
     stops: list[int | None] = [*starts[1:], None]
-    return [Span(a, b, n) for a, b, n in zip(starts, stops, lines, strict=True)]
+    return [Span(a, b, n, prolog) for a, b, n in zip(starts, stops, lines, strict=True)]
+
+
+class _Found(Exception):
+    pass
+
+
+def split_xml(path: Path, mapping: Mapping, parts: int) -> list[Span] | None:
+    """An XML file cut into at most ``parts`` spans of about equal size, each after the first
+    starting on a line that opens a record element (its tag as the file's first record writes
+    it, indented or not), never inside a comment, a CDATA section or a processing instruction.
+    Each span's ``prolog`` is the bytes before the first record: a later part's reader parses
+    them first, so its records sit inside the elements and namespaces they sit in. None where
+    the file has no record in its first ``PROLOG_MAX`` bytes, is not in an encoding that writes
+    tags in ASCII bytes, or has no record starting a line after the first."""
+    assert mapping.record is not None
+    tag = _qname(mapping.record, mapping.namespaces, "record")
+    with path.open("rb") as fh:
+        if fh.read(2) in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: tags are not ASCII bytes
+            return None
+        first = _first_record(fh, tag[1:] if tag.startswith("{") else tag)
+        if first is None:
+            return None
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            written = re.compile(rb"<[\w.-]*:?" + re.escape(tag.rsplit("}", 1)[-1].encode()) + rb"(?=[\s/>])").match(mm, first)
+            if written is None:
+                return None
+            opening = re.compile(rb"\n[ \t\r]*" + re.escape(written.group(0)) + rb"[\s/>]")
+            size = len(mm)
+            markup = mm.find(b"<!", first) >= 0 or mm.find(b"<?", first) >= 0  # comments, CDATA, instructions
+            starts = [0]
+            for k in range(1, parts):
+                at = max(_cut_at(size, k, parts), starts[-1], first)
+                while (found := opening.search(mm, at)) is not None and markup and _inside_markup(mm, first, found.start()):
+                    at = found.end()
+                if found is None:
+                    break
+                starts.append(found.start() + 1)
+        if len(starts) < 2:
+            return None
+        return _spans(fh, starts, first)
+
+
+def _cut_at(size: int, k: int, parts: int) -> int:
+    """Where to look for the start of part ``k`` (from 0) of ``parts`` in a file of ``size`` bytes."""
+    return size * k // parts
+
+
+#: bytes of an XML file looked through for its first record (``split_xml``)
+PROLOG_MAX = 1 << 24
+
+
+def _first_record(fh: BinaryIO, name: str) -> int | None:
+    """The offset of the first start tag of the element ``name`` ("uri}local", as expat names
+    it), if one is in the first ``PROLOG_MAX`` bytes of ``fh``."""
+    parser = expat.ParserCreate(namespace_separator="}")
+    where: list[int] = []
+
+    def start(element: str, _: Any) -> None:
+        if element == name:
+            where.append(parser.CurrentByteIndex)
+            raise _Found
+    parser.StartElementHandler = start
+    fh.seek(0)
+    read = 0
+    while read < PROLOG_MAX:
+        block = fh.read(1 << 16)
+        read += len(block)
+        try:
+            parser.Parse(block, not block)
+        except _Found:
+            return where[0]
+        except expat.ExpatError:
+            return None
+        if not block:
+            return None
+    return None
+
+
+def _inside_markup(mm: mmap.mmap, first: int, at: int) -> bool:
+    """Whether offset ``at`` is inside a comment, a CDATA section or a processing instruction
+    opened after offset ``first`` (before it, the parser has seen a record start)."""
+    return any(mm.rfind(opener, first, at) > mm.rfind(closer, first, at)
+               for opener, closer in ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>")))

@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from graphkit.errors import InvalidData, MappingError, Problem
+from graphkit.load.span import Span, span_lines
 
 
 def json_records(path: Path, lines: Iterator[str], chunk: int = 1 << 20, first_line: int | None = None
@@ -148,9 +149,11 @@ def _qname(name: str, namespaces: dict[str, str], where: str) -> str:
     return name
 
 
-def xml_records(path: Path, record: str, namespaces: dict[str, str]
+def xml_records(path: Path, record: str, namespaces: dict[str, str], span: Span | None = None
                 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line, record as nested dict) for each ``record`` element of ``path``, streamed.
+    """(line, record as nested dict) for each ``record`` element of ``path``, streamed; with
+    ``span`` (``graphkit/load/apart.py``), those of that part of the file only: a part after the
+    first is read after the file's prolog, and a part before the last is not closed.
 
     Raises InvalidData with the line and column where the XML stops being well formed (a
     malformed record cannot be skipped: the parser cannot find where the next one starts).
@@ -165,21 +168,37 @@ def xml_records(path: Path, record: str, namespaces: dict[str, str]
     depth = 0
     start_line = seen = 0
     found = 0
+    shift = 0  # the parser's line numbers less the file's (a part's prolog)
+
+    def events() -> list[tuple[str, ET.Element]]:
+        try:
+            return list(parser.read_events())  # type: ignore[arg-type]  # typeshed: (event, element) pairs here
+        except ET.ParseError as exc:
+            line, col = exc.position
+            raise InvalidData.single(
+                path.name, line - shift if line and line > shift else lineno, None,
+                f"malformed XML at column {col + 1}: {str(exc).split(':')[0]}"
+                + (f" (in the record starting at line {start_line})" if depth else "")) from None
+
     with path.open("rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
+        lines: Iterator[bytes] = fh
+        lineno = 1
+        if span is not None:
+            if span.start:  # the declaration and the elements around the records, then this part's lines
+                prolog = fh.read(span.prolog) + b"\n"
+                shift = prolog.count(b"\n") + 1 - span.first_line
+                parser.feed(prolog)
+                for event, elem in events():  # a header before the records opens and closes
+                    if event == "start":
+                        stack.append(elem)
+                    else:
+                        stack.pop()
+            lines = span_lines(fh, span)
+        for lineno, raw in enumerate(lines, start=span.first_line if span else 1):
             if opening.search(raw):
                 seen = lineno
-            try:
-                parser.feed(raw)
-                events = list(parser.read_events())
-            except ET.ParseError as exc:
-                line, col = exc.position
-                raise InvalidData.single(
-                    path.name, line or lineno, None,
-                    f"malformed XML at column {col + 1}: {str(exc).split(':')[0]}"
-                    + (f" (in the record starting at line {start_line})" if depth else "")) from None
-            for event, elem in events:  # type: ignore[misc]  # typeshed: (event, element) pairs here
-                assert isinstance(elem, ET.Element)
+            parser.feed(raw)
+            for event, elem in events():
                 if event == "start":
                     stack.append(elem)
                 else:
@@ -198,12 +217,20 @@ def xml_records(path: Path, record: str, namespaces: dict[str, str]
                         elem.clear()
                         if stack:  # the parent would keep every cleared record: memory would grow
                             stack[-1].remove(elem)
+        if span is not None and span.stop is not None:  # a part before the last: the next goes on
+            if depth:
+                raise InvalidData.single(path.name, start_line, None,
+                                         f"the <{record}> starting here is still open where the file was cut into "
+                                         "parts read at once (an element of that name inside a record?): "
+                                         "set GRAPHKIT_READ_PARTS=1 to read it in one part")
+            return
         try:
             parser.close()
         except ET.ParseError as exc:
-            raise InvalidData.single(path.name, exc.position[0] or None, None,
+            line = exc.position[0]
+            raise InvalidData.single(path.name, line - shift if line and line > shift else None, None,
                                      f"the XML is cut off or malformed at the end: {exc}") from None
-    if not found:
+    if not found and (span is None or not span.start):
         raise InvalidData.single(path.name, None, None, f"no <{record}> records in the file")
 
 

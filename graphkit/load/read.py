@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from graphkit.errors import InvalidData, MappingError, Problem
@@ -16,6 +15,7 @@ from graphkit.load.nested import PathRow
 from graphkit.load.nestedfiles import json_records, xml_records
 from graphkit.load.records import RecordBuilder, RowResult
 from graphkit.load.sourceids import SourceIndex
+from graphkit.load.span import Span, span_lines
 
 
 def sniff_file(path: Path) -> bytes:
@@ -32,26 +32,12 @@ def sniff_file(path: Path) -> bytes:
     return head
 
 
-@dataclass(frozen=True)
-class Span:
-    """A part of a file of lines read on its own (``graphkit/load/apart.py``): the bytes from
-    ``start`` (the start of a line) up to ``stop`` (the start of a line, or None: the end), the
-    first of which is line ``first_line`` of the file."""
-
-    start: int
-    stop: int | None
-    first_line: int
-
-
 def _text_lines(path: Path, encoding: str, span: Span | None = None) -> Iterator[str]:
     """Decode line by line so a wrong encoding is reported with its line number; only the lines
     of ``span`` if given."""
     decoder_name = "utf-8-sig" if encoding.lower() in ("utf-8", "utf8", "utf-8-sig") else encoding
     with path.open("rb") as fh:
-        lines: Iterator[bytes] = fh
-        if span is not None:
-            fh.seek(span.start)
-            lines = _up_to(fh, span.stop - span.start if span.stop is not None else None)
+        lines: Iterator[bytes] = fh if span is None else span_lines(fh, span)
         for lineno, raw in enumerate(lines, start=span.first_line if span else 1):
             try:
                 text = raw.decode("utf-8" if lineno > 1 and decoder_name == "utf-8-sig" else decoder_name)
@@ -63,19 +49,6 @@ def _text_lines(path: Path, encoding: str, span: Span | None = None) -> Iterator
             except LookupError:
                 raise MappingError(f"unknown encoding {encoding!r} in the mapping") from None
             yield text.replace("\x1a", "")
-
-
-def _up_to(fh: Iterator[bytes], size: int | None) -> Iterator[bytes]:
-    """The lines of ``fh`` that start within its next ``size`` bytes (all if None)."""
-    if size is None:
-        yield from fh
-        return
-    read = 0
-    for raw in fh:
-        if read >= size:
-            return
-        read += len(raw)
-        yield raw
 
 
 def read_csv(path: Path, mapping: Mapping, *, loaded_at: str,
@@ -146,9 +119,10 @@ def read_json(path: Path, mapping: Mapping, *, loaded_at: str,
 
 
 def read_xml(path: Path, mapping: Mapping, *, loaded_at: str,
-             index: SourceIndex | None = None) -> Iterator[RowResult]:
+             index: SourceIndex | None = None, span: Span | None = None) -> Iterator[RowResult]:
     """Stream the ``mapping.record`` elements of an XML file through ``mapping``, whose
-    columns are paths inside the record (``Entity.LegalName``).
+    columns are paths inside the record (``Entity.LegalName``); with ``span``, only the records
+    of that part of the file.
 
     Raises InvalidData with line and column where the XML is not well formed.
     """
@@ -157,7 +131,7 @@ def read_xml(path: Path, mapping: Mapping, *, loaded_at: str,
     builder = RecordBuilder(mapping, path.name, loaded_at, index)
     flat = PathRow(builder.read_columns)
     try:
-        for line, record in xml_records(path, mapping.record, mapping.namespaces):
+        for line, record in xml_records(path, mapping.record, mapping.namespaces, span):
             result = builder.build(flat.flatten(record), line)
             result.raw = record
             yield result
