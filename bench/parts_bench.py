@@ -4,10 +4,13 @@ docs/benchmarks.md.
 
     python bench/parts_bench.py --layout gleif --scale 0.1           # 240k LEI + 40k relationship records
     python bench/parts_bench.py --layout gleif --scale 1 --rounds 1  # full size: 2.4M + 400k
+    python bench/parts_bench.py --layout registry --scale 0.5        # a CSV registry extract, 500k companies
 
 In one run on one machine, with the same graphkit code:
 
-1. generate the files in the source's layout (``graphkit/synth/registries.py``; not timed);
+1. generate the files in the source's layout (``graphkit/synth/registries.py``; ``registry``: a CSV
+   extract of a company registry, ``graphkit/synth/registry.py``, ``--scale`` million companies;
+   not timed);
 2. a plain read of the largest file, the reference of the ratios: for XML, ``iterparse`` with each
    record element cleared once read (what streaming the file costs with no mapping); for JSON
    lines, ``json.loads`` of every line;
@@ -23,6 +26,7 @@ Nothing here asserts on timings; figures are ratios within the run.
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import json
 import os
@@ -41,10 +45,28 @@ import run  # noqa: E402 - machine facts, peak RSS
 from docsection import machine, put_section  # noqa: E402
 
 HEADING = "Loader: reading in parts at once"
+READ = {"gleif": "iterparse with each record cleared", "psc": "json.loads of each line",
+        "registry": "csv.DictReader of each row"}
+
+
+def child_generate(layout: str, folder: str, scale: str) -> dict[str, Any]:
+    """The registries' generator; for ``registry`` (a CSV registry extract, ``scale`` times a
+    million companies) ``graphkit/synth/registry.py``'s."""
+    if layout != "registry":
+        return rb.child_generate(layout, folder, scale)
+    from graphkit.synth.registry import generate
+
+    t0 = time.perf_counter()
+    path, stats = generate(int(float(scale) * 1_000_000), Path(folder))
+    path = path.rename(Path(folder) / "registry.csv")
+    with path.open("rb") as fh:
+        records = sum(1 for _ in csv.reader(line.decode("utf-8") for line in fh)) - 1
+    return {**stats, "records": records, "seconds": time.perf_counter() - t0, "mb": path.stat().st_size / 1e6}
 
 
 def child_reference(path: str, record: str) -> dict[str, Any]:
-    """The plain read of ``path``: XML streamed with records cleared, or JSON lines parsed."""
+    """The plain read of ``path``: XML streamed with records cleared, JSON lines parsed, or CSV
+    rows read by the csv module."""
     import xml.etree.ElementTree as ET
 
     t0, c0 = time.perf_counter(), time.process_time()
@@ -54,6 +76,9 @@ def child_reference(path: str, record: str) -> dict[str, Any]:
             if elem.tag.endswith("}" + record):
                 n += 1
                 elem.clear()
+    elif path.endswith(".csv"):
+        with open(path, encoding="utf-8", newline="") as fh:
+            n = sum(1 for _ in csv.DictReader(fh))
     else:
         with open(path, encoding="utf-8") as fh:
             for line in fh:
@@ -62,8 +87,9 @@ def child_reference(path: str, record: str) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - t0, "cpu_s": time.process_time() - c0, "records": n}
 
 
-CHILDREN = {**rb.CHILDREN, "reference": child_reference}
-LARGEST = {"gleif": ("lei2-golden-copy.xml", "LEIRecord"), "psc": ("psc-snapshot.txt", "")}
+CHILDREN = {**rb.CHILDREN, "generate": child_generate, "reference": child_reference}
+LARGEST = {"gleif": ("lei2-golden-copy.xml", "LEIRecord"), "psc": ("psc-snapshot.txt", ""), "registry": ("registry.csv", "")}
+rb.MAPPINGS.setdefault("registry", ["registry"])  # the load child's mappings of a layout
 
 
 def measure(layout: str, scale: float, rounds: int, work: Path, which: list[str]) -> dict[str, Any]:
@@ -108,7 +134,7 @@ def render(res: dict[str, Any], command: str, started: dt.datetime, code: str) -
         f"into a fresh embedded store, read in {' and in '.join(which)} part(s) at once (`GRAPHKIT_READ_PARTS`; "
         f"2 is the default), alternating, each a fresh process ({len(res['loads'][which[0]])} round(s); the "
         f"fastest of each shown). *Reference*: a plain read of the largest file, {ref['records']:,} records in "
-        f"{ref['seconds']:.1f} s ({'iterparse with each record cleared' if res['layout'] == 'gleif' else 'json.loads of each line'}). "
+        f"{ref['seconds']:.1f} s ({READ[res['layout']]}). "
         f"*CPU*: of the load's processes together. *Peak*: the summed RSS of the load's processes, "
         f"sampled (`bench/run.py` `TreePeak`).",
         "",

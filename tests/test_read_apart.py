@@ -154,7 +154,7 @@ def test_the_rows_a_part_reader_has_read_are_passed_on_while_it_reads(monkeypatc
     assert sum(passed) == 45
 
 
-def test_only_a_json_lines_or_xml_file_read_apart_is_read_in_parts(monkeypatch, tmp_path, real):
+def test_only_json_lines_xml_and_csv_files_read_apart_are_read_in_parts(monkeypatch, tmp_path, real):
     snapshot = psc_snapshot(tmp_path / "in", 300)
     mapping = loading.load_mapping("uk-psc")
     monkeypatch.delenv("GRAPHKIT_READ_PARTS", raising=False)
@@ -168,14 +168,62 @@ def test_only_a_json_lines_or_xml_file_read_apart_is_read_in_parts(monkeypatch, 
     assert apart.spans([(snapshot, mapping), (snapshot, mapping)]) is None
     lei = real / "gleif" / "lei-data.xml"
     assert len(apart.spans(loading.load_mapping("gleif-lei").files_for([lei])) or []) == 2
-    # a CSV file: a quoted cell may hold a line break, so a cut at a line may fall inside a record
-    companies = real / "uk_companies_house"
-    csv_files = loading.load_mapping("uk-companies").files_for([next(companies.glob("*.csv"))])
-    assert len(csv_files) == 1 and apart.spans(csv_files) is None
+    customs = loading.load_mapping("kz-import-agg")
+    monthly = real / "customs_trade" / "kz_import_monthly_agg.csv"
+    assert len(apart.spans([(monthly, customs)]) or []) == 2
+    customs.encoding = "utf-16"  # a CSV file whose delimiters are not single bytes
+    assert apart.spans([(monthly, customs)]) is None
     # an XML file written on one line: no record starts a line after the first
     one_line = tmp_path / "lei-one-line.xml"
     one_line.write_text(" ".join(lei.read_text(encoding="utf-8").split()), encoding="utf-8")
     assert apart.spans(loading.load_mapping("gleif-lei").files_for([one_line])) is None
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_real_customs_files_read_in_parts_at_once_load_as_read_in_one_go(monkeypatch, tmp_path, forks, real, parts):
+    for mapping, name in (("kz-import-agg", "kz_import_monthly_agg.csv"), ("ru-export-agg", "ru_export_monthly_agg.csv")):
+        path = real / "customs_trade" / name
+        read_apart(monkeypatch, True, parts)
+        spans = apart.spans([(path, loading.load_mapping(mapping))])
+        assert spans and len(spans) == parts
+        text = path.read_bytes()
+        assert all(span.first_line == 1 + text[:span.start].count(b"\n") and text[span.start - 1:span.start] == b"\n"
+                   for span in spans[1:])
+        in_parts, here = load_both_ways(monkeypatch, tmp_path / name, forks, [path], mapping, parts, batch_rows=50)
+        assert in_parts.pop("reading processes") == 1 and here.pop("reading processes") == 0
+        assert (in_parts["written"].nodes_created, in_parts["written"].rels_created) == (
+            here["written"].nodes_created, here["written"].rels_created)
+        del in_parts["written"], here["written"]
+        assert in_parts == here
+        assert here["rows"] == len(text.splitlines()) - 1 and here["graph"]["Company"]
+
+
+def test_a_csv_file_is_cut_only_where_a_row_starts(monkeypatch, tmp_path, forks, real):
+    # a quoted description holding line breaks across the middle of the file, and an unquoted
+    # cell with a stray quote (a screen size in inches) before it: counting quotes would cut
+    # inside the description
+    lines = (real / "customs_trade" / "kz_import_monthly_agg.csv").read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    middle = len(rows) // 2
+    cells = rows[middle].split(",")
+    cells[3] = '"DRONE, QUADCOPTER\n' + "\n".join(f"PART {i}: \"\"ROTOR\"\", FRAME" for i in range(2000)) + '"'
+    rows[middle] = ",".join(cells)
+    stray = rows[middle - 3].split(",")
+    stray[3] = 'MONITOR 27" LCD'
+    rows[middle - 3] = ",".join(stray)
+    path = tmp_path / "kz-import-agg.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    text = path.read_bytes()
+    read_apart(monkeypatch, True, 2)
+    (first, second) = apart.spans([(path, loading.load_mapping("kz-import-agg"))]) or []
+    described = text.index(b'"DRONE, QUADCOPTER')
+    assert second.start > text.index(b'FRAME",', described) and second.start > len(text) // 2
+    assert text[second.start - 1:second.start] == b"\n" and second.first_line == 1 + text[:second.start].count(b"\n")
+    in_parts, here = load_both_ways(monkeypatch, tmp_path, forks, [path], "kz-import-agg", 2)
+    assert in_parts.pop("reading processes") == 1 and here.pop("reading processes") == 0
+    del in_parts["written"], here["written"]
+    assert in_parts == here
+    assert here["rows"] == len(rows)
 
 
 def gleif_file(folder: Path, records: int) -> Path:

@@ -273,7 +273,7 @@ def _read_all(store: Store, files: list[tuple[Path, Mapping]], on_error: str, lo
 def _read_parts(path: Path, mapping: Mapping, spans: list[Span], loaded_at: str, frep: FileReport,
                 report: LoadReport, rejects: _Rejects, sink: StagedLoad, on_error: str, batch_rows: int,
                 progress: Callable[[int], None] | None) -> None:
-    """``_read_file`` of a JSON-lines or XML file in ``spans``: the first read here, each other in a
+    """``_read_file`` of a file in ``spans``: the first read here, each other in a
     child of its own at the same time, staging into files of its own; then each child's
     staging, rejects, counts and problems appended to this process's, in the file's order."""
     def part(number: int, span: Span, _: forked.Progress | None) -> tuple[FileReport, list[Problem], _Rejects, Any]:

@@ -26,10 +26,12 @@ value: never) are read apart; smaller ones, where the heap is small, in the proc
 **Both cores.** Reading is most of a large load (at 200k PSC lines about three quarters of its
 time: the counting pass and building the records, docs/benchmarks.md; of a GLEIF LEI file, nine
 tenths), and it ran on one core while the other waited. A load read apart whose one input is a
-JSON-lines file (a PSC snapshot) or an XML file (GLEIF's) is read in ``GRAPHKIT_READ_PARTS``
-parts (default ``READ_PARTS``; 1: in one), split at line boundaries (``spans``): an XML file
-where a line opens a record element (``split_xml``), and each part after the first is parsed
-after the file's prolog (its declaration and the elements the records sit in). The reading process reads the first part itself and forks a child for
+JSON-lines file (a PSC snapshot), an XML file (GLEIF's) or a CSV file is read in
+``GRAPHKIT_READ_PARTS`` parts (default ``READ_PARTS``; 1: in one), split at line boundaries
+(``spans``): an XML file where a line opens a record element (``split_xml``), each part after
+the first parsed after the file's prolog (its declaration and the elements the records sit in);
+a CSV file where a row starts, as the csv module reads the rows from the start (``split_csv``),
+each part after the first read under the file's header. The reading process reads the first part itself and forks a child for
 each other part, twice: once for the counting pass (each child sends back the numbers its part
 claims, ``NumberClaims.state``; a number two parts claim for two records is ambiguous, as
 if one pass had read both) and once for the records, staged in files of the child's own
@@ -45,10 +47,12 @@ reading holds its own memories of worked-out values, so the reading peaks add up
 
 from __future__ import annotations
 
+import codecs
+import csv
 import mmap
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 from xml.parsers import expat
@@ -99,6 +103,8 @@ def spans(files: list[tuple[Path, Mapping]]) -> list[Span] | None:
         return None
     if mapping.format == "xml":
         return split_xml(path, mapping, parts)
+    if mapping.format == "csv":
+        return split_csv(path, mapping, parts)
     if mapping.format != "json" or mapping.encoding.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig"):
         return None
     with path.open("rb") as fh:
@@ -134,6 +140,53 @@ def _spans(fh: BinaryIO, starts: list[int], prolog: int = 0) -> list[Span]:
         lines.append(count)
     stops: list[int | None] = [*starts[1:], None]
     return [Span(a, b, n, prolog) for a, b, n in zip(starts, stops, lines, strict=True)]
+
+
+#: encodings whose bytes of quotes, delimiters and line ends are those characters alone (ASCII
+#: and single-byte code pages; UTF-8, whose multi-byte sequences hold no ASCII byte)
+_CSV_ENCODINGS = ("utf_8", "utf_8_sig", "ascii", "latin_1", "iso8859", "cp125", "koi8", "mac_")
+
+
+def split_csv(path: Path, mapping: Mapping, parts: int) -> list[Span] | None:
+    """A CSV file cut into at most ``parts`` spans of about equal size, each starting a row: the
+    rows are read from the start of the file with Python's csv reader, as the load reads them
+    (a quoted cell may hold line breaks, so only such a reading tells which lines start rows), up
+    to the last cut, each line decoded as Latin-1 (the bytes that delimit are ASCII in the
+    encodings allowed). None in another encoding (UTF-16), or where no row starts after the
+    first cut point but the first row."""
+    try:
+        encoding = codecs.lookup(mapping.encoding).name.replace("-", "_")
+    except LookupError:
+        return None
+    if not encoding.startswith(_CSV_ENCODINGS):
+        return None
+    size = path.stat().st_size
+    targets = [_cut_at(size, k, parts) for k in range(1, parts)]
+    starts, lines = [0], [1]
+    at = [0, 1]  # the byte offset and the number of the next line to read
+
+    with path.open("rb") as fh:
+        def text() -> Iterator[str]:
+            for raw in fh:
+                at[0] += len(raw)
+                at[1] += 1
+                yield raw.decode("latin-1")
+
+        try:
+            for _ in csv.reader(text(), delimiter=mapping.delimiter):  # the reader stops at a row's end
+                while targets and at[0] >= targets[0]:
+                    targets.pop(0)
+                    if starts[-1] < at[0] < size:
+                        starts.append(at[0])
+                        lines.append(at[1])
+                if not targets:
+                    break
+        except csv.Error:  # a row the load reports (a cell beyond the csv module's limit): in one part
+            return None
+    if len(starts) < 2:
+        return None
+    stops: list[int | None] = [*starts[1:], None]
+    return [Span(a, b, n) for a, b, n in zip(starts, stops, lines, strict=True)]
 
 
 class _Found(Exception):

@@ -52,14 +52,17 @@ def _text_lines(path: Path, encoding: str, span: Span | None = None) -> Iterator
 
 
 def read_csv(path: Path, mapping: Mapping, *, loaded_at: str,
-             index: SourceIndex | None = None) -> Iterator[RowResult]:
-    """Stream ``path`` through ``mapping``: one RowResult per data row, in file order.
+             index: SourceIndex | None = None, span: Span | None = None) -> Iterator[RowResult]:
+    """Stream ``path`` through ``mapping``: one RowResult per data row, in file order; with
+    ``span`` (a part starting a row, ``graphkit/load/apart.py``), the rows of that part, under the
+    file's header.
 
     Raises InvalidData for problems with the whole file (empty, binary, wrong encoding, missing
     columns); problems with single values are returned in each RowResult instead.
     """
     sniff_file(path)
-    reader, line_box = csv_reader(path, mapping.encoding, mapping.delimiter)
+    later = span is not None and span.start > 0  # a later part: the file's header, then the part's rows
+    reader, line_box = csv_reader(path, mapping.encoding, mapping.delimiter, None if later else span)
     if mapping.header is not None:
         header = list(mapping.header)  # a headerless layout: the mapping names the columns
     else:
@@ -81,6 +84,8 @@ def read_csv(path: Path, mapping: Mapping, *, loaded_at: str,
         raise InvalidData([Problem(path.name, 1, h, "not a column of mapping "
                                    f"{mapping.name} but the start of one: is the header cut off or wrapped "
                                    "onto several lines?") for h in cut])
+    if later:
+        reader, line_box = csv_reader(path, mapping.encoding, mapping.delimiter, span)
     builder = RecordBuilder(mapping, path.name, loaded_at, index)
     try:
         for start, row, problem in csv_rows(reader, header, line_box, path.name,
@@ -139,11 +144,12 @@ def read_xml(path: Path, mapping: Mapping, *, loaded_at: str,
         builder.close()
 
 
-def csv_reader(path: Path, encoding: str, delimiter: str = ",") -> tuple[Iterator[list[str]], list[int]]:
-    """A CSV reader of ``path`` and a box holding the number of the last line it has read
-    (a record may span lines: the box tells where each starts)."""
-    lines = _text_lines(path, encoding)
-    line_box = [0]
+def csv_reader(path: Path, encoding: str, delimiter: str = ",", span: Span | None = None
+               ) -> tuple[Iterator[list[str]], list[int]]:
+    """A CSV reader of ``path`` (of ``span`` only, if given) and a box holding the number of the
+    last line it has read (a record may span lines: the box tells where each starts)."""
+    lines = _text_lines(path, encoding, span)
+    line_box = [span.first_line - 1 if span else 0]
 
     def counted() -> Iterator[str]:
         for text in lines:
