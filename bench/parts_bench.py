@@ -130,7 +130,7 @@ def render(res: dict[str, Any], command: str, started: dt.datetime, code: str) -
         f"    {command}",
         "",
         f"Synthetic {res['layout']} files at scale {res['scale']:g} ({res['generate']['records']:,} records, "
-        f"{res['generate']['mb']:,.0f} MB; `graphkit/synth/registries.py`), loaded with the built-in mappings "
+        f"{res['generate']['mb']:,.0f} MB; `graphkit/synth/{'registry' if res['layout'] == 'registry' else 'registries'}.py`), loaded with the built-in mappings "
         f"into a fresh embedded store, read in {' and in '.join(which)} part(s) at once (`GRAPHKIT_READ_PARTS`; "
         f"2 is the default), alternating, each a fresh process ({len(res['loads'][which[0]])} round(s); the "
         f"fastest of each shown). *Reference*: a plain read of the largest file, {ref['records']:,} records in "
