@@ -1,6 +1,6 @@
 """A large input read in one part against two at once (``GRAPHKIT_READ_PARTS``,
-``graphkit/load/apart.py``); writes the "Loader: reading in parts at once" section of
-docs/benchmarks.md.
+``graphkit/load/apart.py``); writes the section "Loader: LAYOUT at scale S, read in parts at
+once" of docs/benchmarks.md.
 
     python bench/parts_bench.py --layout gleif --scale 0.1           # 240k LEI + 40k relationship records
     python bench/parts_bench.py --layout gleif --scale 1 --rounds 1  # full size: 2.4M + 400k
@@ -44,7 +44,7 @@ import registries_bench as rb  # noqa: E402 - the generate and load children
 import run  # noqa: E402 - machine facts, peak RSS
 from docsection import machine, put_section  # noqa: E402
 
-HEADING = "Loader: reading in parts at once"
+HEADING = "Loader: {layout} at scale {scale:g}, read in parts at once"
 READ = {"gleif": "iterparse with each record cleared", "psc": "json.loads of each line",
         "registry": "csv.DictReader of each row"}
 
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.no_doc:
         print(text)
     else:
-        put_section(HEADING, text)
+        put_section(HEADING.format(layout=a.layout, scale=a.scale), text)
         print(text)
     return 0
 

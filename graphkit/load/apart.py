@@ -31,8 +31,8 @@ JSON-lines file (a PSC snapshot), an XML file (GLEIF's) or a CSV file is read in
 (``spans``): an XML file where a line opens a record element (``split_xml``), each part after
 the first parsed after the file's prolog (its declaration and the elements the records sit in);
 a CSV file where a row starts, as the csv module reads the rows from the start (``split_csv``),
-each part after the first read under the file's header. The reading process reads the first part itself and forks a child for
-each other part, twice: once for the counting pass (each child sends back the numbers its part
+each part after the first read under the file's header. The reading process reads the first
+part itself and forks a child for each other part, twice: once for the counting pass (each child sends back the numbers its part
 claims, ``NumberClaims.state``; a number two parts claim for two records is ambiguous, as
 if one pass had read both) and once for the records, staged in files of the child's own
 (``StagedLoad.prefix``) that the reading process then appends to its own, part after part
@@ -90,8 +90,8 @@ def run(read: Callable[[forked.Progress | None], T], progress: forked.Progress |
 
 def spans(files: list[tuple[Path, Mapping]]) -> list[Span] | None:
     """The parts to read a load's one input in (``GRAPHKIT_READ_PARTS``), if it is a JSON-lines
-    file (UTF-8) or an XML file of a mapping that reads each record on its own (no deriver, no
-    source ids); else None. Called where the load is read apart."""
+    file (UTF-8), an XML or a CSV file of a mapping that reads each record on its own (no
+    deriver, no source ids), and can be cut so; else None. Called where the load is read apart."""
     try:
         parts = int(os.environ.get("GRAPHKIT_READ_PARTS", READ_PARTS))
     except ValueError:
@@ -138,13 +138,17 @@ def _spans(fh: BinaryIO, starts: list[int], prolog: int = 0) -> list[Span]:
             read += len(block)
             count += block.count(b"\n")
         lines.append(count)
+    return _numbered(starts, lines, prolog)
+
+
+def _numbered(starts: list[int], lines: list[int], prolog: int = 0) -> list[Span]:
     stops: list[int | None] = [*starts[1:], None]
     return [Span(a, b, n, prolog) for a, b, n in zip(starts, stops, lines, strict=True)]
 
 
 #: encodings whose bytes of quotes, delimiters and line ends are those characters alone (ASCII
 #: and single-byte code pages; UTF-8, whose multi-byte sequences hold no ASCII byte)
-_CSV_ENCODINGS = ("utf_8", "utf_8_sig", "ascii", "latin_1", "iso8859", "cp125", "koi8", "mac_")
+_CSV_ENCODINGS = ("utf_8", "ascii", "iso8859", "cp125", "koi8", "mac_")
 
 
 def split_csv(path: Path, mapping: Mapping, parts: int) -> list[Span] | None:
@@ -183,10 +187,7 @@ def split_csv(path: Path, mapping: Mapping, parts: int) -> list[Span] | None:
                     break
         except csv.Error:  # a row the load reports (a cell beyond the csv module's limit): in one part
             return None
-    if len(starts) < 2:
-        return None
-    stops: list[int | None] = [*starts[1:], None]
-    return [Span(a, b, n) for a, b, n in zip(starts, stops, lines, strict=True)]
+    return _numbered(starts, lines) if len(starts) > 1 else None
 
 
 class _Found(Exception):
