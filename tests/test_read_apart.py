@@ -54,6 +54,21 @@ def load_both_ways(monkeypatch, tmp_path: Path, forks: list[int], inputs: list[P
     return out
 
 
+def same_in_parts_as_in_one(monkeypatch, tmp_path: Path, forks: list[int], inputs: list[Path], mapping: str,
+                            parts: int, batch_rows: int = loading.BATCH_ROWS) -> dict:
+    """The load read in ``parts`` parts at once, checked equal to the load read in one go (the
+    graph, the report, the rejects, the progress); what the one-go load gave."""
+    in_parts, here = load_both_ways(monkeypatch, tmp_path, forks, inputs, mapping, parts, batch_rows=batch_rows)
+    assert in_parts.pop("reading processes") == 1 and here.pop("reading processes") == 0
+    # what the store gained is counted batch by batch (a repeat across batches counts as updated or
+    # present): the parts break the batches elsewhere
+    assert (in_parts["written"].nodes_created, in_parts["written"].rels_created) == (
+        here["written"].nodes_created, here["written"].rels_created)
+    del in_parts["written"], here["written"]
+    assert in_parts == here
+    return here
+
+
 def test_a_psc_snapshot_read_apart_loads_as_read_in_place(monkeypatch, tmp_path, forks):
     snapshot = psc_snapshot(tmp_path / "in", 3_000)
     apart_load, here = load_both_ways(monkeypatch, tmp_path, forks, [snapshot], "uk-psc")
@@ -78,14 +93,7 @@ def test_a_psc_snapshot_read_in_parts_at_once_loads_as_read_in_one_go(monkeypatc
     assert len(spans) == parts and spans[0].start == 0 and spans[-1].stop is None
     assert [s.first_line for s in spans] == [1 + snapshot.read_bytes()[:s.start].count(b"\n") for s in spans]
     # batches of 500 rows: a node or relationship repeated across batches is merged as within one
-    in_parts, here = load_both_ways(monkeypatch, tmp_path, forks, [snapshot], "uk-psc", parts, batch_rows=500)
-    assert in_parts.pop("reading processes") == 1 and here.pop("reading processes") == 0
-    # what the store gained is counted batch by batch (a repeat across batches counts as updated or
-    # present): the parts break the batches elsewhere
-    assert (in_parts["written"].nodes_created, in_parts["written"].rels_created) == (
-        here["written"].nodes_created, here["written"].rels_created)
-    del in_parts["written"], here["written"]
-    assert in_parts == here
+    here = same_in_parts_as_in_one(monkeypatch, tmp_path, forks, [snapshot], "uk-psc", parts, batch_rows=500)
     assert ("psc-snapshot.txt", len(lines) - 6, "company_number") in {(p.file, p.line, p.column) for p in here["problems"]}
     assert [p.line for p in here["problems"]] == sorted(p.line for p in here["problems"])
     assert {p.line for p in here["problems"]} == {len(lines) - 6, len(lines) - 2}
@@ -189,12 +197,7 @@ def test_real_customs_files_read_in_parts_at_once_load_as_read_in_one_go(monkeyp
         text = path.read_bytes()
         assert all(span.first_line == 1 + text[:span.start].count(b"\n") and text[span.start - 1:span.start] == b"\n"
                    for span in spans[1:])
-        in_parts, here = load_both_ways(monkeypatch, tmp_path / name, forks, [path], mapping, parts, batch_rows=50)
-        assert in_parts.pop("reading processes") == 1 and here.pop("reading processes") == 0
-        assert (in_parts["written"].nodes_created, in_parts["written"].rels_created) == (
-            here["written"].nodes_created, here["written"].rels_created)
-        del in_parts["written"], here["written"]
-        assert in_parts == here
+        here = same_in_parts_as_in_one(monkeypatch, tmp_path / name, forks, [path], mapping, parts, batch_rows=50)
         assert here["rows"] == len(text.splitlines()) - 1 and here["graph"]["Company"]
 
 
@@ -219,10 +222,7 @@ def test_a_csv_file_is_cut_only_where_a_row_starts(monkeypatch, tmp_path, forks,
     described = text.index(b'"DRONE, QUADCOPTER')
     assert second.start > text.index(b'FRAME",', described) and second.start > len(text) // 2
     assert text[second.start - 1:second.start] == b"\n" and second.first_line == 1 + text[:second.start].count(b"\n")
-    in_parts, here = load_both_ways(monkeypatch, tmp_path, forks, [path], "kz-import-agg", 2)
-    assert in_parts.pop("reading processes") == 1 and here.pop("reading processes") == 0
-    del in_parts["written"], here["written"]
-    assert in_parts == here
+    here = same_in_parts_as_in_one(monkeypatch, tmp_path, forks, [path], "kz-import-agg", 2)
     assert here["rows"] == len(rows)
 
 
@@ -246,12 +246,7 @@ def test_real_gleif_files_read_in_parts_at_once_load_as_read_in_one_go(monkeypat
         for span in spans[1:]:  # each part after the first starts on a line opening a record
             assert text[span.start:].startswith(b"<" + end[2:-1] + b" ")
             assert span.first_line == 1 + text[:span.start].count(b"\n")
-        in_parts, here = load_both_ways(monkeypatch, tmp_path / name, forks, [path], mapping, parts, batch_rows=7)
-        assert in_parts.pop("reading processes") == 1 and here.pop("reading processes") == 0
-        assert (in_parts["written"].nodes_created, in_parts["written"].rels_created) == (
-            here["written"].nodes_created, here["written"].rels_created)
-        del in_parts["written"], here["written"]
-        assert in_parts == here
+        here = same_in_parts_as_in_one(monkeypatch, tmp_path / name, forks, [path], mapping, parts, batch_rows=7)
         assert here["graph"]["Company"] and here["rows"] == text.count(end) >= 5
 
 
@@ -283,9 +278,7 @@ def test_records_commented_out_where_the_file_is_cut_are_not_read(monkeypatch, t
     read_apart(monkeypatch, True, 2)
     spans = apart.spans(loading.load_mapping("gleif-lei").files_for([path]))
     assert spans and len(spans) == 2 and spans[1].start > end
-    in_parts, here = load_both_ways(monkeypatch, tmp_path, forks, [path], "gleif-lei", 2)
-    assert in_parts.pop("reading processes") == 1 and here.pop("reading processes") == 0
-    assert in_parts == here
+    here = same_in_parts_as_in_one(monkeypatch, tmp_path, forks, [path], "gleif-lei", 2)
     assert here["rows"] == 300 - text[middle:end].count("<lei:LEIRecord>")
 
 

@@ -170,15 +170,12 @@ def xml_records(path: Path, record: str, namespaces: dict[str, str], span: Span 
     found = 0
     shift = 0  # the parser's line numbers less the file's (a part's prolog)
 
-    def events() -> list[tuple[str, ET.Element]]:
-        try:
-            return list(parser.read_events())  # type: ignore[arg-type]  # typeshed: (event, element) pairs here
-        except ET.ParseError as exc:
-            line, col = exc.position
-            raise InvalidData.single(
-                path.name, line - shift if line and line > shift else lineno, None,
-                f"malformed XML at column {col + 1}: {str(exc).split(':')[0]}"
-                + (f" (in the record starting at line {start_line})" if depth else "")) from None
+    def malformed(exc: ET.ParseError) -> InvalidData:
+        line, col = exc.position
+        return InvalidData.single(
+            path.name, line - shift if line and line > shift else lineno, None,
+            f"malformed XML at column {col + 1}: {str(exc).split(':')[0]}"
+            + (f" (in the record starting at line {start_line})" if depth else ""))
 
     with path.open("rb") as fh:
         lines: Iterator[bytes] = fh
@@ -188,7 +185,8 @@ def xml_records(path: Path, record: str, namespaces: dict[str, str], span: Span 
                 prolog = fh.read(span.prolog) + b"\n"
                 shift = prolog.count(b"\n") + 1 - span.first_line
                 parser.feed(prolog)
-                for event, elem in events():  # a header before the records opens and closes
+                for event, elem in parser.read_events():  # type: ignore[misc]  # the header before the records
+                    assert isinstance(elem, ET.Element)
                     if event == "start":
                         stack.append(elem)
                     else:
@@ -197,8 +195,13 @@ def xml_records(path: Path, record: str, namespaces: dict[str, str], span: Span 
         for lineno, raw in enumerate(lines, start=span.first_line if span else 1):
             if opening.search(raw):
                 seen = lineno
-            parser.feed(raw)
-            for event, elem in events():
+            try:
+                parser.feed(raw)
+                events = list(parser.read_events())
+            except ET.ParseError as exc:
+                raise malformed(exc) from None
+            for event, elem in events:  # type: ignore[misc]  # typeshed: (event, element) pairs here
+                assert isinstance(elem, ET.Element)
                 if event == "start":
                     stack.append(elem)
                 else:
