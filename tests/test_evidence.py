@@ -168,6 +168,13 @@ def test_monthly_customs_totals_say_so_with_value_and_unit(tmp_path):
     assert line.startswith("[shipment] B -> A monthly total, 2024-10: HS 6907219009, quantity 12 (unit not given), "
                            "value 91,526.10 (currency not named by the source), CERAMIC PLATES")
     assert "2024-10-01" not in out
+    # one line per year and HS code: the values kept as the vendor gives them, never added up
+    # across lines whose currency it does not name, and never called missing
+    digest = run_cli("find-links", "FASAD TSENTR", "--db", db, "--kind", "shipment").out
+    assert "value not given" not in digest
+    assert re.search(r"\(quantity [\d,.]+ \(unit not given\), values? [\d,.]+(, [\d,.]+)*( and \d+ more)? in a currency "
+                     r"the source does not name, 20", digest)
+    assert "91,526.10" in digest
 
 
 def test_status_rules():

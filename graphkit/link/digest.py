@@ -97,6 +97,28 @@ def _shipment_key(f: ev.Shipment) -> tuple[str, str, str]:
     return f.direction, hs6, year
 
 
+def _values_text(facts: list[ev.Shipment]) -> str:
+    """The values of ``facts``: in USD where the source gives it, else in the currency it names,
+    summed for each; values in a currency the source does not name (a vendor's "value in foreign
+    currency") are listed, never added up, since lines may be in different currencies."""
+    def of_them(n: int) -> str:
+        return "" if n == len(facts) else f" for {n} of them"
+
+    usd = [f.value_usd for f in facts if f.value_usd is not None]
+    said = [f"USD {sum(usd):,.2f}{of_them(len(usd))}"] if usd else []
+    others: dict[str | None, list[float]] = defaultdict(list)
+    for f in facts:
+        if f.value_usd is None and f.value is not None:
+            others[f.currency].append(f.value)
+    for currency, values in others.items():
+        if currency:
+            said.append(f"{currency} {sum(values):,.2f}{of_them(len(values))}")
+            continue
+        shown = ", ".join(f"{v:,.2f}" for v in values[:3]) + (f" and {len(values) - 3} more" if len(values) > 3 else "")
+        said.append(f"{'value' if len(values) == 1 else 'values'} {shown} in a currency the source does not name")
+    return ", ".join(said) or "value not given"
+
+
 def _dataset_sum(dataset: str, facts: list[ev.Shipment]) -> str:
     """``6 lines in kz-export:kz.csv (524 PCE, USD 870,500.00, 2022-06-08 to 2022-12-06)``."""
     quantities: dict[str | None, float] = defaultdict(float)
@@ -104,9 +126,7 @@ def _dataset_sum(dataset: str, facts: list[ev.Shipment]) -> str:
         if f.quantity is not None:
             quantities[f.unit] += f.quantity
     qty = ", ".join(filter(None, (ev.quantity_text(q, u) for u, q in quantities.items())))
-    usd = [f.value_usd for f in facts if f.value_usd is not None]
-    value = (f"USD {sum(usd):,.2f}" + ("" if len(usd) == len(facts) else f" for {len(usd)} of them")
-             if usd else "value not given")
+    value = _values_text(facts)
     dates = sorted(f.date for f in facts if f.date)
     span = (dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}") if dates else "dates not given"
     what = ev.plural(len(facts), "monthly total") if all(f.aggregated for f in facts) else ev.plural(len(facts), "line")
