@@ -112,6 +112,21 @@ def test_writes_are_idempotent_and_roll_back(any_store):
     assert any_store.counts().nodes == before.nodes
 
 
+def test_updating_stored_nodes_by_the_properties_that_changed_leaves_the_others(any_store):
+    src = Provenance("t", "f.csv", "line 2")
+    with any_store.transaction():
+        any_store.write([Node("Company", "ru-inn:1", {"name": "A", "names": ["A", "Ä"], "country": "ru",
+                                                     "datasets": ["t"], "records": [src.ref]}, src)], [])
+    stored = any_store.fetch_nodes("Company", ["ru-inn:1"])["ru-inn:1"]
+    later = Provenance("t", "g.csv", "line 9").ref
+    any_store.update_nodes("Company", [{**stored, "records": [src.ref, later]}], columns={"records"})
+    any_store.update_nodes("Company", [stored | {"records": [src.ref, later]}], columns=set())  # nothing changed
+    after = any_store.fetch_nodes("Company", ["ru-inn:1"])["ru-inn:1"]
+    assert after["records"] == [src.ref, later]
+    assert {k: v for k, v in after.items() if k != "records"} == {k: v for k, v in stored.items() if k != "records"}
+    assert after["names"] == ["A", "Ä"] and after["country"] == "ru"
+
+
 HOSTILE = [
     "O'Brien & Sons \"Ltd\"",
     "`) MATCH (n) DETACH DELETE n //",

@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -474,13 +474,16 @@ class EmbeddedStore(Store):
         columns = get_model().node_columns(label)
         self._scan(f"COPY {label} FROM batch", _arrow(columns, rows), f"create {label}")
 
-    def update_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
-        """One statement per ``UPDATE_ROWS`` rows: outside a transaction (a journalled load's
-        writes) each commits on its own, so LadybugDB never holds all of a large load's
-        changed nodes uncommitted in memory; a row with ``LONG_LIST_ROW`` list entries or more
-        in a statement of its own, read from a file (``_copy``: in a process of its own from
-        ``COPY_APART_ROWS`` entries)."""
-        columns = get_model().node_columns(label)
+    def update_nodes(self, label: str, rows: list[dict[str, Any]], columns: Collection[str] | None = None) -> None:
+        """One statement per ``UPDATE_ROWS`` rows, setting ``columns`` only if given: outside a
+        transaction (a journalled load's writes) each commits on its own, so LadybugDB never holds
+        all of a large load's changed nodes uncommitted in memory; a row with ``LONG_LIST_ROW``
+        list entries or more in a statement of its own, read from a file (``_copy``: in a process
+        of its own from ``COPY_APART_ROWS`` entries)."""
+        columns = {c: t for c, t in get_model().node_columns(label).items()
+                   if columns is None or c == "id" or c in columns}
+        if len(columns) == 1:  # nothing but the id: nothing changes
+            return
         sets = ", ".join(f"n.{c} = k_{c}" for c in columns if c != "id")
         least = long_list_row()
         lists = [c for c, t in columns.items() if t == "list"]

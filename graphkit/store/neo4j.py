@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -223,7 +223,9 @@ class Neo4jStore(Store):
             self._execute(f"UNWIND $rows AS row CREATE (n:{label} {{{props}}})", {"rows": chunk},
                          name=f"create {label}")
 
-    def update_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
+    def update_nodes(self, label: str, rows: list[dict[str, Any]], columns: Collection[str] | None = None) -> None:
+        """The complete property sets of ``rows``, whatever ``columns`` says: one ``SET n = row``
+        per node, whose cost does not grow with the properties that did not change."""
         label = get_model().node(label).label
         for chunk in self._batches(rows):
             clean = [{k: v for k, v in r.items() if v is not None} for r in chunk]

@@ -310,6 +310,7 @@ class StagedLoad(LoadSink):
             return [partial(self.copy_nodes, label, path)]
         old = self.journal.old_rows(label) if self.journal is not None else None
         new = ParquetRows(label, self.folder, f"final.update.{label}.parquet")
+        changed: set[str] = set()  # the properties any stored node gets a new value of
 
         def without_stored(table: pa.Table) -> pa.Table:
             """``table`` less the nodes already stored, whose old properties (for the journal)
@@ -331,6 +332,7 @@ class StagedLoad(LoadSink):
                 combined = merge_node_props(label, before, row)
                 combined.setdefault("first_loaded", before.get("first_loaded"))
                 updates.append(combined)
+                changed.update(k for k in before.keys() | combined.keys() if combined.get(k) != before.get(k))
             new.add(updates)
             return table.filter(pc.invert(mask))
 
@@ -360,7 +362,7 @@ class StagedLoad(LoadSink):
         if old:
             self._entry.updated[label] = old
         if new:
-            writes.append(partial(self._update_nodes, new))
+            writes.append(partial(self._update_nodes, new, changed))
         if created:
             self._created_ids(label, final, self._entry.created)
             writes.append(partial(self.copy_nodes, label, final, created))
@@ -372,11 +374,12 @@ class StagedLoad(LoadSink):
         self.stats.nodes_updated += staged - created
         return writes
 
-    def _update_nodes(self, rows: ParquetRows) -> None:
+    def _update_nodes(self, rows: ParquetRows, columns: set[str]) -> None:
         """Write the merged properties of changed nodes from their staging file, read
-        ``update_rows`` at a time, so that no list of all of them is alive."""
+        ``update_rows`` at a time, so that no list of all of them is alive; of the properties
+        in ``columns`` only, the others being as stored."""
         for part in rows.read(self.update_rows):
-            self.store.update_nodes(rows.label, part)
+            self.store.update_nodes(rows.label, part, columns)
 
     def _plan_rels(self, type_: str, sl: str, el: str, path: Path, stored: bool) -> list[Callable[[], None]]:
         schema = rel_schema(type_)
