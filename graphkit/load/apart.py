@@ -119,7 +119,7 @@ def split(path: Path, parts: int) -> list[Span]:
     starts = [0]
     with path.open("rb") as fh:
         for k in range(1, parts):
-            fh.seek(max(size * k // parts - 1, starts[-1]))
+            fh.seek(max(_cut_at(size, k, parts) - 1, starts[-1]))
             fh.readline()  # to the start of the next line
             at = fh.tell()
             if starts[-1] < at < size:
