@@ -226,6 +226,34 @@ def test_a_csv_file_is_cut_only_where_a_row_starts(monkeypatch, tmp_path, forks,
     assert here["rows"] == len(rows)
 
 
+def test_a_bad_cell_in_a_later_part_of_a_csv_file_is_named_as_in_one_part_and_leaves_the_graph(monkeypatch, tmp_path,
+                                                                                                forks, real):
+    monthly = real / "customs_trade" / "kz_import_monthly_agg.csv"
+    lines = monthly.read_text(encoding="utf-8").splitlines()
+    cells = lines[900].split(",")  # line 901, in the second part
+    lines[900] = ",".join(cells[:4]) + ',"12,5 tenge",' + ",".join(cells[5:])
+    bad = tmp_path / "kz-import-agg.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    read_apart(monkeypatch, True, 2)
+    (_, second) = apart.spans([(bad, loading.load_mapping("kz-import-agg"))]) or []
+    assert second.first_line < 901
+    said = []
+    for parts in (1, 2):
+        read_apart(monkeypatch, True, parts)
+        with EmbeddedStore(tmp_path / f"graph{parts}") as store:
+            load_files(store, [real / "customs_trade" / "ru_import_monthly_agg.csv"], "ru-import-agg")
+            before = graph_snapshot(store)
+            forks.clear()
+            with pytest.raises(InvalidData) as raised:
+                load_files(store, [bad], "kz-import-agg")
+            assert graph_snapshot(store) == before
+        assert len(forks) == 1  # the reading process (it forks the second part's reader itself)
+        said.append([(p.file, p.line, p.column) for p in raised.value.problems])
+        assert str(raised.value).startswith("kz-import-agg.csv, line 901, column 'SUMOFVALUE_IN_FOREIGN_CURRENCY': "
+                                            "'12,5 tenge' is not a number")
+    assert said[0] == said[1] == [("kz-import-agg.csv", 901, "SUMOFVALUE_IN_FOREIGN_CURRENCY")]
+
+
 def gleif_file(folder: Path, records: int) -> Path:
     gleif(folder, records / GLEIF_LEI)
     return folder / "lei2-golden-copy.xml"
