@@ -51,8 +51,8 @@ CALL (members) {
   WHERE a.id IN members AND NOT b.id IN members
   RETURN 'common_owner' AS kind, a, b, path
   UNION ALL
-  MATCH path = (a:Company)-[:REGISTERED_AT]->(:Address)<-[:REGISTERED_AT]-(b:Company)
-  WHERE a.id IN members AND NOT b.id IN members
+  MATCH path = (a:Company)-[:REGISTERED_AT]->(x:Address)<-[:REGISTERED_AT]-(b:Company)
+  WHERE a.id IN members AND NOT b.id IN members AND x.full =~ '(?s).*[0-9].*'
   RETURN 'shared_address' AS kind, a, b, path
   UNION ALL
   MATCH path = (a:Company)-[:SHIPPED]->(:Shipment)-[:SHIPPED_TO]->(b:Company)

@@ -130,6 +130,19 @@ def _with_sources(text: str) -> list[tuple[str, str]]:
             if x.startswith("- [") and lines[i + 1].startswith("source:")]
 
 
+def test_a_town_or_a_country_alone_is_no_shared_address(screened, samples):
+    """KEK gives 28 firms and people only "Berlin" as their address, others "Delaware, USA" or
+    "Schweden": none of them shares premises with another, so no link says "both registered at"
+    such a place. Addresses with a number still link (12 ProSiebenSat.1 firms at Medienallee 7)."""
+    shared = [s for s in _sentences(screened) if s.startswith("[shared_address]")]
+    assert len(shared) > 100
+    assert all(any(c.isdigit() for c in s.split("both registered at ", 1)[1].split("(sources:")[0]) for s in shared)
+    assert any("both registered at Medienallee 7, Unterföhring 85774" in s for s in shared)
+    alone = run_cli("find-links", "Allitt, Julian", "--db", samples)  # in KEK: "Berlin", nothing more
+    assert alone.code == 0, alone.err
+    assert "shared_address" not in alone.out and "Berlin" not in alone.out
+
+
 def test_undated_holdings_are_not_called_current(screened):
     """KEK holdings carry no dates and no status: undated, with the day the record was loaded."""
     kek = [s for s, src in _with_sources(screened)

@@ -149,10 +149,15 @@ def _common_owner(s: Search) -> Found:
 
 
 @link_kind("shared_address", starts=(ADDRESSES,), then=(AT_ADDRESS,),
-           browser=(BrowserPath("(a:Company)-[:REGISTERED_AT]->(:Address)<-[:REGISTERED_AT]-(b:Company)"),),
+           browser=(BrowserPath("(a:Company)-[:REGISTERED_AT]->(x:Address)<-[:REGISTERED_AT]-(b:Company)",
+                                "x.full =~ '(?s).*[0-9].*'"),),
            project=projection.shared_address)
 def _shared_address(s: Search) -> Found:
-    """Both firms are registered at the same address."""
+    """Both firms are registered at the same address, one that names premises.
+
+    An address with no digit (no house number, postcode or PO box) names a town or a country
+    ("Berlin", "Delaware, USA": KEK gives many firms and people so): two firms there share no
+    premises, so it is no link (``cypher/firm_addresses.cypher`` leaves such addresses out)."""
     mine = s.starts(ADDRESSES)
     at: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in s.facts(AT_ADDRESS, {r["address_id"] for r in mine}):
