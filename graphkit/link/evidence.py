@@ -44,8 +44,9 @@ Sentence templates (``A`` and ``B`` are the linked firms, printed above the evid
   or ``{A -> B|B -> A} monthly total, {YYYY-MM}: HS {code}, {quantity}, {value}, {desc}``
 - SourceLink: ``linked by the source: {A's entry reads Linked To B | B's entry reads Linked To A}
   (entry {ent_num})`` - only pairs the source states, never two firms through a third entry
-- Family: ``{person} ({role} of A) and {person} ({role} of B) are family: the source's relation
-  from {person} to {relative} reads "{relation}"``
+- Family: ``{person} ({role in A, as a shared role says it: owns 1 % of A — former, ...}) and
+  {person} ({role in B}) are family: the source's relation from {person} to {relative} reads
+  "{relation}"``
 - Payment: ``{A|B} paid {B|A} {currency} {amount} on {date}[ for {purpose}]`` (``(undated)``,
   ``an amount the source does not give``, ``(currency not named by the source)`` where missing)
 - Status: ``current, since {start}`` | ``current, {start} to {end}`` | ``current (source status
@@ -355,7 +356,7 @@ class Family:
     relation: str  # as the source words it: "Family member of", "Son", ...
     person: str  # the fact's person and relative, by name, as the source orders them
     relative: str
-    a_person: str  # who holds the role in A, and the role
+    a_person: str  # who holds the role in A, and what the role is: "owns 1 % of A — former, ..."
     a_role: str
     b_person: str
     b_role: str
@@ -394,8 +395,7 @@ def render(fact: Fact) -> str:
     if isinstance(fact, SourceLink):
         return _render_source_link(fact)
     if isinstance(fact, Family):
-        a_role, b_role = (_DEFAULT_ROLE.get(r.lower(), r) for r in (fact.a_role, fact.b_role))  # "owner of A", not "ownership of A"
-        return (f"{fact.a_person} ({a_role} of A) and {fact.b_person} ({b_role} of B) are family: the "
+        return (f"{fact.a_person} ({fact.a_role}) and {fact.b_person} ({fact.b_role}) are family: the "
                 f"source's relation from {fact.person} to {fact.relative} reads \"{fact.relation}\"")
     if isinstance(fact, Payment):
         return _render_payment(fact)

@@ -297,8 +297,12 @@ def _family(s: Search) -> Found:
                                         else (rel["relative_name"], h["holder_name"]))
                     yield key, Evidence(
                         "family", {"id": h["holder_id"], "label": "Person", "name": h["holder_name"]},
+                        # each role as a shared role says it, with its share and status: a
+                        # holding that ended is no "owner" (Svetlana Zakharova held 1 % of CST
+                        # from 2022 to 2023)
                         ev.Family(rel["relation"] or "family", person, relative, h["holder_name"],
-                                  h["role"] or h["type"].lower(), rel["relative_name"], f["role"] or f["type"].lower()),
+                                  ev.Role.from_row(h, h["holder_name"], "A", s.as_of).predicate(),
+                                  rel["relative_name"], ev.Role.from_row(f, rel["relative_name"], "B", s.as_of).predicate()),
                         [source_of(h), source_of(rel), source_of(f)])
 
 
