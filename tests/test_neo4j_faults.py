@@ -47,7 +47,8 @@ def test_a_push_killed_midway_completes_exactly_on_rerun(real, tmp_path: Path, f
     from graphkit.server import neo4j_server as ns
 
     source = EmbeddedStore(tmp_path / "src")
-    load_files(source, [real / "ftm_kek_media_ownership" / "kek_company_ownership.ftm.jsonl"], "ftm", dataset="kek")
+    load_files(source, [real / "ftm_kek_media_ownership" / "kek_company_ownership.ftm.jsonl"], "ftm", dataset="kek",
+               rejects_dir=tmp_path / "rejects")
     expected = source.counts()
     workspace, password = tmp_path / "neo", secrets.token_urlsafe(12)
     bolt, http = free_port(), free_port()
