@@ -34,7 +34,8 @@ def test_a_person_gets_to_see_nearly_every_true_pair(real_outcomes):
 
 @pytest.mark.parametrize("category", ["numeral", "ordinal", "legal_form_family", "person_vs_firm",
                                       "gendered_name", "initialism", "acronym", "short_alias", "curated_apart",
-                                      "shared_number_one_source", "gender_form", "jurisdiction_differs"])
+                                      "shared_number_one_source", "gender_form", "jurisdiction_differs",
+                                      "spelled_apart"])
 def test_the_hard_decoys_stay_apart(real_outcomes, category):
     cases = [o for o in real_outcomes if o.category == category]
     assert cases, f"no labelled pairs of category {category}"
@@ -110,3 +111,16 @@ def test_nine_in_ten_spellings_of_a_person_with_a_birth_date_end_in_one_entity()
     kept, spelled = (sum(out.in_largest[g][i] for g in dated) for i in (0, 1))
     assert spelled >= 50 and out.false_merges == 0
     assert kept / spelled >= 0.90, out.in_largest
+
+
+def test_two_latin_spellings_alike_only_as_they_sound_are_asked_not_merged(real_outcomes):
+    """ICIJ's LSTS CONSULTANTS LIMITED and LSC Consultants Limited fold to the same sounds (ts = c);
+    written in one script they are two spellings, and the explanation says so rather than "same
+    words". A name in Cyrillic and its Latin transliteration are still the same words."""
+    from graphkit.resolve.scoring import Record, score
+
+    lsts = next(o for o in real_outcomes if o.pair_id == "rp0582")
+    assert lsts.state == "pending" and "the same words as they sound, spelled apart (LSTS / LSC)" in lsts.explanation
+    assert "same words 'LSTS" not in lsts.explanation
+    across = score(Record("a", "Company", ["ООО «Небесная механика»"]), Record("b", "Company", ["Nebesnaya Mekhanika LLC"]))
+    assert across.value == 1.0 and across.explanation.startswith("same words")

@@ -264,6 +264,7 @@ class FirmName:
     words: tuple[str, ...]
     marks: tuple[str, ...]  # numbers, sorted
     letters: tuple[str, ...] = ()  # single letters, sorted
+    plain: tuple[str, ...] = ()  # the name words transliterated but not folded ("lsts" where words has "lsk")
 
     @property
     def text(self) -> str:
@@ -274,6 +275,7 @@ class FirmName:
 def firm_name(name: str) -> FirmName:
     form, rest = nz.split_legal_form(_CONJUNCTION.sub(" ", nz.split_glued_ids(name)[1]))
     words: list[str] = []
+    plain: list[str] = []
     marks: list[str] = []
     letters: list[str] = []
     tokens = rest.split()
@@ -290,7 +292,8 @@ def firm_name(name: str) -> FirmName:
                 letters.append(piece)
             else:
                 words.extend(fold(piece).split())
-    return FirmName(form, tuple(words), tuple(sorted(marks)), tuple(sorted(letters)))
+                plain.extend(piece.split())
+    return FirmName(form, tuple(words), tuple(sorted(marks)), tuple(sorted(letters)), tuple(plain))
 
 
 def as_written(name: str, folded: list[str] | tuple[str, ...]) -> list[str]:
