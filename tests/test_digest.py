@@ -39,8 +39,10 @@ def test_the_aspan_arba_case_reads_in_thirty_lines_with_both_people_and_the_dron
               if e["kind"] == "shipment" and e["detail"]["hs_code"].startswith("880622")
               and e["detail"]["direction"] == "A -> B" and e["sources"][0]["dataset"] == "demo-customs-kz-export"]
     assert len(export) == 6 and sum(d["value_usd"] for d in export) == 870_500
-    # every person line says where it comes from
+    # every person line says where it comes from, every shipment line which records it sums
     assert all("sources: " in lines[i + 1] for i, x in enumerate(lines) if x.lstrip().startswith("- [shared_officer]"))
+    assert all("(sources: demo-customs-" in x for x in lines if x.lstrip().startswith("- [shipment]"))
+    assert '4 descriptions, e.g. "1. UNMANNED AIRCRAFT (QUADCOPTER) DJI MAVIC 3…"' in drones
 
 
 def test_detail_prints_every_record_level_fact_with_its_source(cli, demo_db):

@@ -188,6 +188,12 @@ def test_monthly_customs_totals_say_so_with_value_and_unit(tmp_path):
     assert re.search(r"\(quantity [\d,.]+ \(unit not given\), values? [\d,.]+(, [\d,.]+)*( and \d+ more)? in a currency "
                      r"the source does not name, 20", digest)
     assert "91,526.10" in digest
+    # the summary dates monthly totals by month, as the vendor gives them ("Oct 2024"), quotes how
+    # the lines describe the goods without giving one line's words to all, and cites its records
+    line = next(x for x in digest.splitlines() if "[shipment] B -> A, HS 690721, 2024: 54 monthly totals" in x)
+    assert ", 2024-10 to 2024-12); 54 descriptions, e.g. \"CERAMIC PLATES COVERLAM 3.5 MM1000X1000MM" in line
+    assert "(sources: kz-customs-import-agg:kz_import_monthly_agg.csv#line 969, " in line and "(+50 more" in line
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", line)
 
 
 def test_status_rules():

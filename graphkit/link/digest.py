@@ -11,7 +11,8 @@ only groups it.
   distinct role in A and in B once (as ``Role.predicate`` words it), the resolution basis once,
   and the sources as a count per dataset.
 - **Shipments**: customs lines (and monthly totals) of one direction, HS-6 code, year and customs
-  dataset are one line: count, total quantity per unit, total USD value, first and last date. An
+  dataset are one line: count, total quantity per unit, total USD value, first and last date (a
+  monthly total's month), how the lines describe the goods, and the records cited. An
   export declared at one end and the import declared at the other are kept in their own datasets,
   never summed together (the same goods would count twice).
 - Every other fact (control, shared address, the sources' own links, family, payment) is one line
@@ -125,27 +126,58 @@ def _dataset_sum(dataset: str, facts: list[ev.Shipment]) -> str:
     for f in facts:
         if f.quantity is not None:
             quantities[f.unit] += f.quantity
-    qty = ", ".join(filter(None, (ev.quantity_text(q, u) for u, q in quantities.items())))
+    # a sum of zeros is what the source wrote (a vendor's 2023 rows give 0 for every quantity), not
+    # goods that weighed nothing
+    qty = ", ".join(filter(None, (ev.quantity_text(q, u) if q else f"quantity given as 0{f' {u}' if u else ''}"
+                                  for u, q in quantities.items())))
     value = _values_text(facts)
-    dates = sorted(f.date for f in facts if f.date)
+    # a monthly total is dated by its month: its "date" is the first day the loader filled in
+    dates = sorted(_when(f) for f in facts if f.date or f.period)
     span = (dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}") if dates else "dates not given"
     what = ev.plural(len(facts), "monthly total") if all(f.aggregated for f in facts) else ev.plural(len(facts), "line")
     return f"{what} in {dataset} (" + ", ".join(filter(None, (qty, value, span))) + ")"
 
 
+def _when(f: ev.Shipment) -> str:
+    """A line's date; a monthly total's month (as ``evidence.render`` words it)."""
+    return (f.period or (f.date or "")[:7]) if f.aggregated else (f.date or "")
+
+
 def _shipment_lines(evidence: list[Evidence]) -> list[str]:
     groups: dict[tuple[str, str, str], dict[str, list[ev.Shipment]]] = defaultdict(lambda: defaultdict(list))
+    sources: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
     for e in evidence:
         assert isinstance(e.fact, ev.Shipment)
         src = e.sources[0] if e.sources else {}
         groups[_shipment_key(e.fact)][f"{src.get('dataset', '?')}:{src.get('file', '?')}"].append(e.fact)
+        sources[_shipment_key(e.fact)].extend(e.sources)
     out = []
-    for (direction, hs6, year), by_dataset in groups.items():
+    for key, by_dataset in groups.items():
+        direction, hs6, year = key
         facts = [f for fs in by_dataset.values() for f in fs]
-        described = next((f.description[:40] for f in facts if f.description), "")
         sums = "; ".join(_dataset_sum(d, fs) for d, fs in by_dataset.items())
-        out.append(f"   - [shipment] {direction}, HS {hs6}, {year}: {sums}" + (f"; {described}" if described else ""))
+        out.append(f"   - [shipment] {direction}, HS {hs6}, {year}: {sums}{_described(facts)}  "
+                   f"(sources: {_datasets(sources[key])})")
     return out
+
+
+def _described(facts: list[ev.Shipment]) -> str:
+    """How the lines describe the goods, quoted: the one description they share, or how many
+    they give with the first as an example (one line's words are not the group's)."""
+    said = list(dict.fromkeys(f.description.strip() for f in facts if f.description and f.description.strip()))
+    if not said:
+        return ""
+    first = _clip(said[0])
+    return f'; described as "{first}"' if len(said) == 1 else f'; {len(said)} descriptions, e.g. "{first}"'
+
+
+def _clip(text: str, most: int = 60) -> str:
+    """``text`` cut at a word's end before ``most`` characters, with "…" where it was cut (never
+    inside a word: "MM1000X1000M" read as metres)."""
+    if len(text) <= most:
+        return text
+    cut = text[:most].rsplit(" ", 1)[0] if " " in text[:most] else text[:most]
+    return cut.rstrip(" ,;") + "…"
 
 
 def link_lines(link: Link) -> list[str]:
