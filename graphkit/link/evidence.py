@@ -49,7 +49,8 @@ Sentence templates (``A`` and ``B`` are the linked firms, printed above the evid
   "{relation}"``
 - Payment: ``{A|B} paid {B|A} {currency} {amount} on {date}[ for {purpose}]`` (``(undated)``,
   ``an amount the source does not give``, ``(currency not named by the source)`` where missing)
-- Status: ``current, since {start}`` | ``current, {start} to {end}`` | ``current (source status
+- Status: ``current, since {start}[ (no end given in the record of {date} | no end given; record
+  loaded {date})]`` (current as the record has it, on its day) | ``current, {start} to {end}`` | ``current (source status
   {S})`` | ``former, {start} to {end}`` | ``former, to {end}`` | ``former (the source says so;
   no end date)`` | ``future, from {start}`` | ``GLEIF registration {S}: not confirmed current[
   (from {start}, no end given)]`` | ``undated (record of {date})`` | ``undated (record loaded {date})``
@@ -116,7 +117,11 @@ def status_of(start: Any, end: Any, as_of: dt.date, *, role: str | None = None, 
     if s is not None and s > as_of:
         return Status("future", f"starts {s.isoformat()}", f"future, from {s.isoformat()}")
     if s is not None and e is None:
-        return Status("current", f"started {s.isoformat()}, no end given", f"current, since {s.isoformat()}")
+        # "current" is what the record says on its day, not today: a snapshot of 2023 gives no end
+        # for a role that may have ended since; the record's date (or the load's) says which day
+        seen = (f" (no end given in the record of {dates.iso(record_date)})" if record_date is not None
+                else f" (no end given; record loaded {str(loaded_at)[:10]})" if loaded_at is not None else "")
+        return Status("current", f"started {s.isoformat()}, no end given", f"current, since {s.isoformat()}{seen}")
     if e is not None:
         return Status("current", f"ends {e.isoformat()}", f"current, {span}")
     if said and any(said.startswith(w) for w in _CURRENT_STATUS):
