@@ -23,7 +23,7 @@ LISTS = [re.compile(p) for p in (
     r"words only one name has: ([^;]+)", r"one name has more words: ([^;]+)",
     r"they share only common words \(([^)]+)\)", r"male and female forms \(([^)]+)\)",
     r"given names spelled apart \(([^)]+)\)", r"different given names \(([^)]+)\)",
-    r"surnames differ \(([^)]+)\)", r"loosely matched parts \(([^)]+)\)", r"different patronymics \(([^)]+)\)",
+    r"surnames differ \(([^)]+)\)", r"a name part differs \(([^)]+)\)", r"loosely matched parts \(([^)]+)\)", r"different patronymics \(([^)]+)\)",
     r"spelled apart \(([^)]+)\)", r"forms of one name in two languages: ([^;]+)",
     r"the one full word of a name \(([^)]+)\)")]
 

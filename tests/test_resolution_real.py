@@ -114,13 +114,15 @@ def test_nine_in_ten_spellings_of_a_person_with_a_birth_date_end_in_one_entity()
 
 
 def test_two_latin_spellings_alike_only_as_they_sound_are_asked_not_merged(real_outcomes):
-    """ICIJ's LSTS CONSULTANTS LIMITED and LSC Consultants Limited fold to the same sounds (ts = c);
-    written in one script they are two spellings, and the explanation says so rather than "same
-    words". A name in Cyrillic and its Latin transliteration are still the same words."""
+    """ICIJ's LSTS and LSC CONSULTANTS (ts = c), ACCTAX and ACTAX CONSULTANCY (cc = c) fold to the
+    same sounds; written in one script they are two spellings, and the explanation says so
+    rather than "same words". A name in Cyrillic and its Latin transliteration are still the
+    same words."""
     from graphkit.resolve.scoring import Record, score
 
-    lsts = next(o for o in real_outcomes if o.pair_id == "rp0582")
-    assert lsts.state == "pending" and "the same words as they sound, spelled apart (LSTS / LSC)" in lsts.explanation
-    assert "same words 'LSTS" not in lsts.explanation
+    for pair, shown in (("rp0582", "LSTS / LSC"), ("rp0583", "ACCTAX / ACTAX")):
+        o = next(o for o in real_outcomes if o.pair_id == pair)
+        assert o.state == "pending" and f"the same words as they sound, spelled apart ({shown})" in o.explanation
+        assert "same words '" not in o.explanation
     across = score(Record("a", "Company", ["ООО «Небесная механика»"]), Record("b", "Company", ["Nebesnaya Mekhanika LLC"]))
     assert across.value == 1.0 and across.explanation.startswith("same words")

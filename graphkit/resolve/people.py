@@ -263,7 +263,7 @@ def _best_alignment(a: Record, b: Record, confirmed: bool) -> _Aligned | None:
 
 def _name_vetoes(a: Record, b: Record, best: _Aligned, confirmed: bool, reasons: list[str]) -> Score | None:
     """A capped score where the names themselves say two people: another father, male and
-    female forms, given names spelled apart or different."""
+    female forms, name parts spelled apart or different."""
     sim, matched, pa, pb, words = best.sim, best.matched, best.pa, best.pb, best.words
     if (pa.patronymic and pb.patronymic and (pa.patronymic, pb.patronymic) not in best.equivalent
             and not same_father(_original(pa, pa.patronymic), _original(pb, pb.patronymic))):
@@ -279,7 +279,7 @@ def _name_vetoes(a: Record, b: Record, best: _Aligned, confirmed: bool, reasons:
             return Score(min(sim, 0.7), reasons + [f"only one name part to compare, spelled apart ({_both(pa, pb, loose)})"])
         if loose:
             return Score(min(sim, REVIEW + 0.02), reasons + [
-                f"given names spelled apart ({_both(pa, pb, loose)}): a person decides"])
+                f"name parts spelled apart ({_both(pa, pb, loose)}): a person decides"])
     other_name = next(((w, u) for w, u in words if w != u and confirmed and _other_given_name(pa, pb, w, u)), None)
     if other_name:  # Marina / Mariya: close in letters, two names in every language
         cap = REVIEW + 0.02 if a.birth_date and b.birth_date else 0.5
@@ -312,10 +312,13 @@ def _weighed(a: Record, b: Record, best: _Aligned, reasons: list[str]) -> Score:
     if real_left and real_right:
         if (len(real_left) == len(real_right) == 1 and matched >= 2 and a.birth_date and b.birth_date
                 and pa.patronymic and pb.patronymic):
-            # given name, father's name and birth day agree, the surnames do not: a maiden or
-            # married name, or two people; a person decides
+            # father's name, birth day and one more part agree, one part does not: which part is the
+            # surname the names do not say ('KUZNETSOV, Andrey Anatolyevich' / 'KUZNETSOV, Eduard
+            # Anatolievich', both born 29 May 1972, differ in the given name). A maiden or married
+            # name, one name in two languages, or two people; a person decides
             return Score(min(value, REVIEW + 0.05), reasons + [
-                f"surnames differ ({_both(pa, pb, (real_left[0], real_right[0]))}): a maiden or married name? a person decides"])
+                f"a name part differs ({_both(pa, pb, (real_left[0], real_right[0]))}): a changed surname, "
+                "another name, or two people? a person decides"])
         return Score(min(value, 0.5), reasons + [f"different given names ({_both(pa, pb, (real_left[0], real_right[0]))})"])
     # a ceiling that what confirms the person below must not lift: initials stand for any name of
     # that letter ("Peng W" is Peng Wang, Peng Wu or Peng Wei), so a birth month or day and a

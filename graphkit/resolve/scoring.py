@@ -326,6 +326,8 @@ def _score_companies(a: Record, b: Record, common: frozenset[str], explain: bool
     elif aliases == 1 and value >= AUTO:
         value -= 0.05
         reasons = reasons + ["through one record's alias or former name"]
+    elif aliases == 1 and value >= REVIEW:  # a question says so too: 'QVC, Inc.' met the CEC's a.k.a.
+        reasons = reasons + ["through one record's alias or former name"]
     if a.country and b.country and a.country != b.country:
         # one firm's offices in two countries, or two firms: only the same name goes to a person
         cap = REVIEW + 0.02 if value >= REVIEW + 0.05 else 0.6
