@@ -80,7 +80,7 @@ def test_hard_rules_cannot_be_outweighed():
 
 def test_a_name_alone_is_not_enough_for_a_person():
     s = score(person("a", "Сидоров Олег Петрович"), person("b", "Sidorov Oleg Petrovich"))
-    assert 0.75 <= s.value < 0.90 and "no birth date or shared firm" in s.explanation
+    assert 0.75 <= s.value < 0.90 and "no birth date in both records and no shared firm to confirm" in s.explanation
     s = score(person("a", "Сидоров Олег Петрович", firms={"f1"}), person("b", "SIDOROV O.P.", firms={"f1"}))
     assert s.value >= 0.90 and "same firm" in s.explanation
 

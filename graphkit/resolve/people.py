@@ -352,6 +352,6 @@ def _weighed(a: Record, b: Record, best: _Aligned, reasons: list[str]) -> Score:
         # names alone may merge (if no namesake could be meant), but only if patronymics, which
         # name the father, agree exactly: Maratovich and Muratovich are two fathers
         exact_father = not (pa.patronymic and pb.patronymic) or pa.patronymic == pb.patronymic
-        return Score(min(value, AUTO - 0.05), reasons + ["no birth date or shared firm to confirm"],
+        return Score(min(value, AUTO - 0.05), reasons + ["no birth date in both records and no shared firm to confirm"],
                      names_only=min(value, 1.0) if exact_father else None)
     return Score(min(value, 1.0), reasons)
