@@ -265,6 +265,7 @@ class FirmName:
     marks: tuple[str, ...]  # numbers, sorted
     letters: tuple[str, ...] = ()  # single letters, sorted
     plain: tuple[str, ...] = ()  # the name words transliterated but not folded ("lsts" where words has "lsk")
+    spelled_marks: tuple[str, ...] = ()  # the numbers written as words or Roman numerals ("first", "ii")
 
     @property
     def text(self) -> str:
@@ -277,6 +278,7 @@ def firm_name(name: str) -> FirmName:
     words: list[str] = []
     plain: list[str] = []
     marks: list[str] = []
+    spelled_marks: list[str] = []
     letters: list[str] = []
     tokens = rest.split()
     if tokens and tokens[-1] in ("i", "v", "x") and (len(tokens) == 1 or len(tokens[-2]) > 1):
@@ -288,12 +290,15 @@ def firm_name(name: str) -> FirmName:
             mark = _mark(piece)
             if mark is not None:
                 marks.append(mark)
+                if not piece.isdigit():
+                    spelled_marks.append(piece)
             elif len(piece) == 1:
                 letters.append(piece)
             else:
                 words.extend(fold(piece).split())
                 plain.extend(piece.split())
-    return FirmName(form, tuple(words), tuple(sorted(marks)), tuple(sorted(letters)), tuple(plain))
+    return FirmName(form, tuple(words), tuple(sorted(marks)), tuple(sorted(letters)), tuple(plain),
+                    tuple(spelled_marks))
 
 
 def as_written(name: str, folded: list[str] | tuple[str, ...]) -> list[str]:

@@ -22,6 +22,7 @@ from graphkit import normalize as nz
 from graphkit.resolve.names import (
     as_written,
     firm_name,
+    fold,
 )
 from graphkit.resolve.overlap import possible_rename, word_stats
 
@@ -209,6 +210,9 @@ def _firm_names_scored(na: str, nb: str, legal_a: str | None, legal_b: str | Non
         reasons.append(f"a short name ({short[0]!r}): names alone do not decide")
     if fa.marks != fb.marks:
         differ = _difference(fa.marks, fb.marks)
+        spelled = [w for n, f in ((na, fa), (nb, fb)) for w in as_written(n, [fold(m) for m in f.spelled_marks])]
+        if spelled:  # "FIRST EAST EXPORT BANK" counts as 1: the reader sees the word it came from
+            differ += f" ({', '.join(spelled)} read as {'a number' if len(spelled) == 1 else 'numbers'})"
         if fa.marks and fb.marks:  # Zehnte / Vierzehnte, Metall-1 / Metall-2: two firms
             return min(value, 0.5), reasons + [f"numerals differ: {differ}"], False
         # a number on one side only: a series member ("MGM Holdings II") or a code a clerk
