@@ -126,3 +126,26 @@ def test_two_latin_spellings_alike_only_as_they_sound_are_asked_not_merged(real_
         assert "same words '" not in o.explanation
     across = score(Record("a", "Company", ["ООО «Небесная механика»"]), Record("b", "Company", ["Nebesnaya Mekhanika LLC"]))
     assert across.value == 1.0 and across.explanation.startswith("same words")
+
+
+def test_a_firm_and_one_it_owns_are_never_asked_about_as_one(store, real, tmp_path):
+    """KEK: United Internet AG owns 100 % of 1&1 Internet AG. Their names share 'Internet AG' and
+    an officer, which had put the pair in the review queue, and every common-owner link through
+    either into the possible links. A parent and its subsidiary are two firms."""
+    from graphkit.resolve import explain
+
+    load_files(store, [real / "ftm_kek_media_ownership" / "kek_company_ownership.ftm.jsonl"], "ftm",
+               dataset="kek", rejects_dir=tmp_path)
+    resolve(store)
+    ids = {r["name"]: r["id"] for r in store._execute(
+        "MATCH (c:Company) WHERE c.name IN ['United Internet AG', '1&1 Internet AG'] RETURN c.name AS name, c.id AS id")}
+    owns = store._execute("MATCH (a:Company {id: $a})-[r:OWNS]->(b:Company {id: $b}) RETURN r.share AS share",
+                          {"a": ids["United Internet AG"], "b": ids["1&1 Internet AG"]})
+    assert [r["share"] for r in owns] == [100.0]
+    asked = store._execute("MATCH (a:Company)-[r:SAME_AS]-(b:Company) WHERE a.id = $a AND b.id = $b RETURN r.judgement AS j",
+                           {"a": ids["United Internet AG"], "b": ids["1&1 Internet AG"]})
+    assert asked == []
+    lines = explain(store, ids["United Internet AG"], ids["1&1 Internet AG"])
+    assert any("one holds shares of or a role in the other, as a source states: two firms, never the same" in x
+               for x in lines)
+    assert lines[-1] == "decision: different entities (a hard rule)"

@@ -102,6 +102,10 @@ def _firm_records(store: Store) -> _Firms:
     for company, other in zip(*store.run_columns("company_context", "company_id", "other_id"), strict=True):
         if company in by_id:  # a firm's addresses
             by_id[company].context.add(other)
+    for holder, firm in zip(*store.run_columns("firm_control", "holder_id", "firm_id"), strict=True):
+        for x, y in ((holder, firm), (firm, holder)):
+            if x in by_id:
+                by_id[x].controls.add(y)
     firms_of: dict[str, set[str]] = defaultdict(set)
     # read once: a role ties the firm to the person too
     for person, company, via in zip(*store.run_columns("person_firms", "person_id", "company_id", "via"), strict=True):

@@ -52,6 +52,9 @@ class Record:
     addresses: set[str] = field(default_factory=set)  # a person's service addresses (Address node ids)
     #: counts over the run's month-dated people, for the namesake estimate (``registry_people``)
     population: Population | None = field(default=None, compare=False, repr=False)
+    #: the firms this firm holds shares of or a role in, or that hold them in it (firms only):
+    #: never the same firm as this one
+    controls: set[str] = field(default_factory=set, compare=False, repr=False)
     #: values resolution works out from ``names`` once per record, not once per pair (a PSC
     #: person's name elements), each kept with the list it was worked out from
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -306,6 +309,10 @@ def score_companies(a: Record, b: Record, common: frozenset[str] = frozenset(), 
 
 
 def _score_companies(a: Record, b: Record, common: frozenset[str], explain: bool) -> Score:
+    if b.id in a.controls or a.id in b.controls:
+        # a parent and its subsidiary, a fund and its manager: the source names them as two
+        return Score(NEVER, ["one holds shares of or a role in the other, as a source states: two firms, never "
+                             "the same"])
     hard = _id_rules(a, b)
     if hard:
         same = idents.shared(a.registry_ids, b.registry_ids)
