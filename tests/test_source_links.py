@@ -318,3 +318,20 @@ def test_the_source_link_examples_of_docs_sentences_are_what_screening_prints(fo
     assert len(quoted) == 2
     printed = {(e.summary, lk.a.name, lk.b.name) for lk in screen(store, kinds=["source_link"]) for e in lk.evidence}
     assert set(quoted) <= printed
+
+
+def test_ofac_alternative_dates_of_birth_keep_apart_a_person_born_on_none_of_them(four_sources):
+    """OFAC 32292, OO, Aung Naing: "DOB 13 Oct 1962; alt. DOB 09 Jun 1969" (neither taken as his
+    birth date, both kept); 35741, AUNG, Naing Htut: "DOB 27 Jan 1968". Their name parts align,
+    and they had waited for review as 'no birth date ... to confirm'."""
+    from graphkit.resolve import load_records
+    from graphkit.resolve.scoring import NEVER, score
+
+    store, _, _ = four_sources
+    stored = store._execute("MATCH (p:Person) WHERE p.name = 'OO, Aung Naing' "
+                            "RETURN p.birth_date AS born, p.birth_dates AS dates")
+    assert stored == [{"born": None, "dates": ["1962-10-13", "1969-06-09"]}]
+    people = {r.names[0]: r for r in load_records(store)["Person"]}
+    s = score(people["OO, Aung Naing"], people["AUNG, Naing Htut"])
+    assert s.value == NEVER
+    assert "different birth dates (1962-10-13 or 1969-06-09; 1968-01-27): never the same" in s.explanation

@@ -268,7 +268,12 @@ def _company_props(proxy: Any) -> dict[str, Any]:
 
 
 def _person_props(proxy: Any) -> dict[str, Any]:
-    props: dict[str, Any] = {"birth_date": _date(proxy.get("birthDate", quiet=True))}
+    given = proxy.get("birthDate", quiet=True)
+    days = sorted({d.isoformat() for v in given if (d := _date([v]))})
+    # several days: none is the birth date (as for OFAC's alt. DOB), all are kept
+    props: dict[str, Any] = {"birth_date": _date(given) if len(days) < 2 else None}
+    if len(days) > 1:
+        props["birth_dates"] = days
     if proxy.get("nationality", quiet=True):
         props["nationality"] = proxy.get("nationality", quiet=True)[0].lower()
     if proxy.get("innCode", quiet=True):

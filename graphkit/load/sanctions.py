@@ -16,7 +16,9 @@ firm, so anything unclear stays in the raw text only):
 - ``a.k.a.`` / ``n.k.a.`` names become aliases, ``f.k.a.`` names previous names;
 - ``DOB dd Mon yyyy`` becomes the birth date only when it is the entry's one full date of
   birth: a year alone, a range, or ``alt. DOB`` entries leave it unset (a birth date keeps
-  people apart in resolution, so a guessed one would do harm);
+  people apart in resolution, so a guessed one would do harm); where every date given is a
+  full one (``DOB 13 Oct 1962; alt. DOB 09 Jun 1969``) they are kept as ``birth_dates``, which
+  keeps apart only a person born on none of them;
 - ``nationality X`` and ``Citizen X`` give the nationality (the first one);
 - numbers with a country: ``Tax ID No.`` is a tax number, ``National ID No.`` a national id,
   ``Legal Entity Number`` a LEI, ``V.A.T. Number`` a VAT number, any other wording a
@@ -87,6 +89,7 @@ def parse_remarks(text: str | None, *, person: bool) -> dict[str, Any]:
     """What the Remarks text says, as far as it can be read safely (see the module docstring).
 
     Returns ``aliases``, ``previous_names`` (lists), ``birth_date`` (ISO text or None),
+    ``birth_dates`` (every full date where several are given, else empty),
     ``nationality`` (ISO alpha-2 or None), ``ids``: ``{scheme: [values]}``, ``linked_to``: the
     names after "Linked To:" as written (the final full stop removed) and ``asset``: what the
     Remarks say about a vessel or aircraft (``imo``, ``mmsi``, ``aircraft_model``,
@@ -129,7 +132,13 @@ def parse_remarks(text: str | None, *, person: bool) -> dict[str, Any]:
     if len(dobs) == 1 and not dobs[0][0]:
         day = _full_date(dobs[0][1])
         birth = day.isoformat() if day else None
+    # several full dates ("DOB 13 Oct 1962; alt. DOB 09 Jun 1969"): none is the birth date, all
+    # are kept, so that resolution can tell a person none of them fits; a year or a range among
+    # them leaves the dates open, and nothing is kept
+    days = [_full_date(text) for _, text in dobs]
+    birth_dates = sorted({d.isoformat() for d in days if d}) if len(dobs) > 1 and all(days) else []
     return {"aliases": aliases, "previous_names": previous, "birth_date": birth,
+            "birth_dates": birth_dates if len(birth_dates) > 1 else [],
             "nationality": nationality, "ids": ids, "linked_to": linked, "asset": asset}
 
 
@@ -168,6 +177,7 @@ def sdn_row(row: dict[str, Any]) -> dict[str, str | None]:
         "_aliases": "; ".join(parsed["aliases"]) or None,
         "_previous_names": "; ".join(parsed["previous_names"]) or None,
         "_birth_date": parsed["birth_date"],
+        "_birth_dates": "; ".join(parsed["birth_dates"]) or None,
         "_nationality": parsed["nationality"],
         "_country": (parsed["nationality"] if person
                      else nz.country(row["vess_flag"]) if sdn_type in ("vessel", "aircraft") and row.get("vess_flag")

@@ -121,10 +121,10 @@ def _people(store: Store, firms: _Firms) -> list[Record]:
     firms_of, listed = firms.firms_of, firms.listed
     return [Record(i, "Person", list(names), country, dates.iso(born) or month or None, _numbers(i, ids),
                    context=set(firms_of.get(i, ())), datasets=list(datasets or []), listed=i in listed,
-                   nationality=nationality)
-            for i, names, country, born, month, ids, datasets, nationality in zip(*store.run_columns(
+                   nationality=nationality, birth_dates=list(several or []))
+            for i, names, country, born, month, ids, datasets, nationality, several in zip(*store.run_columns(
                 "resolve_people", "id", "names", "country", "birth_date", "birth_month", "registry_ids", "datasets",
-                "nationality"), strict=True) if names]
+                "nationality", "birth_dates"), strict=True) if names]
 
 
 def _addresses(store: Store, people: list[Record]) -> None:

@@ -224,10 +224,19 @@ def _people_apart(a: Record, b: Record) -> Score | None:
         return hard
     if a.birth_date and b.birth_date and not dates_agree(a.birth_date, b.birth_date):
         return Score(NEVER, [f"different birth dates ({a.birth_date}, {b.birth_date}): never the same"])
+    if a.birth_dates or b.birth_dates:  # a source gives several: apart only if none fits the other's
+        da, db = _birth_dates(a), _birth_dates(b)
+        if da and db and not any(dates_agree(x, y) for x in da for y in db):
+            return Score(NEVER, [f"different birth dates ({' or '.join(da)}; {' or '.join(db)}): never the same"])
     ga, gb = person_gender(a.names), person_gender(b.names)
     if ga and gb and ga != gb:  # Mr / Mrs, Vladimirovich / Vladimirovna
         return Score(0.0, [f"male and female forms ({a.names[0]!r} is {ga}, {b.names[0]!r} {gb})"])
     return None
+
+
+def _birth_dates(r: Record) -> list[str]:
+    """Every date of birth ``r`` carries: its one birth date, or the several a source gives."""
+    return sorted({*r.birth_dates, *([r.birth_date] if r.birth_date else [])})
 
 
 @dataclass
@@ -352,6 +361,8 @@ def _weighed(a: Record, b: Record, best: _Aligned, reasons: list[str]) -> Score:
         # names alone may merge (if no namesake could be meant), but only if patronymics, which
         # name the father, agree exactly: Maratovich and Muratovich are two fathers
         exact_father = not (pa.patronymic and pb.patronymic) or pa.patronymic == pb.patronymic
-        return Score(min(value, AUTO - 0.05), reasons + ["no birth date in both records and no shared firm to confirm"],
-                     names_only=min(value, 1.0) if exact_father else None)
+        said = ("a birth date agrees only among several a source gives (it does not say which is right) and no "
+                "shared firm confirms" if (a.birth_dates or b.birth_dates) and _birth_dates(a) and _birth_dates(b)
+                else "no birth date in both records and no shared firm to confirm")
+        return Score(min(value, AUTO - 0.05), reasons + [said], names_only=min(value, 1.0) if exact_father else None)
     return Score(min(value, 1.0), reasons)

@@ -52,6 +52,8 @@ class Record:
     addresses: set[str] = field(default_factory=set)  # a person's service addresses (Address node ids)
     #: counts over the run's month-dated people, for the namesake estimate (``registry_people``)
     population: Population | None = field(default=None, compare=False, repr=False)
+    #: every date of birth where the source gives several (OFAC alt. DOB), none of them birth_date
+    birth_dates: list[str] = field(default_factory=list, compare=False, repr=False)
     #: the firms this firm holds shares of or a role in, or that hold them in it (firms only):
     #: never the same firm as this one
     controls: set[str] = field(default_factory=set, compare=False, repr=False)
