@@ -47,6 +47,14 @@ SOURCES: list[tuple[str, str | None, list[str]]] = [
     ("kz-import-agg", None, ["customs_trade/kz_import_monthly_agg.csv"]),
     ("ru-import-agg", None, ["customs_trade/ru_import_monthly_agg.csv"]),
     ("ru-export-agg", None, ["customs_trade/ru_export_monthly_agg.csv"]),
+    ("ru-export", None, ["customs_trade/ru_export_declarations_full.csv"]),
+    ("ua-import", None, ["customs_trade/ua_import_declarations_full.csv"]),
+    ("ua-export", None, ["customs_trade/ua_export_declarations_full.csv"]),
+    ("ua-import-agg", None, ["customs_trade/ua_import_monthly_agg.csv"]),
+    ("uz-import", None, ["customs_trade/uz_import_declarations_full.csv"]),
+    ("uz-export", None, ["customs_trade/uz_export_declarations_full.csv"]),
+    ("am-import", None, ["customs_trade/am_import_declarations_full.csv"]),
+    ("am-export", None, ["customs_trade/am_export_declarations_full.csv"]),
 ]
 
 

@@ -1,0 +1,115 @@
+"""The Uzbek customs declarations (uz-import, uz-export) load from the real vendor files, read in
+place: counts, one line checked by hand against its row, who sold to whom, and the sentence
+find-links prints for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import IN_CI, REAL, run_cli
+
+from graphkit.load import load_files
+from graphkit.store.embedded import EmbeddedStore
+
+CUSTOMS = REAL / "customs_trade"
+IMPORTS = CUSTOMS / "uz_import_declarations_full.csv"
+EXPORTS = CUSTOMS / "uz_export_declarations_full.csv"
+
+
+def _need_real() -> None:
+    if not REAL.is_dir():
+        if IN_CI:
+            pytest.fail(f"{REAL} is missing: CI must have ../shared beside the checkout")
+        pytest.skip(f"{REAL} not found: put the shared folder beside the checkout to run this test")
+
+
+def _shipment(store: EmbeddedStore, record: str) -> dict:
+    rows = store._execute("MATCH (s:Shipment) WHERE list_contains(s.records, $r) RETURN s.declaration_number AS decl, "
+                          "s.direction AS dir, s.date AS date, s.hs_code AS hs, s.hs6 AS hs6, "
+                          "s.value_usd AS usd, s.value AS value, s.currency AS currency, s.quantity AS qty, "
+                          "s.unit AS unit, s.net_weight_kg AS net, s.origin_country AS origin, "
+                          "s.dispatch_country AS dispatch, s.destination_country AS dest, "
+                          "s.trading_country AS trading, s.incoterms AS inco, s.customs_office AS office",
+                          {"r": record})
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def _parties(store: EmbeddedStore, record: str) -> tuple[list[dict], list[dict]]:
+    sellers = store._execute("MATCH (c:Company)-[r:SHIPPED]->(s:Shipment) WHERE list_contains(s.records, $r) "
+                             "RETURN c.name AS name, c.country AS country, c.inn AS inn, r.role AS role", {"r": record})
+    buyers = store._execute("MATCH (s:Shipment)-[r:SHIPPED_TO]->(c:Company) WHERE list_contains(s.records, $r) "
+                            "RETURN c.name AS name, c.country AS country, c.inn AS inn, r.role AS role", {"r": record})
+    return sellers, buyers
+
+
+def test_uz_import_supplier_ships_to_the_uzbek_importer(tmp_path: Path):
+    _need_real()
+    with EmbeddedStore(tmp_path / "g") as store:
+        report = load_files(store, [IMPORTS], "uz-import", rejects_dir=tmp_path)
+        assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.rows_skipped) == (2, 2, 0, 0)
+        counts = store.counts()
+        assert counts.nodes["Shipment"] == 2
+        assert (counts.relationships["SHIPPED"], counts.relationships["SHIPPED_TO"],
+                counts.relationships["DECLARED"]) == (2, 2, 2)
+        # row 1 of the file (RECORD_ID 262cb04f-...): YIWU HODIY TRADING CO LIMITED (CHINA) to
+        # OOO AQUA MIR (IMPORTER_CODE 305962438), registration number 10524 of 2025-10-31,
+        # HS 6907219009, CUSTOMS_VALUE_USD 34538.03, 1944 M2, net 23328 kg, CPT, origin CHINA
+        record = "uz-customs-import|uz_import_declarations_full.csv|262cb04f-bd9a-47c2-af56-787e51f15522"
+        line = _shipment(store, record)
+        assert line["decl"] == "10524" and line["dir"] == "import"
+        assert str(line["date"]) == "2025-10-31"
+        assert (line["hs"], line["hs6"]) == ("6907219009", "690721")
+        assert line["usd"] == pytest.approx(34538.03)
+        assert line["value"] is None and line["currency"] is None  # CUSTOMS_VALUE_FC is left out
+        assert (line["qty"], line["unit"], line["net"]) == (1944, "M2", 23328)
+        assert (line["origin"], line["dispatch"], line["dest"], line["trading"]) == ("cn", None, "uz", "cn")
+        assert line["inco"] == "CPT"
+        assert line["office"] == "CUSTOMS POST OF THE FOREIGN ECONOMIC ACTIVITY VODIY"
+        sellers, buyers = _parties(store, record)
+        assert sellers == [{"name": "YIWU HODIY TRADING CO LIMITED", "country": "cn", "inn": None, "role": "supplier"}]
+        assert buyers == [{"name": "OOO AQUA MIR", "country": "uz", "inn": "305962438", "role": "importer"}]
+
+    out = run_cli("find-links", "YIWU HODIY TRADING CO LIMITED", "--db", tmp_path / "g", "--kind", "shipment")
+    assert out.code == 0, out.err
+    assert "A: YIWU HODIY TRADING CO LIMITED (cn)" in out.out and "B: OOO AQUA MIR (uz)" in out.out
+    assert ("[shipment] A -> B, HS 690721, 2025: 1 line in uz-customs-import:uz_import_declarations_full.csv "
+            "(1,944 M2, USD 34,538.03, 2025-10-31)") in out.out
+
+
+def test_uz_export_uzbek_exporter_ships_to_the_foreign_buyer(tmp_path: Path):
+    _need_real()
+    with EmbeddedStore(tmp_path / "g") as store:
+        report = load_files(store, [EXPORTS], "uz-export", rejects_dir=tmp_path)
+        assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.rows_skipped) == (2, 2, 0, 0)
+        counts = store.counts()
+        assert counts.nodes["Shipment"] == 2
+        assert (counts.relationships["SHIPPED"], counts.relationships["SHIPPED_TO"],
+                counts.relationships["DECLARED"]) == (2, 2, 2)
+        # row 1 of the file (RECORD_ID 6099cc4a-...): СП ООО MODERNA CERAMIC INDUSTRIES FERGHANA
+        # (EXPORTER_CODE 303419147) to ТОО КАМЕННАЯ ЭРА of Shymkent, registration number 10516
+        # of 2025-10-31, HS 6907219003, CUSTOMS_VALUE_USD 46530, 9306 M2, net 333465 kg, DAP,
+        # destination and trading country KAZAKHSTAN
+        record = "uz-customs-export|uz_export_declarations_full.csv|6099cc4a-f5f4-4712-a890-dfc7e2439ac9"
+        line = _shipment(store, record)
+        assert line["decl"] == "10516" and line["dir"] == "export"
+        assert str(line["date"]) == "2025-10-31"
+        assert (line["hs"], line["hs6"]) == ("6907219003", "690721")
+        assert line["usd"] == pytest.approx(46530)
+        assert line["value"] is None and line["currency"] is None
+        assert (line["qty"], line["unit"], line["net"]) == (9306, "M2", 333465)
+        assert (line["origin"], line["dispatch"], line["dest"], line["trading"]) == (None, "uz", "kz", "kz")
+        assert line["inco"] == "DAP"
+        sellers, buyers = _parties(store, record)
+        assert sellers == [{"name": "СП ООО MODERNA CERAMIC INDUSTRIES FERGHANA", "country": "uz",
+                            "inn": "303419147", "role": "exporter"}]
+        assert buyers == [{"name": "ТОО КАМЕННАЯ ЭРА", "country": "kz", "inn": None, "role": "buyer"}]
+
+    out = run_cli("find-links", "ТОО КАМЕННАЯ ЭРА", "--db", tmp_path / "g", "--kind", "shipment")
+    assert out.code == 0, out.err
+    assert "A: ТОО КАМЕННАЯ ЭРА (kz)" in out.out
+    assert "B: СП ООО MODERNA CERAMIC INDUSTRIES FERGHANA (uz)" in out.out
+    # B (the Uzbek exporter) shipped to A (the Kazakh buyer)
+    assert ("[shipment] B -> A, HS 690721, 2025: 1 line in uz-customs-export:uz_export_declarations_full.csv "
+            "(9,306 M2, USD 46,530.00, 2025-10-31)") in out.out
