@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pytest
 from click.testing import CliRunner
@@ -68,6 +68,25 @@ def forks(monkeypatch) -> list[int]:
 @pytest.fixture
 def real() -> Path:
     """The real samples in ../shared/data/real, read in place (never copied)."""
+    return need_real()
+
+
+def shipment_line(store: Any, record: str) -> dict[str, Any]:
+    """The customs line whose records hold ``record`` ("dataset|file|record id"), as ``x``, with
+    the firm on either side: ``seller``/``buyer`` (ids), their names, countries and numbers
+    (``inn``), and the roles of SHIPPED (``a_role``) and SHIPPED_TO (``b_role``)."""
+    rows = store._execute(
+        "MATCH (s:Company)-[a:SHIPPED]->(x:Shipment)-[b:SHIPPED_TO]->(t:Company) "
+        "WHERE list_contains(x.records, $rec) "
+        "RETURN x AS x, s.id AS seller, s.name AS seller_name, s.country AS seller_country, s.inn AS seller_inn, "
+        "a.role AS a_role, t.id AS buyer, t.name AS buyer_name, t.country AS buyer_country, t.inn AS buyer_inn, "
+        "b.role AS b_role", {"rec": record})
+    assert len(rows) == 1, rows
+    return dict(rows[0])
+
+
+def need_real() -> Path:
+    """``REAL``, or the test skips (outside CI, saying how to enable it) or fails (in CI)."""
     if not REAL.is_dir():
         if IN_CI:
             pytest.fail(f"{REAL} is missing: CI must have ../shared beside the checkout")

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import IN_CI, REAL, run_cli
+from conftest import REAL, need_real, run_cli
 
 from graphkit.errors import InvalidData
 from graphkit.load import load_files
@@ -24,12 +24,6 @@ LINE = ("MATCH (a:Company)-[r:SHIPPED]->(s:Shipment)-[t:SHIPPED_TO]->(b:Company)
         "t.role AS buyer_role, r.record AS record, s AS s ORDER BY s.declaration_number")
 
 
-def _need_real() -> None:
-    if not REAL.is_dir():
-        if IN_CI:
-            pytest.fail(f"{REAL} is missing: CI must have ../shared beside the checkout")
-        pytest.skip(f"{REAL} not found: put the shared folder beside the checkout to run this test")
-
 
 def _load(tmp_path: Path, path: Path, mapping: str):
     store = EmbeddedStore(tmp_path / "g")
@@ -42,7 +36,7 @@ def _sentences(out: str) -> list[str]:
 
 
 def test_am_import_supplier_sold_to_the_armenian_importer(tmp_path):
-    _need_real()
+    need_real()
     store, report = _load(tmp_path, IMPORTS, "am-import")
     with store:
         assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.rows_skipped) == (2, 2, 0, 0)
@@ -92,7 +86,7 @@ def test_am_import_supplier_sold_to_the_armenian_importer(tmp_path):
 
 
 def test_am_export_armenian_exporter_sold_to_the_foreign_buyer(tmp_path):
-    _need_real()
+    need_real()
     store, report = _load(tmp_path, EXPORTS, "am-export")
     with store:
         assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.rows_skipped) == (1, 1, 0, 0)
@@ -137,7 +131,7 @@ def test_am_export_armenian_exporter_sold_to_the_foreign_buyer(tmp_path):
 def test_am_columns_are_named_with_their_spaces(tmp_path):
     """A mapping names a column as its header writes it, spaces and all ("BUYER NAME EN"): a
     header that spells it otherwise is refused, naming the column."""
-    _need_real()
+    need_real()
     text = EXPORTS.read_text(encoding="utf-8")
     assert ",BUYER NAME EN," in text.splitlines()[0]
     renamed = tmp_path / "am_export_renamed.csv"

@@ -6,21 +6,15 @@ import pytest
 
 from graphkit.load import load_files
 from graphkit.store.embedded import EmbeddedStore
-from tests.conftest import IN_CI, REAL, run_cli
+from tests.conftest import REAL, need_real, run_cli
 
 PATH = REAL / "customs_trade" / "ru_export_declarations_full.csv"
 
 
-def _need_real() -> None:
-    if not REAL.is_dir():
-        if IN_CI:
-            pytest.fail(f"{REAL} is missing: CI must have ../shared beside the checkout")
-        pytest.skip(f"{REAL} not found: put the shared folder beside the checkout to run this test")
-
 
 @pytest.fixture
 def loaded(tmp_path):
-    _need_real()
+    need_real()
     with EmbeddedStore(tmp_path / "g") as store:
         report = load_files(store, [PATH], "ru-export", rejects_dir=tmp_path)
         yield store, report
@@ -79,7 +73,7 @@ def test_the_usd_line_keeps_its_currency_and_destination(loaded):
 
 
 def test_find_links_tells_the_row(tmp_path):
-    _need_real()
+    need_real()
     db = tmp_path / "g"
     r = run_cli("load", PATH, "--mapping", "ru-export", "--db", db, "--rejects-dir", tmp_path / "rejects")
     assert r.code == 0, r.err

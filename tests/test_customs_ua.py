@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
-from conftest import IN_CI, REAL, run_cli
+from conftest import REAL, need_real, run_cli, shipment_line
 
 from graphkit.load import load_files
 from graphkit.store.embedded import EmbeddedStore
@@ -17,31 +16,13 @@ from graphkit.store.embedded import EmbeddedStore
 CUSTOMS = REAL / "customs_trade"
 
 
-def _need_real() -> None:
-    if not REAL.is_dir():
-        if IN_CI:
-            pytest.fail(f"{REAL} is missing: CI must have ../shared beside the checkout")
-        pytest.skip(f"{REAL} not found: put the shared folder beside the checkout to run this test")
-
 
 def _load(tmp_path: Path, file: str, mapping: str):
-    _need_real()
+    need_real()
     db = tmp_path / "g"
     store = EmbeddedStore(db)
     report = load_files(store, [CUSTOMS / file], mapping, rejects_dir=tmp_path)
     return store, report, db
-
-
-def _shipment(store, record: str) -> dict:
-    """The line of ``record`` ("dataset|file|RECORD_ID") with the parties on either side."""
-    rows = store._execute(
-        "MATCH (s:Company)-[a:SHIPPED]->(x:Shipment)-[b:SHIPPED_TO]->(t:Company) "
-        "WHERE list_contains(x.records, $rec) "
-        "RETURN x AS x, s.id AS seller, s.name AS seller_name, s.country AS seller_country, a.role AS a_role, "
-        "t.id AS buyer, t.name AS buyer_name, t.country AS buyer_country, b.role AS b_role",
-        {"rec": record})
-    assert len(rows) == 1, rows
-    return rows[0]
 
 
 def test_ua_import_lines(tmp_path):
@@ -55,7 +36,7 @@ def test_ua_import_lines(tmp_path):
         # line 3 of the file, RECORD_ID a93202e1-974a-4ced-8efa-d5e8b70d6834: CERAMICHE REFIN (Italy)
         # to ТОВ ТИМГЛАН, EDRPOU 38271459, declaration UA209230/2025/103961, customs value
         # 21237.14 UAH = 506.01 USD, 23.04 M2, net 471 kg, origin EUROPEAN UNION, from ITALY
-        row = _shipment(store, "ua-customs-import|ua_import_declarations_full.csv|a93202e1-974a-4ced-8efa-d5e8b70d6834")
+        row = shipment_line(store, "ua-customs-import|ua_import_declarations_full.csv|a93202e1-974a-4ced-8efa-d5e8b70d6834")
         x = row["x"]
         assert (x["declaration_number"], x["item_number"], x["direction"]) == ("UA209230/2025/103961", "1", "import")
         assert x["date"] == dt.date(2025, 10, 31)
@@ -93,7 +74,7 @@ def test_ua_export_lines(tmp_path):
         # line 2 of the file, RECORD_ID 936bf055-ab52-4168-80a0-4d68da28c220: ТОВ ЕПІЦЕНТР К, EDRPOU
         # 32490244, exports to GLOBALCOM SP Z O O (Warsaw), destination BELGIUM, customs value
         # 8790 USD, 1238.88 M2, net 22372.2 kg; GTD_NO is NULL
-        row = _shipment(store, "ua-customs-export|ua_export_declarations_full.csv|936bf055-ab52-4168-80a0-4d68da28c220")
+        row = shipment_line(store, "ua-customs-export|ua_export_declarations_full.csv|936bf055-ab52-4168-80a0-4d68da28c220")
         x = row["x"]
         assert x.get("declaration_number") is None and x["item_number"] == "1" and x["direction"] == "export"
         assert x["date"] == dt.date(2025, 10, 31) and x["hs_code"] == "6907210090"
@@ -133,7 +114,7 @@ def test_ua_import_monthly_aggregates(tmp_path):
         assert stats == {"n": 1000, "agg": 1000, "no_currency": 1000, "no_qty": 0, "zero_qty": 104}
         # line 15 of the file: CERAMICHE SUPERGRES ... to TOV LASTRA, HS 6907210010, EUROPEAN UNION,
         # TOTALVALUE 1180.04 (%GTTOTALVALUE 1.46e-05 left out), TOTALQUANTITY 47.25, Oct 2025
-        row = _shipment(store, "ua-customs-import-agg|ua_import_monthly_agg.csv|line 15")
+        row = shipment_line(store, "ua-customs-import-agg|ua_import_monthly_agg.csv|line 15")
         x = row["x"]
         assert (x["direction"], x["aggregated"], x["date"]) == ("import", True, dt.date(2025, 10, 1))
         assert (x["hs_code"], x["value"], x["quantity"]) == ("6907210010", 1180.04, 47.25)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import IN_CI, REAL, run_cli
+from conftest import REAL, need_real, run_cli, shipment_line
 
 from graphkit.load import load_files
 from graphkit.store.embedded import EmbeddedStore
@@ -17,35 +17,24 @@ IMPORTS = CUSTOMS / "uz_import_declarations_full.csv"
 EXPORTS = CUSTOMS / "uz_export_declarations_full.csv"
 
 
-def _need_real() -> None:
-    if not REAL.is_dir():
-        if IN_CI:
-            pytest.fail(f"{REAL} is missing: CI must have ../shared beside the checkout")
-        pytest.skip(f"{REAL} not found: put the shared folder beside the checkout to run this test")
-
 
 def _shipment(store: EmbeddedStore, record: str) -> dict:
-    rows = store._execute("MATCH (s:Shipment) WHERE list_contains(s.records, $r) RETURN s.declaration_number AS decl, "
-                          "s.direction AS dir, s.date AS date, s.hs_code AS hs, s.hs6 AS hs6, "
-                          "s.value_usd AS usd, s.value AS value, s.currency AS currency, s.quantity AS qty, "
-                          "s.unit AS unit, s.net_weight_kg AS net, s.origin_country AS origin, "
-                          "s.dispatch_country AS dispatch, s.destination_country AS dest, "
-                          "s.trading_country AS trading, s.incoterms AS inco, s.customs_office AS office",
-                          {"r": record})
-    assert len(rows) == 1, rows
-    return rows[0]
+    x = shipment_line(store, record)["x"]
+    names = {"decl": "declaration_number", "dir": "direction", "date": "date", "hs": "hs_code", "hs6": "hs6",
+             "usd": "value_usd", "value": "value", "currency": "currency", "qty": "quantity", "unit": "unit",
+             "net": "net_weight_kg", "origin": "origin_country", "dispatch": "dispatch_country",
+             "dest": "destination_country", "trading": "trading_country", "inco": "incoterms", "office": "customs_office"}
+    return {short: x.get(prop) for short, prop in names.items()}
 
 
 def _parties(store: EmbeddedStore, record: str) -> tuple[list[dict], list[dict]]:
-    sellers = store._execute("MATCH (c:Company)-[r:SHIPPED]->(s:Shipment) WHERE list_contains(s.records, $r) "
-                             "RETURN c.name AS name, c.country AS country, c.inn AS inn, r.role AS role", {"r": record})
-    buyers = store._execute("MATCH (s:Shipment)-[r:SHIPPED_TO]->(c:Company) WHERE list_contains(s.records, $r) "
-                            "RETURN c.name AS name, c.country AS country, c.inn AS inn, r.role AS role", {"r": record})
-    return sellers, buyers
+    r = shipment_line(store, record)
+    return ([{"name": r["seller_name"], "country": r["seller_country"], "inn": r["seller_inn"], "role": r["a_role"]}],
+            [{"name": r["buyer_name"], "country": r["buyer_country"], "inn": r["buyer_inn"], "role": r["b_role"]}])
 
 
 def test_uz_import_supplier_ships_to_the_uzbek_importer(tmp_path: Path):
-    _need_real()
+    need_real()
     with EmbeddedStore(tmp_path / "g") as store:
         report = load_files(store, [IMPORTS], "uz-import", rejects_dir=tmp_path)
         assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.rows_skipped) == (2, 2, 0, 0)
@@ -79,7 +68,7 @@ def test_uz_import_supplier_ships_to_the_uzbek_importer(tmp_path: Path):
 
 
 def test_uz_export_uzbek_exporter_ships_to_the_foreign_buyer(tmp_path: Path):
-    _need_real()
+    need_real()
     with EmbeddedStore(tmp_path / "g") as store:
         report = load_files(store, [EXPORTS], "uz-export", rejects_dir=tmp_path)
         assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.rows_skipped) == (2, 2, 0, 0)

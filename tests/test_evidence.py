@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import IN_CI, REAL, run_cli
+from conftest import REAL, need_real, run_cli
 
 from graphkit.link import evidence as ev
 from graphkit.link.links import screen
@@ -24,17 +24,11 @@ LOADS = [  # (files under REAL, mapping)
 ]
 
 
-def _need_real() -> None:
-    if not REAL.is_dir():
-        if IN_CI:
-            pytest.fail(f"{REAL} is missing: CI must have ../shared beside the checkout")
-        pytest.skip(f"{REAL} not found: put the shared folder beside the checkout to run this test")
-
 
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory) -> Path:
     """One graph of the OFAC, zala, KEK, PSC and GLEIF samples, loaded through the CLI."""
-    _need_real()
+    need_real()
     base = tmp_path_factory.mktemp("samples")
     db = base / "g"
     for path, mapping in LOADS:
@@ -172,7 +166,7 @@ def test_the_same_evidence_whatever_kind_selects(samples, query):
 
 def test_monthly_customs_totals_say_so_with_value_and_unit(tmp_path):
     """Kazakh aggregates carry a value in a currency the vendor does not name: kept, and said so."""
-    _need_real()
+    need_real()
     db = tmp_path / "g"
     run_cli("load", REAL / "customs_trade" / "kz_import_monthly_agg.csv", "--mapping", "kz-import-agg",
             "--db", db, "--rejects-dir", tmp_path / "rejects")
