@@ -140,7 +140,7 @@ def _dataset_sum(dataset: str, facts: list[ev.Shipment]) -> str:
 
 def _when(f: ev.Shipment) -> str:
     """A line's date; a monthly total's month (as ``evidence.render`` words it)."""
-    return (f.period or (f.date or "")[:7]) if f.aggregated else (f.date or "")
+    return (f.month if f.aggregated else f.date) or ""
 
 
 def _shipment_lines(evidence: list[Evidence]) -> list[str]:

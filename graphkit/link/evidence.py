@@ -333,6 +333,12 @@ class Shipment:
         """How the sentence and the JSON print it: ``A -> B`` or ``B -> A``."""
         return "A -> B" if self.a_exports else "B -> A"
 
+    @property
+    def month(self) -> str | None:
+        """A monthly total's month: its period, else that of its date (the first day the loader
+        filled in, which the source never gave)."""
+        return self.period or (self.date[:7] if self.date else None)
+
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         del out["a_exports"]
@@ -448,7 +454,6 @@ def _render_shipment(f: Shipment) -> str:
     tail = [b for b in (f"HS {f.hs_code}" if f.hs_code else None, qty, weight, usd, value,
                         f.description[:60] if f.description else None) if b]
     if f.aggregated:
-        period = f.period or (f.date[:7] if f.date else "month not given")
-        return f"{f.direction} monthly total, {period}: " + ", ".join(tail)
+        return f"{f.direction} monthly total, {f.month or 'month not given'}: " + ", ".join(tail)
     decl = f" declaration {f.declaration_number}:" if f.declaration_number else ""
     return f"{f.direction}{decl} " + ", ".join([f.date] + tail if f.date else tail)

@@ -10,12 +10,12 @@ shared firms adjust the score. Every score carries the list of reasons that made
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
+from rigour.text.scripts import is_latin
 
 from graphkit import identifiers as idents
 from graphkit import normalize as nz
@@ -133,12 +133,6 @@ def _id_rules(a: Record, b: Record) -> Score | None:
     return None
 
 
-@lru_cache(maxsize=200_000)
-def _latin_script(name: str) -> bool:
-    """Whether every letter of ``name`` is a Latin one (accents included: "Müller")."""
-    return all(c.isascii() or "LATIN" in unicodedata.name(c, "") for c in name if c.isalpha())
-
-
 def _word_sim(x: str, y: str) -> float:
     return fuzz.ratio(x, y) / 100.0
 
@@ -193,7 +187,7 @@ def _firm_names_scored(na: str, nb: str, legal_a: str | None, legal_b: str | Non
     # the names as written: a reader checks them against the sources
     reasons = [f"same words {na!r} / {nb!r}" if same_order else f"names {na!r} ~ {nb!r} {sim:.2f}"]
     value, identical = (1.0 if same_order else sim), same_order
-    if same_order and fa.plain != fb.plain and _latin_script(na) and _latin_script(nb):
+    if same_order and fa.plain != fb.plain and is_latin(na) and is_latin(nb):
         # the folds join one word transliterated from another script two ways (Mekhanika /
         # Mekhanica); two names both written in Latin letters that differ before folding are
         # spelled apart: 'LSTS CONSULTANTS LIMITED' / 'LSC Consultants Limited' (ICIJ), ACCTAX /
