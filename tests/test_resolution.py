@@ -267,7 +267,7 @@ def test_candidate_pairs_are_the_same_however_often_the_pairs_found_are_folded_i
 
     records, truth = make_records(3000)
     once = [(a.id, b.id) for a, b in blocking.candidates(records)]
-    monkeypatch.setattr(blocking._Pairs, "FOLD", 7)  # folded after nearly every block part
+    monkeypatch.setattr(blocking._Found, "FOLD", 7)  # folded after nearly every block part
     often = [(a.id, b.id) for a, b in blocking.candidates(records)]
     assert often == once and len(once) == len(set(once))
     assert all(a < b for a, b in once)

@@ -1,6 +1,7 @@
 """A large resolution decides its firms in a process of its own while this one prepares the
-people (graphkit/resolve/apart.py): the decisions, the explanations and the report are those of
-the same resolution in one process, judgements included; an error or a death of that process
+people (graphkit/resolve/apart.py), and scores half of many candidate pairs in another
+(graphkit/resolve/decide.py): the decisions, the explanations and the report are those of the
+same resolution in one process, judgements included; an error or a death of such a process
 leaves the graph as it was and says what happened."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import json
 import os
 import pickle
 import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,10 +44,15 @@ def loaded(folder: Path, snapshot: Path) -> EmbeddedStore:
     return store
 
 
-def resolved_both_ways(monkeypatch, tmp_path: Path, snapshot: Path, judgements: Judgements) -> list[tuple]:
+def score_apart_or_not(monkeypatch, yes: bool) -> None:
+    monkeypatch.setenv("GRAPHKIT_SCORE_APART_PAIRS", "2" if yes else "-1")
+
+
+def resolved_both_ways(monkeypatch, tmp_path: Path, snapshot: Path, judgements: Judgements,
+                       apart_or_not=resolve_apart_or_not) -> list[tuple]:
     out = []
     for yes in (True, False):
-        resolve_apart_or_not(monkeypatch, yes)
+        apart_or_not(monkeypatch, yes)
         with loaded(tmp_path / f"graph-{yes}", snapshot) as store:
             report = resolve(store, judgements)
             counts = (report.records, report.pairs_scored, report.auto, report.pending, report.kept_apart,
@@ -74,6 +81,40 @@ def test_firms_decided_apart_give_the_decisions_of_one_process_judgements_includ
     states = {(a, b): state for label, a, b, _, _, state, _ in decisions}
     assert states[asked.a.id, asked.b.id] == "accepted" and states[other.a.id, other.b.id] == "rejected"
     assert {label for label, *_ in decisions} == {"Company", "Person"}
+
+
+def test_pairs_scored_half_apart_give_the_decisions_of_one_process(monkeypatch, tmp_path, snapshot, forks):
+    resolve_apart_or_not(monkeypatch, False)
+    with loaded(tmp_path / "first", snapshot) as store:
+        first = resolve(store)
+    asked = next(c for c in first.decisions if c.state == "pending" and c.label == "Person")
+    judgements = Judgements.load(None)
+    judgements.record(asked.a.id, asked.b.id, Judgement.NEGATIVE)
+
+    apart, in_place = resolved_both_ways(monkeypatch, tmp_path, snapshot, judgements, score_apart_or_not)
+    assert len(forks) == 2  # the firms' pairs and the people's, each half scored apart
+    assert apart == in_place
+    counts, decisions, same_as = apart
+    assert counts[1] > 1000 and len(same_as) == len(decisions) > 100
+    assert {label for label, *_ in decisions} == {"Company", "Person"}
+
+
+def test_a_scoring_process_that_is_killed_leaves_the_graph_and_says_so(monkeypatch, tmp_path, snapshot):
+    score_apart_or_not(monkeypatch, True)
+    with loaded(tmp_path / "graph", snapshot) as store:
+        resolve(store)
+        before = graph_snapshot(store)
+        parent = os.getpid()
+
+        def dies_apart(*args, **kwargs):
+            if os.getpid() != parent:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return iter(())
+        monkeypatch.setattr(sys.modules["graphkit.resolve.decide"], "_kept", dies_apart)  # the package's decide hides it
+        with pytest.raises(GraphkitError, match="scoring candidate pairs was killed by signal 9 .*nothing was written "
+                                                ".*GRAPHKIT_SCORE_APART_PAIRS=-1"):
+            resolve(store)
+        assert graph_snapshot(store) == before
 
 
 def test_an_error_in_the_firms_process_is_raised_here_and_the_graph_keeps_its_decisions(monkeypatch, tmp_path,

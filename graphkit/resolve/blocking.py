@@ -430,13 +430,13 @@ class _Blocks:
 
 
 def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
-               crowded: set[str] | None = None) -> Iterator[tuple[Record, Record]]:
+               crowded: set[str] | None = None) -> Pairs:
     """Each candidate pair once (ids in sorted order), of records with the same label.
 
     ``stats``, if given, counts ``windowed_blocks``: block parts not compared in full (sorted
     neighbourhood, closest names); ``crowded``, if given, receives the ids of their records.
 
-    The pairs are found first, as one integer each (``_Pairs``), and given out in the order
+    The pairs are found first, as one integer each (``_Found``), and given out in the order
     they were first found."""
     blocks = _Blocks()
     records = list(records)
@@ -468,7 +468,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     for r in dated:
         number(r)
     width = len(index) + 1
-    found = _Pairs()  # a pair's number: its first record's (by id) * width + its second's
+    found = _Found()  # a pair's number: its first record's (by id) * width + its second's
 
     def note(pairs: Iterable[tuple[Record, Record]], check: bool) -> None:
         """Note ``pairs``, ids in order. ``check``: drop the pairs of two people dated to a
@@ -502,12 +502,42 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     firsts, seconds = _month_pairs(dated)
     note(((dated[i], dated[j]) for i, j in zip(firsts.tolist(), seconds.tolist(), strict=True)), False)
     del firsts, seconds
-    for pair in found.each():
-        first, second = divmod(pair, width)
-        yield by_index[first], by_index[second]
+    return Pairs(by_index, width, found.unique())
 
 
-class _Pairs:
+class Pairs:
+    """Candidate pairs, one integer each (its first record's number * ``width`` + its second's,
+    numbers of ``records``), in the order first found: a block's pairs one after another, so
+    that the records of a pair and their names are those of the pairs before (and so in the
+    caches of scoring). Iterating gives the pairs of records; ``part`` a slice of them, for
+    scoring apart (``graphkit.resolve.decide``)."""
+
+    def __init__(self, records: list[Record], width: int, numbers: np.ndarray):
+        self.records, self.width, self.numbers = records, width, numbers
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __iter__(self) -> Iterator[tuple[Record, Record]]:
+        records, width = self.records, self.width
+        for start in range(0, len(self.numbers), 1 << 16):  # Python ints a slice at a time
+            for pair in self.numbers[start:start + (1 << 16)].tolist():
+                first, second = divmod(pair, width)
+                yield records[first], records[second]
+
+    def at(self, i: int) -> tuple[Record, Record]:
+        first, second = divmod(int(self.numbers[i]), self.width)
+        return self.records[first], self.records[second]
+
+    def part(self, start: int, stop: int) -> Pairs:
+        return Pairs(self.records, self.width, self.numbers[start:stop])
+
+    def where(self, keep: np.ndarray) -> Pairs:
+        """The pairs where the boolean array ``keep`` is true."""
+        return Pairs(self.records, self.width, self.numbers[keep])
+
+
+class _Found:
     """Pairs, one int each, kept once each in the order first found (a block's pairs one after
     another: the records of a pair and their names are those of the pairs before, and so in
     the caches of scoring). The ints as found are folded into the unique ones every ``FOLD``:
@@ -535,12 +565,11 @@ class _Pairs:
             self._unique = both[np.sort(first)]
             self._found = array("q")
 
-    def each(self) -> Iterator[int]:
-        """Every pair once, in the order first found, as Python ints a slice at a time."""
+    def unique(self) -> np.ndarray:
+        """Every pair once, in the order first found (what was found is handed over)."""
         self._fold()
         pairs, self._unique = self._unique, np.empty(0, np.int64)
-        for start in range(0, len(pairs), 1 << 16):
-            yield from pairs[start:start + (1 << 16)].tolist()
+        return pairs
 
 
 def _nearest(part: list[Record]) -> Iterator[tuple[Record, Record]]:

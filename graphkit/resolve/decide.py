@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
+from graphkit import forked
 from graphkit.errors import ResolutionError
 from graphkit.identifiers import conflicts, describe_conflict, shared
 from graphkit.resolve import constraints, registry_people
-from graphkit.resolve.blocking import candidates
+from graphkit.resolve.blocking import Pairs, candidates
 from graphkit.resolve.clusters import UnionFind
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
 from graphkit.resolve.names import firm_name
@@ -117,21 +120,54 @@ def prepare(records: list[Record], judgements: Judgements, partition: Partition,
 
 def _scored(records: list[Record], report: ResolveReport, observe: Callable[[Record, Record], None] | None,
             common: frozenset[str], focus: set[str] | None, crowded: set[str]) -> list[Candidate]:
-    """The candidate pairs scoring at least REVIEW, strongest first."""
-    scored: list[Candidate] = []
-    for a, b in candidates(records, crowded=crowded):
-        if focus is not None and a.id not in focus and b.id not in focus:
-            continue
-        if observe is not None:
+    """The candidate pairs scoring at least REVIEW, strongest first. Many pairs (at least
+    ``GRAPHKIT_SCORE_APART_PAIRS``) are scored half in a forked child (``graphkit/forked.py``),
+    half here: both cores busy on what is most of a large resolution's time."""
+    pairs = candidates(records, crowded=crowded)
+    if focus is not None:
+        pairs = pairs.where(np.fromiter((a.id in focus or b.id in focus for a, b in pairs), bool, len(pairs)))
+    if observe is not None:
+        for a, b in pairs:
             observe(a, b)
-        report.pairs_scored += 1
+    report.pairs_scored += len(pairs)
+    limit = forked.threshold("GRAPHKIT_SCORE_APART_PAIRS", SCORE_APART_PAIRS)
+    half = len(pairs) // 2 if limit is not None and len(pairs) >= max(limit, 2) else len(pairs)
+    job = None
+    if half < len(pairs):
+        rest = pairs.part(half, len(pairs))
+        job = forked.start(lambda _: list(_kept(rest, common)), "scoring candidate pairs",
+                           "set GRAPHKIT_SCORE_APART_PAIRS=-1 to score in this process")
+    try:
+        scored = _candidates(pairs, _kept(pairs.part(0, half), common))
+        if job is not None:
+            scored += _candidates(pairs, ((half + i, value, why, names_only) for i, value, why, names_only in job.result()))
+    except BaseException:
+        if job is not None:
+            job.stop()
+        raise
+    scored.sort(key=lambda c: (-c.score, c.a.id, c.b.id))
+    return scored
+
+
+SCORE_APART_PAIRS = 200_000  # candidate pairs from which half are scored in a forked child (Linux)
+
+
+def _kept(pairs: Pairs, common: frozenset[str]) -> Iterator[tuple[int, float, str, float | None]]:
+    """(position in ``pairs``, score, explanation, names_only) of each pair scoring at least REVIEW."""
+    for i, (a, b) in enumerate(pairs):
         if below_review(a, b, common):
             continue
         s = score(a, b, common, explain=False)  # reasons in full where kept (at least REVIEW)
         if s.value >= REVIEW:
-            scored.append(Candidate(a.label, a, b, s.value, s.explanation, "below", s.names_only))
-    scored.sort(key=lambda c: (-c.score, c.a.id, c.b.id))
-    return scored
+            yield i, s.value, s.explanation, s.names_only
+
+
+def _candidates(pairs: Pairs, kept: Iterable[tuple[int, float, str, float | None]]) -> list[Candidate]:
+    out = []
+    for i, value, explanation, names_only in kept:
+        a, b = pairs.at(i)
+        out.append(Candidate(a.label, a, b, value, explanation, "below", names_only))
+    return out
 
 
 def _triage(c: Candidate, judgements: Judgements, partition: Partition, report: ResolveReport,
