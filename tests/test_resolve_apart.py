@@ -19,8 +19,9 @@ from cases import LOAD_TIMES, graph_snapshot
 import graphkit.resolve.apart as resolve_apart
 from graphkit.errors import GraphkitError, ResolutionError
 from graphkit.load import load_files
-from graphkit.resolve import load_records, resolve
+from graphkit.resolve import blocking, load_records, resolve
 from graphkit.resolve.judgements import Judgement, Judgements
+from graphkit.resolve.namesakes import make_records
 from graphkit.resolve.overlap import count_words, with_label
 from graphkit.resolve.scoring import common_words
 from graphkit.store.embedded import EmbeddedStore
@@ -44,7 +45,9 @@ def loaded(folder: Path, snapshot: Path) -> EmbeddedStore:
     return store
 
 
-def score_apart_or_not(monkeypatch, yes: bool) -> None:
+def pairs_apart_or_not(monkeypatch, yes: bool) -> None:
+    """Candidate pairs found (half the blocks) and scored (half the pairs) in forked children, or not."""
+    monkeypatch.setenv("GRAPHKIT_BLOCK_APART_RECORDS", "2" if yes else "-1")
     monkeypatch.setenv("GRAPHKIT_SCORE_APART_PAIRS", "2" if yes else "-1")
 
 
@@ -83,7 +86,7 @@ def test_firms_decided_apart_give_the_decisions_of_one_process_judgements_includ
     assert {label for label, *_ in decisions} == {"Company", "Person"}
 
 
-def test_pairs_scored_half_apart_give_the_decisions_of_one_process(monkeypatch, tmp_path, snapshot, forks):
+def test_pairs_found_and_scored_half_apart_give_the_decisions_of_one_process(monkeypatch, tmp_path, snapshot, forks):
     resolve_apart_or_not(monkeypatch, False)
     with loaded(tmp_path / "first", snapshot) as store:
         first = resolve(store)
@@ -91,8 +94,8 @@ def test_pairs_scored_half_apart_give_the_decisions_of_one_process(monkeypatch, 
     judgements = Judgements.load(None)
     judgements.record(asked.a.id, asked.b.id, Judgement.NEGATIVE)
 
-    apart, in_place = resolved_both_ways(monkeypatch, tmp_path, snapshot, judgements, score_apart_or_not)
-    assert len(forks) == 2  # the firms' pairs and the people's, each half scored apart
+    apart, in_place = resolved_both_ways(monkeypatch, tmp_path, snapshot, judgements, pairs_apart_or_not)
+    assert len(forks) == 4  # the firms' pairs and the people's, each half found and half scored apart
     assert apart == in_place
     counts, decisions, same_as = apart
     assert counts[1] > 1000 and len(same_as) == len(decisions) > 100
@@ -100,7 +103,7 @@ def test_pairs_scored_half_apart_give_the_decisions_of_one_process(monkeypatch, 
 
 
 def test_a_scoring_process_that_is_killed_leaves_the_graph_and_says_so(monkeypatch, tmp_path, snapshot):
-    score_apart_or_not(monkeypatch, True)
+    pairs_apart_or_not(monkeypatch, True)
     with loaded(tmp_path / "graph", snapshot) as store:
         resolve(store)
         before = graph_snapshot(store)
@@ -115,6 +118,35 @@ def test_a_scoring_process_that_is_killed_leaves_the_graph_and_says_so(monkeypat
                                                 ".*GRAPHKIT_SCORE_APART_PAIRS=-1"):
             resolve(store)
         assert graph_snapshot(store) == before
+
+
+def test_blocks_paired_half_apart_give_the_pairs_of_one_process_in_its_order(monkeypatch, forks):
+    records, truth = make_records(20000)  # enough for parts too large to compare in full
+    found = {}
+    for yes in (True, False):
+        pairs_apart_or_not(monkeypatch, yes)
+        stats, crowded = {}, set()
+        found[yes] = ([(a.id, b.id) for a, b in blocking.candidates(records, stats, crowded)], stats, crowded)
+    assert len(forks) == 1
+    assert found[True] == found[False]
+    pairs, stats, crowded = found[True]
+    assert len(pairs) == len(set(pairs)) > 20000 and stats["windowed_blocks"] > 0 and crowded
+    assert len(truth & set(pairs)) > 0.9 * len(truth)
+
+
+def test_a_pairing_process_that_is_killed_says_so(monkeypatch):
+    records, _ = make_records(300)
+    pairs_apart_or_not(monkeypatch, True)
+    parent, part_pairs = os.getpid(), blocking._part_pairs
+
+    def dies_apart(*args):
+        if os.getpid() != parent:  # killed as the kernel kills a process out of memory: without a word
+            os.kill(os.getpid(), signal.SIGKILL)
+        return part_pairs(*args)
+    monkeypatch.setattr(blocking, "_part_pairs", dies_apart)
+    with pytest.raises(GraphkitError, match="pairing the blocks of candidates was killed by signal 9 .*"
+                                            "GRAPHKIT_BLOCK_APART_RECORDS=-1"):
+        blocking.candidates(records)
 
 
 def test_an_error_in_the_firms_process_is_raised_here_and_the_graph_keeps_its_decisions(monkeypatch, tmp_path,

@@ -40,6 +40,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rigour.text import metaphone
 
+from graphkit import forked
 from graphkit.identifiers import split
 from graphkit.resolve.names import company_name, person_name, word_forms
 from graphkit.resolve.overlap import name_words
@@ -47,6 +48,7 @@ from graphkit.resolve.registry_people import elements, month_dated
 from graphkit.resolve.scoring import Record, _schemes
 
 MAX_BLOCK = 20
+BLOCK_APART_RECORDS = 50_000  # records of one label from which half the blocks are paired in a forked child (Linux)
 MAX_PAIRS = 80 * 79 // 2  # pairs compared exhaustively in one block part; above: sorted neighbourhood
 WINDOW = 12  # neighbours compared in a block part that is still too costly after refinement
 MAX_MEET = 80  # records a person without birth date meets in one block part (as in a part compared in full): above, the closest names
@@ -410,15 +412,30 @@ class _Blocks:
         self.keys, self.refines, self._refine_ids = {}, [], {}
         self._rows = (array("q"), array("q"), array("q"))
 
-    def shared(self) -> Iterator[tuple[list[int], list[int]]]:
-        """The members and refinements (numbers) of each block of two or more members."""
+    def _spans(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(member, refinement, order, starts, ends): the rows sorted by block (``order``), and
+        where each block of two or more members starts and ends in that order."""
         block, member, refine = (np.frombuffer(rows, dtype=np.int64) if len(rows) else np.empty(0, np.int64)
                                  for rows in self._rows)
         order = np.argsort(block, kind="stable")
         starts = np.flatnonzero(np.diff(block[order], prepend=-1))
         ends = np.append(starts[1:], len(block))
         kept = ends - starts > 1  # most keys block one record (a birth day with a sound)
-        starts, ends = starts[kept], ends[kept]
+        return member, refine, order, starts[kept], ends[kept]
+
+    def halfway(self) -> int:
+        """The number of the shared block (in the order of ``shared``) before which about half
+        the work of pairing them lies: a block of n members costs about n * min(n, MAX_MEET)."""
+        *_, starts, ends = self._spans()
+        sizes = ends - starts
+        work = np.cumsum(sizes * np.minimum(sizes, MAX_MEET))
+        return int(np.searchsorted(work, work[-1] / 2)) if len(work) else 0
+
+    def shared(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[list[int], list[int]]]:
+        """The members and refinements (numbers) of each block of two or more members (those
+        numbered ``start`` to ``stop`` of them)."""
+        member, refine, order, starts, ends = self._spans()
+        starts, ends = starts[start:stop], ends[start:stop]
         first = 0
         while first < len(starts):  # Python lists of some 64k rows at a time: a numpy call a block cost more
             last = max(int(np.searchsorted(ends, starts[first] + (1 << 16), side="right")), first + 1)
@@ -481,24 +498,54 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             if b.id < a.id:
                 a, b = b, a
             add(index[a.id] * width + index[b.id] if by_id else index[id(a)] * width + index[id(b)])
-    done: set[tuple[int, ...]] = set()  # parts already paired: two keys often block the same records
-    for members, refines in blocks.shared():
-        if len(members) <= MAX_BLOCK:
-            parts = [[by_index[i] for i in members]]
-        else:
-            parts = _split([(by_index[i], blocks.refines[f]) for i, f in zip(members, refines, strict=True)])
-        for part in parts:
-            part = sorted({r.id: r for r in part}.values(), key=lambda r: r.id)
-            if len(part) > 2:  # a part's pairs depend on its records alone: the same part again adds none
-                ids = tuple(number(r) for r in part)
-                if ids in done:
-                    if stats is not None and _crowded(part) is not None:
-                        stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
-                    continue
-                done.add(ids)
-            note(*_part_pairs(part, in_months, stats, crowded))
+    def pair(start: int, stop: int | None) -> None:
+        """Note the pairs of the shared blocks numbered ``start`` to ``stop``."""
+        done: set[tuple[int, ...]] = set()  # parts already paired: two keys often block the same records
+        for members, refines in blocks.shared(start, stop):
+            if len(members) <= MAX_BLOCK:
+                parts = [[by_index[i] for i in members]]
+            else:
+                parts = _split([(by_index[i], blocks.refines[f]) for i, f in zip(members, refines, strict=True)])
+            for part in parts:
+                part = sorted({r.id: r for r in part}.values(), key=lambda r: r.id)
+                if len(part) > 2:  # a part's pairs depend on its records alone: the same part again adds none
+                    ids = tuple(number(r) for r in part)
+                    if ids in done:
+                        if stats is not None and _crowded(part) is not None:
+                            stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
+                        continue
+                    done.add(ids)
+                note(*_part_pairs(part, in_months, stats, crowded))
+
+    limit = forked.threshold("GRAPHKIT_BLOCK_APART_RECORDS", BLOCK_APART_RECORDS)
+    if limit is not None and len(by_index) >= max(limit, 2):
+        # the later half of the blocks paired in a forked child, the first here; its pairs come
+        # after these, so the pairs and their order are those of one process (a part that both
+        # pair gives its pairs twice: folded into one, first found here, as it would have been)
+        halfway = blocks.halfway()
+
+        def later(_: forked.Progress | None) -> tuple[np.ndarray, set[str], dict[str, int]]:
+            nonlocal found, stats, crowded
+            found, stats, crowded = _Found(), {}, set()
+            pair(halfway, None)
+            return found.unique(), crowded, stats
+        job = forked.start(later, "pairing the blocks of candidates",
+                           "set GRAPHKIT_BLOCK_APART_RECORDS=-1 to pair them in this process")
+        try:
+            pair(0, halfway)
+            their_pairs, their_crowded, their_stats = job.result()
+        except BaseException:
+            job.stop()
+            raise
+        found.extend(their_pairs)
+        if crowded is not None:
+            crowded |= their_crowded
+        if stats is not None:
+            for k, v in their_stats.items():
+                stats[k] = stats.get(k, 0) + v
+    else:
+        pair(0, None)
     blocks.clear()
-    done.clear()
     firsts, seconds = _month_pairs(dated)
     note(((dated[i], dated[j]) for i, j in zip(firsts.tolist(), seconds.tolist(), strict=True)), False)
     del firsts, seconds
@@ -564,6 +611,11 @@ class _Found:
             first = np.unique(both, return_index=True)[1]
             self._unique = both[np.sort(first)]
             self._found = array("q")
+
+    def extend(self, pairs: np.ndarray) -> None:
+        """Add ``pairs`` found elsewhere, after those found here."""
+        self._fold()
+        self._found.frombytes(pairs.astype(np.int64).tobytes())
 
     def unique(self) -> np.ndarray:
         """Every pair once, in the order first found (what was found is handed over)."""
