@@ -26,6 +26,7 @@ from graphkit.resolve.scoring import (
 )
 
 
+@lru_cache(maxsize=100_000)
 def _gendered(w: str, u: str) -> bool:
     """Male and female forms of one name, in any script once folded: Valentin / Valentina,
     Gordeev / Gordeeva, Evgeniy / Evgeniya, Alexander / Alexandra, Ivan / Ivanna, Aidar / Aida."""
@@ -54,6 +55,12 @@ def _name_symbols(word: str) -> frozenset[str]:
     except Exception:  # noqa: BLE001 - a name rigour cannot analyse has no symbols
         return frozenset()
     return frozenset(str(sym) for n in names for sym in n.symbols if sym.category == SymbolCategory.NAME)
+
+
+@lru_cache(maxsize=200_000)
+def _forms_symbols(original: str, spelled: str) -> frozenset[str]:
+    """The name symbols of a word written ``original`` and ``spelled`` (either form's)."""
+    return _name_symbols(original) | _name_symbols(spelled)
 
 
 @lru_cache(maxsize=500_000)
@@ -117,11 +124,14 @@ def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None,
         if pairs is not None:
             pairs.append((w, u))
     if deep and left and right:  # forms of one name in other languages (rigour's name symbols)
-        forms_a = {w: {o, sp} for w, sp, o in zip(a.words, a.spelled, a.original, strict=False)}
-        forms_b = {w: {o, sp} for w, sp, o in zip(b.words, b.spelled, b.original, strict=False)}
+        # a word's symbols are those of its forms together: two words share one if some form of
+        # each does (the test of ``_equivalent_forms`` for every two forms, at once)
+        symbols_a = {w: _forms_symbols(o, sp) for w, sp, o in zip(a.words, a.spelled, a.original, strict=False)}
+        symbols_b = {w: _forms_symbols(o, sp) for w, sp, o in zip(b.words, b.spelled, b.original, strict=False)}
         for w in list(left):
-            hit = next((u for u in right if any(_equivalent_forms(x, y) for x in forms_a.get(w, {w})
-                                                for y in forms_b.get(u, {u}))), None)
+            sw = symbols_a.get(w) if w in symbols_a else _name_symbols(w)
+            hit = next((u for u in right if sw & (symbols_b[u] if u in symbols_b else _name_symbols(u))), None) \
+                if sw else None
             if hit:
                 sims.append(0.85)
                 left.remove(w)
@@ -184,6 +194,7 @@ def _other_given_name(pa: Any, pb: Any, w: str, u: str) -> bool:
     return bool(sw and su and not sw & su)
 
 
+@lru_cache(maxsize=100_000)
 def same_father(x: str, y: str) -> bool:
     """Whether two patronymics, as written, may name one father: close spellings (Ilich /
     Ilyich) or one name's forms in two languages (Олександрович / Александрович)."""
