@@ -52,9 +52,9 @@ def measure(n: int) -> dict:
             blocked += 1
 
     report = ResolveReport()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     decisions = decide(records, Judgements(), Partition(), report, observe)
-    t_resolve = time.perf_counter() - t0
+    t_resolve, t_cpu = time.perf_counter() - t0, _cpu() - c0
     recall_block = blocked / len(truth) if truth else 1.0
     auto = {(min(c.a.id, c.b.id), max(c.a.id, c.b.id)) for c in decisions if c.state == "auto"}
     asked = {(min(c.a.id, c.b.id), max(c.a.id, c.b.id)) for c in decisions if c.state == "pending"}
@@ -68,8 +68,18 @@ def measure(n: int) -> dict:
         "auto_recall": round(tp / len(truth), 4) if truth else None,
         "found_recall": round(len((auto | asked) & truth) / len(truth), 4) if truth else None,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        # the forked children that find and score half the pairs (graphkit/resolve/blocking.py,
+        # decide.py): the largest one's peak, which counts the pages it shares with this process
+        "children_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+        "cpu_s": round(t_cpu, 1),
         "decisions": sorted([c.a.id, c.b.id, c.state, round(c.score, 4), c.explanation] for c in decisions),
     }
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended."""
+    return sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for f in ("ru_utime", "ru_stime"))
 
 
 def main() -> None:
@@ -95,7 +105,8 @@ def main() -> None:
             row = {"size": n, **_measure_in_child(n)}
             if code is not None:
                 before = _measure_in_child(n, code)
-                row["before"] = {k: before[k] for k in ("resolve_s", "pairs_scored", "peak_rss_mb", "auto", "pending")}
+                row["before"] = {k: before.get(k) for k in ("resolve_s", "pairs_scored", "peak_rss_mb", "auto", "pending",
+                                                            "cpu_s")}
                 row["before"]["decisions_differ"] = len(set(map(tuple, before["decisions"]))
                                                         ^ set(map(tuple, row["decisions"])))
             row.pop("decisions")
@@ -115,18 +126,20 @@ def main() -> None:
         "million people make most names common, and a variant without birth date matches every "
         "namesake, which is exactly when a person must decide. Names alone never merge two people, so "
         "auto recall counts only pairs confirmed by a birth date.", "",
-        "| names | records | true pairs | pairs scored | blocking recall | resolve s (block+score+decide) | auto precision | auto recall | pending review | found recall (auto or pending) | peak RSS MB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| names | records | true pairs | pairs scored | blocking recall | resolve s (block+score+decide) | auto precision | auto recall | pending review | found recall (auto or pending) | peak RSS MB | CPU s (forked children included) | forked children's peak RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(f"| {r['size']:,} | {r['records']:,} | {r['true_pairs']:,} | {r['pairs_scored']:,} | "
                      f"{r['blocking_recall']} | {r['resolve_s']} | {r['auto_precision']} | "
-                     f"{r['auto_recall']} | {r['pending']:,} | {r['found_recall']} | {r['peak_rss_mb']:,} |")
+                     f"{r['auto_recall']} | {r['pending']:,} | {r['found_recall']} | {r['peak_rss_mb']:,} | "
+                     f"{r.get('cpu_s', '')} | {r.get('children_peak_rss_mb', 0):,} |")
     if args.against:
         lines += ["", f"Against revision `{args.against}` (its code on the same records, each size in its own process, "
                   "in the same run):", ""]
-        lines += [f"- {r['size']:,} names: before {r['before']['resolve_s']} s ({r['before']['pairs_scored']:,} pairs "
-                  f"scored, {r['before']['peak_rss_mb']:,} MB), now {r['resolve_s']} s: "
+        lines += [f"- {r['size']:,} names: before {r['before']['resolve_s']} s ({r['before'].get('cpu_s')} s CPU, "
+                  f"{r['before']['pairs_scored']:,} pairs "
+                  f"scored, {r['before']['peak_rss_mb']:,} MB), now {r['resolve_s']} s ({r.get('cpu_s')} s CPU): "
                   f"{r['before']['resolve_s'] / r['resolve_s']:.2f}x faster; decisions (pair, state, score, explanation) "
                   f"that differ: {r['before']['decisions_differ']}" for r in rows]
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
