@@ -131,16 +131,25 @@ def _scored(records: list[Record], report: ResolveReport, observe: Callable[[Rec
             observe(a, b)
     report.pairs_scored += len(pairs)
     limit = forked.threshold("GRAPHKIT_SCORE_APART_PAIRS", SCORE_APART_PAIRS)
-    half = len(pairs) // 2 if limit is not None and len(pairs) >= max(limit, 2) else len(pairs)
+    apart = np.zeros(len(pairs), bool)
+    if limit is not None and len(pairs) >= max(limit, 2):
+        # every other slice of pairs: a block's pairs stay together (and in the caches of one
+        # process), and both processes get pairs of every kind of block; the pairs of one kind
+        # come together in the order found, and their cost differs: halves by position left one
+        # process at work alone for minutes at a million names
+        apart = (np.arange(len(pairs)) // min(SCORE_SLICE, max(len(pairs) // 2, 1))) % 2 == 1
+    positions = np.flatnonzero(apart)
     job = None
-    if half < len(pairs):
-        rest = pairs.part(half, len(pairs))
-        job = forked.start(lambda _: list(_kept(rest, common)), "scoring candidate pairs",
+    if len(positions):
+        theirs = pairs.where(apart)
+        job = forked.start(lambda _: list(_kept(theirs, common)), "scoring candidate pairs",
                            "set GRAPHKIT_SCORE_APART_PAIRS=-1 to score in this process")
     try:
-        scored = _candidates(pairs, _kept(pairs.part(0, half), common))
+        ours = pairs.where(~apart)
+        scored = _candidates(ours, _kept(ours, common))
         if job is not None:
-            scored += _candidates(pairs, ((half + i, value, why, names_only) for i, value, why, names_only in job.result()))
+            scored += _candidates(pairs, ((int(positions[i]), value, why, names_only)
+                                          for i, value, why, names_only in job.result()))
     except BaseException:
         if job is not None:
             job.stop()
@@ -150,6 +159,7 @@ def _scored(records: list[Record], report: ResolveReport, observe: Callable[[Rec
 
 
 SCORE_APART_PAIRS = 200_000  # candidate pairs from which half are scored in a forked child (Linux)
+SCORE_SLICE = 1 << 14  # pairs in one slice of those scored apart
 
 
 def _kept(pairs: Pairs, common: frozenset[str]) -> Iterator[tuple[int, float, str, float | None]]:
