@@ -13,9 +13,23 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from graphkit import normalize as nz
+
+T = TypeVar("T")
+
+
+def per_names(r: Any, key: str, work: Callable[[list[str]], T]) -> T:
+    """``work(r.names)`` for a resolution ``Record``, worked out once per record and list of
+    names (kept in ``r.derived`` under ``key``): what blocking, constraints and every pair of a
+    record ask again."""
+    known = r.derived.get(key)
+    if known is None or known[0] is not r.names:
+        known = r.derived[key] = (r.names, work(r.names))
+    out: T = known[1]
+    return out
+
 
 # Ordered rewrites on transliterated, casefolded text. Multi-letter groups first.
 _FOLDS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [

@@ -43,7 +43,7 @@ from rapidfuzz import fuzz
 
 from graphkit import identifiers as idents
 from graphkit import normalize as nz
-from graphkit.resolve.names import firm_name, person_name, word_forms
+from graphkit.resolve.names import firm_name, per_names, person_name, word_forms
 
 if TYPE_CHECKING:
     from graphkit.resolve.scoring import Record
@@ -124,15 +124,9 @@ def name_words(r: Record) -> frozenset[str]:
     """The words of all of a record's names: a person's without titles and initials, a firm's
     as ``names.firm_name`` gives them. Worked out once per record and list of names (word counts
     and blocking both ask)."""
-    known = r.derived.get("words")
-    if known is None or known[0] is not r.names:
-        if r.label == "Person":
-            words = frozenset(w for name in word_forms(r.names) for w in person_name(name).words)
-        else:
-            words = frozenset(w for name in r.names for w in firm_name(name).words)
-        known = r.derived["words"] = (r.names, words)
-    out: frozenset[str] = known[1]
-    return out
+    if r.label == "Person":
+        return per_names(r, "words", lambda names: frozenset(w for name in word_forms(names) for w in person_name(name).words))
+    return per_names(r, "words", lambda names: frozenset(w for name in names for w in firm_name(name).words))
 
 
 def weight(word: str, stats: frozenset[str] | None, label: str = "Company") -> float:

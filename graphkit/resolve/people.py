@@ -13,7 +13,14 @@ from typing import Any
 from rigour.names import NameTypeTag, SymbolCategory, analyze_names
 
 from graphkit import normalize as nz
-from graphkit.resolve.names import father_stem, fathers_as_written, fold, person_gender, person_name
+from graphkit.resolve.names import (
+    father_stem,
+    fathers_as_written,
+    fold,
+    per_names,
+    person_gender,
+    person_name,
+)
 from graphkit.resolve.scoring import (
     AUTO,
     NEVER,
@@ -126,12 +133,14 @@ def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None,
     if deep and left and right:  # forms of one name in other languages (rigour's name symbols)
         # a word's symbols are those of its forms together: two words share one if some form of
         # each does (the test of ``_equivalent_forms`` for every two forms, at once)
-        symbols_a = {w: _forms_symbols(o, sp) for w, sp, o in zip(a.words, a.spelled, a.original, strict=False)}
-        symbols_b = {w: _forms_symbols(o, sp) for w, sp, o in zip(b.words, b.spelled, b.original, strict=False)}
+        forms_a = {w: (o, sp) for w, sp, o in zip(a.words, a.spelled, a.original, strict=False)}
+        forms_b = {w: (o, sp) for w, sp, o in zip(b.words, b.spelled, b.original, strict=False)}
+
+        def symbols(forms: dict[str, tuple[str, str]], w: str) -> frozenset[str]:
+            return _forms_symbols(*forms[w]) if w in forms else _name_symbols(w)
         for w in list(left):
-            sw = symbols_a.get(w) if w in symbols_a else _name_symbols(w)
-            hit = next((u for u in right if sw & (symbols_b[u] if u in symbols_b else _name_symbols(u))), None) \
-                if sw else None
+            sw = symbols(forms_a, w)
+            hit = next((u for u in right if sw & symbols(forms_b, u)), None) if sw else None
             if hit:
                 sims.append(0.85)
                 left.remove(w)
@@ -239,7 +248,7 @@ def _people_apart(a: Record, b: Record) -> Score | None:
         da, db = _birth_dates(a), _birth_dates(b)
         if da and db and not any(dates_agree(x, y) for x in da for y in db):
             return Score(NEVER, [f"different birth dates ({' or '.join(da)}; {' or '.join(db)}): never the same"])
-    ga, gb = person_gender(a.names), person_gender(b.names)
+    ga, gb = per_names(a, "gender", person_gender), per_names(b, "gender", person_gender)
     if ga and gb and ga != gb:  # Mr / Mrs, Vladimirovich / Vladimirovna
         return Score(0.0, [f"male and female forms ({a.names[0]!r} is {ga}, {b.names[0]!r} {gb})"])
     return None

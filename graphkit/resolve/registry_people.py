@@ -50,7 +50,7 @@ from rapidfuzz.distance import Levenshtein
 
 from graphkit import normalize as nz
 from graphkit.resolve.names import _TITLES as TITLES
-from graphkit.resolve.names import fold, titled_form
+from graphkit.resolve.names import fold, per_names, titled_form
 from graphkit.resolve.scoring import AUTO, NEVER, REVIEW, Record, Score
 
 RARE = 0.001  # expected namesakes born in one month at or below which names alone decide
@@ -162,11 +162,7 @@ def _parts(name: str) -> tuple[list[str], list[str], list[tuple[str, str]], str 
 def elements(r: Record) -> Elements | None:
     """The fullest name form of ``r``: forename, middle names, surname (titles dropped).
     Worked out once per record and list of names (blocking, constraints and every pair ask again)."""
-    known = r.derived.get("elements")
-    if known is None or known[0] is not r.names:
-        known = r.derived["elements"] = (r.names, _elements(tuple(r.names)))
-    e: Elements | None = known[1]
-    return e
+    return per_names(r, "elements", lambda names: _elements(tuple(names)))
 
 
 @lru_cache(maxsize=500_000)
