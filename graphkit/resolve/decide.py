@@ -38,6 +38,9 @@ class Candidate:
     state: str  # auto | accepted | rejected | unsure | pending | below
     names_only: float | None = None  # see scoring.Score.names_only
     torn: bool = False  # matches two records that cannot be one: never merged automatically
+    #: below AUTO: whether ``overlap.weak_pair`` holds for the pair (worked out as it is scored,
+    #: in whichever process scores it); None where not worked out
+    weak: bool | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -148,8 +151,8 @@ def _scored(records: list[Record], report: ResolveReport, observe: Callable[[Rec
         ours = pairs.where(~apart)
         scored = _candidates(ours, _kept(ours, common))
         if job is not None:
-            scored += _candidates(pairs, ((int(positions[i]), value, why, names_only)
-                                          for i, value, why, names_only in job.result()))
+            scored += _candidates(pairs, ((int(positions[i]), value, why, names_only, weak)
+                                          for i, value, why, names_only, weak in job.result()))
     except BaseException:
         if job is not None:
             job.stop()
@@ -162,21 +165,24 @@ SCORE_APART_PAIRS = 200_000  # candidate pairs from which half are scored in a f
 SCORE_SLICE = 1 << 14  # pairs in one slice of those scored apart
 
 
-def _kept(pairs: Pairs, common: frozenset[str]) -> Iterator[tuple[int, float, str, float | None]]:
-    """(position in ``pairs``, score, explanation, names_only) of each pair scoring at least REVIEW."""
+def _kept(pairs: Pairs, common: frozenset[str]) -> Iterator[tuple[int, float, str, float | None, bool | None]]:
+    """(position in ``pairs``, score, explanation, names_only, weak) of each pair scoring at
+    least REVIEW; ``weak`` (below AUTO only) whether ``weak_pair`` holds, which triage asks of
+    most pairs below AUTO and which depends on the two records and the word counts alone."""
     for i, (a, b) in enumerate(pairs):
         if below_review(a, b, common):
             continue
         s = score(a, b, common, explain=False)  # reasons in full where kept (at least REVIEW)
         if s.value >= REVIEW:
-            yield i, s.value, s.explanation, s.names_only
+            yield i, s.value, s.explanation, s.names_only, (weak_pair(a, b, common) is not None
+                                                            if s.value < AUTO else None)
 
 
-def _candidates(pairs: Pairs, kept: Iterable[tuple[int, float, str, float | None]]) -> list[Candidate]:
+def _candidates(pairs: Pairs, kept: Iterable[tuple[int, float, str, float | None, bool | None]]) -> list[Candidate]:
     out = []
-    for i, value, explanation, names_only in kept:
+    for i, value, explanation, names_only, weak in kept:
         a, b = pairs.at(i)
-        out.append(Candidate(a.label, a, b, value, explanation, "below", names_only))
+        out.append(Candidate(a.label, a, b, value, explanation, "below", names_only, weak=weak))
     return out
 
 
@@ -212,7 +218,7 @@ def _triage(c: Candidate, judgements: Judgements, partition: Partition, report: 
         report.auto += 1
     elif partition.find(c.a.id) == partition.find(c.b.id):
         return False  # already one entity through other pairs: nothing to ask
-    elif weak_pair(c.a, c.b, common):
+    elif c.weak if c.weak is not None else weak_pair(c.a, c.b, common) is not None:
         report.not_asked += 1  # names that share almost nothing, and nothing confirms them
         return False
     else:
