@@ -240,11 +240,13 @@ def render(rows: list[dict[str, Any]], command: str) -> str:
              "see its docstring), loaded with "
              "`uk-psc`; `graphkit.resolve.resolve` (what `graphkit resolve` runs: read, block, score, decide, write) "
              "timed in its own process. Time (wall) as a ratio to a plain `json.loads` of every line, measured in the same "
-             f"process (the fastest of {PARSES} parses). *CPU s*: of the resolving process and of the process it decided the firms in, if it did "
-             "(`graphkit/resolve/apart.py`; *firms process peak*: that process's peak RSS, which counts the pages it "
-             "shares with the other, forked). Decisions checked against the generator's truth.", "",
+             f"process (the fastest of {PARSES} parses). *CPU s*: of the resolving process and of the processes it forked, "
+             "if it did: the firms decided apart (`graphkit/resolve/apart.py`), half a label's blocks paired and half its "
+             "pairs scored apart (`blocking.py`, `decide.py`); *forked processes' peak*: the largest peak RSS of those, "
+             "which counts the pages each shares with the resolving process. Decisions checked against the generator's "
+             "truth.", "",
              "| lines | people | person records | resolve s | / json parse | CPU s | pairs scored (firms + people) "
-             "| per person record | peak RSS MB | firms process peak MB | true pairs merged | merged or queued "
+             "| per person record | peak RSS MB | forked processes' peak MB | true pairs merged | merged or queued "
              "| false merges | review queue | queue / people |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for m in rows:

@@ -69,9 +69,10 @@ def _rss_mb() -> float:
 
 def children_peak_mb() -> float:
     """Peak RSS of the largest child this process has waited for, MB (0 if none): the process a
-    large load is read in (graphkit/load/apart.py) or a large resolution decides its firms in
-    (graphkit/resolve/apart.py), forked without ``exec``, so its peak counts the pages it shares
-    with this process (which idles meanwhile while a load is read, not while firms are decided)."""
+    large load is read in (graphkit/load/apart.py), or one a large resolution decides its firms,
+    pairs half its blocks or scores half its pairs in (graphkit/resolve/), forked without
+    ``exec``, so its peak counts the pages it shares with this process (which idles meanwhile
+    while a load is read, not while a resolution works apart)."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
@@ -126,7 +127,7 @@ class TreePeak:
 
 def cpu_seconds() -> float:
     """CPU seconds of this process (all its threads) and of the children it has waited for (the
-    process a large load is read in, the one a large resolution decides its firms in)."""
+    process a large load is read in, those a large resolution works in apart)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
 
