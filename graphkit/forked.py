@@ -40,14 +40,20 @@ def available() -> bool:
     return sys.platform == "linux"
 
 
+_in_child = False  # True in a child ``start`` forked
+
+
 def threshold(variable: str, default: int) -> int | None:
     """The size from which work is done in a child, as the environment ``variable`` sets it
     (``default`` if unset or not a whole number); None where it is never so (a negative value,
-    or ``fork`` not available)."""
+    ``fork`` not available, or this process a child already on a machine of two cores or fewer:
+    its parent works on the other, as when a resolution's firms are decided apart)."""
     try:
         limit = int(os.environ.get(variable, default))
     except ValueError:
         limit = default
+    if _in_child and len(os.sched_getaffinity(0)) <= 2:
+        return None
     return limit if limit >= 0 and available() else None
 
 
@@ -128,6 +134,8 @@ def _relay(stream: IO[bytes], progress: Progress | None) -> tuple[str, Any]:
 
 def _child(work: Callable[[Progress | None], Any], relay_progress: bool, fd: int, parent: int,
            doing: str) -> None:
+    global _in_child
+    _in_child = True
     code = 1
     try:
         _die_with_parent(parent)

@@ -17,6 +17,7 @@ import pytest
 from cases import LOAD_TIMES, graph_snapshot
 
 import graphkit.resolve.apart as resolve_apart
+from graphkit import forked
 from graphkit.errors import GraphkitError, ResolutionError
 from graphkit.load import load_files
 from graphkit.resolve import blocking, load_records, resolve
@@ -47,7 +48,7 @@ def loaded(folder: Path, snapshot: Path) -> EmbeddedStore:
 
 def pairs_apart_or_not(monkeypatch, yes: bool) -> None:
     """Candidate pairs found (half the blocks) and scored (half the pairs) in forked children, or not."""
-    monkeypatch.setenv("GRAPHKIT_BLOCK_APART_RECORDS", "2" if yes else "-1")
+    monkeypatch.setenv("GRAPHKIT_BLOCK_APART_WORK", "0" if yes else "-1")
     monkeypatch.setenv("GRAPHKIT_SCORE_APART_PAIRS", "2" if yes else "-1")
 
 
@@ -95,7 +96,9 @@ def test_pairs_found_and_scored_half_apart_give_the_decisions_of_one_process(mon
     judgements.record(asked.a.id, asked.b.id, Judgement.NEGATIVE)
 
     apart, in_place = resolved_both_ways(monkeypatch, tmp_path, snapshot, judgements, pairs_apart_or_not)
-    assert len(forks) == 4  # the firms' pairs and the people's, each half found and half scored apart
+    # half the firms' blocks paired apart, and half the firms' pairs and the people's scored apart
+    # (PSC people are paired in month blocks, on arrays: no shared block of theirs to pair)
+    assert len(forks) == 3
     assert apart == in_place
     counts, decisions, same_as = apart
     assert counts[1] > 1000 and len(same_as) == len(decisions) > 100
@@ -145,8 +148,15 @@ def test_a_pairing_process_that_is_killed_says_so(monkeypatch):
         return part_pairs(*args)
     monkeypatch.setattr(blocking, "_part_pairs", dies_apart)
     with pytest.raises(GraphkitError, match="pairing the blocks of candidates was killed by signal 9 .*"
-                                            "GRAPHKIT_BLOCK_APART_RECORDS=-1"):
+                                            "GRAPHKIT_BLOCK_APART_WORK=-1"):
         blocking.candidates(records)
+
+
+def test_a_process_already_apart_splits_its_work_again_only_on_more_than_two_cores(monkeypatch):
+    monkeypatch.setenv("GRAPHKIT_SCORE_APART_PAIRS", "0")
+    assert forked.threshold("GRAPHKIT_SCORE_APART_PAIRS", 200_000) == 0  # here, the resolving process
+    in_child = forked.start(lambda _: forked.threshold("GRAPHKIT_SCORE_APART_PAIRS", 200_000), "asking", "")
+    assert in_child.result() == (0 if len(os.sched_getaffinity(0)) > 2 else None)
 
 
 def test_an_error_in_the_firms_process_is_raised_here_and_the_graph_keeps_its_decisions(monkeypatch, tmp_path,

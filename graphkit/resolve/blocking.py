@@ -48,7 +48,10 @@ from graphkit.resolve.registry_people import elements, month_dated
 from graphkit.resolve.scoring import Record, _schemes
 
 MAX_BLOCK = 20
-BLOCK_APART_RECORDS = 50_000  # records of one label from which half the blocks are paired in a forked child (Linux)
+# the work of pairing a label's shared blocks (see ``_Blocks.work``) from which the later half
+# is paired in a forked child (Linux): 87M at 100k synthetic names, 0.25M for the people of
+# 200k PSC lines (most are paired in month blocks, on arrays), where a child cost more than it gave
+BLOCK_APART_WORK = 5_000_000
 MAX_PAIRS = 80 * 79 // 2  # pairs compared exhaustively in one block part; above: sorted neighbourhood
 WINDOW = 12  # neighbours compared in a block part that is still too costly after refinement
 MAX_MEET = 80  # records a person without birth date meets in one block part (as in a part compared in full): above, the closest names
@@ -423,13 +426,19 @@ class _Blocks:
         kept = ends - starts > 1  # most keys block one record (a birth day with a sound)
         return member, refine, order, starts[kept], ends[kept]
 
-    def halfway(self) -> int:
-        """The number of the shared block (in the order of ``shared``) before which about half
-        the work of pairing them lies: a block of n members costs about n * min(n, MAX_MEET)."""
+    def work(self) -> np.ndarray:
+        """The work of pairing each shared block, in the order of ``shared``: n * min(n,
+        MAX_MEET) for a block of n members (each compared with the others, or with its closest)."""
         *_, starts, ends = self._spans()
         sizes = ends - starts
-        work = np.cumsum(sizes * np.minimum(sizes, MAX_MEET))
-        return int(np.searchsorted(work, work[-1] / 2)) if len(work) else 0
+        out: np.ndarray = sizes * np.minimum(sizes, MAX_MEET)
+        return out
+
+    @staticmethod
+    def halfway(work: np.ndarray) -> int:
+        """The number of the shared block before which about half the ``work`` lies."""
+        done = np.cumsum(work)
+        return int(np.searchsorted(done, done[-1] / 2)) if len(done) else 0
 
     def shared(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[list[int], list[int]]]:
         """The members and refinements (numbers) of each block of two or more members (those
@@ -517,12 +526,13 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                     done.add(ids)
                 note(*_part_pairs(part, in_months, stats, crowded))
 
-    limit = forked.threshold("GRAPHKIT_BLOCK_APART_RECORDS", BLOCK_APART_RECORDS)
-    if limit is not None and len(by_index) >= max(limit, 2):
+    limit = forked.threshold("GRAPHKIT_BLOCK_APART_WORK", BLOCK_APART_WORK)
+    work = blocks.work() if limit is not None else np.empty(0, np.int64)
+    if limit is not None and len(work) > 1 and int(work.sum()) >= limit:
         # the later half of the blocks paired in a forked child, the first here; its pairs come
         # after these, so the pairs and their order are those of one process (a part that both
         # pair gives its pairs twice: folded into one, first found here, as it would have been)
-        halfway = blocks.halfway()
+        halfway = blocks.halfway(work)
 
         def later(_: forked.Progress | None) -> tuple[np.ndarray, set[str], dict[str, int]]:
             nonlocal found, stats, crowded
@@ -530,7 +540,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             pair(halfway, None)
             return found.unique(), crowded, stats
         job = forked.start(later, "pairing the blocks of candidates",
-                           "set GRAPHKIT_BLOCK_APART_RECORDS=-1 to pair them in this process")
+                           "set GRAPHKIT_BLOCK_APART_WORK=-1 to pair them in this process")
         try:
             pair(0, halfway)
             their_pairs, their_crowded, their_stats = job.result()
