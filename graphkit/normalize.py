@@ -39,6 +39,24 @@ EXTRA_LEGAL_FORMS: dict[str, tuple[str, ...]] = {
     "sole trader": ("ip", "indyvidualnyi pidpryemets", "individualny predprinimatel", "individualnyi predprinimatel",
                     "individualnyy predprinimatel", "individualniy predprinimatel"),
 }
+# Legal forms that transliteration turns into another country's: the Armenian ՍՊԸ (limited
+# liability company) comes out as "spa", the Italian S.p.A. Neither rigour nor followthemoney
+# knows Armenian forms (rigour 2.6), so they are read in their own script, as whole words, before
+# the name is transliterated (Armenian customs lines: "ԲԱՐՍԻՍ ՍՊԸ", in English "BARSIS LLC").
+NATIVE_LEGAL_FORMS: dict[str, str] = {
+    "ՍՊԸ": "llc",  # սահմանափակ պատասխանատվությամբ ընկերություն
+    "ՓԲԸ": "cjsc",  # փակ բաժնետիրական ընկերություն
+    "ԲԲԸ": "ojsc",  # բաց բաժնետիրական ընկերություն
+    "ԱՁ": "ip",  # անհատ ձեռնարկատեր: a sole trader
+}
+_NATIVE_FORM = re.compile(r"(?<!\w)(" + "|".join(NATIVE_LEGAL_FORMS) + r")(?!\w)")
+
+
+def _native_forms(text: str) -> str:
+    """``text`` with the forms of ``NATIVE_LEGAL_FORMS`` written as the forms they are."""
+    return _NATIVE_FORM.sub(lambda m: NATIVE_LEGAL_FORMS[m.group(1)], text) if not text.isascii() else text
+
+
 # Families of legal forms: the forms of one family are one kind of entity written in another
 # language or script (ООО = OOO = LLC = MMC = ТОВ; ТОО = LLP = ЖШС; АО = JSC). Forms not listed
 # are their own family under rigour's compare form ("gmbh", "ag", "stiftung", "inc", "ltd",
@@ -74,7 +92,7 @@ def form_family(form: str | None) -> str | None:
     legal form we know (an unknown form is never evidence that two firms differ)."""
     if not form:
         return None
-    text = latin(_DOTTED.sub(_undot, form))
+    text = latin(_native_forms(_DOTTED.sub(_undot, form)))
     found = _form_at_edges(text) if text else None
     if found is None:
         return None
@@ -234,7 +252,7 @@ def split_legal_form(name: str) -> tuple[str | None, str]:
     >>> split_legal_form("EKD Media GmbH")
     ('gmbh', 'ekd media')
     """
-    text = latin(_DOTTED.sub(_undot, name))
+    text = latin(_native_forms(_DOTTED.sub(_undot, name)))
     found = _form_at_edges(text)
     if found is None:
         return None, text

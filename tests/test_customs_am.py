@@ -140,3 +140,18 @@ def test_am_columns_are_named_with_their_spaces(tmp_path):
         load_files(store, [renamed], "am-export", rejects_dir=tmp_path)
     assert [(p.column, p.message) for p in exc.value.problems] == [
         ("BUYER NAME EN", "column missing from the header (mapping am-export needs it)")]
+
+
+def test_an_armenian_legal_form_is_read_in_its_own_script_not_as_its_transliteration():
+    import csv
+
+    from graphkit.normalize import split_legal_form
+
+    need_real()
+    with IMPORTS.open(encoding="utf-8", newline="") as f:
+        named = [(row["IMPORTER NAME"], row["IMPORTER NAME EN"]) for row in csv.DictReader(f)
+                 if row["IMPORTER NAME"].endswith("ՍՊԸ")]
+    assert named
+    for armenian, english in named:  # ԲԱՐՍԻՍ ՍՊԸ / BARSIS LLC
+        assert split_legal_form(armenian)[0] == split_legal_form(english)[0] == "llc"
+    assert split_legal_form("Barilla G. e R. Fratelli S.p.A.")[0] == "spa"  # the Italian form stays one
