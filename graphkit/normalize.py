@@ -304,9 +304,11 @@ def _country(value: str) -> str | None:
 def hs_code(value: str | None) -> tuple[str, str | None, str] | None:
     """An HS code as declared (a string, never a number) with its HS-6 and chapter.
 
-    National codes have 8 or 10 digits; an odd length means a spreadsheet dropped the leading
-    zero, which is put back. Returns None for an empty cell; raises ValueError for anything that
-    is not digits.
+    National codes have 8 or 10 digits; an odd length below 11 means a spreadsheet dropped the
+    leading zero, which is put back. An 11-digit code is kept as it is: the Armenian declarations
+    write the 10-digit EAEU code and one digit more (69072190090, chapter 69 as their own HS CODE 2
+    column says), which padding would read as chapter 06, live plants. Returns None for an empty
+    cell; raises ValueError for anything that is not digits.
     """
     if is_null(value):
         return None
@@ -316,7 +318,7 @@ def hs_code(value: str | None) -> tuple[str, str | None, str] | None:
         code = code[:-2]
     if not code.isdigit():
         raise ValueError(f"{value!r} is not an HS code (digits only)")
-    if len(code) % 2 == 1:
+    if len(code) % 2 == 1 and len(code) < 11:
         code = "0" + code
     if len(code) < 2:
         raise ValueError(f"{value!r} is too short for an HS code")

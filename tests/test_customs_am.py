@@ -60,8 +60,8 @@ def test_am_import_supplier_sold_to_the_armenian_importer(tmp_path):
         assert s["direction"] == "import"
         assert s["declaration_number"] == "05100010/260925/0290350"
         assert str(s["date"]) == "2025-09-26"
-        # HS CODE 69072190090 has 11 digits: the heading is kept, never read as chapter 06
-        assert (s["hs_code"], s["hs_chapter"]) == ("6907", "69")
+        # HS CODE 69072190090 has 11 digits: read as it is, never as chapter 06 (live plants)
+        assert (s["hs_code"], s["hs_chapter"]) == ("69072190090", "69")
         assert (s["value"], s["currency"], s["value_usd"]) == (14490.63, "EUR", 19135.12221)
         assert (s["quantity"], s["unit"], s["net_weight_kg"]) == (1091.1, "M2", 21217.472)
         assert (s["origin_country"], s["dispatch_country"], s["trading_country"], s["destination_country"]) == (
@@ -79,7 +79,7 @@ def test_am_import_supplier_sold_to_the_armenian_importer(tmp_path):
     out = run_cli("find-links", "LIA K GROUP LLC", "--db", tmp_path / "g", "--kind", "shipment", "--detail")
     assert out.code == 0, out.err
     line = next(x for x in _sentences(out.out) if "0b8499aa" in x or "05100010/260925/0290350" in x)
-    assert line.startswith("[shipment] B -> A declaration 05100010/260925/0290350: 2025-09-26, HS 6907, "
+    assert line.startswith("[shipment] B -> A declaration 05100010/260925/0290350: 2025-09-26, HS 69072190090, "
                            "1,091.1 M2, net 21,217.472 kg, USD 19,135.12, value 14,490.63 EUR, "
                            "CERAMIC FLOOR TILES, GLAZED"), line
     assert re.search(r"A: LIA K GROUP LLC \(am\).*\nB: MARAZZI GROUP S R L \(it\)", out.out)
@@ -108,7 +108,7 @@ def test_am_export_armenian_exporter_sold_to_the_foreign_buyer(tmp_path):
         assert s["direction"] == "export"
         assert s["declaration_number"] == "05100010/180325/0053820"
         assert str(s["date"]) == "2025-03-18"
-        assert (s["hs_code"], s["hs_chapter"]) == ("6907", "69")
+        assert (s["hs_code"], s["hs_chapter"]) == ("69072190090", "69")
         assert (s["value"], s["currency"], s["value_usd"]) == (860.4, "EUR", 963.5434474)
         assert (s["quantity"], s["unit"], s["net_weight_kg"]) == (180.0, "SQUARE METER", 4221.0)
         # a re-export: Turkish goods, sent from Armenia to Georgia
@@ -120,11 +120,11 @@ def test_am_export_armenian_exporter_sold_to_the_foreign_buyer(tmp_path):
     assert out.code == 0, out.err
     assert "A: IMEX GROUP LLC (am)" in out.out and "B: ISOLA-G LLC (ge)" in out.out
     [line] = _sentences(out.out)
-    assert line.startswith("[shipment] A -> B, HS 6907, 2025: 1 line in am-customs-export:am_export_declarations_full.csv "
+    assert line.startswith("[shipment] A -> B, HS 690721, 2025: 1 line in am-customs-export:am_export_declarations_full.csv "
                            "(180 SQUARE METER, USD 963.54, 2025-03-18)"), line
     detail = run_cli("find-links", "--all", "--db", tmp_path / "g", "--kind", "shipment", "--detail").out
     [line] = _sentences(detail)
-    assert line == ("[shipment] A -> B declaration 05100010/180325/0053820: 2025-03-18, HS 6907, 180 SQUARE METER, "
+    assert line == ("[shipment] A -> B declaration 05100010/180325/0053820: 2025-03-18, HS 69072190090, 180 SQUARE METER, "
                     "net 4,221 kg, USD 963.54, value 860.40 EUR, GLAZED CERAMIC FACING TILES, WATER-REPELLENT E 0.5%")
 
 

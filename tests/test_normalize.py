@@ -40,6 +40,8 @@ def test_registry_numbers_glued_to_names_are_split_off():
 def test_hs_codes_stay_strings_with_hs6_and_chapter():
     assert nz.hs_code("8806221000") == ("8806221000", "880622", "88")
     assert nz.hs_code("101210000") == ("0101210000", "010121", "01")  # spreadsheet lost the 0
+    # Armenia's 11 digits (EAEU code and one more) stay as they are: ceramic tiles, not live plants
+    assert nz.hs_code("69072190090") == ("69072190090", "690721", "69")
     assert nz.hs_code("NULL") is None
     with pytest.raises(ValueError):
         nz.hs_code("88O6")
