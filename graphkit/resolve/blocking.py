@@ -389,6 +389,7 @@ class _Blocks:
         self.refines: list[frozenset[str]] = []
         self._refine_ids: dict[frozenset[str], int] = {}
         self._rows = (array("q"), array("q"), array("q"))  # block, member, refinement
+        self._sorted: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def __contains__(self, key: str) -> bool:
         return key in self.keys
@@ -399,6 +400,7 @@ class _Blocks:
         ``label``; ``joining``: to the blocks already there only."""
         blocks, members, refines = self._rows
         numbers, refine_ids = self.keys, self._refine_ids
+        self._sorted = None
         for key, refine in keyed:
             key = label + key
             if joining and key not in numbers:
@@ -414,10 +416,17 @@ class _Blocks:
     def clear(self) -> None:
         self.keys, self.refines, self._refine_ids = {}, [], {}
         self._rows = (array("q"), array("q"), array("q"))
+        self._sorted = None
 
     def _spans(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(member, refinement, order, starts, ends): the rows sorted by block (``order``), and
-        where each block of two or more members starts and ends in that order."""
+        where each block of two or more members starts and ends in that order. Worked out once
+        after the last ``add`` (``work`` and ``shared`` both ask, before and after a fork)."""
+        if self._sorted is None:
+            self._sorted = self._sort()
+        return self._sorted
+
+    def _sort(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         block, member, refine = (np.frombuffer(rows, dtype=np.int64) if len(rows) else np.empty(0, np.int64)
                                  for rows in self._rows)
         order = np.argsort(block, kind="stable")
@@ -566,8 +575,8 @@ class Pairs:
     """Candidate pairs, one integer each (its first record's number * ``width`` + its second's,
     numbers of ``records``), in the order first found: a block's pairs one after another, so
     that the records of a pair and their names are those of the pairs before (and so in the
-    caches of scoring). Iterating gives the pairs of records; ``part`` a slice of them, for
-    scoring apart (``graphkit.resolve.decide``)."""
+    caches of scoring). Iterating gives the pairs of records; ``where`` a selection of them
+    (the pairs scored apart: ``graphkit.resolve.decide``)."""
 
     def __init__(self, records: list[Record], width: int, numbers: np.ndarray):
         self.records, self.width, self.numbers = records, width, numbers
@@ -585,9 +594,6 @@ class Pairs:
     def at(self, i: int) -> tuple[Record, Record]:
         first, second = divmod(int(self.numbers[i]), self.width)
         return self.records[first], self.records[second]
-
-    def part(self, start: int, stop: int) -> Pairs:
-        return Pairs(self.records, self.width, self.numbers[start:stop])
 
     def where(self, keep: np.ndarray) -> Pairs:
         """The pairs where the boolean array ``keep`` is true."""
