@@ -10,10 +10,11 @@ RETURN n.id AS id, labels(n)[0] AS label, n.name AS name, n.full AS full, n.hs_c
        n.sanctioned AS sanctioned, n.topics AS topics, n.description_en AS description_en,
        n.datasets AS datasets, n.records AS records, n.last_loaded AS last_loaded,
        n.incorporation_date AS incorporation_date, n.dissolution_date AS dissolution_date,
-       n.birth_date AS birth_date, n.declaration_number AS declaration_number,
-       n.direction AS direction, n.date AS date, n.period AS period, n.aggregated AS aggregated,
-       n.hs6 AS hs6, n.description AS description, n.quantity AS quantity, n.unit AS unit,
-       n.value_usd AS value_usd, n.origin_country AS origin_country,
-       n.destination_country AS destination_country, n.kind AS kind, n.vessel_type AS vessel_type,
-       n.flag AS flag, n.call_sign AS call_sign, n.imo AS imo, n.aircraft_model AS aircraft_model,
-       n.authority AS authority, n.listing_date AS listing_date
+       n.birth_date AS birth_date, n.birth_dates AS birth_dates, n.birth_month AS birth_month,
+       n.declaration_number AS declaration_number, n.direction AS direction, n.date AS date,
+       n.period AS period, n.aggregated AS aggregated, n.hs6 AS hs6, n.description AS description,
+       n.quantity AS quantity, n.unit AS unit, n.value_usd AS value_usd,
+       n.origin_country AS origin_country, n.destination_country AS destination_country,
+       n.kind AS kind, n.vessel_type AS vessel_type, n.flag AS flag, n.call_sign AS call_sign,
+       n.imo AS imo, n.aircraft_model AS aircraft_model, n.authority AS authority,
+       n.listing_date AS listing_date

@@ -335,3 +335,22 @@ def test_ofac_alternative_dates_of_birth_keep_apart_a_person_born_on_none_of_the
     s = score(people["OO, Aung Naing"], people["AUNG, Naing Htut"])
     assert s.value == NEVER
     assert "different birth dates (1962-10-13 or 1969-06-09; 1968-01-27): never the same" in s.explanation
+
+
+def test_a_report_shows_every_birth_date_a_list_gives_where_it_gives_several(four_sources):
+    """The side panel of OO, Aung Naing (OFAC 32292: "DOB 13 Oct 1962; alt. DOB 09 Jun 1969")
+    gives both dates as the list does; it gave none, since neither is his one birth date."""
+    from graphkit.report.graph import neighbourhood
+    from graphkit.report.html import _node_detail
+
+    store, _, _ = four_sources
+    [oo] = store._execute("MATCH (p:Person) WHERE p.name = 'OO, Aung Naing' RETURN p.id AS id")
+    g = neighbourhood(store, [oo["id"]], 1)
+    rows = _node_detail(oo["id"], g.nodes[oo["id"]])["rows"]
+    assert ["born on one of (the source gives several)", "1962-10-13, 1969-06-09"] in rows
+    assert not any(title == "born" for title, _ in rows)
+    # a UK PSC filing gives the month and year alone
+    [psc] = store._execute("MATCH (p:Person) WHERE p.birth_month IS NOT NULL "
+                           "RETURN p.id AS id, p.birth_month AS month ORDER BY p.id LIMIT 1")
+    g = neighbourhood(store, [psc["id"]], 1)
+    assert ["born in (the source gives no day)", psc["month"]] in _node_detail(psc["id"], g.nodes[psc["id"]])["rows"]

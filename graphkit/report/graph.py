@@ -10,7 +10,8 @@ caption), ``country``, ``registry_ids``, ``flags`` (``sanctioned``, ``chpl``, ``
 one), ``last_loaded``, and per label the facts a reader needs: a shipment's ``date``,
 ``hs_code``, ``hs6``, ``declaration_number``, ``description``, ``quantity``, ``unit``,
 ``value_usd`` (``chpl_tier`` when its HS-6 code is on the Common High Priority List); a
-person's ``birth_date``; a sanction's ``authority``, ``program``, ``listing_date``.
+person's ``birth_date`` (or the ``birth_dates`` a source gives several of, or the
+``birth_month`` of one that gives no day); a sanction's ``authority``, ``program``, ``listing_date``.
 
 Edge attributes: ``type`` (OFFICER_OF, OWNS, REGISTERED_AT, SHIPPED, SHIPPED_TO, DECLARED,
 SANCTIONED, SAME_AS), ``role``, ``share``, ``start_date``, ``end_date``, ``status`` (current,

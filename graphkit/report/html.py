@@ -351,7 +351,8 @@ def _fmt(v: Any) -> str:
 
 
 _NODE_ROWS = [("id", "id"), ("country", "country"), ("registry_ids", "registry ids"), ("names", "other names"),
-              ("birth_date", "born"), ("incorporation_date", "incorporated"), ("dissolution_date", "dissolved"),
+              ("birth_date", "born"), ("birth_dates", "born on one of (the source gives several)"),
+              ("birth_month", "born in (the source gives no day)"), ("incorporation_date", "incorporated"), ("dissolution_date", "dissolved"),
               ("declaration_number", "declaration"), ("direction", "direction"), ("date", "date"),
               ("period", "period"), ("aggregated_lines", "customs lines"), ("year", "year"),
               ("first_date", "first line"), ("last_date", "last line"), ("hs_code", "HS code"),
