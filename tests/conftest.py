@@ -85,6 +85,19 @@ def shipment_line(store: Any, record: str) -> dict[str, Any]:
     return dict(rows[0])
 
 
+def customs_loaded(tmp_path: Path, path: Path, mapping: str, lines: int) -> Any:
+    """A new embedded graph at ``tmp_path / "g"`` (open) with the real customs file ``path``
+    loaded by ``mapping``, every one of its ``lines`` loaded (rejects written beside it)."""
+    from graphkit.load import load_files
+    from graphkit.store.embedded import EmbeddedStore
+
+    need_real()
+    store = EmbeddedStore(tmp_path / "g")
+    report = load_files(store, [path], mapping, rejects_dir=tmp_path)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.rows_skipped) == (lines, lines, 0, 0)
+    return store
+
+
 def need_real() -> Path:
     """``REAL``, or the test skips (outside CI, saying how to enable it) or fails (in CI)."""
     if not REAL.is_dir():

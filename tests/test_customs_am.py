@@ -5,10 +5,9 @@ against the row read by hand."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from conftest import REAL, need_real, run_cli
+from conftest import REAL, customs_loaded, need_real, run_cli
 
 from graphkit.errors import InvalidData
 from graphkit.load import load_files
@@ -25,21 +24,12 @@ LINE = ("MATCH (a:Company)-[r:SHIPPED]->(s:Shipment)-[t:SHIPPED_TO]->(b:Company)
 
 
 
-def _load(tmp_path: Path, path: Path, mapping: str):
-    store = EmbeddedStore(tmp_path / "g")
-    report = load_files(store, [path], mapping, rejects_dir=tmp_path)
-    return store, report
-
-
 def _sentences(out: str) -> list[str]:
     return [line.strip()[2:] for line in out.splitlines() if line.strip().startswith("- [")]
 
 
 def test_am_import_supplier_sold_to_the_armenian_importer(tmp_path):
-    need_real()
-    store, report = _load(tmp_path, IMPORTS, "am-import")
-    with store:
-        assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.rows_skipped) == (2, 2, 0, 0)
+    with customs_loaded(tmp_path, IMPORTS, "am-import", 2) as store:
         counts = store.counts()
         assert counts.nodes["Shipment"] == 2 and counts.nodes["Company"] == 4
         assert counts.relationships["SHIPPED"] == 2 and counts.relationships["SHIPPED_TO"] == 2
@@ -86,10 +76,7 @@ def test_am_import_supplier_sold_to_the_armenian_importer(tmp_path):
 
 
 def test_am_export_armenian_exporter_sold_to_the_foreign_buyer(tmp_path):
-    need_real()
-    store, report = _load(tmp_path, EXPORTS, "am-export")
-    with store:
-        assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.rows_skipped) == (1, 1, 0, 0)
+    with customs_loaded(tmp_path, EXPORTS, "am-export", 1) as store:
         counts = store.counts()
         assert counts.nodes["Shipment"] == 1 and counts.nodes["Company"] == 2
         assert counts.relationships["SHIPPED"] == 1 and counts.relationships["SHIPPED_TO"] == 1

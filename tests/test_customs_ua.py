@@ -6,29 +6,16 @@ carries them, and the find-links sentence with that row's numbers."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from conftest import REAL, need_real, run_cli, shipment_line
-
-from graphkit.load import load_files
-from graphkit.store.embedded import EmbeddedStore
+from conftest import REAL, customs_loaded, run_cli, shipment_line
 
 CUSTOMS = REAL / "customs_trade"
 
 
 
-def _load(tmp_path: Path, file: str, mapping: str):
-    need_real()
-    db = tmp_path / "g"
-    store = EmbeddedStore(db)
-    report = load_files(store, [CUSTOMS / file], mapping, rejects_dir=tmp_path)
-    return store, report, db
-
-
 def test_ua_import_lines(tmp_path):
-    store, report, db = _load(tmp_path, "ua_import_declarations_full.csv", "ua-import")
-    with store:
-        assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.rows_skipped) == (2, 2, 0, 0)
+    db = tmp_path / "g"
+    with customs_loaded(tmp_path, CUSTOMS / "ua_import_declarations_full.csv", "ua-import", 2) as store:
         counts = store.counts()
         assert counts.nodes["Shipment"] == 2
         assert counts.relationships["SHIPPED"] == 2 and counts.relationships["SHIPPED_TO"] == 2
@@ -65,9 +52,8 @@ def test_ua_import_lines(tmp_path):
 
 
 def test_ua_export_lines(tmp_path):
-    store, report, db = _load(tmp_path, "ua_export_declarations_full.csv", "ua-export")
-    with store:
-        assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.rows_skipped) == (2, 2, 0, 0)
+    db = tmp_path / "g"
+    with customs_loaded(tmp_path, CUSTOMS / "ua_export_declarations_full.csv", "ua-export", 2) as store:
         counts = store.counts()
         assert counts.nodes["Shipment"] == 2
         assert counts.relationships["SHIPPED"] == 2 and counts.relationships["SHIPPED_TO"] == 2
@@ -99,9 +85,8 @@ def test_ua_export_lines(tmp_path):
 
 
 def test_ua_import_monthly_aggregates(tmp_path):
-    store, report, db = _load(tmp_path, "ua_import_monthly_agg.csv", "ua-import-agg")
-    with store:
-        assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.rows_skipped) == (1000, 1000, 0, 0)
+    db = tmp_path / "g"
+    with customs_loaded(tmp_path, CUSTOMS / "ua_import_monthly_agg.csv", "ua-import-agg", 1000) as store:
         counts = store.counts()
         assert counts.nodes["Shipment"] == 1000
         assert counts.relationships["SHIPPED"] == 1000 and counts.relationships["SHIPPED_TO"] == 1000

@@ -7,9 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REAL, need_real, run_cli, shipment_line
+from conftest import REAL, customs_loaded, run_cli, shipment_line
 
-from graphkit.load import load_files
 from graphkit.store.embedded import EmbeddedStore
 
 CUSTOMS = REAL / "customs_trade"
@@ -34,10 +33,7 @@ def _parties(store: EmbeddedStore, record: str) -> tuple[list[dict], list[dict]]
 
 
 def test_uz_import_supplier_ships_to_the_uzbek_importer(tmp_path: Path):
-    need_real()
-    with EmbeddedStore(tmp_path / "g") as store:
-        report = load_files(store, [IMPORTS], "uz-import", rejects_dir=tmp_path)
-        assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.rows_skipped) == (2, 2, 0, 0)
+    with customs_loaded(tmp_path, IMPORTS, "uz-import", 2) as store:
         counts = store.counts()
         assert counts.nodes["Shipment"] == 2
         assert (counts.relationships["SHIPPED"], counts.relationships["SHIPPED_TO"],
@@ -68,10 +64,7 @@ def test_uz_import_supplier_ships_to_the_uzbek_importer(tmp_path: Path):
 
 
 def test_uz_export_uzbek_exporter_ships_to_the_foreign_buyer(tmp_path: Path):
-    need_real()
-    with EmbeddedStore(tmp_path / "g") as store:
-        report = load_files(store, [EXPORTS], "uz-export", rejects_dir=tmp_path)
-        assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.rows_skipped) == (2, 2, 0, 0)
+    with customs_loaded(tmp_path, EXPORTS, "uz-export", 2) as store:
         counts = store.counts()
         assert counts.nodes["Shipment"] == 2
         assert (counts.relationships["SHIPPED"], counts.relationships["SHIPPED_TO"],
