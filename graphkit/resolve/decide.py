@@ -22,6 +22,7 @@ from graphkit.identifiers import conflicts, describe_conflict, shared
 from graphkit.resolve import constraints, registry_people
 from graphkit.resolve.blocking import Pairs, candidates
 from graphkit.resolve.clusters import UnionFind
+from graphkit.resolve.gate import PeopleGate
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
 from graphkit.resolve.names import firm_name
 from graphkit.resolve.overlap import weak_pair
@@ -133,6 +134,9 @@ def _scored(records: list[Record], report: ResolveReport, observe: Callable[[Rec
         for a, b in pairs:
             observe(a, b)
     report.pairs_scored += len(pairs)
+    # pairs of people that surely score below REVIEW are told on arrays (names that share no
+    # part, patronymics of two fathers), by each scoring process for its own pairs
+    gate = PeopleGate(pairs.records)
     limit = forked.threshold("GRAPHKIT_SCORE_APART_PAIRS", SCORE_APART_PAIRS)
     apart = np.zeros(len(pairs), bool)
     if limit is not None and len(pairs) >= max(limit, 2):
@@ -145,11 +149,11 @@ def _scored(records: list[Record], report: ResolveReport, observe: Callable[[Rec
     job = None
     if len(positions):
         theirs = pairs.where(apart)
-        job = forked.start(lambda _: list(_kept(theirs, common)), "scoring candidate pairs",
+        job = forked.start(lambda _: list(_kept(theirs, common, gate)), "scoring candidate pairs",
                            "set GRAPHKIT_SCORE_APART_PAIRS=-1 to score in this process")
     try:
         ours = pairs.where(~apart)
-        scored = _candidates(ours, _kept(ours, common))
+        scored = _candidates(ours, _kept(ours, common, gate))
         if job is not None:
             scored += _candidates(pairs, ((int(positions[i]), value, why, names_only, weak)
                                           for i, value, why, names_only, weak in job.result()))
@@ -165,12 +169,15 @@ SCORE_APART_PAIRS = 200_000  # candidate pairs from which half are scored in a f
 SCORE_SLICE = 1 << 14  # pairs in one slice of those scored apart
 
 
-def _kept(pairs: Pairs, common: frozenset[str]) -> Iterator[tuple[int, float, str, float | None, bool | None]]:
+def _kept(pairs: Pairs, common: frozenset[str],
+          gate: PeopleGate) -> Iterator[tuple[int, float, str, float | None, bool | None]]:
     """(position in ``pairs``, score, explanation, names_only, weak) of each pair scoring at
     least REVIEW; ``weak`` (below AUTO only) whether ``weak_pair`` holds, which triage asks of
-    most pairs below AUTO and which depends on the two records and the word counts alone."""
+    most pairs below AUTO and which depends on the two records and the word counts alone.
+    Pairs ``gate`` calls surely below REVIEW are not scored."""
+    below = gate.below(pairs.width, pairs.numbers)
     for i, (a, b) in enumerate(pairs):
-        if below_review(a, b, common):
+        if below[i] or below_review(a, b, common):
             continue
         s = score(a, b, common, explain=False)  # reasons in full where kept (at least REVIEW)
         if s.value >= REVIEW:

@@ -1,0 +1,197 @@
+"""Which candidate pairs of people surely score below REVIEW, told for all pairs at once.
+
+``people.score_people`` aligns two names word by word, in Python, for every candidate pair:
+about 20 us a pair, and at a million names most of resolution's time. Many of those pairs
+end without any alignment mattering: their names share no part at all (no two words spelled
+alike, no name symbol in common, no initial that fits), or both carry a patronymic and no
+reading of the two can be one father's. ``people_below_review`` finds such pairs on arrays:
+
+- every record is a row of at most ``WIDTH`` *tokens*, ids of its words (as folded, spelled
+  and written) and initials, over all its names;
+- two tokens are *related* where ``people._align`` could match them: words whose spelling
+  similarity reaches 0.7 or whose forms share a name symbol, an initial that may stand for a
+  word, two initials with one letter. The relation is worked out once per pair of tokens that
+  meet (names repeat: the pairs of tokens are far fewer than the pairs of records);
+- a pair of records none of whose tokens are related shares no name part: its score is 0
+  ("names share no part") or lower (a hard rule);
+- a pair of records with one name each, both with a patronymic that may not name one father
+  (``people.same_father``, or the patronymics' forms sharing a name symbol) is vetoed
+  (``people._name_vetoes``: NEVER) or shares no part.
+
+Every test leans to "not sure": a relation counts what ``_align`` might match (a symbol match
+even where it is not looked up, an initial even where it is the patronymic's), and records the
+tests cannot read (registry numbers, which the hard rules decide; both dated to a month, which
+``registry_people`` decides; more tokens than a row holds) are never called below. A pair not
+called below is scored as before, so the decisions are those of scoring every pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from graphkit.resolve.names import person_name
+from graphkit.resolve.people import (
+    _TITLES,
+    _forms_symbols,
+    _initial_of,
+    _original,
+    _spelling_sim,
+    same_father,
+)
+from graphkit.resolve.registry_people import month_dated
+from graphkit.resolve.scoring import Record
+
+WIDTH = 6  # tokens a record's row holds: more (several long names) and the record is not read
+CHUNK = 1 << 18  # pairs looked at in one step (its arrays: CHUNK * WIDTH * WIDTH int64)
+
+_WORD, _INITIAL = 0, 1
+
+
+class _Tokens:
+    """Ids of tokens, with what each is: (kind, values)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple, int] = {}
+        self.what: list[tuple] = []
+
+    def id(self, token: tuple) -> int:
+        found = self.ids.get(token)
+        if found is None:
+            found = self.ids[token] = len(self.what)
+            self.what.append(token)
+        return found
+
+
+def _rows(records: list[Record]) -> tuple[np.ndarray, np.ndarray, _Tokens, _Tokens]:
+    """Each record's row of name tokens (-1: none; a row of -2 first: not read) and its
+    patronymic's token (-1: none or not one name), with the two tables of tokens."""
+    tokens, fathers = _Tokens(), _Tokens()
+    rows = np.full((len(records), WIDTH), -1, np.int64)
+    father = np.full(len(records), -1, np.int64)
+    read: dict[str, tuple[frozenset[int], int]] = {}  # a register repeats its names: each read once
+
+    def name_tokens(name: str) -> tuple[frozenset[int], int]:
+        pn = person_name(name)
+        # the forms ``_align`` reads for a word: those of its last occurrence (a dict of them)
+        forms = {w: (sp, o) for w, sp, o in zip(pn.words, pn.spelled, pn.original, strict=False)}
+        ids = {tokens.id((_WORD, w, *forms.get(w, (w, w)))) for w in pn.words}
+        ids.update(tokens.id((_INITIAL, i)) for i in pn.initials)
+        patronymic = -1
+        if pn.patronymic:
+            sp, o = forms.get(pn.patronymic, (pn.patronymic, pn.patronymic))
+            patronymic = fathers.id((_original(pn, pn.patronymic), o, sp))
+        return frozenset(ids), patronymic
+
+    for n, r in enumerate(records):
+        if r.label != "Person" or r.registry_ids or not r.names:
+            rows[n, 0] = -2
+            continue
+        row: set[int] = set()
+        for name in r.names:
+            got = read.get(name)
+            if got is None:
+                got = read[name] = name_tokens(name)
+            row |= got[0]
+        if len(row) > WIDTH:
+            rows[n, 0] = -2
+            continue
+        rows[n, :len(row)] = sorted(row)
+        if len(r.names) == 1:
+            father[n] = read[r.names[0]][1]
+    return rows, father, tokens, fathers
+
+
+def _related(x: tuple, y: tuple) -> bool:
+    """Whether ``_align`` might match the token ``x`` of one name with ``y`` of the other."""
+    if x[0] == _WORD and y[0] == _WORD:
+        _, w, ws, wo = x
+        _, u, us, uo = y
+        return _spelling_sim(w, ws, u, us) >= 0.7 or bool(_forms_symbols(wo, ws) & _forms_symbols(uo, us))
+    if x[0] == _INITIAL and y[0] == _INITIAL:
+        return x[1] not in _TITLES and y[1] not in _TITLES and x[1][0] == y[1][0]
+    (_, i), (_, w, ws, _) = (x, y) if x[0] == _INITIAL else (y, x)
+    return _initial_of(i, w, ws)
+
+
+def _fathers_may_agree(x: tuple, y: tuple) -> bool:
+    """Whether two patronymics may name one father: ``same_father`` of them as written, or their
+    forms sharing a name symbol (which ``_align`` would match as one name in two languages)."""
+    return same_father(x[0], y[0]) or bool(_forms_symbols(x[1], x[2]) & _forms_symbols(y[1], y[2]))
+
+
+class _Relation:
+    """A relation between tokens, worked out once for each pair of them looked up."""
+
+    def __init__(self, tokens: _Tokens, test: Callable[[tuple, tuple], bool]):
+        self.tokens, self.test = tokens, test
+        self.width = max(len(tokens.what), 1)
+        self.codes = np.empty(0, np.int64)
+        self.holds = np.empty(0, bool)
+
+    def __call__(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Whether the relation holds for each pair of token ids of ``x`` and ``y`` (same shape)."""
+        codes = x * self.width + y
+        wanted = np.unique(codes)
+        new = wanted[~np.isin(wanted, self.codes, assume_unique=True)]
+        if len(new):
+            what, width = self.tokens.what, self.width
+            holds = np.fromiter((self.test(what[c // width], what[c % width]) for c in new.tolist()), bool, len(new))
+            codes_all = np.concatenate((self.codes, new))
+            order = np.argsort(codes_all, kind="stable")
+            self.codes, self.holds = codes_all[order], np.concatenate((self.holds, holds))[order]
+        return self.holds[np.searchsorted(self.codes, codes)]
+
+
+class PeopleGate:
+    """The rows of one label's records, read once (before scoring forks, so that both scoring
+    processes share them); ``below`` tells, for candidate pairs, which surely score below
+    REVIEW. Each process keeps the relations it worked out."""
+
+    def __init__(self, records: list[Record]):
+        self.people = any(r.label == "Person" for r in records[:1])
+        if not self.people:
+            return
+        self.rows, self.father, tokens, fathers = _rows(records)
+        self.month = np.fromiter((month_dated(r) for r in records), bool, len(records))
+        self.related, self.may_agree = _Relation(tokens, _related), _Relation(fathers, _fathers_may_agree)
+        # every word's name symbols, here, before scoring forks: the scoring processes share
+        # them (rigour's first look-up alone takes seconds, its tables loaded)
+        for token in tokens.what:
+            if token[0] == _WORD:
+                _forms_symbols(token[3], token[2])
+        for _, o, sp in fathers.what:
+            _forms_symbols(o, sp)
+
+    def below(self, width: int, numbers: np.ndarray) -> np.ndarray:
+        """For candidate pairs (``blocking.Pairs``: ``numbers`` of these records, ``width``),
+        whether each surely scores below REVIEW (see the module's docstring). False where unsure."""
+        below = np.zeros(len(numbers), bool)
+        if not self.people:
+            return below
+        for start in range(0, len(numbers), CHUNK):
+            first, second = np.divmod(numbers[start:start + CHUNK], width)
+            below[start:start + CHUNK] = self._below(first, second)
+        return below
+
+    def _below(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        ra, rb = self.rows[first], self.rows[second]
+        readable = (ra[:, 0] != -2) & (rb[:, 0] != -2) & ~(self.month[first] & self.month[second])
+        # patronymics no reading of which names one father
+        fa, fb = self.father[first], self.father[second]
+        both = readable & (fa >= 0) & (fb >= 0)
+        vetoed = np.zeros(len(first), bool)
+        if both.any():
+            vetoed[both] = ~self.may_agree(fa[both], fb[both])
+        # names that share no part: no token of one related to a token of the other
+        look = readable & ~vetoed
+        xa, xb = ra[look][:, :, None], rb[look][:, None, :]
+        present = (xa >= 0) & (xb >= 0)
+        shape = np.broadcast_shapes(xa.shape, xb.shape)
+        hit = np.zeros(shape, bool)
+        if present.any():
+            hit[present] = self.related(np.broadcast_to(xa, shape)[present], np.broadcast_to(xb, shape)[present])
+        apart = np.zeros(len(first), bool)
+        apart[look] = ~hit.any(axis=(1, 2))
+        return vetoed | apart

@@ -1,0 +1,93 @@
+"""Pairs of people that surely score below review are told on arrays, not scored one by one
+(graphkit/resolve/gate.py): names that share no part, patronymics of two fathers. The gate may
+only ever leave out what scoring would drop: checked on every pair of the real people labelled
+by hand (scripts, initials, titles, several names, month-dated PSC filings, listed entries), and
+by resolving synthetic namesakes with and without it."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from graphkit.resolve import ResolveReport, decide
+from graphkit.resolve.evaluation import real_records
+from graphkit.resolve.gate import PeopleGate
+from graphkit.resolve.judgements import Judgements, Partition
+from graphkit.resolve.namesakes import make_records
+from graphkit.resolve.scoring import REVIEW, Record, score
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="module")
+def real_people():
+    """Every person of the labelled real pairs, once."""
+    people = {}
+    with (DATA / "real_pairs.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            for r in real_records(row):
+                if r.label == "Person":
+                    people.setdefault(r.id, r)
+    return list(people.values())
+
+
+def every_pair(records) -> np.ndarray:
+    n = len(records)
+    first, second = np.triu_indices(n, 1)
+    return first.astype(np.int64) * n + second
+
+
+def test_every_real_pair_the_gate_leaves_out_scores_below_review(real_people):
+    numbers = every_pair(real_people)
+    below = PeopleGate(real_people).below(len(real_people), numbers)
+    assert below.sum() > len(numbers) // 2  # most pairs of unrelated people share no name part
+    wrong = []
+    for number in numbers[below].tolist():
+        a, b = real_people[number // len(real_people)], real_people[number % len(real_people)]
+        s = score(a, b)
+        if s.value >= REVIEW:
+            wrong.append((a.names, b.names, s.value, s.explanation))
+    assert wrong == []
+
+
+def test_the_gate_passes_every_real_pair_that_reaches_review(real_people):
+    """The other side of the same check, counted: the pairs scoring at least REVIEW are all
+    among those the gate passes to scoring, and there are some."""
+    numbers = every_pair(real_people)
+    below = PeopleGate(real_people).below(len(real_people), numbers)
+    n = len(real_people)
+    reaching = [i for i, x in enumerate(numbers.tolist()) if score(real_people[x // n], real_people[x % n]).value >= REVIEW]
+    assert len(reaching) > 50
+    assert not below[reaching].any()
+
+
+def test_the_gate_leaves_out_names_sharing_no_part_and_two_fathers():
+    people = [
+        Record("x1", "Person", ["Петров Сергей Иванович"], birth_date="1970-01-01"),
+        Record("x2", "Person", ["Сидорова Анна Павловна"], birth_date="1970-01-01"),  # no part shared
+        Record("x3", "Person", ["Петров Сергей Николаевич"], birth_date="1970-01-01"),  # another father
+        Record("x4", "Person", ["Petrov Sergey Ivanovich"], birth_date="1970-01-01"),  # the same person
+        Record("x5", "Person", ["Petrov S. I."], birth_date="1970-01-01"),  # initials that fit
+    ]
+    gate = PeopleGate(people)
+    pairs = {(0, 1): True, (0, 2): True, (0, 3): False, (0, 4): False, (1, 3): True}
+    numbers = np.array([i * len(people) + j for i, j in pairs], np.int64)
+    assert gate.below(len(people), numbers).tolist() == list(pairs.values())
+
+
+def decisions(records, monkeypatch, gated: bool) -> list[tuple]:
+    if not gated:
+        monkeypatch.setattr(PeopleGate, "below", lambda self, width, numbers: np.zeros(len(numbers), bool))
+    out = decide(records, Judgements(), Partition(), ResolveReport())
+    monkeypatch.undo()
+    return sorted((c.a.id, c.b.id, c.state, round(c.score, 6), c.explanation) for c in out)
+
+
+def test_resolving_namesakes_with_the_gate_decides_as_scoring_every_pair(monkeypatch):
+    records, _ = make_records(8000)
+    with_gate = decisions(records, monkeypatch, True)
+    assert with_gate == decisions(records, monkeypatch, False)
+    assert sum(state == "auto" for _, _, state, _, _ in with_gate) > 100
