@@ -140,6 +140,7 @@ def test_blocks_paired_half_apart_give_the_pairs_of_one_process_in_its_order(mon
 def test_a_pairing_process_that_is_killed_says_so(monkeypatch):
     records, _ = make_records(300)
     pairs_apart_or_not(monkeypatch, True)
+    monkeypatch.setattr(blocking, "ON_ARRAYS", False)  # its blocks are small: all in Python, half apart
     parent, part_pairs = os.getpid(), blocking._part_pairs
 
     def dies_apart(*args):

@@ -26,10 +26,15 @@ A person without a birth date could be any namesake in a part: among more than `
 records such a person meets the ``MAX_MEET`` closest names only, so pairs per record stay
 bounded. The records of either kind of part are *crowded*: their namesakes may not all have
 been compared, which resolution must know before it calls a name unique.
+
+Blocks of people small enough to be paired whole (most of them: a birth day with two name
+parts' sounds, a name word's sound with another's initial) are paired on arrays, every two
+members whose birth dates may be one day; the larger blocks, their parts and firms in Python.
 """
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -435,6 +440,24 @@ class _Blocks:
         kept = ends - starts > 1  # most keys block one record (a birth day with a sound)
         return member, refine, order, starts[kept], ends[kept]
 
+    def take_whole(self, prefix: str, readable: np.ndarray) -> list[np.ndarray]:
+        """The members of each shared block whose key begins with ``prefix``, that is paired
+        whole (``MAX_BLOCK`` members or fewer) and whose members are all ``readable`` (a boolean
+        by member number), as one array per block size (a row a block, in the order of
+        ``shared``); those blocks are left out of ``shared`` and ``work``."""
+        member, refine, order, starts, ends = self._spans()
+        if not len(starts):
+            return []
+        numbers = np.fromiter((n for key, n in self.keys.items() if key.startswith(prefix)), np.int64)
+        sizes = ends - starts
+        unread = np.add.reduceat((~readable[member[order]]).astype(np.int64), starts) if len(order) else sizes
+        whole = (np.isin(np.frombuffer(self._rows[0], dtype=np.int64)[order[starts]], numbers)
+                 & (sizes <= MAX_BLOCK) & (unread == 0))
+        out = [member[order[starts[whole & (sizes == n)][:, None] + np.arange(n)]]
+               for n in np.unique(sizes[whole]).tolist()]
+        self._sorted = member, refine, order, starts[~whole], ends[~whole]
+        return out
+
     def work(self) -> np.ndarray:
         """The work of pairing each shared block, in the order of ``shared``: n * min(n,
         MAX_MEET) for a block of n members (each compared with the others, or with its closest)."""
@@ -535,6 +558,12 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                     done.add(ids)
                 note(*_part_pairs(part, in_months, stats, crowded))
 
+    # blocks of people small enough to be paired whole (never split or crowded) are paired on
+    # arrays, as ``_all_pairs`` pairs them (birth dates that may be one day) and less the pairs
+    # of two month-dated people (``_pairs_meeting``); by node id only (two records of one id in
+    # a block are one record in its part, which the arrays do not tell)
+    dates = _Dates(by_index, in_months)
+    whole = blocks.take_whole("Person", dates.readable) if by_id and ON_ARRAYS else []
     limit = forked.threshold("GRAPHKIT_BLOCK_APART_WORK", BLOCK_APART_WORK)
     work = blocks.work() if limit is not None else np.empty(0, np.int64)
     if limit is not None and len(work) > 1 and int(work.sum()) >= limit:
@@ -565,10 +594,73 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     else:
         pair(0, None)
     blocks.clear()
+    if whole:
+        found.extend(_whole_pairs(whole, [r.id for r in by_index], width, dates))
     firsts, seconds = _month_pairs(dated)
     note(((dated[i], dated[j]) for i, j in zip(firsts.tolist(), seconds.tolist(), strict=True)), False)
     del firsts, seconds
     return Pairs(by_index, width, found.unique())
+
+
+# whether the blocks of people paired whole are paired on arrays (``candidates``); the same
+# pairs as in Python, where a million synthetic names spent most of the time of finding them
+ON_ARRAYS = True
+
+_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+class _Dates:
+    """Each record's birth date as numbers (precision: 0 none, 1 year, 2 month, 3 day; year,
+    month, day), whether it is month-dated and paired in month blocks, and whether it can be
+    read so (a birth date in another form is paired in Python, by ``_compatible``)."""
+
+    def __init__(self, records: list[Record], in_months: set[str]):
+        n = len(records)
+        self.precision, self.year, self.month, self.day = (np.zeros(n, np.int64) for _ in range(4))
+        self.in_months = np.fromiter((r.id in in_months for r in records), bool, n)
+        self.readable = np.ones(n, bool)
+        for i, r in enumerate(records):
+            d = r.birth_date
+            if not d:
+                continue
+            if not _DATE.fullmatch(d):
+                self.readable[i] = False
+                continue
+            parts = d.split("-")
+            self.precision[i] = len(parts)
+            self.year[i] = int(parts[0])
+            if len(parts) > 1:
+                self.month[i] = int(parts[1])
+            if len(parts) > 2:
+                self.day[i] = int(parts[2])
+
+    def meet(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Whether records ``a`` and ``b`` are paired: ``_compatible`` (one's date at its
+        precision a beginning of the other's) and not both dated to a month and in month blocks."""
+        pa, pb = self.precision[a], self.precision[b]
+        both = np.minimum(pa, pb)
+        same = ((both == 0) | (self.year[a] == self.year[b])) & ((both < 2) | (self.month[a] == self.month[b])) \
+            & ((both < 3) | (self.day[a] == self.day[b]))
+        return same & ~(self.in_months[a] & self.in_months[b])
+
+
+def _whole_pairs(whole: list[np.ndarray], ids: list[str], width: int, dates: _Dates) -> np.ndarray:
+    """Every two members of each block of ``whole`` (``_Blocks.take_whole``) that ``dates``
+    lets meet, as pair numbers, the record of the smaller id first; a block's pairs together,
+    the blocks in the order of their first members."""
+    rank = np.empty(len(ids), np.int64)
+    rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    out, at = [], []
+    for rows in whole:
+        first, second = np.triu_indices(rows.shape[1], 1)
+        a, b = rows[:, first].ravel(), rows[:, second].ravel()
+        keep = (a != b) & dates.meet(a, b)  # a record twice in a block (two names, one key) is one
+        a, b = a[keep], b[keep]
+        swap = rank[a] > rank[b]
+        out.append(np.where(swap, b, a) * width + np.where(swap, a, b))
+        at.append(np.repeat(rows[:, 0], len(first))[keep])
+    pairs, blocks = np.concatenate(out), np.concatenate(at)
+    return pairs[np.argsort(blocks, kind="stable")]
 
 
 class Pairs:

@@ -27,6 +27,7 @@ called below is scored as before, so the decisions are those of scoring every pa
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable
 
 import numpy as np
@@ -68,11 +69,12 @@ def _rows(records: list[Record]) -> tuple[np.ndarray, np.ndarray, _Tokens, _Toke
     """Each record's row of name tokens (-1: none; a row of -2 first: not read) and its
     patronymic's token (-1: none or not one name), with the two tables of tokens."""
     tokens, fathers = _Tokens(), _Tokens()
-    rows = np.full((len(records), WIDTH), -1, np.int64)
-    father = np.full(len(records), -1, np.int64)
-    read: dict[str, tuple[frozenset[int], int]] = {}  # a register repeats its names: each read once
+    rows, father = array("q"), array("q")
+    unread = (-2,) + (-1,) * (WIDTH - 1)
+    # a register repeats its names: each is read once, into its tokens, its row and its patronymic
+    read: dict[str, tuple[frozenset[int], tuple[int, ...], int]] = {}
 
-    def name_tokens(name: str) -> tuple[frozenset[int], int]:
+    def name_tokens(name: str) -> tuple[frozenset[int], tuple[int, ...], int]:
         pn = person_name(name)
         # the forms ``_align`` reads for a word: those of its last occurrence (a dict of them)
         forms = {w: (sp, o) for w, sp, o in zip(pn.words, pn.spelled, pn.original, strict=False)}
@@ -82,25 +84,31 @@ def _rows(records: list[Record]) -> tuple[np.ndarray, np.ndarray, _Tokens, _Toke
         if pn.patronymic:
             sp, o = forms.get(pn.patronymic, (pn.patronymic, pn.patronymic))
             patronymic = fathers.id((_original(pn, pn.patronymic), o, sp))
-        return frozenset(ids), patronymic
+        return frozenset(ids), _row(ids, unread), patronymic
 
-    for n, r in enumerate(records):
+    for r in records:
         if r.label != "Person" or r.registry_ids or not r.names:
-            rows[n, 0] = -2
-            continue
-        row: set[int] = set()
-        for name in r.names:
-            got = read.get(name)
-            if got is None:
-                got = read[name] = name_tokens(name)
-            row |= got[0]
-        if len(row) > WIDTH:
-            rows[n, 0] = -2
-            continue
-        rows[n, :len(row)] = sorted(row)
-        if len(r.names) == 1:
-            father[n] = read[r.names[0]][1]
-    return rows, father, tokens, fathers
+            rows.extend(unread)
+            father.append(-1)
+        elif len(r.names) == 1:
+            got = read.get(r.names[0]) or read.setdefault(r.names[0], name_tokens(r.names[0]))
+            rows.extend(got[1])
+            father.append(got[2] if got[1] is not unread else -1)
+        else:
+            ids: set[int] = set()
+            for name in r.names:
+                ids |= (read.get(name) or read.setdefault(name, name_tokens(name)))[0]
+            rows.extend(_row(ids, unread))
+            father.append(-1)
+    return (np.frombuffer(rows, np.int64).reshape(-1, WIDTH), np.frombuffer(father, np.int64),
+            tokens, fathers)
+
+
+def _row(ids: set[int], unread: tuple[int, ...]) -> tuple[int, ...]:
+    """A row of token ids, sorted and padded with -1; ``unread`` for more than WIDTH."""
+    if len(ids) > WIDTH:
+        return unread
+    return tuple(sorted(ids)) + (-1,) * (WIDTH - len(ids))
 
 
 def _related(x: tuple, y: tuple) -> bool:
@@ -156,13 +164,6 @@ class PeopleGate:
         self.rows, self.father, tokens, fathers = _rows(records)
         self.month = np.fromiter((month_dated(r) for r in records), bool, len(records))
         self.related, self.may_agree = _Relation(tokens, _related), _Relation(fathers, _fathers_may_agree)
-        # every word's name symbols, here, before scoring forks: the scoring processes share
-        # them (rigour's first look-up alone takes seconds, its tables loaded)
-        for token in tokens.what:
-            if token[0] == _WORD:
-                _forms_symbols(token[3], token[2])
-        for _, o, sp in fathers.what:
-            _forms_symbols(o, sp)
 
     def below(self, width: int, numbers: np.ndarray) -> np.ndarray:
         """For candidate pairs (``blocking.Pairs``: ``numbers`` of these records, ``width``),

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from graphkit.resolve import ResolveReport, decide
+from graphkit.resolve import ResolveReport, blocking, decide
 from graphkit.resolve.evaluation import real_records
 from graphkit.resolve.gate import PeopleGate
 from graphkit.resolve.judgements import Judgements, Partition
@@ -91,3 +91,31 @@ def test_resolving_namesakes_with_the_gate_decides_as_scoring_every_pair(monkeyp
     with_gate = decisions(records, monkeypatch, True)
     assert with_gate == decisions(records, monkeypatch, False)
     assert sum(state == "auto" for _, _, state, _, _ in with_gate) > 100
+
+
+def pairs_found(records, monkeypatch, on_arrays: bool) -> tuple[set, set]:
+    monkeypatch.setattr(blocking, "ON_ARRAYS", on_arrays)
+    crowded: set[str] = set()
+    found = {(a.id, b.id) for a, b in blocking.candidates(records, crowded=crowded)}
+    monkeypatch.undo()
+    return found, crowded
+
+
+def test_blocks_paired_on_arrays_give_the_pairs_of_python(monkeypatch, real_people):
+    """Namesakes born the same day or undated, PSC people dated to a month (paired in month
+    blocks, not with each other here), and the real people, whose dates come at every
+    precision and in other forms ("circa 1960" stays in Python)."""
+    records, _ = make_records(6000)
+    records += [Record(f"m{i}", "Person", [f"{name} {surname}"], birth_date=f"196{i % 3}-0{1 + i % 2}",
+                       nationality="British")
+                for i, (name, surname) in enumerate((n, s) for n in ("John", "Jon", "Mary") for s in
+                                                    ("Smith", "Smyth", "Jones", "Brown", "Browne") for _ in range(4))]
+    records += real_people
+    taken = []
+    take = blocking._Blocks.take_whole
+    monkeypatch.setattr(blocking._Blocks, "take_whole", lambda self, *a: taken.append(take(self, *a)) or taken[-1])
+    on_arrays = pairs_found(records, monkeypatch, True)
+    assert sum(len(rows) for rows in taken[0]) > 1000  # blocks paired on arrays
+    assert on_arrays == pairs_found(records, monkeypatch, False)
+    assert len(on_arrays[0]) > 4000
+    assert any(a.startswith("m") and b.startswith("m") for a, b in on_arrays[0])  # month blocks too
