@@ -99,19 +99,25 @@ def _firm_records(store: Store) -> _Firms:
                      "resolve_companies", "id", "names", "previous_names", "country", "registry_ids", "legal_form",
                      "datasets"), strict=True)]  # named firms only
     by_id = {r.id: r for r in companies}
+    context: dict[str, set[str]] = defaultdict(set)
+    controls: dict[str, set[str]] = defaultdict(set)
     for company, other in zip(*store.run_columns("company_context", "company_id", "other_id"), strict=True):
         if company in by_id:  # a firm's addresses
-            by_id[company].context.add(other)
+            context[company].add(other)
     for holder, firm in zip(*store.run_columns("firm_control", "holder_id", "firm_id"), strict=True):
         for x, y in ((holder, firm), (firm, holder)):
             if x in by_id:
-                by_id[x].controls.add(y)
+                controls[x].add(y)
     firms_of: dict[str, set[str]] = defaultdict(set)
     # read once: a role ties the firm to the person too
     for person, company, via in zip(*store.run_columns("person_firms", "person_id", "company_id", "via"), strict=True):
         firms_of[person].add(company)
         if via == "role" and company in by_id:
-            by_id[company].context.add(person)
+            context[company].add(person)
+    for i, found in context.items():
+        by_id[i].context = found
+    for i, found in controls.items():
+        by_id[i].controls = found
     return _Firms(companies, firms_of, listed)
 
 
@@ -120,7 +126,7 @@ def _people(store: Store, firms: _Firms) -> list[Record]:
     service addresses (``_addresses``). A record without a name is never compared."""
     firms_of, listed = firms.firms_of, firms.listed
     return [Record(i, "Person", list(names), country, dates.iso(born) or month or None, _numbers(i, ids),
-                   context=set(firms_of.get(i, ())), datasets=list(datasets or []), listed=i in listed,
+                   context=set(firms_of[i]) if i in firms_of else frozenset(), datasets=list(datasets or []), listed=i in listed,
                    nationality=nationality, birth_dates=list(several or []))
             for i, names, country, born, month, ids, datasets, nationality, several in zip(*store.run_columns(
                 "resolve_people", "id", "names", "country", "birth_date", "birth_month", "registry_ids", "datasets",
@@ -135,11 +141,14 @@ def _addresses(store: Store, people: list[Record]) -> None:
     if not dated:
         return
     text: dict[str, str] = {}
+    addresses: dict[str, set[str]] = defaultdict(set)
     for person, address, full in zip(*store.run_columns("person_addresses", "person_id", "address_id", "address"),
                                      strict=True):
         if person in dated:
-            dated[person].addresses.add(address)
+            addresses[person].add(address)
             text[address] = full or address
+    for person, found in addresses.items():
+        dated[person].addresses = found
     registry_people.count(dated.values()).address_text = text
 
 

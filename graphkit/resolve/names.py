@@ -24,6 +24,8 @@ def per_names(r: Any, key: str, work: Callable[[list[str]], T]) -> T:
     """``work(r.names)`` for a resolution ``Record``, worked out once per record and list of
     names (kept in ``r.derived`` under ``key``): what blocking, constraints and every pair of a
     record ask again."""
+    if r.derived is None:
+        r.derived = {}
     known = r.derived.get(key)
     if known is None or known[0] is not r.names:
         known = r.derived[key] = (r.names, work(r.names))
