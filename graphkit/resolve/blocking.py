@@ -539,6 +539,28 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             if b.id < a.id:
                 a, b = b, a
             add(index[a.id] * width + index[b.id] if by_id else index[id(a)] * width + index[id(b)])
+    dates = _Dates(by_index, in_months)
+    arrays = by_id and ON_ARRAYS
+    whole = blocks.take_whole("Person", dates.readable) if arrays else []
+    rank = _ranks([r.id for r in by_index]) if arrays else np.empty(0, np.int64)
+
+    def windows(part: list[Record]) -> bool:
+        """Note the pairs of a part of people too costly to compare in full (``_crowded``:
+        "pairs") on arrays, if its dates can be read so: those born the same day (``_same_date``,
+        in Python) and each with its ``WINDOW`` neighbours in two orders of names (``_windows``)."""
+        if not arrays or part[0].label != "Person" or _crowded(part) != "pairs":
+            return False
+        numbers = np.fromiter((index[r.id] for r in part), np.int64, len(part))
+        if not dates.readable[numbers].all():
+            return False
+        if stats is not None:
+            stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
+        if crowded is not None:
+            crowded.update(r.id for r in part)
+        note(_same_date(part), bool(in_months))
+        found.add_many(_window_pairs(part, numbers, rank, width, dates))
+        return True
+
     def pair(start: int, stop: int | None) -> None:
         """Note the pairs of the shared blocks numbered ``start`` to ``stop``."""
         done: set[tuple[int, ...]] = set()  # parts already paired: two keys often block the same records
@@ -556,14 +578,13 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                             stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
                         continue
                     done.add(ids)
-                note(*_part_pairs(part, in_months, stats, crowded))
+                if not windows(part):
+                    note(*_part_pairs(part, in_months, stats, crowded))
 
     # blocks of people small enough to be paired whole (never split or crowded) are paired on
     # arrays, as ``_all_pairs`` pairs them (birth dates that may be one day) and less the pairs
     # of two month-dated people (``_pairs_meeting``); by node id only (two records of one id in
     # a block are one record in its part, which the arrays do not tell)
-    dates = _Dates(by_index, in_months)
-    whole = blocks.take_whole("Person", dates.readable) if by_id and ON_ARRAYS else []
     limit = forked.threshold("GRAPHKIT_BLOCK_APART_WORK", BLOCK_APART_WORK)
     work = blocks.work() if limit is not None else np.empty(0, np.int64)
     if limit is not None and len(work) > 1 and int(work.sum()) >= limit:
@@ -595,7 +616,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         pair(0, None)
     blocks.clear()
     if whole:
-        found.extend(_whole_pairs(whole, [r.id for r in by_index], width, dates))
+        found.extend(_whole_pairs(whole, rank, width, dates))
     firsts, seconds = _month_pairs(dated)
     note(((dated[i], dated[j]) for i, j in zip(firsts.tolist(), seconds.tolist(), strict=True)), False)
     del firsts, seconds
@@ -644,23 +665,52 @@ class _Dates:
         return same & ~(self.in_months[a] & self.in_months[b])
 
 
-def _whole_pairs(whole: list[np.ndarray], ids: list[str], width: int, dates: _Dates) -> np.ndarray:
-    """Every two members of each block of ``whole`` (``_Blocks.take_whole``) that ``dates``
-    lets meet, as pair numbers, the record of the smaller id first; a block's pairs together,
-    the blocks in the order of their first members."""
+def _ranks(ids: list[str]) -> np.ndarray:
+    """Each record's place in the order of ids (a pair's record of the smaller id comes first)."""
     rank = np.empty(len(ids), np.int64)
     rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    return rank
+
+
+def _numbered(a: np.ndarray, b: np.ndarray, rank: np.ndarray, width: int) -> np.ndarray:
+    """Pairs of record numbers as pair numbers, the record of the smaller id first."""
+    swap = rank[a] > rank[b]
+    out: np.ndarray = np.where(swap, b, a) * width + np.where(swap, a, b)
+    return out
+
+
+def _whole_pairs(whole: list[np.ndarray], rank: np.ndarray, width: int, dates: _Dates) -> np.ndarray:
+    """Every two members of each block of ``whole`` (``_Blocks.take_whole``) that ``dates``
+    lets meet, as pair numbers; a block's pairs together, the blocks in the order of their
+    first members."""
     out, at = [], []
     for rows in whole:
         first, second = np.triu_indices(rows.shape[1], 1)
         a, b = rows[:, first].ravel(), rows[:, second].ravel()
         keep = (a != b) & dates.meet(a, b)  # a record twice in a block (two names, one key) is one
-        a, b = a[keep], b[keep]
-        swap = rank[a] > rank[b]
-        out.append(np.where(swap, b, a) * width + np.where(swap, a, b))
+        out.append(_numbered(a[keep], b[keep], rank, width))
         at.append(np.repeat(rows[:, 0], len(first))[keep])
     pairs, blocks = np.concatenate(out), np.concatenate(at)
     return pairs[np.argsort(blocks, kind="stable")]
+
+
+def _window_pairs(part: list[Record], numbers: np.ndarray, rank: np.ndarray, width: int,
+                  dates: _Dates) -> np.ndarray:
+    """The pairs of ``_windows`` (people: no numbers to rule pairs out) on arrays, in its order:
+    each record with its ``WINDOW`` next in each of two orders of names, if ``dates`` lets them
+    meet."""
+    out = []
+    for k in (0, 1):
+        order = sorted(range(len(part)), key=lambda i: _orders(part[i].label, part[i].names[0])[k]
+                       if part[i].names else "")
+        ordered = numbers[order]
+        at = np.arange(len(ordered))[:, None] + np.arange(1, WINDOW + 1)
+        inside = at < len(ordered)
+        a = np.broadcast_to(ordered[:, None], at.shape)[inside]
+        b = ordered[at[inside]]
+        keep = dates.meet(a, b)
+        out.append(_numbered(a[keep], b[keep], rank, width))
+    return np.concatenate(out)
 
 
 class Pairs:
@@ -719,6 +769,12 @@ class _Found:
             first = np.unique(both, return_index=True)[1]
             self._unique = both[np.sort(first)]
             self._found = array("q")
+
+    def add_many(self, pairs: np.ndarray) -> None:
+        """Add ``pairs`` (numbers) as if one by one, after those found so far."""
+        if len(self._found) >= self.FOLD:
+            self._fold()
+        self._found.frombytes(pairs.astype(np.int64).tobytes())
 
     def extend(self, pairs: np.ndarray) -> None:
         """Add ``pairs`` found elsewhere, after those found here."""
