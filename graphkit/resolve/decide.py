@@ -42,6 +42,10 @@ class Candidate:
     #: below AUTO: whether ``overlap.weak_pair`` holds for the pair (worked out as it is scored,
     #: in whichever process scores it); None where not worked out
     weak: bool | None = field(default=None, compare=False, repr=False)
+    #: the score's reasons are not in ``explanation`` yet (only what was added to them): they
+    #: are written for the pairs that remain decisions (``_explained``), not for every pair
+    #: that reached review (1.9M at a million names, 330 bytes each)
+    unexplained: bool = field(default=False, compare=False, repr=False)
 
 
 @dataclass
@@ -88,6 +92,7 @@ def _decide(records: list[Record], judgements: Judgements, partition: Partition,
     still = [c for c in out if not (c.state == "pending" and partition.find(c.a.id) == partition.find(c.b.id))]
     report.pending -= len(out) - len(still)
     out = still
+    _explained(out, common)
     # judged pairs that blocking did not propose are decisions too
     proposed = {(c.a.id, c.b.id) for c in out}
     recs = {r.id: r for r in records}
@@ -155,8 +160,8 @@ def _scored(records: list[Record], report: ResolveReport, observe: Callable[[Rec
         ours = pairs.where(~apart)
         scored = _candidates(ours, _kept(ours, common, gate))
         if job is not None:
-            scored += _candidates(pairs, ((int(positions[i]), value, why, names_only, weak)
-                                          for i, value, why, names_only, weak in job.result()))
+            scored += _candidates(pairs, ((int(positions[i]), value, names_only, weak)
+                                          for i, value, names_only, weak in job.result()))
     except BaseException:
         if job is not None:
             job.stop()
@@ -170,27 +175,36 @@ SCORE_SLICE = 1 << 14  # pairs in one slice of those scored apart
 
 
 def _kept(pairs: Pairs, common: frozenset[str],
-          gate: PeopleGate) -> Iterator[tuple[int, float, str, float | None, bool | None]]:
-    """(position in ``pairs``, score, explanation, names_only, weak) of each pair scoring at
-    least REVIEW; ``weak`` (below AUTO only) whether ``weak_pair`` holds, which triage asks of
-    most pairs below AUTO and which depends on the two records and the word counts alone.
-    Pairs ``gate`` calls surely below REVIEW are not scored."""
+          gate: PeopleGate) -> Iterator[tuple[int, float, float | None, bool | None]]:
+    """(position in ``pairs``, score, names_only, weak) of each pair scoring at least REVIEW;
+    ``weak`` (below AUTO only) whether ``weak_pair`` holds, which triage asks of most pairs
+    below AUTO and which depends on the two records and the word counts alone. Pairs ``gate``
+    calls surely below REVIEW are not scored. The reasons are not kept: ``_explained``."""
     below = gate.below(pairs.width, pairs.numbers)
     for i, (a, b) in enumerate(pairs):
         if below[i] or below_review(a, b, common):
             continue
-        s = score(a, b, common, explain=False)  # reasons in full where kept (at least REVIEW)
+        s = score(a, b, common, explain=False)
         if s.value >= REVIEW:
-            yield i, s.value, s.explanation, s.names_only, (weak_pair(a, b, common) is not None
-                                                            if s.value < AUTO else None)
+            yield i, s.value, s.names_only, (weak_pair(a, b, common) is not None if s.value < AUTO else None)
 
 
-def _candidates(pairs: Pairs, kept: Iterable[tuple[int, float, str, float | None, bool | None]]) -> list[Candidate]:
+def _candidates(pairs: Pairs, kept: Iterable[tuple[int, float, float | None, bool | None]]) -> list[Candidate]:
     out = []
-    for i, value, explanation, names_only, weak in kept:
+    for i, value, names_only, weak in kept:
         a, b = pairs.at(i)
-        out.append(Candidate(a.label, a, b, value, explanation, "below", names_only, weak=weak))
+        out.append(Candidate(a.label, a, b, value, "", "below", names_only, weak=weak, unexplained=True))
     return out
+
+
+def _explained(decisions: list[Candidate], common: frozenset[str]) -> None:
+    """The score's reasons written into the explanation of each decision that lacks them,
+    before what triage added (scoring is a pure function of the two records and ``common``:
+    the reasons are those the pair was scored with)."""
+    for c in decisions:
+        if c.unexplained:
+            c.explanation = score(c.a, c.b, common).explanation + c.explanation
+            c.unexplained = False
 
 
 def _triage(c: Candidate, judgements: Judgements, partition: Partition, report: ResolveReport,
