@@ -63,6 +63,9 @@ def measure(n: int) -> dict:
         "records": len(records), "true_pairs": len(truth), "generate_s": round(t_gen, 1),
         "resolve_s": round(t_resolve, 1),
         "pairs_scored": report.pairs_scored, "blocking_recall": round(recall_block, 4),
+        "pairs_gated": getattr(report, "pairs_gated", None),
+        "pairs_reaching_review": getattr(report, "pairs_reaching_review", None),
+        "record_bytes": _record_bytes(),
         "auto": len(auto), "pending": report.pending,
         "auto_precision": round(tp / len(auto), 4) if auto else None,
         "auto_recall": round(tp / len(truth), 4) if truth else None,
@@ -74,6 +77,19 @@ def measure(n: int) -> dict:
         "cpu_s": round(t_cpu, 1),
         "decisions": sorted([c.a.id, c.b.id, c.state, round(c.score, 4), c.explanation] for c in decisions),
     }
+
+
+def _record_bytes(n: int = 10_000) -> int:
+    """Bytes a synthetic person's ``Record`` takes with its names and date (tracemalloc over
+    ``make_records(n)``, the truth set included)."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        records, _ = make_records(n)
+        return round(tracemalloc.get_traced_memory()[0] / len(records))
+    finally:
+        tracemalloc.stop()
 
 
 def _cpu() -> float:
@@ -106,7 +122,8 @@ def main() -> None:
             if code is not None:
                 before = _measure_in_child(n, code)
                 row["before"] = {k: before.get(k) for k in ("resolve_s", "pairs_scored", "peak_rss_mb", "auto", "pending",
-                                                            "cpu_s")}
+                                                            "cpu_s", "pairs_gated", "pairs_reaching_review",
+                                                            "record_bytes")}
                 row["before"]["decisions_differ"] = len(set(map(tuple, before["decisions"]))
                                                         ^ set(map(tuple, row["decisions"])))
             row.pop("decisions")
@@ -134,6 +151,21 @@ def main() -> None:
                      f"{r['blocking_recall']} | {r['resolve_s']} | {r['auto_precision']} | "
                      f"{r['auto_recall']} | {r['pending']:,} | {r['found_recall']} | {r['peak_rss_mb']:,} | "
                      f"{r.get('cpu_s', '')} | {r.get('children_peak_rss_mb', 0):,} |")
+    lines += ["", "Where the pairs go: *left out unscored*, pairs of people the gate (`graphkit/resolve/gate.py`) "
+              "tells below review on arrays; *reaching review*, pairs scoring at least REVIEW, which triage "
+              "then decides; *bytes a record*, a synthetic person's `Record` with its names and date "
+              "(tracemalloc over 10,000 of them).", "",
+              "| names | pairs scored | left out unscored | reaching review | bytes a record |"
+              + (f" bytes a record at `{args.against}` |" if args.against else ""),
+              "|---|---:|---:|---:|---:|" + ("---:|" if args.against else "")]
+    for r in rows:
+        gated, reaching = r.get("pairs_gated"), r.get("pairs_reaching_review")
+        left_out = f"{gated:,} ({gated / max(r['pairs_scored'], 1):.0%})" if gated is not None else ""
+        lines.append(f"| {r['size']:,} | {r['pairs_scored']:,} | {left_out} | "
+                     f"{reaching:,} | {r.get('record_bytes', 0):,} |" if reaching is not None else
+                     f"| {r['size']:,} | {r['pairs_scored']:,} | {left_out} | | {r.get('record_bytes', 0):,} |")
+        if args.against:
+            lines[-1] += f" {r['before'].get('record_bytes') or 0:,} |"
     if args.against:
         lines += ["", f"Against revision `{args.against}` (its code on the same records, each size in its own process, "
                   "in the same run):", ""]

@@ -52,6 +52,8 @@ class Candidate:
 class ResolveReport:
     records: dict[str, int] = field(default_factory=dict)
     pairs_scored: int = 0
+    pairs_gated: int = 0  # of those, told below review on arrays and not scored one by one (``gate``)
+    pairs_reaching_review: int = 0  # of those, scoring at least REVIEW (then triaged)
     auto: int = 0
     pending: int = 0
     kept_apart: int = 0  # scored high enough but a rejection or a hard rule keeps them apart
@@ -154,19 +156,23 @@ def _scored(records: list[Record], report: ResolveReport, observe: Callable[[Rec
     job = None
     if len(positions):
         theirs = pairs.where(apart)
-        job = forked.start(lambda _: list(_kept(theirs, common, gate)), "scoring candidate pairs",
+        job = forked.start(lambda _: (list(_kept(theirs, common, gate)), gate.left_out), "scoring candidate pairs",
                            "set GRAPHKIT_SCORE_APART_PAIRS=-1 to score in this process")
     try:
         ours = pairs.where(~apart)
         scored = _candidates(ours, _kept(ours, common, gate))
         if job is not None:
+            theirs_kept, theirs_left_out = job.result()
             scored += _candidates(pairs, ((int(positions[i]), value, names_only, weak)
-                                          for i, value, names_only, weak in job.result()))
+                                          for i, value, names_only, weak in theirs_kept))
+            report.pairs_gated += theirs_left_out
     except BaseException:
         if job is not None:
             job.stop()
         raise
     scored.sort(key=lambda c: (-c.score, c.a.id, c.b.id))
+    report.pairs_gated += gate.left_out
+    report.pairs_reaching_review += len(scored)
     return scored
 
 

@@ -158,6 +158,7 @@ class PeopleGate:
     REVIEW. Each process keeps the relations it worked out."""
 
     def __init__(self, records: list[Record]):
+        self.left_out = 0  # pairs ``below`` called below review, in this process
         self.people = any(r.label == "Person" for r in records[:1])
         if not self.people:
             return
@@ -174,6 +175,7 @@ class PeopleGate:
         for start in range(0, len(numbers), CHUNK):
             first, second = np.divmod(numbers[start:start + CHUNK], width)
             below[start:start + CHUNK] = self._below(first, second)
+        self.left_out += int(below.sum())
         return below
 
     def _below(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
