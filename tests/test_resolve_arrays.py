@@ -7,6 +7,7 @@ by resolving synthetic namesakes with and without it."""
 from __future__ import annotations
 
 import csv
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ import pytest
 from graphkit.resolve import ResolveReport, blocking, decide
 from graphkit.resolve.evaluation import real_records
 from graphkit.resolve.gate import PeopleGate
-from graphkit.resolve.judgements import Judgements, Partition
+from graphkit.resolve.judgements import Judgement, Judgements, Partition
 from graphkit.resolve.namesakes import make_records
 from graphkit.resolve.scoring import REVIEW, Record, score
 
@@ -42,7 +43,7 @@ def every_pair(records) -> np.ndarray:
 
 def test_every_real_pair_the_gate_leaves_out_scores_below_review(real_people):
     numbers = every_pair(real_people)
-    below = PeopleGate(real_people).below(len(real_people), numbers)
+    below = PeopleGate(real_people, len(real_people), numbers).below(len(real_people), numbers)
     assert below.sum() > len(numbers) // 2  # most pairs of unrelated people share no name part
     wrong = []
     for number in numbers[below].tolist():
@@ -57,7 +58,7 @@ def test_the_gate_passes_every_real_pair_that_reaches_review(real_people):
     """The other side of the same check, counted: the pairs scoring at least REVIEW are all
     among those the gate passes to scoring, and there are some."""
     numbers = every_pair(real_people)
-    below = PeopleGate(real_people).below(len(real_people), numbers)
+    below = PeopleGate(real_people, len(real_people), numbers).below(len(real_people), numbers)
     n = len(real_people)
     reaching = [i for i, x in enumerate(numbers.tolist()) if score(real_people[x // n], real_people[x % n]).value >= REVIEW]
     assert len(reaching) > 50
@@ -72,7 +73,8 @@ def test_the_gate_leaves_out_names_sharing_no_part_and_two_fathers():
         Record("x4", "Person", ["Petrov Sergey Ivanovich"], birth_date="1970-01-01"),  # the same person
         Record("x5", "Person", ["Petrov S. I."], birth_date="1970-01-01"),  # initials that fit
     ]
-    gate = PeopleGate(people)
+    numbers_all = every_pair(people)
+    gate = PeopleGate(people, len(people), numbers_all)
     pairs = {(0, 1): True, (0, 2): True, (0, 3): False, (0, 4): False, (1, 3): True}
     numbers = np.array([i * len(people) + j for i, j in pairs], np.int64)
     assert gate.below(len(people), numbers).tolist() == list(pairs.values())
@@ -124,3 +126,20 @@ def test_blocks_paired_on_arrays_give_the_pairs_of_python(monkeypatch, real_peop
     assert len(on_arrays[0]) > 4000
     assert on_arrays[2]["windowed_blocks"] > 0 and any(x.startswith("s") for x in on_arrays[1])
     assert any(a.startswith("m") and b.startswith("m") for a, b in on_arrays[0])  # month blocks too
+
+
+def test_reasons_written_again_for_the_decisions_are_those_they_were_scored_with(monkeypatch):
+    """Beyond ``EXPLAINED`` pairs reaching review, a scoring process keeps no reasons; the
+    decisions get theirs after triage, before what triage added to them."""
+    decide_module = sys.modules["graphkit.resolve.decide"]  # the package's ``decide`` is the function
+
+    records, _ = make_records(8000)
+    records += [Record("j1", "Person", ["Иванов Пётр Сергеевич"], birth_date="1961-02-03"),
+                Record("j2", "Person", ["IVANOV Petr Sergeevich"], birth_date="1961-02-03")]
+    judged = Judgements()
+    judged.record("j1", "j2", Judgement.POSITIVE, note="one passport")  # triage adds the note to the reasons
+    kept = sorted((c.a.id, c.b.id, c.state, c.explanation) for c in decide(records, judged, Partition(), ResolveReport()))
+    monkeypatch.setattr(decide_module, "EXPLAINED", 0)
+    written = sorted((c.a.id, c.b.id, c.state, c.explanation) for c in decide(records, judged, Partition(), ResolveReport()))
+    assert written == kept
+    assert any(x[:2] == ("j1", "j2") and x[3].startswith("name parts") and x[3].endswith("one passport") for x in written)

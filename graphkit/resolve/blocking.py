@@ -539,8 +539,8 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             if b.id < a.id:
                 a, b = b, a
             add(index[a.id] * width + index[b.id] if by_id else index[id(a)] * width + index[id(b)])
-    dates = _Dates(by_index, in_months)
-    arrays = by_id and ON_ARRAYS
+    arrays = by_id and ON_ARRAYS and "Person" in meet
+    dates = _Dates(by_index if arrays else [], in_months)
     whole = blocks.take_whole("Person", dates.readable) if arrays else []
     rank = _ranks([r.id for r in by_index]) if arrays else np.empty(0, np.int64)
 
@@ -640,20 +640,19 @@ class _Dates:
         self.precision, self.year, self.month, self.day = (np.zeros(n, np.int64) for _ in range(4))
         self.in_months = np.fromiter((r.id in in_months for r in records), bool, n)
         self.readable = np.ones(n, bool)
+        read: dict[str, tuple[int, ...] | None] = {}  # birth dates repeat: each read once
         for i, r in enumerate(records):
             d = r.birth_date
             if not d:
                 continue
-            if not _DATE.fullmatch(d):
+            if d not in read:
+                read[d] = (len(d.split("-")), *(int(x) for x in (d.split("-") + ["0", "0"])[:3])) \
+                    if _DATE.fullmatch(d) else None
+            got = read[d]
+            if got is None:
                 self.readable[i] = False
-                continue
-            parts = d.split("-")
-            self.precision[i] = len(parts)
-            self.year[i] = int(parts[0])
-            if len(parts) > 1:
-                self.month[i] = int(parts[1])
-            if len(parts) > 2:
-                self.day[i] = int(parts[2])
+            else:
+                self.precision[i], self.year[i], self.month[i], self.day[i] = got
 
     def meet(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Whether records ``a`` and ``b`` are paired: ``_compatible`` (one's date at its

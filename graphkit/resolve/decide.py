@@ -42,9 +42,9 @@ class Candidate:
     #: below AUTO: whether ``overlap.weak_pair`` holds for the pair (worked out as it is scored,
     #: in whichever process scores it); None where not worked out
     weak: bool | None = field(default=None, compare=False, repr=False)
-    #: the score's reasons are not in ``explanation`` yet (only what was added to them): they
-    #: are written for the pairs that remain decisions (``_explained``), not for every pair
-    #: that reached review (1.9M at a million names, 330 bytes each)
+    #: the score's reasons are not in ``explanation`` yet (only what was added to them): beyond
+    #: ``EXPLAINED`` pairs they are written for the pairs that remain decisions (``_explained``),
+    #: not kept for every pair that reached review (1.9M at a million names, 330 bytes each)
     unexplained: bool = field(default=False, compare=False, repr=False)
 
 
@@ -143,7 +143,7 @@ def _scored(records: list[Record], report: ResolveReport, observe: Callable[[Rec
     report.pairs_scored += len(pairs)
     # pairs of people that surely score below REVIEW are told on arrays (names that share no
     # part, patronymics of two fathers), by each scoring process for its own pairs
-    gate = PeopleGate(pairs.records)
+    gate = PeopleGate(pairs.records, pairs.width, pairs.numbers)
     limit = forked.threshold("GRAPHKIT_SCORE_APART_PAIRS", SCORE_APART_PAIRS)
     apart = np.zeros(len(pairs), bool)
     if limit is not None and len(pairs) >= max(limit, 2):
@@ -163,8 +163,8 @@ def _scored(records: list[Record], report: ResolveReport, observe: Callable[[Rec
         scored = _candidates(ours, _kept(ours, common, gate))
         if job is not None:
             theirs_kept, theirs_left_out = job.result()
-            scored += _candidates(pairs, ((int(positions[i]), value, names_only, weak)
-                                          for i, value, names_only, weak in theirs_kept))
+            scored += _candidates(pairs, ((int(positions[i]), value, why, names_only, weak)
+                                          for i, value, why, names_only, weak in theirs_kept))
             report.pairs_gated += theirs_left_out
     except BaseException:
         if job is not None:
@@ -180,26 +180,36 @@ SCORE_APART_PAIRS = 200_000  # candidate pairs from which half are scored in a f
 SCORE_SLICE = 1 << 14  # pairs in one slice of those scored apart
 
 
+EXPLAINED = 100_000  # pairs reaching review whose reasons a scoring process keeps; the others': ``_explained``
+
+
 def _kept(pairs: Pairs, common: frozenset[str],
-          gate: PeopleGate) -> Iterator[tuple[int, float, float | None, bool | None]]:
-    """(position in ``pairs``, score, names_only, weak) of each pair scoring at least REVIEW;
-    ``weak`` (below AUTO only) whether ``weak_pair`` holds, which triage asks of most pairs
-    below AUTO and which depends on the two records and the word counts alone. Pairs ``gate``
-    calls surely below REVIEW are not scored. The reasons are not kept: ``_explained``."""
+          gate: PeopleGate) -> Iterator[tuple[int, float, str | None, float | None, bool | None]]:
+    """(position in ``pairs``, score, explanation, names_only, weak) of each pair scoring at
+    least REVIEW; ``weak`` (below AUTO only) whether ``weak_pair`` holds, which triage asks of
+    most pairs below AUTO and which depends on the two records and the word counts alone.
+    Pairs ``gate`` calls surely below REVIEW are not scored. The explanation is None after the
+    first ``EXPLAINED`` (written again for those that remain decisions: ``_explained``): most
+    such pairs of a large run are dropped by triage, and their reasons were most of its memory."""
     below = gate.below(pairs.width, pairs.numbers)
+    explained = 0
     for i, (a, b) in enumerate(pairs):
         if below[i] or below_review(a, b, common):
             continue
-        s = score(a, b, common, explain=False)
+        s = score(a, b, common, explain=False)  # reasons in full where kept (at least REVIEW)
         if s.value >= REVIEW:
-            yield i, s.value, s.names_only, (weak_pair(a, b, common) is not None if s.value < AUTO else None)
+            explained += 1
+            yield (i, s.value, s.explanation if explained <= EXPLAINED else None, s.names_only,
+                   weak_pair(a, b, common) is not None if s.value < AUTO else None)
 
 
-def _candidates(pairs: Pairs, kept: Iterable[tuple[int, float, float | None, bool | None]]) -> list[Candidate]:
+def _candidates(pairs: Pairs,
+                kept: Iterable[tuple[int, float, str | None, float | None, bool | None]]) -> list[Candidate]:
     out = []
-    for i, value, names_only, weak in kept:
+    for i, value, explanation, names_only, weak in kept:
         a, b = pairs.at(i)
-        out.append(Candidate(a.label, a, b, value, "", "below", names_only, weak=weak, unexplained=True))
+        out.append(Candidate(a.label, a, b, value, explanation or "", "below", names_only, weak=weak,
+                             unexplained=explanation is None))
     return out
 
 

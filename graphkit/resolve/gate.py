@@ -65,9 +65,9 @@ class _Tokens:
         return found
 
 
-def _rows(records: list[Record]) -> tuple[np.ndarray, np.ndarray, _Tokens, _Tokens]:
-    """Each record's row of name tokens (-1: none; a row of -2 first: not read) and its
-    patronymic's token (-1: none or not one name), with the two tables of tokens."""
+def _rows(records: list[Record], wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray, _Tokens, _Tokens]:
+    """Each ``wanted`` record's row of name tokens (-1: none; a row of -2 first: not read) and
+    its patronymic's token (-1: none or not one name), with the two tables of tokens."""
     tokens, fathers = _Tokens(), _Tokens()
     rows, father = array("q"), array("q")
     unread = (-2,) + (-1,) * (WIDTH - 1)
@@ -86,8 +86,8 @@ def _rows(records: list[Record]) -> tuple[np.ndarray, np.ndarray, _Tokens, _Toke
             patronymic = fathers.id((_original(pn, pn.patronymic), o, sp))
         return frozenset(ids), _row(ids, unread), patronymic
 
-    for r in records:
-        if r.label != "Person" or r.registry_ids or not r.names:
+    for r, want in zip(records, wanted.tolist(), strict=True):
+        if not want or r.label != "Person" or r.registry_ids or not r.names:
             rows.extend(unread)
             father.append(-1)
         elif len(r.names) == 1:
@@ -153,17 +153,24 @@ class _Relation:
 
 
 class PeopleGate:
-    """The rows of one label's records, read once (before scoring forks, so that both scoring
-    processes share them); ``below`` tells, for candidate pairs, which surely score below
-    REVIEW. Each process keeps the relations it worked out."""
+    """The rows of the records of candidate pairs (``blocking.Pairs``), read once (before scoring
+    forks, so that both scoring processes share them); ``below`` tells, for those pairs, which
+    surely score below REVIEW. Each process keeps the relations it worked out."""
 
-    def __init__(self, records: list[Record]):
+    def __init__(self, records: list[Record], width: int, numbers: np.ndarray):
         self.left_out = 0  # pairs ``below`` called below review, in this process
         self.people = any(r.label == "Person" for r in records[:1])
         if not self.people:
             return
-        self.rows, self.father, tokens, fathers = _rows(records)
         self.month = np.fromiter((month_dated(r) for r in records), bool, len(records))
+        # only records of pairs the gate may read: two people dated to a month are decided by
+        # ``registry_people`` (a UK PSC snapshot's people, whose names nothing else parses)
+        wanted = np.zeros(len(records), bool)
+        for start in range(0, len(numbers), CHUNK):
+            first, second = np.divmod(numbers[start:start + CHUNK], width)
+            some = ~(self.month[first] & self.month[second])
+            wanted[first[some]] = wanted[second[some]] = True
+        self.rows, self.father, tokens, fathers = _rows(records, wanted)
         self.related, self.may_agree = _Relation(tokens, _related), _Relation(fathers, _fathers_may_agree)
 
     def below(self, width: int, numbers: np.ndarray) -> np.ndarray:
