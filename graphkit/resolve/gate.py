@@ -4,7 +4,7 @@
 about 20 us a pair, and at a million names most of resolution's time. Many of those pairs
 end without any alignment mattering: their names share no part at all (no two words spelled
 alike, no name symbol in common, no initial that fits), or both carry a patronymic and no
-reading of the two can be one father's. ``people_below_review`` finds such pairs on arrays:
+reading of the two can be one father's. ``PeopleGate.below`` finds such pairs on arrays:
 
 - every record is a row of at most ``WIDTH`` *tokens*, ids of its words (as folded, spelled
   and written) and initials, over all its names;
