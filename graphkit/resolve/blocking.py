@@ -548,15 +548,12 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         """Note the pairs of a part of people too costly to compare in full (``_crowded``:
         "pairs") on arrays, if its dates can be read so: those born the same day (``_same_date``,
         in Python) and each with its ``WINDOW`` neighbours in two orders of names (``_windows``)."""
-        if not arrays or part[0].label != "Person" or _crowded(part) != "pairs":
+        if not arrays or part[0].label != "Person":
             return False
         numbers = np.fromiter((index[r.id] for r in part), np.int64, len(part))
         if not dates.readable[numbers].all():
             return False
-        if stats is not None:
-            stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
-        if crowded is not None:
-            crowded.update(r.id for r in part)
+        _count_crowded(part, stats, crowded)
         note(_same_date(part), bool(in_months))
         found.add_many(_window_pairs(part, numbers, rank, width, dates))
         return True
@@ -578,8 +575,9 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                             stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
                         continue
                     done.add(ids)
-                if not windows(part):
-                    note(*_part_pairs(part, in_months, stats, crowded))
+                why = _crowded(part)
+                if not (why == "pairs" and windows(part)):
+                    note(*_part_pairs(part, why, in_months, stats, crowded))
 
     # blocks of people small enough to be paired whole (never split or crowded) are paired on
     # arrays, as ``_all_pairs`` pairs them (birth dates that may be one day) and less the pairs
@@ -823,17 +821,22 @@ def _crowded(part: list[Record]) -> str | None:
     return None
 
 
-def _part_pairs(part: list[Record], in_months: set[str], stats: dict[str, int] | None,
+def _count_crowded(part: list[Record], stats: dict[str, int] | None, crowded: set[str] | None) -> None:
+    """Count a part not compared in full (``windowed_blocks``) and note its records as crowded."""
+    if stats is not None:
+        stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
+    if crowded is not None:
+        crowded.update(r.id for r in part)
+
+
+def _part_pairs(part: list[Record], why: str | None, in_months: set[str], stats: dict[str, int] | None,
                 crowded: set[str] | None) -> tuple[Iterator[tuple[Record, Record]], bool]:
-    """The pairs of one block part, and whether they still need the check of ``first_time``:
-    firm pairs leave out the firms ``numbers_apart`` themselves, and ``_pairs_meeting`` the
-    pairs of two month-dated people; no other part holds month-dated people."""
-    why = _crowded(part)
+    """The pairs of one block part (``why``: ``_crowded`` of it), and whether they still need
+    the check of ``first_time``: firm pairs leave out the firms ``numbers_apart`` themselves,
+    and ``_pairs_meeting`` the pairs of two month-dated people; no other part holds month-dated
+    people."""
     if why is not None:
-        if stats is not None:
-            stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
-        if crowded is not None:
-            crowded.update(r.id for r in part)
+        _count_crowded(part, stats, crowded)
         if part[0].label == "Company":
             return chain(((a, b) for a, b in _same_date(part) if not numbers_apart(a, b)), _windows(part)), False
         if why == "undated":
