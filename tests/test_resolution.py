@@ -159,6 +159,36 @@ def test_a_person_without_birth_date_among_many_namesakes_meets_the_closest_name
     assert {"u", "d99"} <= crowded
 
 
+def test_a_person_without_birth_date_meets_the_closest_names_over_all_blocks_not_in_each():
+    """Each block of namesakes bounded what an undated person met, not the blocks together: an
+    "Ivanov Sergei" shares a block with every Ivanov S. and another with every Sergei N."""
+    from rapidfuzz import fuzz
+
+    from graphkit.resolve.blocking import MAX_MEET, candidates
+    from graphkit.resolve.namesakes import PATRONYMICS
+
+    fathers = [f for f in PATRONYMICS if f != "Николаевич"]
+    ivanovs = [person(f"i{i:03d}", f"Иванов Сергей {fathers[i % len(fathers)]}", f"19{50 + i // 12}-{1 + i % 12:02d}-11")
+               for i in range(2 * MAX_MEET)]
+    sergeis = [person(f"s{i:03d}", f"{surname} Сергей Николаевич", f"19{50 + i // 12}-{1 + i % 12:02d}-12")
+               for i, surname in enumerate(["Петров", "Сидоров", "Смирнов", "Кузнецов"] * (MAX_MEET // 2))]
+    himself = person("d99", "Иванов Сергей Николаевич", "1950-01-11")
+    press = person("u", "IVANOV SERGEI NIKOLAEVICH")
+    crowded: set[str] = set()
+    proposed = [(a.id, b.id) for a, b in candidates([*ivanovs, *sergeis, himself, press], crowded=crowded)]
+    met = {a if b == "u" else b for a, b in proposed if "u" in (a, b)}
+    assert {r.id[0] for r in [*ivanovs, *sergeis] if r.id in met} == {"i", "s"}  # he met both blocks
+    assert "d99" in met and len(met) == MAX_MEET
+    # the closest names of both blocks: none he did not meet is closer than one he met
+    close = {r.id: fuzz.token_set_ratio("ivanov sergei nikolaevich", " ".join(fold(w) for w in r.names[0].split()))
+             for r in [*ivanovs, *sergeis, himself]}
+    assert min(close[x] for x in met) >= max(v for x, v in close.items() if x not in met)
+    # the namesakes he did not meet, and he, are not called unique
+    assert {"u"} | (close.keys() - met) <= crowded
+    # the dated still meet one another as before: where a birth day is shared
+    assert ("d99", "i000") in proposed
+
+
 @pytest.mark.parametrize("a, b, why", [
     ("Валентин Гордеев", "Валентина Гордеева", "male and female forms"),
     ("Лоббай Дәурен Евгеньевич", "Daurensky E.", "has no close match"),
