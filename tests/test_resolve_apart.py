@@ -47,7 +47,9 @@ def loaded(folder: Path, snapshot: Path) -> EmbeddedStore:
 
 
 def pairs_apart_or_not(monkeypatch, yes: bool) -> None:
-    """Candidate pairs found (half the blocks) and scored (half the pairs) in forked children, or not."""
+    """Candidate pairs found (half the records keyed, half the blocks paired) and scored (half the
+    pairs) in forked children, or not."""
+    monkeypatch.setenv("GRAPHKIT_KEYS_APART_RECORDS", "2" if yes else "-1")
     monkeypatch.setenv("GRAPHKIT_BLOCK_APART_WORK", "0" if yes else "-1")
     monkeypatch.setenv("GRAPHKIT_SCORE_APART_PAIRS", "2" if yes else "-1")
 
@@ -96,9 +98,10 @@ def test_pairs_found_and_scored_half_apart_give_the_decisions_of_one_process(mon
     judgements.record(asked.a.id, asked.b.id, Judgement.NEGATIVE)
 
     apart, in_place = resolved_both_ways(monkeypatch, tmp_path, snapshot, judgements, pairs_apart_or_not)
-    # half the firms' blocks paired apart, and half the firms' pairs and the people's scored apart
-    # (PSC people are paired in month blocks, on arrays: no shared block of theirs to pair)
-    assert len(forks) == 3
+    # half the firms keyed apart, half their blocks paired apart, and half the firms' pairs and
+    # the people's scored apart (PSC people are keyed and paired in month blocks, on arrays: no
+    # shared block of theirs to pair)
+    assert len(forks) == 4
     assert apart == in_place
     counts, decisions, same_as = apart
     assert counts[1] > 1000 and len(same_as) == len(decisions) > 100
@@ -130,7 +133,7 @@ def test_blocks_paired_half_apart_give_the_pairs_of_one_process_in_its_order(mon
         pairs_apart_or_not(monkeypatch, yes)
         stats, crowded = {}, set()
         found[yes] = ([(a.id, b.id) for a, b in blocking.candidates(records, stats, crowded)], stats, crowded)
-    assert len(forks) == 1
+    assert len(forks) == 2  # the later half of the records keyed, the later half of the blocks paired
     assert found[True] == found[False]
     pairs, stats, crowded = found[True]
     assert len(pairs) == len(set(pairs)) > 15000 and stats["windowed_blocks"] > 0 and crowded
@@ -150,6 +153,21 @@ def test_a_pairing_process_that_is_killed_says_so(monkeypatch):
     monkeypatch.setattr(blocking, "_part_pairs", dies_apart)
     with pytest.raises(GraphkitError, match="pairing the blocks of candidates was killed by signal 9 .*"
                                             "GRAPHKIT_BLOCK_APART_WORK=-1"):
+        blocking.candidates(records)
+
+
+def test_a_keying_process_that_is_killed_says_so(monkeypatch):
+    records, _ = make_records(300)
+    pairs_apart_or_not(monkeypatch, True)
+    parent, keys = os.getpid(), blocking.keys
+
+    def dies_apart(*args, **kwargs):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return keys(*args, **kwargs)
+    monkeypatch.setattr(blocking, "keys", dies_apart)
+    with pytest.raises(GraphkitError, match="working out block keys was killed by signal 9 .*"
+                                            "GRAPHKIT_KEYS_APART_RECORDS=-1"):
         blocking.candidates(records)
 
 

@@ -40,6 +40,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import chain
+from typing import TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -52,6 +53,7 @@ from graphkit.resolve.overlap import name_words
 from graphkit.resolve.registry_people import elements, month_dated
 from graphkit.resolve.scoring import Record, _schemes
 
+T = TypeVar("T")
 MAX_BLOCK = 20
 # the work of pairing a label's shared blocks (see ``_Blocks.work``) from which the later half
 # is paired in a forked child (Linux): 87M at 100k synthetic names, 0.25M for the people of
@@ -296,9 +298,9 @@ def _windows(part: list[Record]) -> Iterator[tuple[Record, Record]]:
                     yield a, b
 
 
-def _split(members: list[tuple[Record, frozenset[str]]]) -> list[list[Record]]:
+def _split(members: list[tuple[T, frozenset[str]]]) -> list[list[T]]:
     """Split an oversized block by refinement; initial-only records go into every part."""
-    groups: dict[str, list[Record]] = defaultdict(list)
+    groups: dict[str, list[T]] = defaultdict(list)
     wildcard = [rec for rec, refine in members if "*" in refine]
     for rec, refine in members:
         for ref in refine - {"*"}:
@@ -412,11 +414,36 @@ class _Blocks:
                 continue
             found = refine_ids.get(refine)
             if found is None:
-                found = refine_ids[refine] = len(self.refines)
-                self.refines.append(refine)
+                found = self._new_refine(refine)
             blocks.append(numbers.setdefault(key, len(numbers)))
             members.append(member)
             refines.append(found)
+
+    def _new_refine(self, refine: frozenset[str]) -> int:
+        found = self._refine_ids[refine] = len(self.refines)
+        self.refines.append(refine)
+        return found
+
+    def handed(self) -> tuple[list[str], list[frozenset[str]], bytes, bytes, bytes]:
+        """What ``take`` adds to another ``_Blocks``: the keys in the order first added, the
+        refinements by number, and the rows."""
+        blocks, members, refines = (rows.tobytes() for rows in self._rows)
+        return list(self.keys), self.refines, blocks, members, refines
+
+    def take(self, handed: tuple[list[str], list[frozenset[str]], bytes, bytes, bytes]) -> None:
+        """Add the memberships of another ``_Blocks`` (its ``handed``), as if they were added
+        here after the ones so far: a key new here gets the next block number."""
+        keys, refines, *rows = handed
+        numbers, refine_ids = self.keys, self._refine_ids
+        blocks = np.fromiter((numbers.setdefault(k, len(numbers)) for k in keys), np.int64, len(keys))
+        renumbered = np.fromiter((self._new_refine(r) if (found := refine_ids.get(r)) is None else found
+                                  for r in refines), np.int64, len(refines))
+        block, member, refine = (np.frombuffer(x, dtype=np.int64) for x in rows)
+        self._sorted = None
+        if len(block):
+            self._rows[0].frombytes(blocks[block].tobytes())
+            self._rows[1].frombytes(member.tobytes())
+            self._rows[2].frombytes(renumbered[refine].tobytes())
 
     def clear(self) -> None:
         self.keys, self.refines, self._refine_ids = {}, [], {}
@@ -515,8 +542,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     in_months = {r.id for r in dated}
     others = [r for r in records if r.id not in in_months]
     meet = {r.label for r in others}  # month-dated people meet others of their label only
-    for r in others:
-        blocks.add(r.label, keys(r), number(r))
+    _add_keys(blocks, others, [number(r) for r in others])
     if "Person" in meet:
         may_meet, word_meets = _meeting(blocks.keys)
         for r in dated:
@@ -542,41 +568,46 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     arrays = by_id and ON_ARRAYS and "Person" in meet
     dates = _Dates(by_index if arrays else [], in_months)
     whole = blocks.take_whole("Person", dates.readable) if arrays else []
-    rank = _ranks([r.id for r in by_index]) if arrays else np.empty(0, np.int64)
+    rank = _ranks([r.id for r in by_index] if by_id else [])
+    by_rank = rank.tolist().__getitem__
 
-    def windows(part: list[Record]) -> bool:
+    def windows(part: list[Record], numbers: list[int]) -> bool:
         """Note the pairs of a part of people too costly to compare in full (``_crowded``:
         "pairs") on arrays, if its dates can be read so: those born the same day (``_same_date``,
         in Python) and each with its ``WINDOW`` neighbours in two orders of names (``_windows``)."""
         if not arrays or part[0].label != "Person":
             return False
-        numbers = np.fromiter((index[r.id] for r in part), np.int64, len(part))
-        if not dates.readable[numbers].all():
+        at = np.array(numbers, np.int64)
+        if not dates.readable[at].all():
             return False
         _count_crowded(part, stats, crowded)
         note(_same_date(part), bool(in_months))
-        found.add_many(_window_pairs(part, numbers, rank, width, dates))
+        found.add_many(_window_pairs(part, at, rank, width, dates))
         return True
 
     def pair(start: int, stop: int | None) -> None:
         """Note the pairs of the shared blocks numbered ``start`` to ``stop``."""
         done: set[tuple[int, ...]] = set()  # parts already paired: two keys often block the same records
         for members, refines in blocks.shared(start, stop):
-            if len(members) <= MAX_BLOCK:
-                parts = [[by_index[i] for i in members]]
-            else:
-                parts = _split([(by_index[i], blocks.refines[f]) for i, f in zip(members, refines, strict=True)])
-            for part in parts:
-                part = sorted({r.id: r for r in part}.values(), key=lambda r: r.id)
+            groups = [members] if len(members) <= MAX_BLOCK else \
+                _split([(i, blocks.refines[f]) for i, f in zip(members, refines, strict=True)])
+            for group in groups:
+                # a part: its records once each, in the order of their ids
+                if by_id:
+                    numbers = sorted(set(group), key=by_rank)
+                    part = [by_index[i] for i in numbers]
+                else:
+                    part = sorted({r.id: r for r in (by_index[i] for i in group)}.values(), key=lambda r: r.id)
+                    numbers = [number(r) for r in part]
                 if len(part) > 2:  # a part's pairs depend on its records alone: the same part again adds none
-                    ids = tuple(number(r) for r in part)
+                    ids = tuple(numbers)
                     if ids in done:
                         if stats is not None and _crowded(part) is not None:
                             stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
                         continue
                     done.add(ids)
                 why = _crowded(part)
-                if not (why == "pairs" and windows(part)):
+                if not (why == "pairs" and windows(part, numbers)):
                     note(*_part_pairs(part, why, in_months, stats, crowded))
 
     # blocks of people small enough to be paired whole (never split or crowded) are paired on
@@ -618,7 +649,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     firsts, seconds = _month_pairs(dated)
     note(((dated[i], dated[j]) for i, j in zip(firsts.tolist(), seconds.tolist(), strict=True)), False)
     del firsts, seconds
-    return Pairs(by_index, width, _closest_of_undated(found.unique(), by_index, width, crowded))
+    return Pairs(by_index, width, _closest_of_undated(found.unique(), by_index, width, rank, crowded))
 
 
 # whether the blocks of people paired whole are paired on arrays (``candidates``); the same
@@ -809,7 +840,37 @@ def _nearest(part: list[Record]) -> Iterator[tuple[Record, Record]]:
                 yield part[i], part[j]
 
 
-def _closest_of_undated(pairs: np.ndarray, records: list[Record], width: int,
+def _add_keys(blocks: _Blocks, records: list[Record], numbers: list[int]) -> None:
+    """Add each record (numbered as in ``numbers``) to the blocks of its ``keys``. Many records
+    (at least ``GRAPHKIT_KEYS_APART_RECORDS``) are keyed half in a forked child, whose blocks
+    are added after this process's half: the blocks, their order and their members' order are
+    those of one process. At a million synthetic names the keys were a sixth of the time, on
+    one core while the other waited."""
+    limit = forked.threshold("GRAPHKIT_KEYS_APART_RECORDS", KEYS_APART_RECORDS)
+    half = len(records) // 2 if limit is not None and len(records) >= max(limit, 2) else len(records)
+
+    def add(start: int, stop: int, into: _Blocks) -> _Blocks:
+        for r, n in zip(records[start:stop], numbers[start:stop], strict=True):
+            into.add(r.label, keys(r), n)
+        return into
+    if half == len(records):
+        add(0, half, blocks)
+        return
+    job = forked.start(lambda _: add(half, len(records), _Blocks()).handed(), "working out block keys",
+                       "set GRAPHKIT_KEYS_APART_RECORDS=-1 to work them out in this process")
+    try:
+        add(0, half, blocks)
+        theirs = job.result()
+    except BaseException:
+        job.stop()
+        raise
+    blocks.take(theirs)
+
+
+KEYS_APART_RECORDS = 50_000  # records from which half are keyed in a forked child (Linux)
+
+
+def _closest_of_undated(pairs: np.ndarray, records: list[Record], width: int, rank: np.ndarray,
                         crowded: set[str] | None) -> np.ndarray:
     """``pairs`` (numbers, in order) less those beyond the ``MAX_MEET`` closest names of a person
     without a birth date, over all the blocks that person shares: a pair stays if it is among
@@ -819,7 +880,8 @@ def _closest_of_undated(pairs: np.ndarray, records: list[Record], width: int,
     not the parts: of a million synthetic names, the 20,230 undated met 296 records each on
     average (5.8M of the 14.2M pairs), 197 at 100k; a name of one surname and an initial meets
     hundreds of namesakes alike, of whom only the strongest ``MAX_QUESTIONS`` are ever asked.
-    The records of the pairs left out are *crowded*: not every namesake of theirs was compared."""
+    The records of the pairs left out are *crowded*: not every namesake of theirs was compared.
+    ``rank``: each record's place in the order of ids (``_ranks``), if ids are unique."""
     undated = np.fromiter((r.label == "Person" and not r.birth_date for r in records),
                           bool, len(records))
     if not undated.any():
@@ -834,7 +896,8 @@ def _closest_of_undated(pairs: np.ndarray, records: list[Record], width: int,
         return pairs
     a, b = first[involved], second[involved]
     sims = _closeness(records, a, b)
-    rank = _ranks([r.id for r in records])
+    if len(rank) != len(records):
+        rank = _ranks([r.id for r in records])
     # one row for each undated side of a pair over the bound: (that person, the other, closeness)
     sides = [(x, y, sims[over[x]]) for x, y in ((a, b), (b, a))]
     person = np.concatenate([x[over[x]] for x, _, _ in sides])
