@@ -302,3 +302,34 @@ def test_candidate_pairs_are_the_same_however_often_the_pairs_found_are_folded_i
     assert often == once and len(once) == len(set(once))
     assert all(a < b for a, b in once)
     assert len(truth & set(once)) > 0.9 * len(truth)  # the variants of one person meet
+
+
+def test_facts_read_when_first_asked_keep_clusters_apart_as_facts_noted_ahead():
+    """A million records' facts are not noted ahead (``Partition.read_facts``): read when a
+    cluster is first asked about, they refuse the same joins and describe the same conflicts."""
+    import pickle
+
+    from graphkit.resolve import constraints
+
+    records = [person("a", "Иванов Сергей Петрович", "1970-01-02"), person("b", "Ivanov Sergei"),
+               person("c", "Иванов Сергей Петрович", "1971-05-05"), person("d", "Иванова Анна Петровна")]
+    said = {}
+    for ahead in (True, False):
+        p = constraints.configure(Partition())
+        if ahead:
+            for r in records:
+                constraints.note(p, r)
+        else:
+            p.read_facts({r.id: r for r in records}, constraints.facts)
+        p.note("c", "listed", "yes")
+        joined = [p.union("a", "b"), p.union("b", "c"), p.union("b", "d")]
+        said[ahead] = (joined, p.conflict("a", "c"), p.describe_conflict("a", "c", "birth_date"),
+                       p.facts_of("b"), p.facts_of("c"), p.conflict("c", "d"))
+    assert said[True] == said[False]
+    assert said[False][:3] == ([True, False, False], "birth_date", "birth date: 1970-01-02 vs 1971-05-05")
+    assert said[False][5] == "gender"
+    # pickled (a partition handed back by a forked child), the records stay behind until given again
+    back = pickle.loads(pickle.dumps(p))
+    assert back.facts_of("b") == p.facts_of("b") and back.facts_of("d") == {}
+    back.read_facts({r.id: r for r in records}, constraints.facts)
+    assert back.conflict("c", "d") == "gender" and not back.union("a", "c")

@@ -72,5 +72,6 @@ def finish(job: forked.Job[Answer], firms: list[Record],
     for k, v in counts.items():
         setattr(report, k, getattr(report, k) + v)
     by_id = {r.id: r for r in firms}
+    partition.read_facts(by_id, constraints.facts)  # the records' facts stayed behind (``Partition.read_facts``)
     return [Candidate(label, by_id[a], by_id[b], value, explanation, state, names_only, torn)
             for label, a, b, value, explanation, state, names_only, torn in decided], partition, words

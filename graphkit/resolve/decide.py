@@ -114,11 +114,11 @@ def prepare(records: list[Record], judgements: Judgements, partition: Partition,
     if any(registry_people.month_dated(r) and r.population is None for r in records):
         registry_people.count(records)
     constraints.configure(partition)
+    by_id = {r.id: r for r in records}
+    partition.read_facts(by_id, constraints.facts)  # each record's facts read when first asked
     for r in records:
-        constraints.note(partition, r)
         if r.listed:
             partition.note(r.id, "listed", "yes")
-    by_id = {r.id: r for r in records}
     for d in judgements:
         if d.a in ids and d.b in ids:
             report.judgements_applied += 1
@@ -268,7 +268,7 @@ def _changes_listing(c: Candidate, partition: Partition) -> str | None:
     """Why an automatic merge of ``c`` must wait for a person: it would put a record on a
     sanctions list into one entity with records no list names (or the reverse), and no registry
     number the two share confirms it. None if the merge changes no listing."""
-    listed = ["listed" in partition.facts.get(partition.find(x), {}) for x in (c.a.id, c.b.id)]
+    listed = ["listed" in partition.facts_of(x) for x in (c.a.id, c.b.id)]
     if listed[0] == listed[1] or shared(c.a.registry_ids, c.b.registry_ids):
         return None
     return "merging would change a sanctions status (one side is listed, the other not) and no registry number " \

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from graphkit.errors import InvalidData, ResolutionError
 from graphkit.resolve.clusters import UnionFind
@@ -134,6 +135,8 @@ class Partition(UnionFind):
         #: value, shared, where a set a record took 216 bytes (a million names held 4M of them)
         self.facts: dict[str, dict[str, frozenset[str]]] = {}
         self._one: dict[str, frozenset[str]] = {}
+        #: where the facts of a record never noted or joined are read when asked (``read_facts``)
+        self._source: tuple[Mapping[str, Any], Callable[[Any], list[tuple[str, str]]]] | None = None
         #: facts whose values agree without being equal (a father's name in Russian and in
         #: Ukrainian), by key; other facts agree only when equal
         self.agree = agree or {}
@@ -144,15 +147,47 @@ class Partition(UnionFind):
         #: registry number makes firms of two countries one)
         self.waivable: set[str] = set()
 
+    def read_facts(self, records: Mapping[str, Any], facts: Callable[[Any], list[tuple[str, str]]]) -> None:
+        """Read the facts of ``records[x]`` (by id) as ``facts`` gives them when x's cluster is
+        first asked about, as if each had been noted ahead: at a million names, facts noted
+        ahead held 0.5 GB, and most records are never in a pair that asks. Not kept when the
+        partition is pickled (the records stay behind): the receiver calls this again."""
+        self._source = (records, facts)
+
+    def facts_of(self, x: str) -> dict[str, frozenset[str]]:
+        """The facts of x's cluster (not to be changed)."""
+        return self._held(self.find(x))
+
+    def _held(self, root: str) -> dict[str, frozenset[str]]:
+        held = self.facts.get(root)
+        if held is not None:
+            return held
+        if self._source is None or root in self.parent or root not in self._source[0]:
+            return {}
+        out: dict[str, frozenset[str]] = {}
+        self._add(out, self._source[1](self._source[0][root]))
+        return out
+
+    def _kept(self, root: str) -> dict[str, frozenset[str]]:
+        """The facts of the cluster ``root``, held from now on (to be changed)."""
+        held = self.facts.get(root)
+        if held is None:
+            held = self.facts[root] = self._held(root)
+        return held
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_source": None}
+
     def note(self, x: str, key: str, value: str) -> None:
         """Record a fact of x's cluster, e.g. ``note(id, "birth_date", "1984-11-02")``."""
         self.note_all(x, [(key, value)])
 
     def note_all(self, x: str, facts: list[tuple[str, str]]) -> None:
         """``note`` each (key, value) of ``facts``, finding x's cluster once."""
-        if not facts:
-            return
-        held = self.facts.setdefault(self.find(x), {})
+        if facts:
+            self._add(self._kept(self.find(x)), facts)
+
+    def _add(self, held: dict[str, frozenset[str]], facts: list[tuple[str, str]]) -> None:
         for key, value in facts:
             values = held.get(key)
             if values is None:
@@ -167,7 +202,7 @@ class Partition(UnionFind):
         """The first fact on which the clusters of ``xs`` disagree, as ``key``; None if none.
         With three or more, a value may agree with another through a third (see ``agree``).
         ``waive`` sets aside the ``waivable`` facts."""
-        facts = [self.facts.get(r, {}) for r in {self.find(x) for x in xs}]
+        facts = [self._held(r) for r in {self.find(x) for x in xs}]
         if len(facts) < 2:
             return None
         first = facts[0]
@@ -195,7 +230,7 @@ class Partition(UnionFind):
 
     def describe_conflict(self, a: str, b: str, key: str) -> str:
         """What the clusters of ``a`` and ``b`` hold for ``key``: "gender: male vs female"."""
-        held = [", ".join(sorted(self.facts.get(self.find(x), {}).get(key, set()))) or "none" for x in (a, b)]
+        held = [", ".join(sorted(self.facts_of(x).get(key, set()))) or "none" for x in (a, b)]
         return f"{key.replace('_', ' ')}: {held[0]} vs {held[1]}"
 
     def kept_apart(self, a: str, b: str) -> bool:
@@ -219,10 +254,11 @@ class Partition(UnionFind):
             return True
         if self.kept_apart(ra, rb) or (not force and self.conflict(ra, rb, waive=confirmed)):
             return False
+        facts = {ra: self._kept(ra), rb: self._kept(rb)}  # read before they join (``_held``)
         keep, drop = self.join(ra, rb)
-        dropped = self.facts.pop(drop, None)
-        held = self.facts.setdefault(keep, {}) if dropped else {}
-        for key, values in (dropped or {}).items():
+        self.facts.pop(drop, None)
+        held = facts[keep]
+        for key, values in facts[drop].items():
             mine = held.get(key)
             held[key] = values if mine is None else mine if values <= mine else mine | values
         moved = self.apart.pop(drop, set())
