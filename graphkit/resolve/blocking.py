@@ -385,37 +385,46 @@ def _meeting(blocks: Iterable[str]
 
 
 class _Blocks:
-    """Block memberships as three flat arrays (block, record, refinement), each distinct key
-    and refinement kept once. Held as a list of (record, refinement) tuples per key, they were
-    the largest thing resolution held: 3.3M memberships for 100k synthetic names, 62 bytes
-    each and a frozenset of 216 for most (tracemalloc); here they are 24 bytes each. Blocks
-    come out in the order their keys were first added, each with its members in that order."""
+    """Block memberships as three flat arrays (key, record, refinement), a key as its 64-bit
+    hash and each distinct refinement kept once. Held as a list of (record, refinement) tuples
+    per key, they were the largest thing resolution held: 3.3M memberships for 100k synthetic
+    names, 62 bytes each and a frozenset of 216 for most (tracemalloc); then 24 bytes each and
+    a dict of the keys, 150 bytes a key (5M keys at a million names); now 20 bytes each. Two
+    keys of one hash would share a block, proposing more pairs, never fewer (at 5M keys, about
+    one chance in a million). Blocks come out in the order their keys were first added, each
+    with its members in that order. ``person_keys``: the people's keys are also kept as text,
+    for the people dated to a month who join only blocks already there (``candidates``)."""
 
-    def __init__(self) -> None:
-        self.keys: dict[str, int] = {}  # key -> block number
+    def __init__(self, person_keys: bool = False) -> None:
         self.refines: list[frozenset[str]] = []
         self._refine_ids: dict[frozenset[str], int] = {}
-        self._rows = (array("q"), array("q"), array("q"))  # block, member, refinement
+        self.person_keys: set[str] | None = set() if person_keys else None
+        self._rows = (array("q"), array("q"), array("i"))  # key hash, member, refinement
         self._sorted: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def __contains__(self, key: str) -> bool:
-        return key in self.keys
+        """Whether a person's ``key`` (with its label) blocks anyone (``person_keys`` only)."""
+        return self.person_keys is not None and key in self.person_keys
 
     def add(self, label: str, keyed: Iterable[tuple[str, frozenset[str]]], member: int,
             joining: bool = False) -> None:
         """Add ``member`` to the block of each (key, refinement) of ``keyed``, the key after
-        ``label``; ``joining``: to the blocks already there only."""
-        blocks, members, refines = self._rows
-        numbers, refine_ids = self.keys, self._refine_ids
+        ``label``; ``joining``: to the people's blocks already there only."""
+        hashes, members, refines = self._rows
+        refine_ids = self._refine_ids
+        kept = self.person_keys if label == "Person" else None
         self._sorted = None
         for key, refine in keyed:
             key = label + key
-            if joining and key not in numbers:
-                continue
+            if joining:
+                if kept is None or key not in kept:
+                    continue
+            elif kept is not None:
+                kept.add(key)
             found = refine_ids.get(refine)
             if found is None:
                 found = self._new_refine(refine)
-            blocks.append(numbers.setdefault(key, len(numbers)))
+            hashes.append(hash(key))
             members.append(member)
             refines.append(found)
 
@@ -424,30 +433,31 @@ class _Blocks:
         self.refines.append(refine)
         return found
 
-    def handed(self) -> tuple[list[str], list[frozenset[str]], bytes, bytes, bytes]:
-        """What ``take`` adds to another ``_Blocks``: the keys in the order first added, the
-        refinements by number, and the rows."""
-        blocks, members, refines = (rows.tobytes() for rows in self._rows)
-        return list(self.keys), self.refines, blocks, members, refines
+    def handed(self) -> tuple[list[frozenset[str]], set[str] | None, bytes, bytes, bytes]:
+        """What ``take`` adds to another ``_Blocks`` of the same process or a forked child (whose
+        hashes of text are this one's): the refinements by number, the people's keys kept, the rows."""
+        hashes, members, refines = (rows.tobytes() for rows in self._rows)
+        return self.refines, self.person_keys, hashes, members, refines
 
-    def take(self, handed: tuple[list[str], list[frozenset[str]], bytes, bytes, bytes]) -> None:
+    def take(self, handed: tuple[list[frozenset[str]], set[str] | None, bytes, bytes, bytes]) -> None:
         """Add the memberships of another ``_Blocks`` (its ``handed``), as if they were added
-        here after the ones so far: a key new here gets the next block number."""
-        keys, refines, *rows = handed
-        numbers, refine_ids = self.keys, self._refine_ids
-        blocks = np.fromiter((numbers.setdefault(k, len(numbers)) for k in keys), np.int64, len(keys))
+        here after the ones so far."""
+        refines, person_keys, hashes, members, refine_rows = handed
+        refine_ids = self._refine_ids
         renumbered = np.fromiter((self._new_refine(r) if (found := refine_ids.get(r)) is None else found
-                                  for r in refines), np.int64, len(refines))
-        block, member, refine = (np.frombuffer(x, dtype=np.int64) for x in rows)
+                                  for r in refines), np.int32, len(refines))
         self._sorted = None
-        if len(block):
-            self._rows[0].frombytes(blocks[block].tobytes())
-            self._rows[1].frombytes(member.tobytes())
-            self._rows[2].frombytes(renumbered[refine].tobytes())
+        self._rows[0].frombytes(hashes)
+        self._rows[1].frombytes(members)
+        if refine_rows:
+            self._rows[2].frombytes(renumbered[np.frombuffer(refine_rows, dtype=np.int32)].tobytes())
+        if self.person_keys is not None and person_keys:
+            self.person_keys |= person_keys
 
     def clear(self) -> None:
-        self.keys, self.refines, self._refine_ids = {}, [], {}
-        self._rows = (array("q"), array("q"), array("q"))
+        self.refines, self._refine_ids = [], {}
+        self.person_keys = set() if self.person_keys is not None else None
+        self._rows = (array("q"), array("q"), array("i"))
         self._sorted = None
 
     def _spans(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -459,27 +469,32 @@ class _Blocks:
         return self._sorted
 
     def _sort(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        block, member, refine = (np.frombuffer(rows, dtype=np.int64) if len(rows) else np.empty(0, np.int64)
-                                 for rows in self._rows)
+        hashes, member, refine = (np.frombuffer(rows, dtype=np.int32 if rows.typecode == "i" else np.int64)
+                                  for rows in self._rows)
+        # each key numbered in the order first added
+        _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+        number = np.empty(len(first), np.int64)
+        number[np.argsort(first)] = np.arange(len(first))
+        block = number[inverse.ravel()]
+        del first, inverse, number
         order = np.argsort(block, kind="stable")
         starts = np.flatnonzero(np.diff(block[order], prepend=-1))
         ends = np.append(starts[1:], len(block))
         kept = ends - starts > 1  # most keys block one record (a birth day with a sound)
         return member, refine, order, starts[kept], ends[kept]
 
-    def take_whole(self, prefix: str, readable: np.ndarray) -> list[np.ndarray]:
-        """The members of each shared block whose key begins with ``prefix``, that is paired
-        whole (``MAX_BLOCK`` members or fewer) and whose members are all ``readable`` (a boolean
-        by member number), as one array per block size (a row a block, in the order of
-        ``shared``); those blocks are left out of ``shared`` and ``work``."""
+    def take_whole(self, of: np.ndarray, readable: np.ndarray) -> list[np.ndarray]:
+        """The members of each shared block of records ``of`` marks (a boolean by member number:
+        a key's label is its members'), that is paired whole (``MAX_BLOCK`` members or fewer) and
+        whose members are all ``readable`` (a boolean by member number), as one array per block
+        size (a row a block, in the order of ``shared``); those blocks are left out of ``shared``
+        and ``work``."""
         member, refine, order, starts, ends = self._spans()
         if not len(starts):
             return []
-        numbers = np.fromiter((n for key, n in self.keys.items() if key.startswith(prefix)), np.int64)
         sizes = ends - starts
         unread = np.add.reduceat((~readable[member[order]]).astype(np.int64), starts) if len(order) else sizes
-        whole = (np.isin(np.frombuffer(self._rows[0], dtype=np.int64)[order[starts]], numbers)
-                 & (sizes <= MAX_BLOCK) & (unread == 0))
+        whole = of[member[order[starts]]] & (sizes <= MAX_BLOCK) & (unread == 0)
         out = [member[order[starts[whole & (sizes == n)][:, None] + np.arange(n)]]
                for n in np.unique(sizes[whole]).tolist()]
         self._sorted = member, refine, order, starts[~whole], ends[~whole]
@@ -523,7 +538,6 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
 
     The pairs are found first, as one integer each (``_Found``), and given out in the order
     they were first found."""
-    blocks = _Blocks()
     records = list(records)
     # each record's number, by node id where those are unique (a graph's nodes), else by record
     # object: two records may share an id, and each is blocked as itself
@@ -540,11 +554,12 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         return found
     dated = [r for r in records if month_dated(r) and elements(r) is not None]
     in_months = {r.id for r in dated}
+    blocks = _Blocks(person_keys=bool(dated))
     others = [r for r in records if r.id not in in_months]
     meet = {r.label for r in others}  # month-dated people meet others of their label only
     _add_keys(blocks, others, [number(r) for r in others])
     if "Person" in meet:
-        may_meet, word_meets = _meeting(blocks.keys)
+        may_meet, word_meets = _meeting(blocks.person_keys or ())
         for r in dated:
             i = number(r)
             if may_meet(r):
@@ -567,7 +582,8 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             add(index[a.id] * width + index[b.id] if by_id else index[id(a)] * width + index[id(b)])
     arrays = by_id and ON_ARRAYS and "Person" in meet
     dates = _Dates(by_index if arrays else [], in_months)
-    whole = blocks.take_whole("Person", dates.readable) if arrays else []
+    whole = blocks.take_whole(np.fromiter((r.label == "Person" for r in by_index), bool, len(by_index)),
+                              dates.readable) if arrays else []
     rank = _ranks([r.id for r in by_index] if by_id else [])
     by_rank = rank.tolist().__getitem__
 
@@ -856,7 +872,8 @@ def _add_keys(blocks: _Blocks, records: list[Record], numbers: list[int]) -> Non
     if half == len(records):
         add(0, half, blocks)
         return
-    job = forked.start(lambda _: add(half, len(records), _Blocks()).handed(), "working out block keys",
+    job = forked.start(lambda _: add(half, len(records), _Blocks(blocks.person_keys is not None)).handed(),
+                       "working out block keys",
                        "set GRAPHKIT_KEYS_APART_RECORDS=-1 to work them out in this process")
     try:
         add(0, half, blocks)
@@ -895,7 +912,8 @@ def _closest_of_undated(pairs: np.ndarray, records: list[Record], width: int, ra
     if not len(involved):
         return pairs
     a, b = first[involved], second[involved]
-    sims = _closeness(records, a, b)
+    step = 1 << 20  # pairs at a time: their name forms as Python lists were 0.7 GB for 5.8M pairs
+    sims = np.concatenate([_closeness(records, a[i:i + step], b[i:i + step]) for i in range(0, len(a), step)])
     if len(rank) != len(records):
         rank = _ranks([r.id for r in records])
     # one row for each undated side of a pair over the bound: (that person, the other, closeness)
