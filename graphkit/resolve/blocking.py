@@ -912,8 +912,7 @@ def _closest_of_undated(pairs: np.ndarray, records: list[Record], width: int, ra
     if not len(involved):
         return pairs
     a, b = first[involved], second[involved]
-    step = 1 << 20  # pairs at a time: their name forms as Python lists were 0.7 GB for 5.8M pairs
-    sims = np.concatenate([_closeness(records, a[i:i + step], b[i:i + step]) for i in range(0, len(a), step)])
+    sims = _closeness(records, a, b)
     if len(rank) != len(records):
         rank = _ranks([r.id for r in records])
     # one row for each undated side of a pair over the bound: (that person, the other, closeness)
@@ -949,14 +948,18 @@ def _closeness(records: list[Record], a: np.ndarray, b: np.ndarray) -> np.ndarra
         forms.extend(_orders(records[n].label, name)[0] for name in records[n].names or [""])
         start[i + 1] = len(forms)
     count = np.diff(start)
-    combos = count[a] * count[b]  # every form of one record with every form of the other
-    pair = np.repeat(np.arange(len(a)), combos)
-    local = np.arange(len(pair)) - np.repeat(np.cumsum(combos) - combos, combos)
-    fa = start[a][pair] + local // count[b][pair]
-    fb = start[b][pair] + local % count[b][pair]
-    sims = process.cpdist([forms[i] for i in fa.tolist()], [forms[i] for i in fb.tolist()],
-                          scorer=fuzz.token_set_ratio, dtype=np.uint8, workers=-1)
-    out: np.ndarray = np.maximum.reduceat(sims, np.cumsum(combos) - combos).astype(np.int16)
+    out = np.empty(len(a), np.int16)
+    step = 1 << 20  # pairs at a time: their name forms as Python lists were 0.7 GB for 5.8M pairs
+    for lo in range(0, len(a), step):
+        x, y = a[lo:lo + step], b[lo:lo + step]
+        combos = count[x] * count[y]  # every form of one record with every form of the other
+        pair = np.repeat(np.arange(len(x)), combos)
+        local = np.arange(len(pair)) - np.repeat(np.cumsum(combos) - combos, combos)
+        fa = start[x][pair] + local // count[y][pair]
+        fb = start[y][pair] + local % count[y][pair]
+        sims = process.cpdist([forms[i] for i in fa.tolist()], [forms[i] for i in fb.tolist()],
+                              scorer=fuzz.token_set_ratio, dtype=np.uint8, workers=-1)
+        out[lo:lo + step] = np.maximum.reduceat(sims, np.cumsum(combos) - combos)
     return out
 
 
