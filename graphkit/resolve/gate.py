@@ -141,8 +141,12 @@ class _Relation:
     def __call__(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Whether the relation holds for each pair of token ids of ``x`` and ``y`` (same shape)."""
         codes = x * self.width + y
-        wanted = np.unique(codes)
-        new = wanted[~np.isin(wanted, self.codes, assume_unique=True)]
+        # most pairs of tokens were looked up before: only those not found are sorted out
+        at = np.minimum(np.searchsorted(self.codes, codes), max(len(self.codes) - 1, 0))
+        known = self.codes[at] == codes if len(self.codes) else np.zeros(len(codes), bool)
+        if known.all():
+            return self.holds[at]
+        new = np.unique(codes[~known])
         if len(new):
             what, width = self.tokens.what, self.width
             holds = np.fromiter((self.test(what[c // width], what[c % width]) for c in new.tolist()), bool, len(new))
