@@ -65,24 +65,42 @@ class ResolveReport:
 def decide(records: list[Record], judgements: Judgements, partition: Partition,
            report: ResolveReport, observe: Callable[[Record, Record], None] | None = None,
            common: frozenset[str] | None = None, focus: set[str] | None = None,
-           prepared: bool = False) -> list[Candidate]:
+           prepared: bool = False, blocked: Blocked | None = None) -> list[Candidate]:
     """Score every candidate pair of one label and decide, strongest first.
 
     ``observe`` is called with every candidate pair (benchmarks use it to measure blocking);
     ``focus``: only pairs with a record among these are scored (a judgement's re-decision);
-    ``prepared``: ``partition`` was already set up with ``prepare`` for these records."""
+    ``prepared``: ``partition`` was already set up with ``prepare`` for these records;
+    ``blocked``: the records' candidate pairs, found before (``block``)."""
     with _no_cycle_collection():
         if not prepared:
             prepare(records, judgements, partition, report)
-        return _decide(records, judgements, partition, report, observe, common, focus)
+        return _decide(records, judgements, partition, report, observe, common, focus, blocked or block(records))
+
+
+@dataclass
+class Blocked:
+    """The candidate pairs of one label's records (``blocking.candidates``), and the ids of the
+    records some of whose pairs were left out (crowded blocks)."""
+
+    pairs: Pairs
+    crowded: set[str]
+
+
+def block(records: list[Record]) -> Blocked:
+    """The candidate pairs of ``records``. They depend on the records' names, dates and numbers
+    alone, not on the firms a person is tied to: a resolution finds the people's while its
+    firms are decided in another process (``resolve._run``)."""
+    crowded: set[str] = set()
+    return Blocked(candidates(records, crowded=crowded), crowded)
 
 
 def _decide(records: list[Record], judgements: Judgements, partition: Partition, report: ResolveReport,
             observe: Callable[[Record, Record], None] | None, common: frozenset[str] | None,
-            focus: set[str] | None) -> list[Candidate]:
-    crowded: set[str] = set()
+            focus: set[str] | None, blocked: Blocked) -> list[Candidate]:
+    crowded = blocked.crowded
     common = common_words(records) if common is None else common
-    scored = _scored(records, report, observe, common, focus, crowded)
+    scored = _scored(blocked.pairs, report, observe, common, focus)
     torn = _torn_between(scored, partition)
     shared_names = _names_of_several_firms(records) if records and records[0].label == "Company" else {}
     out = [c for c in scored if _triage(c, judgements, partition, report, torn, shared_names, common)]
@@ -129,12 +147,11 @@ def prepare(records: list[Record], judgements: Judgements, partition: Partition,
                 partition.separate(d.a, d.b)
 
 
-def _scored(records: list[Record], report: ResolveReport, observe: Callable[[Record, Record], None] | None,
-            common: frozenset[str], focus: set[str] | None, crowded: set[str]) -> list[Candidate]:
+def _scored(pairs: Pairs, report: ResolveReport, observe: Callable[[Record, Record], None] | None,
+            common: frozenset[str], focus: set[str] | None) -> list[Candidate]:
     """The candidate pairs scoring at least REVIEW, strongest first. Many pairs (at least
     ``GRAPHKIT_SCORE_APART_PAIRS``) are scored half in a forked child (``graphkit/forked.py``),
     half here: both cores busy on what is most of a large resolution's time."""
-    pairs = candidates(records, crowded=crowded)
     if focus is not None:
         pairs = pairs.where(np.fromiter((a.id in focus or b.id in focus for a, b in pairs), bool, len(pairs)))
     if observe is not None:
