@@ -62,11 +62,14 @@ def chunk_records() -> int:
 UPDATE_ROWS = 50_000
 
 #: threads LadybugDB runs a load's writes with (GRAPHKIT_LOAD_THREADS; 0: its default, one per
-#: core). Each thread of a COPY holds its own buffers: the raw COPY of a 500k-line PSC graph on 2
-#: shared cores peaked at 713 MB with one thread and 856 MB with two, taking 44 s against 38 s
-#: (docs/benchmarks.md, "Loader: UK PSC lines against a JSON parse"): memory before speed, as
-#: the full-size issue asks. A machine with cores and memory to spare loads faster with more.
-LOAD_THREADS = 1
+#: core). Each thread of a COPY holds its own buffers: the raw COPY of a 500k-line PSC graph
+#: peaked at 720 MB with one thread and 875 MB with two (2 cores), taking 18.7 s against 12.6 s.
+#: One thread was the default while the writing process held the load's peak; since a large load
+#: is read in parts at once (``load/apart.py``), its peak is the reading (1.3 GB summed over the
+#: parts at 500k lines, the writing's 0.7 GB), and the writes run one per core: the load's wall
+#: time fell by a tenth (docs/benchmarks.md, "Loader: UK PSC lines against a JSON parse").
+#: GRAPHKIT_LOAD_THREADS=1 keeps the writing's memory lowest.
+LOAD_THREADS = 0
 
 
 def load_threads() -> int:
