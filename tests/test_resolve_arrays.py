@@ -6,7 +6,9 @@ by resolving synthetic namesakes with and without it."""
 
 from __future__ import annotations
 
+import copy
 import csv
+import json
 import sys
 from pathlib import Path
 
@@ -18,7 +20,9 @@ from graphkit.resolve.evaluation import real_records
 from graphkit.resolve.gate import PeopleGate
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
 from graphkit.resolve.namesakes import make_records
+from graphkit.resolve.overlap import name_words
 from graphkit.resolve.scoring import REVIEW, Record, score
+from graphkit.synth.registries import psc
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -143,3 +147,43 @@ def test_reasons_written_again_for_the_decisions_are_those_they_were_scored_with
     written = sorted((c.a.id, c.b.id, c.state, c.explanation) for c in decide(records, judged, Partition(), ResolveReport()))
     assert written == kept
     assert any(x[:2] == ("j1", "j2") and x[3].startswith("name parts") and x[3].endswith("one passport") for x in written)
+
+
+def psc_people(tmp_path: Path) -> list[Record]:
+    """The individuals of a small synthetic PSC snapshot as ``uk-psc`` names them: the name as
+    filed (often with a title) and its elements joined, dated to a month."""
+    psc(tmp_path, 0.0003)
+    out = []
+    for n, line in enumerate((tmp_path / "psc-snapshot.txt").open(encoding="utf-8")):
+        data = json.loads(line).get("data", {})
+        if data.get("kind", "").startswith("individual"):
+            parts = data.get("name_elements", {})
+            joined = " ".join(parts[k] for k in ("forename", "middle_name", "surname") if parts.get(k))
+            born = data["date_of_birth"]
+            out.append(Record(f"psc{n}", "Person", list(dict.fromkeys([data["name"], joined])),
+                              birth_date=f"{born['year']}-{born['month']:02d}", nationality=data.get("nationality")))
+    return out
+
+
+def nameless(r: Record) -> Record:
+    """``r`` without its names: what meets by date or number alone."""
+    out = copy.copy(r)
+    out.names, out.derived = [], None
+    return out
+
+
+def test_a_month_dated_person_meets_the_blocks_its_name_words_meet(tmp_path, real_people):
+    """``blocking._meeting`` reads a person's names a written word at a time, never parsing
+    them whole: it must say what the words of ``overlap.name_words`` say, for names with
+    titles, initials, particles and every script of the real samples."""
+    others, _ = make_records(2000)
+    others = [r for r in others + real_people if not blocking.month_dated(r)]
+    blocks = blocking._Blocks(person_keys=True)
+    blocking._add_keys(blocks, others, list(range(len(others))))
+    may_meet, word_meets = blocking._meeting(blocks.person_keys)
+    dated = psc_people(tmp_path) + real_people + [Record("glued", "Person", ["7707083893 Ivanov Ivan"])]
+    assert len(dated) > 2000
+    met = [may_meet(r) for r in dated]
+    by_words = [may_meet(nameless(r)) or any(word_meets(w) for w in name_words(r)) for r in dated]
+    assert met == by_words
+    assert 0 < sum(met) < len(met)  # some meet the others' blocks, some do not

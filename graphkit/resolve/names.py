@@ -163,6 +163,18 @@ def _person_token(raw: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str
     return tuple(titled), tuple(initials), tuple(words), tuple(spelled), tuple(original)
 
 
+def person_tokens(name: str) -> list[str]:
+    """The written words of a person's name (numbers glued in front taken off): ``person_name``'s
+    words are those ``token_words`` gives for each."""
+    return nz.split_glued_ids(name)[1].split()
+
+
+def token_words(raw: str) -> tuple[str, ...]:
+    """The comparison words of one written word of a person's name (none for a title or an
+    initial), as ``person_name`` reads them."""
+    return _person_token(raw)[2]
+
+
 @lru_cache(maxsize=500_000)
 def person_name(name: str) -> PersonName:
     words: list[str] = []
@@ -170,7 +182,7 @@ def person_name(name: str) -> PersonName:
     spelled: list[str] = []
     original: list[str] = []
     titled: set[str] = set()
-    for raw in nz.split_glued_ids(name)[1].split():
+    for raw in person_tokens(name):
         titles, its_initials, its_words, its_spelled, its_original = _person_token(raw)
         if titles:
             titled.update(titles)
