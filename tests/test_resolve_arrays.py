@@ -19,6 +19,7 @@ from graphkit.resolve import ResolveReport, blocking, decide
 from graphkit.resolve.evaluation import real_records
 from graphkit.resolve.gate import PeopleGate
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
+from graphkit.resolve.names import person_name, word_forms
 from graphkit.resolve.namesakes import make_records
 from graphkit.resolve.overlap import name_words
 from graphkit.resolve.scoring import REVIEW, Record, score
@@ -163,6 +164,16 @@ def psc_people(tmp_path: Path) -> list[Record]:
             out.append(Record(f"psc{n}", "Person", list(dict.fromkeys([data["name"], joined])),
                               birth_date=f"{born['year']}-{born['month']:02d}", nationality=data.get("nationality")))
     return out
+
+
+def test_a_persons_name_words_are_those_of_its_names_parsed_whole(tmp_path, real_people):
+    """``overlap.name_words`` reads a person's names a written word at a time (``person_words``):
+    the words ``names.person_name`` gives each name, titled forms and glued numbers included."""
+    namesakes, _ = make_records(2000)
+    people = psc_people(tmp_path) + real_people + namesakes + [Record("glued", "Person", ["7707083893 Ivanov Ivan"])]
+    parsed = [frozenset(w for name in word_forms(r.names) for w in person_name(name).words) for r in people]
+    assert [name_words(r) for r in people] == parsed
+    assert sum(len(r.names) > 1 for r in people) > 1000 and sum(map(bool, parsed)) > 0.99 * len(parsed)
 
 
 def nameless(r: Record) -> Record:

@@ -43,7 +43,7 @@ from rapidfuzz import fuzz
 
 from graphkit import identifiers as idents
 from graphkit import normalize as nz
-from graphkit.resolve.names import firm_name, per_names, person_name, word_forms
+from graphkit.resolve.names import firm_name, per_names, person_name, person_words
 
 if TYPE_CHECKING:
     from graphkit.resolve.scoring import Record
@@ -121,11 +121,12 @@ def with_label(stats: frozenset[str], label: str, records: list[Record]) -> Word
 
 
 def name_words(r: Record) -> frozenset[str]:
-    """The words of all of a record's names: a person's without titles and initials, a firm's
-    as ``names.firm_name`` gives them. Worked out once per record and list of names (word counts
+    """The words of all of a record's names: a person's without titles and initials (the words
+    of ``names.person_name``, read a written word at a time: ``person_words``), a firm's as
+    ``names.firm_name`` gives them. Worked out once per record and list of names (word counts
     and blocking both ask)."""
     if r.label == "Person":
-        return per_names(r, "words", lambda names: frozenset(w for name in word_forms(names) for w in person_name(name).words))
+        return per_names(r, "words", person_words)
     return per_names(r, "words", lambda names: frozenset(w for name in names for w in firm_name(name).words))
 
 
