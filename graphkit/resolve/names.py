@@ -19,17 +19,33 @@ from graphkit import normalize as nz
 
 T = TypeVar("T")
 
+class _NotYet:
+    """A value of a resolution ``Record`` not worked out yet (``per_names``): one object,
+    also once pickled."""
 
-def per_names(r: Any, key: str, work: Callable[[list[str]], T]) -> T:
+    def __repr__(self) -> str:
+        return "NOT_YET"
+
+    def __reduce__(self) -> str:
+        return "NOT_YET"
+
+
+NOT_YET: Any = _NotYet()
+
+
+def per_names(r: Any, slot: str, work: Callable[[list[str]], T]) -> T:
     """``work(r.names)`` for a resolution ``Record``, worked out once per record and list of
-    names (kept in ``r.derived`` under ``key``): what blocking, constraints and every pair of a
-    record ask again."""
-    if r.derived is None:
-        r.derived = {}
-    known = r.derived.get(key)
-    if known is None or known[0] is not r.names:
-        known = r.derived[key] = (r.names, work(r.names))
-    out: T = known[1]
+    names and kept in its ``slot`` (``derived_words``, ``derived_gender``, ``derived_elements``):
+    what blocking, constraints and every pair of a record ask again. A record given other names
+    works them out again."""
+    if r.derived_from is not r.names:
+        r.derived_from = r.names
+        r.derived_words = r.derived_gender = r.derived_elements = NOT_YET
+    known = getattr(r, slot)
+    if known is NOT_YET:
+        known = work(r.names)
+        setattr(r, slot, known)
+    out: T = known
     return out
 
 

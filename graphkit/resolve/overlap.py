@@ -126,8 +126,8 @@ def name_words(r: Record) -> frozenset[str]:
     ``names.firm_name`` gives them. Worked out once per record and list of names (word counts
     and blocking both ask)."""
     if r.label == "Person":
-        return per_names(r, "words", person_words)
-    return per_names(r, "words", lambda names: frozenset(w for name in names for w in firm_name(name).words))
+        return per_names(r, "derived_words", person_words)
+    return per_names(r, "derived_words", lambda names: frozenset(w for name in names for w in firm_name(name).words))
 
 
 def weight(word: str, stats: frozenset[str] | None, label: str = "Company") -> float:

@@ -248,7 +248,7 @@ def _people_apart(a: Record, b: Record) -> Score | None:
         da, db = _birth_dates(a), _birth_dates(b)
         if da and db and not any(dates_agree(x, y) for x in da for y in db):
             return Score(NEVER, [f"different birth dates ({' or '.join(da)}; {' or '.join(db)}): never the same"])
-    ga, gb = per_names(a, "gender", person_gender), per_names(b, "gender", person_gender)
+    ga, gb = per_names(a, "derived_gender", person_gender), per_names(b, "derived_gender", person_gender)
     if ga and gb and ga != gb:  # Mr / Mrs, Vladimirovich / Vladimirovna
         return Score(0.0, [f"male and female forms ({a.names[0]!r} is {ga}, {b.names[0]!r} {gb})"])
     return None

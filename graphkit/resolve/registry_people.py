@@ -162,7 +162,7 @@ def _parts(name: str) -> tuple[list[str], list[str], list[tuple[str, str]], str 
 def elements(r: Record) -> Elements | None:
     """The fullest name form of ``r``: forename, middle names, surname (titles dropped).
     Worked out once per record and list of names (blocking, constraints and every pair ask again)."""
-    return per_names(r, "elements", lambda names: _elements(tuple(names)))
+    return per_names(r, "derived_elements", lambda names: _elements(tuple(names)))
 
 
 @lru_cache(maxsize=500_000)

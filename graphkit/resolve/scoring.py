@@ -21,6 +21,7 @@ from rigour.text.scripts import is_latin
 from graphkit import identifiers as idents
 from graphkit import normalize as nz
 from graphkit.resolve.names import (
+    NOT_YET,
     as_written,
     firm_name,
     fold,
@@ -60,9 +61,13 @@ class Record:
     #: the firms this firm holds shares of or a role in, or that hold them in it (firms only):
     #: never the same firm as this one
     controls: Set[str] = field(default=frozenset(), compare=False, repr=False)
-    #: values resolution works out from ``names`` once per record, not once per pair (a PSC
-    #: person's name elements), each kept with the list it was worked out from
-    derived: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    #: values resolution works out from ``names`` once per record, not once per pair
+    #: (``names.per_names``): the list of names they were worked out from, and one slot each
+    #: (a dict of them with the list beside each value was about 300 of a person's bytes)
+    derived_from: list[str] | None = field(default=None, compare=False, repr=False)
+    derived_words: Any = field(default=NOT_YET, compare=False, repr=False)  # ``overlap.name_words``
+    derived_gender: Any = field(default=NOT_YET, compare=False, repr=False)  # ``people.person_gender``
+    derived_elements: Any = field(default=NOT_YET, compare=False, repr=False)  # ``registry_people.elements``
 
 
 @dataclass
