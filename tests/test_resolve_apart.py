@@ -1,8 +1,8 @@
-"""A large resolution decides its firms in a process of its own while this one prepares the
-people and finds their candidate pairs (graphkit/resolve/apart.py), and scores half of many candidate pairs in another
-(graphkit/resolve/decide.py): the decisions, the explanations and the report are those of the
-same resolution in one process, judgements included; an error or a death of such a process
-leaves the graph as it was and says what happened."""
+"""A large resolution decides its firms in a process of its own while this one prepares the people
+and finds their candidate pairs (graphkit/resolve/apart.py), and scores half of many candidate
+pairs in another (graphkit/resolve/decide.py): the decisions, the explanations and the report
+are those of the same resolution in one process, judgements included; an error or a death of
+such a process leaves the graph as it was and says what happened."""
 
 from __future__ import annotations
 

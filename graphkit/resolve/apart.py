@@ -4,9 +4,10 @@ People are compared by their resolved firms, so firms are decided first; but mos
 people need does not wait for the firms: their service addresses and the namesake counts over
 them (``registry_people.count``, which parses every name), each person's facts, and their
 candidate pairs (``decide.block``: names, dates and numbers, not firms). At 200k PSC lines each
-side is a few seconds of one core, so on a machine of two cores the firms are decided in a child (``graphkit/forked.py``) while the parent prepares the people. The
-child sends back the firm decisions (as ids, rebuilt here on the parent's records), the
-partition of the firms and the report's counts; nothing else it computed is kept.
+side is a few seconds of one core, so on a machine of two cores the firms are decided in a child
+(``graphkit/forked.py``) while the parent prepares the people. The child sends back the firm
+decisions (as ids, rebuilt here on the parent's records), the partition of the firms and the
+report's counts; nothing else it computed is kept.
 
 The decisions are those of the same resolution in one process: firms are decided on the firms
 alone (their word counts: ``overlap.weight`` weighs a firm's words among firms only; the child

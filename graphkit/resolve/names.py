@@ -19,6 +19,7 @@ from graphkit import normalize as nz
 
 T = TypeVar("T")
 
+
 class _NotYet:
     """A value of a resolution ``Record`` not worked out yet (``per_names``): one object,
     also once pickled."""
