@@ -342,11 +342,14 @@ def exposure(results: list[dict[str, Any]], fmt: str) -> str:
             f" ({r['listed_basis']})" if r.get("listed_basis") and r["listings"] else "")
         out.append(f"  listed on {r['as_of']}: {on_day}; listings: {listings_text(r['listings'])}")
         b = r["blocked_by_ownership"]
+        inexact = (f"; {plural(r['unknown_stakes'], 'stake')} given as a range or not known exactly"
+                   if r.get("unknown_stakes") else "")
         if b is True:
-            out.append(f"  blocked by ownership: yes ({r['aggregate_share']:g}% held by blocked parties; "
-                       f"threshold {r['threshold']:g}%)")
+            out.append(f"  blocked by ownership: yes ({'at least ' if inexact else ''}{r['aggregate_share']:g}% held "
+                       f"by blocked parties{inexact}; threshold {r['threshold']:g}%)")
         elif b is False:
-            out.append(f"  blocked by ownership: no ({r['aggregate_share']:g}% held by blocked parties)")
+            out.append(f"  blocked by ownership: no ({'at most ' if inexact else ''}{r['aggregate_share']:g}% held "
+                       f"by blocked parties{inexact})")
         elif b == "unknown":
             why = sorted({p[-1].get("why") or p[0].get("why") or "" for p in r["ownership_paths"]} - {""})
             out.append(f"  blocked by ownership: unknown ({r['known_share']:g}% known; "

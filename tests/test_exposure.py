@@ -23,10 +23,10 @@ def node(label: str, node_id: str, name: str, **props) -> Node:
 
 
 def owns(owner: tuple[str, str], firm: str, share: float | None, record: str, *, start: str | None = "2019-01-01",
-         end: str | None = None) -> Rel:
+         end: str | None = None, **more) -> Rel:
     props = {"role": "shareholder", "share": share, "dataset": "own", "source_file": "owners.csv", "record": record,
              "start_date": dt.date.fromisoformat(start) if start else None,
-             "end_date": dt.date.fromisoformat(end) if end else None}
+             "end_date": dt.date.fromisoformat(end) if end else None, **more}
     return Rel("OWNS", owner[0], owner[1], "Company", firm, props, SRC)
 
 
@@ -129,3 +129,61 @@ def test_exposure_command_prints_json_and_a_table(cli, tmp_path):
     assert "Blocked Firm Y owns 30 % of Aggregate Ltd — current, since 2019-01-01" in table.out
     bad = cli("exposure", "Aggregate Ltd", "--db", db, "--as-of", "June")
     assert bad.code == 2 and "--as-of" in bad.err
+
+
+def test_a_stake_the_source_calls_ended_or_no_longer_confirms_is_not_counted_as_held(store):
+    """The status find-links prints decides: GLEIF's INACTIVE relationship and a former role
+    count for nothing, a relationship whose registration has LAPSED is of unknown standing."""
+    firms = {"c:inactive": "Inactive Ltd", "c:former": "Former Ltd", "c:lapsed": "Lapsed Ltd",
+             "c:lapsed-small": "Lapsed Small Ltd"}
+    with store.transaction():
+        store.write([node("Person", "p:x", "Blocked Person X"), node("Company", "c:y", "Blocked Firm Y", sanctioned=True),
+                     *(node("Company", i, n) for i, n in firms.items())],
+                    [owns(Y, "c:inactive", 60.0, "r1", status="INACTIVE"),
+                     owns(Y, "c:former", 60.0, "r2", role="former shareholder"),
+                     owns(Y, "c:lapsed", 60.0, "r3", registration_status="LAPSED"),
+                     owns(Y, "c:lapsed-small", 30.0, "r4", registration_status="LAPSED")])
+    assert answer(store, "c:inactive")["blocked_by_ownership"] is False
+    assert answer(store, "c:former")["blocked_by_ownership"] is False
+    lapsed = answer(store, "c:lapsed")
+    assert (lapsed["blocked_by_ownership"], lapsed["known_share"], lapsed["unknown_stakes"]) == ("unknown", 0.0, 1)
+    assert lapsed["ownership_paths"][0][0]["why"].startswith("GLEIF registration LAPSED: not confirmed current")
+    assert answer(store, "c:lapsed-small")["blocked_by_ownership"] == "unknown"  # 30 % or 100 %: not known
+
+
+def test_a_share_given_as_a_range_counts_its_bounds(store):
+    """UK PSC gives a holder's share as a range: more than 50 % blocks; more than 25 and not more
+    than 50 % may reach 50 % (unknown), or does with another 30 %; 10 to 25 % and 20 % do not."""
+    firms = {"c:over-half": "Over Half Ltd", "c:up-to-half": "Up To Half Ltd", "c:with-more": "With More Ltd",
+             "c:small": "Small Ltd"}
+    with store.transaction():
+        store.write([node("Company", "c:y", "Blocked Firm Y", sanctioned=True),
+                     node("Company", "c:z", "Blocked Firm Z", sanctioned=True),
+                     *(node("Company", i, n) for i, n in firms.items())],
+                    [owns(Y, "c:over-half", None, "r1", share_min=50.0, share_max=75.0),
+                     owns(Y, "c:up-to-half", None, "r2", share_min=25.0, share_max=50.0),
+                     owns(Y, "c:with-more", None, "r3", share_min=25.0, share_max=50.0),
+                     owns(("Company", "c:z"), "c:with-more", 30.0, "r4"),
+                     owns(Y, "c:small", None, "r5", share_min=10.0, share_max=25.0)])
+    over = answer(store, "c:over-half")
+    assert (over["blocked_by_ownership"], over["aggregate_share"], over["unknown_stakes"]) == (True, 50.0, 1)
+    assert over["ownership_paths"][0][0]["why"] == "a share of 50-75 %: 50 % counted as known"
+    half = answer(store, "c:up-to-half")
+    assert (half["blocked_by_ownership"], half["known_share"], half["share_at_most"]) == ("unknown", 25.0, 50.0)
+    assert answer(store, "c:with-more")["blocked_by_ownership"] is True  # more than 25 % and 30 %
+    small = answer(store, "c:small")
+    assert (small["blocked_by_ownership"], small["aggregate_share"]) == (False, 25.0)  # at most 25 %
+
+
+def test_exposure_steps_say_what_find_links_says_of_a_holding(store):
+    """A holding without an end date is current as the record had it on the day it was loaded,
+    and a step names the share range the source gives."""
+    with store.transaction():
+        store.write([node("Company", "c:y", "Blocked Firm Y", sanctioned=True), node("Company", "c:r", "Ranged Ltd")],
+                    [owns(Y, "c:r", None, "r1", share_min=50.0, share_max=75.0, loaded_at="2026-12-01T10:00:00")])
+    from graphkit.output import exposure as text
+
+    out = text([answer(store, "c:r")], "table")
+    assert "Blocked Firm Y owns 50-75 % of Ranged Ltd — current, since 2019-01-01 (no end given; record loaded " \
+           "2026-12-01)" in out
+    assert "blocked by ownership: yes (at least 50% held by blocked parties; 1 stake given as a range" in out

@@ -241,11 +241,12 @@ class Role:
     @classmethod
     def of_step(cls, step: dict[str, Any], holder: str, firm: str, as_of: dt.date) -> Role:
         """A Role from one step of an exposure or ownership path (``type``, ``role``, ``share``,
-        ``start_date``, ``end_date``)."""
-        return cls.from_row({"type": step.get("type") or "OWNS", "role": step.get("role"), "share": step.get("share"),
-                             "share_min": step.get("share_min"), "share_max": step.get("share_max"),
-                             "start": step.get("start_date"), "end_date": step.get("end_date"),
-                             "status": step.get("status")}, holder, firm, as_of)
+        ``share_min``, ``share_max``, ``start_date``, ``end_date``, ``status``,
+        ``registration_status``, ``record_date``, ``loaded_at``)."""
+        return cls.from_row({"type": step.get("type") or "OWNS", "start": step.get("start_date"),
+                             **{k: step.get(k) for k in ("role", "share", "share_min", "share_max", "end_date", "status",
+                                                         "registration_status", "record_date", "loaded_at")}},
+                            holder, firm, as_of)
 
     def predicate(self) -> str:
         """What the holder does, without the holder: ``owns 49 % of B (the source's role:

@@ -10,11 +10,17 @@
    ownership chains up to ``hops`` levels (blocked X owns 50 % of A, A owns 50 % of B: B is
    blocked). Each path also carries ``chain_share``, the shares multiplied along the chain, the
    economic interest the listed party holds through it (25 % here), for the reader; the
-   decision uses the guidance. Only holdings current at ``as_of`` count (begun on or before it,
-   not ended before it). One owner's stake recorded by several sources counts once (the
-   largest share stated). A stake whose share the sources do not give is **unknown**: never
-   guessed; if the known stakes reach 50 % the firm is blocked anyway, otherwise the answer is
-   ``"unknown"`` and ``aggregate_share`` is null (``known_share`` gives the known part).
+   decision uses the guidance. Only holdings current at ``as_of`` count, by the status
+   find-links prints (``evidence.status_of``): begun on or before it, not ended before it, and
+   not called ended by the source (a former role, a status such as INACTIVE); a holding whose
+   registration the source no longer confirms (GLEIF LAPSED, RETIRED...) is a stake of unknown
+   standing. One owner's stake recorded by several sources counts once (the largest share
+   stated). A stake whose share the sources do not give is **unknown**: never guessed; one
+   given as a range (UK PSC: 25 to 50 %) counts its bounds. The firm is blocked when the stakes'
+   lower bounds reach 50 %, not blocked when their upper bounds (100 % for an unknown share or
+   standing) stay below it, and otherwise the answer is ``"unknown"`` and ``aggregate_share`` is
+   null (``known_share`` and ``share_at_most`` give the bounds). ``unknown_stakes`` counts the
+   stakes not known exactly (no share, a range, an owner or standing of unknown status).
 2. **Which sanctioned parties is it linked to?** Every path of up to ``hops`` steps through
    officer roles, holdings (either way) and trade (the other side of its customs lines) that
    ends at a sanctioned person or firm, with each step's role, share, dates and source.
@@ -32,7 +38,7 @@ from typing import Any
 
 from graphkit import dates
 from graphkit.link import lookup as lk
-from graphkit.link.evidence import plural
+from graphkit.link.evidence import Status, plural, share_text, status_of
 from graphkit.link.links import Clusters
 from graphkit.link.trade import sources_of
 from graphkit.model import source_of
@@ -47,13 +53,18 @@ class Ownership:
     """The 50 % rule for one firm."""
 
     blocked: bool | str  # True, False or "unknown"
-    known_share: float
-    unknown_stakes: int
+    known_share: float  # the lower bound of the stakes of blocked (or possibly blocked) owners
+    unknown_stakes: int  # stakes not known exactly: no share, a range, an owner or standing unknown
     paths: list[list[dict[str, Any]]] = field(default_factory=list)  # each from a listed party down
+    share_at_most: float = 0.0  # their upper bound (an unknown share or standing: 100 %)
 
     @property
     def aggregate_share(self) -> float | None:
-        return None if self.blocked == UNKNOWN else round(self.known_share, 6)
+        """The share held by blocked parties: exact when ``unknown_stakes`` is 0, else the bound
+        that decided (at least, for blocked; at most, for not blocked); None when unknown."""
+        if self.blocked == UNKNOWN:
+            return None
+        return round(self.known_share if self.blocked is True or not self.unknown_stakes else self.share_at_most, 6)
 
 
 class Walker:
@@ -119,10 +130,11 @@ class Walker:
             self._names[node_id] = rows[0]["name"] if rows else None
         return self._names[node_id]
 
-    def current(self, start: Any, end: Any) -> bool:
-        if start is not None and dates.as_date(start) > self.as_of:
-            return False
-        return end is None or dates.as_date(end) >= self.as_of
+    def standing(self, h: dict[str, Any]) -> Status:
+        """The status on ``as_of`` of a holding (a ``firm_holders`` row), as find-links gives it."""
+        return status_of(h["start"], h["end_date"], self.as_of, role=h["role"], source_status=h["status"],
+                         registration_status=h["registration_status"], record_date=h["record_date"],
+                         loaded_at=h["loaded_at"])
 
     def ownership(self, firm: str, depth: int = 0, seen: frozenset[str] = frozenset()) -> Ownership:
         """The 50 % rule for the firm ``firm`` (a cluster representative)."""
@@ -132,7 +144,10 @@ class Walker:
         stakes: dict[str, dict[str, Any]] = {}  # owner -> its largest current stake, with the step
         for member in self.clusters.members(firm):
             for h in self.store.run_keyed("firm_holders", [member]):
-                if h["type"] != "OWNS" or not self.current(h["start"], h["end_date"]):
+                if h["type"] != "OWNS":
+                    continue
+                standing = self.standing(h)
+                if standing.word in ("former", "future"):
                     continue
                 owner = self.rep(h["holder_id"])
                 if owner == firm or owner in seen:
@@ -140,13 +155,13 @@ class Walker:
                 step = {"from": {"id": owner, "name": self.name(owner), "record_id": h["holder_id"],
                                  "label": h["holder_label"]},
                         "to": {"id": firm, "name": self.name(firm), "record_id": member},
-                        "role": h["role"], "share": h["share"], "start_date": dates.iso(h["start"]),
-                        "end_date": dates.iso(h["end_date"]),
-                        "source": source_of(h)}
+                        **_holding(h), "source": source_of(h)}
+                if standing.word == "not confirmed":
+                    step["unconfirmed"] = standing.text
                 old = stakes.get(owner)
-                if old is None or (h["share"] is not None and (old["share"] is None or h["share"] > old["share"])):
+                if old is None or _larger(step, old):
                     stakes[owner] = step
-        known, unknown = 0.0, 0
+        known, most, unknown = 0.0, 0.0, 0
         paths: list[list[dict[str, Any]]] = []
         for owner, step in sorted(stakes.items()):
             status = self.listed(owner)
@@ -160,16 +175,28 @@ class Walker:
                     status = True
             elif status is False:
                 continue
-            if (via is not None and via.blocked == UNKNOWN) or status == UNKNOWN or step["share"] is None:
+            low, high = _bounds(step)
+            owner_unknown = (via is not None and via.blocked == UNKNOWN) or status == UNKNOWN
+            if owner_unknown or step.get("unconfirmed") or low is None:
                 unknown += 1
-                reason = ("share not given" if step["share"] is None
+                most += 100.0 if step.get("unconfirmed") or low is None else high
+                reason = (step["unconfirmed"] if step.get("unconfirmed")
+                          else "share not given" if low is None
                           else self.listing_status(owner)[1]
                           if status == UNKNOWN and (via is None or via.blocked is not True)
                           else "whether the owner is blocked is unknown")
                 step = {**step, "counted": UNKNOWN, "why": reason}
+            elif step["share"] is None:  # a range: its lower bound is known, the rest is not
+                unknown += 1
+                known += low
+                most += high
+                step = {**step, "counted": low,
+                        "why": f"a share of {share_text(None, step['share_min'], step['share_max'])}: "
+                               f"{low:g} % counted as known"}
             else:
-                known += step["share"]
-                step = {**step, "counted": step["share"]}
+                known += low
+                most += low
+                step = {**step, "counted": low}
             if via is None or self.listings(owner):
                 step["from"]["listings"] = self.listings(owner)
             if via is None or not via.paths:
@@ -183,8 +210,8 @@ class Walker:
             for s in shares:
                 product = product * s / 100 if s is not None else float("nan")
             p[-1]["chain_share"] = None if product != product else round(product * 100, 6)
-        blocked: bool | str = True if known >= THRESHOLD else (UNKNOWN if unknown else False)
-        result = Ownership(blocked, known, unknown, paths)
+        blocked: bool | str = True if known >= THRESHOLD else (False if most < THRESHOLD else UNKNOWN)
+        result = Ownership(blocked, known, unknown, paths, most)
         self._ownership[key] = result
         return result
 
@@ -193,13 +220,11 @@ class Walker:
         out: list[tuple[str, dict[str, Any]]] = []
         for member in self.clusters.members(rep):
             for h in self.store.run_keyed("firm_holders", [member]):
-                out.append((h["holder_id"], {"kind": "holder", "type": h["type"], "role": h["role"],
-                                             "share": h["share"], "start_date": dates.iso(h["start"]),
-                                             "end_date": dates.iso(h["end_date"]), "source": source_of(h)}))
+                out.append((h["holder_id"], {"kind": "holder", "type": h["type"], **_holding(h),
+                                             "source": source_of(h)}))
             for h in self.store.run_keyed("holdings", [member]):
-                out.append((h["firm_id"], {"kind": "holding", "type": h["type"], "role": h["role"],
-                                           "share": h["share"], "start_date": dates.iso(h["start"]),
-                                           "end_date": dates.iso(h["end_date"]), "source": source_of(h)}))
+                out.append((h["firm_id"], {"kind": "holding", "type": h["type"], **_holding(h),
+                                           "source": source_of(h)}))
             lines = self.store.run_keyed("firm_shipments", [member])
             if lines:
                 ids = sorted({r["shipment_id"] for r in lines})
@@ -247,13 +272,42 @@ class Walker:
         return sorted(found.values(), key=lambda e: (e["hops"], e["party"]["id"]))
 
 
+def _holding(h: dict[str, Any]) -> dict[str, Any]:
+    """What a path step says of a role or holding (a ``firm_holders`` or ``holdings`` row): what
+    find-links prints of it (``evidence.Role.of_step``)."""
+    return {"role": h["role"], "share": h["share"], "share_min": h["share_min"], "share_max": h["share_max"],
+            "start_date": dates.iso(h["start"]), "end_date": dates.iso(h["end_date"]), "status": h["status"],
+            "registration_status": h["registration_status"], "record_date": dates.iso(h["record_date"]),
+            "loaded_at": None if h["loaded_at"] is None else str(h["loaded_at"])[:10]}  # the day, as printed
+
+
+def _bounds(step: dict[str, Any]) -> tuple[float | None, float]:
+    """The least and the most a stake may be (percent): its share, or the range the source
+    gives (UK PSC: more than 25, not more than 50); (None, 100) when neither is given."""
+    if step["share"] is not None:
+        return step["share"], step["share"]
+    if step["share_min"] is not None:
+        return step["share_min"], 100.0 if step["share_max"] is None else step["share_max"]
+    return None, 100.0 if step["share_max"] is None else step["share_max"]
+
+
+def _larger(step: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Whether ``step`` states a larger stake than ``other`` (one owner's stake, from two
+    sources): a larger least share, or the same one stated exactly."""
+    low, other_low = _bounds(step)[0], _bounds(other)[0]
+    if low is None:
+        return False
+    return other_low is None or low > other_low or (low == other_low and step["share"] is not None
+                                                    and other["share"] is None)
+
+
 def exposure(store: Store, query: str, *, hops: int = 3, as_of: dt.date | None = None,
              all_matches: bool = False) -> list[dict[str, Any]]:
     """The exposure of each entity ``query`` names (see the module docstring; firms and people,
     by any name, number or source id: ``graphkit.link.lookup``), one dict each: ``card`` (the
     entity card), ``entity``, ``as_of``, ``listings`` (its own, with dates), ``listed`` (on
     ``as_of``: True, False or ``"unknown"``), ``blocked_by_ownership`` (True, False,
-    ``"unknown"``; None for a person), ``aggregate_share``, ``known_share``,
+    ``"unknown"``; None for a person), ``aggregate_share``, ``known_share``, ``share_at_most``,
     ``unknown_stakes``, ``ownership_paths`` and ``exposures``. Raises NotFound, and
     ``lookup.Ambiguous`` when ``query`` names several entities and ``all_matches`` is False."""
     if hops < 1:
@@ -276,11 +330,12 @@ def exposure(store: Store, query: str, *, hops: int = 3, as_of: dt.date | None =
         if ent.label == "Company":
             own = walker.ownership(rep)
             result.update({"blocked_by_ownership": own.blocked, "aggregate_share": own.aggregate_share,
-                           "known_share": round(own.known_share, 6), "unknown_stakes": own.unknown_stakes,
+                           "known_share": round(own.known_share, 6), "share_at_most": round(own.share_at_most, 6),
+                           "unknown_stakes": own.unknown_stakes,
                            "threshold": THRESHOLD, "ownership_paths": own.paths})
         else:
             result.update({"blocked_by_ownership": None, "aggregate_share": None, "known_share": None,
-                           "unknown_stakes": 0, "threshold": THRESHOLD, "ownership_paths": []})
+                           "share_at_most": None, "unknown_stakes": 0, "threshold": THRESHOLD, "ownership_paths": []})
         result["exposures"] = walker.exposures(rep)
         out.append(result)
     return out

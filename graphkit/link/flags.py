@@ -175,8 +175,8 @@ def _ownership_findings(store: Store, options: Options) -> list[Finding]:
         own = walker.ownership(firm)
         if own.blocked is False or walker.listings(firm):
             continue
-        share = f"{own.aggregate_share:g}%" if own.aggregate_share is not None else \
-            f"at least {own.known_share:g}% known, {own.unknown_stakes} stake(s) of unknown size"
+        share = f"{own.aggregate_share:g}%" if not own.unknown_stakes else \
+            f"at least {own.known_share:g}% known, {own.unknown_stakes} stake(s) given as a range or not known exactly"
         owners = sorted({p[0]["from"]["name"] or p[0]["from"]["id"] for p in own.paths})
         out.append(Finding(
             "blocked_by_ownership", 3.0 if own.blocked is True else 1.5,
@@ -184,7 +184,7 @@ def _ownership_findings(store: Store, options: Options) -> list[Finding]:
             f"{share} held by blocked parties ({', '.join(owners)}) as of {as_of.isoformat()}",
             [{"id": firm, "name": walker.name(firm), "role": "owned"}],
             {"blocked_by_ownership": own.blocked, "aggregate_share": own.aggregate_share,
-             "known_share": own.known_share, "unknown_stakes": own.unknown_stakes, "as_of": as_of.isoformat(),
+             "known_share": own.known_share, "share_at_most": own.share_at_most, "unknown_stakes": own.unknown_stakes, "as_of": as_of.isoformat(),
              "paths": own.paths},
             [s["source"] for p in own.paths for s in p]))
     return out
