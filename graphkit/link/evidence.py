@@ -21,6 +21,7 @@ API (small on purpose; reports and new link kinds build on it):
 - ``render(fact)``: the one sentence for a fact, the same whatever ``--kind`` selects.
 - ``fact.as_dict()``: the fact as JSON (the ``detail`` of ``links.Evidence``).
 - ``status_of(start, end, as_of, ...)``: a role's ``Status`` (word and basis).
+- ``row_status(row, as_of)``: the same, of a query row (find-links' roles, exposure's holdings).
 - ``Role.of_step(step, holder, firm, as_of)``: the same sentence for a step of an exposure path.
 - ``share_text``, ``quantity_text``, ``plural``: the wording helpers the sentences use.
 
@@ -135,6 +136,17 @@ def status_of(start: Any, end: Any, as_of: dt.date, *, role: str | None = None, 
     return Status("undated", "no dates in the source", "undated")
 
 
+def row_status(row: dict[str, Any], as_of: dt.date, prefix: str = "") -> Status:
+    """``status_of`` a role or holding as a query row gives it (``firm_holders``, ``holdings``,
+    ``firm_direct_control``: ``start``, ``end_date``, ``role``, ``status``,
+    ``registration_status``, ``record_date``, ``loaded_at``, each name optionally behind ``prefix``)."""
+    def get(k: str) -> Any:
+        return row.get(prefix + k)
+    return status_of(get("start"), get("end_date"), as_of, role=get("role"), source_status=get("status"),
+                     registration_status=get("registration_status"), record_date=get("record_date"),
+                     loaded_at=get("loaded_at"))
+
+
 def _span(s: dt.date | None, e: dt.date | None) -> str:
     if s is None and e is None:
         return ""
@@ -227,9 +239,7 @@ class Role:
         def get(k: str) -> Any:
             return row.get(prefix + k)
         start, end = get("start"), get("end_date")
-        st = status_of(start, end, as_of, role=get("role"), source_status=get("status"),
-                       registration_status=get("registration_status"), record_date=get("record_date"),
-                       loaded_at=get("loaded_at"))
+        st = row_status(row, as_of, prefix)
         control = get("control")
         return cls(holder, firm, get("type"), get("role"), get("share"), get("share_min"), get("share_max"),
                    dates.iso(start), dates.iso(end), st.word, st.basis, st.text, get("status"),

@@ -38,7 +38,7 @@ from typing import Any
 
 from graphkit import dates
 from graphkit.link import lookup as lk
-from graphkit.link.evidence import Status, plural, share_text, status_of
+from graphkit.link.evidence import plural, row_status, share_text
 from graphkit.link.links import Clusters
 from graphkit.link.trade import sources_of
 from graphkit.model import source_of
@@ -130,12 +130,6 @@ class Walker:
             self._names[node_id] = rows[0]["name"] if rows else None
         return self._names[node_id]
 
-    def standing(self, h: dict[str, Any]) -> Status:
-        """The status on ``as_of`` of a holding (a ``firm_holders`` row), as find-links gives it."""
-        return status_of(h["start"], h["end_date"], self.as_of, role=h["role"], source_status=h["status"],
-                         registration_status=h["registration_status"], record_date=h["record_date"],
-                         loaded_at=h["loaded_at"])
-
     def ownership(self, firm: str, depth: int = 0, seen: frozenset[str] = frozenset()) -> Ownership:
         """The 50 % rule for the firm ``firm`` (a cluster representative)."""
         key = (firm, depth)
@@ -146,7 +140,7 @@ class Walker:
             for h in self.store.run_keyed("firm_holders", [member]):
                 if h["type"] != "OWNS":
                     continue
-                standing = self.standing(h)
+                standing = row_status(h, self.as_of)  # as find-links gives it
                 if standing.word in ("former", "future"):
                     continue
                 owner = self.rep(h["holder_id"])
