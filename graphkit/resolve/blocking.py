@@ -602,27 +602,40 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     rank = _ranks([r.id for r in by_index] if by_id else [])
     by_rank = rank.tolist().__getitem__
 
-    def windows(part: list[Record], numbers: list[int]) -> bool:
-        """Note the pairs of a part of people too costly to compare in full (``_crowded``:
-        "pairs") on arrays, if its dates can be read so: those born the same day (``_same_date``,
-        in Python) and each with its ``WINDOW`` neighbours in two orders of names (``_windows``)."""
-        if not arrays or part[0].label != "Person":
+    orders = _NameOrders(by_index if arrays else [])
+
+    def crowded_on_arrays(group: list[int]) -> bool:
+        """Pair a part of people on arrays if it is crowded by its pairs (``_crowded``: "pairs")
+        and its dates can be read so: those born the same day and each with its ``WINDOW``
+        neighbours in two orders of names, as ``_part_pairs`` pairs it (``_same_date`` and
+        ``_windows``). False, with nothing done, for any other part, which is paired in Python."""
+        if not arrays or len(group) <= MAX_MEET or by_index[group[0]].label != "Person":
+            return False  # a part of MAX_MEET records or fewer is never crowded
+        at = np.unique(np.asarray(group, np.int64))
+        at = at[np.argsort(rank[at])]  # the part's records once each, in the order of their ids
+        if not dates.readable[at].all() or dates.cost(at) <= MAX_PAIRS:
             return False
-        at = np.array(numbers, np.int64)
-        if not dates.readable[at].all():
-            return False
-        _count_crowded(part, stats, crowded)
-        note(_same_date(part), bool(in_months))
-        found.add_many(_window_pairs(part, at, rank, width, dates))
+        if stats is not None:
+            stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
+        key = at.tobytes()
+        if key not in done:
+            done.add(key)
+            if crowded is not None:
+                crowded.update([by_index[i].id for i in at.tolist()])
+            found.add_many(_same_date_pairs(at, rank, width, dates))
+            found.add_many(_window_pairs(at, orders.ranks(), rank, width, dates))
         return True
+
+    done: set[tuple[int, ...] | bytes] = set()  # parts already paired: two keys often block the same records
 
     def pair(start: int, stop: int | None) -> None:
         """Note the pairs of the shared blocks numbered ``start`` to ``stop``."""
-        done: set[tuple[int, ...]] = set()  # parts already paired: two keys often block the same records
         for members, refines in blocks.shared(start, stop):
             groups = [members] if len(members) <= MAX_BLOCK else \
                 _split([(i, blocks.refines[f]) for i, f in zip(members, refines, strict=True)])
             for group in groups:
+                if crowded_on_arrays(group):
+                    continue
                 # a part: its records once each, in the order of their ids
                 if by_id:
                     numbers = sorted(set(group), key=by_rank)
@@ -637,9 +650,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                             stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
                         continue
                     done.add(ids)
-                why = _crowded(part)
-                if not (why == "pairs" and windows(part, numbers)):
-                    note(*_part_pairs(part, why, in_months, stats, crowded))
+                note(*_part_pairs(part, _crowded(part), in_months, stats, crowded))
 
     # blocks of people small enough to be paired whole (never split or crowded) are paired on
     # arrays, as ``_all_pairs`` pairs them (birth dates that may be one day) and less the pairs
@@ -700,6 +711,7 @@ class _Dates:
         self.precision, self.year, self.month, self.day = (np.zeros(n, np.int64) for _ in range(4))
         self.in_months = np.fromiter((r.id in in_months for r in records), bool, n)
         self.readable = np.ones(n, bool)
+        self._code: np.ndarray | None = None
         read: dict[str, tuple[int, ...] | None] = {}  # birth dates repeat: each read once
         for i, r in enumerate(records):
             d = r.birth_date
@@ -713,6 +725,23 @@ class _Dates:
                 self.readable[i] = False
             else:
                 self.precision[i], self.year[i], self.month[i], self.day[i] = got
+
+    def code(self) -> np.ndarray:
+        """Each record's birth date as one number (two dates are the same text if and only if
+        they are the same number; -1: none or not readable), worked out on first use."""
+        if self._code is None:
+            self._code = np.where((self.precision > 0) & self.readable,
+                                  self.precision * 10**9 + self.year * 10**4 + self.month * 100 + self.day, -1)
+        return self._code
+
+    def cost(self, at: np.ndarray) -> int:
+        """``_cost`` of the part of records ``at`` (their dates readable): the pairs of it whose
+        birth dates may be one day, counted as ``_cost`` counts them."""
+        codes = self.code()[at]
+        undated = int(np.count_nonzero(codes < 0))
+        _, counts = np.unique(codes[codes >= 0], return_counts=True)
+        n = len(at)
+        return int((counts * (counts - 1) // 2).sum()) + undated * (n - undated) + undated * (undated - 1) // 2
 
     def meet(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Whether records ``a`` and ``b`` are paired: ``_compatible`` (one's date at its
@@ -753,16 +782,14 @@ def _whole_pairs(whole: list[np.ndarray], rank: np.ndarray, width: int, dates: _
     return pairs[np.argsort(blocks, kind="stable")]
 
 
-def _window_pairs(part: list[Record], numbers: np.ndarray, rank: np.ndarray, width: int,
+def _window_pairs(numbers: np.ndarray, orders: tuple[np.ndarray, np.ndarray], rank: np.ndarray, width: int,
                   dates: _Dates) -> np.ndarray:
     """The pairs of ``_windows`` (people: no numbers to rule pairs out) on arrays, in its order:
-    each record with its ``WINDOW`` next in each of two orders of names, if ``dates`` lets them
-    meet."""
+    each record of ``numbers`` with its ``WINDOW`` next in each of two orders of names (each
+    record's place in them: ``orders``, ``_NameOrders.ranks``), if ``dates`` lets them meet."""
     out = []
-    for k in (0, 1):
-        order = sorted(range(len(part)), key=lambda i: _orders(part[i].label, part[i].names[0])[k]
-                       if part[i].names else "")
-        ordered = numbers[order]
+    for place in orders:
+        ordered = numbers[np.argsort(place[numbers], kind="stable")]  # stable: as ``sorted``
         at = np.arange(len(ordered))[:, None] + np.arange(1, WINDOW + 1)
         inside = at < len(ordered)
         a = np.broadcast_to(ordered[:, None], at.shape)[inside]
@@ -770,6 +797,56 @@ def _window_pairs(part: list[Record], numbers: np.ndarray, rank: np.ndarray, wid
         keep = dates.meet(a, b)
         out.append(_numbered(a[keep], b[keep], rank, width))
     return np.concatenate(out)
+
+
+def _same_date_pairs(numbers: np.ndarray, rank: np.ndarray, width: int, dates: _Dates) -> np.ndarray:
+    """The pairs of ``_same_date`` on arrays, in its order: every two records of ``numbers``
+    (in that order) with the same birth date, a date's pairs together, the dates in the order
+    first met; less the pairs of two people dated to a month and paired in month blocks."""
+    codes = dates.code()[numbers]
+    dated = np.flatnonzero(codes >= 0)
+    if len(dated) < 2:
+        return np.empty(0, np.int64)
+    _, first, inverse = np.unique(codes[dated], return_index=True, return_inverse=True)
+    ordered = dated[np.argsort(first[inverse.ravel()], kind="stable")]  # by date first met, then as given
+    starts = np.flatnonzero(np.diff(codes[ordered], prepend=-2))
+    sizes = np.diff(np.append(starts, len(ordered)))
+    a_out, b_out = [], []
+    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+        i, j = np.triu_indices(size, 1)
+        a_out.append(numbers[ordered[start + i]])
+        b_out.append(numbers[ordered[start + j]])
+    if not a_out:
+        return np.empty(0, np.int64)
+    a, b = np.concatenate(a_out), np.concatenate(b_out)
+    keep = ~(dates.in_months[a] & dates.in_months[b])
+    return _numbered(a[keep], b[keep], rank, width)
+
+
+class _NameOrders:
+    """Each person's place in the two orders of names of ``_windows`` (its first name's
+    ``_orders``, as written and word by word sorted), for all records at once: worked out on
+    first use, each distinct name once. At a million synthetic names the crowded parts sorted
+    their records by name about seven million times, a call of ``_orders`` each."""
+
+    def __init__(self, records: list[Record]):
+        self.records = records
+        self._ranks: tuple[np.ndarray, np.ndarray] | None = None
+
+    def ranks(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._ranks is None:
+            distinct: dict[str, int] = {}
+            name = np.fromiter((distinct.setdefault(r.names[0], len(distinct))
+                                if r.label == "Person" and r.names else -1 for r in self.records),
+                               np.int64, len(self.records))
+            orders = [_orders.__wrapped__("Person", n) for n in distinct]  # not kept in its cache
+            ranks = []
+            for k in (0, 1):
+                texts = [o[k] for o in orders] + [""]  # the last: a record without a name (-1)
+                place = {text: i for i, text in enumerate(sorted(set(texts)))}
+                ranks.append(np.array([place[t] for t in texts], np.int64)[name])
+            self._ranks = ranks[0], ranks[1]
+        return self._ranks
 
 
 class Pairs:
