@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from graphkit.resolve import ResolveReport, blocking, decide
+from graphkit.resolve import ResolveReport, blocking, decide, names
 from graphkit.resolve.evaluation import real_records
 from graphkit.resolve.gate import PeopleGate
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
@@ -44,6 +44,22 @@ def every_pair(records) -> np.ndarray:
     n = len(records)
     first, second = np.triu_indices(n, 1)
     return first.astype(np.int64) * n + second
+
+
+def test_the_gate_keeps_for_each_person_it_reads_the_gender_scoring_works_out(real_people):
+    """The gate reads every name once before scoring forks, and keeps each person's gender
+    (titles, patronymics, several names that agree or not) as ``person_gender`` gives it."""
+    people = copy.deepcopy(real_people) + [
+        Record("t1", "Person", ["Mrs Anna Smith", "Anna Smith"]),
+        Record("t2", "Person", ["Mr A. Smith", "Mrs A. Smith"]),  # names that disagree: none
+        Record("t3", "Person", ["Иванова Мария Петровна"]),
+        Record("t4", "Person", ["Ivanov Petr Sergeevich", "Петров П."]),
+    ]
+    PeopleGate(people, len(people), every_pair(people))
+    kept = [r for r in people if r.derived_gender is not names.NOT_YET]
+    assert len(kept) > len(people) // 2 and {"male", "female", None} <= {r.derived_gender for r in kept}
+    assert [r.derived_gender for r in kept] == [names.person_gender(r.names) for r in kept]
+    assert [r.derived_gender for r in people if r.id.startswith("t")] == ["female", None, "female", "male"]
 
 
 def test_every_real_pair_the_gate_leaves_out_scores_below_review(real_people):

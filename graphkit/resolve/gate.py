@@ -32,7 +32,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from graphkit.resolve.names import person_name
+from graphkit.resolve.names import keep_derived, person_name
 from graphkit.resolve.people import (
     _TITLES,
     _forms_symbols,
@@ -71,11 +71,15 @@ def _rows(records: list[Record], wanted: np.ndarray) -> tuple[np.ndarray, np.nda
     tokens, fathers = _Tokens(), _Tokens()
     rows, father = array("q"), array("q")
     unread = (-2,) + (-1,) * (WIDTH - 1)
-    # a register repeats its names: each is read once, into its tokens, its row and its patronymic
+    # a register repeats its names: each is read once, into its tokens, its row and its patronymic;
+    # and its gender, which scoring asks of every record (``person_gender``: kept in the records
+    # here, before scoring forks, where each scoring process parsed every name of its records again)
     read: dict[str, tuple[frozenset[int], tuple[int, ...], int]] = {}
+    gender: dict[str, str | None] = {}
 
     def name_tokens(name: str) -> tuple[frozenset[int], tuple[int, ...], int]:
         pn = person_name(name)
+        gender[name] = pn.gender
         # the forms ``_align`` reads for a word: those of its last occurrence (a dict of them)
         forms = {w: (sp, o) for w, sp, o in zip(pn.words, pn.spelled, pn.original, strict=False)}
         ids = {tokens.id((_WORD, w, *forms.get(w, (w, w)))) for w in pn.words}
@@ -94,12 +98,15 @@ def _rows(records: list[Record], wanted: np.ndarray) -> tuple[np.ndarray, np.nda
             got = read.get(r.names[0]) or read.setdefault(r.names[0], name_tokens(r.names[0]))
             rows.extend(got[1])
             father.append(got[2] if got[1] is not unread else -1)
+            keep_derived(r, "derived_gender", gender[r.names[0]])
         else:
             ids: set[int] = set()
             for name in r.names:
                 ids |= (read.get(name) or read.setdefault(name, name_tokens(name)))[0]
             rows.extend(_row(ids, unread))
             father.append(-1)
+            genders = {g for g in (gender[name] for name in r.names) if g}  # as ``person_gender``
+            keep_derived(r, "derived_gender", genders.pop() if len(genders) == 1 else None)
     return (np.frombuffer(rows, np.int64).reshape(-1, WIDTH), np.frombuffer(father, np.int64),
             tokens, fathers)
 

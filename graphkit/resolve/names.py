@@ -50,6 +50,16 @@ def per_names(r: Any, slot: str, work: Callable[[list[str]], T]) -> T:
     return out
 
 
+def keep_derived(r: Any, slot: str, value: Any) -> None:
+    """Keep ``value`` in ``r``'s ``slot`` as what ``per_names`` would work out from its names
+    now: for a caller that has read the names anyway (the gate of scoring, each distinct name
+    once, before scoring forks)."""
+    if r.derived_from is not r.names:
+        r.derived_from = r.names
+        r.derived_words = r.derived_gender = r.derived_elements = NOT_YET
+    setattr(r, slot, value)
+
+
 # Ordered rewrites on transliterated, casefolded text. Multi-letter groups first.
 _FOLDS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"tsch", "ch"),  # German ч: Tschernyschow, Alexandrowitsch
