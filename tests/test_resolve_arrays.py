@@ -190,6 +190,10 @@ def test_a_persons_name_words_are_those_of_its_names_parsed_whole(tmp_path, real
     parsed = [frozenset(w for name in word_forms(r.names) for w in person_name(name).words) for r in people]
     assert [name_words(r) for r in people] == parsed
     assert sum(len(r.names) > 1 for r in people) > 1000 and sum(map(bool, parsed)) > 0.99 * len(parsed)
+    # and the words and initials in order, by which blocking sorts crowded parts (``_orders``)
+    whole = [(list(pn.words), list(pn.initials)) for r in people for pn in map(person_name, r.names)]
+    assert [names.person_parts(name) for r in people for name in r.names] == whole
+    assert sum(bool(initials) for _, initials in whole) > 100
 
 
 def nameless(r: Record) -> Record:
@@ -214,3 +218,25 @@ def test_a_month_dated_person_meets_the_blocks_its_name_words_meet(tmp_path, rea
     by_words = [may_meet(nameless(r)) or any(word_meets(w) for w in name_words(r)) for r in dated]
     assert met == by_words
     assert 0 < sum(met) < len(met)  # some meet the others' blocks, some do not
+
+
+def test_an_oversized_block_splits_on_arrays_as_by_its_refinement_words():
+    """A part for each refinement word, in the order the words first come, its members in
+    their order, the initial-only members (``*``) in every part; no part of one record."""
+    blocks = blocking._Blocks()
+    refinements = [frozenset({"IFN", "SRK"}), frozenset({"*"}), frozenset({"PTR"}), frozenset({"*", "IFN"}),
+                   frozenset({"ALK"}), frozenset()]
+    members = list(range(30))
+    for i in members:
+        blocks.add("Person", [("m:SM0|I", refinements[i * 7 % 6])], i)
+    block_members, block_refines = next(blocks.shared())
+    expected: dict[str, list[int]] = {}
+    wildcard = []
+    for i, f in zip(block_members, block_refines, strict=True):
+        for word in blocks.refines[f] - {"*"}:
+            expected.setdefault(word, []).append(i)
+        if "*" in blocks.refines[f]:
+            wildcard.append(i)
+    got = blocking._split_apart(np.array(block_members), np.array(block_refines), *blocks.refinement_words())
+    assert got == [g + wildcard for g in expected.values()] and len(got) == 4
+    assert all(set(wildcard) <= set(part) for part in got) and wildcard

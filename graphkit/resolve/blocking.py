@@ -40,7 +40,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import chain
-from typing import TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -48,11 +47,17 @@ from rigour.text import metaphone
 
 from graphkit import forked
 from graphkit.identifiers import split
-from graphkit.resolve.names import company_name, person_name, person_tokens, token_words, word_forms
+from graphkit.resolve.names import (
+    company_name,
+    person_name,
+    person_parts,
+    person_tokens,
+    token_words,
+    word_forms,
+)
 from graphkit.resolve.registry_people import elements, month_dated
 from graphkit.resolve.scoring import Record, _schemes
 
-T = TypeVar("T")
 MAX_BLOCK = 20
 # the work of pairing a label's shared blocks (see ``_Blocks.work``) from which the later half
 # is paired in a forked child (Linux): 87M at 100k synthetic names, 0.25M for the people of
@@ -272,9 +277,9 @@ def _same_date(part: list[Record]) -> Iterator[tuple[Record, Record]]:
 @lru_cache(maxsize=500_000)
 def _orders(label: str, name: str) -> tuple[str, str]:
     """A name's words (initials included) as written and sorted: the two orders of ``_windows``."""
-    if label == "Person":
-        pn = person_name(name)
-        words = list(pn.words) + list(pn.initials)
+    if label == "Person":  # person_name's words and initials, read a written word at a time
+        words, initials = person_parts(name)
+        words += initials
     else:
         words = company_name(name)[1].split()
     return " ".join(words), " ".join(sorted(words))
@@ -303,14 +308,28 @@ def _windows(part: list[Record]) -> Iterator[tuple[Record, Record]]:
                     yield a, b
 
 
-def _split(members: list[tuple[T, frozenset[str]]]) -> list[list[T]]:
-    """Split an oversized block by refinement; initial-only records go into every part."""
-    groups: dict[str, list[T]] = defaultdict(list)
-    wildcard = [rec for rec, refine in members if "*" in refine]
-    for rec, refine in members:
-        for ref in refine - {"*"}:
-            groups[ref].append(rec)
-    return [g + wildcard for g in groups.values() if 1 < len(g) + len(wildcard)]
+def _split_apart(members: np.ndarray, refines: np.ndarray, flat: np.ndarray, start: np.ndarray, count: np.ndarray,
+                 wild: np.ndarray) -> list[list[int]]:
+    """Split an oversized block by refinement: a part for each refinement word (its members in
+    their order, the parts in the order their words first come), and the initial-only members
+    (``*``) in every part; parts of one record are left out. ``members`` and their ``refines``
+    (numbers); each refinement's words, numbered, at ``flat[start:start + count]``, and ``wild``:
+    whether it holds ``*`` (``_Blocks.refinement_words``)."""
+    counts = count[refines]
+    total = int(counts.sum())
+    wildcard = members[wild[refines]].tolist()
+    if not total:
+        return []
+    # every (member, word) of the block, members in order and each member's words in order
+    firsts = np.cumsum(counts) - counts
+    at = np.arange(total) - np.repeat(firsts, counts) + np.repeat(start[refines], counts)
+    word, member = flat[at], np.repeat(members, counts)
+    _, first, inverse = np.unique(word, return_index=True, return_inverse=True)
+    order = np.argsort(first[inverse.ravel()], kind="stable")  # by word first come, then in order
+    grouped = member[order].tolist()
+    bounds = np.flatnonzero(np.diff(word[order], prepend=word[order[0]] - 1)).tolist() + [total]
+    return [grouped[a:b] + wildcard for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+            if 1 < b - a + len(wildcard)]
 
 
 def month_keys(r: Record) -> set[str]:
@@ -416,6 +435,19 @@ class _Blocks:
         self.person_keys: set[str] | None = set() if person_keys else None
         self._rows = (array("q"), array("q"), array("i"))  # key hash, member, refinement
         self._sorted: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._words: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def refinement_words(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Each refinement's words but ``*``, numbered, in the order the set gives them: (all
+        of them, where each refinement's begin, how many it has, whether it holds ``*``); worked
+        out once after the last ``add`` (``_split_apart``)."""
+        if self._words is None or len(self._words[1]) != len(self.refines):
+            number: dict[str, int] = {}
+            flat = [number.setdefault(w, len(number)) for refine in self.refines for w in refine - {"*"}]
+            count = np.fromiter((len(refine) - ("*" in refine) for refine in self.refines), np.int64, len(self.refines))
+            self._words = (np.array(flat, np.int64), np.cumsum(count) - count, count,
+                           np.fromiter(("*" in refine for refine in self.refines), bool, len(self.refines)))
+        return self._words
 
     def __contains__(self, key: str) -> bool:
         """Whether a person's ``key`` (with its label) blocks anyone (``person_keys`` only)."""
@@ -473,7 +505,7 @@ class _Blocks:
         self.refines, self._refine_ids = [], {}
         self.person_keys = set() if self.person_keys is not None else None
         self._rows = (array("q"), array("q"), array("i"))
-        self._sorted = None
+        self._sorted = self._words = None
 
     def _spans(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(member, refinement, order, starts, ends): the rows sorted by block (``order``), and
@@ -632,7 +664,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         """Note the pairs of the shared blocks numbered ``start`` to ``stop``."""
         for members, refines in blocks.shared(start, stop):
             groups = [members] if len(members) <= MAX_BLOCK else \
-                _split([(i, blocks.refines[f]) for i, f in zip(members, refines, strict=True)])
+                _split_apart(np.asarray(members, np.int64), np.asarray(refines, np.int64), *blocks.refinement_words())
             for group in groups:
                 if crowded_on_arrays(group):
                     continue
