@@ -190,10 +190,11 @@ def test_a_persons_name_words_are_those_of_its_names_parsed_whole(tmp_path, real
     parsed = [frozenset(w for name in word_forms(r.names) for w in person_name(name).words) for r in people]
     assert [name_words(r) for r in people] == parsed
     assert sum(len(r.names) > 1 for r in people) > 1000 and sum(map(bool, parsed)) > 0.99 * len(parsed)
-    # and the words and initials in order, by which blocking sorts crowded parts (``_orders``)
-    whole = [(list(pn.words), list(pn.initials)) for r in people for pn in map(person_name, r.names)]
+    # and the words, their spellings and the initials in order, of which blocking makes its keys
+    # (``_parts``) and by which it sorts crowded parts (``_orders``)
+    whole = [(list(pn.words), list(pn.spelled), list(pn.initials)) for r in people for pn in map(person_name, r.names)]
     assert [names.person_parts(name) for r in people for name in r.names] == whole
-    assert sum(bool(initials) for _, initials in whole) > 100
+    assert sum(bool(initials) for *_, initials in whole) > 100
 
 
 def nameless(r: Record) -> Record:

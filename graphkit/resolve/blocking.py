@@ -49,7 +49,6 @@ from graphkit import forked
 from graphkit.identifiers import split
 from graphkit.resolve.names import (
     company_name,
-    person_name,
     person_parts,
     person_tokens,
     token_words,
@@ -73,10 +72,10 @@ STOP = frozenset({"trade", "group", "grupp", "company", "kompaniya", "service", 
 def _parts(record: Record) -> Iterator[list[tuple[str, frozenset[str], bool]]]:
     """Each name's parts as (comparison form, first letters as folded and as spelled, is an initial)."""
     for name in word_forms(record.names) if record.label == "Person" else record.names:
-        if record.label == "Person":
-            pn = person_name(name)
-            yield ([(w, frozenset({w[0], sp[0]}), False) for w, sp in zip(pn.words, pn.spelled, strict=False)]
-                   + [(i, frozenset({i[0]}), True) for i in pn.initials])
+        if record.label == "Person":  # person_name's parts, read a written word at a time
+            words, spelled, initials = person_parts(name)
+            yield ([(w, frozenset({w[0], sp[0]}), False) for w, sp in zip(words, spelled, strict=False)]
+                   + [(i, frozenset({i[0]}), True) for i in initials])
         else:
             yield [(w, frozenset({w[0]}), False) for w in company_name(name)[1].split()]
 
@@ -278,7 +277,7 @@ def _same_date(part: list[Record]) -> Iterator[tuple[Record, Record]]:
 def _orders(label: str, name: str) -> tuple[str, str]:
     """A name's words (initials included) as written and sorted: the two orders of ``_windows``."""
     if label == "Person":  # person_name's words and initials, read a written word at a time
-        words, initials = person_parts(name)
+        words, _, initials = person_parts(name)
         words += initials
     else:
         words = company_name(name)[1].split()

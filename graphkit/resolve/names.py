@@ -210,16 +210,19 @@ def person_words(names: list[str]) -> frozenset[str]:
     return frozenset(w for name in names for raw in person_tokens(name) for w in token_words(raw))
 
 
-def person_parts(name: str) -> tuple[list[str], list[str]]:
-    """The words and the initials of a person's name, in order, as ``person_name`` gives them,
-    read a written word at a time (each read once, ``_person_token``), not parsed whole."""
+def person_parts(name: str) -> tuple[list[str], list[str], list[str]]:
+    """The words (comparison forms), the same words as spelled in Latin letters, and the
+    initials of a person's name, in order, as ``person_name`` gives them, read a written word at
+    a time (each read once, ``_person_token``), not parsed whole."""
     words: list[str] = []
+    spelled: list[str] = []
     initials: list[str] = []
     for raw in person_tokens(name):
         token = _person_token(raw)
         initials += token[1]
         words += token[2]
-    return words, initials
+        spelled += token[3]
+    return words, spelled, initials
 
 
 @lru_cache(maxsize=500_000)
