@@ -133,7 +133,8 @@ def test_blocks_paired_half_apart_give_the_pairs_of_one_process_in_its_order(mon
         pairs_apart_or_not(monkeypatch, yes)
         stats, crowded = {}, set()
         found[yes] = ([(a.id, b.id) for a, b in blocking.candidates(records, stats, crowded)], stats, crowded)
-    assert len(forks) == 2  # the later half of the records keyed, the later half of the blocks paired
+    # the later half of the records keyed, the orders of names ranked, the later half of the blocks paired
+    assert len(forks) == 3
     assert found[True] == found[False]
     pairs, stats, crowded = found[True]
     assert len(pairs) == len(set(pairs)) > 15000 and stats["windowed_blocks"] > 0 and crowded
@@ -167,6 +168,21 @@ def test_a_keying_process_that_is_killed_says_so(monkeypatch):
         return keys(*args, **kwargs)
     monkeypatch.setattr(blocking, "keys", dies_apart)
     with pytest.raises(GraphkitError, match="working out block keys was killed by signal 9 .*"
+                                            "GRAPHKIT_KEYS_APART_RECORDS=-1"):
+        blocking.candidates(records)
+
+
+def test_a_ranking_process_that_is_killed_says_so(monkeypatch):
+    records, _ = make_records(3000)  # parts of namesakes too large to compare in full: ranked by name
+    pairs_apart_or_not(monkeypatch, True)
+    parent, work = os.getpid(), blocking._NameOrders._work
+
+    def dies_apart(self):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return work(self)
+    monkeypatch.setattr(blocking._NameOrders, "_work", dies_apart)
+    with pytest.raises(GraphkitError, match="ranking names for blocking was killed by signal 9 .*"
                                             "GRAPHKIT_KEYS_APART_RECORDS=-1"):
         blocking.candidates(records)
 

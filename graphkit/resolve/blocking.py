@@ -628,95 +628,102 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             add(index[a.id] * width + index[b.id] if by_id else index[id(a)] * width + index[id(b)])
     arrays = by_id and ON_ARRAYS and "Person" in meet
     dates = _Dates(by_index if arrays else [], in_months)
-    whole = blocks.take_whole(np.fromiter((r.label == "Person" for r in by_index), bool, len(by_index)),
-                              dates.readable) if arrays else []
-    rank = _ranks([r.id for r in by_index] if by_id else [])
-    by_rank = rank.tolist().__getitem__
-
     orders = _NameOrders(by_index if arrays else [])
+    # the orders of names are ranked in a forked child while this process pairs the whole blocks
+    if arrays and (apart := forked.threshold("GRAPHKIT_KEYS_APART_RECORDS", KEYS_APART_RECORDS)) is not None \
+            and len(others) >= max(apart, 2):
+        orders.start()
+    try:
+        whole = blocks.take_whole(np.fromiter((r.label == "Person" for r in by_index), bool, len(by_index)),
+                                  dates.readable) if arrays else []
+        rank = _ranks([r.id for r in by_index] if by_id else [])
+        by_rank = rank.tolist().__getitem__
 
-    def crowded_on_arrays(group: list[int]) -> bool:
-        """Pair a part of people on arrays if it is crowded by its pairs (``_crowded``: "pairs")
-        and its dates can be read so: those born the same day and each with its ``WINDOW``
-        neighbours in two orders of names, as ``_part_pairs`` pairs it (``_same_date`` and
-        ``_windows``). False, with nothing done, for any other part, which is paired in Python."""
-        if not arrays or len(group) <= MAX_MEET or by_index[group[0]].label != "Person":
-            return False  # a part of MAX_MEET records or fewer is never crowded
-        at = np.unique(np.asarray(group, np.int64))
-        at = at[np.argsort(rank[at])]  # the part's records once each, in the order of their ids
-        if not dates.readable[at].all() or dates.cost(at) <= MAX_PAIRS:
-            return False
-        if stats is not None:
-            stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
-        key = at.tobytes()
-        if key not in done:
-            done.add(key)
-            if crowded is not None:
-                crowded.update([by_index[i].id for i in at.tolist()])
-            found.add_many(_same_date_pairs(at, rank, width, dates))
-            found.add_many(_window_pairs(at, orders.ranks(), rank, width, dates))
-        return True
+        def crowded_on_arrays(group: list[int]) -> bool:
+            """Pair a part of people on arrays if it is crowded by its pairs (``_crowded``: "pairs")
+            and its dates can be read so: those born the same day and each with its ``WINDOW``
+            neighbours in two orders of names, as ``_part_pairs`` pairs it (``_same_date`` and
+            ``_windows``). False, with nothing done, for any other part, which is paired in Python."""
+            if not arrays or len(group) <= MAX_MEET or by_index[group[0]].label != "Person":
+                return False  # a part of MAX_MEET records or fewer is never crowded
+            at = np.unique(np.asarray(group, np.int64))
+            at = at[np.argsort(rank[at])]  # the part's records once each, in the order of their ids
+            if not dates.readable[at].all() or dates.cost(at) <= MAX_PAIRS:
+                return False
+            if stats is not None:
+                stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
+            key = at.tobytes()
+            if key not in done:
+                done.add(key)
+                if crowded is not None:
+                    crowded.update([by_index[i].id for i in at.tolist()])
+                found.add_many(_same_date_pairs(at, rank, width, dates))
+                found.add_many(_window_pairs(at, orders.ranks(), rank, width, dates))
+            return True
 
-    done: set[tuple[int, ...] | bytes] = set()  # parts already paired: two keys often block the same records
+        done: set[tuple[int, ...] | bytes] = set()  # parts already paired: two keys often block the same records
 
-    def pair(start: int, stop: int | None) -> None:
-        """Note the pairs of the shared blocks numbered ``start`` to ``stop``."""
-        for members, refines in blocks.shared(start, stop):
-            groups = [members] if len(members) <= MAX_BLOCK else \
-                _split_apart(np.asarray(members, np.int64), np.asarray(refines, np.int64), *blocks.refinement_words())
-            for group in groups:
-                if crowded_on_arrays(group):
-                    continue
-                # a part: its records once each, in the order of their ids
-                if by_id:
-                    numbers = sorted(set(group), key=by_rank)
-                    part = [by_index[i] for i in numbers]
-                else:
-                    part = sorted({r.id: r for r in (by_index[i] for i in group)}.values(), key=lambda r: r.id)
-                    numbers = [number(r) for r in part]
-                if len(part) > 2:  # a part's pairs depend on its records alone: the same part again adds none
-                    ids = tuple(numbers)
-                    if ids in done:
-                        if stats is not None and _crowded(part) is not None:
-                            stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
+        def pair(start: int, stop: int | None) -> None:
+            """Note the pairs of the shared blocks numbered ``start`` to ``stop``."""
+            for members, refines in blocks.shared(start, stop):
+                groups = [members] if len(members) <= MAX_BLOCK else \
+                    _split_apart(np.asarray(members, np.int64), np.asarray(refines, np.int64), *blocks.refinement_words())
+                for group in groups:
+                    if crowded_on_arrays(group):
                         continue
-                    done.add(ids)
-                note(*_part_pairs(part, _crowded(part), in_months, stats, crowded))
+                    # a part: its records once each, in the order of their ids
+                    if by_id:
+                        numbers = sorted(set(group), key=by_rank)
+                        part = [by_index[i] for i in numbers]
+                    else:
+                        part = sorted({r.id: r for r in (by_index[i] for i in group)}.values(), key=lambda r: r.id)
+                        numbers = [number(r) for r in part]
+                    if len(part) > 2:  # a part's pairs depend on its records alone: the same part again adds none
+                        ids = tuple(numbers)
+                        if ids in done:
+                            if stats is not None and _crowded(part) is not None:
+                                stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
+                            continue
+                        done.add(ids)
+                    note(*_part_pairs(part, _crowded(part), in_months, stats, crowded))
 
-    # blocks of people small enough to be paired whole (never split or crowded) are paired on
-    # arrays, as ``_all_pairs`` pairs them (birth dates that may be one day) and less the pairs
-    # of two month-dated people (``_pairs_meeting``); by node id only (two records of one id in
-    # a block are one record in its part, which the arrays do not tell)
-    limit = forked.threshold("GRAPHKIT_BLOCK_APART_WORK", BLOCK_APART_WORK)
-    work = blocks.work() if limit is not None else np.empty(0, np.int64)
-    if limit is not None and len(work) > 1 and int(work.sum()) >= limit:
-        # the later half of the blocks paired in a forked child, the first here; its pairs come
-        # after these, so the pairs and their order are those of one process (a part that both
-        # pair gives its pairs twice: folded into one, first found here, as it would have been)
-        halfway = blocks.halfway(work)
+        # blocks of people small enough to be paired whole (never split or crowded) are paired on
+        # arrays, as ``_all_pairs`` pairs them (birth dates that may be one day) and less the pairs
+        # of two month-dated people (``_pairs_meeting``); by node id only (two records of one id in
+        # a block are one record in its part, which the arrays do not tell)
+        limit = forked.threshold("GRAPHKIT_BLOCK_APART_WORK", BLOCK_APART_WORK)
+        work = blocks.work() if limit is not None else np.empty(0, np.int64)
+        if limit is not None and len(work) > 1 and int(work.sum()) >= limit:
+            # the later half of the blocks paired in a forked child, the first here; its pairs come
+            # after these, so the pairs and their order are those of one process (a part that both
+            # pair gives its pairs twice: folded into one, first found here, as it would have been)
+            halfway = blocks.halfway(work)
+            orders.ready()  # the child inherits the ranks, not this process's job working them out
 
-        def later(_: forked.Progress | None) -> tuple[np.ndarray, set[str], dict[str, int]]:
-            nonlocal found, stats, crowded
-            found, stats, crowded = _Found(), {}, set()
-            pair(halfway, None)
-            return found.unique(), crowded, stats
-        job = forked.start(later, "pairing the blocks of candidates",
-                           "set GRAPHKIT_BLOCK_APART_WORK=-1 to pair them in this process")
-        try:
-            pair(0, halfway)
-            their_pairs, their_crowded, their_stats = job.result()
-        except BaseException:
-            job.stop()
-            raise
-        found.extend(their_pairs)
-        if crowded is not None:
-            crowded |= their_crowded
-        if stats is not None:
-            for k, v in their_stats.items():
-                stats[k] = stats.get(k, 0) + v
-    else:
-        pair(0, None)
-    blocks.clear()
+            def later(_: forked.Progress | None) -> tuple[np.ndarray, set[str], dict[str, int]]:
+                nonlocal found, stats, crowded
+                found, stats, crowded = _Found(), {}, set()
+                pair(halfway, None)
+                return found.unique(), crowded, stats
+            job = forked.start(later, "pairing the blocks of candidates",
+                               "set GRAPHKIT_BLOCK_APART_WORK=-1 to pair them in this process")
+            try:
+                pair(0, halfway)
+                their_pairs, their_crowded, their_stats = job.result()
+            except BaseException:
+                job.stop()
+                raise
+            found.extend(their_pairs)
+            if crowded is not None:
+                crowded |= their_crowded
+            if stats is not None:
+                for k, v in their_stats.items():
+                    stats[k] = stats.get(k, 0) + v
+        else:
+            pair(0, None)
+        blocks.clear()
+    finally:
+        orders.stop()
     if whole:
         found.extend(_whole_pairs(whole, rank, width, dates))
     firsts, seconds = _month_pairs(dated)
@@ -863,21 +870,42 @@ class _NameOrders:
     def __init__(self, records: list[Record]):
         self.records = records
         self._ranks: tuple[np.ndarray, np.ndarray] | None = None
+        self._job: forked.Job[tuple[np.ndarray, np.ndarray]] | None = None
+
+    def start(self) -> None:
+        """Work the ranks out in a forked child meanwhile (``ready`` or ``ranks`` take them)."""
+        self._job = forked.start(lambda _: self._work(), "ranking names for blocking",
+                                 "set GRAPHKIT_KEYS_APART_RECORDS=-1 to rank them in this process")
+
+    def ready(self) -> None:
+        """Take the ranks from the child working them out, if there is one (before a fork)."""
+        if self._job is not None:
+            self._ranks, self._job = self._job.result(), None
+
+    def stop(self) -> None:
+        """Stop the child working out ranks not asked for (or after a failure)."""
+        if self._job is not None:
+            self._job.stop()
+            self._job = None
 
     def ranks(self) -> tuple[np.ndarray, np.ndarray]:
+        self.ready()
         if self._ranks is None:
-            distinct: dict[str, int] = {}
-            name = np.fromiter((distinct.setdefault(r.names[0], len(distinct))
-                                if r.label == "Person" and r.names else -1 for r in self.records),
-                               np.int64, len(self.records))
-            orders = [_orders.__wrapped__("Person", n) for n in distinct]  # not kept in its cache
-            ranks = []
-            for k in (0, 1):
-                texts = [o[k] for o in orders] + [""]  # the last: a record without a name (-1)
-                place = {text: i for i, text in enumerate(sorted(set(texts)))}
-                ranks.append(np.array([place[t] for t in texts], np.int64)[name])
-            self._ranks = ranks[0], ranks[1]
+            self._ranks = self._work()
         return self._ranks
+
+    def _work(self) -> tuple[np.ndarray, np.ndarray]:
+        distinct: dict[str, int] = {}
+        name = np.fromiter((distinct.setdefault(r.names[0], len(distinct))
+                            if r.label == "Person" and r.names else -1 for r in self.records),
+                           np.int64, len(self.records))
+        orders = [_orders.__wrapped__("Person", n) for n in distinct]  # not kept in its cache
+        ranks = []
+        for k in (0, 1):
+            texts = [o[k] for o in orders] + [""]  # the last: a record without a name (-1)
+            place = {text: i for i, text in enumerate(sorted(set(texts)))}
+            ranks.append(np.array([place[t] for t in texts], np.int64)[name])
+        return ranks[0], ranks[1]
 
 
 class Pairs:
