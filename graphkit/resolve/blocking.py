@@ -1090,8 +1090,12 @@ def _closest_of_undated(pairs: np.ndarray, records: list[Record], width: int, ra
 def _closeness(records: list[Record], a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``_nearest``'s closeness of the records numbered ``a[k]`` and ``b[k]``, for each k: the
     token set ratio of their closest two name forms (``_name_forms``), in C on both cores."""
-    used, back = np.unique(np.concatenate((a, b)), return_inverse=True)
-    a, b = back[:len(a)], back[len(a):]  # numbers among the records used
+    # numbers among the records used, in the order of their numbers (as ``np.unique`` numbers
+    # them, without sorting the pairs: a record is in hundreds of them)
+    marked = np.zeros(len(records), bool)
+    marked[a] = marked[b] = True
+    used, among = np.flatnonzero(marked), np.cumsum(marked) - 1
+    a, b = among[a], among[b]
     forms: list[str] = []
     start = np.zeros(len(used) + 1, np.int64)
     for i, n in enumerate(used.tolist()):
