@@ -650,13 +650,13 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             at = at[np.argsort(rank[at])]  # the part's records once each, in the order of their ids
             if not dates.readable[at].all() or dates.cost(at) <= MAX_PAIRS:
                 return False
-            if stats is not None:
-                stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
             key = at.tobytes()
-            if key not in done:
+            if key in done:  # paired before: counted again, as in Python
+                if stats is not None:
+                    stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
+            else:
                 done.add(key)
-                if crowded is not None:
-                    crowded.update([by_index[i].id for i in at.tolist()])
+                _count_crowded([by_index[i] for i in at.tolist()], stats, crowded)
                 found.add_many(_same_date_pairs(at, rank, width, dates))
                 found.add_many(_window_pairs(at, orders.ranks(), rank, width, dates))
             return True

@@ -39,9 +39,7 @@ def per_names(r: Any, slot: str, work: Callable[[list[str]], T]) -> T:
     names and kept in its ``slot`` (``derived_words``, ``derived_gender``, ``derived_elements``):
     what blocking, constraints and every pair of a record ask again. A record given other names
     works them out again."""
-    if r.derived_from is not r.names:
-        r.derived_from = r.names
-        r.derived_words = r.derived_gender = r.derived_elements = NOT_YET
+    _from_names_now(r)
     known = getattr(r, slot)
     if known is NOT_YET:
         known = work(r.names)
@@ -54,10 +52,15 @@ def keep_derived(r: Any, slot: str, value: Any) -> None:
     """Keep ``value`` in ``r``'s ``slot`` as what ``per_names`` would work out from its names
     now: for a caller that has read the names anyway (the gate of scoring, each distinct name
     once, before scoring forks)."""
+    _from_names_now(r)
+    setattr(r, slot, value)
+
+
+def _from_names_now(r: Any) -> None:
+    """Forget what ``r`` worked out from other names than those it has now."""
     if r.derived_from is not r.names:
         r.derived_from = r.names
         r.derived_words = r.derived_gender = r.derived_elements = NOT_YET
-    setattr(r, slot, value)
 
 
 # Ordered rewrites on transliterated, casefolded text. Multi-letter groups first.
