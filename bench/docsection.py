@@ -2,7 +2,7 @@
 
 Several scripts write into docs/benchmarks.md: bench/run.py the top (embedded store),
 bench/neo4j_bench.py the "Neo4j" section, bench/resolve_bench.py and
-bench/evaluate_resolution.py the "Entity resolution: ..." sections, bench/trade_bench.py and
+bench/evaluate_resolution.py and bench/blocking_bench.py the "Entity resolution: ..." sections, bench/trade_bench.py and
 bench/flags_bench.py the "Red flags: ..." sections (at the end). Each replaces only its own part
 and keeps the rest as it is.
 """
