@@ -6,6 +6,7 @@ such a process leaves the graph as it was and says what happened."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import pickle
@@ -27,6 +28,8 @@ from graphkit.resolve.overlap import count_words, with_label
 from graphkit.resolve.scoring import common_words
 from graphkit.store.embedded import EmbeddedStore
 from graphkit.synth.registries import psc
+
+decide_module = importlib.import_module("graphkit.resolve.decide")  # the package's name is its function
 
 
 @pytest.fixture(scope="module")
@@ -139,6 +142,28 @@ def test_blocks_paired_half_apart_give_the_pairs_of_one_process_in_its_order(mon
     pairs, stats, crowded = found[True]
     assert len(pairs) == len(set(pairs)) > 15000 and stats["windowed_blocks"] > 0 and crowded
     assert len(truth & set(pairs)) > 0.9 * len(truth)
+
+
+def test_rigours_name_tables_are_loaded_while_the_pairing_process_works(monkeypatch, forks):
+    """Many people outside month blocks: this process loads rigour's name tables once it has
+    paired its half of the blocks, while the forked child pairs the other half, so that the
+    scoring processes forked later share them; the pairs are those of one process."""
+    records, _ = make_records(3000)
+    calls = []
+    monkeypatch.setattr(decide_module.people, "load_name_tables", lambda: calls.append((os.getpid(), len(forks))))
+    monkeypatch.setattr(decide_module, "NAME_TABLES_AHEAD", 1000)
+    pairs_apart_or_not(monkeypatch, True)
+    apart = decide_module.block(records)
+    assert calls == [(os.getpid(), len(forks))] and len(forks) == 3  # here, after the pairing child forked
+    pairs_apart_or_not(monkeypatch, False)
+    in_place = decide_module.block(records)
+    assert len(calls) == 1  # no child to wait for: the tables are loaded when scoring first asks
+    assert list(apart.pairs.numbers) == list(in_place.pairs.numbers) and apart.crowded == in_place.crowded
+
+    monkeypatch.setattr(decide_module, "NAME_TABLES_AHEAD", len(records) + 1)  # too few people outside months
+    pairs_apart_or_not(monkeypatch, True)
+    decide_module.block(records)
+    assert len(calls) == 1
 
 
 def test_a_pairing_process_that_is_killed_says_so(monkeypatch):

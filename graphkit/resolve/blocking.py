@@ -576,11 +576,13 @@ class _Blocks:
 
 
 def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
-               crowded: set[str] | None = None) -> Pairs:
+               crowded: set[str] | None = None, meanwhile: Callable[[], None] | None = None) -> Pairs:
     """Each candidate pair once (ids in sorted order), of records with the same label.
 
     ``stats``, if given, counts ``windowed_blocks``: block parts not compared in full (sorted
     neighbourhood, closest names); ``crowded``, if given, receives the ids of their records.
+    ``meanwhile``, if given, is work of the caller's that this process does once it has paired
+    its half of the blocks, while a forked child pairs the other half (only where one is forked).
 
     The pairs are found first, as one integer each (``_Found``), and given out in the order
     they were first found."""
@@ -709,6 +711,8 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                                "set GRAPHKIT_BLOCK_APART_WORK=-1 to pair them in this process")
             try:
                 pair(0, halfway)
+                if meanwhile is not None:
+                    meanwhile()
                 their_pairs, their_crowded, their_stats = job.result()
             except BaseException:
                 job.stop()

@@ -19,7 +19,7 @@ import numpy as np
 from graphkit import forked
 from graphkit.errors import ResolutionError
 from graphkit.identifiers import conflicts, describe_conflict, shared
-from graphkit.resolve import constraints, registry_people
+from graphkit.resolve import constraints, people, registry_people
 from graphkit.resolve.blocking import Pairs, candidates
 from graphkit.resolve.clusters import UnionFind
 from graphkit.resolve.gate import PeopleGate
@@ -92,7 +92,25 @@ def block(records: list[Record]) -> Blocked:
     alone, not on the firms a person is tied to: a resolution finds the people's while its
     firms are decided in another process (``resolve._run``)."""
     crowded: set[str] = set()
-    return Blocked(candidates(records, crowded=crowded), crowded)
+    # scoring people outside month blocks looks their names up in rigour's tables: loaded while
+    # this process waits for its pairing child, the scoring processes forked later share them
+    ahead = people.load_name_tables if _outside_months(records, NAME_TABLES_AHEAD) else None
+    return Blocked(candidates(records, crowded=crowded, meanwhile=ahead), crowded)
+
+
+NAME_TABLES_AHEAD = 50_000  # people outside month blocks from whom rigour's name tables are loaded ahead
+
+
+def _outside_months(records: list[Record], at_least: int) -> bool:
+    """Whether at least ``at_least`` of ``records`` are people not dated to a month (whom scoring
+    aligns word by word; those dated to a month ``registry_people`` decides)."""
+    count = 0
+    for r in records:
+        if r.label == "Person" and not registry_people.month_dated(r):
+            count += 1
+            if count >= at_least:
+                return True
+    return False
 
 
 def _decide(records: list[Record], judgements: Judgements, partition: Partition, report: ResolveReport,

@@ -64,6 +64,14 @@ def _name_symbols(word: str) -> frozenset[str]:
     return frozenset(str(sym) for n in names for sym in n.symbols if sym.category == SymbolCategory.NAME)
 
 
+def load_name_tables() -> None:
+    """Load rigour's name tables, which ``_name_symbols`` asks, in this process now: the first
+    look-up builds them, about 6 s of one core that holds the interpreter throughout. Loaded
+    before scoring forks (``decide._scored``), both scoring processes share them; otherwise each
+    builds its own."""
+    _name_symbols("Ivan")
+
+
 @lru_cache(maxsize=200_000)
 def _forms_symbols(original: str, spelled: str) -> frozenset[str]:
     """The name symbols of a word written ``original`` and ``spelled`` (either form's)."""
