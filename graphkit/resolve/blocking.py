@@ -731,7 +731,11 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     if whole:
         found.extend(_whole_pairs(whole, rank, width, dates))
     firsts, seconds = _month_pairs(dated)
-    note(((dated[i], dated[j]) for i, j in zip(firsts.tolist(), seconds.tolist(), strict=True)), False)
+    if by_id and ON_ARRAYS:  # as ``note`` numbers them, on arrays (most of the pairs of a PSC snapshot)
+        at = np.fromiter((index[r.id] for r in dated), np.int64, len(dated))
+        found.add_many(_numbered(at[firsts], at[seconds], rank, width))
+    else:
+        note(((dated[i], dated[j]) for i, j in zip(firsts.tolist(), seconds.tolist(), strict=True)), False)
     del firsts, seconds
     return Pairs(by_index, width, _closest_of_undated(found.unique(), by_index, width, rank, crowded))
 
