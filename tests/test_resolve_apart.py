@@ -144,26 +144,32 @@ def test_blocks_paired_half_apart_give_the_pairs_of_one_process_in_its_order(mon
     assert len(truth & set(pairs)) > 0.9 * len(truth)
 
 
-def test_rigours_name_tables_are_loaded_while_the_pairing_process_works(monkeypatch, forks):
-    """Many people outside month blocks: this process loads rigour's name tables once it has
-    paired its half of the blocks, while the forked child pairs the other half, so that the
-    scoring processes forked later share them; the pairs are those of one process."""
+def test_scorings_first_needs_are_met_while_a_process_finishes_the_pairs(monkeypatch, forks):
+    """Many people outside month blocks: while a forked child finishes their candidate pairs (the
+    undated's closest names), this process loads rigour's name tables and reads the people's
+    names for scoring's gate. The pairs are those of one process, and the gate read ahead tells
+    the pairs below review as a gate read for the pairs does."""
     records, _ = make_records(3000)
-    calls = []
-    monkeypatch.setattr(decide_module.people, "load_name_tables", lambda: calls.append((os.getpid(), len(forks))))
+    loads = []
+    monkeypatch.setattr(decide_module.people, "load_name_tables", lambda: loads.append(os.getpid()))
     monkeypatch.setattr(decide_module, "NAME_TABLES_AHEAD", 1000)
     pairs_apart_or_not(monkeypatch, True)
     apart = decide_module.block(records)
-    assert calls == [(os.getpid(), len(forks))] and len(forks) == 3  # here, after the pairing child forked
+    # keyed, ranked, paired and finished in a child each; the tables loaded here
+    assert len(forks) == 4 and loads == [os.getpid()] and apart.gate is not None
     pairs_apart_or_not(monkeypatch, False)
     in_place = decide_module.block(records)
-    assert len(calls) == 1  # no child to wait for: the tables are loaded when scoring first asks
+    assert in_place.gate is None and len(loads) == 1  # the tables are loaded when scoring first asks
     assert list(apart.pairs.numbers) == list(in_place.pairs.numbers) and apart.crowded == in_place.crowded
+    pairs = apart.pairs
+    below = apart.gate.for_pairs(pairs.width, pairs.numbers).below(pairs.width, pairs.numbers)
+    assert 0 < below.sum() < len(below)
+    assert list(below) == list(decide_module.PeopleGate(pairs.records, pairs.width, pairs.numbers)
+                               .below(pairs.width, pairs.numbers))
 
     monkeypatch.setattr(decide_module, "NAME_TABLES_AHEAD", len(records) + 1)  # too few people outside months
     pairs_apart_or_not(monkeypatch, True)
-    decide_module.block(records)
-    assert len(calls) == 1
+    assert decide_module.block(records).gate is None and len(loads) == 1
 
 
 def test_a_pairing_process_that_is_killed_says_so(monkeypatch):
@@ -180,6 +186,23 @@ def test_a_pairing_process_that_is_killed_says_so(monkeypatch):
     with pytest.raises(GraphkitError, match="pairing the blocks of candidates was killed by signal 9 .*"
                                             "GRAPHKIT_BLOCK_APART_WORK=-1"):
         blocking.candidates(records)
+
+
+def test_a_process_finishing_the_pairs_that_is_killed_says_so(monkeypatch):
+    records, _ = make_records(300)
+    pairs_apart_or_not(monkeypatch, True)
+    parent, closest = os.getpid(), blocking._closest_of_undated
+
+    def dies_apart(*args):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return closest(*args)
+    monkeypatch.setattr(blocking, "_closest_of_undated", dies_apart)
+    read = []
+    with pytest.raises(GraphkitError, match="finishing the candidate pairs was killed by signal 9 .*"
+                                            "GRAPHKIT_BLOCK_APART_WORK=-1"):
+        blocking.candidates(records, meanwhile=read.append)
+    assert len(read) == 1 and len(read[0]) == len(records)  # this process's work was done meanwhile
 
 
 def test_a_keying_process_that_is_killed_says_so(monkeypatch):

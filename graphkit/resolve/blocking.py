@@ -576,13 +576,14 @@ class _Blocks:
 
 
 def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
-               crowded: set[str] | None = None, meanwhile: Callable[[], None] | None = None) -> Pairs:
+               crowded: set[str] | None = None, meanwhile: Callable[[list[Record]], None] | None = None) -> Pairs:
     """Each candidate pair once (ids in sorted order), of records with the same label.
 
     ``stats``, if given, counts ``windowed_blocks``: block parts not compared in full (sorted
     neighbourhood, closest names); ``crowded``, if given, receives the ids of their records.
-    ``meanwhile``, if given, is work of the caller's that this process does once it has paired
-    its half of the blocks, while a forked child pairs the other half (only where one is forked).
+    ``meanwhile``, if given, is work of the caller's, on the records as the pairs number them,
+    that this process does while a forked child finishes the pairs (where children are forked:
+    ``GRAPHKIT_BLOCK_APART_WORK``); it is not called otherwise.
 
     The pairs are found first, as one integer each (``_Found``), and given out in the order
     they were first found."""
@@ -711,8 +712,6 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                                "set GRAPHKIT_BLOCK_APART_WORK=-1 to pair them in this process")
             try:
                 pair(0, halfway)
-                if meanwhile is not None:
-                    meanwhile()
                 their_pairs, their_crowded, their_stats = job.result()
             except BaseException:
                 job.stop()
@@ -728,16 +727,40 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         blocks.clear()
     finally:
         orders.stop()
-    if whole:
-        found.extend(_whole_pairs(whole, rank, width, dates))
-    firsts, seconds = _month_pairs(dated)
-    if by_id and ON_ARRAYS:  # as ``note`` numbers them, on arrays (most of the pairs of a PSC snapshot)
-        at = np.fromiter((index[r.id] for r in dated), np.int64, len(dated))
-        found.add_many(_numbered(at[firsts], at[seconds], rank, width))
-    else:
-        note(((dated[i], dated[j]) for i, j in zip(firsts.tolist(), seconds.tolist(), strict=True)), False)
-    del firsts, seconds
-    return Pairs(by_index, width, _closest_of_undated(found.unique(), by_index, width, rank, crowded))
+
+    def finish(crowded: set[str] | None) -> np.ndarray:
+        """The pairs found, with those of the whole blocks and the month blocks, less those beyond
+        the undated's closest names."""
+        if whole:
+            found.extend(_whole_pairs(whole, rank, width, dates))
+        firsts, seconds = _month_pairs(dated)
+        if by_id and ON_ARRAYS:  # as ``note`` numbers them, on arrays (most of the pairs of a PSC snapshot)
+            at = np.fromiter((index[r.id] for r in dated), np.int64, len(dated))
+            found.add_many(_numbered(at[firsts], at[seconds], rank, width))
+        else:
+            note(((dated[i], dated[j]) for i, j in zip(firsts.tolist(), seconds.tolist(), strict=True)), False)
+        del firsts, seconds
+        return _closest_of_undated(found.unique(), by_index, width, rank, crowded)
+
+    if meanwhile is None or forked.threshold("GRAPHKIT_BLOCK_APART_WORK", BLOCK_APART_WORK) is None:
+        return Pairs(by_index, width, finish(crowded))
+
+    # the pairs finished in a forked child while this process does the caller's work
+    def finished(_: forked.Progress | None) -> tuple[np.ndarray, set[str]]:
+        more: set[str] = set()
+        return finish(more), more
+    finishing = forked.start(finished, "finishing the candidate pairs",
+                             "set GRAPHKIT_BLOCK_APART_WORK=-1 to finish them in this process")
+    found, whole = _Found(), []  # the child's now: freed here
+    try:
+        meanwhile(by_index)
+        numbers, more = finishing.result()
+    except BaseException:
+        finishing.stop()
+        raise
+    if crowded is not None:
+        crowded |= more
+    return Pairs(by_index, width, numbers)
 
 
 # whether the blocks of people paired whole are paired on arrays (``candidates``); the same

@@ -81,10 +81,12 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
 @dataclass
 class Blocked:
     """The candidate pairs of one label's records (``blocking.candidates``), and the ids of the
-    records some of whose pairs were left out (crowded blocks)."""
+    records some of whose pairs were left out (crowded blocks); ``gate``: the people's names read
+    ahead for scoring's gate while the pairs were being finished, if they were."""
 
     pairs: Pairs
     crowded: set[str]
+    gate: PeopleGate | None = None
 
 
 def block(records: list[Record]) -> Blocked:
@@ -92,10 +94,24 @@ def block(records: list[Record]) -> Blocked:
     alone, not on the firms a person is tied to: a resolution finds the people's while its
     firms are decided in another process (``resolve._run``)."""
     crowded: set[str] = set()
-    # scoring people outside month blocks looks their names up in rigour's tables: loaded while
-    # this process waits for its pairing child, the scoring processes forked later share them
-    ahead = people.load_name_tables if _outside_months(records, NAME_TABLES_AHEAD) else None
-    return Blocked(candidates(records, crowded=crowded, meanwhile=ahead), crowded)
+    ahead = _Ahead() if _outside_months(records, NAME_TABLES_AHEAD) else None
+    pairs = candidates(records, crowded=crowded, meanwhile=ahead)
+    return Blocked(pairs, crowded, ahead.gate if ahead is not None else None)
+
+
+class _Ahead:
+    """What scoring many people outside month blocks needs first, done while a forked child
+    finishes their candidate pairs (the undated's closest names, one core for about 15 s at a
+    million names): rigour's name tables loaded (6 s of one core, holding the interpreter; the
+    scoring processes forked later share them instead of each building its own) and the people's
+    names read for the gate (``PeopleGate.read_ahead``: 9 s of one core)."""
+
+    def __init__(self) -> None:
+        self.gate: PeopleGate | None = None
+
+    def __call__(self, records: list[Record]) -> None:
+        people.load_name_tables()
+        self.gate = PeopleGate.read_ahead(records)
 
 
 NAME_TABLES_AHEAD = 50_000  # people outside month blocks from whom rigour's name tables are loaded ahead
@@ -118,7 +134,7 @@ def _decide(records: list[Record], judgements: Judgements, partition: Partition,
             focus: set[str] | None, blocked: Blocked) -> list[Candidate]:
     crowded = blocked.crowded
     common = common_words(records) if common is None else common
-    scored = _scored(blocked.pairs, report, observe, common, focus)
+    scored = _scored(blocked.pairs, report, observe, common, focus, blocked.gate)
     torn = _torn_between(scored, partition)
     shared_names = _names_of_several_firms(records) if records and records[0].label == "Company" else {}
     out = [c for c in scored if _triage(c, judgements, partition, report, torn, shared_names, common)]
@@ -166,7 +182,7 @@ def prepare(records: list[Record], judgements: Judgements, partition: Partition,
 
 
 def _scored(pairs: Pairs, report: ResolveReport, observe: Callable[[Record, Record], None] | None,
-            common: frozenset[str], focus: set[str] | None) -> list[Candidate]:
+            common: frozenset[str], focus: set[str] | None, ahead: PeopleGate | None = None) -> list[Candidate]:
     """The candidate pairs scoring at least REVIEW, strongest first. Many pairs (at least
     ``GRAPHKIT_SCORE_APART_PAIRS``) are scored half in a forked child (``graphkit/forked.py``),
     half here: both cores busy on what is most of a large resolution's time."""
@@ -178,7 +194,9 @@ def _scored(pairs: Pairs, report: ResolveReport, observe: Callable[[Record, Reco
     report.pairs_scored += len(pairs)
     # pairs of people that surely score below REVIEW are told on arrays (names that share no
     # part, patronymics of two fathers), by each scoring process for its own pairs
-    gate = PeopleGate(pairs.records, pairs.width, pairs.numbers)
+    # (``ahead``: the gate that read the people while the pairs were finished, on these records)
+    gate = PeopleGate(pairs.records, pairs.width, pairs.numbers) if ahead is None \
+        else ahead.for_pairs(pairs.width, pairs.numbers)
     limit = forked.threshold("GRAPHKIT_SCORE_APART_PAIRS", SCORE_APART_PAIRS)
     apart = np.zeros(len(pairs), bool)
     if limit is not None and len(pairs) >= max(limit, 2):

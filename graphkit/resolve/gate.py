@@ -65,50 +65,70 @@ class _Tokens:
         return found
 
 
-def _rows(records: list[Record], wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray, _Tokens, _Tokens]:
-    """Each ``wanted`` record's row of name tokens (-1: none; a row of -2 first: not read) and
-    its patronymic's token (-1: none or not one name), with the two tables of tokens."""
-    tokens, fathers = _Tokens(), _Tokens()
-    rows, father = array("q"), array("q")
-    unread = (-2,) + (-1,) * (WIDTH - 1)
-    # a register repeats its names: each is read once, into its tokens, its row and its patronymic;
-    # and its gender, which scoring asks of every record (``person_gender``: kept in the records
-    # here, before scoring forks, where each scoring process parsed every name of its records again)
-    read: dict[str, tuple[frozenset[int], tuple[int, ...], int]] = {}
-    gender: dict[str, str | None] = {}
+class _Rows:
+    """Each record's row of name tokens (-1: none; a row of -2 first: not read) and its
+    patronymic's token (-1: none or not one name), with the two tables of tokens; records are
+    read as ``read`` asks, each once."""
 
-    def name_tokens(name: str) -> tuple[frozenset[int], tuple[int, ...], int]:
-        pn = person_name(name)
-        gender[name] = pn.gender
-        # the forms ``_align`` reads for a word: those of its last occurrence (a dict of them)
-        forms = {w: (sp, o) for w, sp, o in zip(pn.words, pn.spelled, pn.original, strict=False)}
-        ids = {tokens.id((_WORD, w, *forms.get(w, (w, w)))) for w in pn.words}
-        ids.update(tokens.id((_INITIAL, i)) for i in pn.initials)
-        patronymic = -1
-        if pn.patronymic:
-            sp, o = forms.get(pn.patronymic, (pn.patronymic, pn.patronymic))
-            patronymic = fathers.id((_original(pn, pn.patronymic), o, sp))
-        return frozenset(ids), _row(ids, unread), patronymic
+    def __init__(self, records: list[Record]):
+        self.records = records
+        self.tokens, self.fathers = _Tokens(), _Tokens()
+        self.rows = np.full((len(records), WIDTH), -1, np.int64)
+        self.rows[:, 0] = -2
+        self.father = np.full(len(records), -1, np.int64)
+        self.done = np.zeros(len(records), bool)
+        # a register repeats its names: each is read once, into its tokens, its row and its
+        # patronymic; and its gender, which scoring asks of every record (``person_gender``:
+        # kept in the records here, before scoring forks, where each scoring process parsed
+        # every name of its records again)
+        self._read: dict[str, tuple[frozenset[int], tuple[int, ...], int]] = {}
+        self._gender: dict[str, str | None] = {}
 
-    for r, want in zip(records, wanted.tolist(), strict=True):
-        if not want or r.label != "Person" or r.registry_ids or not r.names:
-            rows.extend(unread)
-            father.append(-1)
-        elif len(r.names) == 1:
-            got = read.get(r.names[0]) or read.setdefault(r.names[0], name_tokens(r.names[0]))
-            rows.extend(got[1])
-            father.append(got[2] if got[1] is not unread else -1)
-            keep_derived(r, "derived_gender", gender[r.names[0]])
-        else:
-            ids: set[int] = set()
-            for name in r.names:
-                ids |= (read.get(name) or read.setdefault(name, name_tokens(name)))[0]
-            rows.extend(_row(ids, unread))
-            father.append(-1)
-            genders = {g for g in (gender[name] for name in r.names) if g}  # as ``person_gender``
-            keep_derived(r, "derived_gender", genders.pop() if len(genders) == 1 else None)
-    return (np.frombuffer(rows, np.int64).reshape(-1, WIDTH), np.frombuffer(father, np.int64),
-            tokens, fathers)
+    def forget(self) -> None:
+        """Forget the names read (hundreds of megabytes at a million names), once no more are."""
+        self._read, self._gender = {}, {}
+
+    def read(self, wanted: np.ndarray) -> None:
+        """Read the ``wanted`` records not read before."""
+        at = np.flatnonzero(wanted & ~self.done)
+        self.done[at] = True
+        tokens, fathers, read, gender = self.tokens, self.fathers, self._read, self._gender
+        rows, father = array("q"), array("q")
+        unread = (-2,) + (-1,) * (WIDTH - 1)
+
+        def name_tokens(name: str) -> tuple[frozenset[int], tuple[int, ...], int]:
+            pn = person_name(name)
+            gender[name] = pn.gender
+            # the forms ``_align`` reads for a word: those of its last occurrence (a dict of them)
+            forms = {w: (sp, o) for w, sp, o in zip(pn.words, pn.spelled, pn.original, strict=False)}
+            ids = {tokens.id((_WORD, w, *forms.get(w, (w, w)))) for w in pn.words}
+            ids.update(tokens.id((_INITIAL, i)) for i in pn.initials)
+            patronymic = -1
+            if pn.patronymic:
+                sp, o = forms.get(pn.patronymic, (pn.patronymic, pn.patronymic))
+                patronymic = fathers.id((_original(pn, pn.patronymic), o, sp))
+            return frozenset(ids), _row(ids, unread), patronymic
+
+        records = self.records
+        for r in (records[i] for i in at.tolist()):
+            if r.label != "Person" or r.registry_ids or not r.names:
+                rows.extend(unread)
+                father.append(-1)
+            elif len(r.names) == 1:
+                got = read.get(r.names[0]) or read.setdefault(r.names[0], name_tokens(r.names[0]))
+                rows.extend(got[1])
+                father.append(got[2] if got[1] is not unread else -1)
+                keep_derived(r, "derived_gender", gender[r.names[0]])
+            else:
+                ids: set[int] = set()
+                for name in r.names:
+                    ids |= (read.get(name) or read.setdefault(name, name_tokens(name)))[0]
+                rows.extend(_row(ids, unread))
+                father.append(-1)
+                genders = {g for g in (gender[name] for name in r.names) if g}  # as ``person_gender``
+                keep_derived(r, "derived_gender", genders.pop() if len(genders) == 1 else None)
+        self.rows[at] = np.frombuffer(rows, np.int64).reshape(-1, WIDTH)
+        self.father[at] = np.frombuffer(father, np.int64)
 
 
 def _row(ids: set[int], unread: tuple[int, ...]) -> tuple[int, ...]:
@@ -166,23 +186,47 @@ class _Relation:
 class PeopleGate:
     """The rows of the records of candidate pairs (``blocking.Pairs``), read once (before scoring
     forks, so that both scoring processes share them); ``below`` tells, for those pairs, which
-    surely score below REVIEW. Each process keeps the relations it worked out."""
+    surely score below REVIEW. Each process keeps the relations it worked out.
 
-    def __init__(self, records: list[Record], width: int, numbers: np.ndarray):
+    Without pairs, the people outside month blocks are read (``read_ahead``: while the pairs are
+    being finished elsewhere); ``for_pairs`` then reads what the pairs want beyond them."""
+
+    def __init__(self, records: list[Record], width: int | None = None, numbers: np.ndarray | None = None):
         self.left_out = 0  # pairs ``below`` called below review, in this process
         self.people = any(r.label == "Person" for r in records[:1])
         if not self.people:
             return
+        self.records = records
         self.month = np.fromiter((month_dated(r) for r in records), bool, len(records))
+        self._rows = _Rows(records)
+        if numbers is None:
+            self._rows.read(~self.month)
+        else:
+            assert width is not None
+            self.for_pairs(width, numbers)
+
+    @classmethod
+    def read_ahead(cls, records: list[Record]) -> PeopleGate:
+        """A gate that has read the people outside month blocks, before the pairs are known."""
+        return cls(records)
+
+    def for_pairs(self, width: int, numbers: np.ndarray) -> PeopleGate:
+        """Read the records of these pairs not read before; ready for ``below``."""
+        if not self.people:
+            return self
         # only records of pairs the gate may read: two people dated to a month are decided by
         # ``registry_people`` (a UK PSC snapshot's people, whose names nothing else parses)
-        wanted = np.zeros(len(records), bool)
+        wanted = np.zeros(len(self.records), bool)
         for start in range(0, len(numbers), CHUNK):
             first, second = np.divmod(numbers[start:start + CHUNK], width)
             some = ~(self.month[first] & self.month[second])
             wanted[first[some]] = wanted[second[some]] = True
-        self.rows, self.father, tokens, fathers = _rows(records, wanted)
-        self.related, self.may_agree = _Relation(tokens, _related), _Relation(fathers, _fathers_may_agree)
+        self._rows.read(wanted)
+        self.rows, self.father = self._rows.rows, self._rows.father
+        self._rows.forget()  # nothing more is read: the names read are not kept through scoring
+        self.related = _Relation(self._rows.tokens, _related)
+        self.may_agree = _Relation(self._rows.fathers, _fathers_may_agree)
+        return self
 
     def below(self, width: int, numbers: np.ndarray) -> np.ndarray:
         """For candidate pairs (``blocking.Pairs``: ``numbers`` of these records, ``width``),
