@@ -24,7 +24,9 @@ import ctypes
 import os
 import pickle
 import signal
+import struct
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable
 from typing import IO, Any, Generic, TypeVar
@@ -201,3 +203,34 @@ def _die_with_parent(parent: int) -> None:
         return
     if os.getppid() != parent:  # the parent died before the call
         os._exit(1)
+
+
+class TwoEnds:
+    """Pieces of work numbered 0 to n - 1, shared out between a process and a child it forks as
+    each is free: one takes them from the front (``take(front=True)``), the other from the back,
+    until the two meet. Sharing by estimate left one core idle for as long as the estimate was
+    wrong. The counts live in a temporary file under a POSIX record lock (``lockf``): the two
+    are processes, and a lock of a process that dies is released with it."""
+
+    def __init__(self, n: int):
+        self._file = tempfile.TemporaryFile()
+        self._fd = self._file.fileno()
+        os.pwrite(self._fd, struct.pack("qq", 0, n), 0)
+
+    def take(self, front: bool) -> int | None:
+        """The number of the next piece from this end, or None once none is left."""
+        import fcntl  # POSIX only, as ``start``
+
+        fcntl.lockf(self._fd, fcntl.LOCK_EX)
+        try:
+            first, stop = struct.unpack("qq", os.pread(self._fd, 16, 0))
+            if first >= stop:
+                return None
+            taken = first if front else stop - 1
+            os.pwrite(self._fd, struct.pack("qq", first + 1, stop) if front else struct.pack("qq", first, stop - 1), 0)
+            return taken
+        finally:
+            fcntl.lockf(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        self._file.close()

@@ -12,6 +12,7 @@ import os
 import pickle
 import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,7 @@ def loaded(folder: Path, snapshot: Path) -> EmbeddedStore:
 
 
 def pairs_apart_or_not(monkeypatch, yes: bool) -> None:
-    """Candidate pairs found (half the records keyed, half the blocks paired) and scored (half the
+    """Candidate pairs found (half the records keyed, the blocks paired from both ends) and scored (half the
     pairs) in forked children, or not."""
     monkeypatch.setenv("GRAPHKIT_KEYS_APART_RECORDS", "2" if yes else "-1")
     monkeypatch.setenv("GRAPHKIT_BLOCK_APART_WORK", "0" if yes else "-1")
@@ -136,12 +137,35 @@ def test_blocks_paired_half_apart_give_the_pairs_of_one_process_in_its_order(mon
         pairs_apart_or_not(monkeypatch, yes)
         stats, crowded = {}, set()
         found[yes] = ([(a.id, b.id) for a, b in blocking.candidates(records, stats, crowded)], stats, crowded)
-    # the later half of the records keyed, the orders of names ranked, the later half of the blocks paired
+    # the later half of the records keyed, the orders of names ranked, the blocks paired from both ends
     assert len(forks) == 3
     assert found[True] == found[False]
     pairs, stats, crowded = found[True]
     assert len(pairs) == len(set(pairs)) > 15000 and stats["windowed_blocks"] > 0 and crowded
     assert len(truth & set(pairs)) > 0.9 * len(truth)
+
+
+def test_pieces_of_work_shared_from_two_ends_are_each_taken_once():
+    """A parent and its child take pieces from their ends as each is free, however their pace
+    differs: every piece once, the parent's from the front, the child's from the back."""
+    ends = forked.TwoEnds(40)
+
+    def slow_child(_):
+        taken = []
+        while (k := ends.take(front=False)) is not None:
+            taken.append(k)
+            time.sleep(0.01)
+        return taken
+    job = forked.start(slow_child, "taking pieces", "")
+    ours = []
+    while (k := ends.take(front=True)) is not None:
+        ours.append(k)
+        time.sleep(0.002)
+    theirs = job.result()
+    ends.close()
+    assert sorted(ours + theirs) == list(range(40))
+    assert ours == list(range(len(ours))) and theirs == list(range(39, 39 - len(theirs), -1))
+    assert len(ours) > len(theirs) > 0  # the faster process did more
 
 
 def test_scorings_first_needs_are_met_while_a_process_finishes_the_pairs(monkeypatch, forks):

@@ -58,10 +58,11 @@ from graphkit.resolve.registry_people import elements, month_dated
 from graphkit.resolve.scoring import Record, _schemes
 
 MAX_BLOCK = 20
-# the work of pairing a label's shared blocks (see ``_Blocks.work``) from which the later half
-# is paired in a forked child (Linux): 87M at 100k synthetic names, 0.25M for the people of
+# the work of pairing a label's shared blocks (see ``_Blocks.work``) from which they are shared
+# out with a forked child (Linux): 87M at 100k synthetic names, 0.25M for the people of
 # 200k PSC lines (most are paired in month blocks, on arrays), where a child cost more than it gave
 BLOCK_APART_WORK = 5_000_000
+PIECES = 64  # pieces of about equal work the shared blocks are paired in, when paired by two processes
 MAX_PAIRS = 80 * 79 // 2  # pairs compared exhaustively in one block part; above: sorted neighbourhood
 WINDOW = 12  # neighbours compared in a block part that is still too costly after refinement
 MAX_MEET = 80  # records a person without birth date meets in one block part (as in a part compared in full): above, the closest names
@@ -554,12 +555,6 @@ class _Blocks:
         out: np.ndarray = sizes * np.minimum(sizes, MAX_MEET)
         return out
 
-    @staticmethod
-    def halfway(work: np.ndarray) -> int:
-        """The number of the shared block before which about half the ``work`` lies."""
-        done = np.cumsum(work)
-        return int(np.searchsorted(done, done[-1] / 2)) if len(done) else 0
-
     def shared(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[list[int], list[int]]]:
         """The members and refinements (numbers) of each block of two or more members (those
         numbered ``start`` to ``stop`` of them)."""
@@ -653,18 +648,28 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             at = at[np.argsort(rank[at])]  # the part's records once each, in the order of their ids
             if not dates.readable[at].all() or dates.cost(at) <= MAX_PAIRS:
                 return False
-            key = at.tobytes()
-            if key in done:  # paired before: counted again, as in Python
+            if seen(at.tobytes()):  # paired before: counted again, as in Python
                 if stats is not None:
                     stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
             else:
-                done.add(key)
                 _count_crowded([by_index[i] for i in at.tolist()], stats, crowded)
                 found.add_many(_same_date_pairs(at, rank, width, dates))
                 found.add_many(_window_pairs(at, orders.ranks(), rank, width, dates))
             return True
 
-        done: set[tuple[int, ...] | bytes] = set()  # parts already paired: two keys often block the same records
+        # parts already paired (two keys often block the same records), with the piece they were
+        # paired in (``pieces``): a child pairing pieces from the back pairs a part again in an
+        # earlier piece, where one process would have paired it
+        done: dict[tuple[int, ...] | bytes, int] = {}
+        piece = 0
+
+        def seen(key: tuple[int, ...] | bytes) -> bool:
+            """Whether the part ``key`` was paired in this piece or an earlier one; if not, it is
+            noted as paired in this one."""
+            if done.get(key, piece + 1) <= piece:
+                return True
+            done[key] = piece
+            return False
 
         def pair(start: int, stop: int | None) -> None:
             """Note the pairs of the shared blocks numbered ``start`` to ``stop``."""
@@ -682,12 +687,10 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                         part = sorted({r.id: r for r in (by_index[i] for i in group)}.values(), key=lambda r: r.id)
                         numbers = [number(r) for r in part]
                     if len(part) > 2:  # a part's pairs depend on its records alone: the same part again adds none
-                        ids = tuple(numbers)
-                        if ids in done:
+                        if seen(tuple(numbers)):
                             if stats is not None and _crowded(part) is not None:
                                 stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
                             continue
-                        done.add(ids)
                     note(*_part_pairs(part, _crowded(part), in_months, stats, crowded))
 
         # blocks of people small enough to be paired whole (never split or crowded) are paired on
@@ -697,26 +700,42 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         limit = forked.threshold("GRAPHKIT_BLOCK_APART_WORK", BLOCK_APART_WORK)
         work = blocks.work() if limit is not None else np.empty(0, np.int64)
         if limit is not None and len(work) > 1 and int(work.sum()) >= limit:
-            # the later half of the blocks paired in a forked child, the first here; its pairs come
-            # after these, so the pairs and their order are those of one process (a part that both
-            # pair gives its pairs twice: folded into one, first found here, as it would have been)
-            halfway = blocks.halfway(work)
+            # the blocks paired in pieces of about equal work, shared out as each process is free:
+            # this one takes them from the front, a forked child from the back; the pieces' pairs
+            # put in the order of the pieces, so the pairs and their order are those of one process
+            # (a part that both pair gives its pairs twice: folded into one, first found, as it
+            # would have been)
+            bounds = _pieces(work, PIECES)
+            ends = forked.TwoEnds(len(bounds) - 1)
             orders.ready()  # the child inherits the ranks, not this process's job working them out
 
-            def later(_: forked.Progress | None) -> tuple[np.ndarray, set[str], dict[str, int]]:
-                nonlocal found, stats, crowded
-                found, stats, crowded = _Found(), {}, set()
-                pair(halfway, None)
-                return found.unique(), crowded, stats
+            def pieces(front: bool) -> list[np.ndarray]:
+                """The pairs of each piece this process takes from its end, in the pieces' order."""
+                nonlocal found, piece
+                out = []
+                while (k := ends.take(front)) is not None:
+                    found, piece = _Found(), k
+                    pair(int(bounds[k]), int(bounds[k + 1]))
+                    out.append(found.unique())
+                return out if front else out[::-1]
+
+            def later(_: forked.Progress | None) -> tuple[list[np.ndarray], set[str], dict[str, int]]:
+                nonlocal stats, crowded
+                stats, crowded = {}, set()
+                return pieces(False), crowded, stats
             job = forked.start(later, "pairing the blocks of candidates",
                                "set GRAPHKIT_BLOCK_APART_WORK=-1 to pair them in this process")
             try:
-                pair(0, halfway)
-                their_pairs, their_crowded, their_stats = job.result()
+                ours = pieces(True)
+                theirs, their_crowded, their_stats = job.result()
             except BaseException:
                 job.stop()
                 raise
-            found.extend(their_pairs)
+            finally:
+                ends.close()
+            found = _Found()
+            found.extend(np.concatenate(ours + theirs))
+            del ours, theirs
             if crowded is not None:
                 crowded |= their_crowded
             if stats is not None:
@@ -827,6 +846,15 @@ def _ranks(ids: list[str]) -> np.ndarray:
     rank = np.empty(len(ids), np.int64)
     rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
     return rank
+
+
+def _pieces(work: np.ndarray, n: int) -> np.ndarray:
+    """The numbers of the shared blocks that begin each of at most ``n`` pieces of about equal
+    ``work``, and after them the number of blocks."""
+    done = np.cumsum(work)
+    cuts = np.searchsorted(done, done[-1] * np.arange(1, n) / n) if len(done) else np.empty(0, np.int64)
+    out: np.ndarray = np.unique(np.r_[0, cuts, len(work)])
+    return out
 
 
 def _numbered(a: np.ndarray, b: np.ndarray, rank: np.ndarray, width: int) -> np.ndarray:
