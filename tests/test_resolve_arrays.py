@@ -46,9 +46,10 @@ def every_pair(records) -> np.ndarray:
     return first.astype(np.int64) * n + second
 
 
-def test_the_gate_keeps_for_each_person_it_reads_the_gender_scoring_works_out(real_people):
+def test_the_gate_keeps_for_each_person_it_reads_the_gender_and_words_scoring_works_out(real_people):
     """The gate reads every name once before scoring forks, and keeps each person's gender
-    (titles, patronymics, several names that agree or not) as ``person_gender`` gives it."""
+    (titles, patronymics, several names that agree or not) as ``person_gender`` gives it, and
+    the words the word counts read (``overlap.name_words``) as ``person_words`` gives them."""
     people = copy.deepcopy(real_people) + [
         Record("t1", "Person", ["Mrs Anna Smith", "Anna Smith"]),
         Record("t2", "Person", ["Mr A. Smith", "Mrs A. Smith"]),  # names that disagree: none
@@ -60,6 +61,9 @@ def test_the_gate_keeps_for_each_person_it_reads_the_gender_scoring_works_out(re
     assert len(kept) > len(people) // 2 and {"male", "female", None} <= {r.derived_gender for r in kept}
     assert [r.derived_gender for r in kept] == [names.person_gender(r.names) for r in kept]
     assert [r.derived_gender for r in people if r.id.startswith("t")] == ["female", None, "female", "male"]
+    assert all(r.derived_words is not names.NOT_YET for r in kept)
+    assert [r.derived_words for r in kept] == [names.person_words(r.names) for r in kept]
+    assert next(r for r in people if r.id == "t4").derived_words == {"ivanov", "petr", "sergevich", "petrov"}
 
 
 def test_every_real_pair_the_gate_leaves_out_scores_below_review(real_people):

@@ -78,27 +78,29 @@ class _Rows:
         self.father = np.full(len(records), -1, np.int64)
         self.done = np.zeros(len(records), bool)
         # a register repeats its names: each is read once, into its tokens, its row and its
-        # patronymic; and its gender, which scoring asks of every record (``person_gender``:
-        # kept in the records here, before scoring forks, where each scoring process parsed
-        # every name of its records again)
+        # patronymic; and its gender and words, which scoring asks of every record
+        # (``person_gender``, and ``overlap.name_words`` for the word counts: kept in the records
+        # here, before scoring forks, where each scoring process worked them out again)
         self._read: dict[str, tuple[frozenset[int], tuple[int, ...], int]] = {}
         self._gender: dict[str, str | None] = {}
+        self._words: dict[str, frozenset[str]] = {}
 
     def forget(self) -> None:
         """Forget the names read (hundreds of megabytes at a million names), once no more are."""
-        self._read, self._gender = {}, {}
+        self._read, self._gender, self._words = {}, {}, {}
 
     def read(self, wanted: np.ndarray) -> None:
         """Read the ``wanted`` records not read before."""
         at = np.flatnonzero(wanted & ~self.done)
         self.done[at] = True
-        tokens, fathers, read, gender = self.tokens, self.fathers, self._read, self._gender
+        tokens, fathers, read, gender, words = self.tokens, self.fathers, self._read, self._gender, self._words
         rows, father = array("q"), array("q")
         unread = (-2,) + (-1,) * (WIDTH - 1)
 
         def name_tokens(name: str) -> tuple[frozenset[int], tuple[int, ...], int]:
             pn = person_name(name)
             gender[name] = pn.gender
+            words[name] = frozenset(pn.words)  # as ``names.person_words`` reads them
             # the forms ``_align`` reads for a word: those of its last occurrence (a dict of them)
             forms = {w: (sp, o) for w, sp, o in zip(pn.words, pn.spelled, pn.original, strict=False)}
             ids = {tokens.id((_WORD, w, *forms.get(w, (w, w)))) for w in pn.words}
@@ -119,6 +121,7 @@ class _Rows:
                 rows.extend(got[1])
                 father.append(got[2] if got[1] is not unread else -1)
                 keep_derived(r, "derived_gender", gender[r.names[0]])
+                keep_derived(r, "derived_words", words[r.names[0]])
             else:
                 ids: set[int] = set()
                 for name in r.names:
@@ -127,6 +130,7 @@ class _Rows:
                 father.append(-1)
                 genders = {g for g in (gender[name] for name in r.names) if g}  # as ``person_gender``
                 keep_derived(r, "derived_gender", genders.pop() if len(genders) == 1 else None)
+                keep_derived(r, "derived_words", frozenset().union(*(words[name] for name in r.names)))
         self.rows[at] = np.frombuffer(rows, np.int64).reshape(-1, WIDTH)
         self.father[at] = np.frombuffer(father, np.int64)
 
