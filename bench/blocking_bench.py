@@ -95,7 +95,7 @@ def main() -> None:
             same = all(now[k] == before[k] for k in ("pairs", "pairs_digest", "crowded_digest", "windowed_blocks"))
             line += f" {before['seconds']} ({before['cpu_s']}) | {before['peak_rss_mb']:,} | {'yes' if same else 'NO'} |"
         lines.append(line)
-    lines += ["", "CPU s is the timing process's own; the children it forks (keys, ranks, half the pairing) are "
+    lines += ["", "CPU s is the timing process's own; the children it forks (keys, ranks, the pieces of pairing the child takes) are "
               "not counted, nor their memory."]
     body = "\n".join(lines)
     print(body)
