@@ -114,7 +114,7 @@ class _Ahead:
         self.gate = PeopleGate.read_ahead(records)
 
 
-NAME_TABLES_AHEAD = 50_000  # people outside month blocks from whom rigour's name tables are loaded ahead
+NAME_TABLES_AHEAD = 50_000  # people outside month blocks from whom scoring's first needs are met ahead (``_Ahead``)
 
 
 def _outside_months(records: list[Record], at_least: int) -> bool:
