@@ -761,7 +761,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         del firsts, seconds
         return _closest_of_undated(found.unique(), by_index, width, rank, crowded)
 
-    if meanwhile is None or forked.threshold("GRAPHKIT_BLOCK_APART_WORK", BLOCK_APART_WORK) is None:
+    if meanwhile is None or limit is None:  # no child is forked here
         return Pairs(by_index, width, finish(crowded))
 
     # the pairs finished in a forked child while this process does the caller's work

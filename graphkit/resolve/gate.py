@@ -32,7 +32,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from graphkit.resolve.names import keep_derived, person_name
+from graphkit.resolve.names import agreed_gender, keep_derived, person_name
 from graphkit.resolve.people import (
     _TITLES,
     _forms_symbols,
@@ -128,8 +128,7 @@ class _Rows:
                     ids |= (read.get(name) or read.setdefault(name, name_tokens(name)))[0]
                 rows.extend(_row(ids, unread))
                 father.append(-1)
-                genders = {g for g in (gender[name] for name in r.names) if g}  # as ``person_gender``
-                keep_derived(r, "derived_gender", genders.pop() if len(genders) == 1 else None)
+                keep_derived(r, "derived_gender", agreed_gender(gender[name] for name in r.names))
                 keep_derived(r, "derived_words", frozenset().union(*(words[name] for name in r.names)))
         self.rows[at] = np.frombuffer(rows, np.int64).reshape(-1, WIDTH)
         self.father[at] = np.frombuffer(father, np.int64)

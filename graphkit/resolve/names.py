@@ -10,7 +10,7 @@ comparison form, never shown to users.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -295,7 +295,12 @@ def _title_only(word: str, token: Callable[[str], tuple[tuple[Any, ...], ...]]) 
 
 def person_gender(names: list[str]) -> str | None:
     """"male" or "female" when a person's names say so (a title, a patronymic) and agree; else None."""
-    found = {g for g in (person_name(n).gender for n in names) if g}
+    return agreed_gender(person_name(n).gender for n in names)
+
+
+def agreed_gender(genders: Iterable[str | None]) -> str | None:
+    """The gender the names' own genders agree on (those that give one), else None."""
+    found = {g for g in genders if g}
     return found.pop() if len(found) == 1 else None
 
 
