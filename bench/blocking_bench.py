@@ -17,15 +17,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SEED = {"PYTHONHASHSEED": "0"}  # the seed orders a record's keys, so the order of the pairs
 
 
 def child(names: int) -> dict[str, object]:
@@ -46,23 +45,13 @@ def child(names: int) -> dict[str, object]:
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
 
 
-def run(names: int, code: Path) -> dict[str, object]:
-    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(code)}
-    out = subprocess.run([sys.executable, __file__, "_child", str(names)], env=env, cwd=code,
-                         capture_output=True, text=True, check=False)
-    if out.returncode:
-        raise SystemExit(f"blocking {names:,} names with {code} failed:\n{out.stderr[-2000:]}")
-    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
-
-
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "_child":
         print(json.dumps(child(int(sys.argv[2]))))  # the graphkit of PYTHONPATH
         return
     sys.path.insert(0, str(ROOT))  # the bench package
     from bench.docsection import machine, put_section
-    from bench.revisions import checkout
+    from bench.revisions import checkout, measured_in_child
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100000,1000000")
@@ -75,8 +64,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         before_code = checkout(args.against, Path(tmp) / "before") if args.against else None
         for n in sizes:
-            now = run(n, ROOT)
-            before = run(n, before_code) if before_code else None
+            now = measured_in_child(__file__, [str(n)], ROOT, f"blocking {n:,} names", SEED)
+            before = measured_in_child(__file__, [str(n)], before_code, f"blocking {n:,} names", SEED) \
+                if before_code else None
             print(n, now, before, flush=True)
             rows.append((n, now, before))
     command = f"python bench/blocking_bench.py --sizes {args.sizes}" + (f" --against {args.against}" if args.against else "")

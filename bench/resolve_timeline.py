@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -79,23 +78,13 @@ def child(names: int) -> dict[str, object]:
             "scoring_from_s": round(scoring, 1) if scoring is not None else None, "gaps": gaps}
 
 
-def run(names: int, code: Path) -> dict[str, object]:
-    env = {**os.environ, "PYTHONPATH": str(code)}
-    out = subprocess.run([sys.executable, __file__, "_child", str(names)], env=env, cwd=code,
-                         capture_output=True, text=True, check=False)
-    if out.returncode:
-        raise SystemExit(f"resolving {names:,} names with {code} failed:\n{out.stderr[-2000:]}")
-    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
-
-
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "_child":
         print(json.dumps(child(int(sys.argv[2]))))  # the graphkit of PYTHONPATH
         return
     sys.path.insert(0, str(ROOT))  # the bench package
     from bench.docsection import machine, put_section
-    from bench.revisions import checkout
+    from bench.revisions import checkout, measured_in_child
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--names", type=int, default=1_000_000)
@@ -105,9 +94,11 @@ def main() -> None:
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
-        runs.append(("this code", run(args.names, ROOT)))
+        doing = f"resolving {args.names:,} names"
+        runs.append(("this code", measured_in_child(__file__, [str(args.names)], ROOT, doing)))
         if args.against:
-            runs.append((f"`{args.against}`", run(args.names, checkout(args.against, Path(tmp) / "before"))))
+            before = checkout(args.against, Path(tmp) / "before")
+            runs.append((f"`{args.against}`", measured_in_child(__file__, [str(args.names)], before, doing)))
     command = f"python bench/resolve_timeline.py --names {args.names}" + (f" --against {args.against}" if args.against else "")
     lines = [f"Measured {when} on {machine()}: `{command}`.", "",
              f"`decide` on {args.names:,} synthetic names (`namesakes.make_records`), sampled every {STEP} s: "
