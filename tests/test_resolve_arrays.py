@@ -105,6 +105,34 @@ def test_the_gate_leaves_out_names_sharing_no_part_and_two_fathers():
     assert gate.below(len(people), numbers).tolist() == list(pairs.values())
 
 
+def test_the_gate_leaves_out_namesakes_who_share_one_part_and_keep_a_name_apart():
+    """Namesakes share one part spelled alike and each keeps a given name the other lacks:
+    scoring caps them at 0.5. One shared part is not enough where a side has nothing else
+    (a lone surname), where the shared part is spelled two ways (rigour might tell two given
+    names apart and ask a person), or where a second part fits."""
+    people = [
+        Record("n1", "Person", ["Иванов Сергей Петрович"], birth_date="1970-01-01"),
+        Record("n2", "Person", ["Иванов Павел"], birth_date="1970-01-01"),  # namesakes
+        Record("n3", "Person", ["Ivanov Pavel"]),  # namesakes of n1 in Latin, undated
+        Record("n4", "Person", ["Иванов"], birth_date="1970-01-01"),  # nothing kept apart
+        Record("n5", "Person", ["Ivanof Sergei Petrovich"], birth_date="1970-01-01"),  # the same man
+        Record("n6", "Person", ["Ivanof Anton"]),  # one part, spelled two ways
+        Record("n7", "Person", ["Ivanov P."], birth_date="1970-01-01"),  # the initial fits n2
+        Record("n8", "Person", ["Ahmed Ahmed Hassan"]),
+        Record("n9", "Person", ["Ahmed Omar"]),  # as n8, whose one word written twice may match twice
+    ]
+    numbers_all = every_pair(people)
+    gate = PeopleGate(people, len(people), numbers_all)
+    pairs = {(0, 1): True, (0, 2): True, (0, 3): False, (0, 4): False, (0, 5): False, (1, 6): False,
+             (1, 2): False, (7, 8): False}
+    numbers = np.array([i * len(people) + j for i, j in pairs], np.int64)
+    assert gate.below(len(people), numbers).tolist() == list(pairs.values())
+    for i, j in pairs:
+        s = score(people[i], people[j])
+        assert s.value < REVIEW or not pairs[(i, j)], (people[i].names, people[j].names, s.explanation)
+    assert "different given names" in score(people[0], people[1]).explanation
+
+
 def decisions(records, monkeypatch, gated: bool) -> list[tuple]:
     if not gated:
         monkeypatch.setattr(PeopleGate, "below", lambda self, width, numbers: np.zeros(len(numbers), bool))

@@ -16,7 +16,17 @@ reading of the two can be one father's. ``PeopleGate.below`` finds such pairs on
   ("names share no part") or lower (a hard rule);
 - a pair of records with one name each, both with a patronymic that may not name one father
   (``people.same_father``, or the patronymics' forms sharing a name symbol) is vetoed
-  (``people._name_vetoes``: NEVER) or shares no part.
+  (``people._name_vetoes``: NEVER) or shares no part;
+- a pair of *namesakes*: records with one name each, no word or initial written twice in it,
+  whose tokens are related in one pair only, that pair one word spelled alike (the same folded
+  word) or an initial, and each of which has a word other than its patronymic related to no
+  token of the other. ``_align`` then matches at most one part, so both keep a given name or
+  surname unmatched: "different given names", at most 0.5 (``people._weighed``; its exception
+  for one differing part needs two matched), or the one word of a name without a close match,
+  also 0.5. ``_name_vetoes`` caps or vetoes such a pair lower still, and its one cap at REVIEW
+  or above (two given names spelled apart, or two names rigour tells apart) needs a matched pair
+  of two different words. Иванов Сергей Петрович and Иванов Павел Олегович are such a pair, the
+  commonest among the candidate pairs of a large register (blocks on a surname).
 
 Every test leans to "not sure": a relation counts what ``_align`` might match (a symbol match
 even where it is not looked up, an initial even where it is the patronymic's), and records the
@@ -66,9 +76,10 @@ class _Tokens:
 
 
 class _Rows:
-    """Each record's row of name tokens (-1: none; a row of -2 first: not read) and its
-    patronymic's token (-1: none or not one name), with the two tables of tokens; records are
-    read as ``read`` asks, each once."""
+    """Each record's row of name tokens (-1: none; a row of -2 first: not read), its
+    patronymic's token (-1: none or not one name), which tokens of its row are words other than
+    the patronymic (``real``) and whether it is one name with no word or initial written twice
+    (``plain``), with the two tables of tokens; records are read as ``read`` asks, each once."""
 
     def __init__(self, records: list[Record]):
         self.records = records
@@ -76,12 +87,14 @@ class _Rows:
         self.rows = np.full((len(records), WIDTH), -1, np.int64)
         self.rows[:, 0] = -2
         self.father = np.full(len(records), -1, np.int64)
+        self.real = np.zeros((len(records), WIDTH), bool)
+        self.plain = np.zeros(len(records), bool)
         self.done = np.zeros(len(records), bool)
         # a register repeats its names: each is read once, into its tokens, its row and its
         # patronymic; and its gender and words, which scoring asks of every record
         # (``person_gender``, and ``overlap.name_words`` for the word counts: kept in the records
         # here, before scoring forks, where each scoring process worked them out again)
-        self._read: dict[str, tuple[frozenset[int], tuple[int, ...], int]] = {}
+        self._read: dict[str, tuple[frozenset[int], tuple[int, ...], int, tuple[bool, ...], bool]] = {}
         self._gender: dict[str, str | None] = {}
         self._words: dict[str, frozenset[str]] = {}
 
@@ -94,10 +107,11 @@ class _Rows:
         at = np.flatnonzero(wanted & ~self.done)
         self.done[at] = True
         tokens, fathers, read, gender, words = self.tokens, self.fathers, self._read, self._gender, self._words
-        rows, father = array("q"), array("q")
+        rows, father, real, plain = array("q"), array("q"), array("b"), array("b")
         unread = (-2,) + (-1,) * (WIDTH - 1)
+        none_real = (False,) * WIDTH
 
-        def name_tokens(name: str) -> tuple[frozenset[int], tuple[int, ...], int]:
+        def name_tokens(name: str) -> tuple[frozenset[int], tuple[int, ...], int, tuple[bool, ...], bool]:
             pn = person_name(name)
             gender[name] = pn.gender
             words[name] = frozenset(pn.words)  # as ``names.person_words`` reads them
@@ -109,17 +123,24 @@ class _Rows:
             if pn.patronymic:
                 sp, o = forms.get(pn.patronymic, (pn.patronymic, pn.patronymic))
                 patronymic = fathers.id((_original(pn, pn.patronymic), o, sp))
-            return frozenset(ids), _row(ids, unread), patronymic
+            row = _row(ids, unread)
+            real_ids = {tokens.id((_WORD, w, *forms.get(w, (w, w)))) for w in pn.words if w != pn.patronymic}
+            once = len(set(pn.words)) == len(pn.words) and len(set(pn.initials)) == len(pn.initials)
+            return frozenset(ids), row, patronymic, tuple(t in real_ids for t in row), once and row is not unread
 
         records = self.records
         for r in (records[i] for i in at.tolist()):
             if r.label != "Person" or r.registry_ids or not r.names:
                 rows.extend(unread)
                 father.append(-1)
+                real.extend(none_real)
+                plain.append(False)
             elif len(r.names) == 1:
                 got = read.get(r.names[0]) or read.setdefault(r.names[0], name_tokens(r.names[0]))
                 rows.extend(got[1])
                 father.append(got[2] if got[1] is not unread else -1)
+                real.extend(got[3])
+                plain.append(got[4])
                 keep_derived(r, "derived_gender", gender[r.names[0]])
                 keep_derived(r, "derived_words", words[r.names[0]])
             else:
@@ -128,10 +149,24 @@ class _Rows:
                     ids |= (read.get(name) or read.setdefault(name, name_tokens(name)))[0]
                 rows.extend(_row(ids, unread))
                 father.append(-1)
+                real.extend(none_real)
+                plain.append(False)
                 keep_derived(r, "derived_gender", agreed_gender(gender[name] for name in r.names))
                 keep_derived(r, "derived_words", frozenset().union(*(words[name] for name in r.names)))
         self.rows[at] = np.frombuffer(rows, np.int64).reshape(-1, WIDTH)
         self.father[at] = np.frombuffer(father, np.int64)
+        self.real[at] = np.frombuffer(real, np.int8).reshape(-1, WIDTH).astype(bool)
+        self.plain[at] = np.frombuffer(plain, np.int8).astype(bool)
+
+    def kinds(self) -> tuple[np.ndarray, np.ndarray]:
+        """For each token id: whether it is an initial, and its word's number (one number per
+        folded word; -1 for an initial)."""
+        numbered: dict[str, int] = {}
+        what = self.tokens.what
+        initial = np.fromiter((t[0] == _INITIAL for t in what), bool, len(what))
+        word = np.fromiter((-1 if t[0] == _INITIAL else numbered.setdefault(t[1], len(numbered)) for t in what),
+                           np.int64, len(what))
+        return initial, word
 
 
 def _row(ids: set[int], unread: tuple[int, ...]) -> tuple[int, ...]:
@@ -226,6 +261,8 @@ class PeopleGate:
             wanted[first[some]] = wanted[second[some]] = True
         self._rows.read(wanted)
         self.rows, self.father = self._rows.rows, self._rows.father
+        self.real, self.plain = self._rows.real, self._rows.plain
+        self.initial, self.word = self._rows.kinds()
         self._rows.forget()  # nothing more is read: the names read are not kept through scoring
         self.related = _Relation(self._rows.tokens, _related)
         self.may_agree = _Relation(self._rows.fathers, _fathers_may_agree)
@@ -262,4 +299,24 @@ class PeopleGate:
             hit[present] = self.related(np.broadcast_to(xa, shape)[present], np.broadcast_to(xb, shape)[present])
         apart = np.zeros(len(first), bool)
         apart[look] = ~hit.any(axis=(1, 2))
-        return vetoed | apart
+        namesakes = np.zeros(len(first), bool)
+        namesakes[look] = self._namesakes(first[look], second[look], ra[look], rb[look], hit)
+        return vetoed | apart | namesakes
+
+    def _namesakes(self, first: np.ndarray, second: np.ndarray, ra: np.ndarray, rb: np.ndarray,
+                   hit: np.ndarray) -> np.ndarray:
+        """Of pairs with rows ``ra``, ``rb`` and related tokens ``hit`` (pairs, WIDTH, WIDTH):
+        the namesakes (the module's docstring), who share one part and keep a word apart each."""
+        out = np.zeros(len(first), bool)
+        one = (hit.sum(axis=(1, 2)) == 1) & self.plain[first] & self.plain[second]
+        if not one.any():
+            return out
+        h = hit[one]
+        ka, kb = np.divmod(h.reshape(len(h), -1).argmax(axis=1), WIDTH)
+        at = np.arange(len(h))
+        ta, tb = ra[one][at, ka], rb[one][at, kb]
+        spelled_alike = self.initial[ta] | self.initial[tb] | (self.word[ta] == self.word[tb])
+        apart_a = (self.real[first[one]] & ~h.any(axis=2)).any(axis=1)
+        apart_b = (self.real[second[one]] & ~h.any(axis=1)).any(axis=1)
+        out[one] = spelled_alike & apart_a & apart_b
+        return out
