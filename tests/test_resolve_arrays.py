@@ -273,3 +273,17 @@ def test_an_oversized_block_splits_on_arrays_as_by_its_refinement_words():
     got = blocking._split_apart(np.array(block_members), np.array(block_refines), *blocks.refinement_words())
     assert got == [g + wildcard for g in expected.values()] and len(got) == 4
     assert all(set(wildcard) <= set(part) for part in got) and wildcard
+
+
+def test_an_undated_persons_closest_names_are_the_first_of_a_stable_sort():
+    """``_nearest`` picks each undated person's ``MAX_MEET`` closest names without sorting whole
+    rows: the same columns, in the same order, as a stable sort by falling similarity (ties to
+    the record first in the part), on rows with many ties and with the person's own cell at -1."""
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        rows, cols = int(rng.integers(1, 40)), int(rng.integers(1, 300))
+        sims = rng.integers(0, int(rng.integers(1, 101)), (rows, cols)).astype(np.int64)
+        sims[rng.random((rows, cols)) < 0.05] = -1
+        k = int(rng.integers(1, 120))
+        expected = [np.argsort(-row, kind="stable")[:k].tolist() for row in sims]
+        assert blocking._closest(sims, k).tolist() == expected

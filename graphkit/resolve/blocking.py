@@ -648,14 +648,18 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             at = at[np.argsort(rank[at])]  # the part's records once each, in the order of their ids
             if not dates.readable[at].all() or dates.cost(at) <= MAX_PAIRS:
                 return False
-            if seen(at.tobytes()):  # paired before: counted again, as in Python
-                if stats is not None:
-                    stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
-            else:
-                _count_crowded([by_index[i] for i in at.tolist()], stats, crowded)
+            if stats is not None:  # counted again where paired before, as in Python
+                stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
+            if not seen(at.tobytes()):
+                crowded_at.append(at)  # their ids noted once, when pairing ends
                 found.add_many(_same_date_pairs(at, rank, width, dates))
                 found.add_many(_window_pairs(at, orders.ranks(), rank, width, dates))
             return True
+
+        crowded_at: list[np.ndarray] = []  # the records of parts crowded_on_arrays paired, by number
+
+        def crowded_numbers() -> np.ndarray:
+            return np.unique(np.concatenate(crowded_at)) if crowded_at else np.empty(0, np.int64)
 
         # parts already paired (two keys often block the same records), with the piece they were
         # paired in (``pieces``): a child pairing pieces from the back pairs a part again in an
@@ -719,15 +723,15 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                     out.append(found.unique())
                 return out if front else out[::-1]
 
-            def later(_: forked.Progress | None) -> tuple[list[np.ndarray], set[str], dict[str, int]]:
-                nonlocal stats, crowded
-                stats, crowded = {}, set()
-                return pieces(False), crowded, stats
+            def later(_: forked.Progress | None) -> tuple[list[np.ndarray], set[str], np.ndarray, dict[str, int]]:
+                nonlocal stats, crowded, crowded_at
+                stats, crowded, crowded_at = {}, set(), []
+                return pieces(False), crowded, crowded_numbers(), stats
             job = forked.start(later, "pairing the blocks of candidates",
                                "set GRAPHKIT_BLOCK_APART_WORK=-1 to pair them in this process")
             try:
                 ours = pieces(True)
-                theirs, their_crowded, their_stats = job.result()
+                theirs, their_crowded, their_crowded_at, their_stats = job.result()
             except BaseException:
                 job.stop()
                 raise
@@ -736,6 +740,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             found = _Found()
             found.extend(np.concatenate(ours + theirs))
             del ours, theirs
+            crowded_at.append(their_crowded_at)
             if crowded is not None:
                 crowded |= their_crowded
             if stats is not None:
@@ -743,6 +748,8 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                     stats[k] = stats.get(k, 0) + v
         else:
             pair(0, None)
+        if crowded is not None:
+            crowded.update(by_index[i].id for i in crowded_numbers().tolist())
         blocks.clear()
     finally:
         orders.stop()
@@ -1058,12 +1065,27 @@ def _nearest(part: list[Record]) -> Iterator[tuple[Record, Record]]:
     sims = process.cdist([f for i in undated for f in forms[i]], [f for fs in forms for f in fs],
                          scorer=fuzz.token_set_ratio, dtype=np.uint8)
     sims = np.maximum.reduceat(np.maximum.reduceat(sims, starts([forms[i] for i in undated]), axis=0),
-                               starts(forms), axis=1).astype(np.int16)
-    for row, i in zip(sims, undated, strict=True):
-        row[i] = -1
-        for j in np.argsort(-row, kind="stable")[:MAX_MEET].tolist():
+                               starts(forms), axis=1).astype(np.int64)
+    sims[np.arange(len(undated)), undated] = -1
+    for i, closest in zip(undated, _closest(sims, MAX_MEET).tolist(), strict=True):
+        for j in closest:
             if j != i:  # two undated people meet twice: ``first_time`` proposes them once
                 yield part[i], part[j]
+
+
+def _closest(sims: np.ndarray, k: int) -> np.ndarray:
+    """For each row of ``sims`` (similarities 0 to 100, -1 for none), the columns of its ``k``
+    highest, highest first, ties to the lower column: the first ``k`` of a stable sort of the
+    row by falling similarity, without sorting whole rows."""
+    n = sims.shape[1]
+    k = min(k, n)
+    out = np.empty((len(sims), k), np.int64)
+    step = max(1, (1 << 22) // max(n, 1))  # rows at a time: their keys at most 32 MB
+    for lo in range(0, len(sims), step):
+        key = (101 - sims[lo:lo + step]) * n + np.arange(n)  # one key per cell, in the sort's order
+        top = np.argpartition(key, k - 1, axis=1)[:, :k] if k < n else np.broadcast_to(np.arange(n), key.shape)
+        out[lo:lo + step] = np.take_along_axis(top, np.take_along_axis(key, top, axis=1).argsort(axis=1), axis=1)
+    return out
 
 
 def _add_keys(blocks: _Blocks, records: list[Record], numbers: list[int]) -> None:

@@ -12,7 +12,7 @@ the weighted Dice coefficient of the two word sets::
     share = (weight of A's words found in B + weight of B's words found in A)
             / (weight of A's words + weight of B's words)
 
-Words count as found when they may be one word spelled two ways (``scoring._words_match``:
+Words count as found when they may be one word spelled two ways (``words_match``:
 equal if short, otherwise 80 % alike); names whose letters agree once the spaces are dropped
 ("Granitifiandre" / "Graniti Fiandre") share everything. Two records' share is the best over
 all their names (a former name or an alias may be the one that matches).
@@ -133,19 +133,31 @@ def name_words(r: Record) -> frozenset[str]:
 def weight(word: str, stats: frozenset[str] | None, label: str = "Company") -> float:
     """A word's rarity weight among the names of one label in the load (1 for every word when
     fewer than ``MIN_RECORDS`` records were counted)."""
-    n = getattr(stats, "records", {}).get(label, 0)
-    if n < MIN_RECORDS or not isinstance(stats, WordStats):
-        return 1.0
-    counts = stats.counts_of(label)
+    return weights((word,), stats, label)[0]
+
+
+def weights(words: tuple[str, ...], stats: frozenset[str] | None, label: str = "Company") -> list[float]:
+    """``weight`` of each of ``words``."""
+    if not isinstance(stats, WordStats):
+        return [1.0] * len(words)
+    n = stats.records.get(label, 0)
+    counts = stats.counts_of(label) if n >= MIN_RECORDS else None
     if not counts:
-        return 1.0
-    return math.log((1 + n) / (1 + counts.get(word, 0))) + 1.0
+        return [1.0] * len(words)
+    return [math.log((1 + n) / (1 + counts.get(word, 0))) + 1.0 for word in words]
+
+
+@lru_cache(maxsize=500_000)
+def words_match(x: str, y: str) -> bool:
+    """Two name words that may be one spelled two ways; short words (initialisms such as "AT"
+    and "EKD") only when equal."""
+    if min(len(x), len(y)) <= 3:
+        return x == y
+    return fuzz.ratio(x, y) / 100.0 >= 0.8
 
 
 def _found(word: str, others: tuple[str, ...]) -> bool:
-    from graphkit.resolve.scoring import _words_match
-
-    return any(_words_match(word, o) for o in others)
+    return any(words_match(word, o) for o in others)
 
 
 @lru_cache(maxsize=100_000)
@@ -172,8 +184,7 @@ def name_share(na: str, nb: str, stats: frozenset[str] | None = None, label: str
         return None
     if wa_ == wb_ or fuzz.ratio("".join(wa_), "".join(wb_)) >= 92:
         return 1.0
-    wa = [weight(w, stats, label) for w in wa_]
-    wb = [weight(u, stats, label) for u in wb_]
+    wa, wb = weights(wa_, stats, label), weights(wb_, stats, label)
     common = sum(x for w, x in zip(wa_, wa, strict=True) if _found(w, wb_)) \
         + sum(x for u, x in zip(wb_, wb, strict=True) if _found(u, wa_))
     return common / (sum(wa) + sum(wb))

@@ -27,6 +27,7 @@ from graphkit.resolve.names import (
     fold,
 )
 from graphkit.resolve.overlap import possible_rename, word_stats
+from graphkit.resolve.overlap import words_match as _words_match
 
 if TYPE_CHECKING:
     from graphkit.resolve.registry_people import Population
@@ -143,15 +144,6 @@ def _id_rules(a: Record, b: Record) -> Score | None:
 
 def _word_sim(x: str, y: str) -> float:
     return fuzz.ratio(x, y) / 100.0
-
-
-@lru_cache(maxsize=500_000)
-def _words_match(x: str, y: str) -> bool:
-    """Two name words that may be one spelled two ways; short words (initialisms such as "AT"
-    and "EKD") only when equal."""
-    if min(len(x), len(y)) <= 3:
-        return x == y
-    return _word_sim(x, y) >= 0.8
 
 
 def _difference(a: tuple[str, ...], b: tuple[str, ...]) -> str:
