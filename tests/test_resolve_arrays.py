@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from graphkit import forked
 from graphkit.resolve import ResolveReport, blocking, decide, names
 from graphkit.resolve.evaluation import real_records
 from graphkit.resolve.gate import PeopleGate
@@ -193,9 +194,14 @@ def test_reasons_written_again_for_the_decisions_are_those_they_were_scored_with
     judged.record("j1", "j2", Judgement.POSITIVE, note="one passport")  # triage adds the note to the reasons
     kept = sorted((c.a.id, c.b.id, c.state, c.explanation) for c in decide(records, judged, Partition(), ResolveReport()))
     monkeypatch.setattr(decide_module, "EXPLAINED", 0)
+    monkeypatch.setenv("GRAPHKIT_EXPLAIN_APART", "-1")
     written = sorted((c.a.id, c.b.id, c.state, c.explanation) for c in decide(records, judged, Partition(), ResolveReport()))
     assert written == kept
     assert any(x[:2] == ("j1", "j2") and x[3].startswith("name parts") and x[3].endswith("one passport") for x in written)
+    if forked.available():  # half of them written in a forked child
+        monkeypatch.setenv("GRAPHKIT_EXPLAIN_APART", "2")
+        apart = sorted((c.a.id, c.b.id, c.state, c.explanation) for c in decide(records, judged, Partition(), ResolveReport()))
+        assert apart == kept
 
 
 def psc_people(tmp_path: Path) -> list[Record]:
@@ -287,3 +293,20 @@ def test_an_undated_persons_closest_names_are_the_first_of_a_stable_sort():
         k = int(rng.integers(1, 120))
         expected = [np.argsort(-row, kind="stable")[:k].tolist() for row in sims]
         assert blocking._closest(sims, k).tolist() == expected
+
+
+def test_candidates_sorted_on_arrays_come_in_the_order_of_their_scores_and_ids(monkeypatch):
+    """Scoring's candidates, strongest first and then by the ids of the two records, sorted on
+    the ranks of the ids blocking worked out: the order of sorting the candidates themselves
+    (half of them scored in a forked child, where there are children)."""
+    decide_module = sys.modules["graphkit.resolve.decide"]
+    records, _ = make_records(6000)
+    pairs = decide_module.block(records).pairs
+    assert pairs.rank is not None
+    monkeypatch.setenv("GRAPHKIT_SCORE_APART_PAIRS", "2")
+    on_arrays = decide_module._scored(pairs, ResolveReport(), None, frozenset(), None)
+    monkeypatch.setenv("GRAPHKIT_SCORE_APART_PAIRS", "-1")
+    pairs.rank = None
+    in_python = decide_module._scored(pairs, ResolveReport(), None, frozenset(), None)
+    assert len(on_arrays) > 500 and len({c.score for c in on_arrays}) > 5
+    assert [(c.a.id, c.b.id) for c in on_arrays] == [(c.a.id, c.b.id) for c in in_python]

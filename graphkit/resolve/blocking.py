@@ -769,7 +769,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         return _closest_of_undated(found.unique(), by_index, width, rank, crowded)
 
     if meanwhile is None or limit is None:  # no child is forked here
-        return Pairs(by_index, width, finish(crowded))
+        return Pairs(by_index, width, finish(crowded), rank if by_id else None)
 
     # the pairs finished in a forked child while this process does the caller's work
     def finished(_: forked.Progress | None) -> tuple[np.ndarray, set[str]]:
@@ -786,7 +786,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         raise
     if crowded is not None:
         crowded |= more
-    return Pairs(by_index, width, numbers)
+    return Pairs(by_index, width, numbers, rank if by_id else None)
 
 
 # whether the blocks of people paired whole are paired on arrays (``candidates``); the same
@@ -979,10 +979,11 @@ class Pairs:
     numbers of ``records``), in the order first found: a block's pairs one after another, so
     that the records of a pair and their names are those of the pairs before (and so in the
     caches of scoring). Iterating gives the pairs of records; ``where`` a selection of them
-    (the pairs scored apart: ``graphkit.resolve.decide``)."""
+    (the pairs scored apart: ``graphkit.resolve.decide``). ``rank``, where the records' ids are
+    unique: each record's place in the order of their ids (to sort pairs by them on arrays)."""
 
-    def __init__(self, records: list[Record], width: int, numbers: np.ndarray):
-        self.records, self.width, self.numbers = records, width, numbers
+    def __init__(self, records: list[Record], width: int, numbers: np.ndarray, rank: np.ndarray | None = None):
+        self.records, self.width, self.numbers, self.rank = records, width, numbers, rank
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -1000,7 +1001,7 @@ class Pairs:
 
     def where(self, keep: np.ndarray) -> Pairs:
         """The pairs where the boolean array ``keep`` is true."""
-        return Pairs(self.records, self.width, self.numbers[keep])
+        return Pairs(self.records, self.width, self.numbers[keep], self.rank)
 
 
 class _Found:

@@ -211,19 +211,21 @@ def _scored(pairs: Pairs, report: ResolveReport, observe: Callable[[Record, Reco
         theirs = pairs.where(apart)
         job = forked.start(lambda _: (list(_kept(theirs, common, gate)), gate.left_out), "scoring candidate pairs",
                            "set GRAPHKIT_SCORE_APART_PAIRS=-1 to score in this process")
+    at: list[int] = []  # the position in ``pairs`` of each pair kept
     try:
         ours = pairs.where(~apart)
-        scored = _candidates(ours, _kept(ours, common, gate))
+        scored = _candidates(ours, _kept(ours, common, gate), at)
+        at = np.flatnonzero(~apart)[at].tolist() if len(positions) else at
         if job is not None:
             theirs_kept, theirs_left_out = job.result()
             scored += _candidates(pairs, ((int(positions[i]), value, why, names_only, weak)
-                                          for i, value, why, names_only, weak in theirs_kept))
+                                          for i, value, why, names_only, weak in theirs_kept), at)
             report.pairs_gated += theirs_left_out
     except BaseException:
         if job is not None:
             job.stop()
         raise
-    scored.sort(key=lambda c: (-c.score, c.a.id, c.b.id))
+    scored = _strongest_first(scored, pairs, np.asarray(at, np.int64))
     report.pairs_gated += gate.left_out
     report.pairs_reaching_review += len(scored)
     return scored
@@ -256,24 +258,55 @@ def _kept(pairs: Pairs, common: frozenset[str],
                    weak_pair(a, b, common) is not None if s.value < AUTO else None)
 
 
-def _candidates(pairs: Pairs,
-                kept: Iterable[tuple[int, float, str | None, float | None, bool | None]]) -> list[Candidate]:
+def _candidates(pairs: Pairs, kept: Iterable[tuple[int, float, str | None, float | None, bool | None]],
+                at: list[int]) -> list[Candidate]:
+    """The candidates of the pairs ``kept``; their positions in ``pairs`` appended to ``at``."""
     out = []
     for i, value, explanation, names_only, weak in kept:
         a, b = pairs.at(i)
         out.append(Candidate(a.label, a, b, value, explanation or "", "below", names_only, weak=weak,
                              unexplained=explanation is None))
+        at.append(i)
     return out
+
+
+def _strongest_first(scored: list[Candidate], pairs: Pairs, at: np.ndarray) -> list[Candidate]:
+    """``scored`` (the pairs at positions ``at`` of ``pairs``) by falling score, then by the ids
+    of their first and second records; on arrays where the pairs rank their records' ids (a
+    sort of tuples of strings was 3 s of one core for 0.9M candidates)."""
+    if pairs.rank is None:
+        return sorted(scored, key=lambda c: (-c.score, c.a.id, c.b.id))
+    first, second = np.divmod(pairs.numbers[at], pairs.width)
+    values = np.fromiter((c.score for c in scored), np.float64, len(scored))
+    return [scored[i] for i in np.lexsort((pairs.rank[second], pairs.rank[first], -values)).tolist()]
 
 
 def _explained(decisions: list[Candidate], common: frozenset[str]) -> None:
     """The score's reasons written into the explanation of each decision that lacks them,
     before what triage added (scoring is a pure function of the two records and ``common``:
-    the reasons are those the pair was scored with)."""
-    for c in decisions:
-        if c.unexplained:
+    the reasons are those the pair was scored with). Many (at least ``GRAPHKIT_EXPLAIN_APART``)
+    are written half in a forked child: about 6 s of one core at a million names."""
+    todo = [c for c in decisions if c.unexplained]
+    limit = forked.threshold("GRAPHKIT_EXPLAIN_APART", EXPLAIN_APART)
+    theirs = todo[len(todo) // 2:] if limit is not None and len(todo) >= max(limit, 2) else []
+    job = forked.start(lambda _: [score(c.a, c.b, common).explanation for c in theirs],
+                       "writing the reasons of decisions",
+                       "set GRAPHKIT_EXPLAIN_APART=-1 to write them in this process") if theirs else None
+    try:
+        for c in todo[:len(todo) - len(theirs)]:
             c.explanation = score(c.a, c.b, common).explanation + c.explanation
             c.unexplained = False
+        if job is not None:
+            for c, reasons in zip(theirs, job.result(), strict=True):
+                c.explanation = reasons + c.explanation
+                c.unexplained = False
+    except BaseException:
+        if job is not None:
+            job.stop()
+        raise
+
+
+EXPLAIN_APART = 20_000  # decisions whose reasons are written again, from which half are written in a forked child
 
 
 def _triage(c: Candidate, judgements: Judgements, partition: Partition, report: ResolveReport,
