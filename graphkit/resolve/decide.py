@@ -137,7 +137,8 @@ def _decide(records: list[Record], judgements: Judgements, partition: Partition,
     scored = _scored(blocked.pairs, report, observe, common, focus, blocked.gate)
     torn = _torn_between(scored, partition)
     shared_names = _names_of_several_firms(records) if records and records[0].label == "Company" else {}
-    out = [c for c in scored if _triage(c, judgements, partition, report, torn, shared_names, common)]
+    listing = any(r.listed for r in records)  # whether a merge may change a sanctions listing at all
+    out = [c for c in scored if _triage(c, judgements, partition, report, torn, shared_names, common, listing)]
     for c in out:  # what the second look after people are resolved must leave to a person
         c.torn = c.state == "pending" and (c.a.id in torn or c.b.id in torn or _on_names(c, shared_names))
     _note_unique_names(out, scored, crowded, partition)
@@ -310,9 +311,10 @@ EXPLAIN_APART = 20_000  # decisions whose reasons are written again, from which 
 
 
 def _triage(c: Candidate, judgements: Judgements, partition: Partition, report: ResolveReport,
-            torn: dict[str, str], shared_names: dict[str, str], common: frozenset[str]) -> bool:
+            torn: dict[str, str], shared_names: dict[str, str], common: frozenset[str], listing: bool = True) -> bool:
     """Decide one scored pair, strongest first: set its state (judged, auto, pending) and
-    count it; False for a pair that is no decision (kept apart, already one, not asked)."""
+    count it; False for a pair that is no decision (kept apart, already one, not asked).
+    ``listing`` False: no record is listed (``_changes_listing`` holds for no pair)."""
     judged = judgements.get(c.a.id, c.b.id)
     if judged is not None:
         c.state = judged.judgement.same_as_state
@@ -327,7 +329,7 @@ def _triage(c: Candidate, judgements: Judgements, partition: Partition, report: 
         c.explanation += "; " + (torn.get(c.a.id) or torn.get(c.b.id) or shared_names.get(c.a.id)
                                  or shared_names.get(c.b.id, ""))
         report.pending += 1
-    elif c.score >= AUTO and (gate := _changes_listing(c, partition)):
+    elif c.score >= AUTO and listing and (gate := _changes_listing(c, partition)):
         if partition.find(c.a.id) == partition.find(c.b.id):
             return False
         c.state = "pending"
@@ -458,18 +460,22 @@ def _note_unique_names(out: list[Candidate], scored: list[Candidate], crowded: s
     It is not merged: on a registry scenario the only two records of "Смирнов Алексей
     Владимирович" in the data were two men born 26 years apart, and the officer links printed
     through them named the wrong firms. A name, however rare in the data, is not a person."""
-    near: dict[str, set[str]] = defaultdict(set)
+    asked = [c for c in out if c.state == "pending" and c.names_only is not None and c.names_only >= AUTO
+             and c.a.id not in crowded and c.b.id not in crowded]
+    if not asked:
+        return
+    wanted = {x for c in asked for x in (c.a.id, c.b.id)}
+    near: dict[str, set[str]] = defaultdict(set)  # of the records of those pairs only
     for c in scored:
-        near[c.a.id].add(c.b.id)
-        near[c.b.id].add(c.a.id)
+        if c.a.id in wanted:
+            near[c.a.id].add(c.b.id)
+        if c.b.id in wanted:
+            near[c.b.id].add(c.a.id)
 
     def others(x: str) -> set[str]:
         return {partition.find(y) for y in near[x] if not partition.kept_apart(x, y)} - {partition.find(x)}
 
-    for c in out:
-        if (c.state != "pending" or c.names_only is None or c.names_only < AUTO
-                or c.a.id in crowded or c.b.id in crowded):
-            continue
+    for c in asked:
         if others(c.a.id) == {partition.find(c.b.id)} and others(c.b.id) == {partition.find(c.a.id)}:
             c.explanation += "; no other record in the data is compatible with either name (still a person decides)"
 

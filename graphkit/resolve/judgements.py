@@ -234,6 +234,8 @@ class Partition(UnionFind):
         return f"{key.replace('_', ' ')}: {held[0]} vs {held[1]}"
 
     def kept_apart(self, a: str, b: str) -> bool:
+        if not self.apart:  # nothing kept apart yet (most of a large resolution's pairs)
+            return False
         ra, rb = self.find(a), self.find(b)
         return rb in self.apart.get(ra, set())
 
