@@ -276,7 +276,9 @@ def _same_date(part: list[Record]) -> Iterator[tuple[Record, Record]]:
 
 @lru_cache(maxsize=500_000)
 def _orders(label: str, name: str) -> tuple[str, str]:
-    """A name's words (initials included) as written and sorted: the two orders of ``_windows``."""
+    """A name's words (initials included) as written and sorted: the two orders of ``_windows``.
+    Emptied once a label's pairs are found (``candidates``): a hundred megabytes or more at a
+    million names, which nothing after blocking reads."""
     if label == "Person":  # person_name's words and initials, read a written word at a time
         words, _, initials = person_parts(name)
         words += initials
@@ -769,7 +771,9 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         return _closest_of_undated(found.unique(), by_index, width, rank, crowded)
 
     if meanwhile is None or limit is None:  # no child is forked here
-        return Pairs(by_index, width, finish(crowded), rank if by_id else None)
+        numbers = finish(crowded)
+        _orders.cache_clear()
+        return Pairs(by_index, width, numbers, rank if by_id else None)
 
     # the pairs finished in a forked child while this process does the caller's work
     def finished(_: forked.Progress | None) -> tuple[np.ndarray, set[str]]:
@@ -778,6 +782,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     finishing = forked.start(finished, "finishing the candidate pairs",
                              "set GRAPHKIT_BLOCK_APART_WORK=-1 to finish them in this process")
     found, whole = _Found(), []  # the child's now: freed here
+    _orders.cache_clear()
     try:
         meanwhile(by_index)
         numbers, more = finishing.result()

@@ -96,7 +96,7 @@ class _Rows:
         # here, before scoring forks, where each scoring process worked them out again)
         self._read: dict[str, tuple[frozenset[int], tuple[int, ...], int, tuple[bool, ...], bool]] = {}
         self._gender: dict[str, str | None] = {}
-        self._words: dict[str, frozenset[str]] = {}
+        self._words: dict[str, tuple[str, ...]] = {}
 
     def forget(self) -> None:
         """Forget the names read (hundreds of megabytes at a million names), once no more are."""
@@ -114,7 +114,7 @@ class _Rows:
         def name_tokens(name: str) -> tuple[frozenset[int], tuple[int, ...], int, tuple[bool, ...], bool]:
             pn = person_name(name)
             gender[name] = pn.gender
-            words[name] = frozenset(pn.words)  # as ``names.person_words`` reads them
+            words[name] = tuple(dict.fromkeys(pn.words))  # as ``names.person_words`` reads them
             # the forms ``_align`` reads for a word: those of its last occurrence (a dict of them)
             forms = {w: (sp, o) for w, sp, o in zip(pn.words, pn.spelled, pn.original, strict=False)}
             ids = {tokens.id((_WORD, w, *forms.get(w, (w, w)))) for w in pn.words}
@@ -152,7 +152,7 @@ class _Rows:
                 real.extend(none_real)
                 plain.append(False)
                 keep_derived(r, "derived_gender", agreed_gender(gender[name] for name in r.names))
-                keep_derived(r, "derived_words", frozenset().union(*(words[name] for name in r.names)))
+                keep_derived(r, "derived_words", tuple(dict.fromkeys(w for name in r.names for w in words[name])))
         self.rows[at] = np.frombuffer(rows, np.int64).reshape(-1, WIDTH)
         self.father[at] = np.frombuffer(father, np.int64)
         self.real[at] = np.frombuffer(real, np.int8).reshape(-1, WIDTH).astype(bool)

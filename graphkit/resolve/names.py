@@ -205,12 +205,13 @@ def token_words(raw: str) -> tuple[str, ...]:
     return _person_token(raw)[2]
 
 
-def person_words(names: list[str]) -> frozenset[str]:
-    """The words of all of a person's names, as ``person_name`` gives them, without parsing a
-    name whole: each written word is read once however many names carry it (a register repeats
-    its forenames and surnames). Word counts read every person's names; parsed whole, 1M
-    synthetic names took about 12 s of each scoring process."""
-    return frozenset(w for name in names for raw in person_tokens(name) for w in token_words(raw))
+def person_words(names: list[str]) -> tuple[str, ...]:
+    """The words of all of a person's names, as ``person_name`` gives them, each once, in the
+    order first written, without parsing a name whole: each written word is read once however
+    many names carry it (a register repeats its forenames and surnames). Word counts read every
+    person's names; parsed whole, 1M synthetic names took about 12 s of each scoring process.
+    A tuple, not a set: kept for every person (a third of the memory of a frozenset)."""
+    return tuple(dict.fromkeys(w for name in names for raw in person_tokens(name) for w in token_words(raw)))
 
 
 def person_parts(name: str) -> tuple[list[str], list[str], list[str]]:

@@ -120,14 +120,14 @@ def with_label(stats: frozenset[str], label: str, records: list[Record]) -> Word
                      {**getattr(stats, "later", {}), **({label: records} if records else {})})
 
 
-def name_words(r: Record) -> frozenset[str]:
+def name_words(r: Record) -> tuple[str, ...]:
     """The words of all of a record's names: a person's without titles and initials (the words
     of ``names.person_name``, read a written word at a time: ``person_words``), a firm's as
     ``names.firm_name`` gives them. Worked out once per record and list of names (word counts
     and blocking both ask)."""
     if r.label == "Person":
         return per_names(r, "derived_words", person_words)
-    return per_names(r, "derived_words", lambda names: frozenset(w for name in names for w in firm_name(name).words))
+    return per_names(r, "derived_words", lambda names: tuple(dict.fromkeys(w for name in names for w in firm_name(name).words)))
 
 
 def weight(word: str, stats: frozenset[str] | None, label: str = "Company") -> float:
