@@ -138,9 +138,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         code = checkout(args.against, Path(tmp) / "code") if args.against else None
         for n in [int(x) for x in args.sizes.split(",")]:
+            # the earlier revision first: on these machines a run right after another was up to 10%
+            # slower in alternating trials, and that must not flatter the code measured
+            before = _measure_in_child(n, code) if code is not None else {}
             row = {"size": n, **_measure_in_child(n)}
             if code is not None:
-                before = _measure_in_child(n, code)
                 row["before"] = {k: before.get(k) for k in ("resolve_s", "pairs_scored", "peak_rss_mb", "auto", "pending",
                                                             "cpu_s", "pairs_gated", "pairs_reaching_review",
                                                             "record_bytes")}
@@ -188,7 +190,7 @@ def main() -> None:
             lines[-1] += f" {r['before'].get('record_bytes') or 0:,} |"
     if args.against:
         lines += ["", f"Against revision `{args.against}` (its code on the same records, each size in its own process, "
-                  "in the same run):", ""]
+                  "in the same run, measured first at each size):", ""]
         lines += [f"- {r['size']:,} names: before {r['before']['resolve_s']} s ({r['before'].get('cpu_s')} s CPU, "
                   f"{r['before']['pairs_scored']:,} pairs "
                   f"scored, {r['before']['peak_rss_mb']:,} MB), now {r['resolve_s']} s ({r.get('cpu_s')} s CPU): "
