@@ -138,8 +138,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         code = checkout(args.against, Path(tmp) / "code") if args.against else None
         for n in [int(x) for x in args.sizes.split(",")]:
-            # the earlier revision first: on these machines a run right after another was up to 10%
-            # slower in alternating trials, and that must not flatter the code measured
+            # the earlier revision first: on these machines a run right after another was slower
+            # in alternating trials, and that must not flatter the code measured
             before = _measure_in_child(n, code) if code is not None else {}
             row = {"size": n, **_measure_in_child(n)}
             if code is not None:
