@@ -106,6 +106,14 @@ class Job(Generic[T]):
         out: T = value
         return out
 
+    def __enter__(self) -> Job[T]:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: Any) -> None:
+        """Stop the child if the block failed or was interrupted while it worked."""
+        if kind is not None:
+            self.stop()
+
     def stop(self) -> None:
         """Kill the child and reap it (the parent was interrupted, or failed meanwhile); nothing
         once it has been reaped, so that a caller may stop a job whatever became of it."""

@@ -732,11 +732,9 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             job = forked.start(later, "pairing the blocks of candidates",
                                "set GRAPHKIT_BLOCK_APART_WORK=-1 to pair them in this process")
             try:
-                ours = pieces(True)
-                theirs, their_crowded, their_crowded_at, their_stats = job.result()
-            except BaseException:
-                job.stop()
-                raise
+                with job:
+                    ours = pieces(True)
+                    theirs, their_crowded, their_crowded_at, their_stats = job.result()
             finally:
                 ends.close()
             found = _Found()
@@ -781,14 +779,11 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         return finish(more), more
     finishing = forked.start(finished, "finishing the candidate pairs",
                              "set GRAPHKIT_BLOCK_APART_WORK=-1 to finish them in this process")
-    found, whole = _Found(), []  # the child's now: freed here
-    _orders.cache_clear()
-    try:
+    with finishing:
+        found, whole = _Found(), []  # the child's now: freed here
+        _orders.cache_clear()
         meanwhile(by_index)
         numbers, more = finishing.result()
-    except BaseException:
-        finishing.stop()
-        raise
     if crowded is not None:
         crowded |= more
     return Pairs(by_index, width, numbers, rank if by_id else None)
@@ -1113,12 +1108,9 @@ def _add_keys(blocks: _Blocks, records: list[Record], numbers: list[int]) -> Non
     job = forked.start(lambda _: add(half, len(records), _Blocks(blocks.person_keys is not None)).handed(),
                        "working out block keys",
                        "set GRAPHKIT_KEYS_APART_RECORDS=-1 to work them out in this process")
-    try:
+    with job:
         add(0, half, blocks)
         theirs = job.result()
-    except BaseException:
-        job.stop()
-        raise
     blocks.take(theirs)
 
 

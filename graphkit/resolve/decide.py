@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -213,7 +213,7 @@ def _scored(pairs: Pairs, report: ResolveReport, observe: Callable[[Record, Reco
         job = forked.start(lambda _: (list(_kept(theirs, common, gate)), gate.left_out), "scoring candidate pairs",
                            "set GRAPHKIT_SCORE_APART_PAIRS=-1 to score in this process")
     at: list[int] = []  # the position in ``pairs`` of each pair kept
-    try:
+    with job or nullcontext():
         ours = pairs.where(~apart)
         scored = _candidates(ours, _kept(ours, common, gate), at)
         at = np.flatnonzero(~apart)[at].tolist() if len(positions) else at
@@ -222,10 +222,6 @@ def _scored(pairs: Pairs, report: ResolveReport, observe: Callable[[Record, Reco
             scored += _candidates(pairs, ((int(positions[i]), value, why, names_only, weak)
                                           for i, value, why, names_only, weak in theirs_kept), at)
             report.pairs_gated += theirs_left_out
-    except BaseException:
-        if job is not None:
-            job.stop()
-        raise
     scored = _strongest_first(scored, pairs, np.asarray(at, np.int64))
     report.pairs_gated += gate.left_out
     report.pairs_reaching_review += len(scored)
@@ -293,7 +289,7 @@ def _explained(decisions: list[Candidate], common: frozenset[str]) -> None:
     job = forked.start(lambda _: [score(c.a, c.b, common).explanation for c in theirs],
                        "writing the reasons of decisions",
                        "set GRAPHKIT_EXPLAIN_APART=-1 to write them in this process") if theirs else None
-    try:
+    with job or nullcontext():
         for c in todo[:len(todo) - len(theirs)]:
             c.explanation = score(c.a, c.b, common).explanation + c.explanation
             c.unexplained = False
@@ -301,10 +297,6 @@ def _explained(decisions: list[Candidate], common: frozenset[str]) -> None:
             for c, reasons in zip(theirs, job.result(), strict=True):
                 c.explanation = reasons + c.explanation
                 c.unexplained = False
-    except BaseException:
-        if job is not None:
-            job.stop()
-        raise
 
 
 EXPLAIN_APART = 20_000  # decisions whose reasons are written again, from which half are written in a forked child
