@@ -90,73 +90,89 @@ class _Rows:
         self.real = np.zeros((len(records), WIDTH), bool)
         self.plain = np.zeros(len(records), bool)
         self.done = np.zeros(len(records), bool)
+        self.forget()
+
+    def forget(self) -> None:
+        """Forget the names read, once no more are."""
         # a register repeats its names: each is read once, into its tokens, its row and its
         # patronymic; and its gender and words, which scoring asks of every record
         # (``person_gender``, and ``overlap.name_words`` for the word counts: kept in the records
-        # here, before scoring forks, where each scoring process worked them out again)
-        self._read: dict[str, tuple[frozenset[int], tuple[int, ...], int, tuple[bool, ...], bool]] = {}
-        self._gender: dict[str, str | None] = {}
-        self._words: dict[str, tuple[str, ...]] = {}
+        # here, before scoring forks, where each scoring process worked them out again). Each
+        # name read is a number in ``_named``, its row, patronymic, real and plain entries of the
+        # arrays below (entry 0: a record not read): no objects of its own to free, where a
+        # tuple of tuples and a frozenset per name were about 500 bytes, half a gigabyte at a
+        # million names that stayed in the process's memory after they were freed
+        self._named: dict[str, int] = {}
+        self._rows, self._father = array("q", _UNREAD), array("q", (-1,))
+        self._real, self._plain = array("b", (0,) * WIDTH), array("b", (0,))
+        self._gender: list[str | None] = [None]
+        self._words: list[tuple[str, ...]] = [()]
 
-    def forget(self) -> None:
-        """Forget the names read (hundreds of megabytes at a million names), once no more are."""
-        self._read, self._gender, self._words = {}, {}, {}
+    def _add(self, row: tuple[int, ...], father: int, real: tuple[bool, ...], plain: bool,
+             gender: str | None, words: tuple[str, ...]) -> int:
+        """A new entry of the arrays of names read: its number."""
+        self._rows.extend(row)
+        self._father.append(father)
+        self._real.extend(real)
+        self._plain.append(plain)
+        self._gender.append(gender)
+        self._words.append(words)
+        return len(self._father) - 1
+
+    def _name(self, name: str) -> int:
+        """The number of ``name``'s entry, read now if it was not before."""
+        found = self._named.get(name)
+        if found is not None:
+            return found
+        tokens = self.tokens
+        pn = person_name(name)
+        # the forms ``_align`` reads for a word: those of its last occurrence (a dict of them)
+        forms = {w: (sp, o) for w, sp, o in zip(pn.words, pn.spelled, pn.original, strict=False)}
+        ids = {tokens.id((_WORD, w, *forms.get(w, (w, w)))) for w in pn.words}
+        ids.update(tokens.id((_INITIAL, i)) for i in pn.initials)
+        row = _row(ids)
+        patronymic = -1
+        if pn.patronymic and row is not _UNREAD:
+            sp, o = forms.get(pn.patronymic, (pn.patronymic, pn.patronymic))
+            patronymic = self.fathers.id((_original(pn, pn.patronymic), o, sp))
+        real = {tokens.id((_WORD, w, *forms.get(w, (w, w)))) for w in pn.words if w != pn.patronymic}
+        once = len(set(pn.words)) == len(pn.words) and len(set(pn.initials)) == len(pn.initials)
+        found = self._named[name] = self._add(
+            row, patronymic, tuple(t in real for t in row), once and row is not _UNREAD,
+            pn.gender, tuple(dict.fromkeys(pn.words)))  # the words as ``names.person_words`` reads them
+        return found
+
+    def _names(self, names: list[str]) -> int:
+        """A new entry for a record of several names: the tokens of all (not read if more than a
+        row holds), no patronymic, real or plain; its gender and words over all its names."""
+        entries = [self._name(name) for name in names]
+        rows = self._rows
+        ids: set[int] = set()
+        for k in entries:
+            ids.update(t for t in rows[k * WIDTH:(k + 1) * WIDTH] if t >= 0)
+        row = _UNREAD if any(rows[k * WIDTH] == -2 for k in entries) else _row(ids)
+        return self._add(row, -1, _NONE_REAL, False, agreed_gender(self._gender[k] for k in entries),
+                         tuple(dict.fromkeys(w for k in entries for w in self._words[k])))
 
     def read(self, wanted: np.ndarray) -> None:
         """Read the ``wanted`` records not read before."""
         at = np.flatnonzero(wanted & ~self.done)
         self.done[at] = True
-        tokens, fathers, read, gender, words = self.tokens, self.fathers, self._read, self._gender, self._words
-        rows, father, real, plain = array("q"), array("q"), array("b"), array("b")
-        unread = (-2,) + (-1,) * (WIDTH - 1)
-        none_real = (False,) * WIDTH
-
-        def name_tokens(name: str) -> tuple[frozenset[int], tuple[int, ...], int, tuple[bool, ...], bool]:
-            pn = person_name(name)
-            gender[name] = pn.gender
-            words[name] = tuple(dict.fromkeys(pn.words))  # as ``names.person_words`` reads them
-            # the forms ``_align`` reads for a word: those of its last occurrence (a dict of them)
-            forms = {w: (sp, o) for w, sp, o in zip(pn.words, pn.spelled, pn.original, strict=False)}
-            ids = {tokens.id((_WORD, w, *forms.get(w, (w, w)))) for w in pn.words}
-            ids.update(tokens.id((_INITIAL, i)) for i in pn.initials)
-            patronymic = -1
-            if pn.patronymic:
-                sp, o = forms.get(pn.patronymic, (pn.patronymic, pn.patronymic))
-                patronymic = fathers.id((_original(pn, pn.patronymic), o, sp))
-            row = _row(ids, unread)
-            real_ids = {tokens.id((_WORD, w, *forms.get(w, (w, w)))) for w in pn.words if w != pn.patronymic}
-            once = len(set(pn.words)) == len(pn.words) and len(set(pn.initials)) == len(pn.initials)
-            return frozenset(ids), row, patronymic, tuple(t in real_ids for t in row), once and row is not unread
-
-        records = self.records
+        entries = array("q")
+        records, gender, words = self.records, self._gender, self._words
         for r in (records[i] for i in at.tolist()):
             if r.label != "Person" or r.registry_ids or not r.names:
-                rows.extend(unread)
-                father.append(-1)
-                real.extend(none_real)
-                plain.append(False)
-            elif len(r.names) == 1:
-                got = read.get(r.names[0]) or read.setdefault(r.names[0], name_tokens(r.names[0]))
-                rows.extend(got[1])
-                father.append(got[2] if got[1] is not unread else -1)
-                real.extend(got[3])
-                plain.append(got[4])
-                keep_derived(r, "derived_gender", gender[r.names[0]])
-                keep_derived(r, "derived_words", words[r.names[0]])
-            else:
-                ids: set[int] = set()
-                for name in r.names:
-                    ids |= (read.get(name) or read.setdefault(name, name_tokens(name)))[0]
-                rows.extend(_row(ids, unread))
-                father.append(-1)
-                real.extend(none_real)
-                plain.append(False)
-                keep_derived(r, "derived_gender", agreed_gender(gender[name] for name in r.names))
-                keep_derived(r, "derived_words", tuple(dict.fromkeys(w for name in r.names for w in words[name])))
-        self.rows[at] = np.frombuffer(rows, np.int64).reshape(-1, WIDTH)
-        self.father[at] = np.frombuffer(father, np.int64)
-        self.real[at] = np.frombuffer(real, np.int8).reshape(-1, WIDTH).astype(bool)
-        self.plain[at] = np.frombuffer(plain, np.int8).astype(bool)
+                entries.append(0)
+                continue
+            k = self._name(r.names[0]) if len(r.names) == 1 else self._names(r.names)
+            entries.append(k)
+            keep_derived(r, "derived_gender", gender[k])
+            keep_derived(r, "derived_words", words[k])
+        of = np.frombuffer(entries, np.int64)
+        self.rows[at] = np.frombuffer(self._rows, np.int64).reshape(-1, WIDTH)[of]
+        self.father[at] = np.frombuffer(self._father, np.int64)[of]
+        self.real[at] = np.frombuffer(self._real, np.int8).reshape(-1, WIDTH)[of].astype(bool)
+        self.plain[at] = np.frombuffer(self._plain, np.int8)[of].astype(bool)
 
     def kinds(self) -> tuple[np.ndarray, np.ndarray]:
         """For each token id: whether it is an initial, and its word's number (one number per
@@ -169,10 +185,14 @@ class _Rows:
         return initial, word
 
 
-def _row(ids: set[int], unread: tuple[int, ...]) -> tuple[int, ...]:
-    """A row of token ids, sorted and padded with -1; ``unread`` for more than WIDTH."""
+_UNREAD = (-2,) + (-1,) * (WIDTH - 1)  # the row of a record not read
+_NONE_REAL = (False,) * WIDTH
+
+
+def _row(ids: set[int]) -> tuple[int, ...]:
+    """A row of token ids, sorted and padded with -1; ``_UNREAD`` for more than WIDTH."""
     if len(ids) > WIDTH:
-        return unread
+        return _UNREAD
     return tuple(sorted(ids)) + (-1,) * (WIDTH - len(ids))
 
 
