@@ -84,6 +84,19 @@ def load_records_of(db: Path) -> list[Record]:
         return load_records(store)["Person"]
 
 
+def test_people_read_for_resolution_share_their_datasets_and_their_empty_numbers(cli, real, tmp_path):
+    """Each person read for resolution held a list of datasets and a list of numbers of its own:
+    at a million names, 185 MB of lists that say the same thing."""
+    feldman = _feldman(real)
+    son = _filed_again(feldman, "12345678", date_of_birth={"month": 3, "year": 1990})
+    db = tmp_path / "g"
+    cli("load", _snapshot(tmp_path, [feldman, son]), "--mapping", "uk-psc", "--db", db)
+    people = load_records_of(db)
+    assert len(people) > 1 and people[0].datasets
+    assert all(p.datasets is people[0].datasets for p in people)
+    assert all(p.registry_ids == () and p.birth_dates == () for p in people)
+
+
 def test_namesakes_born_in_another_month_and_a_spouse_at_the_same_home_stay_apart_and_wait_for_nobody(
         cli, real, tmp_path):
     feldman = _feldman(real)

@@ -20,7 +20,7 @@ replaces every earlier decision of this module; judgements are re-applied each t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -51,13 +51,24 @@ from graphkit.store.base import Store
 METHOD = "graphkit-resolve"
 
 
-def _numbers(node_id: str, registry_ids: list[str] | None) -> list[str]:
+def _numbers(node_id: str, registry_ids: list[str] | None) -> Sequence[str]:
     """A record's registry numbers, the one its node is keyed by included (a firm keyed
-    ``ru-inn:…`` carries that INN whatever its ``registry_ids`` say)."""
+    ``ru-inn:…`` carries that INN whatever its ``registry_ids`` say); most people have none:
+    one shared empty tuple for them all."""
+    keyed = _keyed_by_number(node_id)
+    if not registry_ids and not keyed:
+        return ()
     out = list(registry_ids or [])
-    if _keyed_by_number(node_id) and node_id not in out:
+    if keyed and node_id not in out:
         out.insert(0, node_id)
     return out
+
+
+def _shared(values: list[str] | None, seen: dict[tuple[str, ...], tuple[str, ...]]) -> tuple[str, ...]:
+    """``values`` as a tuple, one object for all records with the same values (``seen``): a
+    record's datasets are one of a few lists, each read from the store anew for every record."""
+    t = tuple(values or ())
+    return seen.setdefault(t, t)
 
 
 def _keyed_by_number(node_id: str) -> bool:
@@ -94,8 +105,9 @@ class _Firms:
 
 def _firm_records(store: Store) -> _Firms:
     listed: set[str] = set(store.run_columns("sanctioned_entities", "id")[0])
+    seen: dict[tuple[str, ...], tuple[str, ...]] = {}
     companies = [Record(i, "Company", list(names or []) + list(previous or []), country, None, _numbers(i, ids),
-                        form, datasets=list(datasets or []), listed=i in listed)
+                        form, datasets=_shared(datasets, seen), listed=i in listed)
                  for i, names, previous, country, ids, form, datasets in zip(*store.run_columns(
                      "resolve_companies", "id", "names", "previous_names", "country", "registry_ids", "legal_form",
                      "datasets"), strict=True)]  # named firms only
@@ -126,9 +138,10 @@ def _people(store: Store, firms: _Firms) -> list[Record]:
     """The people, each with the firms it is tied to (as read, not yet resolved); without their
     service addresses (``_addresses``). A record without a name is never compared."""
     firms_of, listed = firms.firms_of, firms.listed
+    seen: dict[tuple[str, ...], tuple[str, ...]] = {}
     return [Record(i, "Person", list(names), country, dates.iso(born) or month or None, _numbers(i, ids),
-                   context=set(firms_of[i]) if i in firms_of else frozenset(), datasets=list(datasets or []), listed=i in listed,
-                   nationality=nationality, birth_dates=list(several or []))
+                   context=set(firms_of[i]) if i in firms_of else frozenset(), datasets=_shared(datasets, seen),
+                   listed=i in listed, nationality=nationality, birth_dates=tuple(several) if several else ())
             for i, names, country, born, month, ids, datasets, nationality, several in zip(*store.run_columns(
                 "resolve_people", "id", "names", "country", "birth_date", "birth_month", "registry_ids", "datasets",
                 "nationality", "birth_dates"), strict=True) if names]
