@@ -9,7 +9,7 @@ import pytest
 from graphkit.resolve import resolve
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
 from graphkit.resolve.names import fold
-from graphkit.resolve.scoring import NEVER, Record, score
+from graphkit.resolve.scoring import AUTO, NEVER, Record, score
 
 PAIRS = Path(__file__).resolve().parent / "data" / "er_pairs.csv"
 
@@ -187,6 +187,23 @@ def test_a_person_without_birth_date_meets_the_closest_names_over_all_blocks_not
     assert {"u"} | (close.keys() - met) <= crowded
     # the dated still meet one another as before: where a birth day is shared
     assert ("d99", "i000") in proposed
+
+
+def test_a_name_is_never_called_unique_where_its_block_was_too_crowded_to_compare_every_namesake():
+    from graphkit.resolve import ResolveReport, decide
+    from graphkit.resolve.blocking import MAX_MEET
+    from graphkit.resolve.namesakes import PATRONYMICS
+
+    fathers = [f for f in PATRONYMICS if f != "Николаевич"]
+    namesakes = [person(f"d{i:02d}", f"Иванов Сергей {fathers[i % len(fathers)]}", f"19{50 + i // 12}-{1 + i % 12:02d}-11")
+                 for i in range(2 * MAX_MEET)]
+    himself = person("d99", "Иванов Сергей Николаевич", "1950-01-11", firms={"alfa"})
+    press = person("u", "IVANOV SERGEI NIKOLAEVICH", firms={"beta"})
+    out = decide([*namesakes, himself, press], Judgements(), Partition(), ResolveReport())
+    [pair] = [c for c in out if {c.a.id, c.b.id} == {"u", "d99"}]
+    assert pair.state == "pending" and pair.names_only is not None and pair.names_only >= AUTO
+    # no other namesake he met is compatible, but he did not meet them all
+    assert "no other record in the data is compatible" not in pair.explanation
 
 
 @pytest.mark.parametrize("a, b, why", [

@@ -80,13 +80,18 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
 
 @dataclass
 class Blocked:
-    """The candidate pairs of one label's records (``blocking.candidates``), and the ids of the
-    records some of whose pairs were left out (crowded blocks); ``gate``: the people's names read
-    ahead for scoring's gate while the pairs were being finished, if they were."""
+    """The candidate pairs of one label's records (``blocking.candidates``), and which of the
+    pairs' records (``pairs.records``) had some of their pairs left out (crowded blocks); ``gate``:
+    the people's names read ahead for scoring's gate while the pairs were being finished, if
+    they were."""
 
     pairs: Pairs
-    crowded: set[str]
+    crowded: np.ndarray  # bool, one per record of ``pairs``
     gate: PeopleGate | None = None
+
+    def crowded_ids(self, ids: set[str]) -> set[str]:
+        """Those of ``ids`` whose records were crowded."""
+        return {r.id for r, yes in zip(self.pairs.records, self.crowded.tolist(), strict=True) if yes and r.id in ids}
 
 
 def block(records: list[Record]) -> Blocked:
@@ -96,7 +101,10 @@ def block(records: list[Record]) -> Blocked:
     crowded: set[str] = set()
     ahead = _Ahead() if _outside_months(records, NAME_TABLES_AHEAD) else None
     pairs = candidates(records, crowded=crowded, meanwhile=ahead)
-    return Blocked(pairs, crowded, ahead.gate if ahead is not None else None)
+    # one flag per record, not a set of ids: nearly every record of a million synthetic names
+    # is in a crowded block, and the set of their ids (67 MB) was kept through scoring
+    mask = np.fromiter((r.id in crowded for r in pairs.records), bool, len(pairs.records))
+    return Blocked(pairs, mask, ahead.gate if ahead is not None else None)
 
 
 class _Ahead:
@@ -132,7 +140,6 @@ def _outside_months(records: list[Record], at_least: int) -> bool:
 def _decide(records: list[Record], judgements: Judgements, partition: Partition, report: ResolveReport,
             observe: Callable[[Record, Record], None] | None, common: frozenset[str] | None,
             focus: set[str] | None, blocked: Blocked) -> list[Candidate]:
-    crowded = blocked.crowded
     common = common_words(records) if common is None else common
     scored = _scored(blocked.pairs, report, observe, common, focus, blocked.gate)
     torn = _torn_between(scored, partition)
@@ -141,7 +148,7 @@ def _decide(records: list[Record], judgements: Judgements, partition: Partition,
     out = [c for c in scored if _triage(c, judgements, partition, report, torn, shared_names, common, listing)]
     for c in out:  # what the second look after people are resolved must leave to a person
         c.torn = c.state == "pending" and (c.a.id in torn or c.b.id in torn or _on_names(c, shared_names))
-    _note_unique_names(out, scored, crowded, partition)
+    _note_unique_names(out, scored, blocked, partition)
     out = _strongest_questions(out, report)
     # a pair that later merges joined through others is no longer a question
     still = [c for c in out if not (c.state == "pending" and partition.find(c.a.id) == partition.find(c.b.id))]
@@ -444,7 +451,7 @@ def _torn_between(scored: list[Candidate], partition: Partition) -> dict[str, st
     return torn
 
 
-def _note_unique_names(out: list[Candidate], scored: list[Candidate], crowded: set[str],
+def _note_unique_names(out: list[Candidate], scored: list[Candidate], blocked: Blocked,
                        partition: Partition) -> None:
     """Say so on a pending pair whose names alone reach AUTO and where neither record has
     another compatible record: the strongest kind of names-only question for a reviewer.
@@ -452,8 +459,9 @@ def _note_unique_names(out: list[Candidate], scored: list[Candidate], crowded: s
     It is not merged: on a registry scenario the only two records of "Смирнов Алексей
     Владимирович" in the data were two men born 26 years apart, and the officer links printed
     through them named the wrong firms. A name, however rare in the data, is not a person."""
-    asked = [c for c in out if c.state == "pending" and c.names_only is not None and c.names_only >= AUTO
-             and c.a.id not in crowded and c.b.id not in crowded]
+    asked = [c for c in out if c.state == "pending" and c.names_only is not None and c.names_only >= AUTO]
+    crowded = blocked.crowded_ids({x for c in asked for x in (c.a.id, c.b.id)}) if asked else set()
+    asked = [c for c in asked if c.a.id not in crowded and c.b.id not in crowded]
     if not asked:
         return
     wanted = {x for c in asked for x in (c.a.id, c.b.id)}
