@@ -184,7 +184,7 @@ def test_scorings_first_needs_are_met_while_a_process_finishes_the_pairs(monkeyp
     pairs_apart_or_not(monkeypatch, False)
     in_place = decide_module.block(records)
     assert in_place.gate is None and len(loads) == 1  # the tables are loaded when scoring first asks
-    assert list(apart.pairs.numbers) == list(in_place.pairs.numbers) and (apart.crowded == in_place.crowded).all()
+    assert list(apart.pairs.numbers) == list(in_place.pairs.numbers) and (apart.pairs.crowded == in_place.pairs.crowded).all()
     pairs = apart.pairs
     below = apart.gate.for_pairs(pairs.width, pairs.numbers).below(pairs.width, pairs.numbers)
     assert 0 < below.sum() < len(below)

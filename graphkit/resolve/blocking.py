@@ -577,7 +577,8 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     """Each candidate pair once (ids in sorted order), of records with the same label.
 
     ``stats``, if given, counts ``windowed_blocks``: block parts not compared in full (sorted
-    neighbourhood, closest names); ``crowded``, if given, receives the ids of their records.
+    neighbourhood, closest names); their records are *crowded* (``Pairs.crowded``, one flag per
+    record, and the ids of those records added to ``crowded`` if given).
     ``meanwhile``, if given, is work of the caller's, on the records as the pairs number them,
     that this process does while a forked child finishes the pairs (where children are forked:
     ``GRAPHKIT_BLOCK_APART_WORK``); it is not called otherwise.
@@ -613,6 +614,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
     for r in dated:
         number(r)
     width = len(index) + 1
+    flags = np.zeros(len(by_index), bool)  # the crowded records, by number
     found = _Found()  # a pair's number: its first record's (by id) * width + its second's
 
     def note(pairs: Iterable[tuple[Record, Record]], check: bool) -> None:
@@ -659,6 +661,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             return True
 
         crowded_at: list[np.ndarray] = []  # the records of parts crowded_on_arrays paired, by number
+        noted: set[str] = set()  # the ids of the records of crowded parts paired in Python
 
         def crowded_numbers() -> np.ndarray:
             return np.unique(np.concatenate(crowded_at)) if crowded_at else np.empty(0, np.int64)
@@ -697,7 +700,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                             if stats is not None and _crowded(part) is not None:
                                 stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
                             continue
-                    note(*_part_pairs(part, _crowded(part), in_months, stats, crowded))
+                    note(*_part_pairs(part, _crowded(part), in_months, stats, noted))
 
         # blocks of people small enough to be paired whole (never split or crowded) are paired on
         # arrays, as ``_all_pairs`` pairs them (birth dates that may be one day) and less the pairs
@@ -726,9 +729,9 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                 return out if front else out[::-1]
 
             def later(_: forked.Progress | None) -> tuple[list[np.ndarray], set[str], np.ndarray, dict[str, int]]:
-                nonlocal stats, crowded, crowded_at
-                stats, crowded, crowded_at = {}, set(), []
-                return pieces(False), crowded, crowded_numbers(), stats
+                nonlocal stats, noted, crowded_at
+                stats, noted, crowded_at = {}, set(), []
+                return pieces(False), noted, crowded_numbers(), stats
             job = forked.start(later, "pairing the blocks of candidates",
                                "set GRAPHKIT_BLOCK_APART_WORK=-1 to pair them in this process")
             try:
@@ -741,22 +744,25 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             found.extend(np.concatenate(ours + theirs))
             del ours, theirs
             crowded_at.append(their_crowded_at)
-            if crowded is not None:
-                crowded |= their_crowded
+            noted |= their_crowded
             if stats is not None:
                 for k, v in their_stats.items():
                     stats[k] = stats.get(k, 0) + v
         else:
             pair(0, None)
-        if crowded is not None:
-            crowded.update(by_index[i].id for i in crowded_numbers().tolist())
+        flags[crowded_numbers()] = True
+        if noted:  # the records of parts paired in Python (by id: a part holds one record of an id)
+            flags |= np.fromiter((r.id in noted for r in by_index), bool, len(by_index)) if not by_id else \
+                np.isin(np.arange(len(by_index)), np.fromiter((index[x] for x in noted), np.int64, len(noted)))
+        noted.clear()
+        crowded_at.clear()
         blocks.clear()
     finally:
         orders.stop()
 
-    def finish(crowded: set[str] | None) -> np.ndarray:
+    def finish(flags: np.ndarray) -> np.ndarray:
         """The pairs found, with those of the whole blocks and the month blocks, less those beyond
-        the undated's closest names."""
+        the undated's closest names (whose records are flagged crowded in ``flags``)."""
         if whole:
             found.extend(_whole_pairs(whole, rank, width, dates))
         firsts, seconds = _month_pairs(dated)
@@ -766,27 +772,25 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         else:
             note(((dated[i], dated[j]) for i, j in zip(firsts.tolist(), seconds.tolist(), strict=True)), False)
         del firsts, seconds
-        return _closest_of_undated(found.unique(), by_index, width, rank, crowded)
+        return _closest_of_undated(found.unique(), by_index, width, rank, flags)
 
     if meanwhile is None or limit is None:  # no child is forked here
-        numbers = finish(crowded)
+        numbers = finish(flags)
         _orders.cache_clear()
-        return Pairs(by_index, width, numbers, rank if by_id else None)
-
-    # the pairs finished in a forked child while this process does the caller's work
-    def finished(_: forked.Progress | None) -> tuple[np.ndarray, set[str]]:
-        more: set[str] = set()
-        return finish(more), more
-    finishing = forked.start(finished, "finishing the candidate pairs",
-                             "set GRAPHKIT_BLOCK_APART_WORK=-1 to finish them in this process")
-    with finishing:
-        found, whole = _Found(), []  # the child's now: freed here
-        _orders.cache_clear()
-        meanwhile(by_index)
-        numbers, more = finishing.result()
+    else:
+        # the pairs finished in a forked child while this process does the caller's work
+        def finished(_: forked.Progress | None) -> tuple[np.ndarray, np.ndarray]:
+            return finish(flags), flags
+        finishing = forked.start(finished, "finishing the candidate pairs",
+                                 "set GRAPHKIT_BLOCK_APART_WORK=-1 to finish them in this process")
+        with finishing:
+            found, whole = _Found(), []  # the child's now: freed here
+            _orders.cache_clear()
+            meanwhile(by_index)
+            numbers, flags = finishing.result()
     if crowded is not None:
-        crowded |= more
-    return Pairs(by_index, width, numbers, rank if by_id else None)
+        crowded.update(by_index[i].id for i in np.flatnonzero(flags).tolist())
+    return Pairs(by_index, width, numbers, rank if by_id else None, flags)
 
 
 # whether the blocks of people paired whole are paired on arrays (``candidates``); the same
@@ -980,10 +984,13 @@ class Pairs:
     that the records of a pair and their names are those of the pairs before (and so in the
     caches of scoring). Iterating gives the pairs of records; ``where`` a selection of them
     (the pairs scored apart: ``graphkit.resolve.decide``). ``rank``, where the records' ids are
-    unique: each record's place in the order of their ids (to sort pairs by them on arrays)."""
+    unique: each record's place in the order of their ids (to sort pairs by them on arrays).
+    ``crowded``: for each record, whether some of its pairs were left out (``candidates``)."""
 
-    def __init__(self, records: list[Record], width: int, numbers: np.ndarray, rank: np.ndarray | None = None):
+    def __init__(self, records: list[Record], width: int, numbers: np.ndarray, rank: np.ndarray | None = None,
+                 crowded: np.ndarray | None = None):
         self.records, self.width, self.numbers, self.rank = records, width, numbers, rank
+        self.crowded = np.zeros(len(records), bool) if crowded is None else crowded
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -1001,7 +1008,7 @@ class Pairs:
 
     def where(self, keep: np.ndarray) -> Pairs:
         """The pairs where the boolean array ``keep`` is true."""
-        return Pairs(self.records, self.width, self.numbers[keep], self.rank)
+        return Pairs(self.records, self.width, self.numbers[keep], self.rank, self.crowded)
 
 
 class _Found:
@@ -1118,7 +1125,7 @@ KEYS_APART_RECORDS = 50_000  # records from which half are keyed in a forked chi
 
 
 def _closest_of_undated(pairs: np.ndarray, records: list[Record], width: int, rank: np.ndarray,
-                        crowded: set[str] | None) -> np.ndarray:
+                        crowded: np.ndarray) -> np.ndarray:
     """``pairs`` (numbers, in order) less those beyond the ``MAX_MEET`` closest names of a person
     without a birth date, over all the blocks that person shares: a pair stays if it is among
     the closest of each undated person in it. The closeness is ``_nearest``'s (rapidfuzz's token
@@ -1127,7 +1134,8 @@ def _closest_of_undated(pairs: np.ndarray, records: list[Record], width: int, ra
     not the parts: of a million synthetic names, the 20,230 undated met 296 records each on
     average (5.8M of the 14.2M pairs), 197 at 100k; a name of one surname and an initial meets
     hundreds of namesakes alike, of whom only the strongest ``MAX_QUESTIONS`` are ever asked.
-    The records of the pairs left out are *crowded*: not every namesake of theirs was compared.
+    The records of the pairs left out are flagged in ``crowded`` (by number): not every namesake
+    of theirs was compared.
     ``rank``: each record's place in the order of ids (``_ranks``), if ids are unique."""
     undated = np.fromiter((r.label == "Person" and not r.birth_date for r in records),
                           bool, len(records))
@@ -1160,8 +1168,7 @@ def _closest_of_undated(pairs: np.ndarray, records: list[Record], width: int, ra
         return pairs
     drop = np.zeros(len(pairs), bool)
     drop[involved[beyond]] = True
-    if crowded is not None:
-        crowded.update(records[i].id for i in np.unique(np.concatenate((first[drop], second[drop]))).tolist())
+    crowded[first[drop]] = crowded[second[drop]] = True
     out: np.ndarray = pairs[~drop]
     return out
 

@@ -80,31 +80,28 @@ def decide(records: list[Record], judgements: Judgements, partition: Partition,
 
 @dataclass
 class Blocked:
-    """The candidate pairs of one label's records (``blocking.candidates``), and which of the
-    pairs' records (``pairs.records``) had some of their pairs left out (crowded blocks); ``gate``:
-    the people's names read ahead for scoring's gate while the pairs were being finished, if
-    they were."""
+    """The candidate pairs of one label's records (``blocking.candidates``); ``gate``: the
+    people's names read ahead for scoring's gate while the pairs were being finished, if they
+    were."""
 
     pairs: Pairs
-    crowded: np.ndarray  # bool, one per record of ``pairs``
     gate: PeopleGate | None = None
 
     def crowded_ids(self, ids: set[str]) -> set[str]:
-        """Those of ``ids`` whose records were crowded."""
-        return {r.id for r, yes in zip(self.pairs.records, self.crowded.tolist(), strict=True) if yes and r.id in ids}
+        """Those of ``ids`` whose records were crowded (some of their pairs left out): one flag per
+        record (``Pairs.crowded``), not a set of ids, where nearly every record of a million
+        synthetic names is crowded (a set of their ids, 67 MB, was kept through scoring)."""
+        pairs = self.pairs
+        return {r.id for r, yes in zip(pairs.records, pairs.crowded.tolist(), strict=True) if yes and r.id in ids}
 
 
 def block(records: list[Record]) -> Blocked:
     """The candidate pairs of ``records``. They depend on the records' names, dates and numbers
     alone, not on the firms a person is tied to: a resolution finds the people's while its
     firms are decided in another process (``resolve._run``)."""
-    crowded: set[str] = set()
     ahead = _Ahead() if _outside_months(records, NAME_TABLES_AHEAD) else None
-    pairs = candidates(records, crowded=crowded, meanwhile=ahead)
-    # one flag per record, not a set of ids: nearly every record of a million synthetic names
-    # is in a crowded block, and the set of their ids (67 MB) was kept through scoring
-    mask = np.fromiter((r.id in crowded for r in pairs.records), bool, len(pairs.records))
-    return Blocked(pairs, mask, ahead.gate if ahead is not None else None)
+    pairs = candidates(records, meanwhile=ahead)
+    return Blocked(pairs, ahead.gate if ahead is not None else None)
 
 
 class _Ahead:
