@@ -655,16 +655,12 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             if stats is not None:  # counted again where paired before, as in Python
                 stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
             if not seen(at.tobytes()):
-                crowded_at.append(at)  # their ids noted once, when pairing ends
+                flags[at] = True
                 found.add_many(_same_date_pairs(at, rank, width, dates))
                 found.add_many(_window_pairs(at, orders.ranks(), rank, width, dates))
             return True
 
-        crowded_at: list[np.ndarray] = []  # the records of parts crowded_on_arrays paired, by number
         noted: set[str] = set()  # the ids of the records of crowded parts paired in Python
-
-        def crowded_numbers() -> np.ndarray:
-            return np.unique(np.concatenate(crowded_at)) if crowded_at else np.empty(0, np.int64)
 
         # parts already paired (two keys often block the same records), with the piece they were
         # paired in (``pieces``): a child pairing pieces from the back pairs a part again in an
@@ -729,33 +725,33 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                 return out if front else out[::-1]
 
             def later(_: forked.Progress | None) -> tuple[list[np.ndarray], set[str], np.ndarray, dict[str, int]]:
-                nonlocal stats, noted, crowded_at
-                stats, noted, crowded_at = {}, set(), []
-                return pieces(False), noted, crowded_numbers(), stats
+                nonlocal stats, noted
+                stats, noted = {}, set()
+                return pieces(False), noted, flags, stats
             job = forked.start(later, "pairing the blocks of candidates",
                                "set GRAPHKIT_BLOCK_APART_WORK=-1 to pair them in this process")
             try:
                 with job:
                     ours = pieces(True)
-                    theirs, their_crowded, their_crowded_at, their_stats = job.result()
+                    theirs, their_noted, their_flags, their_stats = job.result()
             finally:
                 ends.close()
             found = _Found()
             found.extend(np.concatenate(ours + theirs))
             del ours, theirs
-            crowded_at.append(their_crowded_at)
-            noted |= their_crowded
+            flags |= their_flags
+            noted |= their_noted
             if stats is not None:
                 for k, v in their_stats.items():
                     stats[k] = stats.get(k, 0) + v
         else:
             pair(0, None)
-        flags[crowded_numbers()] = True
-        if noted:  # the records of parts paired in Python (by id: a part holds one record of an id)
-            flags |= np.fromiter((r.id in noted for r in by_index), bool, len(by_index)) if not by_id else \
-                np.isin(np.arange(len(by_index)), np.fromiter((index[x] for x in noted), np.int64, len(noted)))
+        # the records of parts paired in Python (by id: a part holds one record of an id)
+        if noted and by_id:
+            flags[np.fromiter((index[x] for x in noted), np.int64, len(noted))] = True
+        elif noted:
+            flags |= np.fromiter((r.id in noted for r in by_index), bool, len(by_index))
         noted.clear()
-        crowded_at.clear()
         blocks.clear()
     finally:
         orders.stop()
