@@ -737,8 +737,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             finally:
                 ends.close()
             found = _Found()
-            found.extend(np.concatenate(ours + theirs))
-            del ours, theirs
+            found.extend(ours, theirs)
             flags |= their_flags
             noted |= their_noted
             if stats is not None:
@@ -760,7 +759,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
         """The pairs found, with those of the whole blocks and the month blocks, less those beyond
         the undated's closest names (whose records are flagged crowded in ``flags``)."""
         if whole:
-            found.extend(_whole_pairs(whole, rank, width, dates))
+            found.extend([_whole_pairs(whole, rank, width, dates)])
         firsts, seconds = _month_pairs(dated)
         if by_id and ON_ARRAYS:  # as ``note`` numbers them, on arrays (most of the pairs of a PSC snapshot)
             at = np.fromiter((index[r.id] for r in dated), np.int64, len(dated))
@@ -1039,12 +1038,20 @@ class _Found:
         """Add ``pairs`` (numbers) as if one by one, after those found so far."""
         if len(self._found) >= self.FOLD:
             self._fold()
-        self._found.frombytes(pairs.astype(np.int64).tobytes())
+        self._add(pairs)
 
-    def extend(self, pairs: np.ndarray) -> None:
-        """Add ``pairs`` found elsewhere, after those found here."""
+    def _add(self, pairs: np.ndarray) -> None:
+        # the array's bytes in place: a copy by ``astype`` and another by ``tobytes`` were the
+        # peak of a million names where the pieces' pairs were added
+        self._found.frombytes(np.ascontiguousarray(pairs, np.int64).data.cast("B"))
+
+    def extend(self, *found: list[np.ndarray]) -> None:
+        """Add the pairs found elsewhere, in lists of arrays, after those found here; each array
+        is let go of (taken from its list) once added."""
         self._fold()
-        self._found.frombytes(pairs.astype(np.int64).tobytes())
+        for pairs in found:
+            while pairs:
+                self._add(pairs.pop(0))
 
     def unique(self) -> np.ndarray:
         """Every pair once, in the order first found (what was found is handed over)."""
