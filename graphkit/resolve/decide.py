@@ -8,6 +8,8 @@ most ``MAX_QUESTIONS`` questions a record. ``graphkit.resolve`` runs it label by
 from __future__ import annotations
 
 import gc
+import math
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -214,7 +216,7 @@ def _scored(pairs: Pairs, report: ResolveReport, observe: Callable[[Record, Reco
     job = None
     if len(positions):
         theirs = pairs.where(apart)
-        job = forked.start(lambda _: (list(_kept(theirs, common, gate)), gate.left_out), "scoring candidate pairs",
+        job = forked.start(lambda _: (_Kept.of(_kept(theirs, common, gate)), gate.left_out), "scoring candidate pairs",
                            "set GRAPHKIT_SCORE_APART_PAIRS=-1 to score in this process")
     at: list[int] = []  # the position in ``pairs`` of each pair kept
     with job or nullcontext():
@@ -223,8 +225,9 @@ def _scored(pairs: Pairs, report: ResolveReport, observe: Callable[[Record, Reco
         at = np.flatnonzero(~apart)[at].tolist() if len(positions) else at
         if job is not None:
             theirs_kept, theirs_left_out = job.result()
-            scored += _candidates(pairs, ((int(positions[i]), value, why, names_only, weak)
-                                          for i, value, why, names_only, weak in theirs_kept), at)
+            theirs_kept.at = positions[theirs_kept.at]  # their positions in ``pairs``
+            scored += _candidates(pairs, theirs_kept, at)
+            del theirs_kept
             report.pairs_gated += theirs_left_out
     scored = _strongest_first(scored, pairs, np.asarray(at, np.int64))
     report.pairs_gated += gate.left_out
@@ -257,6 +260,32 @@ def _kept(pairs: Pairs, common: frozenset[str],
             explained += 1
             yield (i, s.value, s.explanation if explained <= EXPLAINED else None, s.names_only,
                    weak_pair(a, b, common) is not None if s.value < AUTO else None)
+
+
+class _Kept:
+    """What ``_kept`` yields, as columns: what a scoring child sends back. A tuple each was about
+    170 bytes a pair (0.44M pairs at a million names), all held at once where the resolving
+    process took them, at its peak."""
+
+    def __init__(self, at: array[int], value: array[float], why: list[str | None], names_only: array[float],
+                 weak: array[int]):
+        self.at = np.frombuffer(at, np.int64)
+        self.value, self.why, self.names_only, self.weak = value, why, names_only, weak
+
+    @classmethod
+    def of(cls, kept: Iterable[tuple[int, float, str | None, float | None, bool | None]]) -> _Kept:
+        at, value, why, names_only, weak = array("q"), array("d"), [], array("d"), array("b")
+        for i, v, w, n, k in kept:
+            at.append(i)
+            value.append(v)
+            why.append(w)
+            names_only.append(math.nan if n is None else n)
+            weak.append(-1 if k is None else k)
+        return cls(at, value, why, names_only, weak)
+
+    def __iter__(self) -> Iterator[tuple[int, float, str | None, float | None, bool | None]]:
+        for i, v, w, n, k in zip(self.at.tolist(), self.value, self.why, self.names_only, self.weak, strict=True):
+            yield i, v, w, None if math.isnan(n) else n, None if k < 0 else k == 1
 
 
 def _candidates(pairs: Pairs, kept: Iterable[tuple[int, float, str | None, float | None, bool | None]],
