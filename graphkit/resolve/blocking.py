@@ -660,7 +660,10 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                 found.add_many(_window_pairs(at, orders.ranks(), rank, width, dates))
             return True
 
-        noted: set[str] = set()  # the ids of the records of crowded parts paired in Python
+
+        def flag(part: list[Record]) -> None:
+            """Flag the records of a crowded part paired in Python."""
+            flags[[number(r) for r in part]] = True
 
         # parts already paired (two keys often block the same records), with the piece they were
         # paired in (``pieces``): a child pairing pieces from the back pairs a part again in an
@@ -696,7 +699,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                             if stats is not None and _crowded(part) is not None:
                                 stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
                             continue
-                    note(*_part_pairs(part, _crowded(part), in_months, stats, noted))
+                    note(*_part_pairs(part, _crowded(part), in_months, stats, flag))
 
         # blocks of people small enough to be paired whole (never split or crowded) are paired on
         # arrays, as ``_all_pairs`` pairs them (birth dates that may be one day) and less the pairs
@@ -724,33 +727,26 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                     out.append(found.unique())
                 return out if front else out[::-1]
 
-            def later(_: forked.Progress | None) -> tuple[list[np.ndarray], set[str], np.ndarray, dict[str, int]]:
-                nonlocal stats, noted
-                stats, noted = {}, set()
-                return pieces(False), noted, flags, stats
+            def later(_: forked.Progress | None) -> tuple[list[np.ndarray], np.ndarray, dict[str, int]]:
+                nonlocal stats
+                stats = {}
+                return pieces(False), flags, stats
             job = forked.start(later, "pairing the blocks of candidates",
                                "set GRAPHKIT_BLOCK_APART_WORK=-1 to pair them in this process")
             try:
                 with job:
                     ours = pieces(True)
-                    theirs, their_noted, their_flags, their_stats = job.result()
+                    theirs, their_flags, their_stats = job.result()
             finally:
                 ends.close()
             found = _Found()
             found.extend(ours, theirs)
             flags |= their_flags
-            noted |= their_noted
             if stats is not None:
                 for k, v in their_stats.items():
                     stats[k] = stats.get(k, 0) + v
         else:
             pair(0, None)
-        # the records of parts paired in Python (by id: a part holds one record of an id)
-        if noted and by_id:
-            flags[np.fromiter((index[x] for x in noted), np.int64, len(noted))] = True
-        elif noted:
-            flags |= np.fromiter((r.id in noted for r in by_index), bool, len(by_index))
-        noted.clear()
         blocks.clear()
     finally:
         orders.stop()
@@ -1218,16 +1214,17 @@ def _crowded(part: list[Record]) -> str | None:
     return None
 
 
-def _count_crowded(part: list[Record], stats: dict[str, int] | None, crowded: set[str] | None) -> None:
+def _count_crowded(part: list[Record], stats: dict[str, int] | None,
+                   crowded: Callable[[list[Record]], None] | None) -> None:
     """Count a part not compared in full (``windowed_blocks``) and note its records as crowded."""
     if stats is not None:
         stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
     if crowded is not None:
-        crowded.update(r.id for r in part)
+        crowded(part)
 
 
 def _part_pairs(part: list[Record], why: str | None, in_months: set[str], stats: dict[str, int] | None,
-                crowded: set[str] | None) -> tuple[Iterator[tuple[Record, Record]], bool]:
+                crowded: Callable[[list[Record]], None] | None) -> tuple[Iterator[tuple[Record, Record]], bool]:
     """The pairs of one block part (``why``: ``_crowded`` of it), and whether they still need
     the check of ``first_time``: firm pairs leave out the firms ``numbers_apart`` themselves,
     and ``_pairs_meeting`` the pairs of two month-dated people; no other part holds month-dated
