@@ -779,9 +779,10 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             _orders.cache_clear()
             meanwhile(by_index)
             numbers, flags = finishing.result()
+    pairs = Pairs(by_index, width, numbers, rank if by_id else None, flags)
     if crowded is not None:
-        crowded.update(by_index[i].id for i in np.flatnonzero(flags).tolist())
-    return Pairs(by_index, width, numbers, rank if by_id else None, flags)
+        crowded.update(pairs.crowded_ids())
+    return pairs
 
 
 # whether the blocks of people paired whole are paired on arrays (``candidates``); the same
@@ -996,6 +997,13 @@ class Pairs:
     def at(self, i: int) -> tuple[Record, Record]:
         first, second = divmod(int(self.numbers[i]), self.width)
         return self.records[first], self.records[second]
+
+    def crowded_ids(self, among: set[str] | None = None) -> set[str]:
+        """The ids of the crowded records (of those ``among``, if given): one flag per record is
+        kept, not a set of ids, where nearly every record of a million synthetic names is
+        crowded (a set of their ids, 67 MB, was kept through scoring)."""
+        return {r.id for r, yes in zip(self.records, self.crowded.tolist(), strict=True)
+                if yes and (among is None or r.id in among)}
 
     def where(self, keep: np.ndarray) -> Pairs:
         """The pairs where the boolean array ``keep`` is true."""

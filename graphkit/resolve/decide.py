@@ -89,13 +89,6 @@ class Blocked:
     pairs: Pairs
     gate: PeopleGate | None = None
 
-    def crowded_ids(self, ids: set[str]) -> set[str]:
-        """Those of ``ids`` whose records were crowded (some of their pairs left out): one flag per
-        record (``Pairs.crowded``), not a set of ids, where nearly every record of a million
-        synthetic names is crowded (a set of their ids, 67 MB, was kept through scoring)."""
-        pairs = self.pairs
-        return {r.id for r, yes in zip(pairs.records, pairs.crowded.tolist(), strict=True) if yes and r.id in ids}
-
 
 def block(records: list[Record]) -> Blocked:
     """The candidate pairs of ``records``. They depend on the records' names, dates and numbers
@@ -486,7 +479,7 @@ def _note_unique_names(out: list[Candidate], scored: list[Candidate], blocked: B
     Владимирович" in the data were two men born 26 years apart, and the officer links printed
     through them named the wrong firms. A name, however rare in the data, is not a person."""
     asked = [c for c in out if c.state == "pending" and c.names_only is not None and c.names_only >= AUTO]
-    crowded = blocked.crowded_ids({x for c in asked for x in (c.a.id, c.b.id)}) if asked else set()
+    crowded = blocked.pairs.crowded_ids({x for c in asked for x in (c.a.id, c.b.id)}) if asked else set()
     asked = [c for c in asked if c.a.id not in crowded and c.b.id not in crowded]
     if not asked:
         return
