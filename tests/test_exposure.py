@@ -187,3 +187,20 @@ def test_exposure_steps_say_what_find_links_says_of_a_holding(store):
     assert "Blocked Firm Y owns 50-75 % of Ranged Ltd — current, since 2019-01-01 (no end given; record loaded " \
            "2026-12-01)" in out
     assert "blocked by ownership: yes (at least 50% held by blocked parties; 1 stake given as a range" in out
+
+
+def test_the_card_and_the_answer_agree_on_a_firm_its_source_marks_sanctioned(cli, tmp_path):
+    """A firm the source marks sanctioned (FtM topics) with no listing record is listed in the
+    answer; its card must say the same, not "sanctions listings: no"."""
+    from graphkit.store.embedded import EmbeddedStore
+
+    db = tmp_path / "g"
+    with EmbeddedStore(db) as s:
+        build(s)
+    out = cli("exposure", "Blocked Firm Y", "--db", db, "--as-of", "2023-06-01").out
+    card = next(line for line in out.splitlines() if line.strip().startswith("sanctions listings:"))
+    assert card.strip() == "sanctions listings: marked sanctioned by the source (no listing record) " \
+                           "(listing date unknown)"
+    assert "listed on 2023-06-01: yes (listing date unknown)" in out
+    clean = cli("exposure", "Clean Ltd", "--db", db, "--as-of", "2023-06-01").out
+    assert "  sanctions listings: no\n" in clean

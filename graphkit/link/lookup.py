@@ -232,10 +232,16 @@ def card(store: Store, match: Match, clusters: Clusters) -> Card:
 
 def listings_of(store: Store, ids: list[str]) -> list[dict[str, Any]]:
     """The sanctions listings of the records ``ids``, one per listing: authority, list, program,
-    ``listed`` (the listing or start date the source gives, ISO) or None, and sources."""
+    ``listed`` (the listing or start date the source gives, ISO) or None, and sources. A record
+    its source marks sanctioned without a listing record (FtM topics) is one entry with no
+    ``sanction_id``, as ``exposure`` counts it: the card must not say "no" where exposure says
+    "listed"."""
     out: dict[str, dict[str, Any]] = {}
     for r in store.run("sanctions_of", ids=ids):
         if r["sanction_id"] is None:
+            out.setdefault(f"marked|{r['id']}", {
+                "sanction_id": None, "authority": None, "list": None, "program": None, "listed": None,
+                "ended": None, "marked": r["id"], "sources": []})
             continue
         listed = r.get("listing_date") or r.get("start_date")
         out.setdefault(r["sanction_id"], {
