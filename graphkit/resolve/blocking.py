@@ -520,16 +520,22 @@ class _Blocks:
     def _sort(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         hashes, member, refine = (np.frombuffer(rows, dtype=np.int32 if rows.typecode == "i" else np.int64)
                                   for rows in self._rows)
-        # each key numbered in the order first added
-        _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
-        number = np.empty(len(first), np.int64)
-        number[np.argsort(first)] = np.arange(len(first))
-        block = number[inverse.ravel()]
-        del first, inverse, number
-        order = np.argsort(block, kind="stable")
-        starts = np.flatnonzero(np.diff(block[order], prepend=-1))
-        ends = np.append(starts[1:], len(block))
-        kept = ends - starts > 1  # most keys block one record (a birth day with a sound)
+        # one stable sort: each key's rows together in the order added, then the keys put in the
+        # order each was first added (``np.unique`` and a second sort of the rows by the keys'
+        # numbers were a third slower: 10 s of one core at a million names)
+        by_key = np.argsort(hashes, kind="stable")
+        keyed = hashes[by_key]
+        begins = np.flatnonzero(np.concatenate(([True], keyed[1:] != keyed[:-1]))) if len(keyed) \
+            else np.empty(0, np.int64)
+        del keyed
+        sizes = np.diff(np.append(begins, len(hashes)))
+        firsts = np.argsort(by_key[begins])  # where each key was first added: distinct
+        begins, sizes = begins[firsts], sizes[firsts]
+        ends = np.cumsum(sizes)
+        starts = ends - sizes
+        order = by_key[np.repeat(begins - starts, sizes) + np.arange(len(hashes))]
+        del by_key, begins, firsts
+        kept = sizes > 1  # most keys block one record (a birth day with a sound)
         return member, refine, order, starts[kept], ends[kept]
 
     def take_whole(self, of: np.ndarray, readable: np.ndarray) -> list[np.ndarray]:
@@ -993,6 +999,17 @@ class Pairs:
             for pair in self.numbers[start:start + (1 << 16)].tolist():
                 first, second = divmod(pair, width)
                 yield records[first], records[second]
+
+    def among(self, positions: np.ndarray) -> Iterator[tuple[int, Record, Record]]:
+        """(position, first record, second record) of the pairs at ``positions``, in their order:
+        scoring reads only the pairs its gate did not leave out (85% of ten million at a million
+        synthetic names), without a Python step for each of the others."""
+        records, width = self.records, self.width
+        for start in range(0, len(positions), 1 << 16):
+            at = positions[start:start + (1 << 16)]
+            firsts, seconds = np.divmod(self.numbers[at], width)
+            for i, first, second in zip(at.tolist(), firsts.tolist(), seconds.tolist(), strict=True):
+                yield i, records[first], records[second]
 
     def at(self, i: int) -> tuple[Record, Record]:
         first, second = divmod(int(self.numbers[i]), self.width)

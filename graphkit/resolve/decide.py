@@ -245,8 +245,8 @@ def _kept(pairs: Pairs, common: frozenset[str],
     such pairs of a large run are dropped by triage, and their reasons were most of its memory."""
     below = gate.below(pairs.width, pairs.numbers)
     explained = 0
-    for i, (a, b) in enumerate(pairs):
-        if below[i] or below_review(a, b, common):
+    for i, a, b in pairs.among(np.flatnonzero(~below)):
+        if below_review(a, b, common):
             continue
         s = score(a, b, common, explain=False)  # reasons in full where kept (at least REVIEW)
         if s.value >= REVIEW:
