@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from rapidfuzz.fuzz import ratio
 from rigour.names import NameTypeTag, SymbolCategory, analyze_names
 
 from graphkit import normalize as nz
@@ -122,8 +123,12 @@ def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None,
     # Vladimir with Vladimir, not the patronymic with the given name
     spelled_a = dict(zip(a.words, a.spelled, strict=False))
     spelled_b = dict(zip(b.words, b.spelled, strict=False))
-    ranked = sorted(((_spelling_sim(w, spelled_a.get(w, w), u, spelled_b.get(u, u)), -len(w), i, j, w, u)
-                     for i, w in enumerate(a.words) for j, u in enumerate(b.words)), reverse=True)
+    if any("cz" in spelled_a.get(w, w) for w in a.words) or any("cz" in spelled_b.get(u, u) for u in b.words):
+        ranked = sorted(((_spelling_sim(w, spelled_a.get(w, w), u, spelled_b.get(u, u)), -len(w), i, j, w, u)
+                         for i, w in enumerate(a.words) for j, u in enumerate(b.words)), reverse=True)
+    else:  # the same similarities without a call each (most names: no "cz" to read twice)
+        ranked = sorted(((ratio(w, u) / 100.0, -len(w), i, j, w, u)
+                         for i, w in enumerate(a.words) for j, u in enumerate(b.words)), reverse=True)
     used_a: set[int] = set()
     used_b: set[int] = set()
     for s, _, i, j, w, u in ranked:
