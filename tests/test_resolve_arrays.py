@@ -17,6 +17,7 @@ import pytest
 
 from graphkit import forked
 from graphkit.resolve import ResolveReport, blocking, decide, names
+from graphkit.resolve import gate as gate_module
 from graphkit.resolve.evaluation import real_records
 from graphkit.resolve.gate import PeopleGate
 from graphkit.resolve.judgements import Judgement, Judgements, Partition
@@ -89,6 +90,18 @@ def test_the_gate_passes_every_real_pair_that_reaches_review(real_people):
     reaching = [i for i, x in enumerate(numbers.tolist()) if score(real_people[x // n], real_people[x % n]).value >= REVIEW]
     assert len(reaching) > 50
     assert not below[reaching].any()
+
+
+def test_the_gate_tells_the_same_in_small_steps_as_at_once(real_people, monkeypatch):
+    """The gate remembers each pair of tokens it looked up across its steps: asked a few pairs
+    at a time (most of their tokens looked up before, some new), it tells what it tells at once."""
+    numbers = every_pair(real_people)
+    n = len(real_people)
+    at_once = PeopleGate(copy.deepcopy(real_people), n, numbers).below(n, numbers)
+    monkeypatch.setattr(gate_module, "CHUNK", 97)
+    in_steps = PeopleGate(copy.deepcopy(real_people), n, numbers).below(n, numbers)
+    assert at_once.sum() > len(numbers) // 2
+    assert in_steps.tolist() == at_once.tolist()
 
 
 def test_the_gate_leaves_out_names_sharing_no_part_and_two_fathers():

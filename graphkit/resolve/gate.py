@@ -231,14 +231,17 @@ class _Relation:
         known = self.codes[at] == codes if len(self.codes) else np.zeros(len(codes), bool)
         if known.all():
             return self.holds[at]
-        new = np.unique(codes[~known])
-        if len(new):
-            what, width = self.tokens.what, self.width
-            holds = np.fromiter((self.test(what[c // width], what[c % width]) for c in new.tolist()), bool, len(new))
-            codes_all = np.concatenate((self.codes, new))
-            order = np.argsort(codes_all, kind="stable")
-            self.codes, self.holds = codes_all[order], np.concatenate((self.holds, holds))[order]
-        return self.holds[np.searchsorted(self.codes, codes)]
+        unknown = codes[~known]
+        new = np.unique(unknown)
+        what, width = self.tokens.what, self.width
+        holds = np.fromiter((self.test(what[c // width], what[c % width]) for c in new.tolist()), bool, len(new))
+        out = np.empty(len(codes), bool)
+        out[known] = self.holds[at[known]]
+        out[~known] = holds[np.searchsorted(new, unknown)]  # the few new ones, not the whole memory again
+        # both sorted: the new ones are put in their places, without sorting the memory again
+        places = np.searchsorted(self.codes, new)
+        self.codes, self.holds = np.insert(self.codes, places, new), np.insert(self.holds, places, holds)
+        return out
 
 
 class PeopleGate:
