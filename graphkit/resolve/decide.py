@@ -198,61 +198,70 @@ def _scored(pairs: Pairs, report: ResolveReport, observe: Callable[[Record, Reco
     gate = PeopleGate(pairs.records, pairs.width, pairs.numbers) if ahead is None \
         else ahead.for_pairs(pairs.width, pairs.numbers)
     limit = forked.threshold("GRAPHKIT_SCORE_APART_PAIRS", SCORE_APART_PAIRS)
-    apart = np.zeros(len(pairs), bool)
+    job, ends, size = None, None, max(len(pairs), 1)
     if limit is not None and len(pairs) >= max(limit, 2):
-        # every other slice of pairs: a block's pairs stay together (and in the caches of one
-        # process), and both processes get pairs of every kind of block; the pairs of one kind
-        # come together in the order found, and their cost differs: halves by position left one
-        # process at work alone for minutes at a million names
-        apart = (np.arange(len(pairs)) // min(SCORE_SLICE, max(len(pairs) // 2, 1))) % 2 == 1
-    positions = np.flatnonzero(apart)
-    job = None
-    if len(positions):
-        theirs = pairs.where(apart)
-        job = forked.start(lambda _: (_Kept.of(_kept(theirs, common, gate)), gate.left_out), "scoring candidate pairs",
+        # slices of pairs shared out as each process is free: this one takes them from the
+        # front, a forked child from the back. A slice keeps a block's pairs together (and in
+        # the caches of one process); the pairs of one kind come together in the order found and
+        # cost differently, so halves by position left one process at work alone for minutes at
+        # a million names, and every other slice still left one alone for seconds
+        size = min(SCORE_SLICE, max(len(pairs) // 16, 1))
+        ends = forked.TwoEnds(-(-len(pairs) // size))
+        job = forked.start(lambda _: (_Kept.of(_kept(pairs, common, gate, _taken(ends, size, len(pairs), False))),
+                                      gate.left_out), "scoring candidate pairs",
                            "set GRAPHKIT_SCORE_APART_PAIRS=-1 to score in this process")
     at: list[int] = []  # the position in ``pairs`` of each pair kept
-    with job or nullcontext():
-        ours = pairs.where(~apart)
-        scored = _candidates(ours, _kept(ours, common, gate), at)
-        at = np.flatnonzero(~apart)[at].tolist() if len(positions) else at
-        if job is not None:
-            theirs_kept, theirs_left_out = job.result()
-            theirs_kept.at = positions[theirs_kept.at]  # their positions in ``pairs``
-            scored += _candidates(pairs, theirs_kept, at)
-            del theirs_kept
-            report.pairs_gated += theirs_left_out
+    try:
+        with job or nullcontext():
+            spans = _taken(ends, size, len(pairs), True) if ends is not None else [(0, len(pairs))]
+            scored = _candidates(pairs, _kept(pairs, common, gate, spans), at)
+            if job is not None:
+                theirs_kept, theirs_left_out = job.result()
+                scored += _candidates(pairs, theirs_kept, at)
+                del theirs_kept
+                report.pairs_gated += theirs_left_out
+    finally:
+        if ends is not None:
+            ends.close()
     scored = _strongest_first(scored, pairs, np.asarray(at, np.int64))
     report.pairs_gated += gate.left_out
     report.pairs_reaching_review += len(scored)
     return scored
 
 
-SCORE_APART_PAIRS = 200_000  # candidate pairs from which half are scored in a forked child (Linux)
-SCORE_SLICE = 1 << 14  # pairs in one slice of those scored apart
+def _taken(ends: forked.TwoEnds, size: int, total: int, front: bool) -> Iterator[tuple[int, int]]:
+    """The slices of ``size`` pairs (of ``total``) this process takes from its end, as each is
+    taken: (start, stop)."""
+    while (k := ends.take(front)) is not None:
+        yield k * size, min((k + 1) * size, total)
+
+
+SCORE_APART_PAIRS = 200_000  # candidate pairs from which some are scored in a forked child (Linux)
+SCORE_SLICE = 1 << 17  # pairs in one slice of those shared out between the two scoring processes
 
 
 EXPLAINED = 100_000  # pairs reaching review whose reasons a scoring process keeps; the others': ``_explained``
 
 
-def _kept(pairs: Pairs, common: frozenset[str],
-          gate: PeopleGate) -> Iterator[tuple[int, float, str | None, float | None, bool | None]]:
+def _kept(pairs: Pairs, common: frozenset[str], gate: PeopleGate,
+          spans: Iterable[tuple[int, int]]) -> Iterator[tuple[int, float, str | None, float | None, bool | None]]:
     """(position in ``pairs``, score, explanation, names_only, weak) of each pair scoring at
     least REVIEW; ``weak`` (below AUTO only) whether ``weak_pair`` holds, which triage asks of
     most pairs below AUTO and which depends on the two records and the word counts alone.
     Pairs ``gate`` calls surely below REVIEW are not scored. The explanation is None after the
     first ``EXPLAINED`` (written again for those that remain decisions: ``_explained``): most
     such pairs of a large run are dropped by triage, and their reasons were most of its memory."""
-    below = gate.below(pairs.width, pairs.numbers)
     explained = 0
-    for i, a, b in pairs.among(np.flatnonzero(~below)):
-        if below_review(a, b, common):
-            continue
-        s = score(a, b, common, explain=False)  # reasons in full where kept (at least REVIEW)
-        if s.value >= REVIEW:
-            explained += 1
-            yield (i, s.value, s.explanation if explained <= EXPLAINED else None, s.names_only,
-                   weak_pair(a, b, common) is not None if s.value < AUTO else None)
+    for start, stop in spans:
+        below = gate.below(pairs.width, pairs.numbers[start:stop])
+        for i, a, b in pairs.among(start + np.flatnonzero(~below)):
+            if below_review(a, b, common):
+                continue
+            s = score(a, b, common, explain=False)  # reasons in full where kept (at least REVIEW)
+            if s.value >= REVIEW:
+                explained += 1
+                yield (i, s.value, s.explanation if explained <= EXPLAINED else None, s.names_only,
+                       weak_pair(a, b, common) is not None if s.value < AUTO else None)
 
 
 class _Kept:
