@@ -51,8 +51,8 @@ def loaded(folder: Path, snapshot: Path) -> EmbeddedStore:
 
 
 def pairs_apart_or_not(monkeypatch, yes: bool) -> None:
-    """Candidate pairs found (half the records keyed, the blocks paired from both ends) and scored (half the
-    pairs) in forked children, or not."""
+    """Candidate pairs found (the records keyed and the blocks paired from both ends) and scored (the pairs
+    from both ends) with forked children, or not."""
     monkeypatch.setenv("GRAPHKIT_KEYS_APART_RECORDS", "2" if yes else "-1")
     monkeypatch.setenv("GRAPHKIT_BLOCK_APART_WORK", "0" if yes else "-1")
     monkeypatch.setenv("GRAPHKIT_SCORE_APART_PAIRS", "2" if yes else "-1")
