@@ -1267,7 +1267,8 @@ def _crowded(part: list[Record]) -> str | None:
     ``"undated"``, a person without a birth date among more than ``MAX_MEET`` records, each a
     namesake such a person could be. Of a million synthetic names, 2% undated, those undated
     met every dated namesake: over half of the 21M pairs, up to 17,000 for one "Ivanov S."."""
-    if _cost(part) > MAX_PAIRS:
+    n = len(part)
+    if n * (n - 1) // 2 > MAX_PAIRS and _cost(part) > MAX_PAIRS:  # never more than every two of them
         return "pairs"
     if len(part) > MAX_MEET and part[0].label == "Person" and not all(r.birth_date for r in part):
         return "undated"
