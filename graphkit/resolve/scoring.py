@@ -10,9 +10,9 @@ shared firms adjust the score. Every score carries the list of reasons that made
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence, Set
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
@@ -381,16 +381,23 @@ def score(a: Record, b: Record, common: frozenset[str] = frozenset(), *, explain
     return s
 
 
-def _score(a: Record, b: Record, common: frozenset[str], explain: bool) -> Score:
-    if a.label == "Person" and b.label == "Person":
-        from graphkit.resolve.registry_people import score_month_people  # imports this module
+@cache
+def _people_scorers() -> tuple[Callable[[Record, Record], Score | None], Callable[[Record, Record], Score]]:
+    """``registry_people.score_month_people`` and ``people.score_people``, whose modules import
+    this one: imported on first use, not by an import statement at every pair scored."""
+    from graphkit.resolve.people import score_people
+    from graphkit.resolve.registry_people import score_month_people
 
+    return score_month_people, score_people
+
+
+def _score(a: Record, b: Record, common: frozenset[str], explain: bool) -> Score:
+    score_month_people, score_people = _people_scorers()
+    if a.label == "Person" and b.label == "Person":
         decided = score_month_people(a, b)
         if decided is not None:
             return decided
     if a.label == "Person" or (_written_as_person(a) and _written_as_person(b)):
-        from graphkit.resolve.people import score_people  # imports this module
-
         # an FtM LegalEntity "Müller, Lutz" is a person whatever its label: names alone never
         # join two people, and Lutz is not Matthias
         s = score_people(a, b)
