@@ -147,9 +147,10 @@ def _decide(records: list[Record], judgements: Judgements, partition: Partition,
     report.pending -= len(out) - len(still)
     out = still
     _explained(out, common)
-    # judged pairs that blocking did not propose are decisions too
-    proposed = {(c.a.id, c.b.id) for c in out}
-    recs = {r.id: r for r in records}
+    # judged pairs that blocking did not propose are decisions too (none without judgements:
+    # the look-ups of a million records were a second of one core)
+    proposed = {(c.a.id, c.b.id) for c in out} if judgements.decisions else set()
+    recs = {r.id: r for r in records} if judgements.decisions else {}
     for d in judgements:
         if d.a in recs and d.b in recs and d.key() not in proposed:
             a, b = recs[d.key()[0]], recs[d.key()[1]]
