@@ -79,7 +79,7 @@ def measure(n: int) -> dict:
         "auto_recall": round(tp / len(truth), 4) if truth else None,
         "found_recall": round(len((auto | asked) & truth) / len(truth), 4) if truth else None,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        # the forked children that find and score half the pairs (graphkit/resolve/blocking.py,
+        # the forked children that share the finding and scoring of the pairs (graphkit/resolve/blocking.py,
         # decide.py): the largest one's peak, which counts the pages it shares with this process
         "children_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "cpu_s": round(t_cpu, 1),

@@ -1180,7 +1180,7 @@ def _add_keys(blocks: _Blocks, records: list[Record], numbers: list[int]) -> Non
 
 
 KEYS_SLICES = 16  # slices of records shared out between the two processes that work out keys
-KEYS_APART_RECORDS = 50_000  # records from which half are keyed in a forked child (Linux)
+KEYS_APART_RECORDS = 50_000  # records from which they are keyed in slices shared with a forked child (Linux)
 
 
 def _closest_of_undated(pairs: np.ndarray, records: list[Record], width: int, rank: np.ndarray,

@@ -185,8 +185,8 @@ def prepare(records: list[Record], judgements: Judgements, partition: Partition,
 def _scored(pairs: Pairs, report: ResolveReport, observe: Callable[[Record, Record], None] | None,
             common: frozenset[str], focus: set[str] | None, ahead: PeopleGate | None = None) -> list[Candidate]:
     """The candidate pairs scoring at least REVIEW, strongest first. Many pairs (at least
-    ``GRAPHKIT_SCORE_APART_PAIRS``) are scored half in a forked child (``graphkit/forked.py``),
-    half here: both cores busy on what is most of a large resolution's time."""
+    ``GRAPHKIT_SCORE_APART_PAIRS``) are scored in slices shared with a forked child
+    (``graphkit/forked.py``): both cores busy on what is most of a large resolution's time."""
     if focus is not None:
         pairs = pairs.where(np.fromiter((a.id in focus or b.id in focus for a, b in pairs), bool, len(pairs)))
     if observe is not None:
