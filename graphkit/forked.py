@@ -28,7 +28,7 @@ import struct
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import IO, Any, Generic, TypeVar
 
 from graphkit.errors import GraphkitError
@@ -239,6 +239,17 @@ class TwoEnds:
             return taken
         finally:
             fcntl.lockf(self._fd, fcntl.LOCK_UN)
+
+    def taken(self, front: bool) -> Iterator[int]:
+        """The numbers of the pieces this process takes from its end, as each is taken."""
+        while (k := self.take(front)) is not None:
+            yield k
+
+    def slices(self, front: bool, size: int, total: int) -> Iterator[tuple[int, int]]:
+        """(start, stop) of each slice of ``size`` items of ``total`` (the pieces, numbered in
+        order) this process takes from its end, as each is taken."""
+        for k in self.taken(front):
+            yield k * size, min((k + 1) * size, total)
 
     def close(self) -> None:
         self._file.close()

@@ -520,21 +520,8 @@ class _Blocks:
     def _sort(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         hashes, member, refine = (np.frombuffer(rows, dtype=np.int32 if rows.typecode == "i" else np.int64)
                                   for rows in self._rows)
-        # one stable sort: each key's rows together in the order added, then the keys put in the
-        # order each was first added (``np.unique`` and a second sort of the rows by the keys'
-        # numbers were a third slower: 10 s of one core at a million names)
-        by_key = np.argsort(hashes, kind="stable")
-        keyed = hashes[by_key]
-        begins = np.flatnonzero(np.concatenate(([True], keyed[1:] != keyed[:-1]))) if len(keyed) \
-            else np.empty(0, np.int64)
-        del keyed
-        sizes = np.diff(np.append(begins, len(hashes)))
-        firsts = np.argsort(by_key[begins])  # where each key was first added: distinct
-        begins, sizes = begins[firsts], sizes[firsts]
-        ends = np.cumsum(sizes)
-        starts = ends - sizes
-        order = by_key[np.repeat(begins - starts, sizes) + np.arange(len(hashes))]
-        del by_key, begins, firsts
+        order, starts, sizes = _groups(hashes)
+        ends = starts + sizes
         kept = sizes > 1  # most keys block one record (a birth day with a sound)
         return member, refine, order, starts[kept], ends[kept]
 
@@ -727,7 +714,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                 """The pairs of each piece this process takes from its end, in the pieces' order."""
                 nonlocal found, piece
                 out = []
-                while (k := ends.take(front)) is not None:
+                for k in ends.taken(front):
                     found, piece = _Found(), k
                     pair(int(bounds[k]), int(bounds[k + 1]))
                     out.append(found.unique())
@@ -879,6 +866,23 @@ def _pieces(work: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
+def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The positions of ``keys`` grouped by key, each key's in the order given and the keys in
+    the order each first comes: (order, where each group starts in it, its size). One stable
+    sort, then the groups put in order (``np.unique`` and a second sort of the rows were a third
+    slower: 10 s of one core for the block keys of a million names)."""
+    by_key = np.argsort(keys, kind="stable")
+    keyed = keys[by_key]
+    begins = np.flatnonzero(np.concatenate(([True], keyed[1:] != keyed[:-1]))) if len(keyed) \
+        else np.empty(0, np.int64)
+    del keyed
+    sizes = np.diff(np.append(begins, len(keys)))
+    firsts = np.argsort(by_key[begins])  # where each key first comes: distinct
+    begins, sizes = begins[firsts], sizes[firsts]
+    starts = np.cumsum(sizes) - sizes
+    return by_key[np.repeat(begins - starts, sizes) + np.arange(len(keys))], starts, sizes
+
+
 def _numbered(a: np.ndarray, b: np.ndarray, rank: np.ndarray, width: int) -> np.ndarray:
     """Pairs of record numbers as pair numbers, the record of the smaller id first."""
     swap = rank[a] > rank[b]
@@ -926,10 +930,8 @@ def _same_date_pairs(numbers: np.ndarray, rank: np.ndarray, width: int, dates: _
     dated = np.flatnonzero(codes >= 0)
     if len(dated) < 2:
         return np.empty(0, np.int64)
-    _, first, inverse = np.unique(codes[dated], return_index=True, return_inverse=True)
-    ordered = dated[np.argsort(first[inverse.ravel()], kind="stable")]  # by date first met, then as given
-    starts = np.flatnonzero(np.diff(codes[ordered], prepend=-2))
-    sizes = np.diff(np.append(starts, len(ordered)))
+    by_date, starts, sizes = _groups(codes[dated])  # by date first met, then as given
+    ordered = dated[by_date]
     starts, sizes = starts[sizes > 1], sizes[sizes > 1]
     if not len(sizes):
         return np.empty(0, np.int64)
@@ -1161,8 +1163,8 @@ def _add_keys(blocks: _Blocks, records: list[Record], numbers: list[int]) -> Non
 
     def theirs(_: forked.Progress | None) -> tuple[list[frozenset[str]], set[str] | None, bytes, bytes, bytes]:
         taken = []  # from the back: the last slice first
-        while (k := ends.take(False)) is not None:
-            taken.append(add(k * size, min((k + 1) * size, len(records)), _Blocks(blocks.person_keys is not None)))
+        for start, stop in ends.slices(False, size, len(records)):
+            taken.append(add(start, stop, _Blocks(blocks.person_keys is not None)))
         out = _Blocks(blocks.person_keys is not None)
         for slice_blocks in reversed(taken):
             out.take(slice_blocks.handed())
@@ -1171,8 +1173,8 @@ def _add_keys(blocks: _Blocks, records: list[Record], numbers: list[int]) -> Non
                        "set GRAPHKIT_KEYS_APART_RECORDS=-1 to work them out in this process")
     try:
         with job:
-            while (k := ends.take(True)) is not None:
-                add(k * size, min((k + 1) * size, len(records)), blocks)
+            for start, stop in ends.slices(True, size, len(records)):
+                add(start, stop, blocks)
             handed = job.result()
     finally:
         ends.close()

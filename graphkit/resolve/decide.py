@@ -208,13 +208,13 @@ def _scored(pairs: Pairs, report: ResolveReport, observe: Callable[[Record, Reco
         # a million names, and every other slice still left one alone for seconds
         size = min(SCORE_SLICE, max(len(pairs) // 16, 1))
         ends = forked.TwoEnds(-(-len(pairs) // size))
-        job = forked.start(lambda _: (_Kept.of(_kept(pairs, common, gate, _taken(ends, size, len(pairs), False))),
+        job = forked.start(lambda _: (_Kept.of(_kept(pairs, common, gate, ends.slices(False, size, len(pairs)))),
                                       gate.left_out), "scoring candidate pairs",
                            "set GRAPHKIT_SCORE_APART_PAIRS=-1 to score in this process")
     at: list[int] = []  # the position in ``pairs`` of each pair kept
     try:
         with job or nullcontext():
-            spans = _taken(ends, size, len(pairs), True) if ends is not None else [(0, len(pairs))]
+            spans = ends.slices(True, size, len(pairs)) if ends is not None else [(0, len(pairs))]
             scored = _candidates(pairs, _kept(pairs, common, gate, spans), at)
             if job is not None:
                 theirs_kept, theirs_left_out = job.result()
@@ -228,13 +228,6 @@ def _scored(pairs: Pairs, report: ResolveReport, observe: Callable[[Record, Reco
     report.pairs_gated += gate.left_out
     report.pairs_reaching_review += len(scored)
     return scored
-
-
-def _taken(ends: forked.TwoEnds, size: int, total: int, front: bool) -> Iterator[tuple[int, int]]:
-    """The slices of ``size`` pairs (of ``total``) this process takes from its end, as each is
-    taken: (start, stop)."""
-    while (k := ends.take(front)) is not None:
-        yield k * size, min((k + 1) * size, total)
 
 
 SCORE_APART_PAIRS = 200_000  # candidate pairs from which some are scored in a forked child (Linux)
