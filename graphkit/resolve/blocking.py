@@ -633,7 +633,6 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                                   dates.readable) if arrays else []
         rank = _ranks([r.id for r in by_index] if by_id else [])
         by_rank = rank.tolist().__getitem__
-        ranked = np.argsort(rank)  # the record at each place in the order of ids
 
         def crowded_on_arrays(group: list[int]) -> bool:
             """Pair a part of people on arrays if it is crowded by its pairs (``_crowded``: "pairs")
@@ -642,7 +641,8 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
             ``_windows``). False, with nothing done, for any other part, which is paired in Python."""
             if not arrays or len(group) <= MAX_MEET or by_index[group[0]].label != "Person":
                 return False  # a part of MAX_MEET records or fewer is never crowded
-            at = ranked[np.unique(rank[group])]  # the part's records once each, in the order of their ids
+            at = np.unique(np.asarray(group, np.int64))
+            at = at[np.argsort(rank[at])]  # the part's records once each, in the order of their ids
             if not dates.readable[at].all() or dates.cost(at) <= MAX_PAIRS:
                 return False
             if stats is not None:  # counted again where paired before, as in Python
@@ -692,11 +692,7 @@ def candidates(records: Iterable[Record], stats: dict[str, int] | None = None,
                             if stats is not None and _crowded(part) is not None:
                                 stats["windowed_blocks"] = stats.get("windowed_blocks", 0) + 1
                             continue
-                    pairs, check, nearest = _part_pairs(part, _crowded(part), in_months, stats, flag)
-                    note(pairs, check)
-                    if nearest is not None:  # as ``note`` numbers them: the record of the smaller id first
-                        at = np.asarray(numbers, np.int64)
-                        found.add_many(at[np.minimum(*nearest)] * width + at[np.maximum(*nearest)])
+                    note(*_part_pairs(part, _crowded(part), in_months, stats, flag))
 
         # blocks of people small enough to be paired whole (never split or crowded) are paired on
         # arrays, as ``_all_pairs`` pairs them (birth dates that may be one day) and less the pairs
@@ -1107,37 +1103,28 @@ class _Found:
         return pairs
 
 
-def _nearest(part: list[Record]) -> tuple[np.ndarray, np.ndarray]:
+def _nearest(part: list[Record]) -> Iterator[tuple[Record, Record]]:
     """Each undated person of ``part`` with the ``MAX_MEET`` records whose folded names are
     closest to theirs (rapidfuzz's token set ratio of their closest two name forms, the whole
     part at once): a transliteration or a slip of the same name ("Fyodor Gobai", "Горбай Фёдор
     Алексеевич") is among them more often than among sorted neighbours. Of 300k synthetic names,
     the undated records' true pairs reached scoring at 0.947 this way, 0.897 by neighbours and
-    0.965 when every namesake was met. Ties go to the records first in the part (by id).
-    The pairs as positions in ``part`` (the undated person's first), in the order of the undated
-    and each one's closest first."""
+    0.965 when every namesake was met. Ties go to the records first in the part (by id)."""
     forms = [_name_forms(r) for r in part]
     undated = [i for i, r in enumerate(part) if not r.birth_date]
 
     def starts(lists: list[list[str]]) -> np.ndarray:
         return np.cumsum([0] + [len(x) for x in lists[:-1]])
 
-    # each distinct form compared once: a block of namesakes writes most of its names many times
-    # (of 300k synthetic names, about half the cells of these tables repeated another)
-    distinct: dict[str, int] = {}
-    columns = np.fromiter((distinct.setdefault(f, len(distinct)) for fs in forms for f in fs), np.int64)
-    rows, row_of = np.unique(np.fromiter((distinct[f] for i in undated for f in forms[i]), np.int64),
-                             return_inverse=True)
-    written = list(distinct)
-    sims = process.cdist([written[k] for k in rows.tolist()], written, scorer=fuzz.token_set_ratio,
-                         dtype=np.uint8)[np.ix_(row_of, columns)]
+    sims = process.cdist([f for i in undated for f in forms[i]], [f for fs in forms for f in fs],
+                         scorer=fuzz.token_set_ratio, dtype=np.uint8)
     sims = np.maximum.reduceat(np.maximum.reduceat(sims, starts([forms[i] for i in undated]), axis=0),
                                starts(forms), axis=1).astype(np.int64)
     sims[np.arange(len(undated)), undated] = -1
-    closest = _closest(sims, MAX_MEET)
-    first, second = np.repeat(np.asarray(undated, np.int64), closest.shape[1]), closest.ravel()
-    apart = first != second  # two undated people meet twice: the pairs found are kept once
-    return first[apart], second[apart]
+    for i, closest in zip(undated, _closest(sims, MAX_MEET).tolist(), strict=True):
+        for j in closest:
+            if j != i:  # two undated people meet twice: ``first_time`` proposes them once
+                yield part[i], part[j]
 
 
 def _closest(sims: np.ndarray, k: int) -> np.ndarray:
@@ -1300,29 +1287,27 @@ def _count_crowded(part: list[Record], stats: dict[str, int] | None,
 
 
 def _part_pairs(part: list[Record], why: str | None, in_months: set[str], stats: dict[str, int] | None,
-                crowded: Callable[[list[Record]], None] | None
-                ) -> tuple[Iterator[tuple[Record, Record]], bool, tuple[np.ndarray, np.ndarray] | None]:
-    """The pairs of one block part (``why``: ``_crowded`` of it), whether they still need
-    the check of ``first_time`` (firm pairs leave out the firms ``numbers_apart`` themselves,
+                crowded: Callable[[list[Record]], None] | None) -> tuple[Iterator[tuple[Record, Record]], bool]:
+    """The pairs of one block part (``why``: ``_crowded`` of it), and whether they still need
+    the check of ``first_time``: firm pairs leave out the firms ``numbers_apart`` themselves,
     and ``_pairs_meeting`` the pairs of two month-dated people; no other part holds month-dated
-    people), and the pairs of ``_nearest``, as positions in the part, which come after them (a
-    part crowded by the undated only; none of them two month-dated people)."""
+    people."""
     if why is not None:
         _count_crowded(part, stats, crowded)
         if part[0].label == "Company":
-            return chain(((a, b) for a, b in _same_date(part) if not numbers_apart(a, b)), _windows(part)), False, None
+            return chain(((a, b) for a, b in _same_date(part) if not numbers_apart(a, b)), _windows(part)), False
         if why == "undated":
             # only undated people crowd it: the dated are compared as in any part, the undated
             # with the closest names
             dated = [r for r in part if r.birth_date]
-            pairs = _all_pairs(dated) if not in_months else _pairs_meeting(dated, in_months)
-            return pairs, bool(in_months), _nearest(part)
+            pairs = chain(_all_pairs(dated) if not in_months else _pairs_meeting(dated, in_months), _nearest(part))
+            return pairs, bool(in_months)
         # still too costly (a common name): people born the same day are all compared;
         # otherwise each record only with its neighbours in two orders of their folded
         # names (as written, and word by word sorted), where spelling variants sort together
-        return chain(_same_date(part), _windows(part)), bool(in_months), None
+        return chain(_same_date(part), _windows(part)), bool(in_months)
     if part[0].label == "Company":
-        return _firm_pairs(part), False, None
+        return _firm_pairs(part), False
     if in_months:
-        return _pairs_meeting(part, in_months), False, None
-    return _all_pairs(part), False, None
+        return _pairs_meeting(part, in_months), False
+    return _all_pairs(part), False

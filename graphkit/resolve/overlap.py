@@ -66,7 +66,6 @@ class WordStats(frozenset[str]):
     counts: dict[str, dict[str, int]]  # label -> word -> records whose names carry it
     records: dict[str, int]  # label -> records counted
     later: dict[str, list[Record]]  # label -> the records whose words are counted when first asked
-    weighed: dict[str, _Weights | None]  # label -> each word's weight, worked out when first asked
 
     def __new__(cls, common: Iterable[str], counts: dict[str, dict[str, int]] | None = None,
                 records: dict[str, int] | None = None, later: dict[str, list[Record]] | None = None
@@ -75,18 +74,7 @@ class WordStats(frozenset[str]):
         out.counts = counts or {}
         out.records = records or {}
         out.later = later or {}
-        out.weighed = {}
         return out
-
-    def weights_of(self, label: str) -> _Weights | None:
-        """The rarity weight of each word of ``label`` (a word is weighed once: scoring asks
-        for the words of most pairs of people reaching review), or None if fewer than
-        ``MIN_RECORDS`` records of it were counted, or none of its words."""
-        if label not in self.weighed:
-            n = self.records.get(label, 0)
-            counts = self.counts_of(label) if n >= MIN_RECORDS else None
-            self.weighed[label] = _Weights(n, counts) if counts else None
-        return self.weighed[label]
 
     def counts_of(self, label: str) -> dict[str, int] | None:
         """The word counts of ``label``, counted now if not yet."""
@@ -150,23 +138,13 @@ def weight(word: str, stats: frozenset[str] | None, label: str = "Company") -> f
 
 def weights(words: tuple[str, ...], stats: frozenset[str] | None, label: str = "Company") -> list[float]:
     """``weight`` of each of ``words``."""
-    known = stats.weights_of(label) if isinstance(stats, WordStats) else None
-    if known is None:
+    if not isinstance(stats, WordStats):
         return [1.0] * len(words)
-    return [known[word] for word in words]
-
-
-class _Weights(dict[str, float]):
-    """Each word's rarity weight among ``n`` records of one label with word ``counts``,
-    worked out when first asked."""
-
-    def __init__(self, n: int, counts: dict[str, int]):
-        super().__init__()
-        self.n, self.counts = n, counts
-
-    def __missing__(self, word: str) -> float:
-        out = self[word] = math.log((1 + self.n) / (1 + self.counts.get(word, 0))) + 1.0
-        return out
+    n = stats.records.get(label, 0)
+    counts = stats.counts_of(label) if n >= MIN_RECORDS else None
+    if not counts:
+        return [1.0] * len(words)
+    return [math.log((1 + n) / (1 + counts.get(word, 0))) + 1.0 for word in words]
 
 
 @lru_cache(maxsize=500_000)
