@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -307,6 +309,36 @@ def test_an_undated_persons_closest_names_are_the_first_of_a_stable_sort():
         k = int(rng.integers(1, 120))
         expected = [np.argsort(-row, kind="stable")[:k].tolist() for row in sims]
         assert blocking._closest(sims, k).tolist() == expected
+
+
+def test_an_undated_person_meets_the_closest_names_of_a_block_that_writes_each_many_times():
+    """``_nearest``'s pairs in a block of namesakes that writes most names many times, against
+    comparing every undated person's forms with every record's, pair by pair (rapidfuzz's token
+    set ratio in whole numbers, as ``cdist`` gives it): each undated person with the ``MAX_MEET``
+    records of the closest names, in that order, ties to the record first in the part, the
+    person's own pair left out."""
+    from rapidfuzz import fuzz, process
+
+    people = make_records(20_000)[0]
+    surname = Counter(p.names[0].split()[0] for p in people).most_common(1)[0][0]
+    block = [p for p in people if p.names[0].split()[0] == surname]
+    # a record of every tenth of them again without its birth date, as another source gives it
+    part = sorted(block + [dataclasses.replace(p, id=p.id + "-undated", birth_date=None) for p in block[::10]],
+                  key=lambda r: r.id)
+    undated = [i for i, r in enumerate(part) if not r.birth_date]
+    assert len(part) > 2 * blocking.MAX_MEET and undated and len({r.names[0] for r in part}) < len(part)
+    place = {id(r): k for k, r in enumerate(part)}
+    got: dict[int, list[int]] = {}
+    for a, b in blocking._nearest(part):
+        got.setdefault(place[id(a)], []).append(place[id(b)])
+    forms = [blocking._name_forms(r) for r in part]
+    for i in undated:
+        closeness = [-1 if j == i else int(process.cdist(forms[i], forms[j], scorer=fuzz.token_set_ratio,
+                                                           dtype=np.uint8).max())
+                     for j in range(len(part))]
+        closest = sorted(range(len(part)), key=lambda j: -closeness[j])[:blocking.MAX_MEET]
+        assert got[i] == [j for j in closest if j != i]
+    assert list(got) == undated
 
 
 def test_candidates_sorted_on_arrays_come_in_the_order_of_their_scores_and_ids(monkeypatch):

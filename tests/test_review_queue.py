@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import json
+import math
+import pickle
 from pathlib import Path
 
 from graphkit.resolve import group_pairs
@@ -72,6 +74,11 @@ def test_the_share_of_name_content_weighs_rare_words_over_common_ones():
     weighted = name_share("Studio Dortmund GmbH", "Studio Panama S.A.", stats)
     plain = name_share("Studio Dortmund GmbH", "Studio Panama S.A.")
     assert plain == 0.5 and weighted is not None and weighted < 1 / 3
+    studio, rare = math.log(10_001 / 301) + 1, math.log(10_001 / 3) + 1  # log((1 + n) / (1 + count)) + 1
+    assert weighted == 2 * studio / (2 * studio + 2 * rare)
+    # the same share asked again, and in a scoring child (the counts sent with a pickle)
+    assert name_share("Studio Dortmund GmbH", "Studio Panama S.A.", stats) == weighted
+    assert name_share("Studio Dortmund GmbH", "Studio Panama S.A.", pickle.loads(pickle.dumps(stats))) == weighted
     assert name_share("GRANITIFIANDRE SPA DIV ARIOSTEA", "GRANITIFIANDRE SPA") == 0.5  # "spa" mid-name is a form
     assert name_share("Granitifiandre", "Graniti Fiandre") == 1.0  # the same letters, spaced apart
     assert name_share("S.A.", "GmbH") is None  # nothing left to compare
