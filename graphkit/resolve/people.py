@@ -123,12 +123,11 @@ def _align(a: Any, b: Any, pairs: list[tuple[str, str]] | None = None,
     # Vladimir with Vladimir, not the patronymic with the given name
     spelled_a = dict(zip(a.words, a.spelled, strict=False))
     spelled_b = dict(zip(b.words, b.spelled, strict=False))
-    if any("cz" in spelled_a.get(w, w) for w in a.words) or any("cz" in spelled_b.get(u, u) for u in b.words):
-        ranked = sorted(((_spelling_sim(w, spelled_a.get(w, w), u, spelled_b.get(u, u)), -len(w), i, j, w, u)
-                         for i, w in enumerate(a.words) for j, u in enumerate(b.words)), reverse=True)
-    else:  # the same similarities without a call each (most names: no "cz" to read twice)
-        ranked = sorted(((ratio(w, u) / 100.0, -len(w), i, j, w, u)
-                         for i, w in enumerate(a.words) for j, u in enumerate(b.words)), reverse=True)
+    # without a "cz" to read two ways (most names), ``_spelling_sim`` is rapidfuzz's ratio: called directly
+    cz = any("cz" in spelled_a.get(w, w) for w in a.words) or any("cz" in spelled_b.get(u, u) for u in b.words)
+    ranked = sorted(((_spelling_sim(w, spelled_a.get(w, w), u, spelled_b.get(u, u)) if cz else ratio(w, u) / 100.0,
+                      -len(w), i, j, w, u) for i, w in enumerate(a.words) for j, u in enumerate(b.words)),
+                    reverse=True)
     used_a: set[int] = set()
     used_b: set[int] = set()
     for s, _, i, j, w, u in ranked:
