@@ -268,3 +268,51 @@ def test_a_graph_in_a_folder_with_a_quote_in_its_name_loads(tmp_path):
         load_files(store, [write(tmp_path, "base.csv", GOOD)], "registry")
         assert snapshot(store)[0]["Company"] == 2
         assert [p.name for p in store.path.iterdir() if p.name.startswith(".load-")] == []
+
+
+MORE = HEADER + (
+    # R1 again: its firm, person, address and both their relationships are stored already
+    "R1,ООО «Ромашка»,OOO Romashka,ru,7701000001,1027700000001,,2015-03-02,\"Москва, ул. Тверская, 1\",ru,"
+    "person,Иванов Иван Иванович,Ivan Ivanov,770100000001,1970-01-01,general director,,2015-03-02,\n"
+    # a new person in a stored firm, and a new firm at the stored address
+    "R4,ООО «Ромашка»,OOO Romashka,ru,7701000001,1027700000001,,2015-03-02,\"Москва, ул. Тверская, 1\",ru,"
+    "person,Сидоров Сидор,Sidor Sidorov,770100000004,1975-02-02,director,,2020-01-01,\n"
+    "R5,ООО «Василёк»,OOO Vasilyok,ru,7701000003,,,2019-01-01,\"Москва, ул. Тверская, 1\",ru,"
+    "person,Петров Пётр,Petr Petrov,,1980-05-05,director,,2019-01-01,\n"
+)
+
+
+@pytest.mark.parametrize("keyed", [True, False], ids=["looked-up-one-by-one", "stored-table-read-whole"])
+def test_a_load_over_a_graph_asks_the_store_only_about_relationships_between_nodes_it_held(
+        tmp_path, monkeypatch, keyed):
+    from cases import LOAD_TIMES, graph_snapshot
+
+    from graphkit.store import embedded
+    from graphkit.store.embedded import EmbeddedStore
+
+    asked: list[tuple[str, str, str, str]] = []
+    ask = embedded._EmbeddedStagedLoad.stored_rels
+
+    def noting(self, type_, sl, el, table):
+        asked.extend((type_, sl, f, t) for f, t in zip(table.column("from").to_pylist(),
+                                                       table.column("to").to_pylist(), strict=True))
+        return ask(self, type_, sl, el, table)
+
+    monkeypatch.setattr(embedded._EmbeddedStagedLoad, "stored_rels", noting)
+    monkeypatch.setattr(embedded, "KEYED_RELS", 5_000 if keyed else 0)
+    with EmbeddedStore(tmp_path / "graph") as store:
+        load_files(store, [write(tmp_path, "base.csv", GOOD)], "registry")
+        assert asked == []  # a new graph: nothing to ask
+        report = load_files(store, [write(tmp_path, "more.csv", MORE)], "registry")
+        w = report.written
+        # R1's two relationships are found stored; Сидоров's post, the new firm's address and
+        # Петров's post in it are new (each has an end this load creates): never asked about
+        assert (w.rels_existing, w.rels_created) == (2, 3)
+        assert sorted(asked) == [("OFFICER_OF", "Person", "ru-inn:770100000001", "ru-inn:7701000001"),
+                                 ("REGISTERED_AT", "Company", "ru-inn:7701000001",
+                                  store._execute("MATCH (a:Address) RETURN a.id AS id")[0]["id"])]
+        seen = graph_snapshot(store, without=LOAD_TIMES)
+    # the same graph as the same rows loaded into a new graph in one go
+    with EmbeddedStore(tmp_path / "once") as once:
+        load_files(once, [write(tmp_path, "base.csv", GOOD), write(tmp_path, "more.csv", MORE)], "registry")
+        assert graph_snapshot(once, without=LOAD_TIMES) == seen

@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -85,6 +85,10 @@ def load_threads() -> int:
 #: "Loader: loads in chunks"). Below this a COPY is a fraction of a second and takes little;
 #: starting a process and opening the graph again cost about as much.
 COPY_APART_ROWS = 100_000
+
+#: a load asks the store about fewer relationships than this one at a time, more by reading
+#: the stored table once (``_EmbeddedStagedLoad.stored_rels``)
+KEYED_RELS = 5_000
 
 #: list entries (sources, names) from which a new node's row is ``COPY``-ed apart from the rest of
 #: its table, after it (GRAPHKIT_LONG_LIST_ROW; 0: never), in files of at most
@@ -550,21 +554,25 @@ class _EmbeddedStagedLoad(StagedLoad):
         self.store._copy(f"COPY {type_} FROM '{path}' (from='{start_label}', to='{end_label}')",
                          f"create {type_}", _rows_in(path))
 
-    def stored_rels(self, type_: str, sl: str, el: str) -> Callable[[pa.Table], set[str]]:
-        """The stored relationships of the table read once, as one Arrow column of keys (start,
-        end, id), and each staged table matched against it in Arrow. Asked of LadybugDB batch by
-        batch, what its look-ups allocated accumulated: 500k PSC lines loaded over a graph
-        holding half of them went from 3.1 to 9.5 GB in 151 look-ups (docs/benchmarks.md,
-        "Loader: loads in chunks"); the keys take some 70 bytes a stored relationship."""
+    def stored_rels(self, type_: str, sl: str, el: str, table: pa.Table) -> set[str]:
+        """Fewer than ``KEYED_RELS`` relationships are looked up one at a time, each by its
+        endpoints' keys (an index look-up, about 0.2 ms). More are matched against the stored
+        relationships of the table read once, as one Arrow column of keys (start, end, id):
+        asked of LadybugDB in batches of a ``LOAD FROM``, what its look-ups allocated
+        accumulated (500k PSC lines loaded over a graph holding half of them went from 3.1 to
+        9.5 GB in 151 look-ups: docs/benchmarks.md, "Loader: loads in chunks"); the keys take
+        some 70 bytes a stored relationship, and the read grows with the graph."""
+        if table.num_rows < KEYED_RELS:
+            text = (f"MATCH (a:{sl} {{id: $f}})-[r:{type_}]->(b:{el} {{id: $t}}) WHERE r.id = $id "
+                    "RETURN r.id AS id")
+            return {found["id"] for f, t, rel_id in zip(*(table.column(c).to_pylist() for c in ("from", "to", "id")),
+                                                         strict=True)
+                    for found in self.store._execute(text, {"f": f, "t": t, "id": rel_id}, name=f"find {type_}")}
         result = self.store._result(f"MATCH (a:{sl})-[r:{type_}]->(b:{el}) RETURN a.id AS f, b.id AS t, r.id AS id",
                                     None, f"find {type_}")
         stored = _rel_keys(*result.get_as_arrow(0).columns)
-
-        def ask(table: pa.Table) -> set[str]:
-            found = pc.is_in(_rel_keys(table.column("from"), table.column("to"), table.column("id")),
-                             value_set=stored)
-            return set(table.column("id").filter(found).to_pylist())
-        return ask
+        found = pc.is_in(_rel_keys(table.column("from"), table.column("to"), table.column("id")), value_set=stored)
+        return set(table.column("id").filter(found).to_pylist())
 
 
 def _rows_in(path: Path) -> int:

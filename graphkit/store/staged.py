@@ -8,7 +8,8 @@ relationship table, in a folder of its own. ``finish``, called when every row ha
 (and, in strict mode, found good), then merges the records that span batches, merges the
 records of nodes the store already holds into them, and hands each table to the backend as a
 Parquet file of new records: nodes first, so every relationship finds its endpoints. A table
-that is empty when ``finish`` starts needs no look-up of stored nodes or relationships.
+that is empty when ``finish`` starts needs no look-up of stored nodes or relationships, and a
+relationship with an end the load creates needs none either.
 
 A load commits in chunks (``chunk_records``, see ``store/journal.py``): once that many records
 are staged, they are written out as above, after the chunk's journal entry (the ids it creates,
@@ -133,13 +134,11 @@ class StagedLoad(LoadSink):
         """Create the nodes in ``path`` (none of them is stored yet); ``weight``: its rows, or
         for a file of long rows (``LongRows``) their list entries."""
 
-    def stored_rels(self, type_: str, sl: str, el: str) -> Callable[[pa.Table], set[str]]:
-        """A test of which relationships of a staged table (``from``, ``to``, ``id``) the store
-        holds, with the same id and endpoints: here the store is asked table by table."""
-        def ask(table: pa.Table) -> set[str]:
-            return self.store.existing_rel_ids(type_, sl, el, table.column("from").to_pylist(),
-                                               table.column("to").to_pylist(), table.column("id").to_pylist())
-        return ask
+    def stored_rels(self, type_: str, sl: str, el: str, table: pa.Table) -> set[str]:
+        """The ids of the relationships of a staged table (``from``, ``to``, ``id``) that the
+        store holds, with the same id and endpoints."""
+        return self.store.existing_rel_ids(type_, sl, el, table.column("from").to_pylist(),
+                                           table.column("to").to_pylist(), table.column("id").to_pylist())
 
     @abstractmethod
     def copy_rels(self, type_: str, start_label: str, end_label: str, path: Path) -> None:
@@ -390,7 +389,8 @@ class StagedLoad(LoadSink):
             self.stats.rels_created += staged
             return [partial(self.copy_rels, type_, sl, el, path)]
         seen: set[str] = set()  # across batches the first record of a relationship stays
-        ask = self.stored_rels(type_, sl, el) if stored or prior is not None else None
+        have = (self._stored_of(type_, sl, el, path, None if stored else prior)
+                if stored or prior is not None else None)
         final = self.folder / f"final.rel.{type_}.{sl}.{el}.parquet"
         created = 0
         with pq.ParquetWriter(final, schema) as writer:
@@ -402,13 +402,8 @@ class StagedLoad(LoadSink):
                         first.append(row)
                 if first:
                     table = pa.concat_tables([table, pa.Table.from_pylist(first, schema=schema)])
-                maybe = table if stored or prior is None else table.filter(pc.is_in(table.column("id"),
-                                                                                     value_set=prior))
-                if ask is not None and maybe.num_rows:
-                    have = ask(maybe)
-                    if have:
-                        table = table.filter(pc.invert(pc.is_in(table.column("id"),
-                                                                value_set=pa.array(list(have), pa.string()))))
+                if have is not None:
+                    table = table.filter(pc.invert(pc.is_in(table.column("id"), value_set=have)))
                 writer.write_table(table)
                 created += table.num_rows
         self.stats.rels_created += created
@@ -417,6 +412,36 @@ class StagedLoad(LoadSink):
             return []
         self._created_ids(type_, final, self._entry.rels)
         return [partial(self.copy_rels, type_, sl, el, final)]
+
+    def _stored_of(self, type_: str, sl: str, el: str, path: Path, prior: pa.Array | None) -> pa.Array | None:
+        """The ids of the relationships staged in ``path`` that the store holds already (None:
+        none does), for a table the store held before the load, or of which earlier chunks
+        created ``prior``. Only a relationship between two nodes that were stored before this
+        chunk can be: one whose start or end this chunk creates is new. So the store is asked
+        about those alone, once for the whole table, and not at all where there are none (a
+        later part of a registry loaded over earlier ones adds mostly new people, each with new
+        relationships, and asking about every one of them read the stored table ever more
+        slowly as the graph grew: docs/benchmarks.md, "Loader: the UK PSC snapshot in parts")."""
+        staged = pq.read_table(path, columns=["from", "to", "id"])
+        old = pc.invert(pc.or_(self._new_this_chunk(sl, staged.column("from")),
+                               self._new_this_chunk(el, staged.column("to"))))
+        if prior is not None:  # only what earlier chunks created can be stored
+            old = pc.and_(old, pc.is_in(staged.column("id"), value_set=prior))
+        candidates = staged.filter(old)
+        del staged
+        if not candidates.num_rows:
+            return None
+        found = self.stored_rels(type_, sl, el, candidates)
+        return pa.array(sorted(found), pa.string()) if found else None
+
+    def _new_this_chunk(self, label: str, ids: pa.ChunkedArray) -> pa.ChunkedArray:
+        """Whether each of ``ids`` (of nodes of ``label``) is created by this chunk's writes."""
+        created = self._entry.created.get(label)
+        if created is None:
+            created = pa.array([], pa.string())
+        elif not isinstance(created, pa.Array):
+            created = pa.array(created, pa.string())
+        return pc.is_in(ids, value_set=created)
 
 
 class LongRows:
