@@ -300,10 +300,21 @@ def test_a_load_over_a_graph_asks_the_store_only_about_relationships_between_nod
 
     monkeypatch.setattr(embedded._EmbeddedStagedLoad, "stored_rels", noting)
     monkeypatch.setattr(embedded, "KEYED_RELS", 5_000 if keyed else 0)
+    labels_asked: list[str] = []
+    fetched: list[str] = []
+    ids_asked, fetch = embedded._EmbeddedStagedLoad.stored_nodes, EmbeddedStore.fetch_nodes
+    monkeypatch.setattr(embedded._EmbeddedStagedLoad, "stored_nodes",
+                        lambda self, label, ids: labels_asked.append(label) or ids_asked(self, label, ids))
+    monkeypatch.setattr(EmbeddedStore, "fetch_nodes",
+                        lambda self, label, ids: fetched.extend(ids) or fetch(self, label, ids))
     with EmbeddedStore(tmp_path / "graph") as store:
         load_files(store, [write(tmp_path, "base.csv", GOOD)], "registry")
-        assert asked == []  # a new graph: nothing to ask
+        assert asked == [] and labels_asked == []  # a new graph: nothing to ask
+        held = {r["id"] for r in store._execute("MATCH (n) RETURN n.id AS id")}
         report = load_files(store, [write(tmp_path, "more.csv", MORE)], "registry")
+        # which nodes are stored is asked once a label; only those are read whole
+        assert sorted(labels_asked) == ["Address", "Company", "Person"]
+        assert fetched and set(fetched) <= held
         w = report.written
         # R1's two relationships are found stored; Сидоров's post, the new firm's address and
         # Петров's post in it are new (each has an end this load creates): never asked about

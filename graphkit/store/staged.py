@@ -49,6 +49,9 @@ from graphkit.model import Node, Rel, get_model, merge_node_props
 from graphkit.store.base import LoadSink, Store
 from graphkit.store.journal import Entry, Journal, ParquetRows
 
+#: staged ids a load asks the store about at once, of which it holds which (``_stored_ids``)
+ASK_IDS = 250_000
+
 #: records merged at a time where a node was staged in several batches (``_merge_repeats``)
 MERGE_SLICE = 20_000
 
@@ -310,15 +313,17 @@ class StagedLoad(LoadSink):
         old = self.journal.old_rows(label) if self.journal is not None else None
         new = ParquetRows(label, self.folder, f"final.update.{label}.parquet")
         changed: set[str] = set()  # the properties any stored node gets a new value of
+        # which of the staged ids the store holds, asked once for the whole table: asked batch by
+        # batch, each batch's look-up was a scan of the label's stored ids
+        present = self._stored_ids(label, path, None if stored else prior) if stored or prior is not None else None
 
         def without_stored(table: pa.Table) -> pa.Table:
             """``table`` less the nodes already stored, whose old properties (for the journal)
             and merged new ones (for ``_update_nodes``) go to their files."""
-            if not (stored or prior is not None) or not table.num_rows:
+            if present is None or not table.num_rows:
                 return table
             ids = table.column("id")
-            if not stored:  # only what earlier chunks of this load created can be stored
-                ids = ids.filter(pc.is_in(ids, value_set=prior))
+            ids = ids.filter(pc.is_in(ids, value_set=present))
             existing = store.fetch_nodes(label, ids.to_pylist()) if len(ids) else {}
             if not existing:
                 return table
@@ -412,6 +417,20 @@ class StagedLoad(LoadSink):
             return []
         self._created_ids(type_, final, self._entry.rels)
         return [partial(self.copy_rels, type_, sl, el, final)]
+
+    def _stored_ids(self, label: str, path: Path, prior: pa.Array | None) -> pa.Array | None:
+        """The ids staged in ``path`` (nodes of ``label``) that the store holds (None: none),
+        for a label the store held before the load, or of which earlier chunks created ``prior``."""
+        ids = pc.unique(pq.read_table(path, columns=["id"]).column("id"))
+        if prior is not None:  # only what earlier chunks created can be stored
+            ids = ids.filter(pc.is_in(ids, value_set=prior))
+        found = [self.stored_nodes(label, ids.slice(i, ASK_IDS)) for i in range(0, len(ids), ASK_IDS)]
+        present = pa.concat_arrays(found) if found else pa.array([], pa.string())
+        return present if len(present) else None
+
+    def stored_nodes(self, label: str, ids: pa.Array) -> pa.Array:
+        """Those of ``ids`` (of nodes of ``label``) that the store holds."""
+        return pa.array(list(self.store.fetch_nodes(label, ids.to_pylist())), pa.string())
 
     def _stored_of(self, type_: str, sl: str, el: str, path: Path, prior: pa.Array | None) -> pa.Array | None:
         """The ids of the relationships staged in ``path`` that the store holds already (None:
