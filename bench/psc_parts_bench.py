@@ -46,6 +46,7 @@ import neo4j_scale_bench as nsb  # noqa: E402 - timed commands, find-links child
 import registries_bench as rb  # noqa: E402 - its generate and load children
 import run  # noqa: E402 - peak RSS, machine facts, the code snapshot
 from docsection import put_section  # noqa: E402
+from revisions import checkout  # noqa: E402
 
 HEADING = "Loader: the UK PSC snapshot in parts"
 
@@ -99,7 +100,8 @@ def split(source: Path, parts: int, out: Path) -> list[Path]:
     return folders
 
 
-def bench(scale: float, parts: int, work: Path, with_neo4j: bool = False) -> dict[str, Any]:
+def bench(scale: float, parts: int, work: Path, with_neo4j: bool = False,
+          against: tuple[str, Path] | None = None) -> dict[str, Any]:
     base = work / f"psc-{scale:g}-in-{parts}"
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir(parents=True)
@@ -110,6 +112,16 @@ def bench(scale: float, parts: int, work: Path, with_neo4j: bool = False) -> dic
     out: dict[str, Any] = {"scale": scale, "parts": parts, "generate": gen, "loads": []}
     for n, folder in enumerate(folders, 1):
         row: dict[str, Any] = {"part": n, "parse": child("parse", folder)}
+        if against is not None:  # the part loaded by the earlier code into a copy of the same graph
+            copy = base / "db-against"
+            shutil.rmtree(copy, ignore_errors=True)
+            if (base / "db").exists():
+                shutil.copytree(base / "db", copy)
+            try:
+                row["against"] = {"rev": against[0], **rb.child("load", "psc", folder, copy, code=against[1])}
+            except SystemExit as exc:
+                row["against"] = {"rev": against[0], "failed": str(exc)}
+            shutil.rmtree(copy, ignore_errors=True)
         try:
             row["load"] = child("load", "psc", folder, base / "db")
         except SystemExit as exc:
@@ -171,6 +183,18 @@ def render(r: dict[str, Any], mach: dict[str, str], command: str, started: dt.da
                         else "| - ")
                      + f"| {x['nodes_created']:,} | {x['nodes_updated']:,} "
                      f"| {x['rels_created']:,} |")
+        if "against" in row:
+            ag = row["against"]
+            if "failed" in ag:
+                lines.append(f"| {row['part']} at {ag['rev']} | | | failed | | | | | | | |")
+            else:
+                y = ag["loads"][0]
+                lines.append(f"| {row['part']} at {ag['rev']} | | | {ag['seconds']:.0f} ({ag['cpu_s']:.0f}) "
+                             f"| {ag['seconds'] / p['seconds']:.1f}x | {_mb(ag['peak_rss_mb'])} "
+                             f"| {_mb(ag['reading_peak_rss_mb'])} "
+                             + (f"| {_mb(ag['copy_apart_peak_mb'])} ({ag['copies_apart']}) " if ag.get("copies_apart")
+                                else "| - ")
+                             + f"| {y['nodes_created']:,} | {y['nodes_updated']:,} | {y['rels_created']:,} |")
         total += ld["seconds"]
         parse += p["seconds"]
         peak = max(peak, ld["peak_rss_mb"])
@@ -219,13 +243,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--neo4j-import", action="store_true",
                    help="then bulk-import the graph into a fresh local Neo4j with graphkit neo4j import")
     p.add_argument("--no-doc", action="store_true", help="print the section instead of writing docs/benchmarks.md")
+    p.add_argument("--against", metavar="REV",
+                   help="also load each part with the code of this git revision, into a copy of the graph "
+                        "as it is before the part (the rows 'at REV')")
     a = p.parse_args(argv)
     started = dt.datetime.now(dt.UTC)
     a.work.mkdir(parents=True, exist_ok=True)
     code = run.snapshot(a.work)
     mach = run.machine()
     command = ("python bench/psc_parts_bench.py " + " ".join(argv)).strip()
-    result = bench(a.scale, a.parts, a.work, a.neo4j_import)
+    against = (a.against, checkout(a.against, a.work / f"code-{a.against}")) if a.against else None
+    result = bench(a.scale, a.parts, a.work, a.neo4j_import, against)
     (a.work / "result.json").write_text(json.dumps(result, default=str, indent=1))
     text = render(result, mach, command, started, code)
     if a.no_doc:
