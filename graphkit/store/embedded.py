@@ -456,12 +456,15 @@ class EmbeddedStore(Store):
 
     def _scan(self, text: str, table: pa.Table, name: str) -> list[dict[str, Any]]:
         """Run ``text`` with the Arrow table bound as ``batch`` (LOAD FROM batch / COPY FROM batch)."""
+        return _rows(self._scan_result(text, table, name))
+
+    def _scan_result(self, text: str, table: pa.Table, name: str) -> Any:
+        """``_scan``'s LadybugDB result."""
         batch = table  # noqa: F841 - LadybugDB finds it by name in this frame
         try:
-            result = self.conn.execute(text)
+            return self.conn.execute(text)
         except RuntimeError as exc:
             raise _load_error(name, exc) from None
-        return _rows(result)
 
     # ---- primitives ----------------------------------------------------------------------
 
@@ -561,11 +564,8 @@ class _EmbeddedStagedLoad(StagedLoad):
 
     def stored_nodes(self, label: str, ids: pa.Array) -> pa.Array:
         """One ``LOAD FROM`` of the ids, returning the stored ones' ids only."""
-        batch = pa.table({"k_id": ids})  # noqa: F841 - LadybugDB finds it by name in this frame
-        try:
-            result = self.store.conn.execute(f"LOAD FROM batch MATCH (n:{label} {{id: k_id}}) RETURN n.id AS id")
-        except RuntimeError as exc:
-            raise _load_error(f"find {label}", exc) from None
+        result = self.store._scan_result(f"LOAD FROM batch MATCH (n:{label} {{id: k_id}}) RETURN n.id AS id",
+                                         pa.table({"k_id": ids}), f"find {label}")
         return result.get_as_arrow(0).column("id").combine_chunks().cast(pa.string())
 
     def stored_rels(self, type_: str, sl: str, el: str, table: pa.Table) -> set[str]:
