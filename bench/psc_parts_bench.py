@@ -150,6 +150,17 @@ def _mb(x: float) -> str:
     return f"{x:,.0f}"
 
 
+def _load_cells(ld: dict[str, Any], parse_s: float) -> str:
+    """A load's cells of the table, from its time on: seconds (CPU), against the parse, peaks,
+    what it created."""
+    x = ld["loads"][0]
+    cpu = ld.get("cpu_s")
+    return (f"{ld['seconds']:.0f}" + (f" ({cpu:.0f})" if cpu is not None else "")
+            + f" | {ld['seconds'] / parse_s:.1f}x | {_mb(ld['peak_rss_mb'])} | {_mb(ld['reading_peak_rss_mb'])} "
+            + (f"| {_mb(ld['copy_apart_peak_mb'])} ({ld['copies_apart']}) " if ld.get("copies_apart") else "| - ")
+            + f"| {x['nodes_created']:,} | {x['nodes_updated']:,} | {x['rels_created']:,} |")
+
+
 def render(r: dict[str, Any], mach: dict[str, str], command: str, started: dt.datetime, code: dict[str, str]) -> str:
     gen = r["generate"]
     lines = [f"Measured {started:%Y-%m-%d %H:%M} UTC on {mach['cpu']}, {mach['nproc']} cores, {mach['ram']}, "
@@ -169,32 +180,15 @@ def render(r: dict[str, Any], mach: dict[str, str], command: str, started: dt.da
     done = 0
     for row in r["loads"]:
         p = row["parse"]
-        if "load" not in row:
-            lines.append(f"| {row['part']} | {p['lines']:,} | {p['seconds']:.1f} | failed | | | | | | | |")
-            continue
-        ld = row["load"]
-        x = ld["loads"][0]
-        cpu = ld.get("cpu_s")
-        lines.append(f"| {row['part']} | {p['lines']:,} | {p['seconds']:.1f} | {ld['seconds']:.0f}"
-                     + (f" ({cpu:.0f})" if cpu is not None else "")
-                     + f" | {ld['seconds'] / p['seconds']:.1f}x | {_mb(ld['peak_rss_mb'])} "
-                     f"| {_mb(ld['reading_peak_rss_mb'])} "
-                     + (f"| {_mb(ld['copy_apart_peak_mb'])} ({ld['copies_apart']}) " if ld.get("copies_apart")
-                        else "| - ")
-                     + f"| {x['nodes_created']:,} | {x['nodes_updated']:,} "
-                     f"| {x['rels_created']:,} |")
+        lines.append(f"| {row['part']} | {p['lines']:,} | {p['seconds']:.1f} | "
+                     + (_load_cells(row["load"], p["seconds"]) if "load" in row else "failed | | | | | | | |"))
         if "against" in row:
             ag = row["against"]
-            if "failed" in ag:
-                lines.append(f"| {row['part']} at {ag['rev']} | | | failed | | | | | | | |")
-            else:
-                y = ag["loads"][0]
-                lines.append(f"| {row['part']} at {ag['rev']} | | | {ag['seconds']:.0f} ({ag['cpu_s']:.0f}) "
-                             f"| {ag['seconds'] / p['seconds']:.1f}x | {_mb(ag['peak_rss_mb'])} "
-                             f"| {_mb(ag['reading_peak_rss_mb'])} "
-                             + (f"| {_mb(ag['copy_apart_peak_mb'])} ({ag['copies_apart']}) " if ag.get("copies_apart")
-                                else "| - ")
-                             + f"| {y['nodes_created']:,} | {y['nodes_updated']:,} | {y['rels_created']:,} |")
+            lines.append(f"| {row['part']} at {ag['rev']} | | | "
+                         + ("failed | | | | | | | |" if "failed" in ag else _load_cells(ag, p["seconds"])))
+        if "load" not in row:
+            continue
+        ld = row["load"]
         total += ld["seconds"]
         parse += p["seconds"]
         peak = max(peak, ld["peak_rss_mb"])
