@@ -86,8 +86,9 @@ def load_threads() -> int:
 #: starting a process and opening the graph again cost about as much.
 COPY_APART_ROWS = 100_000
 
-#: a load asks the store about fewer relationships than this one at a time, more by reading
-#: the stored table once (``_EmbeddedStagedLoad.stored_rels``)
+#: fewer relationships than this are looked up one at a time by their ends' keys
+#: (``existing_rel_ids``); a staged load asks about more by reading the stored table once
+#: (``_EmbeddedStagedLoad.stored_rels``)
 KEYED_RELS = 5_000
 
 #: list entries (sources, names) from which a new node's row is ``COPY``-ed apart from the rest of
@@ -520,6 +521,11 @@ class EmbeddedStore(Store):
 
     def existing_rel_ids(self, type_: str, start_label: str, end_label: str, starts: list[str],
                          ends: list[str], ids: list[str]) -> set[str]:
+        if len(ids) < KEYED_RELS:  # each by its ends' keys (an index look-up, about 0.2 ms): a batch's scans
+            text = (f"MATCH (a:{start_label} {{id: $f}})-[r:{type_}]->(b:{end_label} {{id: $t}}) "
+                    "WHERE r.id = $id RETURN r.id AS id")
+            return {found["id"] for f, t, rel_id in zip(starts, ends, ids, strict=True)
+                    for found in self._execute(text, {"f": f, "t": t, "id": rel_id}, name=f"find {type_}")}
         table = pa.table({"k_from": pa.array(starts, pa.string()), "k_to": pa.array(ends, pa.string()),
                           "k_rid": pa.array(ids, pa.string())})
         rows = self._scan(
@@ -569,19 +575,15 @@ class _EmbeddedStagedLoad(StagedLoad):
         return result.get_as_arrow(0).column("id").combine_chunks().cast(pa.string())
 
     def stored_rels(self, type_: str, sl: str, el: str, table: pa.Table) -> set[str]:
-        """Fewer than ``KEYED_RELS`` relationships are looked up one at a time, each by its
-        endpoints' keys (an index look-up, about 0.2 ms). More are matched against the stored
-        relationships of the table read once, as one Arrow column of keys (start, end, id):
-        asked of LadybugDB in batches of a ``LOAD FROM``, what its look-ups allocated
+        """Fewer than ``KEYED_RELS`` relationships are looked up as the store looks them up
+        (``existing_rel_ids``: one at a time, each by its ends' keys). More are matched against
+        the stored relationships of the table read once, as one Arrow column of keys (start, end,
+        id): asked of LadybugDB in batches of a ``LOAD FROM``, what its look-ups allocated
         accumulated (500k PSC lines loaded over a graph holding half of them went from 3.1 to
         9.5 GB in 151 look-ups: docs/benchmarks.md, "Loader: loads in chunks"); the keys take
         some 70 bytes a stored relationship, and the read grows with the graph."""
         if table.num_rows < KEYED_RELS:
-            text = (f"MATCH (a:{sl} {{id: $f}})-[r:{type_}]->(b:{el} {{id: $t}}) WHERE r.id = $id "
-                    "RETURN r.id AS id")
-            return {found["id"] for f, t, rel_id in zip(*(table.column(c).to_pylist() for c in ("from", "to", "id")),
-                                                         strict=True)
-                    for found in self.store._execute(text, {"f": f, "t": t, "id": rel_id}, name=f"find {type_}")}
+            return super().stored_rels(type_, sl, el, table)
         result = self.store._result(f"MATCH (a:{sl})-[r:{type_}]->(b:{el}) RETURN a.id AS f, b.id AS t, r.id AS id",
                                     None, f"find {type_}")
         stored = _rel_keys(*result.get_as_arrow(0).columns)
