@@ -15,8 +15,9 @@ from cases import LOAD_TIMES, graph_snapshot
 import graphkit.store.embedded as embedded
 from graphkit.errors import StoreError
 from graphkit.load import load_files
+from graphkit.model import Node, Provenance
 from graphkit.store.embedded import EmbeddedStore, _EmbeddedStagedLoad
-from graphkit.store.staged import LongRows
+from graphkit.store.staged import LongRows, _interleaved
 from graphkit.synth.registries import PSC_LINES, psc
 
 
@@ -156,3 +157,57 @@ def test_long_rows_are_taken_out_as_they_come_into_files_within_the_budget(tmp_p
     assert sorted(together, key=lambda r: int(r["id"][1:])) == table.to_pylist()
     never = LongRows(tmp_path / "other", table.schema, 0, 10)
     assert never.take(table) is table and never.parts == []
+
+
+def test_each_file_of_long_rows_fills_the_node_group_it_lands_in(monkeypatch, tmp_path):
+    """A COPY appends to a table's last LadybugDB node group, and one appending to a group whose
+    lists hold many entries takes gigabytes (``NODE_GROUP_ROWS``): the full PSC snapshot's second
+    part ran out of pool on the mass-registration addresses its first part left there. So each
+    file of long rows is followed by a group's worth of new rows: no long row is left where a
+    later COPY appends, and no two files' rows share a group."""
+    monkeypatch.setenv("GRAPHKIT_LONG_LIST_ROW", "50")
+    monkeypatch.setattr(_EmbeddedStagedLoad, "long_entries", 150)  # two long rows a file
+    group = embedded.NODE_GROUP_ROWS
+    src = Provenance("uk-psc", "psc-snapshot.txt", "line 1")
+
+    def address(key: str, records: range) -> Node:
+        return Node("Address", f"addr:{key}", {"full": f"{key} High Street", "datasets": ["uk-psc"],
+                                               "records": [f"uk-psc|psc-snapshot.txt|line {n}" for n in records]}, src)
+    mass = [f"mass{m}" for m in range(4)]
+    with EmbeddedStore(tmp_path / "graph") as store:
+        with store.load() as sink:
+            # each mass address in two batches: its merged row holds 60 sources, a long one
+            sink.add([address(str(n), range(n, n + 1)) for n in range(2 * group + 1_000)]
+                     + [address(m, range(30)) for m in mass], [])
+            sink.add([address(m, range(30, 60)) for m in mass], [])
+        where = {r["id"]: r["at"] // group for r in store._execute("MATCH (a:Address) RETURN a.id AS id, "
+                                                                   "offset(id(a)) AS at")}
+        info = store._execute("CALL storage_info('Address') WHERE column_name = 'id' "
+                              "RETURN node_group_id AS g, sum(num_values) AS n")
+        longest = store._execute("MATCH (a:Address) RETURN max(size(a.records)) AS n")[0]["n"]
+    assert len(where) == 2 * group + 1_000 + len(mass) and longest == 60
+    assert {r["g"]: r["n"] for r in info}[0] == group  # the constant is LadybugDB's node group
+    groups = [where[f"addr:{m}"] for m in mass]
+    last = max(where.values())
+    assert all(g < last for g in groups)  # the next COPY appends to the last group: none of theirs
+    assert sorted(groups) == [0, 0, 1, 1]  # a file of two long rows a group
+
+
+def test_files_of_long_rows_take_turns_with_a_group_of_new_rows_each(tmp_path):
+    final = tmp_path / "final.node.Address.parquet"
+    pq.write_table(pa.table({"id": [f"n{i}" for i in range(25)]}), final, row_group_size=7)
+    long = [(tmp_path / f"long{i}.parquet", entries) for i, entries in enumerate((100, 90, 80))]
+
+    def ids(path: Path) -> list[str]:
+        return pq.read_table(path).column("id").to_pylist()
+    # three files of long rows, groups of ten rows: 25 rows follow each of them, the last with five
+    order = _interleaved(final, 25, long, 10)
+    assert [(p.name if p in dict(long) else ids(p)[0], n) for p, n in order] == [
+        ("long0.parquet", 100), ("n0", 10), ("long1.parquet", 90), ("n10", 10), ("long2.parquet", 80), ("n20", 5)]
+    assert [i for p, _ in order if p not in dict(long) for i in ids(p)] == ids(final)
+    # one file: a group of rows after it, the rest in one COPY
+    assert [n for _, n in _interleaved(final, 25, long[:1], 10)] == [100, 10, 15]
+    # a store without groups, or no new rows: the long rows after the rest, as they were
+    assert _interleaved(final, 25, long, 0) == [(final, 25), *long]
+    assert _interleaved(final, 0, long, 10) == long
+    assert _interleaved(final, 25, [], 10) == [(final, 25)]

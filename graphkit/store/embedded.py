@@ -106,6 +106,17 @@ KEYED_RELS = 5_000
 LONG_LIST_ROW = 10_000
 LONG_ENTRIES_APART = 50_000
 
+#: rows of a LadybugDB node group: a table is stored in groups of this many rows, and a COPY
+#: appends to the last one. A COPY appending to a group whose lists hold some 140,000 entries or
+#: more between them takes memory out of all proportion: 880,000 new rows appended to a group
+#: holding 12 rows of 15,000 sources took 8.3 GB and 23.5 s, 0.95 GB and 3.1 s with 12 of 6,000;
+#: once those rows had been given 15,000 sources more, the COPY ran out of an 11 GB pool. So the
+#: full PSC snapshot's second part failed: its first left its twelve mass-registration addresses
+#: in the Address table's last group. Each file of long rows is therefore followed by this many
+#: new rows (``staged._interleaved``), which fill its group (docs/benchmarks.md, "Loader: rows
+#: with long lists").
+NODE_GROUP_ROWS = 131_072
+
 
 def long_list_row() -> int:
     """List entries from which a node's row is written apart: GRAPHKIT_LONG_LIST_ROW, else ``LONG_LIST_ROW``."""
@@ -556,6 +567,7 @@ class _EmbeddedStagedLoad(StagedLoad):
     commit_steps = True
     update_rows = UPDATE_ROWS
     long_entries = LONG_ENTRIES_APART
+    group_rows = NODE_GROUP_ROWS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

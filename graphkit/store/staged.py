@@ -112,6 +112,10 @@ class StagedLoad(LoadSink):
     #: files of at most ``long_entries`` entries each (``LongRows``); 0: never
     long_list_row = 0
     long_entries = 0
+    #: rows of the store's unit of storage that a COPY appends into (LadybugDB's node group),
+    #: each file of long rows followed by as many new rows (``_interleaved``); 0: the long rows
+    #: after the rest
+    group_rows = 0
 
     def __init__(self, store: Store, folder: Path, *, journal: Journal | None = None,
                  chunk_records: int = 0):
@@ -369,11 +373,11 @@ class StagedLoad(LoadSink):
             writes.append(partial(self._update_nodes, new, changed))
         if created:
             self._created_ids(label, final, self._entry.created)
-            writes.append(partial(self.copy_nodes, label, final, created))
-        for part, entries in long.parts:  # after the rest, each in a COPY of its own
+        for part, _entries in long.parts:
             self._created_ids(label, part, self._entry.created)
-            writes.append(partial(self.copy_nodes, label, part, entries))
-            created += pq.ParquetFile(part).metadata.num_rows
+        writes += [partial(self.copy_nodes, label, path, weight)
+                   for path, weight in _interleaved(final, created, long.parts, self.group_rows)]
+        created += long.rows
         self.stats.nodes_created += created
         self.stats.nodes_updated += staged - created
         return writes
@@ -506,6 +510,55 @@ class LongRows:
             self._writer.close()
             self.parts.append((Path(self._writer.where), self._entries))
             self._writer, self._entries = None, 0
+
+
+def _interleaved(final: Path, rows: int, long: list[tuple[Path, int]], group: int) -> list[tuple[Path, int]]:
+    """The COPYs of a label's new nodes, in order, as (file, weight): the ``rows`` of ``final``,
+    and each file of long rows (``LongRows``: its list entries the weight) followed by ``group``
+    rows of ``final`` (in files of their own), so that the storage group a file of long rows
+    lands in is full before the next file's, and a later COPY, which appends to the table's last
+    group, never appends to one of theirs (``store/embedded.py``, ``NODE_GROUP_ROWS``). Files of
+    long rows beyond the groups of rows ``final`` has come after the rest, as with ``group`` 0."""
+    plain = [(final, rows)] if rows else []
+    if not long or not group or not rows:
+        return plain + long
+    ahead = min(len(long), -(-rows // group))  # the files of long rows that rows can follow
+    slices = _sliced(final, group, ahead)
+    order: list[tuple[Path, int]] = []
+    for part, piece in zip(long, slices, strict=False):
+        order += [part, piece]
+    return order + slices[ahead:] + long[ahead:]
+
+
+def _sliced(path: Path, rows: int, count: int) -> list[tuple[Path, int]]:
+    """``path``'s rows in files of ``rows`` rows each, ``count`` of them, the rest in one more
+    file (if any is left), each as (file, rows); ``path`` itself is left as it is."""
+    out: list[tuple[Path, int]] = []
+    writer: pq.ParquetWriter | None = None
+    held = 0
+
+    def close() -> None:
+        nonlocal writer, held
+        if writer is not None:
+            writer.close()
+            out.append((Path(writer.where), held))
+            writer, held = None, 0
+
+    source = pq.ParquetFile(path)
+    try:
+        for batch in source.iter_batches(batch_size=min(rows, 65_536)):
+            while batch.num_rows:
+                if writer is None:
+                    writer = pq.ParquetWriter(path.with_name(f"{path.stem}.slice{len(out)}.parquet"), source.schema_arrow)
+                room = rows - held if len(out) < count else batch.num_rows
+                piece, batch = batch.slice(0, room), batch.slice(room)
+                writer.write_batch(piece)
+                held += piece.num_rows
+                if len(out) < count and held == rows:
+                    close()
+    finally:
+        close()
+    return out
 
 
 def _batches(path: Path, dups: pa.Array | None) -> Iterator[tuple[pa.Table, pa.Table]]:
