@@ -17,7 +17,7 @@ from graphkit.errors import StoreError
 from graphkit.load import load_files
 from graphkit.model import Node, Provenance
 from graphkit.store.embedded import EmbeddedStore, _EmbeddedStagedLoad
-from graphkit.store.staged import LongRows, _interleaved
+from graphkit.store.staged import LongRows, _placed
 from graphkit.synth.registries import PSC_LINES, psc
 
 
@@ -159,55 +159,72 @@ def test_long_rows_are_taken_out_as_they_come_into_files_within_the_budget(tmp_p
     assert never.take(table) is table and never.parts == []
 
 
-def test_each_file_of_long_rows_fills_the_node_group_it_lands_in(monkeypatch, tmp_path):
+def test_each_file_of_long_rows_ends_a_node_group_where_no_later_copy_appends(monkeypatch, tmp_path):
     """A COPY appends to a table's last LadybugDB node group, and one appending to a group whose
     lists hold many entries takes gigabytes (``NODE_GROUP_ROWS``): the full PSC snapshot's second
-    part ran out of pool on the mass-registration addresses its first part left there. So each
-    file of long rows is followed by a group's worth of new rows: no long row is left where a
-    later COPY appends, and no two files' rows share a group."""
+    part ran out of pool on the mass-registration addresses its first part had left there. So
+    each file of long rows is COPY-ed to end a group, new rows before it filling the group: load
+    after load, no long row is where a later COPY appends, and no two files share a group."""
     monkeypatch.setenv("GRAPHKIT_LONG_LIST_ROW", "50")
     monkeypatch.setattr(_EmbeddedStagedLoad, "long_entries", 150)  # two long rows a file
     group = embedded.NODE_GROUP_ROWS
     src = Provenance("uk-psc", "psc-snapshot.txt", "line 1")
 
-    def address(key: str, records: range) -> Node:
+    def address(key: object, records: range) -> Node:
         return Node("Address", f"addr:{key}", {"full": f"{key} High Street", "datasets": ["uk-psc"],
                                                "records": [f"uk-psc|psc-snapshot.txt|line {n}" for n in records]}, src)
-    mass = [f"mass{m}" for m in range(4)]
+
+    def load(plain: range, mass: list[str]) -> None:
+        with store.load() as sink:  # each mass address in two batches: its merged row holds 60 sources more
+            sink.add([address(n, range(n, n + 1)) for n in plain]
+                     + [address(m, range(plain.start, plain.start + 30)) for m in mass], [])
+            sink.add([address(m, range(plain.start + 30, plain.start + 60)) for m in mass], [])
+
     with EmbeddedStore(tmp_path / "graph") as store:
-        with store.load() as sink:
-            # each mass address in two batches: its merged row holds 60 sources, a long one
-            sink.add([address(str(n), range(n, n + 1)) for n in range(2 * group + 1_000)]
-                     + [address(m, range(30)) for m in mass], [])
-            sink.add([address(m, range(30, 60)) for m in mass], [])
-        where = {r["id"]: r["at"] // group for r in store._execute("MATCH (a:Address) RETURN a.id AS id, "
-                                                                   "offset(id(a)) AS at")}
+        load(range(2 * group + 1_000), ["mass0", "mass1", "mass2", "mass3"])
+        first = {r["id"]: r["at"] for r in store._execute("MATCH (a:Address) RETURN a.id AS id, offset(id(a)) AS at")}
+        # the next load adds to the four (now stored) and brings two more into a table of 2 * group + 1,004 rows
+        load(range(10**6, 10**6 + group), ["mass0", "mass1", "mass2", "mass3", "mass4", "mass5"])
+        rows = store._execute("MATCH (a:Address) RETURN a.id AS id, offset(id(a)) AS at, size(a.records) AS n")
         info = store._execute("CALL storage_info('Address') WHERE column_name = 'id' "
                               "RETURN node_group_id AS g, sum(num_values) AS n")
-        longest = store._execute("MATCH (a:Address) RETURN max(size(a.records)) AS n")[0]["n"]
-    assert len(where) == 2 * group + 1_000 + len(mass) and longest == 60
     assert {r["g"]: r["n"] for r in info}[0] == group  # the constant is LadybugDB's node group
-    groups = [where[f"addr:{m}"] for m in mass]
-    last = max(where.values())
-    assert all(g < last for g in groups)  # the next COPY appends to the last group: none of theirs
-    assert sorted(groups) == [0, 0, 1, 1]  # a file of two long rows a group
+    at = {r["id"]: r["at"] for r in rows}
+    assert len(at) == 3 * group + 1_000 + 6
+    assert {f"addr:mass{m}": at[f"addr:mass{m}"] for m in range(4)} == {f"addr:mass{m}": first[f"addr:mass{m}"]
+                                                                        for m in range(4)}
+    # each file's two rows the last two of a group: the first load's in groups 0 and 1, the second's in 2
+    assert [sorted(at[f"addr:mass{m}"] for m in pair) for pair in ((0, 1), (2, 3), (4, 5))] == [
+        [group - 2, group - 1], [2 * group - 2, 2 * group - 1], [3 * group - 2, 3 * group - 1]]
+    assert max(at.values()) // group == 3  # the last group, where the next COPY appends: none of theirs
+    assert {r["id"]: r["n"] for r in rows if r["n"] > 1} == {**{f"addr:mass{m}": 120 for m in range(4)},
+                                                             "addr:mass4": 60, "addr:mass5": 60}
 
 
-def test_files_of_long_rows_take_turns_with_a_group_of_new_rows_each(tmp_path):
+def test_files_of_long_rows_are_placed_to_end_a_group_each(tmp_path):
     final = tmp_path / "final.node.Address.parquet"
     pq.write_table(pa.table({"id": [f"n{i}" for i in range(25)]}), final, row_group_size=7)
-    long = [(tmp_path / f"long{i}.parquet", entries) for i, entries in enumerate((100, 90, 80))]
+    long = []
+    for i, rows in enumerate((2, 1, 3)):
+        pq.write_table(pa.table({"id": [f"long{i}.{j}" for j in range(rows)]}), tmp_path / f"long{i}.parquet")
+        long.append((tmp_path / f"long{i}.parquet", 100 * rows))
 
-    def ids(path: Path) -> list[str]:
-        return pq.read_table(path).column("id").to_pylist()
-    # three files of long rows, groups of ten rows: 25 rows follow each of them, the last with five
-    order = _interleaved(final, 25, long, 10)
-    assert [(p.name if p in dict(long) else ids(p)[0], n) for p, n in order] == [
-        ("long0.parquet", 100), ("n0", 10), ("long1.parquet", 90), ("n10", 10), ("long2.parquet", 80), ("n20", 5)]
-    assert [i for p, _ in order if p not in dict(long) for i in ids(p)] == ids(final)
-    # one file: a group of rows after it, the rest in one COPY
-    assert [n for _, n in _interleaved(final, 25, long[:1], 10)] == [100, 10, 15]
+    def placed(rows: int, files: list[tuple[Path, int]], group: int, at: int) -> list[tuple[str, int]]:
+        """Each COPY as its first id and weight."""
+        return [(pq.read_table(p).column("id")[0].as_py(), n) for p, n in _placed(final, rows, files, group, at)]
+    # groups of ten, the table holding three rows: 5 new rows, then the file of two ends the
+    # group; 9, then the file of one; 7, then the file of three; the 4 left after
+    order = _placed(final, 25, long, 10, 3)
+    assert placed(25, long, 10, 3) == [("n0", 5), ("long0.0", 200), ("n5", 9), ("long1.0", 100), ("n14", 7),
+                                       ("long2.0", 300), ("n21", 4)]
+    assert [i for p, _ in order if p not in dict(long) for i in pq.read_table(p).column("id").to_pylist()] == \
+        pq.read_table(final).column("id").to_pylist()
+    # a table two rows short of a group: the first file ends it at once
+    assert placed(25, long[:1], 10, 8) == [("long0.0", 200), ("n0", 25)]
+    # too few new rows for the second file: it comes after the rest
+    assert placed(12, long[:2], 10, 0)[:2] == [("n0", 8), ("long0.0", 200)]
+    assert [i for i, _ in placed(12, long[:2], 10, 0)[2:]] == ["n8", "long1.0"]
     # a store without groups, or no new rows: the long rows after the rest, as they were
-    assert _interleaved(final, 25, long, 0) == [(final, 25), *long]
-    assert _interleaved(final, 0, long, 10) == long
-    assert _interleaved(final, 25, [], 10) == [(final, 25)]
+    assert _placed(final, 25, long, 0, 0) == [(final, 25), *long]
+    assert _placed(final, 0, long, 10, 0) == long
+    assert _placed(final, 25, [], 10, 0) == [(final, 25)]

@@ -112,8 +112,8 @@ LONG_ENTRIES_APART = 50_000
 #: holding 12 rows of 15,000 sources took 8.3 GB and 23.5 s, 0.95 GB and 3.1 s with 12 of 6,000;
 #: once those rows had been given 15,000 sources more, the COPY ran out of an 11 GB pool. So the
 #: full PSC snapshot's second part failed: its first left its twelve mass-registration addresses
-#: in the Address table's last group. Each file of long rows is therefore followed by this many
-#: new rows (``staged._interleaved``), which fill its group (docs/benchmarks.md, "Loader: rows
+#: in the Address table's last group. Each file of long rows is therefore COPY-ed so that it ends
+#: a group (``staged._placed``), where no later COPY appends (docs/benchmarks.md, "Loader: rows
 #: with long lists").
 NODE_GROUP_ROWS = 131_072
 
@@ -567,11 +567,15 @@ class _EmbeddedStagedLoad(StagedLoad):
     commit_steps = True
     update_rows = UPDATE_ROWS
     long_entries = LONG_ENTRIES_APART
-    group_rows = NODE_GROUP_ROWS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.long_list_row = long_list_row()
+
+    def storage_groups(self, label: str) -> tuple[int, int]:
+        rows = self.store._execute(f"CALL storage_info('{label}') WHERE column_name = 'id' "
+                                   "RETURN sum(num_values) AS n", name=f"rows of {label}")
+        return NODE_GROUP_ROWS, int(rows[0]["n"] or 0) if rows else 0
 
     def copy_nodes(self, label: str, path: Path, weight: int = 0) -> None:
         self.store._copy(f"COPY {label} FROM '{path}'", f"create {label}", weight or _rows_in(path))

@@ -112,10 +112,6 @@ class StagedLoad(LoadSink):
     #: files of at most ``long_entries`` entries each (``LongRows``); 0: never
     long_list_row = 0
     long_entries = 0
-    #: rows of the store's unit of storage that a COPY appends into (LadybugDB's node group),
-    #: each file of long rows followed by as many new rows (``_interleaved``); 0: the long rows
-    #: after the rest
-    group_rows = 0
 
     def __init__(self, store: Store, folder: Path, *, journal: Journal | None = None,
                  chunk_records: int = 0):
@@ -140,6 +136,13 @@ class StagedLoad(LoadSink):
     def copy_nodes(self, label: str, path: Path, weight: int = 0) -> None:
         """Create the nodes in ``path`` (none of them is stored yet); ``weight``: its rows, or
         for a file of long rows (``LongRows``) their list entries."""
+
+    def storage_groups(self, label: str) -> tuple[int, int]:
+        """For a store that keeps a table in groups of rows and appends each COPY to the last
+        (LadybugDB's node groups): the rows of a group, and the rows ``label``'s table holds,
+        deleted ones too (where a COPY appends); files of long rows are placed by them
+        (``_placed``). (0, 0): a store without such groups."""
+        return 0, 0
 
     def stored_rels(self, type_: str, sl: str, el: str, table: pa.Table) -> set[str]:
         """The ids of the relationships of a staged table (``from``, ``to``, ``id``) that the
@@ -375,8 +378,9 @@ class StagedLoad(LoadSink):
             self._created_ids(label, final, self._entry.created)
         for part, _entries in long.parts:
             self._created_ids(label, part, self._entry.created)
+        group, at = self.storage_groups(label) if long.parts else (0, 0)
         writes += [partial(self.copy_nodes, label, path, weight)
-                   for path, weight in _interleaved(final, created, long.parts, self.group_rows)]
+                   for path, weight in _placed(final, created, long.parts, group, at)]
         created += long.rows
         self.stats.nodes_created += created
         self.stats.nodes_updated += staged - created
@@ -512,28 +516,40 @@ class LongRows:
             self._writer, self._entries = None, 0
 
 
-def _interleaved(final: Path, rows: int, long: list[tuple[Path, int]], group: int) -> list[tuple[Path, int]]:
+def _placed(final: Path, rows: int, long: list[tuple[Path, int]], group: int, at: int) -> list[tuple[Path, int]]:
     """The COPYs of a label's new nodes, in order, as (file, weight): the ``rows`` of ``final``,
-    and each file of long rows (``LongRows``: its list entries the weight) followed by ``group``
-    rows of ``final`` (in files of their own), so that the storage group a file of long rows
-    lands in is full before the next file's, and a later COPY, which appends to the table's last
-    group, never appends to one of theirs (``store/embedded.py``, ``NODE_GROUP_ROWS``). Files of
-    long rows beyond the groups of rows ``final`` has come after the rest, as with ``group`` 0."""
+    and each file of long rows (``LongRows``: its list entries the weight) placed so that its
+    rows are the last of their storage group (``store/embedded.py``, ``NODE_GROUP_ROWS``): before
+    it, as many rows of ``final`` (in a file of their own) as fill the group but for them. The
+    table holds ``at`` rows (where the first COPY appends) in groups of ``group`` rows. A later
+    COPY appends to the table's last group, so it never appends to one of theirs, and no two
+    files share a group. A file the rows left cannot place comes after the rest, as all do with
+    ``group`` 0 (a store without such groups)."""
     plain = [(final, rows)] if rows else []
     if not long or not group or not rows:
         return plain + long
-    ahead = min(len(long), -(-rows // group))  # the files of long rows that rows can follow
-    slices = _sliced(final, group, ahead)
+    before: list[int] = []  # rows of final before each file placed
+    fill, left = at % group, rows
+    for path, _ in long:
+        need = (group - fill - int(pq.ParquetFile(path).metadata.num_rows)) % group
+        if need > left:
+            break
+        before.append(need)
+        fill, left = 0, left - need
+    pieces = iter(_sliced(final, before))
     order: list[tuple[Path, int]] = []
-    for part, piece in zip(long, slices, strict=False):
-        order += [part, piece]
-    return order + slices[ahead:] + long[ahead:]
+    for part, need in zip(long, before, strict=False):
+        if need:
+            order.append(next(pieces))
+        order.append(part)
+    return order + list(pieces) + long[len(before):]
 
 
-def _sliced(path: Path, rows: int, count: int) -> list[tuple[Path, int]]:
-    """``path``'s rows in files of ``rows`` rows each, ``count`` of them, the rest in one more
+def _sliced(path: Path, sizes: list[int]) -> list[tuple[Path, int]]:
+    """``path``'s rows in files of ``sizes`` rows each (none for a size 0), the rest in one more
     file (if any is left), each as (file, rows); ``path`` itself is left as it is."""
     out: list[tuple[Path, int]] = []
+    wanted = [n for n in sizes if n]
     writer: pq.ParquetWriter | None = None
     held = 0
 
@@ -546,15 +562,15 @@ def _sliced(path: Path, rows: int, count: int) -> list[tuple[Path, int]]:
 
     source = pq.ParquetFile(path)
     try:
-        for batch in source.iter_batches(batch_size=min(rows, 65_536)):
+        for batch in source.iter_batches(batch_size=65_536):
             while batch.num_rows:
                 if writer is None:
                     writer = pq.ParquetWriter(path.with_name(f"{path.stem}.slice{len(out)}.parquet"), source.schema_arrow)
-                room = rows - held if len(out) < count else batch.num_rows
+                room = wanted[len(out)] - held if len(out) < len(wanted) else batch.num_rows
                 piece, batch = batch.slice(0, room), batch.slice(room)
                 writer.write_batch(piece)
                 held += piece.num_rows
-                if len(out) < count and held == rows:
+                if len(out) < len(wanted) and held == wanted[len(out)]:
                     close()
     finally:
         close()
