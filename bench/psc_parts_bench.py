@@ -26,6 +26,12 @@ In one run on one machine:
 
 A part that fails stops the run; its message is written with the parts before it. Nothing
 here asserts on timings.
+
+With ``--against REV`` each part is loaded a second time by REV's code, into a copy of the graph
+this code made of the parts before it: it compares how each revision loads a part over the same
+graph, not the graphs the two would have made (a change in how a load lays out what later parts
+build on, such as ``staged._placed``, shows only when REV loads every part: ``git archive REV``
+and a run of this bench with that tree first on ``PYTHONPATH``).
 """
 
 from __future__ import annotations
