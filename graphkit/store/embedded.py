@@ -109,7 +109,7 @@ LONG_ENTRIES_APART = 50_000
 #: rows of a LadybugDB node group: a table is stored in groups of this many rows, and a COPY
 #: appends to the last one. A COPY appending to a group whose lists hold some 140,000 entries or
 #: more between them takes memory out of all proportion: 880,000 new rows appended to a group
-#: holding 12 rows of 15,000 sources took 8.3 GB and 23.5 s, 0.95 GB and 3.1 s with 12 of 6,000;
+#: holding 12 rows of 15,000 sources took 8.3 GB and 23.5 s, 1.0 GB and 3.1 s with 12 of 6,000;
 #: once those rows had been given 15,000 sources more, the COPY ran out of an 11 GB pool. So the
 #: full PSC snapshot's second part failed: its first left its twelve mass-registration addresses
 #: in the Address table's last group. Each file of long rows is therefore COPY-ed so that it ends
@@ -575,7 +575,7 @@ class _EmbeddedStagedLoad(StagedLoad):
     def storage_groups(self, label: str) -> tuple[int, int]:
         rows = self.store._execute(f"CALL storage_info('{label}') WHERE column_name = 'id' "
                                    "RETURN sum(num_values) AS n", name=f"rows of {label}")
-        return NODE_GROUP_ROWS, int(rows[0]["n"] or 0) if rows else 0
+        return NODE_GROUP_ROWS, (int(rows[0]["n"] or 0) if rows else 0)
 
     def copy_nodes(self, label: str, path: Path, weight: int = 0) -> None:
         self.store._copy(f"COPY {label} FROM '{path}'", f"create {label}", weight or _rows_in(path))
