@@ -31,7 +31,7 @@ from graphkit.model import Rel, get_model
 from graphkit.store.base import LoadSink, Store, refuse_missing_columns
 from graphkit.store.dialect import LADYBUG
 from graphkit.store.journal import Journal, recover, stale_loads
-from graphkit.store.staged import ARROW_TYPES, StagedLoad, arrow_columns, staged
+from graphkit.store.staged import ARROW_TYPES, StagedLoad, arrow_columns, hand_back_memory, staged
 
 DEFAULT_DB = "graphkit-data"
 DB_FILE = "graph.lbdb"
@@ -576,6 +576,15 @@ class _EmbeddedStagedLoad(StagedLoad):
         rows = self.store._execute(f"CALL storage_info('{label}') WHERE column_name = 'id' "
                                    "RETURN sum(num_values) AS n", name=f"rows of {label}")
         return NODE_GROUP_ROWS, (int(rows[0]["n"] or 0) if rows else 0)
+
+    def release_lookups(self) -> None:
+        """Close the store (opened again at its next use): LadybugDB keeps what a look-up took
+        until the database is closed, and a load's planning asked table after table, so the
+        load's process grew by all of them (444 to 1,918 MB for the third part of a snapshot
+        loaded in three: docs/benchmarks.md, "Loader: later parts over a growing graph")."""
+        if self.store._conn is not None:
+            self.store.close()
+            hand_back_memory()
 
     def copy_nodes(self, label: str, path: Path, weight: int = 0) -> None:
         self.store._copy(f"COPY {label} FROM '{path}'", f"create {label}", weight or _rows_in(path))

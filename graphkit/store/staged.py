@@ -261,7 +261,7 @@ class StagedLoad(LoadSink):
                    if store._execute(f"MATCH ()-[r:{t}]->() RETURN count(r) AS n")[0]["n"]})
         self._entry = Entry()
         if self.commit_steps and self.journal is not None:
-            writes = self._plan()
+            writes = self._plan(release=True)
             self.journal.record(self._entry)  # on disk before the first write commits
             self._entry = Entry()  # its ids (some 100 MB at 500k PSC lines) are not needed again
             hand_back_memory()  # what the planning freed, before the store's writes add theirs
@@ -280,17 +280,27 @@ class StagedLoad(LoadSink):
         self._node_runs, self._rel_runs, self._staged = {}, {}, 0
         self.chunks += 1
 
-    def _plan(self) -> list[Callable[[], None]]:
+    def _plan(self, *, release: bool = False) -> list[Callable[[], None]]:
         """The chunk's writes in order (nodes first, so every relationship finds its endpoints),
         with the journal entry filled in: what they create, and the old properties of what
-        they change."""
+        they change. ``release``: outside a transaction, the store gives back what each table's
+        look-ups took before the next table's (``release_lookups``)."""
         assert self._stored_before is not None
         writes: list[Callable[[], None]] = []
         for label, (path, _) in self._node_runs.items():
             writes += self._plan_nodes(label, path, label in self._stored_before)
+            if release:
+                self.release_lookups()
         for (type_, sl, el), (path, _) in sorted(self._rel_runs.items()):
             writes += self._plan_rels(type_, sl, el, path, type_ in self._stored_before)
+            if release:
+                self.release_lookups()
         return writes
+
+    def release_lookups(self) -> None:
+        """Give back what the store took to answer a table's look-ups (which staged records it
+        holds), before the next table's: called between tables, outside a transaction. Here,
+        nothing: a store that keeps it until it is closed closes."""
 
     def _prior(self, key: str) -> pa.Array | None:
         """The ids of ``key`` (a label, or a relationship type) that earlier chunks created."""
