@@ -327,3 +327,41 @@ def test_a_load_over_a_graph_asks_the_store_only_about_relationships_between_nod
     with EmbeddedStore(tmp_path / "once") as once:
         load_files(once, [write(tmp_path, "base.csv", GOOD), write(tmp_path, "more.csv", MORE)], "registry")
         assert graph_snapshot(once, without=LOAD_TIMES) == seen
+
+
+def test_a_load_over_a_graph_closes_the_store_after_each_tables_look_ups(tmp_path, monkeypatch):
+    # LadybugDB keeps what a look-up took until the database is closed: a load over a graph
+    # asks, table after table, which of its staged records the store holds, and closes the
+    # store after each table's questions, so that the planning holds one table's at most
+    from cases import LOAD_TIMES, graph_snapshot
+
+    from graphkit.store import embedded
+    from graphkit.store.embedded import EmbeddedStore
+
+    events: list[str] = []
+    ask_nodes, ask_rels = embedded._EmbeddedStagedLoad.stored_nodes, embedded._EmbeddedStagedLoad.stored_rels
+    close = EmbeddedStore.close
+    monkeypatch.setattr(embedded._EmbeddedStagedLoad, "stored_nodes",
+                        lambda self, label, ids: events.append(label) or ask_nodes(self, label, ids))
+    monkeypatch.setattr(embedded._EmbeddedStagedLoad, "stored_rels",
+                        lambda self, type_, sl, el, table: events.append(type_) or ask_rels(self, type_, sl, el, table))
+    monkeypatch.setattr(EmbeddedStore, "close",
+                        lambda self: (events.append("close") if self._conn is not None else None) or close(self))
+    with EmbeddedStore(tmp_path / "graph") as store:
+        load_files(store, [write(tmp_path, "base.csv", GOOD)], "registry")
+        events.clear()
+        load_files(store, [write(tmp_path, "more.csv", MORE)], "registry")
+        asked = [e for e in events if e != "close"]
+        assert sorted(set(asked)) == ["Address", "Company", "OFFICER_OF", "Person", "REGISTERED_AT"]
+        # between two closes, the questions of one table at most
+        between: list[set[str]] = [set()]
+        for event in events:
+            if event == "close":
+                between.append(set())
+            else:
+                between[-1].add(event)
+        assert all(len(tables) <= 1 for tables in between), events
+        seen = graph_snapshot(store, without=LOAD_TIMES)
+    with EmbeddedStore(tmp_path / "once") as once:
+        load_files(once, [write(tmp_path, "base.csv", GOOD), write(tmp_path, "more.csv", MORE)], "registry")
+        assert graph_snapshot(once, without=LOAD_TIMES) == seen
