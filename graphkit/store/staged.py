@@ -481,6 +481,34 @@ class StagedLoad(LoadSink):
         return pc.is_in(ids, value_set=created)
 
 
+class _Files:
+    """Parquet files of one schema written one after another, each opened at its first rows:
+    ``{prefix}{n}.parquet``; ``files`` names each closed one with its weight (what ``write``
+    was told each piece weighs: rows, or list entries)."""
+
+    def __init__(self, prefix: Path, schema: pa.Schema) -> None:
+        self.prefix, self.schema = prefix, schema
+        self.files: list[tuple[Path, int]] = []
+        self.weight = 0  # of the file being written
+        self._writer: pq.ParquetWriter | None = None
+
+    def write(self, piece: pa.Table | pa.RecordBatch, weight: int) -> None:
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(f"{self.prefix}{len(self.files)}.parquet", self.schema)
+        if isinstance(piece, pa.RecordBatch):
+            self._writer.write_batch(piece)
+        else:
+            self._writer.write_table(piece)
+        self.weight += weight
+
+    def close(self) -> None:
+        """Close the file being written, if any (``files`` then names it)."""
+        if self._writer is not None:
+            self._writer.close()
+            self.files.append((Path(self._writer.where), self.weight))
+            self._writer, self.weight = None, 0
+
+
 class LongRows:
     """The rows of a node table whose lists hold ``least`` entries or more between them, taken
     out of the tables that pass (``take``) and written as they come to files of their own
@@ -489,12 +517,11 @@ class LongRows:
     its own (``store/embedded.py``, ``LONG_LIST_ROW``). ``least`` 0: every row passes."""
 
     def __init__(self, prefix: Path, schema: pa.Schema, least: int, budget: int) -> None:
-        self.prefix, self.schema, self.least, self.budget = prefix, schema, least, budget
+        self.least, self.budget = least, budget
         self.lists = [f.name for f in schema if pa.types.is_list(f.type)]
-        self.parts: list[tuple[Path, int]] = []
+        self._files = _Files(prefix.with_name(f"{prefix.name}.long"), schema)
+        self.parts = self._files.files
         self.rows = 0
-        self._writer: pq.ParquetWriter | None = None
-        self._entries = 0
 
     def take(self, table: pa.Table) -> pa.Table:
         """``table`` less its long rows, which go to the files."""
@@ -508,22 +535,15 @@ class LongRows:
             return table
         rows = table.filter(long)
         for i, n in enumerate(entries.filter(long).to_pylist()):
-            if self._writer is not None and self._entries + n > self.budget:
-                self.close()
-            if self._writer is None:
-                self._writer = pq.ParquetWriter(self.prefix.with_name(f"{self.prefix.name}.long{len(self.parts)}.parquet"),
-                                                self.schema)
-            self._writer.write_table(rows.slice(i, 1))
-            self._entries += n
+            if self._files.weight and self._files.weight + n > self.budget:
+                self._files.close()
+            self._files.write(rows.slice(i, 1), n)
             self.rows += 1
         return table.filter(pc.invert(long))
 
     def close(self) -> None:
         """Close the file being written, if any (``parts`` then names it)."""
-        if self._writer is not None:
-            self._writer.close()
-            self.parts.append((Path(self._writer.where), self._entries))
-            self._writer, self._entries = None, 0
+        self._files.close()
 
 
 def _placed(final: Path, rows: int, long: list[tuple[Path, int]], group: int, at: int) -> list[tuple[Path, int]]:
@@ -558,33 +578,21 @@ def _placed(final: Path, rows: int, long: list[tuple[Path, int]], group: int, at
 def _sliced(path: Path, sizes: list[int]) -> list[tuple[Path, int]]:
     """``path``'s rows in files of ``sizes`` rows each (none for a size 0), the rest in one more
     file (if any is left), each as (file, rows); ``path`` itself is left as it is."""
-    out: list[tuple[Path, int]] = []
     wanted = [n for n in sizes if n]
-    writer: pq.ParquetWriter | None = None
-    held = 0
-
-    def close() -> None:
-        nonlocal writer, held
-        if writer is not None:
-            writer.close()
-            out.append((Path(writer.where), held))
-            writer, held = None, 0
-
     source = pq.ParquetFile(path)
+    files = _Files(path.with_name(f"{path.stem}.slice"), source.schema_arrow)
     try:
         for batch in source.iter_batches(batch_size=65_536):
             while batch.num_rows:
-                if writer is None:
-                    writer = pq.ParquetWriter(path.with_name(f"{path.stem}.slice{len(out)}.parquet"), source.schema_arrow)
-                room = wanted[len(out)] - held if len(out) < len(wanted) else batch.num_rows
+                n = len(files.files)
+                room = wanted[n] - files.weight if n < len(wanted) else batch.num_rows
                 piece, batch = batch.slice(0, room), batch.slice(room)
-                writer.write_batch(piece)
-                held += piece.num_rows
-                if len(out) < len(wanted) and held == wanted[len(out)]:
-                    close()
+                files.write(piece, piece.num_rows)
+                if n < len(wanted) and files.weight == wanted[n]:
+                    files.close()
     finally:
-        close()
-    return out
+        files.close()
+    return files.files
 
 
 def _batches(path: Path, dups: pa.Array | None) -> Iterator[tuple[pa.Table, pa.Table]]:
