@@ -127,6 +127,31 @@ def test_updating_stored_nodes_by_the_properties_that_changed_leaves_the_others(
     assert after["names"] == ["A", "Ä"] and after["country"] == "ru"
 
 
+def test_a_table_is_read_in_pages_each_record_once_also_after_deletes(any_store):
+    from graphkit.store.records import delete_node
+
+    src = Provenance("t", "f.csv", "line 2")
+    firms = [Node("Company", f"t:firm:{i:02d}", {"name": f"Firm {i}", "datasets": ["t"], "records": [src.ref]}, src)
+             for i in range(23)]
+    owners = [Rel("OWNS", "Company", f"t:firm:{i:02d}", "Company", f"t:firm:{i + 1:02d}",
+                  {"dataset": "t", "source_file": "f.csv", "record": "line 2"}, src) for i in range(22)]
+    with any_store.transaction():
+        any_store.write(firms, owners)
+    for gone in ("t:firm:00", "t:firm:07", "t:firm:08", "t:firm:22"):  # each takes its relationships
+        delete_node(any_store, "Company", gone)
+    pages = list(any_store.read_pages("(n:Company)", "n", "n.id AS id, n.name AS name", 5, name="firms"))
+    assert all(0 < len(page) <= 5 for page in pages)
+    read = [row for page in pages for row in page]
+    left = [f for f in firms if f.id not in ("t:firm:00", "t:firm:07", "t:firm:08", "t:firm:22")]
+    assert sorted(read, key=lambda r: r["id"]) == [{"id": f.id, "name": f.props["name"]} for f in left]
+    rels = [row for page in any_store.read_pages("(a:Company)-[r:OWNS]->(b:Company)", "r", "a.id AS a, b.id AS b", 4)
+            for row in page]
+    # 22 links less those of the firms deleted: 0->1, 6->7, 7->8, 8->9 and 21->22
+    assert sorted((r["a"], r["b"]) for r in rels) == [(f"t:firm:{i:02d}", f"t:firm:{i + 1:02d}")
+                                                      for i in range(22) if i not in (0, 6, 7, 8, 21)]
+    assert list(any_store.read_pages("(n:Person)", "n", "n.id AS id", 5)) == []
+
+
 HOSTILE = [
     "O'Brien & Sons \"Ltd\"",
     "`) MATCH (n) DETACH DELETE n //",

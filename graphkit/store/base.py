@@ -109,6 +109,24 @@ class Store(ABC):
             refuse_missing_columns(name, columns, rows[0])
         return tuple([row[c] for row in rows] for c in columns)
 
+    def read_pages(self, pattern: str, var: str, returns: str, batch: int, *,
+                   name: str = "") -> Iterator[list[dict[str, Any]]]:
+        """The rows of ``MATCH {pattern} RETURN {returns}`` (every node or relationship ``var``
+        of one table), at most ``batch`` at a time, without the store holding them all at once:
+        here each page after the last ``var.id`` read, in id order (keyset paging; ``SKIP``
+        would sort the whole table again for every page). A store that can read a table by
+        position overrides it."""
+        text = f"MATCH {pattern} WHERE {var}.id > $after RETURN {returns}, {var}.id AS _key ORDER BY {var}.id LIMIT $limit"
+        after = ""
+        while True:
+            rows = self._execute(text, {"after": after, "limit": batch}, name=name)
+            if not rows:
+                return
+            after = rows[-1]["_key"]
+            for row in rows:
+                del row["_key"]
+            yield rows
+
     @abstractmethod
     def fetch_nodes(self, label: str, ids: list[str]) -> dict[str, dict[str, Any]]:
         """Stored properties of the nodes among ``ids`` that exist."""

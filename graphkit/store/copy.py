@@ -2,9 +2,10 @@
 
 Nodes go first, then relationships, in batches, through the target's ordinary write path, so a
 push is idempotent: pushing twice, or again after an interrupted push, ends with the same counts.
-Batches are read in id order after the last id read (keyset paging): ``SKIP`` would sort the
-whole table again for every batch, and LadybugDB 0.22 crashed (a segfault) reading relationships
-that way after the node tables of a 100k-company graph.
+Batches are read page by page (``Store.read_pages``: the embedded store by storage position,
+others in id order after the last id read); ``SKIP`` would sort the whole table again for every
+batch, and LadybugDB 0.22 crashed (a segfault) reading relationships that way after the node
+tables of a 100k-company graph.
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ def copy_store(source: Store, target: Store, *, batch: int = BATCH,
     for label in model.nodes:
         columns = list(model.node_columns(label))
         ret = ", ".join(f"n.{c} AS {c}" for c in columns)
-        text = f"MATCH (n:{label}) WHERE n.id > $after RETURN {ret} ORDER BY n.id LIMIT $limit"
-        for rows in read_ahead(_pages(source, text, "id", batch, f"read {label}")):
+        pages = source.read_pages(f"(n:{label})", "n", ret, batch, name=f"read {label}")
+        for rows in read_ahead(pages):
             with target.transaction():
                 existing = {} if label in empty else target.fetch_nodes(label, [r["id"] for r in rows])
                 fresh = [r for r in rows if r["id"] not in existing]
@@ -58,9 +59,10 @@ def copy_store(source: Store, target: Store, *, batch: int = BATCH,
         columns = [c for c in model.rel_columns(rt.type) if c != "id"]
         ret = ", ".join(f"r.{c} AS {c}" for c in columns)
         for start_label, end_label in rt.between:
-            text = (f"MATCH (a:{start_label})-[r:{rt.type}]->(b:{end_label}) WHERE r.id > $after "
-                    f"RETURN a.id AS _from, b.id AS _to, r.id AS _id, {ret} ORDER BY r.id LIMIT $limit")
-            for rows in read_ahead(_pages(source, text, "_id", batch, f"read {rt.type}")):
+            pages = source.read_pages(f"(a:{start_label})-[r:{rt.type}]->(b:{end_label})", "r",
+                                      f"a.id AS _from, b.id AS _to, r.id AS _id, {ret}", batch,
+                                      name=f"read {rt.type}")
+            for rows in read_ahead(pages):
                 rels = []
                 for r in rows:
                     props = {c: r[c] for c in columns}
@@ -96,17 +98,6 @@ def empty_tables(target: Store) -> set[str]:
     return {name for name, pattern in tables
             if not target._execute(f"MATCH {pattern} RETURN count(*) AS n",
                                   name=f"count {name}")[0]["n"]}
-
-
-def _pages(source: Store, text: str, key: str, batch: int, name: str) -> Iterator[list[dict[str, Any]]]:
-    """The rows of ``text`` (a keyset-paged query: ``$after``, ``$limit``), ``batch`` at a time."""
-    after = ""
-    while True:
-        rows = source._execute(text, {"after": after, "limit": batch}, name=name)
-        if not rows:
-            return
-        after = rows[-1][key]
-        yield rows
 
 
 _END = object()
