@@ -163,6 +163,7 @@ def _load_cells(ld: dict[str, Any], parse_s: float) -> str:
     cpu = ld.get("cpu_s")
     return (f"{ld['seconds']:.0f}" + (f" ({cpu:.0f})" if cpu is not None else "")
             + f" | {ld['seconds'] / parse_s:.1f}x | {_mb(ld['peak_rss_mb'])} | {_mb(ld['reading_peak_rss_mb'])} "
+            + f"| {_mb(ld['own_peak_mb']) if 'own_peak_mb' in ld else '-'} | {_mb(ld['tree_peak_mb'])} "
             + (f"| {_mb(ld['copy_apart_peak_mb'])} ({ld['copies_apart']}) " if ld.get("copies_apart") else "| - ")
             + f"| {x['nodes_created']:,} | {x['nodes_updated']:,} | {x['rels_created']:,} |")
 
@@ -177,21 +178,24 @@ def render(r: dict[str, Any], mach: dict[str, str], command: str, started: dt.da
              f"split into {r['parts']} parts of consecutive lines, each loaded by its own `load_files` "
              "(`graphkit load --mapping uk-psc`) into the same graph, in a fresh process. *Reference*: a plain "
              "`json.loads` of the part's lines in a process of its own. *Peak*: of the load's process and of the "
-             "process it read the part in, whichever is larger.", "",
+             "process it read the part in, whichever is larger. *Load's own process*: the peak of the process "
+             "that plans the writes (which staged records the graph holds) and waits for each COPY run apart. "
+             "*All at once*: the peak of the summed RSS of the load's processes (`bench/run.py` `TreePeak`).", "",
              "| part | lines | json.loads s | load s (CPU) | load / json, wall | peak RSS MB | reading peak MB "
+             "| load's own process MB | all at once MB "
              "| largest COPY process MB (COPYs apart) | nodes created | nodes updated | rels created |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     total = parse = 0.0
     peak = 0.0
     done = 0
     for row in r["loads"]:
         p = row["parse"]
         lines.append(f"| {row['part']} | {p['lines']:,} | {p['seconds']:.1f} | "
-                     + (_load_cells(row["load"], p["seconds"]) if "load" in row else "failed | | | | | | | |"))
+                     + (_load_cells(row["load"], p["seconds"]) if "load" in row else "failed | | | | | | | | | |"))
         if "against" in row:
             ag = row["against"]
             lines.append(f"| {row['part']} at {ag['rev']} | | | "
-                         + ("failed | | | | | | | |" if "failed" in ag else _load_cells(ag, p["seconds"])))
+                         + ("failed | | | | | | | | | |" if "failed" in ag else _load_cells(ag, p["seconds"])))
         if "load" not in row:
             continue
         ld = row["load"]

@@ -128,6 +128,7 @@ def child_load(layout: str, folder: str, db: str, uri: str = "") -> dict[str, An
     out["reading_peak_rss_mb"] = max(reading_peak[0], out["reading_apart_peak_mb"])
     out.setdefault("reading_peak_first_mb", out["reading_peak_rss_mb"])
     out["peak_rss_mb"] = run.peak_mb()
+    out["own_peak_mb"] = run._rss_mb()  # the load's own process: where its writes are planned
     # every process of the load at once (a load read in parts: graphkit/load/apart.py)
     out["tree_peak_mb"] = max(tree.stop(), out["peak_rss_mb"])
     return out
