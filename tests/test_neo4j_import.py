@@ -5,6 +5,7 @@ writes that stream batch by batch instead of holding the load."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -184,16 +185,15 @@ def test_a_push_streams_page_by_page(real, neo4j_server, tmp_path: Path):
     load_files(source, [real / "ftm_kek_media_ownership" / "kek_company_ownership.ftm.jsonl"], "ftm",
                dataset="kek", rejects_dir=tmp_path / "rejects")
     expected = source.counts()
-    reads: list[int] = []
-    original = source._execute
+    reads: list[int] = []  # the rows of each page the push has read
+    original = source.read_pages
 
-    def counting(text: str, params: dict[str, Any] | None = None, *, name: str = "") -> list[dict[str, Any]]:
-        rows = original(text, params, name=name)
-        if name.startswith("read ") and rows:
-            reads.append(len(rows))
-        return rows
+    def counting(*args: Any, **kwargs: Any) -> Iterator[list[dict[str, Any]]]:
+        for page in original(*args, **kwargs):
+            reads.append(len(page))
+            yield page
 
-    source._execute = counting  # type: ignore[method-assign]
+    source.read_pages = counting  # type: ignore[method-assign]
     with _Counting(neo4j_server.bolt_uri, password=neo4j_server.password) as target:
         target._execute("MATCH (n) DETACH DELETE n")
         ahead: list[int] = []

@@ -29,6 +29,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,9 +111,8 @@ def export_csv(db: Path, folder: Path, *, page: int = PAGE) -> CsvExport:
     delimiter; named with the node or relationship id).
     """
     import ladybug
-    import pyarrow.parquet as pq
 
-    from graphkit.store.embedded import DB_FILE, buffer_pool, statement_folder
+    from graphkit.store.embedded import DB_FILE, buffer_pool, statement_folder, table_pages
 
     if not (Path(db) / DB_FILE).exists():
         raise StoreError(f"no graph at {db}: load data first (graphkit load ... --db {db})")
@@ -125,20 +125,13 @@ def export_csv(db: Path, folder: Path, *, page: int = PAGE) -> CsvExport:
     database = ladybug.Database(str(Path(db) / DB_FILE), read_only=True, buffer_pool_size=buffer_pool())
     conn = ladybug.Connection(database)
 
-    def scan(match: str, key: str, columns: dict[str, str], extra: str = "") -> Any:
+    def scan(match: str, key: str, columns: dict[str, str], extra: str = "") -> Iterator[pa.Table]:
         # One scan of the table, not pages by id: LadybugDB answers ``WHERE id > $after ORDER BY
         # id LIMIT n`` by scanning the table, so paging grew with the square of its rows (0.8 s a
         # page of 100k at 1M rows, 1.2 s at 4M; one COPY TO of the 4M: 2.3 s). Labels and column
         # names come from the model; the path is one a statement can name (statement_folder).
         ret = ", ".join([*(f"{key}.{c} AS {c}" for c in columns)] + ([extra] if extra else []))
-        target = scratch / "table.parquet"
-        conn.execute(f"COPY ({match} RETURN {ret}) TO '{target}'")
-        try:
-            for batch in pq.ParquetFile(target).iter_batches(batch_size=page):
-                if batch.num_rows:
-                    yield pa.Table.from_batches([batch])
-        finally:
-            target.unlink(missing_ok=True)
+        return table_pages(conn, f"{match} RETURN {ret}", scratch, page)
 
     try:
         for label in model.nodes:

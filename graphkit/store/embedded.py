@@ -137,6 +137,22 @@ def statement_folder(parent: Path, prefix: str) -> Path:
     return folder
 
 
+def table_pages(conn: Any, query: str, folder: Path, rows: int) -> Iterator[pa.Table]:
+    """The rows of ``query`` (``MATCH ... RETURN ...``), ``rows`` at a time: written by the store
+    in one scan (``COPY (query) TO`` a Parquet file in ``folder``, a ``statement_folder``) and
+    read back page by page, so that this process holds one page, not the table; the file is
+    removed at the end. Raises LadybugDB's RuntimeError."""
+    target = folder / "table.parquet"
+    conn.execute(f"COPY ({query}) TO '{target}'")
+    try:
+        if target.exists():
+            for batch in pq.ParquetFile(target).iter_batches(batch_size=rows):
+                if batch.num_rows:
+                    yield pa.Table.from_batches([batch])
+    finally:
+        target.unlink(missing_ok=True)
+
+
 _LB_TYPES = {"string": "STRING", "date": "DATE", "float": "DOUBLE", "int": "INT64",
              "bool": "BOOLEAN", "list": "STRING[]"}
 
@@ -480,21 +496,19 @@ class EmbeddedStore(Store):
 
     def read_pages(self, pattern: str, var: str, returns: str, batch: int, *,
                    name: str = "") -> Iterator[list[dict[str, Any]]]:
-        """Page after page of the table's storage positions (``offset(id(var))``, from 0 to the
-        highest; a deleted record leaves a gap, so a page may hold fewer rows): each page a scan
-        with no sort. Keyset pages (``Store.read_pages``) sorted the rest of the table for each
-        one: 4-14x the time a page, growing with the table (docs/benchmarks.md, "Bulk import
-        into Neo4j and push, synthetic PSC")."""
-        top = self._execute(f"MATCH {pattern} RETURN max(offset(id({var}))) AS top", name=name)
-        last = top[0]["top"] if top else None
-        if last is None:
-            return
-        text = (f"MATCH {pattern} WHERE offset(id({var})) >= $lo AND offset(id({var})) < $hi "
-                f"RETURN {returns}")
-        for first in range(0, int(last) + 1, batch):
-            rows = self._execute(text, {"lo": first, "hi": first + batch}, name=name)
-            if rows:
-                yield rows
+        """One scan of the table by the store into a Parquet file (``table_pages``, in a folder
+        of the graph's directory, removed after), read back ``batch`` rows at a time: LadybugDB
+        answers a page of a table, by id after the last read or by storage position alike, by
+        scanning the whole table, so paging grew with the square of its rows
+        (docs/benchmarks.md, "Bulk import into Neo4j and push, synthetic PSC")."""
+        folder = statement_folder(self.path, ".scan-")
+        try:
+            for table in table_pages(self.conn, f"MATCH {pattern} RETURN {returns}", folder, batch):
+                yield table.to_pylist()
+        except RuntimeError as exc:
+            raise StoreError(f"query {name or pattern!r} failed: {exc}") from None
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     # ---- primitives ----------------------------------------------------------------------
 
