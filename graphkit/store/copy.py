@@ -2,10 +2,11 @@
 
 Nodes go first, then relationships, in batches, through the target's ordinary write path, so a
 push is idempotent: pushing twice, or again after an interrupted push, ends with the same counts.
-Batches are read page by page (``Store.read_pages``: the embedded store by storage position,
-others in id order after the last id read); ``SKIP`` would sort the whole table again for every
-batch, and LadybugDB 0.22 crashed (a segfault) reading relationships that way after the node
-tables of a 100k-company graph.
+Batches are read page by page (``Store.read_pages``: the embedded store scans each table once
+into a Parquet file and hands it on a page at a time; the protocol's default reads in id order
+after the last id read); ``SKIP`` would sort the whole table again for every batch, and LadybugDB
+0.22 crashed (a segfault) reading relationships that way after the node tables of a 100k-company
+graph.
 """
 
 from __future__ import annotations
