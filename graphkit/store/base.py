@@ -114,8 +114,8 @@ class Store(ABC):
         """The rows of ``MATCH {pattern} RETURN {returns}`` (every node or relationship ``var``
         of one table), at most ``batch`` at a time, without the store holding them all at once:
         here each page after the last ``var.id`` read, in id order (keyset paging; ``SKIP``
-        would sort the whole table again for every page). A store that can read a table by
-        position overrides it."""
+        would sort the whole table again for every page). A store that reads a whole table
+        faster another way overrides it (the embedded store: one scan into a file)."""
         text = f"MATCH {pattern} WHERE {var}.id > $after RETURN {returns}, {var}.id AS _key ORDER BY {var}.id LIMIT $limit"
         after = ""
         while True:

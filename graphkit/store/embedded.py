@@ -497,7 +497,8 @@ class EmbeddedStore(Store):
     def read_pages(self, pattern: str, var: str, returns: str, batch: int, *,
                    name: str = "") -> Iterator[list[dict[str, Any]]]:
         """One scan of the table by the store into a Parquet file (``table_pages``, in a folder
-        of the graph's directory, removed after), read back ``batch`` rows at a time: LadybugDB
+        of the graph's directory, removed after; a process killed meanwhile leaves its
+        ``.scan-*`` folder), read back ``batch`` rows at a time: LadybugDB
         answers a page of a table, by id after the last read or by storage position alike, by
         scanning the whole table, so paging grew with the square of its rows
         (docs/benchmarks.md, "Push: reading the embedded graph": at 1M PSC lines 37 s against 198 s
