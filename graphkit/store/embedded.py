@@ -457,6 +457,7 @@ class EmbeddedStore(Store):
             return
         self.conn  # noqa: B018 - opened first: a load killed midway is undone here, not in the child
         self.close()
+        hand_back_memory()  # what the store held here, before this process waits beside the COPY's
         self.copies_apart.append((name, _copy_apart(self.path / DB_FILE, text, name, self._threads_set)))
 
     # LadybugDB plans ``UNWIND $ids ... {id: k}`` as a scan of the label (about 100 ms at 100k
