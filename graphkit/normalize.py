@@ -8,11 +8,17 @@ lines (listed in ``EXTRA_LEGAL_FORMS``) and the parsing of vendor formats.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import re
+import tempfile
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from rigour.names import org_types
-from rigour.territories import lookup_territory
+from rigour.territories import lookup_by_identifier
+from rigour.territories.util import normalize_territory_name
 from rigour.text import ascii_text
 
 NULLS = frozenset({"", "NULL", "null", "None", "-0-", "N/A", "n/a", "-"})
@@ -297,8 +303,64 @@ def country(value: str | None) -> str | None:
 
 @lru_cache(maxsize=10_000)
 def _country(value: str) -> str | None:
-    territory = lookup_territory(value)
-    return territory.code.split("-")[0] if territory else None
+    """``lookup_territory(value)`` (no fuzzy guess) as a code: by identifier, else by rigour's
+    table of normalised territory names, read from a file of its own (``territory_names``)."""
+    territory = lookup_by_identifier(value)
+    if territory is not None:
+        code: str | None = territory.code
+    else:
+        code = territory_names().get(normalize_territory_name(value))
+    return code.split("-")[0] if code else None
+
+
+def cache_dir() -> Path:
+    """graphkit's cache folder: ``$GRAPHKIT_CACHE``, else ``~/.cache/graphkit``."""
+    env = os.environ.get("GRAPHKIT_CACHE")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "graphkit"
+
+
+@lru_cache(maxsize=1)
+def territory_names() -> dict[str, str]:
+    """rigour's table of territory names (normalised name -> territory code), which rigour
+    builds on its first look-up of a name: 1.4 s of transliterating 29,000 names, in every
+    process that reads a country by name (each process reading a part of a load; half the CPU of
+    counting 50,000 PSC lines, docs/benchmarks.md "Loader: UK PSC lines against a JSON parse").
+    Built once per rigour version and kept in the cache folder (``cache_dir``) as JSON, read back
+    in milliseconds; where the folder cannot be written it is built again in the next process."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        path: Path | None = cache_dir() / f"territory-names-rigour-{version('rigour')}.json"
+    except PackageNotFoundError:  # rigour run from a source tree: no version to keep a table by
+        path = None
+    if path is not None:
+        try:
+            kept = json.loads(path.read_text("utf-8"))
+            if isinstance(kept, dict) and kept.get("format") == 1 and isinstance(kept.get("names"), dict):
+                return dict(kept["names"])
+        except (OSError, ValueError):
+            pass
+    from rigour.territories.lookup import _get_territory_names  # the table lookup_territory reads
+
+    names = {name: territory.code for name, territory in _get_territory_names().items()}
+    if path is not None:
+        _keep(path, {"format": 1, "names": names})
+    return names
+
+
+def _keep(path: Path, value: Any) -> None:
+    """Write ``value`` as JSON to ``path`` whole or not at all (processes may write it at once)."""
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
+                                         delete=False) as fh:
+            tmp = fh.name
+            json.dump(value, fh, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def hs_code(value: str | None) -> tuple[str, str | None, str] | None:

@@ -53,6 +53,34 @@ def test_countries_from_names_in_any_script():
     assert nz.country("NULL") is None
 
 
+def test_countries_read_from_the_kept_table_as_rigour_looks_them_up(tmp_path, monkeypatch):
+    from rigour.territories import lookup_territory
+    from rigour.territories.lookup import _get_territory_names
+
+    monkeypatch.setenv("GRAPHKIT_CACHE", str(tmp_path))
+    nz.territory_names.cache_clear()
+    nz.clear_caches()
+    assert nz.country("England And Wales") == "gb"  # the table built, then kept
+    kept = list(tmp_path.glob("territory-names-rigour-*.json"))
+    assert len(kept) == 1
+    nz.territory_names.cache_clear()
+    nz.clear_caches()
+    built = _get_territory_names()
+    assert nz.territory_names() == {name: t.code for name, t in built.items()}  # read back whole
+    # every name rigour knows, and codes, QIDs, spellings of the real samples' country cells
+    names = [*built, "GB", "gbr", "Q145", "England", "Northern Ireland", "British", "UNITED STATES",
+             "Российская Федерация", "Кыргызстан", "Hong Kong", "Virgin Islands, British", "Atlantis", " "]
+    for name in names:
+        t = lookup_territory(name.strip())
+        assert nz.country(name) == (t.code.split("-")[0] if t else None), name
+    kept[0].write_text("{not json", "utf-8")  # a damaged file is built again, not trusted
+    nz.territory_names.cache_clear()
+    nz.clear_caches()
+    assert nz.country("Scotland") == "gb"
+    assert nz.territory_names() == {name: t.code for name, t in built.items()}
+    nz.territory_names.cache_clear()
+
+
 def test_dates_and_numbers():
     assert nz.parse_date("Mar 2025", ("%b %Y",)) == dt.date(2025, 3, 1)
     assert nz.parse_date("2022-04-15") == dt.date(2022, 4, 15)
