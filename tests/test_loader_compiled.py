@@ -5,6 +5,7 @@ full walk, on odd shapes and on every real record a mapping reads."""
 from __future__ import annotations
 
 from graphkit.load.nested import LIST_SEP, PathRow
+from graphkit.load.values import _clean_cell
 
 PATHS = ["a", "a.b", "a.b.c", "a.d", "RegAddress.PostTown", "n", "t", "x.y.z", "l.v",
          "q[k=v].w", "e.f-g", "e.f"]
@@ -17,8 +18,14 @@ ODD = [
     {"n": [1, 2], "e": [], "q": {"k": "v", "w": "single"}},
     {"l": {"v": ["first", " ", "second"]}, "n": ["only"], "t": [], "a": {"d": ["x", 1]}},
     {"l": [{"v": ["in", "lists"]}, {"v": "and not"}], "n": [" "], "e": {"f": [None, "after none"]}},
+    {"a": {"b": {"c": " NULL "}, "d": "\ufeff  padded \x1a"}, "n": ["-", " "], "t": "n/a",
+     "x": {"y": {"z": [" first ", "-"]}}, "l": {"v": {"#text": " None "}}},
     {},
 ]
+
+
+def cleaned_by_hand(row: dict) -> dict:
+    return {k: None if v is None else _clean_cell(v) for k, v in row.items()}
 
 
 def test_the_compiled_flattening_is_the_path_by_path_one_and_the_walk_on_odd_shapes():
@@ -33,6 +40,15 @@ def test_the_compiled_flattening_is_the_path_by_path_one_and_the_walk_on_odd_sha
     assert flat.flatten(ODD[5])["n"] == f"1{LIST_SEP}2"
     assert flat.flatten(ODD[6])["l.v"] == f"first{LIST_SEP}second" and flat.flatten(ODD[6])["n"] == "only"
     assert flat.flatten(ODD[6])["t"] is None and flat.flatten(ODD[7])["n"] is None
+
+
+def test_the_flattening_that_cleans_as_it_goes_is_the_flattening_cleaned_after():
+    flat = PathRow(sorted(PATHS))
+    for record in ODD:
+        assert flat.cleaned(record) == cleaned_by_hand(flat.walk(record)), record
+    odd = flat.cleaned(ODD[-2])
+    assert odd["a.b.c"] is None and odd["t"] is None and odd["l.v"] is None and odd["n"] is None
+    assert odd["a.d"] == "padded" and odd["x.y.z"] == f"first {LIST_SEP}-"
 
 
 

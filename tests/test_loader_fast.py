@@ -17,6 +17,7 @@ from graphkit.load.mapping import load_mapping
 from graphkit.load.nested import LIST_SEP, PathRow
 from graphkit.load.nestedfiles import json_records, xml_records
 from graphkit.load.read import read_json
+from graphkit.load.values import _clean_cell
 from graphkit.store.embedded import EmbeddedStore
 
 
@@ -52,6 +53,8 @@ def test_flattening_key_by_key_equals_the_full_walk_on_every_real_record(real):
             for path, record in part_records(part, files):
                 assert flat.flatten(record) == flat.walk(record), (path.name, record)
                 assert flat.flatten(record) == flat.flatten_by_path(record), (path.name, record)
+                assert flat.cleaned(record) == {k: None if v is None else _clean_cell(v)
+                                                for k, v in flat.walk(record).items()}, (path.name, record)
                 checked += 1
     assert checked > 80  # 93 records in the samples of 2026-12
 
@@ -61,6 +64,8 @@ def test_the_real_samples_store_the_same_graph_with_the_full_walk(real, tmp_path
     for how in ("fast", "walked"):
         if how == "walked":
             monkeypatch.setattr(PathRow, "flatten", PathRow.walk)
+            monkeypatch.setattr(PathRow, "cleaned", lambda flat, record: {
+                k: None if v is None else _clean_cell(v) for k, v in flat.walk(record).items()})
         with EmbeddedStore(tmp_path / how) as store:
             for name, files in real_files(real):
                 load_files(store, files, name, on_error="skip", rejects_dir=tmp_path / f"rejects-{how}")

@@ -122,11 +122,19 @@ class PathRow:
         self._plain = [(p, steps, None if any(f for _, f in steps) else _dotted(steps))
                        for p, steps in self.paths]
         self._flatten = _compiled_flatten(self._plain)
+        self._cleaned = _compiled_flatten(self._plain, clean=True)
 
     def flatten(self, record: Any) -> dict[str, Any]:
         """``{path: text or None}`` for every path of the row (a list of values joined by
         ``LIST_SEP``), by the function compiled for these paths."""
         row: dict[str, Any] = self._flatten(record)
+        return row
+
+    def cleaned(self, record: Any) -> dict[str, Any]:
+        """``flatten`` with each value cleaned as the record builder cleans a cell
+        (``values._clean_cell``: stripped, a placeholder such as ``NULL`` None), in the same
+        pass: the row a nested record gives the builder (``RecordBuilder.build_cleaned``)."""
+        row: dict[str, Any] = self._cleaned(record)
         return row
 
     def flatten_by_path(self, record: Any) -> dict[str, Any]:
@@ -171,12 +179,13 @@ class PathRow:
 _ABSENT = object()
 
 
-def _compiled_flatten(plain: list[tuple[str, Any, Any]]) -> Any:
+def _compiled_flatten(plain: list[tuple[str, Any, Any]], clean: bool = False) -> Any:
     """``flatten`` as one Python function written for these paths: the paths without filters
     are followed together, each shared key looked up once per record (``data`` once for the
     thirty paths of a PSC record), with the same outcomes as following them one by one; a
     value that is not a plain scalar at the end of plain objects, and every path with a
-    filter, is walked in full (``resolve``)."""
+    filter, is walked in full (``resolve``). With ``clean``, each value is cleaned as it is
+    taken (``PathRow.cleaned``)."""
     tree: dict[str, Any] = {}  # key -> [paths ending here, subtree]
     slow_paths: list[tuple[str, Any]] = []
     for path, steps, keys in plain:
@@ -189,14 +198,14 @@ def _compiled_flatten(plain: list[tuple[str, Any, Any]]) -> Any:
             if depth == len(keys) - 1:
                 entry[0].append((path, steps, keys))
             node = entry[1]
-    code = _FlattenCode()
+    code = _FlattenCode(clean)
     if tree:
         code.lines.append("    if type(record) is dict:")
         code.emit(tree, "record", 0, "        ")
         code.lines.append("    else:")
         code.not_a_dict("record", _under(tree), "        ")
     for path, steps in slow_paths:
-        code.lines.append(f"    row[{path!r}] = _slow(record, {code.const(steps)})")
+        code.lines.append(f"    row[{path!r}] = {code.slow}(record, {code.const(steps)})")
     return code.compile()
 
 
@@ -212,12 +221,18 @@ def _under(node: dict[str, Any]) -> list[tuple[str, Any, Any]]:
 class _FlattenCode:
     """The text of the ``flatten`` function being written, and the constants it refers to."""
 
-    def __init__(self) -> None:
-        self.consts: dict[str, Any] = {"_ABSENT": _ABSENT, "_slow": _slow, "_SEP": LIST_SEP, "str": str,
+    def __init__(self, clean: bool = False) -> None:
+        from graphkit.load.values import _clean_cell
+        from graphkit.normalize import NULLS
+
+        self.consts: dict[str, Any] = {"_ABSENT": _ABSENT, "_slow": _slow, "_slow_clean": _slow_clean,
+                                       "_SEP": LIST_SEP, "_NULLS": NULLS, "_clean": _clean_cell, "str": str,
                                        "type": type, "dict": dict, "list": list, "int": int, "float": float,
                                        "any": any, "all": all}
         self.lines = ["def flatten(record):", "    row = {}"]
         self.names: dict[int, str] = {}
+        self.clean = clean
+        self.slow = "_slow_clean" if clean else "_slow"  # the full walk of one path
 
     def compile(self) -> Any:
         self.lines.append("    return row")
@@ -233,7 +248,7 @@ class _FlattenCode:
 
     def not_a_dict(self, var: str, paths: list[tuple[str, Any, Any]], pad: str) -> None:
         for path, steps, _ in paths:  # None ends the path; anything else is walked in full
-            self.lines.append(f"{pad}row[{path!r}] = None if {var} is None else _slow(record, {self.const(steps)})")
+            self.lines.append(f"{pad}row[{path!r}] = None if {var} is None else {self.slow}(record, {self.const(steps)})")
 
     def emit(self, node: dict[str, Any], var: str, depth: int, pad: str) -> None:
         lines = self.lines
@@ -244,7 +259,7 @@ class _FlattenCode:
             for path, steps, keys in [*ends, *_under(sub)]:
                 joined = keys[depth][1]  # a key holding dots may stand in for the missing one
                 if joined:
-                    lines.append(f"{pad}    row[{path!r}] = _slow(record, {self.const(steps)}) "
+                    lines.append(f"{pad}    row[{path!r}] = {self.slow}(record, {self.const(steps)}) "
                                  f"if any(k in {var} for k in {self.const(joined)}) else None")
                 else:
                     lines.append(f"{pad}    row[{path!r}] = None")
@@ -262,9 +277,18 @@ class _FlattenCode:
 
     def end(self, path: str, steps: Any, child: str, pad: str) -> None:
         """The value of a path ending at ``child``: a plain scalar as it is, else the full walk."""
+        if self.clean:  # values._clean_cell written out, the usual text stripped once
+            text = [f"{pad}        s = {child}.strip()",
+                    f"{pad}        row[{path!r}] = None if s in _NULLS else s if '\\ufeff' not in s "
+                    f"and '\\x1a' not in s else _clean(s)"]
+            listed = "_clean(vs[0] if len(vs) == 1 else _SEP.join(vs))"
+        else:
+            text = [f"{pad}        row[{path!r}] = {child} if {child}.strip() else None"]
+            listed = "vs[0] if len(vs) == 1 else _SEP.join(vs)"
         self.lines.extend([
             f"{pad}    if t is str:",
-            f"{pad}        row[{path!r}] = {child} if {child}.strip() else None",
+            *text,
+            # a number's text is never blank, a placeholder or padded: clean as it is
             f"{pad}    elif t is int or t is float:",
             f"{pad}        row[{path!r}] = str({child})",
             f"{pad}    elif {child} is None:",
@@ -272,9 +296,9 @@ class _FlattenCode:
             # a list of texts (PSC natures of control): its non-blank items, as the walk
             f"{pad}    elif t is list and all(type(x) is str for x in {child}):",
             f"{pad}        vs = [x for x in {child} if x.strip()]",
-            f"{pad}        row[{path!r}] = None if not vs else vs[0] if len(vs) == 1 else _SEP.join(vs)",
+            f"{pad}        row[{path!r}] = None if not vs else {listed}",
             f"{pad}    else:",
-            f"{pad}        row[{path!r}] = _slow(record, {self.const(steps)})",
+            f"{pad}        row[{path!r}] = {self.slow}(record, {self.const(steps)})",
         ])
 
 
@@ -282,6 +306,14 @@ def _slow(record: Any, steps: list[tuple[str, tuple[str, str] | None]]) -> str |
     """A path's value walked in full: None, its one value, or its values joined by LIST_SEP."""
     values = resolve(record, steps)
     return None if not values else values[0] if len(values) == 1 else LIST_SEP.join(values)
+
+
+def _slow_clean(record: Any, steps: list[tuple[str, tuple[str, str] | None]]) -> str | None:
+    """``_slow``, its value cleaned (``PathRow.cleaned``)."""
+    from graphkit.load.values import _clean_cell
+
+    value = _slow(record, steps)
+    return None if value is None else _clean_cell(value)
 
 
 def _dotted(steps: list[tuple[str, tuple[str, str] | None]]) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -116,7 +116,7 @@ def read_json(path: Path, mapping: Mapping, *, loaded_at: str,
                 yield RowResult(line, {"record": obj}, [], [], [Problem(path.name, line, None,
                                                                         "a record must be a JSON object")])
             else:
-                result = builder.build(flat.flatten(obj), line)
+                result = builder.build_cleaned(flat.cleaned(obj), line)
                 result.raw = obj
                 yield result
     finally:
@@ -137,7 +137,7 @@ def read_xml(path: Path, mapping: Mapping, *, loaded_at: str,
     flat = PathRow(builder.read_columns)
     try:
         for line, record in xml_records(path, mapping.record, mapping.namespaces, span):
-            result = builder.build(flat.flatten(record), line)
+            result = builder.build_cleaned(flat.cleaned(record), line)
             result.raw = record
             yield result
     finally:

@@ -78,6 +78,7 @@ class RecordBuilder:
                          and mapping.number_claims.counting)
         self.read_columns = sorted(_counted_columns(mapping) if self.counting else mapping.columns())
         self._columns = sorted({*self.read_columns, *mapping.derived_columns()})
+        self._derived_only = [c for c in self._columns if c not in set(self.read_columns)]
         self._derive = _deriver(mapping.derive)[0] if mapping.derive else None
         self._typed_cache: dict[tuple[str, str], Any] = {}
         self._caches: list[Any] = [self._typed_cache]  # emptied by close()
@@ -95,10 +96,22 @@ class RecordBuilder:
     def build(self, row: dict[str, Any], line: int) -> RowResult:
         """The records of ``row`` (read from ``line``); ``row`` gains ``_line`` and is kept as the
         RowResult's raw record."""
-        problems: list[Problem] = []
         clean = _clean_cell
         cleaned = {c: (None if (v := row.get(c)) is None else clean(v)) for c in self._columns}
         row["_line"] = cleaned["_line"] = str(line)  # placeholders became None
+        return self._build(cleaned, row, line)
+
+    def build_cleaned(self, cleaned: dict[str, Any], line: int) -> RowResult:
+        """``build`` of a row already cleaned, holding every column the builder reads
+        (``PathRow.cleaned`` of a nested record); the RowResult's raw record is the row itself,
+        for the caller to replace by the record it was read from."""
+        for column in self._derived_only:
+            cleaned[column] = None
+        cleaned["_line"] = str(line)
+        return self._build(cleaned, cleaned, line)
+
+    def _build(self, cleaned: dict[str, Any], row: dict[str, Any], line: int) -> RowResult:
+        problems: list[Problem] = []
         if self._skip_reason is not None:
             reason = self._skip_reason(cleaned)
             if reason:
