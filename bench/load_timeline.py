@@ -1,0 +1,140 @@
+"""Where a load's time goes: ``graphkit load -m uk-psc`` of a synthetic PSC snapshot, with the CPU
+each of its processes used in each second; prints the timeline and a summary by phase.
+
+    python bench/load_timeline.py --lines 500000 --work /tmp/load-timeline
+
+The snapshot comes from ``graphkit/synth/registries.py psc`` (not timed). The load runs as the user
+runs it, in a child process, into a fresh graph; once a second this script reads, from ``/proc``,
+the CPU seconds of every process below it (the load's, the processes it reads parts and counts
+in, the fresh interpreters its large COPYs run in). Each process is named by its kind and its
+order of appearance.
+
+The phases are told apart by which processes ran in each second: *reading* while a process forked
+from the load (counting, reading a part: the load's own command line) ran; *COPY* while a fresh
+interpreter running a COPY did; *load alone* the seconds in which only the load's own process ran
+(the planning, the store's opening and closing between COPYs, its own small COPYs). Nothing here asserts on timings; run it with the machine to
+itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> dict[int, tuple[int, str, float]]:
+    """Every process: pid -> (parent pid, command, CPU seconds so far)."""
+    out: dict[int, tuple[int, str, float]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        out[int(entry)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / TICK)
+    return out
+
+
+def _cmdline(pid: int) -> bytes:
+    """The command line of ``pid``: a process forked from the load has the load's; a fresh
+    interpreter running a COPY (``store/embedded.py``, ``_copy_apart``) has its own."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read()
+    except OSError:
+        return b""
+
+
+def _below(root: int, procs: dict[int, tuple[int, str, float]]) -> list[int]:
+    kids: dict[int, list[int]] = {}
+    for pid, (ppid, _, _) in procs.items():
+        kids.setdefault(ppid, []).append(pid)
+    found, stack = [], [root]
+    while stack:
+        for pid in kids.get(stack.pop(), []):
+            found.append(pid)
+            stack.append(pid)
+    return found
+
+
+def timeline(cmd: list[str], env: dict[str, str]) -> tuple[list[tuple[float, dict[int, float]]], dict[int, str], float, int]:
+    """Run ``cmd``; per second, the CPU seconds each process below it used in that second."""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seen: dict[int, float] = {}
+    names: dict[int, str] = {}
+    samples: list[tuple[float, dict[int, float]]] = []
+    while proc.poll() is None:
+        time.sleep(1.0)
+        procs = _processes()
+        used: dict[int, float] = {}
+        for pid in [proc.pid, *_below(proc.pid, procs)]:
+            if pid not in procs:
+                continue
+            cpu = procs[pid][2]
+            if pid not in names:
+                kind = "load" if pid == proc.pid else "forked" if _cmdline(pid) == _cmdline(proc.pid) else "COPY"
+                names[pid] = kind if kind == "load" else f"{kind} {sum(n.startswith(kind) for n in names.values()) + 1}"
+            used[pid] = cpu - seen.get(pid, 0.0)
+            seen[pid] = cpu
+        samples.append((time.monotonic() - start, used))
+    err = proc.stderr.read() if proc.stderr else ""
+    if proc.returncode != 0:
+        sys.exit(f"the load failed ({proc.returncode}): {err[-2000:]}")
+    return samples, names, time.monotonic() - start, proc.pid
+
+
+def summary(samples: list[tuple[float, dict[int, float]]], names: dict[int, str], load_pid: int) -> list[str]:
+    phases: dict[str, list[float]] = {"reading": [0, 0.0], "COPY": [0, 0.0], "load alone": [0, 0.0]}
+    for _, used in samples:
+        alive = [p for p, c in used.items() if p != load_pid]
+        if any(names[p].startswith("forked") for p in alive):
+            phase = "reading"
+        elif any(names[p].startswith("COPY") for p in alive):
+            phase = "COPY"
+        else:
+            phase = "load alone"
+        phases[phase][0] += 1
+        phases[phase][1] += sum(used.values())
+    return [f"- {phase}: {int(n)} s, {cpu:.1f} CPU s ({cpu / n if n else 0:.2f} cores busy)"
+            for phase, (n, cpu) in phases.items()]
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--lines", type=int, default=500_000)
+    p.add_argument("--work", type=Path, default=Path("/tmp/graphkit-load-timeline"))
+    args = p.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    args.work.mkdir(parents=True)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    subprocess.run([sys.executable, "-m", "graphkit.synth.registries", "psc", str(args.work / "in"),
+                    "--scale", str(args.lines / 10_000_000)], env=env, check=True, stdout=subprocess.DEVNULL)
+    snapshot = args.work / "in" / "psc-snapshot.txt"
+    cmd = [sys.executable, "-m", "graphkit.cli", "load", "--db", str(args.work / "db"), "-m", "uk-psc",
+           "--rejects-dir", str(args.work), str(snapshot)]
+    samples, names, wall, load_pid = timeline(cmd, env)
+    order = list(names)
+    print(f"graphkit load -m uk-psc, {args.lines:,} lines: {wall:.1f} s; CPU seconds per second of each process")
+    print("  s  " + " ".join(f"{names[p]:>9}" for p in order))
+    for at, used in samples:
+        print(f"{at:4.0f} " + " ".join(f"{used[p]:9.1f}" if p in used else " " * 9 for p in order))
+    print("\n".join(summary(samples, names, load_pid)))
+    shutil.rmtree(args.work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
