@@ -107,7 +107,7 @@ def split(source: Path, parts: int, out: Path) -> list[Path]:
 
 
 def bench(scale: float, parts: int, work: Path, with_neo4j: bool = False,
-          against: tuple[str, Path] | None = None) -> dict[str, Any]:
+          against: tuple[str, Path] | None = None, keep: Path | None = None) -> dict[str, Any]:
     base = work / f"psc-{scale:g}-in-{parts}"
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir(parents=True)
@@ -148,6 +148,9 @@ def bench(scale: float, parts: int, work: Path, with_neo4j: bool = False,
             out["neo4j"] = {"failed": str(exc)}
             for log in (base / "neo4j").glob("**/logs/*"):  # the folder goes below; its logs say why
                 shutil.copy(log, work / f"neo4j-{log.name}")
+    if keep is not None and (base / "db").exists():  # the graph, for other benches to read
+        shutil.rmtree(keep, ignore_errors=True)
+        shutil.move(base / "db", keep)
     shutil.rmtree(base, ignore_errors=True)
     return out
 
@@ -250,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--against", metavar="REV",
                    help="also load each part with the code of this git revision, into a copy of the graph "
                         "as it is before the part (the rows 'at REV')")
+    p.add_argument("--keep", type=Path, metavar="DIR",
+                   help="keep the graph of every part in DIR (e.g. for bench/planning_bench.py)")
     a = p.parse_args(argv)
     started = dt.datetime.now(dt.UTC)
     a.work.mkdir(parents=True, exist_ok=True)
@@ -257,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     mach = run.machine()
     command = ("python bench/psc_parts_bench.py " + " ".join(argv)).strip()
     against = (a.against, checkout(a.against, a.work / f"code-{a.against}")) if a.against else None
-    result = bench(a.scale, a.parts, a.work, a.neo4j_import, against)
+    result = bench(a.scale, a.parts, a.work, a.neo4j_import, against, a.keep)
     (a.work / "result.json").write_text(json.dumps(result, default=str, indent=1))
     text = render(result, mach, command, started, code)
     if a.no_doc:

@@ -282,7 +282,7 @@ MORE = HEADER + (
 )
 
 
-@pytest.mark.parametrize("keyed", [True, False], ids=["looked-up-one-by-one", "stored-table-read-whole"])
+@pytest.mark.parametrize("keyed", [True, False], ids=["looked-up-one-by-one", "matched-by-their-starts"])
 def test_a_load_over_a_graph_asks_the_store_only_about_relationships_between_nodes_it_held(
         tmp_path, monkeypatch, keyed):
     from cases import LOAD_TIMES, graph_snapshot
@@ -327,6 +327,31 @@ def test_a_load_over_a_graph_asks_the_store_only_about_relationships_between_nod
     with EmbeddedStore(tmp_path / "once") as once:
         load_files(once, [write(tmp_path, "base.csv", GOOD), write(tmp_path, "more.csv", MORE)], "registry")
         assert graph_snapshot(once, without=LOAD_TIMES) == seen
+
+
+@pytest.mark.parametrize("keyed", [True, False], ids=["looked-up-one-by-one", "matched-by-their-starts"])
+def test_the_store_finds_exactly_the_staged_relationships_it_holds(tmp_path, monkeypatch, keyed):
+    # a relationship is held when one of the store's has its start, end and id: the same start
+    # with another end, or the same ends with another id (another role or period), is not
+    import pyarrow as pa
+
+    from graphkit.store import embedded
+    from graphkit.store.embedded import EmbeddedStore
+
+    monkeypatch.setattr(embedded, "KEYED_RELS", 5_000 if keyed else 0)
+    with EmbeddedStore(tmp_path / "graph") as store:
+        load_files(store, [write(tmp_path, "base.csv", GOOD)], "registry")
+        held = store._execute("MATCH (a:Person)-[r:OFFICER_OF]->(b:Company) RETURN a.id AS f, b.id AS t, r.id AS id")
+        assert len(held) >= 2
+        other_firm = next(r["t"] for r in held if r["t"] != held[0]["t"])
+        staged = [(r["f"], r["t"], r["id"]) for r in held]
+        staged += [(held[0]["f"], other_firm, "r:same-start-another-end"),
+                   (held[0]["f"], held[0]["t"], "r:same-ends-another-role"),
+                   ("ru-inn:000000000000", held[0]["t"], "r:a-start-the-store-lacks")]
+        table = pa.table({"from": [f for f, _, _ in staged], "to": [t for _, t, _ in staged],
+                          "id": [i for _, _, i in staged]})
+        sink = embedded._EmbeddedStagedLoad(store, tmp_path / "staging")
+        assert sink.stored_rels("OFFICER_OF", "Person", "Company", table) == {r["id"] for r in held}
 
 
 def test_a_load_over_a_graph_closes_the_store_after_each_tables_look_ups(tmp_path, monkeypatch):

@@ -87,9 +87,11 @@ def load_threads() -> int:
 COPY_APART_ROWS = 100_000
 
 #: fewer relationships than this are looked up one at a time by their ends' keys
-#: (``existing_rel_ids``); a staged load asks about more by reading the stored table once
+#: (``existing_rel_ids``); a staged load asks about more by their ids, ``REL_ASK`` at a time
 #: (``_EmbeddedStagedLoad.stored_rels``)
 KEYED_RELS = 5_000
+#: staged relationships asked about at once, from ``KEYED_RELS`` on (``stored_rels``)
+REL_ASK = 1_000_000
 
 #: list entries (sources, names) from which a new node's row is ``COPY``-ed apart from the rest of
 #: its table, after it (GRAPHKIT_LONG_LIST_ROW; 0: never), in files of at most
@@ -636,19 +638,44 @@ class _EmbeddedStagedLoad(StagedLoad):
 
     def stored_rels(self, type_: str, sl: str, el: str, table: pa.Table) -> set[str]:
         """Fewer than ``KEYED_RELS`` relationships are looked up as the store looks them up
-        (``existing_rel_ids``: one at a time, each by its ends' keys). More are matched against
-        the stored relationships of the table read once, as one Arrow column of keys (start, end,
-        id): asked of LadybugDB in batches of a ``LOAD FROM``, what its look-ups allocated
-        accumulated (500k PSC lines loaded over a graph holding half of them went from 3.1 to
-        9.5 GB in 151 look-ups: docs/benchmarks.md, "Loader: loads in chunks"); the keys take
-        some 70 bytes a stored relationship, and the read grows with the graph."""
+        (``existing_rel_ids``: one at a time, each by its ends' keys). More are asked about
+        ``REL_ASK`` at a time, each time in three ``LOAD FROM``s: the stored relationships with
+        one of their ids, with the storage offsets of their ends (LadybugDB reads the table's
+        ids, not its ends' ids); and the offsets of their starts and of their ends. A staged
+        relationship is stored where one has its id and the offsets of its ends: ids are unique
+        in a label, so that is the same start, end and id. Until 2026-12-07 every stored
+        relationship of the table was read with its ends' ids, which grew with the graph: at the
+        ninth part of the full PSC snapshot two tables took some 55 s and 3.5 GB of the load's
+        process (docs/benchmarks.md, "Loader: the planning's look-ups of a large graph")."""
         if table.num_rows < KEYED_RELS:
             return super().stored_rels(type_, sl, el, table)
-        result = self.store._result(f"MATCH (a:{sl})-[r:{type_}]->(b:{el}) RETURN a.id AS f, b.id AS t, r.id AS id",
-                                    None, f"find {type_}")
-        stored = _rel_keys(*result.get_as_arrow(0).columns)
-        found = pc.is_in(_rel_keys(table.column("from"), table.column("to"), table.column("id")), value_set=stored)
-        return set(table.column("id").filter(found).to_pylist())
+        found: set[str] = set()
+        for start in range(0, table.num_rows, REL_ASK):
+            part = table.slice(start, REL_ASK)
+            stored = self.store._scan_result(
+                f"LOAD FROM batch MATCH (a:{sl})-[r:{type_}]->(b:{el}) WHERE r.id = k_rid "
+                "RETURN offset(id(a)) AS f, offset(id(b)) AS t, r.id AS id",
+                pa.table({"k_rid": pc.unique(part.column("id"))}), f"find {type_}").get_as_arrow(0)
+            if not stored.num_rows:
+                continue
+            keys = _rel_keys(self._offsets(sl, part.column("from")), self._offsets(el, part.column("to")),
+                             part.column("id"))
+            held = _rel_keys(stored.column("f").cast(pa.string()), stored.column("t").cast(pa.string()),
+                             stored.column("id"))
+            hit = pc.is_in(keys, value_set=held)
+            found.update(part.column("id").filter(hit).to_pylist())
+        return found
+
+    def _offsets(self, label: str, ids: pa.ChunkedArray | pa.Array) -> pa.Array:
+        """The storage offset of each of ``ids`` (nodes of ``label``) as text, null where the
+        store does not hold it."""
+        result = self.store._scan_result(f"LOAD FROM batch MATCH (n:{label} {{id: k}}) RETURN k AS k, "
+                                         "offset(id(n)) AS o", pa.table({"k": pc.unique(ids)}),
+                                         f"find {label}").get_as_arrow(0)
+        known = result.column("k").combine_chunks().cast(pa.string())
+        offsets = result.column("o").combine_chunks().cast(pa.string())
+        where = pc.index_in(ids, value_set=known)
+        return pc.take(offsets, where.combine_chunks() if isinstance(where, pa.ChunkedArray) else where)
 
 
 def _rows_in(path: Path) -> int:
