@@ -78,6 +78,13 @@ def test_countries_read_from_the_kept_table_as_rigour_looks_them_up(tmp_path, mo
     nz.clear_caches()
     assert nz.country("Scotland") == "gb"
     assert nz.territory_names() == {name: t.code for name, t in built.items()}
+    blocked = tmp_path / "a-file-not-a-folder"  # a cache folder that cannot be made: built, not kept
+    blocked.write_text("", "utf-8")
+    monkeypatch.setenv("GRAPHKIT_CACHE", str(blocked))
+    nz.territory_names.cache_clear()
+    nz.clear_caches()
+    assert nz.country("Wales") == "gb" and blocked.read_text("utf-8") == ""
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".territory")]  # no half-written file left
     nz.territory_names.cache_clear()
 
 
