@@ -644,9 +644,9 @@ class _EmbeddedStagedLoad(StagedLoad):
         ids, not its ends' ids); and the offsets of their starts and of their ends. A staged
         relationship is stored where one has its id and the offsets of its ends: ids are unique
         in a label, so that is the same start, end and id. Until 2026-12-07 every stored
-        relationship of the table was read with its ends' ids, which grew with the graph: at the
-        ninth part of the full PSC snapshot two tables took some 55 s and 3.5 GB of the load's
-        process (docs/benchmarks.md, "Loader: the planning's look-ups of a large graph")."""
+        relationship of the table was read with its ends' ids, which grew with the graph: on the
+        graph of the full PSC snapshot, 8.0-28.2 s and 2.5-8.4 GB a table, against 1.9-4.6 s and
+        1.3-2.8 GB so (docs/benchmarks.md, "Loader: the planning's look-ups of a large graph")."""
         if table.num_rows < KEYED_RELS:
             return super().stored_rels(type_, sl, el, table)
         found: set[str] = set()
