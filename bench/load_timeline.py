@@ -27,24 +27,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import run  # noqa: E402 - bench/run.py: the process table
+
 TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _processes() -> dict[int, tuple[int, str, float]]:
-    """Every process: pid -> (parent pid, command, CPU seconds so far)."""
-    out: dict[int, tuple[int, str, float]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
-                stat = fh.read()
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1:stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2:].split()
-        out[int(entry)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / TICK)
-    return out
 
 
 def _cmdline(pid: int) -> bytes:
@@ -57,18 +44,6 @@ def _cmdline(pid: int) -> bytes:
         return b""
 
 
-def _below(root: int, procs: dict[int, tuple[int, str, float]]) -> list[int]:
-    kids: dict[int, list[int]] = {}
-    for pid, (ppid, _, _) in procs.items():
-        kids.setdefault(ppid, []).append(pid)
-    found, stack = [], [root]
-    while stack:
-        for pid in kids.get(stack.pop(), []):
-            found.append(pid)
-            stack.append(pid)
-    return found
-
-
 def timeline(cmd: list[str], env: dict[str, str]) -> tuple[list[tuple[float, dict[int, float]]], dict[int, str], float, int]:
     """Run ``cmd``; per second, the CPU seconds each process below it used in that second."""
     start = time.monotonic()
@@ -78,12 +53,12 @@ def timeline(cmd: list[str], env: dict[str, str]) -> tuple[list[tuple[float, dic
     samples: list[tuple[float, dict[int, float]]] = []
     while proc.poll() is None:
         time.sleep(1.0)
-        procs = _processes()
+        stats = run.proc_stats()
         used: dict[int, float] = {}
-        for pid in [proc.pid, *_below(proc.pid, procs)]:
-            if pid not in procs:
+        for pid in [proc.pid, *run.descendants(proc.pid, stats)]:
+            if pid not in stats:
                 continue
-            cpu = procs[pid][2]
+            cpu = (int(stats[pid][11]) + int(stats[pid][12])) / TICK
             if pid not in names:
                 kind = "load" if pid == proc.pid else "forked" if _cmdline(pid) == _cmdline(proc.pid) else "COPY"
                 names[pid] = kind if kind == "load" else f"{kind} {sum(n.startswith(kind) for n in names.values()) + 1}"

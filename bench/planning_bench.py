@@ -40,11 +40,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-
-def _peak_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as fh:
-        return next(int(line.split()[1]) / 1024 for line in fh if line.startswith("VmHWM:"))
+import run  # noqa: E402 - bench/run.py: a process's peak RSS
 
 
 def _cpu() -> float:
@@ -64,15 +62,15 @@ def child(kind: str, db: str, *args: str) -> dict[str, Any]:
         store = EmbeddedStore(db)
         store.conn  # noqa: B018 - the opening is what is measured
         store.close()
-        return {"seconds": time.perf_counter() - wall, "cpu_s": _cpu() - cpu, "peak_mb": _peak_mb()}
+        return {"seconds": time.perf_counter() - wall, "cpu_s": _cpu() - cpu, "peak_mb": run._rss_mb()}
     with EmbeddedStore(db) as store:
         if kind == "nodes":
             label = args[0]
             ids = store.conn.execute(f"MATCH (n:{label}) RETURN n.id AS id LIMIT {ASK_IDS}").get_as_arrow(0)
             sink = _EmbeddedStagedLoad(store, Path(db))
-            before, wall, cpu = _peak_mb(), time.perf_counter(), _cpu()
+            before, wall, cpu = run._rss_mb(), time.perf_counter(), _cpu()
             found = sink.stored_nodes(label, ids.column("id").combine_chunks())
-            return {"seconds": time.perf_counter() - wall, "cpu_s": _cpu() - cpu, "peak_mb": _peak_mb(),
+            return {"seconds": time.perf_counter() - wall, "cpu_s": _cpu() - cpu, "peak_mb": run._rss_mb(),
                     "before_mb": before, "asked": ids.num_rows, "found": len(found)}
         type_, sl, el, how, drawn, *more = args
         if how == "draw":  # the candidates, for the other children to read
@@ -83,7 +81,7 @@ def child(kind: str, db: str, *args: str) -> dict[str, Any]:
             return {"drawn": rows.num_rows}
         staged = pq.read_table(drawn)
         sink = _EmbeddedStagedLoad(store, Path(db))
-        before, wall, cpu = _peak_mb(), time.perf_counter(), _cpu()
+        before, wall, cpu = run._rss_mb(), time.perf_counter(), _cpu()
         if how == "whole":  # the code of graphkit until 2026-12-07
             import pyarrow.compute as pc
 
@@ -97,11 +95,11 @@ def child(kind: str, db: str, *args: str) -> dict[str, Any]:
             found = set(staged.column("id").filter(hit).to_pylist())
         else:
             found = sink.stored_rels(type_, sl, el, staged)
-        return {"seconds": time.perf_counter() - wall, "cpu_s": _cpu() - cpu, "peak_mb": _peak_mb(),
+        return {"seconds": time.perf_counter() - wall, "cpu_s": _cpu() - cpu, "peak_mb": run._rss_mb(),
                 "before_mb": before, "asked": staged.num_rows, "found": len(found)}
 
 
-def run(kind: str, db: Path, *args: str) -> dict[str, Any]:
+def measure(kind: str, db: Path, *args: str) -> dict[str, Any]:
     proc = subprocess.run([sys.executable, __file__, "_child", kind, str(db), *args], capture_output=True,
                           text=True, check=False, cwd=ROOT)
     if proc.returncode != 0:
@@ -125,18 +123,18 @@ def main() -> int:
     print("| look-up | seconds (CPU) | peak RSS MB | asked | found |")
     print("|---|---:|---:|---:|---:|")
     for _ in range(2):
-        o = run("open", args.db)
+        o = measure("open", args.db)
         print(f"| open and close | {o['seconds']:.1f} ({o['cpu_s']:.1f}) | {o['peak_mb']:,.0f} | | |")
     for label in args.labels.split(","):
-        r = run("nodes", args.db, label)
+        r = measure("nodes", args.db, label)
         print(f"| {label}: stored nodes | {r['seconds']:.1f} ({r['cpu_s']:.1f}) | {r['peak_mb']:,.0f} | "
               f"{r['asked']:,} | {r['found']:,} |")
     for table in args.tables.split(","):
         type_, sl, el = table.split(":")
         drawn = Path(tempfile.mkdtemp()) / "candidates.parquet"
-        run("rels", args.db, type_, sl, el, "draw", str(drawn), str(args.candidates))
+        measure("rels", args.db, type_, sl, el, "draw", str(drawn), str(args.candidates))
         for how in ("whole", "ids"):
-            r = run("rels", args.db, type_, sl, el, how, str(drawn))
+            r = measure("rels", args.db, type_, sl, el, how, str(drawn))
             name = "whole table" if how == "whole" else "by their ids"
             print(f"| {type_} ({sl} to {el}): {name} | {r['seconds']:.1f} ({r['cpu_s']:.1f}) | "
                   f"{r['peak_mb']:,.0f} | {r['asked']:,} | {r['found']:,} |", flush=True)

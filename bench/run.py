@@ -82,6 +82,32 @@ def peak_mb() -> float:
     return max(_rss_mb(), children_peak_mb())
 
 
+def proc_stats() -> dict[int, list[str]]:
+    """Every process's ``/proc/PID/stat`` fields after its command (``[1]`` its parent's pid,
+    ``[11]``/``[12]`` its user and system CPU ticks, ``[21]`` its RSS in pages)."""
+    stats: dict[int, list[str]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stats[int(entry.name)] = Path(f"/proc/{entry.name}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+    return stats
+
+
+def descendants(root: int, stats: dict[int, list[str]]) -> list[int]:
+    """The processes below ``root`` (children, their children...), from ``proc_stats``."""
+    children: dict[int, list[int]] = {}
+    for pid, fields in stats.items():
+        children.setdefault(int(fields[1]), []).append(pid)
+    found, stack = [], [root]
+    while stack:
+        for pid in children.get(stack.pop(), []):
+            found.append(pid)
+            stack.append(pid)
+    return found
+
+
 class TreePeak:
     """The peak of the summed RSS of this process and all its descendants, sampled every
     ``every`` seconds by a thread: a load read in parts at once (graphkit/load/apart.py) holds
@@ -99,24 +125,11 @@ class TreePeak:
 
     def _watch(self) -> None:
         me = os.getpid()
+        page = os.sysconf("SC_PAGE_SIZE")
         while not self._stop.is_set():
-            parents: dict[int, int] = {}
-            rss: dict[int, int] = {}
-            for entry in os.scandir("/proc"):
-                if not entry.name.isdigit():
-                    continue
-                try:
-                    fields = Path(f"/proc/{entry.name}/stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                parents[int(entry.name)] = int(fields[1])
-                rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-            tree, grew = {me}, True
-            while grew:
-                more = {p for p, parent in parents.items() if parent in tree} - tree
-                tree |= more
-                grew = bool(more)
-            self.peak_mb = max(self.peak_mb, sum(rss.get(p, 0) for p in tree) / 2**20)
+            stats = proc_stats()
+            tree = {me, *descendants(me, stats)}
+            self.peak_mb = max(self.peak_mb, sum(int(stats[p][21]) * page for p in tree if p in stats) / 2**20)
             self._stop.wait(self.every)
 
     def stop(self) -> float:
