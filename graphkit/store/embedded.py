@@ -349,6 +349,13 @@ class EmbeddedStore(Store):
             self._db.close()
             self._conn = self._db = None
 
+    def release(self) -> None:
+        """Close the database, if open, and hand what it held back to the system
+        (``hand_back_memory``); the next use opens it again."""
+        if self._conn is not None:
+            self.close()
+            hand_back_memory()
+
     def ensure_schema(self) -> None:
         model = get_model()
         conn = self.conn
@@ -458,8 +465,7 @@ class EmbeddedStore(Store):
                 raise _load_error(name, exc) from None
             return
         self.conn  # noqa: B018 - opened first: a load killed midway is undone here, not in the child
-        self.close()
-        hand_back_memory()  # what the store held here, before this process waits beside the COPY's
+        self.release()  # what the store held here, before this process waits beside the COPY's
         self.copies_apart.append((name, _copy_apart(self.path / DB_FILE, text, name, self._threads_set)))
 
     # LadybugDB plans ``UNWIND $ids ... {id: k}`` as a scan of the label (about 100 ms at 100k
@@ -619,9 +625,7 @@ class _EmbeddedStagedLoad(StagedLoad):
         until the database is closed, and a load's planning asked table after table, so the
         load's process grew by all of them (444 to 1,918 MB for the third part of a snapshot
         loaded in three: docs/benchmarks.md, "Loader: later parts over a growing graph")."""
-        if self.store._conn is not None:
-            self.store.close()
-            hand_back_memory()
+        self.store.release()
 
     def copy_nodes(self, label: str, path: Path, weight: int = 0) -> None:
         self.store._copy(f"COPY {label} FROM '{path}'", f"create {label}", weight or _rows_in(path))
@@ -632,9 +636,13 @@ class _EmbeddedStagedLoad(StagedLoad):
 
     def stored_nodes(self, label: str, ids: pa.Array) -> pa.Array:
         """One ``LOAD FROM`` of the ids, returning the stored ones' ids only."""
-        result = self.store._scan_result(f"LOAD FROM batch MATCH (n:{label} {{id: k_id}}) RETURN n.id AS id",
-                                         pa.table({"k_id": ids}), f"find {label}")
-        return result.get_as_arrow(0).column("id").combine_chunks().cast(pa.string())
+        return self._held(label, ids).column("k").combine_chunks().cast(pa.string())
+
+    def _held(self, label: str, ids: pa.Array) -> pa.Table:
+        """The stored ones of ``ids`` (nodes of ``label``, distinct), each (``k``) with its
+        storage offset (``o``): one ``LOAD FROM`` of the ids."""
+        return self.store._scan_result(f"LOAD FROM batch MATCH (n:{label} {{id: k}}) RETURN k AS k, "
+                                       "offset(id(n)) AS o", pa.table({"k": ids}), f"find {label}").get_as_arrow(0)
 
     def stored_rels(self, type_: str, sl: str, el: str, table: pa.Table) -> set[str]:
         """Fewer than ``KEYED_RELS`` relationships are looked up as the store looks them up
@@ -669,9 +677,7 @@ class _EmbeddedStagedLoad(StagedLoad):
     def _offsets(self, label: str, ids: pa.ChunkedArray | pa.Array) -> pa.Array:
         """The storage offset of each of ``ids`` (nodes of ``label``) as text, null where the
         store does not hold it."""
-        result = self.store._scan_result(f"LOAD FROM batch MATCH (n:{label} {{id: k}}) RETURN k AS k, "
-                                         "offset(id(n)) AS o", pa.table({"k": pc.unique(ids)}),
-                                         f"find {label}").get_as_arrow(0)
+        result = self._held(label, pc.unique(ids))
         known = result.column("k").combine_chunks().cast(pa.string())
         offsets = result.column("o").combine_chunks().cast(pa.string())
         where = pc.index_in(ids, value_set=known)
