@@ -315,3 +315,16 @@ def test_links_resting_on_a_pending_pair_are_printed_apart_with_the_command_that
     confirmed, possible = screened.split("Possible links: unconfirmed, needs review")
     assert "Firm C" not in confirmed and "Firm C" in possible
     assert "Possible links" not in run_cli("find-links", "--all", "--db", db, "--confirmed-only").out
+
+
+def test_links_of_equal_strength_list_in_one_order(samples):
+    """Links as strong as each other are listed by the firms' names, then by their ids: GLEIF
+    names many firms by LEI alone, and without the ids their order was the order the store
+    returned rows in, which differs between two loads of the same files."""
+    with EmbeddedStore(samples, read_only=True) as store:
+        links = screen(store)
+    order = [(-len(set(x.kinds)), -len(x.evidence), x.a.name or "", x.b.name or "", x.a.id, x.b.id)
+             for x in links]
+    assert order == sorted(order)
+    nameless = [key for key in order if not key[2] and not key[3]]
+    assert len(nameless) > len({key[:2] for key in nameless}), "the samples have nameless ties"

@@ -399,9 +399,11 @@ def _links(s: Search) -> list[Link]:
 
 
 def _sort_links(links: list[Link]) -> list[Link]:
-    """Strongest first: most kinds of evidence, then most pieces."""
+    """Strongest first: most kinds of evidence, then most pieces; then by the firms' names, and
+    by their ids where the names tie (firms GLEIF names by LEI alone have none), so that one
+    graph lists its links in one order, whatever order its store returns rows in."""
     return sorted(links, key=lambda link: (-len({e.kind for e in link.evidence}), -len(link.evidence),
-                                           link.a.name or "", link.b.name or ""))
+                                           link.a.name or "", link.b.name or "", link.a.id, link.b.id))
 
 def _timing(start: Any, end: Any, ship_dates: list[dt.date] | None) -> str | None:
     """Where a role stood when the goods moved: held, ended before, or began after."""
