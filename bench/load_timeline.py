@@ -2,9 +2,13 @@
 each of its processes used in each second; prints the timeline and a summary by phase.
 
     python bench/load_timeline.py --lines 500000 --work /tmp/load-timeline
+    python bench/load_timeline.py --lines 1360000 --seed 8 --db /tmp/full/graph   # a part over a graph
 
-The snapshot comes from ``graphkit/synth/registries.py psc`` (not timed). The load runs as the user
-runs it, in a child process, into a fresh graph; once a second this script reads, from ``/proc``,
+The snapshot comes from ``graphkit/synth/registries.py psc`` (not timed; ``--seed``: another
+draw of firms and people than the default one). The load runs as the user runs it, in a child
+process, into a fresh graph, or with ``--db`` into that graph as it is (it keeps what the load
+adds: a later part of the full snapshot over the graph of the parts before it, as kept by
+``bench/psc_parts_bench.py --keep``); once a second this script reads, from ``/proc``,
 the CPU seconds of every process below it (the load's, the processes it reads parts and counts
 in, the fresh interpreters its large COPYs run in). Each process is named by its kind and its
 order of appearance.
@@ -91,14 +95,16 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--lines", type=int, default=500_000)
     p.add_argument("--work", type=Path, default=Path("/tmp/graphkit-load-timeline"))
+    p.add_argument("--seed", type=int, default=7, help="the generator's seed (7, its default)")
+    p.add_argument("--db", type=Path, help="load into this graph (kept, with what the load adds), not a fresh one")
     args = p.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     subprocess.run([sys.executable, "-m", "graphkit.synth.registries", "psc", str(args.work / "in"),
-                    "--scale", str(args.lines / 10_000_000)], env=env, check=True, stdout=subprocess.DEVNULL)
+                    "--scale", str(args.lines / 10_000_000), "--seed", str(args.seed)], env=env, check=True, stdout=subprocess.DEVNULL)
     snapshot = args.work / "in" / "psc-snapshot.txt"
-    cmd = [sys.executable, "-m", "graphkit.cli", "load", "--db", str(args.work / "db"), "-m", "uk-psc",
+    cmd = [sys.executable, "-m", "graphkit.cli", "load", "--db", str(args.db or args.work / "db"), "-m", "uk-psc",
            "--rejects-dir", str(args.work), str(snapshot)]
     samples, names, wall, load_pid = timeline(cmd, env)
     order = list(names)
