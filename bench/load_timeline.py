@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -48,6 +49,15 @@ def _cmdline(pid: int) -> bytes:
         return b""
 
 
+def _table(cmdline: bytes) -> str:
+    """`` <table>`` a COPY run apart writes, from its statement (``COPY Person FROM ...``; a
+    large update, ``LOAD FROM ... MATCH (n:Address ...``), or nothing if it cannot be told."""
+    args = cmdline.split(b"\0")
+    text = args[5].decode("utf-8", "replace") if len(args) > 5 else ""
+    found = re.match(r"COPY (\w+)", text) or re.search(r"MATCH \(n:(\w+)", text)
+    return f" {found.group(1)}" if found else ""
+
+
 def timeline(cmd: list[str], env: dict[str, str]) -> tuple[list[tuple[float, dict[int, float]]], dict[int, str], float, int]:
     """Run ``cmd``; per second, the CPU seconds each process below it used in that second."""
     start = time.monotonic()
@@ -66,6 +76,8 @@ def timeline(cmd: list[str], env: dict[str, str]) -> tuple[list[tuple[float, dic
             if pid not in names:
                 kind = "load" if pid == proc.pid else "forked" if _cmdline(pid) == _cmdline(proc.pid) else "COPY"
                 names[pid] = kind if kind == "load" else f"{kind} {sum(n.startswith(kind) for n in names.values()) + 1}"
+                if kind == "COPY":
+                    names[pid] += _table(_cmdline(pid))
             used[pid] = cpu - seen.get(pid, 0.0)
             seen[pid] = cpu
         samples.append((time.monotonic() - start, used))
@@ -87,8 +99,13 @@ def summary(samples: list[tuple[float, dict[int, float]]], names: dict[int, str]
             phase = "load alone"
         phases[phase][0] += 1
         phases[phase][1] += sum(used.values())
-    return [f"- {phase}: {int(n)} s, {cpu:.1f} CPU s ({cpu / n if n else 0:.2f} cores busy)"
-            for phase, (n, cpu) in phases.items()]
+    lines = [f"- {phase}: {int(n)} s, {cpu:.1f} CPU s ({cpu / n if n else 0:.2f} cores busy)"
+             for phase, (n, cpu) in phases.items()]
+    for pid, name in names.items():  # each COPY run apart: the seconds it was seen, its CPU
+        if name.startswith("COPY"):
+            seen = [used[pid] for _, used in samples if pid in used]
+            lines.append(f"  - {name}: {len(seen)} s, {sum(seen):.1f} CPU s")
+    return lines
 
 
 def main() -> int:
@@ -109,9 +126,10 @@ def main() -> int:
     samples, names, wall, load_pid = timeline(cmd, env)
     order = list(names)
     print(f"graphkit load -m uk-psc, {args.lines:,} lines: {wall:.1f} s; CPU seconds per second of each process")
-    print("  s  " + " ".join(f"{names[p]:>9}" for p in order))
+    width = max(9, *(len(n) for n in names.values()))
+    print("  s  " + " ".join(f"{names[p]:>{width}}" for p in order))
     for at, used in samples:
-        print(f"{at:4.0f} " + " ".join(f"{used[p]:9.1f}" if p in used else " " * 9 for p in order))
+        print(f"{at:4.0f} " + " ".join(f"{used[p]:{width}.1f}" if p in used else " " * width for p in order))
     print("\n".join(summary(samples, names, load_pid)))
     shutil.rmtree(args.work, ignore_errors=True)
     return 0
