@@ -251,6 +251,35 @@ def test_a_second_source_adds_its_records_to_the_stored_firm(loaded, tmp_path):
     assert report.written.nodes_updated >= 2  # both firms were stored already
 
 
+def test_each_stored_node_a_load_changes_is_written_with_the_properties_it_changes(loaded, tmp_path,
+                                                                                    monkeypatch):
+    """A second file of the same registry names both firms again, one under a new spelling: both
+    gain the record, only that one the name. Each is rewritten with its own changes (LadybugDB
+    rewrites every column it sets), not with everything any changed firm changed."""
+    from graphkit.store.embedded import EmbeddedStore
+
+    ids = ["ru-inn:7701000001", "ru-inn:7701000002"]
+    before = loaded.fetch_nodes("Company", ids)
+    written: dict[str, set[str]] = {}
+    update = EmbeddedStore.update_nodes
+
+    def spy(self, label, rows, columns=None):
+        written.update({r["id"]: set(columns) for r in rows if label == "Company"})
+        return update(self, label, rows, columns)
+
+    monkeypatch.setattr(EmbeddedStore, "update_nodes", spy)
+    again = GOOD.replace("R1,ООО «Ромашка»,OOO Romashka", "R4,ООО «Ромашка»,Romashka LLC").replace("R2,", "R5,")
+    load_files(loaded, [write(tmp_path, "again.csv", again.replace("R3,", "R6,"))], "registry")
+    after = loaded.fetch_nodes("Company", ids)
+    for firm in ids:  # what changed, and only that, was written
+        assert written[firm] == {k for k in after[firm] if after[firm][k] != before[firm][k]}
+    assert {"names", "records"} <= written["ru-inn:7701000001"]
+    assert written["ru-inn:7701000002"] - {"last_loaded"} == {"records"}  # the same second: last_loaded as it was
+    assert after["ru-inn:7701000001"]["names"] == ["ООО «Ромашка»", "OOO Romashka", "Romashka LLC"]
+    assert after["ru-inn:7701000002"]["names"] == before["ru-inn:7701000002"]["names"]
+    assert after["ru-inn:7701000002"]["records"] == before["ru-inn:7701000002"]["records"] + ["registry|again.csv|R6"]
+
+
 def test_a_load_leaves_no_staging_files_whether_it_succeeds_or_fails(store, tmp_path):
     load_files(store, [write(tmp_path, "base.csv", GOOD)], "registry")
     bad = write(tmp_path, "bad.csv", GOOD.replace("2015-03-02,\"Москва", "2015-13-45,\"Москва", 1))

@@ -328,8 +328,13 @@ class StagedLoad(LoadSink):
             self.stats.nodes_created += staged
             return [partial(self.copy_nodes, label, path)]
         old = self.journal.old_rows(label) if self.journal is not None else None
-        new = ParquetRows(label, self.folder, f"final.update.{label}.parquet")
-        changed: set[str] = set()  # the properties any stored node gets a new value of
+        # the changed nodes' merged properties, a file for each set of properties they change,
+        # written with those columns only: LadybugDB rewrites each column it sets (on the full
+        # snapshot's graph, 13,044 people set to their own values took 0.6 s for two columns and
+        # 103 s for all 20), and most firms a later part shares with the graph change only their
+        # sources, where the union of all their changes held seven columns (docs/benchmarks.md,
+        # "Loader: the UK PSC snapshot in parts")
+        new: dict[frozenset[str], ParquetRows] = {}
         # which of the staged ids the store holds, asked once for the whole table: asked batch by
         # batch, each batch's look-up was a scan of the label's stored ids
         present = self._stored_ids(label, path, None if stored else prior) if stored or prior is not None else None
@@ -347,14 +352,17 @@ class StagedLoad(LoadSink):
             if old is not None:
                 old.add(list(existing.values()))
             mask = pc.is_in(table.column("id"), value_set=pa.array(list(existing), pa.string()))
-            updates = []
+            updates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
             for row in table.filter(mask).to_pylist():
                 before = existing[row["id"]]
                 combined = merge_node_props(label, before, row)
                 combined.setdefault("first_loaded", before.get("first_loaded"))
-                updates.append(combined)
-                changed.update(k for k in before.keys() | combined.keys() if combined.get(k) != before.get(k))
-            new.add(updates)
+                changed = frozenset(k for k in before.keys() | combined.keys() if combined.get(k) != before.get(k))
+                updates[changed].append(combined)
+            for changed, rows in updates.items():
+                if changed not in new:
+                    new[changed] = ParquetRows(label, self.folder, f"final.update.{label}.{len(new)}.parquet")
+                new[changed].add(rows)
             return table.filter(pc.invert(mask))
 
         final = self.folder / f"final.node.{label}.parquet"
@@ -375,15 +383,15 @@ class StagedLoad(LoadSink):
                     writer.write_table(table)
                     created += table.num_rows
         finally:
-            new.close()
+            for rows in new.values():
+                rows.close()
             long.close()
             if old is not None:
                 old.close()  # on disk before the entry that names it
         writes: list[Callable[[], None]] = []
         if old:
             self._entry.updated[label] = old
-        if new:
-            writes.append(partial(self._update_nodes, new, changed))
+        writes += [partial(self._update_nodes, rows, set(changed)) for changed, rows in new.items() if rows]
         if created:
             self._created_ids(label, final, self._entry.created)
         for part, _entries in long.parts:
