@@ -10,7 +10,7 @@ registry number the entity would take as its id, and nothing else (``graphkit/lo
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -158,14 +158,25 @@ def _build_entity(builder: RecordBuilder, spec: EntitySpec,
     global_scope = spec.scope == "global"
     scope = "global" if global_scope else mapping.dataset
     key_cols = list(spec.key)
+    kind_column = spec.label_column if spec.label_transform == "person_or_company" else None
+    derived: dict[str, bool] = {}  # label -> whether its ids derived from the key read as numbers
+
+    def number_id(label: str, node_id: str, ids: dict[str, str]) -> bool:
+        """``is_registry_id(node_id)``; for an id derived from the key (no numbers), worked out
+        once per label: such an id is "<scope>:<label>:<hash>", whose scheme is its prefix."""
+        if ids:
+            return ident.is_registry_id(node_id)
+        found = derived.get(label)
+        if found is None:
+            found = derived[label] = ident.is_registry_id(node_id)
+        return found
 
     def build_entity(row: dict[str, Any], line: int, source: Provenance,
                      problems: list[Problem]) -> Node | None:
         label = label_of(row, line, problems)
         if label is None:
             return None
-        basis = (name_kind(row[spec.label_column].split(LIST_SEP)[0])[1]
-                 if spec.label_transform == "person_or_company" and spec.label_column else None)
+        basis = name_kind(row[kind_column].split(LIST_SEP)[0])[1] if kind_column else None
         ids = ids_of(row)
         props: dict[str, Any] = {}
         from_columns = typed_props(props_for(label), row, file, line, problems, props)
@@ -190,7 +201,7 @@ def _build_entity(builder: RecordBuilder, spec: EntitySpec,
             key = _scoped_key(key_values, global_scope)
             node_id = entity_id(label, scope, ids, key)
             claims = mapping.number_claims
-            if claims is not None and ident.is_registry_id(node_id):
+            if claims is not None and number_id(label, node_id, ids):
                 # a number two records of the load claim is no identity (graphkit/load/numberids.py);
                 # the records are told apart by the source's key, within one entity of the
                 # mapping (a holder named by a firm's number refers to that firm's record)
@@ -324,6 +335,8 @@ def qualify_identifiers(label: str, country: str | None, identifiers: dict[str, 
     """Each number of a Company or Person under its scheme, in its normal form ("company-number"
     of a UK firm is a "gb-coh"; a number whose scheme is unknown is "reg:<country>"). The dict is
     updated in place, so the caller's node id comes from the qualified numbers."""
+    if not identifiers:  # most people: nothing to qualify
+        return
     qualified: dict[str, str] = {}
     for kind, value in identifiers.items():
         q = _qualified(kind, value, country, label)
@@ -349,19 +362,29 @@ def complete_entity(label: str, props: dict[str, Any], identifiers: dict[str, st
         props["names"] = names
 
 
+@cache
+def _scheme_props(label: str) -> dict[str, str]:
+    """The property of ``label`` each identifier scheme fills (``ru-inn`` -> ``inn``), for the
+    schemes whose property the label stores."""
+    columns = get_model().node_columns(label)
+    return {name: spec.property for name, spec in ident.schemes().items()
+            if spec.property and spec.property in columns}
+
+
 def _complete_party(label: str, props: dict[str, Any], identifiers: dict[str, str]) -> None:
     """``complete_entity`` of a Company or Person."""
-    columns = get_model().node_columns(label)
-    qualify_identifiers(label, props.get("country"), identifiers)
-    for scheme, value in identifiers.items():
-        spec = ident.schemes().get(scheme)
-        prop = spec.property if spec else None
-        if prop and prop in columns and not props.get(prop):
-            props[prop] = value
-    reg = list(props.get("registry_ids") or [])
-    reg.extend(f"{s}:{v}" for s, v in identifiers.items() if f"{s}:{v}" not in reg)
-    if reg:
-        props["registry_ids"] = reg
+    if identifiers:
+        qualify_identifiers(label, props.get("country"), identifiers)
+        scheme_props = _scheme_props(label)
+        for scheme, value in identifiers.items():
+            prop = scheme_props.get(scheme)
+            if prop and not props.get(prop):
+                props[prop] = value
+    if identifiers or props.get("registry_ids"):
+        reg = list(props.get("registry_ids") or [])
+        reg.extend(f"{s}:{v}" for s, v in identifiers.items() if f"{s}:{v}" not in reg)
+        if reg:
+            props["registry_ids"] = reg
     names = list(props.get("names") or [])
     if props.get("name") and props["name"] not in names:
         names.insert(0, props["name"])
