@@ -13,8 +13,11 @@ In one run on one machine, each step a fresh child process:
 3. the same rows in a compact form, written beside them: ``records`` as a list of integers
    into a ``SourceRecord`` table (id, source, record key) and ``datasets`` as a list of integers
    into a ``Source`` dictionary (id, dataset, file) - every relationship file unchanged;
-4. the raw ``COPY`` of each form into a fresh database in one transaction (wall and CPU seconds,
-   peak RSS), the form of today as the reference of the ratio.
+4. three more forms of the node rows, to bound what any leaner write could gain (``variant``):
+   no provenance at all, every list column joined into one text, the id and name alone;
+5. the raw ``COPY`` of each form into a fresh database, table by table, each committing on its
+   own (wall and CPU seconds, peak RSS; the node tables' and the relationship tables' seconds
+   apart), the form of today as the reference of the ratio.
 
 Nothing here asserts on timings; the figures are ratios within the run.
 """
@@ -92,9 +95,38 @@ def compact(prep: Path, out: Path) -> dict[str, Any]:
     return share
 
 
+PROVENANCE = ("records", "datasets", "first_loaded", "last_loaded", "claims")
+
+
+def variant(prep: Path, out: Path, form: str) -> None:
+    """``prep``'s tables written to ``out`` in another form of the node rows (the relationship
+    files unchanged): ``bare``, without provenance at all (``PROVENANCE``: the floor for any
+    provenance kept out of the node rows); ``text``, every list column joined into one text
+    (what lists cost as lists); ``lean``, the id and name alone (the floor of a node COPY)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    out.mkdir(parents=True, exist_ok=True)
+    for path in sorted(prep.glob("node.*.parquet")):
+        table = pq.read_table(path)
+        if form == "bare":
+            table = table.drop_columns([c for c in PROVENANCE if c in table.column_names])
+        elif form == "text":
+            table = pa.table([pc.binary_join(col, "\x1f") if pa.types.is_list(col.type) else col
+                              for col in table.columns], names=table.column_names)
+        else:
+            table = table.select([c for c in ("id", "name") if c in table.column_names])
+        pq.write_table(table, out / path.name)
+    for path in sorted(prep.glob("rel.*.parquet")):
+        shutil.copy(path, out / path.name)
+
+
 def child_copy(prep_dir: str, db: str) -> dict[str, Any]:
     """A fresh database with tables made from the Parquet files' own columns, and each file
-    ``COPY``-ed into it, all in one transaction (nodes first)."""
+    ``COPY``-ed into it (nodes first), each in a transaction of its own (a load's writes commit
+    table by table since the chunked loads; this bench COPY-ed all in one transaction before
+    2026-12-08)."""
     import ladybug
     import pyarrow.parquet as pq
 
@@ -116,17 +148,20 @@ def child_copy(prep_dir: str, db: str) -> dict[str, Any]:
     for type_, between in pairs.items():
         conn.execute(f"CREATE REL TABLE {type_}({', '.join(between)}, {columns[type_]})")
     t, c = time.perf_counter(), time.process_time()
-    conn.execute("BEGIN TRANSACTION")
-    for path in [*nodes, *rels]:
+    per: dict[str, float] = {}
+    for path in [*nodes, *rels]:  # each COPY committing on its own, as a load writes today
         parts = path.name.split(".")
         extra = f" (from='{parts[2]}', to='{parts[3]}')" if parts[0] == "rel" else ""
+        step = time.perf_counter()
         conn.execute(f"COPY {parts[1]} FROM '{path}'{extra}")
-    conn.execute("COMMIT")
+        per[path.name] = time.perf_counter() - step
     seconds, cpu = time.perf_counter() - t, time.process_time() - c
     conn.close()
     database.close()
     size = sum(p.stat().st_size for p in Path(db).rglob("*") if p.is_file())
-    return {"seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": run._rss_mb(), "db_mb": size / 1e6}
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": run._rss_mb(), "db_mb": size / 1e6,
+            "nodes_seconds": sum(v for k, v in per.items() if k.startswith("node.")),
+            "rels_seconds": sum(v for k, v in per.items() if k.startswith("rel."))}
 
 
 def copy_child(prep: Path, db: Path) -> dict[str, Any]:
@@ -155,8 +190,10 @@ def main() -> int:
     rb.child("load", "psc", base / "in", base / "db")
     rb.child("export", base / "db", base / "today")
     share = compact(base / "today", base / "compact")
-    today = copy_child(base / "today", base / "db-today")
-    small = copy_child(base / "compact", base / "db-compact")
+    for form in list(FORMS)[2:]:
+        variant(base / "today", base / form, form)
+    copies = {form: copy_child(base / form, base / f"db-{form}") for form in FORMS}
+    today, small = copies["today"], copies["compact"]
     shutil.rmtree(base, ignore_errors=True)
     print(f"python bench/provenance_bench.py --lines {a.lines}  (machine: {run.machine()})")
     print(f"nodes {share['nodes']:,}; source records named {share['records']:,} "
@@ -168,7 +205,19 @@ def main() -> int:
               f"peak RSS {r['peak_rss_mb']:,.0f} MB, database {r['db_mb']:,.0f} MB")
     print(f"compact / today: wall {small['seconds'] / today['seconds']:.2f}x, "
           f"CPU {small['cpu_seconds'] / today['cpu_seconds']:.2f}x, database {small['db_mb'] / today['db_mb']:.2f}x")
+    print("\n| node rows | raw COPY s | of it nodes, relationships s | CPU s | / today (wall) | / today (CPU) "
+          "| peak RSS MB | database MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for form in FORMS:
+        r = copies[form]
+        print(f"| {FORMS[form]} | {r['seconds']:.2f} | {r['nodes_seconds']:.2f}, {r['rels_seconds']:.2f} "
+              f"| {r['cpu_seconds']:.2f} | {r['seconds'] / today['seconds']:.2f}x "
+              f"| {r['cpu_seconds'] / today['cpu_seconds']:.2f}x | {r['peak_rss_mb']:,.0f} | {r['db_mb']:,.0f} |")
     return 0
+
+
+FORMS = {"today": "as graphkit stores them", "compact": "provenance as integers (the design)",
+         "bare": "no provenance at all", "text": "every list joined into one text", "lean": "id and name only"}
 
 
 if __name__ == "__main__":
