@@ -19,7 +19,8 @@ column, and computes what the record builder computes for a record it loads:
   month, countries, registry ids, share bands, dates, provenance.
 
 Every normalisation runs once per distinct value, through graphkit's own functions
-(``normalize``, ``identifiers``, the mapping's transforms), as a compiled builder would. Only
+(``normalize``, ``identifiers``, the mapping's transforms, the record builder's memory of
+distinct values ``values._memo``, the ids' ``model.digest``), as a compiled builder would. Only
 records the record builder loads are built (no skipped record, no record with a problem); the
 node and relationship ids of both builds are compared, line by line, and must be equal, so the
 cost measured is that of computing the real records, not of a shortcut. Not measured: the
@@ -73,25 +74,11 @@ def row_build(path: Path) -> tuple[float, float, list[tuple[int, tuple[str, ...]
     return counting, time.process_time() - start, ids
 
 
-def _memo(function: Any) -> Any:
-    seen: dict[Any, Any] = {}
-
-    def once(value: Any) -> Any:
-        try:
-            return seen[value]
-        except KeyError:
-            out = seen[value] = function(value)
-            return out
-    return once
-
-
 def column_build(path: Path) -> tuple[float, list[tuple[int, tuple[str, ...]]], int, dict[str, float]]:
     """CPU seconds of building the records of ``path`` column by column (the module's
     docstring says what is built), the ids of each record built, and the lines left to the
     record builder (a cell of another shape than the usual, a value that does not parse), and
     the CPU seconds of each step."""
-    import hashlib
-
     import orjson
 
     from graphkit import identifiers as ident
@@ -99,7 +86,8 @@ def column_build(path: Path) -> tuple[float, list[tuple[int, tuple[str, ...]]], 
     from graphkit.load.entities import _qualified
     from graphkit.load.nested import LIST_SEP
     from graphkit.load.values import COMBINERS, TRANSFORMS
-    from graphkit.model import address_id, entity_id
+    from graphkit.load.values import _memo as memo
+    from graphkit.model import address_id, digest, entity_id
 
     start = time.process_time()
     nulls = nz.NULLS
@@ -189,7 +177,7 @@ def column_build(path: Path) -> tuple[float, list[tuple[int, tuple[str, ...]]], 
     loaded = [lab is not None and c is not None and not o for lab, c, o in zip(label, company_number, odd, strict=True)]
 
     # the dates (a value that does not parse is a problem: the line is the record builder's)
-    date = _memo(lambda v: None if v is None else nz.parse_date(v).isoformat())
+    date = memo(lambda v: None if v is None else nz.parse_date(v).isoformat())
 
     def dates(values: list[str | None]) -> list[str | None]:
         out: list[str | None] = []
@@ -203,9 +191,9 @@ def column_build(path: Path) -> tuple[float, list[tuple[int, tuple[str, ...]]], 
     start_date, end_date = dates(notified), dates(ceased)
 
     # the firm: its number, qualified once per distinct cell
-    gb_number = _memo(TRANSFORMS["gb_company_number"])
+    gb_number = memo(TRANSFORMS["gb_company_number"])
 
-    @_memo
+    @memo
     def firm(cell: str) -> tuple[str | None, str]:
         number = gb_number(cell)
         q = _qualified("gb-coh", number, None, "Company") if number else None
@@ -215,7 +203,7 @@ def column_build(path: Path) -> tuple[float, list[tuple[int, tuple[str, ...]]], 
     firms = [firm(c) if ok else (None, "") for c, ok in zip(company_number, loaded, strict=True)]
 
     # the PSC: its countries, numbers, key and names
-    country = _memo(TRANSFORMS["country"])
+    country = memo(TRANSFORMS["country"])
 
     def first_country(*columns: list[str | None]) -> list[str | None]:
         out = []
@@ -227,16 +215,10 @@ def column_build(path: Path) -> tuple[float, list[tuple[int, tuple[str, ...]]], 
             out.append(found)
         return out
     psc_country = first_country(residence, icols["country_registered"], acols["country"])
-    registration = _memo(lambda cells: COMBINERS["registration_id"](*cells))
+    registration = memo(lambda cells: COMBINERS["registration_id"](*cells))
     regs = [registration(cells) if cells[0] is not None else None
             for cells in zip(icols["registration_number"], icols["country_registered"], icols["place_registered"],
                              icols["legal_authority"], strict=True)]
-    digest_key = hashlib.sha1
-
-    def key_hash(parts: tuple[Any, ...]) -> str:
-        joined = "\x1f" + "\x1f".join(["\x00" if p is None else p for p in parts])
-        return digest_key(joined.encode("utf-8")).hexdigest()[:20]
-
     psc_ids: list[tuple[str | None, str]] = []
     for i in range(n):
         if not loaded[i]:
@@ -248,7 +230,7 @@ def column_build(path: Path) -> tuple[float, list[tuple[int, tuple[str, ...]]], 
         if not any(key):
             joined = " ".join(x for x in (forename[i], middle[i], surname[i]) if x)
             key = (name[i] or joined or None,)
-        scoped = f"{DATASET}:{lab.lower()}:{key_hash(key)}"
+        scoped = f"{DATASET}:{lab.lower()}:{digest(*key)}"
         number = None
         if regs[i]:
             scheme, _, value = regs[i].rpartition(":")
@@ -272,8 +254,8 @@ def column_build(path: Path) -> tuple[float, list[tuple[int, tuple[str, ...]]], 
 
     # the stored properties (names and their keys, the legal form, birth month, registry ids)
     name_key = nz.name_key
-    legal_form = _memo(lambda v: nz.split_legal_form(nz.split_glued_ids(v)[1])[0])
-    year_month = _memo(lambda cells: COMBINERS["year_month"](*cells))
+    legal_form = memo(lambda v: nz.split_legal_form(nz.split_glued_ids(v)[1])[0])
+    year_month = memo(lambda cells: COMBINERS["year_month"](*cells))
     birth = [year_month(cells) if cells[0] else None for cells in zip(year, month, strict=True)]
     nation = [country(v) if v else None for v in nationality]
     props: list[dict[str, Any]] = []
@@ -302,16 +284,16 @@ def column_build(path: Path) -> tuple[float, list[tuple[int, tuple[str, ...]]], 
     # the service address: its text, id (once per distinct text) and country
     parts = list(acols.values())
     full = [", ".join(dict.fromkeys(x for x in cells if x)) or None for cells in zip(*parts, strict=True)]
-    place = _memo(address_id)
+    place = memo(address_id)
     addr_id = [place(f) if f else None for f in full]
     addr_country = [country(v) if v else None for v in acols["country"]]
 
     steps["addresses"] = time.process_time() - start - sum(steps.values())
 
     # the relationships: their type by the natures of control, their properties, their ids
-    share_min, share_max = _memo(TRANSFORMS["share_min"]), _memo(TRANSFORMS["share_max"])
+    share_min, share_max = memo(TRANSFORMS["share_min"]), memo(TRANSFORMS["share_max"])
 
-    @_memo
+    @memo
     def owns(cell: str | None) -> bool:
         return cell is not None and any(v.strip().lower().startswith("ownership-of-shares")
                                         for v in cell.split(LIST_SEP))
@@ -329,10 +311,10 @@ def column_build(path: Path) -> tuple[float, list[tuple[int, tuple[str, ...]]], 
             rel_props["share_min"], rel_props["share_max"] = share_min(first), share_max(first)
         tail = (end_date[i],) if end_date[i] else ()
         nodes = [f"Company:{firm_id[i]}", f"{lab}:{psc_id[i]}"]
-        rels = ["r:" + key_hash((rtype, psc_id[i], firm_id[i], DATASET, role, start_date[i], *tail))]
+        rels = ["r:" + digest(rtype, psc_id[i], firm_id[i], DATASET, role, start_date[i], *tail)]
         if addr_id[i] is not None:
             nodes.append(f"Address:{addr_id[i]}")
-            rels.append("r:" + key_hash(("REGISTERED_AT", psc_id[i], addr_id[i], DATASET, service, None)))
+            rels.append("r:" + digest("REGISTERED_AT", psc_id[i], addr_id[i], DATASET, service, None))
         out.append((lines[i], (*nodes, *rels)))
     del props, addr_country
     steps["relationships"] = time.process_time() - start - sum(steps.values())
