@@ -11,7 +11,10 @@ adds: a later part of the full snapshot over the graph of the parts before it, a
 ``bench/psc_parts_bench.py --keep``); once a second this script reads, from ``/proc``,
 the CPU seconds of every process below it (the load's, the processes it reads parts and counts
 in, the fresh interpreters its large COPYs run in). Each process is named by its kind and its
-order of appearance.
+order of appearance. Before the load, the snapshot is parsed with ``json.loads`` (the fastest of
+three passes), and the seconds before, during and after the reading are printed as ratios to it:
+what follows the reading (planning, the COPYs, their commits) is what a faster builder of the same
+records would leave as it is.
 
 The phases are told apart by which processes ran in each second: *reading* while a process forked
 from the load (counting, reading a part: the load's own command line) ran; *COPY* while a fresh
@@ -23,6 +26,7 @@ itself.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -87,6 +91,32 @@ def timeline(cmd: list[str], env: dict[str, str]) -> tuple[list[tuple[float, dic
     return samples, names, time.monotonic() - start, proc.pid
 
 
+def json_parse(path: Path) -> float:
+    """Seconds (wall) of a plain ``json.loads`` of every line of ``path``, the fastest of three
+    passes: the reference each phase is a ratio to (as in ``bench/loader_bench.py``)."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        with path.open("rb") as fh:
+            for line in fh:
+                json.loads(line)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def around_reading(samples: list[tuple[float, dict[int, float]]], names: dict[int, str],
+                   load_pid: int) -> tuple[int, int, int]:
+    """Seconds of the load before its first reading second, from its first to its last (the
+    reading), and after its last: what the load does once every record is read (planning, the
+    COPYs, the commits), which a faster reading of the same records leaves as it is."""
+    reading = [i for i, (_, used) in enumerate(samples)
+               if any(names[p].startswith("forked") for p in used if p != load_pid)]
+    if not reading:
+        return len(samples), 0, 0
+    first, last = reading[0], reading[-1]
+    return first, last - first + 1, len(samples) - last - 1
+
+
 def summary(samples: list[tuple[float, dict[int, float]]], names: dict[int, str], load_pid: int) -> list[str]:
     phases: dict[str, list[float]] = {"reading": [0, 0.0], "COPY": [0, 0.0], "load alone": [0, 0.0]}
     for _, used in samples:
@@ -123,6 +153,7 @@ def main() -> int:
     snapshot = args.work / "in" / "psc-snapshot.txt"
     cmd = [sys.executable, "-m", "graphkit.cli", "load", "--db", str(args.db or args.work / "db"), "-m", "uk-psc",
            "--rejects-dir", str(args.work), str(snapshot)]
+    parse = json_parse(snapshot)
     samples, names, wall, load_pid = timeline(cmd, env)
     order = list(names)
     print(f"graphkit load -m uk-psc, {args.lines:,} lines: {wall:.1f} s; CPU seconds per second of each process")
@@ -131,6 +162,11 @@ def main() -> int:
     for at, used in samples:
         print(f"{at:4.0f} " + " ".join(f"{used[p]:{width}.1f}" if p in used else " " * width for p in order))
     print("\n".join(summary(samples, names, load_pid)))
+    before, reading, after = around_reading(samples, names, load_pid)
+    print(f"json.loads of every line (fastest of 3): {parse:.2f} s; the load {wall / parse:.1f}x that")
+    for what, seconds in (("before the reading", before), ("the reading", reading),
+                          ("after the reading (planning, COPYs, commits)", after)):
+        print(f"- {what}: {seconds} s, {seconds / parse:.1f}x the json parse")
     shutil.rmtree(args.work, ignore_errors=True)
     return 0
 
