@@ -46,6 +46,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import run  # noqa: E402 - bench/run.py: the json parse of the reference
 
 DATASET = "uk-psc"
 LOADED_AT = "2026-01-01T00:00:00+00:00"
@@ -321,18 +324,6 @@ def column_build(path: Path) -> tuple[float, list[tuple[int, tuple[str, ...]]], 
     return time.process_time() - start, out, sum(1 for ok in odd if ok), steps
 
 
-def json_parse(path: Path) -> float:
-    """CPU seconds of a plain json.loads of every line (best of three)."""
-    best = float("inf")
-    for _ in range(3):
-        start = time.process_time()
-        with path.open("rb") as fh:
-            for raw in fh:
-                json.loads(raw)
-        best = min(best, time.process_time() - start)
-    return best
-
-
 def child(kind: str, file: str, out: str) -> dict[str, Any]:
     """One build of ``file`` in this process (``rows`` or ``columns``; each in a fresh process,
     so that neither finds the memories of graphkit's normalisations filled by the other), its
@@ -342,7 +333,7 @@ def child(kind: str, file: str, out: str) -> dict[str, Any]:
 
     gc.disable()  # as a load reads: the records make no cycles
     path = Path(file)
-    got: dict[str, Any] = {"json": json_parse(path)}
+    got: dict[str, Any] = {"json": run.json_parse(path, time.process_time)}
     if kind == "rows":
         got["counting"], got["writing"], ids = row_build(path)
     else:
