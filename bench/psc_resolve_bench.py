@@ -48,7 +48,7 @@ if os.environ.get("PSC_BENCH_CODE"):  # a child resolving with an earlier revisi
 from bench.combined_resolution import put  # noqa: E402
 from bench.docsection import machine, put_section  # noqa: E402
 from bench.revisions import checkout  # noqa: E402
-from bench.run import children_peak_mb, cpu_seconds  # noqa: E402
+from bench.run import children_peak_mb, cpu_seconds, json_parse  # noqa: E402
 
 HEADING = "Entity resolution: UK PSC snapshot"
 EVALUATION = Path(__file__).resolve().parent.parent / "docs" / "resolution-evaluation.md"
@@ -75,19 +75,11 @@ def _child_load(folder: Path, lines: int) -> dict[str, Any]:
     return {}
 
 
-def _parse(path: Path) -> float:
-    """Seconds (wall) to ``json.loads`` every line of ``path``."""
-    started = time.perf_counter()
-    for line in path.open(encoding="utf-8"):
-        json.loads(line)
-    return time.perf_counter() - started
-
-
 def _child_resolve(folder: Path) -> dict[str, Any]:
     from graphkit.resolve import resolve
     from graphkit.store.embedded import EmbeddedStore
 
-    parse = min(_parse(folder / "in" / "psc-snapshot.txt") for _ in range(PARSES))
+    parse = json_parse(folder / "in" / "psc-snapshot.txt", passes=PARSES)
     store = EmbeddedStore(folder / "g")
     cpu = cpu_seconds()  # its own and the firms' process's (graphkit/resolve/apart.py)
     started = time.perf_counter()
