@@ -101,11 +101,20 @@ def _link_lines(links: list[Link]) -> list[str]:
             out.append(f"       source: {sources_text(ev.sources)}")
             for p in ev.pending:
                 score = "" if p.get("score") is None else f", score {p['score']:.2f}"
-                out.append(f"       rests on: {p['a_name']} ({p['a_id']}) ~ {p['b_name']} ({p['b_id']}){score}, "
+                out.append(f"       rests on: {named(p['a_name'])} ({p['a_id']}) ~ {named(p['b_name'])} ({p['b_id']}){score}, "
                            "waiting for review")
                 out.append(f"       decide: {p['decide']}")
         out.append("")
     return out
+
+
+NO_NAME = "(no name: known only by its id)"  # e.g. a GLEIF parent known by its LEI, a PSC firm by its number
+
+
+def named(name: str | None) -> str:
+    """A record's name as the text outputs print it: a record without one says so, next to its
+    id, instead of printing ``None`` where a reader looks for a name."""
+    return name if name else NO_NAME
 
 
 def cards(found: list[Any]) -> str:
@@ -114,7 +123,7 @@ def cards(found: list[Any]) -> str:
 
     out = []
     for c in found:
-        out.append(f"{c.label}: {c.name or '(no name)'}  id={c.id}  (matched on {c.matched_on})")
+        out.append(f"{c.label}: {named(c.name)}  id={c.id}  (matched on {c.matched_on})")
         if len(c.members) > 1:
             out.append(f"  resolved records: {', '.join(c.members)}")
         if len(c.names) > 1:
@@ -133,8 +142,7 @@ def _entity_line(e: Any) -> str:
     ids = f" [{', '.join(e.registry_ids)}]" if e.registry_ids else ""
     country = f" ({e.country})" if e.country else ""
     members = f" + {len(e.members) - 1} resolved record(s)" if e.members else ""
-    name = e.name if e.name is not None else "(no name: known only by its id)"  # e.g. a GLEIF parent known by its LEI
-    return f"{name}{country}{ids} id={e.id}{members}"
+    return f"{named(e.name)}{country}{ids} id={e.id}{members}"
 
 
 def counts(c: Counts, fmt: str) -> str:
@@ -219,10 +227,10 @@ def review(groups: list[dict[str, Any]], fmt: str) -> str:
         stake = f"; {g['consequence']}" if g.get("consequence", "other") != "other" else ""
         out.append(f"{place}. {len(g['members'])} records: one entity and what it may be the same as"
                    f"{strongest}{stake}:")
-        out.extend(f"     {m['id']}: {m['name']}" for m in g["members"])
+        out.extend(f"     {m['id']}: {named(m['name'])}" for m in g["members"])
         for p in g["pairs"]:
             score = "  -  " if p["score"] is None else f"{p['score']:.2f}"  # a source's own candidates (ICIJ) have none
-            out.append(f"   {score}  {p['a_name']}  ~  {p['b_name']}")
+            out.append(f"   {score}  {named(p['a_name'])}  ~  {named(p['b_name'])}")
             out.append(f"         {p['explanation']}")
             out.append(f"         {p['decide']}   (or --reject / --unsure)")
     return "\n".join(out) + "\n"
@@ -242,7 +250,7 @@ def clusters(rows: list[dict[str, Any]], fmt: str) -> str:
     for c in rows:
         out.append(f"{c['label']} {c['id']} ({len(c['members'])} records)")
         for m in c["members"]:
-            out.append(f"   {m['id']}: {m['name']} [{', '.join(m['registry_ids'])}] from {', '.join(m['datasets'])}")
+            out.append(f"   {m['id']}: {named(m['name'])} [{', '.join(m['registry_ids'])}] from {', '.join(m['datasets'])}")
     return "\n".join(out) + "\n"
 
 
@@ -336,7 +344,7 @@ def exposure(results: list[dict[str, Any]], fmt: str) -> str:
         ent = r["entity"]
         if r.get("card"):
             out.append(cards([Card(**r["card"])]).rstrip("\n"))
-        out.append(f"{ent['name']} ({ent['id']}) as of {r['as_of']}")
+        out.append(f"{named(ent['name'])} ({ent['id']}) as of {r['as_of']}")
         listed = r.get("listed", bool(r["listings"]))
         on_day = {True: "yes", False: "no", "unknown": "unknown"}[listed] + (
             f" ({r['listed_basis']})" if r.get("listed_basis") and r["listings"] else "")
@@ -363,7 +371,7 @@ def exposure(results: list[dict[str, Any]], fmt: str) -> str:
         if r["exposures"]:
             out.append(f"  linked sanctioned parties (up to {r['hops']} hops):")
         for e in r["exposures"]:
-            out.append(f"    * {e['party']['name']} ({e['party']['id']}), {plural(e['hops'], 'hop')}; "
+            out.append(f"    * {named(e['party']['name'])} ({e['party']['id']}), {plural(e['hops'], 'hop')}; "
                        f"listings: {listings_text(e['listings'])}")
             for p in e["paths"]:
                 out.append("      - " + " | ".join(_step_text(s, r["as_of"]) for s in p)

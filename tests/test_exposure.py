@@ -204,3 +204,23 @@ def test_the_card_and_the_answer_agree_on_a_firm_its_source_marks_sanctioned(cli
     assert "listed on 2023-06-01: yes (listing date unknown)" in out
     clean = cli("exposure", "Clean Ltd", "--db", db, "--as-of", "2023-06-01").out
     assert "  sanctions listings: no\n" in clean
+
+
+def test_a_firm_without_a_name_is_printed_as_such_not_as_none(cli, tmp_path):
+    """A PSC firm known only by its company number (no BasicCompanyData record loaded) has no
+    name: the exposure table says so beside its id, as find-links does, rather than "None"."""
+    from graphkit.output import NO_NAME
+    from graphkit.store.embedded import EmbeddedStore
+
+    db = tmp_path / "g"
+    nameless = Node("Company", "gb-coh:07731393", {"registry_ids": ["gb-coh:07731393"], "datasets": ["own"],
+                                                   "records": [SRC.ref]}, SRC)
+    with EmbeddedStore(db) as s:
+        build(s)
+        with s.transaction():
+            s.write([nameless], [owns(X, "gb-coh:07731393", 60.0, "r20")])
+    table = cli("exposure", "gb-coh:07731393", "--db", db, "--as-of", "2023-06-01")
+    assert table.code == 0, table.err
+    assert f"{NO_NAME} (gb-coh:07731393) as of 2023-06-01" in table.out
+    assert "None" not in table.out
+    assert "blocked by ownership: yes (60% held by blocked parties" in table.out
